@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import type { Executor, Tx } from '../db/connection.js';
+import type { AuditLogTable } from '../db/schema.js';
+import { nowIso } from '../clock.js';
+import { canonicalJson } from './canonical.js';
+import type { AuditEntry, VerifyResult } from './schema.js';
+
+export interface AuditActor {
+  userId: number | null;
+  username: string;
+}
+
+/** The system itself (migrations, demo seeding, scheduled jobs) when no person acts. */
+export const SYSTEM_ACTOR: AuditActor = { userId: null, username: 'system' };
+
+export interface AuditInput {
+  actor: AuditActor;
+  unitId: string | null;
+  action: string;
+  entity: string;
+  entityId: string | number;
+  before?: unknown;
+  after?: unknown;
+}
+
+const GENESIS_HASH = '0'.repeat(64);
+
+function hashOf(entry: Omit<AuditEntry, 'hash'>): string {
+  return createHash('sha256').update(canonicalJson(entry)).digest('hex');
+}
+
+/**
+ * Appends one entry to the chain inside the caller's transaction. The head row is updated first:
+ * on PostgreSQL that row lock orders concurrent writers, so each sees the previous one's hash.
+ */
+export async function appendAudit(tx: Tx, input: AuditInput): Promise<AuditEntry> {
+  const head = await tx
+    .updateTable('audit_head')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
+    .where('id', '=', 1)
+    .returning(['last_seq', 'last_hash'])
+    .executeTakeFirstOrThrow();
+  const unsigned = {
+    seq: head.last_seq,
+    at: nowIso(),
+    actorId: input.actor.userId,
+    actorName: input.actor.username,
+    unitId: input.unitId,
+    action: input.action,
+    entity: input.entity,
+    entityId: String(input.entityId),
+    before: normalize(input.before),
+    after: normalize(input.after),
+    prevHash: head.last_hash,
+  };
+  const hash = hashOf(unsigned);
+  await tx
+    .insertInto('audit_log')
+    .values({
+      seq: unsigned.seq,
+      at: unsigned.at,
+      actor_id: unsigned.actorId,
+      actor_name: unsigned.actorName,
+      unit_id: unsigned.unitId,
+      action: unsigned.action,
+      entity: unsigned.entity,
+      entity_id: unsigned.entityId,
+      before_json: canonicalJson(unsigned.before),
+      after_json: canonicalJson(unsigned.after),
+      prev_hash: unsigned.prevHash,
+      hash,
+    })
+    .execute();
+  await tx.updateTable('audit_head').set({ last_hash: hash }).where('id', '=', 1).execute();
+  return { ...unsigned, hash };
+}
+
+/** Round-trips through JSON so what is hashed now equals what is parsed back at verification. */
+function normalize(value: unknown): unknown {
+  return value === undefined ? null : JSON.parse(JSON.stringify(value));
+}
+
+export function rowToEntry(row: AuditLogTable): AuditEntry {
+  return {
+    seq: row.seq,
+    at: row.at,
+    actorId: row.actor_id,
+    actorName: row.actor_name,
+    unitId: row.unit_id,
+    action: row.action,
+    entity: row.entity,
+    entityId: row.entity_id,
+    before: JSON.parse(row.before_json),
+    after: JSON.parse(row.after_json),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+/**
+ * Walks the whole chain in order and names the first broken link: an entry whose content no
+ * longer matches its hash, whose parent link is wrong, a missing sequence number, or a head that
+ * points past the last entry (a truncated tail).
+ */
+export async function verifyChain(db: Executor, batchSize = 2000): Promise<VerifyResult> {
+  const head = await db.selectFrom('audit_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+  let expectedPrev = GENESIS_HASH;
+  let expectedSeq = 1;
+  let checked = 0;
+  const fail = (brokenAt: number, reason: NonNullable<VerifyResult['reason']>): VerifyResult => ({
+    ok: false, checked, headSeq: head.last_seq, headHash: head.last_hash, brokenAt, reason,
+  });
+  for (;;) {
+    const rows = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('seq', '>=', expectedSeq)
+      .orderBy('seq')
+      .limit(batchSize)
+      .execute();
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      if (row.seq !== expectedSeq) return fail(expectedSeq, 'missing_entry');
+      let entry: AuditEntry;
+      try {
+        entry = rowToEntry(row);
+      } catch {
+        return fail(row.seq, 'hash_mismatch');
+      }
+      if (entry.prevHash !== expectedPrev) return fail(row.seq, 'prev_mismatch');
+      const { hash, ...unsigned } = entry;
+      if (hashOf(unsigned) !== hash) return fail(row.seq, 'hash_mismatch');
+      expectedPrev = hash;
+      expectedSeq += 1;
+      checked += 1;
+    }
+  }
+  if (head.last_seq !== checked) return fail(checked + 1, head.last_seq > checked ? 'missing_entry' : 'head_mismatch');
+  if (head.last_hash !== expectedPrev) return fail(checked, 'head_mismatch');
+  return { ok: true, checked, headSeq: head.last_seq, headHash: head.last_hash };
+}

@@ -1,0 +1,156 @@
+import { parseArgs } from 'node:util';
+import { serve } from '@hono/node-server';
+import { createKernel, type Kernel } from './kernel.js';
+import { createApp } from './http/app.js';
+import { migrateToLatest } from './db/migrate.js';
+import { verifyChain } from './audit/service.js';
+import { DEMO_PASSWORD, DEMO_USERS, hasUsers, seedDemo } from './demo/seed.js';
+import { hashPassword } from './accounts/password.js';
+import { createUser } from './accounts/service.js';
+import { SYSTEM_ACTOR, appendAudit } from './audit/service.js';
+import { ROLES, type Role } from './permissions/roles.js';
+import { nowIso } from './clock.js';
+import { VERSION } from './version.js';
+
+const USAGE = `unibudget ${VERSION} — 预算管理一体化系统
+
+Usage:
+  unibudget start [--demo]          migrate, (with --demo: seed demo data into an empty database) and serve
+  unibudget migrate                 apply pending database migrations
+  unibudget seed-demo               seed the demo units and users into an empty database
+  unibudget user add <username> --name <显示名> --password <pw> --unit <unitId> --role <role> [--role …]
+  unibudget audit verify            verify the audit hash chain; exit 1 and name the first broken link
+
+Environment: DATABASE_URL (SQLite file path, default data/unibudget.db, or postgres://…), PORT (default 8787)`;
+
+async function withKernel<T>(work: (kernel: Kernel) => Promise<T>): Promise<T> {
+  const kernel = await createKernel();
+  try {
+    return await work(kernel);
+  } finally {
+    await kernel.close();
+  }
+}
+
+function printDemoLogins(url: string): void {
+  console.log(`\n  unibudget is running at ${url}\n`);
+  console.log(`  Demo logins (password for all: ${DEMO_PASSWORD}):`);
+  for (const user of DEMO_USERS) console.log(`    ${user.username.padEnd(16)} ${user.role.padEnd(18)} unit ${user.unitId}`);
+  console.log(`\n  API: ${url}/api/openapi.json   Health: ${url}/api/health\n`);
+}
+
+async function start(demo: boolean): Promise<void> {
+  const kernel = await createKernel();
+  if (demo && !(await hasUsers(kernel))) {
+    console.log('Seeding demo data…');
+    await seedDemo(kernel);
+  }
+  const app = createApp(kernel);
+  const server = serve({ fetch: app.fetch, port: kernel.config.port, hostname: process.env.HOST || '127.0.0.1' }, (info) => {
+    const url = `http://${info.address === '::1' ? 'localhost' : info.address}:${info.port}`;
+    if (demo) printDemoLogins(url);
+    else console.log(`unibudget listening on ${url}`);
+  });
+  const shutdown = (signal: string) => {
+    console.log(`${signal}: finishing in-flight requests…`);
+    server.close(() => {
+      void kernel.close().then(() => process.exit(0));
+    });
+    setTimeout(() => process.exit(1), 10_000).unref();
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+async function addUser(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      password: { type: 'string' },
+      unit: { type: 'string' },
+      role: { type: 'string', multiple: true },
+    },
+  });
+  const username = positionals[0];
+  const roles = (values.role ?? []) as Role[];
+  if (!username || !values.password || !values.unit || roles.length === 0) throw new Error(USAGE);
+  const invalid = roles.filter((r) => !ROLES.includes(r));
+  if (invalid.length) throw new Error(`unknown role(s): ${invalid.join(', ')}; roles are ${ROLES.join(', ')}`);
+  if (values.password.length < 8) throw new Error('password must have at least 8 characters');
+  await withKernel(async (kernel) => {
+    const unit = await kernel.db.selectFrom('units').select('id').where('id', '=', values.unit!).executeTakeFirst();
+    if (!unit) throw new Error(`unit ${values.unit} does not exist`);
+    const passwordHash = await hashPassword(values.password!, kernel.config.kdf);
+    await kernel.db.transaction().execute(async (tx) => {
+      const userId = await createUser(tx, SYSTEM_ACTOR, { username, displayName: values.name ?? username, passwordHash });
+      for (const role of roles) {
+        await tx.insertInto('role_grants').values({ user_id: userId, unit_id: unit.id, role, department_id: null, granted_at: nowIso() }).execute();
+      }
+      await appendAudit(tx, {
+        actor: SYSTEM_ACTOR, unitId: unit.id, action: 'member.grant', entity: 'member', entityId: `${unit.id}:${userId}`,
+        after: { roles, departmentId: null },
+      });
+    });
+    console.log(`user ${username} added to unit ${unit.id} as ${roles.join(', ')}`);
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  switch (command) {
+    case 'start':
+      await start(argv.includes('--demo'));
+      return -1;
+    case 'migrate':
+      await withKernel(async (kernel) => {
+        // createKernel already migrated; report what is there.
+        const applied = await migrateToLatest(kernel.db);
+        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+      });
+      return 0;
+    case 'seed-demo':
+      return withKernel(async (kernel) => {
+        if (await hasUsers(kernel)) {
+          console.error('the database already has users; demo data goes only into an empty database');
+          return 1;
+        }
+        await seedDemo(kernel);
+        console.log(`demo data seeded; every demo login uses the password ${DEMO_PASSWORD}`);
+        return 0;
+      });
+    case 'user':
+      if (sub !== 'add') break;
+      await addUser(rest);
+      return 0;
+    case 'audit':
+      if (sub !== 'verify') break;
+      return withKernel(async (kernel) => {
+        const result = await verifyChain(kernel.db);
+        if (result.ok) {
+          console.log(`audit chain OK: ${result.checked} entries, head ${result.headHash}`);
+          return 0;
+        }
+        console.error(`audit chain BROKEN at entry ${result.brokenAt} (${result.reason}); ${result.checked} entries verified before it`);
+        return 1;
+      });
+    case undefined:
+    case 'help':
+    case '--help':
+      console.log(USAGE);
+      return 0;
+  }
+  console.error(USAGE);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

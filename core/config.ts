@@ -1,0 +1,32 @@
+/** Runtime settings, read once from the environment at start. */
+export interface Config {
+  databaseUrl: string;
+  port: number;
+  /** 'strong' in production; tests use 'fast' so hundreds of demo logins stay quick. */
+  kdf: 'strong' | 'fast';
+  sessionTtlSeconds: number;
+  sessionIdleSeconds: number;
+  /** Behind a reverse proxy, take the client address from X-Forwarded-For. */
+  trustProxy: boolean;
+  /** Mark cookies Secure (set when served over HTTPS). */
+  secureCookies: boolean;
+  /** Failed sign-ins allowed per account / per address in the window before a lockout. */
+  loginMaxFailuresPerAccount: number;
+  loginMaxFailuresPerAddress: number;
+  loginWindowSeconds: number;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    databaseUrl: env.DATABASE_URL || 'data/unibudget.db',
+    port: Number(env.PORT || 8787),
+    kdf: env.UNIBUDGET_KDF === 'fast' ? 'fast' : 'strong',
+    sessionTtlSeconds: Number(env.UNIBUDGET_SESSION_TTL || 12 * 3600),
+    sessionIdleSeconds: Number(env.UNIBUDGET_SESSION_IDLE || 2 * 3600),
+    trustProxy: env.UNIBUDGET_TRUST_PROXY === '1',
+    secureCookies: env.UNIBUDGET_SECURE_COOKIES === '1',
+    loginMaxFailuresPerAccount: 5,
+    loginMaxFailuresPerAddress: 20,
+    loginWindowSeconds: 15 * 60,
+  };
+}

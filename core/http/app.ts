@@ -1,0 +1,151 @@
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { z } from 'zod';
+import type { Kernel } from '../kernel.js';
+import { authenticate } from '../accounts/service.js';
+import { authorizeUnit, holdsAnywhere, isSystemAdmin, type Actor, type UnitScope } from '../permissions/service.js';
+import { ROLE_PERMISSIONS } from '../permissions/roles.js';
+import { AppError, langFrom } from './errors.js';
+import { clientAddressOf, credentialOf, isCrossSite } from './auth.js';
+import { defineRoute, type RouteSpec } from './route.js';
+import { allRoutes } from './registry.js';
+import { buildOpenApi } from './openapi.js';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function validationError(error: z.ZodError, where: 'params' | 'query' | 'body'): AppError {
+  return new AppError('VALIDATION_FAILED', {
+    where,
+    issues: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code })),
+  });
+}
+
+function parseWith<S extends z.ZodType | undefined>(schema: S, value: unknown, where: 'params' | 'query' | 'body') {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationError(result.error, where);
+  return result.data;
+}
+
+async function readJsonBody(c: Context): Promise<unknown> {
+  const type = c.req.header('content-type') ?? '';
+  const raw = await c.req.text();
+  if (raw.length === 0) return {};
+  if (!/^application\/json\b/i.test(type)) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new AppError('INVALID_JSON');
+  }
+}
+
+async function resolveActor(kernel: Kernel, c: Context): Promise<{ actor: Actor; secret: string }> {
+  const credential = credentialOf(c);
+  if (!credential) throw new AppError('UNAUTHENTICATED');
+  if (credential.fromCookie && !SAFE_METHODS.has(c.req.method) && isCrossSite(c)) throw new AppError('CSRF_REJECTED');
+  return { actor: await authenticate(kernel, credential.secret), secret: credential.secret };
+}
+
+/** Authorization happens before the body is read: a caller without the right learns nothing more. */
+async function authorize(kernel: Kernel, route: RouteSpec, actor: Actor, params: Record<string, string>): Promise<UnitScope | null> {
+  const { access } = route;
+  switch (access.kind) {
+    case 'public':
+    case 'self':
+      return null;
+    case 'unit': {
+      const unitId = params.unitId;
+      if (!unitId) throw new Error(`route ${route.path} has unit access but no :unitId`);
+      return authorizeUnit(kernel.db, actor, unitId, access.permission);
+    }
+    case 'system':
+      if (!isSystemAdmin(actor) || !ROLE_PERMISSIONS.system_admin.includes(access.permission)) {
+        throw new AppError('FORBIDDEN', { permission: access.permission });
+      }
+      return null;
+    case 'anyUnit':
+      if (!holdsAnywhere(actor, access.permission)) throw new AppError('FORBIDDEN', { permission: access.permission });
+      return null;
+  }
+}
+
+/** The OpenAPI document is a route like any other, describing the list it belongs to. */
+export function withOpenApi(routes: RouteSpec[]): RouteSpec[] {
+  const document = buildOpenApi(routes);
+  return [
+    ...routes,
+    defineRoute({
+      method: 'get',
+      path: '/api/openapi.json',
+      tag: 'system',
+      summary: 'OpenAPI 3.1 document of this API',
+      access: { kind: 'public' },
+      handler: async () => document,
+    }),
+  ];
+}
+
+export function createApp(kernel: Kernel, routes: RouteSpec[] = allRoutes) {
+  const app = new Hono();
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+      },
+      referrerPolicy: 'same-origin',
+      xFrameOptions: 'DENY',
+    }),
+  );
+  app.use(
+    '/api/*',
+    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new AppError('PAYLOAD_TOO_LARGE', { maxBytes: MAX_BODY_BYTES }); } }),
+  );
+
+  for (const route of withOpenApi(routes)) {
+    app.on(route.method.toUpperCase(), route.path, async (c) => {
+      const lang = langFrom(c.req.header('accept-language'));
+      const who = route.access.kind === 'public' ? null : await resolveActor(kernel, c);
+      const params = parseWith(route.params, c.req.param(), 'params') ?? {};
+      const scope = who ? await authorize(kernel, route, who.actor, c.req.param()) : null;
+      const query = parseWith(route.query, c.req.query(), 'query');
+      const body = route.body ? parseWith(route.body, await readJsonBody(c), 'body') : undefined;
+      const result = await route.handler({
+        kernel,
+        c,
+        lang,
+        actor: who?.actor ?? null,
+        secret: who?.secret ?? null,
+        scope,
+        params,
+        query,
+        body,
+        clientAddress: clientAddressOf(c, kernel.config.trustProxy),
+      });
+      if (result instanceof Response) return result;
+      return c.json(result as object, route.status ?? 200);
+    });
+  }
+
+  app.notFound((c) => c.json(new AppError('NOT_FOUND', { path: c.req.path }).toBody(langFrom(c.req.header('accept-language'))), 404));
+  app.onError((error, c) => {
+    const lang = langFrom(c.req.header('accept-language'));
+    if (error instanceof AppError) {
+      if (error.code === 'LOGIN_LOCKED') c.header('Retry-After', String(error.details.retryAfterSeconds));
+      return c.json(error.toBody(lang), error.status);
+    }
+    console.error(`[unibudget] ${c.req.method} ${c.req.path} failed:`, error);
+    return c.json(new AppError('INTERNAL').toBody(lang), 500);
+  });
+  return app;
+}

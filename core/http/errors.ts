@@ -1,0 +1,104 @@
+/**
+ * Every refusal the API gives is an AppError with a stable code. The code decides the HTTP
+ * status and the readable message (zh-CN first, English on request); `details` carries the
+ * facts a client needs to show or fix the problem.
+ */
+export type Lang = 'zh' | 'en';
+
+interface ErrorSpec {
+  status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
+  zh: string;
+  en: string;
+}
+
+export const ERROR_CATALOG = {
+  VALIDATION_FAILED: { status: 400, zh: '输入不符合要求', en: 'The input is not valid' },
+  INVALID_JSON: { status: 400, zh: '请求体不是合法的 JSON', en: 'The request body is not valid JSON' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '请求体必须是 application/json', en: 'The request body must be application/json' },
+  PAYLOAD_TOO_LARGE: { status: 413, zh: '请求体过大', en: 'The request body is too large' },
+  UNAUTHENTICATED: { status: 401, zh: '请先登录', en: 'Sign in first' },
+  SESSION_EXPIRED: { status: 401, zh: '登录已过期，请重新登录', en: 'The session has expired; sign in again' },
+  INVALID_CREDENTIALS: { status: 401, zh: '用户名或密码错误', en: 'Wrong username or password' },
+  WRONG_PASSWORD: { status: 422, zh: '当前密码不正确', en: 'The current password is wrong' },
+  LOGIN_LOCKED: {
+    status: 429,
+    zh: '登录失败次数过多，请 {minutes} 分钟后再试',
+    en: 'Too many failed sign-ins; try again in {minutes} minutes',
+  },
+  ACCOUNT_DISABLED: { status: 403, zh: '账号已停用，请联系单位管理员', en: 'This account is disabled; contact the unit administrator' },
+  FORBIDDEN: { status: 403, zh: '没有权限执行此操作（需要 {permission}）', en: 'Not allowed (requires {permission})' },
+  CSRF_REJECTED: { status: 403, zh: '跨站请求被拒绝', en: 'Cross-site request refused' },
+  NOT_FOUND: { status: 404, zh: '找不到请求的资源', en: 'Not found' },
+  UNIT_NOT_FOUND: { status: 404, zh: '单位 {unitId} 不存在', en: 'Unit {unitId} does not exist' },
+  USER_NOT_FOUND: { status: 404, zh: '用户不存在', en: 'User not found' },
+  DEPARTMENT_NOT_FOUND: { status: 404, zh: '科室不存在或不属于本单位', en: 'Department not found in this unit' },
+  TOKEN_NOT_FOUND: { status: 404, zh: '令牌不存在', en: 'Token not found' },
+  FISCAL_YEAR_NOT_FOUND: { status: 404, zh: '{year} 预算年度尚未建立', en: 'Fiscal year {year} has not been created' },
+  PERIOD_NOT_FOUND: { status: 404, zh: '会计期间 {year}-{month} 不存在', en: 'Period {year}-{month} does not exist' },
+  UNIT_EXISTS: { status: 409, zh: '单位标识或编码已存在', en: 'A unit with this id or code already exists' },
+  UNIT_LEVEL_INVALID: {
+    status: 422,
+    zh: '单位层级不合法：{level} 不能隶属于 {parentLevel}',
+    en: 'Invalid unit level: {level} cannot sit under {parentLevel}',
+  },
+  DEPARTMENT_EXISTS: { status: 409, zh: '本单位已有该科室编码', en: 'This unit already has a department with that code' },
+  USERNAME_TAKEN: { status: 409, zh: '用户名已被使用', en: 'The username is already taken' },
+  USER_SHARED: {
+    status: 409,
+    zh: '该用户还在其他单位任职，只能由系统管理员停用',
+    en: 'This user also holds roles in other units; only a system administrator can disable them',
+  },
+  ROLE_NOT_GRANTABLE: { status: 403, zh: '无权授予角色 {role}', en: 'You may not grant the role {role}' },
+  SELF_LOCKOUT: { status: 409, zh: '不能撤销自己的单位管理员角色', en: 'You cannot revoke your own unit administrator role' },
+  FISCAL_YEAR_EXISTS: { status: 409, zh: '{year} 预算年度已存在', en: 'Fiscal year {year} already exists' },
+  PERIOD_CLOSED: {
+    status: 422,
+    zh: '会计期间 {year}年{month}月 已结账，不能写入该期间的业务',
+    en: 'Period {year}-{month} is closed; nothing dated in it can be written',
+  },
+  PERIOD_ALREADY_CLOSED: { status: 409, zh: '会计期间 {year}年{month}月 已经结账', en: 'Period {year}-{month} is already closed' },
+  PERIOD_NOT_CLOSED: { status: 409, zh: '会计期间 {year}年{month}月 尚未结账', en: 'Period {year}-{month} is not closed' },
+  PERIOD_ORDER: {
+    status: 409,
+    zh: '请按月份顺序结账/反结账：{year}年{blockingMonth}月 须先处理',
+    en: 'Periods close and reopen in order: {year}-{blockingMonth} must be handled first',
+  },
+  INTERNAL: { status: 500, zh: '服务器内部错误，已记录', en: 'Internal error; it has been logged' },
+  UNAVAILABLE: { status: 503, zh: '服务暂不可用', en: 'Service unavailable' },
+} satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown>;
+  readonly status: ErrorSpec['status'];
+
+  constructor(code: ErrorCode, details: Record<string, unknown> = {}) {
+    super(code);
+    this.code = code;
+    this.details = details;
+    this.status = ERROR_CATALOG[code].status;
+  }
+
+  messageIn(lang: Lang): string {
+    return renderMessage(ERROR_CATALOG[this.code][lang], this.details);
+  }
+
+  toBody(lang: Lang) {
+    return { error: { code: this.code, message: this.messageIn(lang), details: this.details } };
+  }
+}
+
+function renderMessage(template: string, details: Record<string, unknown>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
+    details[key] === undefined ? whole : String(details[key]),
+  );
+}
+
+/** zh-CN unless the client clearly prefers English. */
+export function langFrom(acceptLanguage: string | undefined | null): Lang {
+  if (!acceptLanguage) return 'zh';
+  const first = acceptLanguage.split(',')[0]?.trim().toLowerCase() ?? '';
+  return first.startsWith('en') ? 'en' : 'zh';
+}

@@ -1,0 +1,163 @@
+import { dialectOf, type Executor, type Tx } from '../db/connection.js';
+import type { PeriodsTable } from '../db/schema.js';
+import { nowIso } from '../clock.js';
+import { appendAudit, type AuditActor } from '../audit/service.js';
+import { publishEvent } from '../events/outbox.js';
+import { AppError } from '../http/errors.js';
+import type { FiscalYearView } from './schema.js';
+
+function periodView(p: PeriodsTable) {
+  return { year: p.year, month: p.month, status: p.status, closedAt: p.closed_at, closedBy: p.closed_by };
+}
+
+export async function listFiscalYears(db: Executor, unitId: string): Promise<FiscalYearView[]> {
+  const periods = await db
+    .selectFrom('periods')
+    .selectAll()
+    .where('unit_id', '=', unitId)
+    .orderBy('year')
+    .orderBy('month')
+    .execute();
+  const years = new Map<number, FiscalYearView>();
+  for (const p of periods) {
+    const year = years.get(p.year) ?? { unitId, year: p.year, status: 'closed' as const, periods: [] };
+    year.periods.push(periodView(p));
+    if (p.status === 'open') year.status = 'open';
+    years.set(p.year, year);
+  }
+  return [...years.values()];
+}
+
+async function fiscalYear(db: Executor, unitId: string, year: number): Promise<FiscalYearView> {
+  const found = (await listFiscalYears(db, unitId)).find((y) => y.year === year);
+  if (!found) throw new AppError('FISCAL_YEAR_NOT_FOUND', { year });
+  return found;
+}
+
+/** Creates a fiscal year with its twelve monthly periods, all open. */
+export async function createFiscalYear(tx: Tx, by: AuditActor, unitId: string, year: number): Promise<FiscalYearView> {
+  const exists = await tx
+    .selectFrom('fiscal_years')
+    .select('year')
+    .where('unit_id', '=', unitId)
+    .where('year', '=', year)
+    .executeTakeFirst();
+  if (exists) throw new AppError('FISCAL_YEAR_EXISTS', { year });
+  await tx.insertInto('fiscal_years').values({ unit_id: unitId, year, created_at: nowIso() }).execute();
+  await tx
+    .insertInto('periods')
+    .values(
+      Array.from({ length: 12 }, (_, i) => ({
+        unit_id: unitId, year, month: i + 1, status: 'open' as const, closed_at: null, closed_by: null,
+      })),
+    )
+    .execute();
+  await appendAudit(tx, { actor: by, unitId, action: 'fiscal_year.create', entity: 'fiscal_year', entityId: `${unitId}:${year}`, after: { year } });
+  await publishEvent(tx, { type: 'fiscal_year.created', unitId, payload: { year } });
+  return fiscalYear(tx, unitId, year);
+}
+
+/** Year-end rollover: opens the next fiscal year (balances are carried forward by the ledger's year-end). */
+export async function rolloverFiscalYear(tx: Tx, by: AuditActor, unitId: string, year: number): Promise<FiscalYearView> {
+  await fiscalYear(tx, unitId, year);
+  const next = await createFiscalYear(tx, by, unitId, year + 1);
+  await appendAudit(tx, {
+    actor: by, unitId, action: 'fiscal_year.rollover', entity: 'fiscal_year', entityId: `${unitId}:${year}`,
+    after: { nextYear: year + 1 },
+  });
+  return next;
+}
+
+async function lockPeriod(tx: Tx, unitId: string, year: number, month: number): Promise<PeriodsTable> {
+  // UPDATE as a lock: on PostgreSQL it serializes close/reopen of one period with writes checking it.
+  const period = await tx
+    .updateTable('periods')
+    .set((eb) => ({ status: eb.ref('status') }))
+    .where('unit_id', '=', unitId)
+    .where('year', '=', year)
+    .where('month', '=', month)
+    .returningAll()
+    .executeTakeFirst();
+  if (!period) throw new AppError('PERIOD_NOT_FOUND', { year, month });
+  return period;
+}
+
+/** Closes a month. Months close in order: every earlier month of the year must be closed already. */
+export async function closePeriod(tx: Tx, by: AuditActor, unitId: string, year: number, month: number) {
+  const period = await lockPeriod(tx, unitId, year, month);
+  if (period.status === 'closed') throw new AppError('PERIOD_ALREADY_CLOSED', { year, month });
+  const earlierOpen = await tx
+    .selectFrom('periods')
+    .select('month')
+    .where('unit_id', '=', unitId)
+    .where('year', '=', year)
+    .where('month', '<', month)
+    .where('status', '=', 'open')
+    .orderBy('month')
+    .executeTakeFirst();
+  if (earlierOpen) throw new AppError('PERIOD_ORDER', { year, month, blockingMonth: earlierOpen.month });
+  const closedAt = nowIso();
+  await tx
+    .updateTable('periods')
+    .set({ status: 'closed', closed_at: closedAt, closed_by: by.userId })
+    .where('unit_id', '=', unitId)
+    .where('year', '=', year)
+    .where('month', '=', month)
+    .execute();
+  const after = { ...periodView(period), status: 'closed' as const, closedAt, closedBy: by.userId };
+  await appendAudit(tx, {
+    actor: by, unitId, action: 'period.close', entity: 'period', entityId: `${unitId}:${year}-${month}`,
+    before: periodView(period), after,
+  });
+  await publishEvent(tx, { type: 'period.closed', unitId, payload: { year, month } });
+  return after;
+}
+
+/** Reopens a month (反结账): a permissioned act with a stated reason; only the latest closed month. */
+export async function reopenPeriod(tx: Tx, by: AuditActor, unitId: string, year: number, month: number, reason: string) {
+  const period = await lockPeriod(tx, unitId, year, month);
+  if (period.status !== 'closed') throw new AppError('PERIOD_NOT_CLOSED', { year, month });
+  const laterClosed = await tx
+    .selectFrom('periods')
+    .select('month')
+    .where('unit_id', '=', unitId)
+    .where('year', '=', year)
+    .where('month', '>', month)
+    .where('status', '=', 'closed')
+    .orderBy('month', 'desc')
+    .executeTakeFirst();
+  if (laterClosed) throw new AppError('PERIOD_ORDER', { year, month, blockingMonth: laterClosed.month });
+  await tx
+    .updateTable('periods')
+    .set({ status: 'open', closed_at: null, closed_by: null })
+    .where('unit_id', '=', unitId)
+    .where('year', '=', year)
+    .where('month', '=', month)
+    .execute();
+  const after = { year, month, status: 'open' as const, closedAt: null, closedBy: null };
+  await appendAudit(tx, {
+    actor: by, unitId, action: 'period.reopen', entity: 'period', entityId: `${unitId}:${year}-${month}`,
+    before: periodView(period), after: { ...after, reason },
+  });
+  await publishEvent(tx, { type: 'period.reopened', unitId, payload: { year, month, reason } });
+  return after;
+}
+
+/**
+ * The closed-period rule for every dated write: call inside the write's transaction. Shares the
+ * period row lock with close/reopen, so a write cannot slip into a month being closed.
+ */
+export async function assertPeriodOpen(tx: Tx, unitId: string, date: string): Promise<void> {
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7));
+  const period = await tx
+    .selectFrom('periods')
+    .select('status')
+    .where('unit_id', '=', unitId)
+    .where('year', '=', year)
+    .where('month', '=', month)
+    .$if(dialectOf(tx) === 'postgres', (qb) => qb.forShare())
+    .executeTakeFirst();
+  if (!period) throw new AppError('FISCAL_YEAR_NOT_FOUND', { year });
+  if (period.status === 'closed') throw new AppError('PERIOD_CLOSED', { year, month, date });
+}

@@ -1,0 +1,114 @@
+/**
+ * Roles are granted per unit; each maps to permission strings. A grant on a unit gives its
+ * permissions there; on the unit's subordinates it gives only the read permissions (a
+ * supervising unit reads, never writes, below itself). `system_admin` is the one global role.
+ */
+export const ROLES = [
+  'system_admin',
+  'unit_admin',
+  'finance_officer',
+  'business_staff',
+  'department_head',
+  'leader',
+  'auditor',
+  'plugin_developer',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
+  system_admin: { zh: '系统管理员', en: 'System administrator' },
+  unit_admin: { zh: '单位管理员', en: 'Unit administrator' },
+  finance_officer: { zh: '财务人员', en: 'Finance officer' },
+  business_staff: { zh: '业务人员', en: 'Business staff' },
+  department_head: { zh: '科室负责人', en: 'Department head' },
+  leader: { zh: '单位领导', en: 'Unit leader' },
+  auditor: { zh: '审计', en: 'Auditor' },
+  plugin_developer: { zh: '数字专员（插件开发）', en: 'Digital specialist (plugin developer)' },
+};
+
+export const PERMISSIONS = [
+  // kernel
+  'system.manage',
+  'unit.read',
+  'unit.manage',
+  'member.read',
+  'member.manage',
+  'period.read',
+  'period.manage',
+  'period.reopen',
+  'audit.read',
+  // ledger
+  'classification.read',
+  'classification.manage',
+  'project.read',
+  'project.manage',
+  'budget.read',
+  'budget.prepare',
+  'budget.review',
+  'budget.approve',
+  'indicator.read',
+  'indicator.issue',
+  'indicator.adjust',
+  'transfer.create',
+  'transfer.approve',
+  'payment.read',
+  'payment.create',
+  'payment.approve',
+  'payment.pay',
+  'approval.read',
+  'approval.manage',
+  'rule.manage',
+  'rule.override',
+  'template.manage',
+  'report.read',
+  // plugins
+  'plugin.read',
+  'plugin.install',
+  'plugin.manage',
+  'plugin.develop',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** Read permissions are the only ones a grant carries down to subordinate units. */
+export function isReadPermission(permission: Permission): boolean {
+  return permission.endsWith('.read');
+}
+
+const READ_ALL = PERMISSIONS.filter(isReadPermission);
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  system_admin: [
+    'system.manage', 'unit.read', 'unit.manage', 'member.read', 'member.manage', 'period.read',
+    'audit.read', 'plugin.read', 'plugin.install', 'plugin.manage', 'classification.read', 'classification.manage',
+  ],
+  unit_admin: [
+    'unit.read', 'unit.manage', 'member.read', 'member.manage', 'period.read', 'audit.read',
+    'classification.read', 'project.read', 'approval.read', 'approval.manage', 'rule.manage', 'template.manage',
+    'plugin.read', 'plugin.manage',
+  ],
+  finance_officer: [
+    'unit.read', 'member.read', 'period.read', 'period.manage', 'audit.read', 'classification.read',
+    'project.read', 'project.manage', 'budget.read', 'budget.review', 'indicator.read', 'indicator.issue',
+    'indicator.adjust', 'transfer.create', 'transfer.approve', 'payment.read', 'payment.create',
+    'payment.approve', 'payment.pay', 'approval.read', 'report.read', 'plugin.read',
+  ],
+  business_staff: [
+    'unit.read', 'period.read', 'classification.read', 'project.read', 'budget.read', 'budget.prepare',
+    'indicator.read', 'transfer.create', 'payment.read', 'payment.create', 'approval.read', 'plugin.read',
+  ],
+  department_head: [
+    'unit.read', 'member.read', 'period.read', 'classification.read', 'project.read', 'budget.read',
+    'budget.prepare', 'indicator.read', 'transfer.create', 'transfer.approve', 'payment.read',
+    'payment.create', 'payment.approve', 'approval.read', 'report.read', 'plugin.read',
+  ],
+  leader: [
+    'unit.read', 'member.read', 'period.read', 'period.reopen', 'audit.read', 'classification.read',
+    'project.read', 'budget.read', 'budget.approve', 'indicator.read', 'transfer.approve', 'payment.read',
+    'payment.approve', 'approval.read', 'rule.override', 'report.read', 'plugin.read',
+  ],
+  auditor: READ_ALL,
+  plugin_developer: ['unit.read', 'period.read', 'classification.read', 'plugin.read', 'plugin.develop'],
+};
+
+/** Roles a unit administrator may hand out; system_admin is granted only by a system admin. */
+export const UNIT_GRANTABLE_ROLES: readonly Role[] = ROLES.filter((r) => r !== 'system_admin');

@@ -1,0 +1,155 @@
+import type { Executor, Tx } from '../db/connection.js';
+import type { Kernel } from '../kernel.js';
+import { nowIso } from '../clock.js';
+import { appendAudit } from '../audit/service.js';
+import { auditActorOf, createUser, resetPassword, setDisabled } from '../accounts/service.js';
+import { hashPassword } from '../accounts/password.js';
+import { AppError } from '../http/errors.js';
+import { isSystemAdmin, type Actor, type UnitScope } from '../permissions/service.js';
+import { ROLES, type Role } from '../permissions/roles.js';
+import { assertDepartmentInUnit } from './service.js';
+import type { MemberView } from './schema.js';
+
+export async function listMembers(db: Executor, unitId: string): Promise<MemberView[]> {
+  const rows = await db
+    .selectFrom('role_grants')
+    .innerJoin('users', 'users.id', 'role_grants.user_id')
+    .select(['users.id', 'users.username', 'users.display_name', 'users.disabled', 'role_grants.role', 'role_grants.department_id'])
+    .where('role_grants.unit_id', '=', unitId)
+    .orderBy('users.username')
+    .execute();
+  const members = new Map<number, MemberView>();
+  for (const row of rows) {
+    const member = members.get(row.id) ?? {
+      userId: row.id,
+      username: row.username,
+      displayName: row.display_name,
+      disabled: row.disabled === 1,
+      roles: [],
+      departmentId: row.department_id,
+    };
+    member.roles.push(row.role as Role);
+    members.set(row.id, member);
+  }
+  for (const member of members.values()) member.roles.sort((a, b) => ROLES.indexOf(a) - ROLES.indexOf(b));
+  return [...members.values()];
+}
+
+async function memberOf(db: Executor, unitId: string, userId: number): Promise<MemberView | undefined> {
+  return (await listMembers(db, unitId)).find((m) => m.userId === userId);
+}
+
+function assertGrantable(actor: Actor, roles: readonly Role[]): void {
+  if (roles.includes('system_admin') && !isSystemAdmin(actor)) throw new AppError('ROLE_NOT_GRANTABLE', { role: 'system_admin' });
+}
+
+async function setRoles(tx: Tx, unitId: string, userId: number, roles: readonly Role[], departmentId: number | null) {
+  await tx.deleteFrom('role_grants').where('unit_id', '=', unitId).where('user_id', '=', userId).execute();
+  const grantedAt = nowIso();
+  for (const role of roles) {
+    await tx
+      .insertInto('role_grants')
+      .values({ user_id: userId, unit_id: unitId, role, department_id: departmentId, granted_at: grantedAt })
+      .execute();
+  }
+}
+
+export interface AddMemberInput {
+  username: string;
+  displayName?: string | undefined;
+  password?: string | undefined;
+  roles: Role[];
+  departmentId?: number | null | undefined;
+}
+
+/** Adds a person to the unit with roles, creating their account when the username is new. */
+export async function addMember(kernel: Kernel, actor: Actor, scope: UnitScope, input: AddMemberInput): Promise<MemberView> {
+  assertGrantable(actor, input.roles);
+  const departmentId = input.departmentId ?? null;
+  if (departmentId !== null) await assertDepartmentInUnit(kernel.db, scope.unitId, departmentId);
+  const existing = await kernel.db.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst();
+  if (!existing && (!input.displayName || !input.password)) {
+    throw new AppError('VALIDATION_FAILED', {
+      where: 'body',
+      issues: [{ path: 'displayName', message: '新用户需要姓名和初始密码', code: 'custom' }],
+    });
+  }
+  const passwordHash = existing ? null : await hashPassword(input.password!, kernel.config.kdf);
+  const by = auditActorOf(actor);
+  const userId = await kernel.db.transaction().execute(async (tx) => {
+    const id = existing
+      ? existing.id
+      : await createUser(tx, by, { username: input.username, displayName: input.displayName!, passwordHash: passwordHash! });
+    const before = await memberOf(tx, scope.unitId, id);
+    const roles = [...new Set([...(before?.roles ?? []), ...input.roles])];
+    await setRoles(tx, scope.unitId, id, roles, departmentId ?? before?.departmentId ?? null);
+    await appendAudit(tx, {
+      actor: by,
+      unitId: scope.unitId,
+      action: 'member.grant',
+      entity: 'member',
+      entityId: `${scope.unitId}:${id}`,
+      before: before ? { roles: before.roles, departmentId: before.departmentId } : null,
+      after: { roles, departmentId: departmentId ?? before?.departmentId ?? null },
+    });
+    return id;
+  });
+  return (await memberOf(kernel.db, scope.unitId, userId))!;
+}
+
+export interface UpdateMemberInput {
+  roles?: Role[] | undefined;
+  departmentId?: number | null | undefined;
+  disabled?: boolean | undefined;
+  password?: string | undefined;
+}
+
+export async function updateMember(
+  kernel: Kernel,
+  actor: Actor,
+  scope: UnitScope,
+  userId: number,
+  input: UpdateMemberInput,
+): Promise<MemberView | null> {
+  const before = await memberOf(kernel.db, scope.unitId, userId);
+  if (!before) throw new AppError('USER_NOT_FOUND', { userId });
+  if (input.roles) assertGrantable(actor, input.roles);
+  if (input.departmentId) await assertDepartmentInUnit(kernel.db, scope.unitId, input.departmentId);
+  if (userId === actor.userId && input.roles && before.roles.includes('unit_admin') && !input.roles.includes('unit_admin')) {
+    throw new AppError('SELF_LOCKOUT');
+  }
+  if (input.disabled !== undefined || input.password !== undefined) {
+    // An account shared with other units is everyone's: only a system administrator may lock or reset it.
+    const elsewhere = await kernel.db
+      .selectFrom('role_grants')
+      .select('id')
+      .where('user_id', '=', userId)
+      .where('unit_id', '!=', scope.unitId)
+      .executeTakeFirst();
+    if (elsewhere && !isSystemAdmin(actor)) throw new AppError('USER_SHARED', { userId });
+  }
+  const passwordHash = input.password ? await hashPassword(input.password, kernel.config.kdf) : null;
+  const by = auditActorOf(actor);
+  await kernel.db.transaction().execute(async (tx) => {
+    const roles = input.roles ?? before.roles;
+    const departmentId = input.departmentId === undefined ? before.departmentId : input.departmentId;
+    await setRoles(tx, scope.unitId, userId, roles, departmentId);
+    if (input.disabled !== undefined) await setDisabled(tx, userId, input.disabled);
+    if (passwordHash) await resetPassword(tx, userId, passwordHash);
+    await appendAudit(tx, {
+      actor: by,
+      unitId: scope.unitId,
+      action: 'member.update',
+      entity: 'member',
+      entityId: `${scope.unitId}:${userId}`,
+      before: { roles: before.roles, departmentId: before.departmentId, disabled: before.disabled },
+      after: {
+        roles,
+        departmentId,
+        disabled: input.disabled ?? before.disabled,
+        ...(passwordHash ? { passwordReset: true } : {}),
+      },
+    });
+  });
+  return (await memberOf(kernel.db, scope.unitId, userId)) ?? null;
+}

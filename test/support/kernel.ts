@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Hono } from 'hono';
+import { createKernel, type Kernel } from '../../core/kernel.js';
+import { createApp } from '../../core/http/app.js';
+import { isPostgresUrl } from '../../core/db/connection.js';
+import { DEMO_PASSWORD, seedDemo } from '../../core/demo/seed.js';
+import type { Config } from '../../core/config.js';
+
+/** Demo data is seeded "as of" this day in tests: January to April of 2026 are closed. */
+export const TEST_TODAY = new Date('2026-06-15T08:00:00Z');
+export const TEST_YEAR = 2026;
+
+export interface TestEnv {
+  kernel: Kernel;
+  app: Hono;
+  /** Signs in a demo user (cached per user) and returns the bearer token. */
+  login(username: string): Promise<string>;
+  call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
+  close(): Promise<void>;
+}
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface CallResult {
+  status: number;
+  body: any;
+  headers: Headers;
+}
+
+/**
+ * A fresh core for one test file: SQLite in memory, or, when DATABASE_URL points at PostgreSQL,
+ * a schema of its own that is dropped afterwards, so parallel files and runs never collide.
+ */
+export async function createTestEnv(overrides: Partial<Config> = {}, options: { seed?: boolean } = {}): Promise<TestEnv> {
+  const url = process.env.DATABASE_URL && isPostgresUrl(process.env.DATABASE_URL) ? process.env.DATABASE_URL : ':memory:';
+  const pgSchema = isPostgresUrl(url) ? `t_${process.pid}_${randomBytes(4).toString('hex')}` : undefined;
+  const kernel = await createKernel({ databaseUrl: url, kdf: 'fast', ...(pgSchema ? { pgSchema } : {}), ...overrides });
+  if (options.seed !== false) await seedDemo(kernel, TEST_TODAY);
+  const app = createApp(kernel);
+  const tokens = new Map<string, string>();
+
+  const call = async (method: string, path: string, opts: CallOptions = {}): Promise<CallResult> => {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let body: string | undefined;
+    if (opts.body !== undefined) {
+      body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON; keep the text
+    }
+    return { status: response.status, body: parsed, headers: response.headers };
+  };
+
+  return {
+    kernel,
+    app,
+    call,
+    async login(username: string) {
+      const cached = tokens.get(username);
+      if (cached) return cached;
+      const result = await call('POST', '/api/auth/login', { body: { username, password: DEMO_PASSWORD } });
+      if (result.status !== 200) throw new Error(`login ${username} failed: ${JSON.stringify(result.body)}`);
+      tokens.set(username, result.body.token);
+      return result.body.token as string;
+    },
+    async close() {
+      await kernel.close();
+      if (pgSchema) {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS "${pgSchema}" CASCADE`);
+        await client.end();
+      }
+    },
+  };
+}
+
+/** Number of audit entries: tests use it to prove a refused command wrote nothing. */
+export async function auditCount(env: TestEnv): Promise<number> {
+  const row = await env.kernel.db.selectFrom('audit_head').select('last_seq').where('id', '=', 1).executeTakeFirstOrThrow();
+  return row.last_seq;
+}

@@ -60,7 +60,7 @@ describe('error answers', () => {
     const errors: unknown[] = [];
     const original = console.error;
     console.error = (...args: unknown[]) => errors.push(args);
-    const response = await app.request('/api/boom').finally(() => { console.error = original; });
+    const response = await Promise.resolve(app.request('/api/boom')).finally(() => { console.error = original; });
     expect(response.status).toBe(500);
     const body = await response.json();
     expectErrorShape(body, 'INTERNAL');

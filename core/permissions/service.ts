@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/connection.js';
 import { AppError } from '../http/errors.js';
+import { underPath } from '../units/paths.js';
 import { isReadPermission, ROLE_PERMISSIONS, type Permission, type Role } from './roles.js';
 
 export interface Grant {
@@ -89,9 +90,5 @@ export function scoped<QB extends { where: (...args: any[]) => any }>(
   options: { subtree?: boolean } = {},
 ): QB {
   if (!options.subtree) return qb.where(sql.ref(`${table}.unit_id`), '=', scope.unitId);
-  return qb.where(
-    sql.ref(`${table}.unit_id`),
-    'in',
-    sql`(select id from units where path like ${`${scope.unitPath}%`})`,
-  );
+  return qb.where(sql.ref(`${table}.unit_id`), 'in', sql`(select id from units where ${underPath('path', scope.unitPath)})`);
 }

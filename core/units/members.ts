@@ -114,6 +114,8 @@ export async function updateMember(
   const before = await memberOf(kernel.db, scope.unitId, userId);
   if (!before) throw new AppError('USER_NOT_FOUND', { userId });
   if (input.roles) assertGrantable(actor, input.roles);
+  // A system administrator's account is changed only by a system administrator.
+  if (before.roles.includes('system_admin') && !isSystemAdmin(actor)) throw new AppError('ROLE_NOT_GRANTABLE', { role: 'system_admin' });
   if (input.departmentId) await assertDepartmentInUnit(kernel.db, scope.unitId, input.departmentId);
   if (userId === actor.userId && input.roles && before.roles.includes('unit_admin') && !input.roles.includes('unit_admin')) {
     throw new AppError('SELF_LOCKOUT');

@@ -5,6 +5,7 @@ import { appendAudit, type AuditActor } from '../audit/service.js';
 import { AppError } from '../http/errors.js';
 import { readableUnitPaths, type Actor, type UnitScope } from '../permissions/service.js';
 import type { UnitView } from './schema.js';
+import { underPath } from './paths.js';
 
 export function unitView(row: UnitsTable): UnitView {
   return {
@@ -26,7 +27,7 @@ export async function listReadableUnits(db: Executor, actor: Actor): Promise<Uni
   const rows = await db
     .selectFrom('units')
     .selectAll()
-    .where((eb) => eb.or(roots.map((root) => eb('path', 'like', `${root}%`))))
+    .where((eb) => eb.or(roots.map((root) => underPath('path', root))))
     .orderBy('path')
     .execute();
   return rows.map(unitView);

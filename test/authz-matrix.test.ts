@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withOpenApi } from '../core/http/app.js';
 import { allRoutes } from '../core/http/registry.js';
-import { DEMO_PASSWORD, DEMO_USERS } from '../core/demo/seed.js';
+import { DEMO_PASSWORD } from '../core/demo/seed.js';
 import { createTestEnv, type TestEnv } from './support/kernel.js';
 
 /**
@@ -11,52 +11,12 @@ import { createTestEnv, type TestEnv } from './support/kernel.js';
  * hand, independent of the role table, so a change in who may do what shows up as a failure.
  * A route missing from this table fails the test: nobody adds a route without deciding who may call it.
  */
+import { ALL_USERS, type Expectation } from './authz/common.js';
+import { KERNEL_MATRIX } from './authz/kernel.js';
+import { LEDGER_MATRIX } from './authz/ledger.js';
+
 const a = (...roles: string[]) => roles.map((r) => `a.${r}`);
-const SUPERVISING = ['bureau.finance', 'dept.leader'];
-const ALL_USERS = DEMO_USERS.map((u) => u.username);
-const UNIT_READERS = ['sysadmin', ...SUPERVISING, ...a('admin', 'finance', 'staff', 'head', 'leader', 'auditor', 'dev')];
-const AUDIT_READERS_ANYWHERE = [
-  'sysadmin', ...SUPERVISING, ...a('admin', 'finance', 'leader', 'auditor'), 'b.admin', 'b.finance', 'b.leader', 'b.auditor',
-];
-
-interface Expectation {
-  /** Demo users allowed; `public` means anyone, signed in or not. */
-  allowed: string[] | 'public';
-  /** Concrete request: path parameters chosen so an allowed call fails later (404/400) and writes nothing. */
-  path?: string;
-  body?: unknown;
-}
-
-const MATRIX: Record<string, Expectation> = {
-  'GET /api/health': { allowed: 'public' },
-  'GET /api/openapi.json': { allowed: 'public' },
-  'POST /api/auth/login': { allowed: 'public', body: {} },
-  'POST /api/auth/logout': { allowed: ALL_USERS },
-  'GET /api/me': { allowed: ALL_USERS },
-  'POST /api/me/password': { allowed: ALL_USERS, body: {} },
-  'GET /api/tokens': { allowed: ALL_USERS },
-  'POST /api/tokens': { allowed: ALL_USERS, body: {} },
-  'DELETE /api/tokens/:id': { allowed: ALL_USERS, path: '/api/tokens/999999' },
-  'GET /api/units': { allowed: ALL_USERS },
-  'POST /api/units': { allowed: ['sysadmin'], body: {} },
-  'GET /api/units/:unitId': { allowed: UNIT_READERS },
-  'GET /api/units/:unitId/departments': { allowed: UNIT_READERS },
-  'POST /api/units/:unitId/departments': { allowed: ['sysadmin', 'a.admin'], body: {} },
-  'GET /api/units/:unitId/members': {
-    allowed: ['sysadmin', ...SUPERVISING, ...a('admin', 'finance', 'head', 'leader', 'auditor')],
-  },
-  'POST /api/units/:unitId/members': { allowed: ['sysadmin', 'a.admin'], body: {} },
-  'PATCH /api/units/:unitId/members/:userId': { allowed: ['sysadmin', 'a.admin'], path: '/api/units/a/members/999999', body: {} },
-  'GET /api/units/:unitId/fiscal-years': { allowed: UNIT_READERS },
-  'POST /api/units/:unitId/fiscal-years': { allowed: ['a.finance'], body: {} },
-  'POST /api/units/:unitId/fiscal-years/:year/rollover': { allowed: ['a.finance'], path: '/api/units/a/fiscal-years/2099/rollover' },
-  'POST /api/units/:unitId/periods/:year/:month/close': { allowed: ['a.finance'], path: '/api/units/a/periods/2099/1/close' },
-  'POST /api/units/:unitId/periods/:year/:month/reopen': {
-    allowed: ['a.leader'], path: '/api/units/a/periods/2099/1/reopen', body: { reason: '测试反结账' },
-  },
-  'GET /api/audit/verify': { allowed: AUDIT_READERS_ANYWHERE },
-  'GET /api/units/:unitId/audit': { allowed: ['sysadmin', ...SUPERVISING, ...a('admin', 'finance', 'leader', 'auditor')] },
-};
+const MATRIX: Record<string, Expectation> = { ...KERNEL_MATRIX, ...LEDGER_MATRIX };
 
 const routeKey = (method: string, path: string) => `${method.toUpperCase()} ${path}`;
 const concretePath = (path: string) => path.replace(':unitId', 'a');

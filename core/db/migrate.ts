@@ -1,10 +1,12 @@
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
-import type { Db } from './connection.js';
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
+import { dialectOf, type Db } from './connection.js';
 import * as m001 from './migrations/001_kernel.js';
+import * as m002 from './migrations/002_ledger.js';
 
 /** Migrations are listed in code (not read from disk) so bundling and tsx behave the same. */
 const migrations: Record<string, Migration> = {
   '001_kernel': m001,
+  '002_ledger': m002,
 };
 
 class StaticProvider implements MigrationProvider {
@@ -14,7 +16,11 @@ class StaticProvider implements MigrationProvider {
 }
 
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticProvider() });
+  // Kysely looks for its bookkeeping tables across all schemas unless told which one: with several
+  // schemas in one PostgreSQL database (parallel test runs) it would find another run's tables.
+  const migrationTableSchema =
+    dialectOf(db) === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+  const migrator = new Migrator({ db, provider: new StaticProvider(), ...(migrationTableSchema ? { migrationTableSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

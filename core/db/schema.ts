@@ -19,6 +19,25 @@ export interface Database {
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
   outbox: OutboxTable;
+  classifications: ClassificationsTable;
+  projects: ProjectsTable;
+  project_year_plans: ProjectYearPlansTable;
+  project_targets: ProjectTargetsTable;
+  budget_templates: BudgetTemplatesTable;
+  budget_requests: BudgetRequestsTable;
+  budget_request_lines: BudgetRequestLinesTable;
+  indicators: IndicatorsTable;
+  indicator_movements: IndicatorMovementsTable;
+  adjustments: AdjustmentsTable;
+  transfers: TransfersTable;
+  payments: PaymentsTable;
+  approval_flows: ApprovalFlowsTable;
+  approval_steps: ApprovalStepsTable;
+  rule_settings: RuleSettingsTable;
+  three_public_caps: ThreePublicCapsTable;
+  ledger_settings: LedgerSettingsTable;
+  expenditure_standards: ExpenditureStandardsTable;
+  comments: CommentsTable;
 }
 
 export interface UnitsTable {
@@ -133,4 +152,272 @@ export interface OutboxTable {
   type: string;
   payload: string;
   occurred_at: string;
+}
+
+// ------------------------------------------------------------------ ledger
+
+export type ClassificationKind = 'functional' | 'economic' | 'fund_source';
+/** 人员经费 / 公用经费 (basic expenditure) or 项目支出. */
+export type ExpenditureKind = 'personnel' | 'operating' | 'project';
+
+export interface ClassificationsTable {
+  id: Generated<number>;
+  kind: ClassificationKind;
+  year: number;
+  code: string;
+  name: string;
+  parent_code: string | null;
+  level: number;
+  /** JSON: e.g. economic classes carry { threePublic: true } for 三公经费 codes. */
+  attrs: string;
+}
+
+export type ProjectStatus = 'reserve' | 'approved' | 'executing' | 'closed';
+
+export interface ProjectsTable {
+  id: Generated<number>;
+  unit_id: string;
+  code: string;
+  name: string;
+  department_id: number;
+  functional_code: string;
+  fund_source_code: string;
+  status: ProjectStatus;
+  start_year: number;
+  end_year: number;
+  total_amount: number;
+  description: string;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProjectYearPlansTable {
+  project_id: number;
+  year: number;
+  amount: number;
+}
+
+export interface ProjectTargetsTable {
+  id: Generated<number>;
+  project_id: number;
+  unit_id: string;
+  source: string;
+  target_ref: string;
+  name: string;
+  value: string;
+  created_at: string;
+}
+
+export interface BudgetTemplatesTable {
+  id: Generated<number>;
+  unit_id: string;
+  kind: ExpenditureKind;
+  name: string;
+  config: string;
+  version: number;
+  updated_at: string;
+}
+
+export type BudgetRequestStatus = 'draft' | 'submitted' | 'returned' | 'resubmitted' | 'approved';
+
+export interface BudgetRequestsTable {
+  id: Generated<number>;
+  unit_id: string;
+  year: number;
+  department_id: number;
+  title: string;
+  status: BudgetRequestStatus;
+  round: number;
+  total_amount: number;
+  control_amount: number | null;
+  created_by: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BudgetRequestLinesTable {
+  id: Generated<number>;
+  request_id: number;
+  unit_id: string;
+  line_no: number;
+  expenditure_kind: ExpenditureKind;
+  project_id: number | null;
+  functional_code: string;
+  economic_code: string;
+  fund_source_code: string;
+  headcount: number | null;
+  standard_amount: number | null;
+  amount: number;
+  control_amount: number | null;
+  note: string;
+}
+
+export interface IndicatorsTable {
+  id: Generated<number>;
+  unit_id: string;
+  year: number;
+  code: string;
+  name: string;
+  department_id: number;
+  project_id: number | null;
+  expenditure_kind: ExpenditureKind;
+  functional_code: string;
+  economic_code: string;
+  fund_source_code: string;
+  issued_amount: number;
+  adjusted_amount: Generated<number>;
+  frozen_amount: Generated<number>;
+  paid_amount: Generated<number>;
+  source_line_id: number | null;
+  carried_from_id: number | null;
+  is_flexible_reserve: Generated<number>;
+  created_at: string;
+}
+
+export type MovementKind = 'issue' | 'adjust' | 'transfer_in' | 'transfer_out' | 'freeze' | 'release' | 'pay';
+
+export interface IndicatorMovementsTable {
+  id: Generated<number>;
+  unit_id: string;
+  indicator_id: number;
+  kind: MovementKind;
+  amount: number;
+  ref_type: string;
+  ref_id: number;
+  counterpart_indicator_id: number | null;
+  at: string;
+  date: string;
+  actor_id: number | null;
+}
+
+export type DecisionStatus = 'pending' | 'approved' | 'rejected' | 'withdrawn';
+
+export interface AdjustmentsTable {
+  id: Generated<number>;
+  unit_id: string;
+  indicator_id: number;
+  amount: number;
+  reason: string;
+  doc_no: string;
+  date: string;
+  status: DecisionStatus;
+  created_by: number;
+  created_at: string;
+  decided_at: string | null;
+}
+
+export interface TransfersTable {
+  id: Generated<number>;
+  unit_id: string;
+  from_indicator_id: number;
+  to_indicator_id: number;
+  amount: number;
+  reason: string;
+  date: string;
+  status: DecisionStatus;
+  fast_track: number;
+  warnings: string;
+  created_by: number;
+  created_at: string;
+  decided_at: string | null;
+}
+
+export type PaymentStatus = 'pending' | 'approved' | 'paid' | 'rejected' | 'withdrawn';
+
+export interface PaymentsTable {
+  id: Generated<number>;
+  unit_id: string;
+  indicator_id: number;
+  department_id: number;
+  payee_name: string;
+  payee_account: string;
+  payee_bank: string;
+  purpose: string;
+  economic_code: string;
+  amount: number;
+  date: string;
+  status: PaymentStatus;
+  procurement: number;
+  contract_no: string | null;
+  standard: string | null;
+  attachments: string;
+  warnings: string;
+  override_reason: string | null;
+  created_by: number;
+  created_at: string;
+  approved_at: string | null;
+  paid_at: string | null;
+  closed_at: string | null;
+}
+
+export type ApprovalTarget = 'payment' | 'transfer' | 'adjustment';
+
+export interface ApprovalFlowsTable {
+  id: Generated<number>;
+  unit_id: string;
+  target: ApprovalTarget;
+  name: string;
+  tiers: string;
+  version: number;
+  updated_by: number | null;
+  updated_at: string;
+}
+
+export interface ApprovalStepsTable {
+  id: Generated<number>;
+  unit_id: string;
+  target: ApprovalTarget;
+  target_id: number;
+  seq: number;
+  role: string;
+  label: string;
+  status: 'waiting' | 'pending' | 'approved' | 'rejected' | 'cancelled';
+  decided_by: number | null;
+  decided_at: string | null;
+  comment: string | null;
+}
+
+export interface RuleSettingsTable {
+  unit_id: string;
+  rule_code: string;
+  mode: 'block' | 'warn' | 'ignore';
+  updated_by: number | null;
+  updated_at: string;
+}
+
+export interface ThreePublicCapsTable {
+  unit_id: string;
+  year: number;
+  economic_code: string;
+  amount: number;
+}
+
+export interface LedgerSettingsTable {
+  unit_id: string;
+  flexible_threshold: number;
+  kind_economic_map: string;
+  updated_at: string;
+}
+
+export interface ExpenditureStandardsTable {
+  id: Generated<number>;
+  year: number;
+  item: string;
+  tier: string;
+  name: string;
+  economic_code: string;
+  cap_per_unit: number;
+  per: string;
+}
+
+export interface CommentsTable {
+  id: Generated<number>;
+  unit_id: string;
+  entity: string;
+  entity_id: number;
+  author_id: number;
+  action: string;
+  body: string;
+  created_at: string;
 }

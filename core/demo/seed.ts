@@ -6,6 +6,7 @@ import { createUnit, createDepartment } from '../units/service.js';
 import { closePeriod, createFiscalYear } from '../periods/service.js';
 import { nowIso } from '../clock.js';
 import type { Role } from '../permissions/roles.js';
+import { ensureReferenceData } from '../ledger/reference.js';
 
 /** Fixed for guides and scripts: every demo login uses this password. */
 export const DEMO_PASSWORD = 'unibudget-demo';
@@ -67,6 +68,7 @@ export async function seedDemo(kernel: Kernel, today = new Date()): Promise<void
   const year = today.getUTCFullYear();
   const hashes = await Promise.all(DEMO_USERS.map(() => hashPassword(DEMO_PASSWORD, kernel.config.kdf)));
   await kernel.db.transaction().execute(async (tx) => {
+    await ensureReferenceData(tx, year);
     const departmentIds = new Map<string, number>();
     for (const unit of UNITS) {
       await createUnit(tx, SYSTEM_ACTOR, { ...unit });

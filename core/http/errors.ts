@@ -1,3 +1,5 @@
+import { LEDGER_ERRORS } from '../ledger/errors.js';
+
 /**
  * Every refusal the API gives is an AppError with a stable code. The code decides the HTTP
  * status and the readable message (zh-CN first, English on request); `details` carries the
@@ -63,8 +65,25 @@ export const ERROR_CATALOG = {
     zh: '请按月份顺序结账/反结账：{year}年{blockingMonth}月 须先处理',
     en: 'Periods close and reopen in order: {year}-{blockingMonth} must be handled first',
   },
+  CLASSIFICATION_NOT_FOUND: {
+    status: 422,
+    zh: '分类编码 {code}（{kind}）在 {year} 年度不存在',
+    en: 'Classification code {code} ({kind}) does not exist in {year}',
+  },
+  CLASSIFICATION_IMPORT_INVALID: {
+    status: 422,
+    zh: '导入文件有 {count} 行不符合要求，未写入任何数据',
+    en: '{count} rows of the import file are invalid; nothing was written',
+  },
+  CLASSIFICATION_IMPORT_TOO_LARGE: { status: 413, zh: '导入文件过大', en: 'The import file is too large' },
+  CLASSIFICATION_IMPORT_UNREADABLE: {
+    status: 422,
+    zh: '无法读取导入文件（{reason}）：请上传 UTF-8 编码的 CSV 或 xlsx 文件',
+    en: 'The import file cannot be read ({reason}); upload a UTF-8 CSV or an xlsx file',
+  },
   INTERNAL: { status: 500, zh: '服务器内部错误，已记录', en: 'Internal error; it has been logged' },
   UNAVAILABLE: { status: 503, zh: '服务暂不可用', en: 'Service unavailable' },
+  ...LEDGER_ERRORS,
 } satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -2,8 +2,9 @@ import { accountRoutes } from '../accounts/routes.js';
 import { auditRoutes } from '../audit/routes.js';
 import { periodRoutes } from '../periods/routes.js';
 import { unitRoutes } from '../units/routes.js';
+import { ledgerRoutes } from '../ledger/routes.js';
 import type { RouteSpec } from './route.js';
 import { systemRoutes } from './system-routes.js';
 
 /** Every API route of the core. The authorization matrix test walks this list. */
-export const allRoutes: RouteSpec[] = [...systemRoutes, ...accountRoutes, ...unitRoutes, ...periodRoutes, ...auditRoutes];
+export const allRoutes: RouteSpec[] = [...systemRoutes, ...accountRoutes, ...unitRoutes, ...periodRoutes, ...auditRoutes, ...ledgerRoutes];

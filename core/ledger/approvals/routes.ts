@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { defineRoute } from '../../http/route.js';
+import { auditActorOf } from '../../accounts/service.js';
+import { UnitParams } from '../../units/schema.js';
+import { FlowBody, FlowParams, FlowView, InboxItem } from './schema.js';
+import { inbox, listFlows, saveFlow } from './service.js';
+
+export const approvalRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/api/units/:unitId/approval-flows',
+    tag: 'approvals',
+    summary: '审批流 The unit’s approval flows for payments, transfers and adjustments',
+    access: { kind: 'unit', permission: 'approval.read' },
+    params: UnitParams,
+    response: z.array(FlowView),
+    handler: async ({ kernel, scope }) => listFlows(kernel.db, scope!.unitId),
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/api/units/:unitId/approval-flows/:target',
+    tag: 'approvals',
+    summary: '编辑审批流 Replace a flow’s tiers (by amount and economic class); governs the next request',
+    access: { kind: 'unit', permission: 'approval.manage' },
+    params: FlowParams,
+    body: FlowBody,
+    response: FlowView,
+    handler: async ({ kernel, actor, scope, params, body }) =>
+      kernel.db.transaction().execute((tx) => saveFlow(tx, auditActorOf(actor!), scope!.unitId, params.target, body)),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/units/:unitId/approvals/inbox',
+    tag: 'approvals',
+    summary: '待我审批 Requests waiting at a step the caller can decide',
+    access: { kind: 'unit', permission: 'approval.read' },
+    params: UnitParams,
+    response: z.array(InboxItem),
+    handler: async ({ kernel, actor, scope }) => inbox(kernel.db, actor!, scope!.unitId),
+  }),
+];

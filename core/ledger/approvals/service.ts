@@ -1,0 +1,262 @@
+import type { Executor, Tx } from '../../db/connection.js';
+import type { ApprovalTarget } from '../../db/schema.js';
+import { nowIso } from '../../clock.js';
+import { appendAudit, type AuditActor } from '../../audit/service.js';
+import { AppError } from '../../http/errors.js';
+import type { Actor } from '../../permissions/service.js';
+import type { Role } from '../../permissions/roles.js';
+import { THREE_PUBLIC_CODES } from '../rules/catalog.js';
+import type { FlowStep } from './schema.js';
+
+const YUAN = 100;
+
+/** Defaults a unit starts with; its admin edits them in the console (approval.manage). */
+export const DEFAULT_FLOWS: Record<ApprovalTarget, { name: string; steps: FlowStep[] }> = {
+  payment: {
+    name: '支付审批流',
+    steps: [
+      { role: 'department_head', label: '科室负责人审核' },
+      { role: 'finance_officer', label: '财务审核' },
+      { role: 'leader', label: '单位领导审批', when: { amountAbove: 50_000 * YUAN, threePublic: true } },
+    ],
+  },
+  transfer: {
+    name: '预算调剂审批流',
+    steps: [
+      { role: 'finance_officer', label: '财务审核' },
+      { role: 'leader', label: '单位领导审批' },
+    ],
+  },
+  // Finance enters 追加/追减 (usually on a bureau's reply); the leader signs them off.
+  adjustment: {
+    name: '预算调整审批流',
+    steps: [{ role: 'leader', label: '单位领导审批' }],
+  },
+};
+
+export async function getFlow(db: Executor, unitId: string, target: ApprovalTarget) {
+  const row = await db.selectFrom('approval_flows').selectAll().where('unit_id', '=', unitId).where('target', '=', target).executeTakeFirst();
+  if (!row) return { target, ...DEFAULT_FLOWS[target], version: 0, updatedAt: '' };
+  return { target, name: row.name, steps: JSON.parse(row.tiers) as FlowStep[], version: row.version, updatedAt: row.updated_at };
+}
+
+export async function listFlows(db: Executor, unitId: string) {
+  return Promise.all((['payment', 'transfer', 'adjustment'] as const).map((t) => getFlow(db, unitId, t)));
+}
+
+export async function saveFlow(tx: Tx, by: AuditActor, unitId: string, target: ApprovalTarget, flow: { name: string; steps: FlowStep[] }) {
+  const before = await getFlow(tx, unitId, target);
+  const updatedAt = nowIso();
+  const version = before.version + 1;
+  if (before.version === 0) {
+    await tx
+      .insertInto('approval_flows')
+      .values({ unit_id: unitId, target, name: flow.name, tiers: JSON.stringify(flow.steps), version, updated_by: by.userId, updated_at: updatedAt })
+      .execute();
+  } else {
+    await tx
+      .updateTable('approval_flows')
+      .set({ name: flow.name, tiers: JSON.stringify(flow.steps), version, updated_by: by.userId, updated_at: updatedAt })
+      .where('unit_id', '=', unitId)
+      .where('target', '=', target)
+      .execute();
+  }
+  const after = { target, ...flow, version, updatedAt };
+  await appendAudit(tx, { actor: by, unitId, action: 'approval_flow.update', entity: 'approval_flow', entityId: `${unitId}:${target}`, before, after });
+  return after;
+}
+
+export interface FlowSubject {
+  amount: number;
+  economicCode: string;
+}
+
+export function stepApplies(step: FlowStep, subject: FlowSubject): boolean {
+  const when = step.when;
+  if (!when || (when.amountAbove === undefined && !when.economicPrefixes?.length && !when.threePublic)) return true;
+  if (when.amountAbove !== undefined && subject.amount > when.amountAbove) return true;
+  if (when.economicPrefixes?.some((p) => subject.economicCode.startsWith(p))) return true;
+  if (when.threePublic && THREE_PUBLIC_CODES.has(subject.economicCode)) return true;
+  return false;
+}
+
+export const OVERRIDE_STEP: FlowStep = { role: 'leader', label: '单位领导审批（越权放行）' };
+
+/**
+ * The steps a request of this size and class must pass, in order. `onlyFirst` is the flexible-quota
+ * fast track; a request carrying a rule override always ends with the leader.
+ */
+export async function plannedSteps(
+  db: Executor, unitId: string, target: ApprovalTarget, subject: FlowSubject,
+  options: { onlyFirst?: boolean; override?: boolean } = {},
+) {
+  const flow = await getFlow(db, unitId, target);
+  let steps = flow.steps.filter((s) => stepApplies(s, subject));
+  if (options.onlyFirst) steps = steps.slice(0, 1);
+  if (options.override && steps.at(-1)?.role !== 'leader') steps = [...steps, OVERRIDE_STEP];
+  return steps;
+}
+
+export async function startApproval(tx: Tx, unitId: string, target: ApprovalTarget, targetId: number, steps: FlowStep[]) {
+  if (steps.length === 0) throw new Error('an approval needs at least one step');
+  await tx
+    .insertInto('approval_steps')
+    .values(
+      steps.map((s, i) => ({
+        unit_id: unitId, target, target_id: targetId, seq: i + 1, role: s.role, label: s.label,
+        status: i === 0 ? ('pending' as const) : ('waiting' as const),
+        decided_by: null, decided_at: null, comment: null,
+      })),
+    )
+    .execute();
+}
+
+export async function stepsOf(db: Executor, target: ApprovalTarget, targetId: number) {
+  const rows = await db
+    .selectFrom('approval_steps')
+    .leftJoin('users', 'users.id', 'approval_steps.decided_by')
+    .select([
+      'approval_steps.seq', 'approval_steps.role', 'approval_steps.label', 'approval_steps.status',
+      'approval_steps.decided_by', 'approval_steps.decided_at', 'approval_steps.comment', 'users.display_name',
+    ])
+    .where('approval_steps.target', '=', target)
+    .where('approval_steps.target_id', '=', targetId)
+    .orderBy('approval_steps.seq')
+    .execute();
+  return rows.map((r) => ({
+    seq: r.seq, role: r.role, label: r.label, status: r.status, decidedBy: r.decided_by,
+    decidedByName: r.display_name ?? null, decidedAt: r.decided_at, comment: r.comment,
+  }));
+}
+
+export interface Requester {
+  userId: number;
+  departmentId: number;
+}
+
+/**
+ * Records one approval decision on the current step. The approver must hold the step's role in
+ * the unit directly (a supervising unit never approves), may not approve their own request, and
+ * a department head approves only for their own department. Returns true when it was the last step.
+ */
+export async function decideStep(
+  tx: Tx,
+  actor: Actor,
+  unitId: string,
+  target: ApprovalTarget,
+  targetId: number,
+  requester: Requester,
+  decision: 'approved' | 'rejected',
+  comment: string | undefined,
+): Promise<{ final: boolean; label: string }> {
+  // Taking the step with an UPDATE serializes two approvers of the same step on PostgreSQL.
+  const current = await tx
+    .updateTable('approval_steps')
+    .set((eb) => ({ status: eb.ref('status') }))
+    .where('target', '=', target)
+    .where('target_id', '=', targetId)
+    .where('status', '=', 'pending')
+    .returningAll()
+    .executeTakeFirst();
+  if (!current) throw new AppError('INVALID_STATE', { status: 'no pending step' });
+  const grants = actor.grants.filter((g) => g.unitId === unitId && g.role === (current.role as Role));
+  if (grants.length === 0) throw new AppError('NOT_YOUR_STEP', { label: current.label, role: current.role });
+  if (actor.userId === requester.userId) throw new AppError('SELF_APPROVAL');
+  if (current.role === 'department_head' && !grants.some((g) => g.departmentId === requester.departmentId)) {
+    throw new AppError('DEPARTMENT_SCOPE', { departmentId: requester.departmentId });
+  }
+  const decidedAt = nowIso();
+  await tx
+    .updateTable('approval_steps')
+    .set({ status: decision, decided_by: actor.userId, decided_at: decidedAt, comment: comment ?? null })
+    .where('id', '=', current.id)
+    .execute();
+  if (decision === 'rejected') {
+    await cancelOpenSteps(tx, target, targetId);
+    return { final: true, label: current.label };
+  }
+  const next = await tx
+    .selectFrom('approval_steps')
+    .select('id')
+    .where('target', '=', target)
+    .where('target_id', '=', targetId)
+    .where('status', '=', 'waiting')
+    .orderBy('seq')
+    .executeTakeFirst();
+  if (next) await tx.updateTable('approval_steps').set({ status: 'pending' }).where('id', '=', next.id).execute();
+  return { final: !next, label: current.label };
+}
+
+export async function cancelOpenSteps(tx: Tx, target: ApprovalTarget, targetId: number): Promise<void> {
+  await tx
+    .updateTable('approval_steps')
+    .set({ status: 'cancelled' })
+    .where('target', '=', target)
+    .where('target_id', '=', targetId)
+    .where('status', 'in', ['pending', 'waiting'])
+    .execute();
+}
+
+/** The approval inbox: pending steps in the unit whose role the actor holds there. */
+export async function inbox(db: Executor, actor: Actor, unitId: string) {
+  const roles = actor.grants.filter((g) => g.unitId === unitId).map((g) => g.role);
+  if (roles.length === 0) return [];
+  const steps = await db
+    .selectFrom('approval_steps')
+    .selectAll()
+    .where('unit_id', '=', unitId)
+    .where('status', '=', 'pending')
+    .where('role', 'in', roles)
+    .orderBy('id')
+    .execute();
+  const departmentOf = new Map(actor.grants.filter((g) => g.unitId === unitId && g.role === 'department_head').map((g) => [g.departmentId, true]));
+  const items = [];
+  for (const step of steps) {
+    const doc = await documentSummary(db, step.target, step.target_id);
+    if (!doc || doc.requestedById === actor.userId) continue;
+    if (step.role === 'department_head' && !departmentOf.has(doc.departmentId)) continue;
+    items.push({
+      target: step.target, targetId: step.target_id, seq: step.seq, label: step.label,
+      amount: doc.amount, summary: doc.summary, requestedBy: doc.requestedBy, requestedAt: doc.requestedAt,
+    });
+  }
+  return items;
+}
+
+async function documentSummary(db: Executor, target: ApprovalTarget, id: number) {
+  if (target === 'payment') {
+    const p = await db
+      .selectFrom('payments').innerJoin('users', 'users.id', 'payments.created_by')
+      .select(['payments.amount', 'payments.purpose', 'payments.payee_name', 'payments.department_id', 'payments.created_by', 'payments.created_at', 'users.display_name'])
+      .where('payments.id', '=', id).executeTakeFirst();
+    return p && { amount: p.amount, summary: `${p.purpose}（收款人：${p.payee_name}）`, departmentId: p.department_id, requestedById: p.created_by, requestedBy: p.display_name, requestedAt: p.created_at };
+  }
+  if (target === 'transfer') {
+    const t = await db
+      .selectFrom('transfers').innerJoin('users', 'users.id', 'transfers.created_by')
+      .innerJoin('indicators', 'indicators.id', 'transfers.from_indicator_id')
+      .select(['transfers.amount', 'transfers.reason', 'transfers.created_by', 'transfers.created_at', 'users.display_name', 'indicators.department_id'])
+      .where('transfers.id', '=', id).executeTakeFirst();
+    return t && { amount: t.amount, summary: `预算调剂：${t.reason}`, departmentId: t.department_id, requestedById: t.created_by, requestedBy: t.display_name, requestedAt: t.created_at };
+  }
+  const a = await db
+    .selectFrom('adjustments').innerJoin('users', 'users.id', 'adjustments.created_by')
+    .innerJoin('indicators', 'indicators.id', 'adjustments.indicator_id')
+    .select(['adjustments.amount', 'adjustments.reason', 'adjustments.created_by', 'adjustments.created_at', 'users.display_name', 'indicators.department_id'])
+    .where('adjustments.id', '=', id).executeTakeFirst();
+  return a && { amount: a.amount, summary: `${a.amount >= 0 ? '追加' : '追减'}：${a.reason}`, departmentId: a.department_id, requestedById: a.created_by, requestedBy: a.display_name, requestedAt: a.created_at };
+}
+
+export async function addComment(tx: Tx, unitId: string, entity: string, entityId: number, authorId: number, action: string, body: string | undefined) {
+  if (!body) return;
+  await tx.insertInto('comments').values({ unit_id: unitId, entity, entity_id: entityId, author_id: authorId, action, body, created_at: nowIso() }).execute();
+}
+
+export async function commentsOf(db: Executor, entity: string, entityId: number) {
+  const rows = await db
+    .selectFrom('comments').innerJoin('users', 'users.id', 'comments.author_id')
+    .select(['comments.action', 'comments.body', 'comments.created_at', 'users.display_name'])
+    .where('comments.entity', '=', entity).where('comments.entity_id', '=', entityId)
+    .orderBy('comments.id').execute();
+  return rows.map((r) => ({ action: r.action, body: r.body, authorName: r.display_name, at: r.created_at }));
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { defineRoute, type RouteSpec } from '../../http/route.js';
+import { auditActorOf } from '../../accounts/service.js';
+import { ClassificationListQuery, ClassificationView, ClassificationYearsView, ImportBody, ImportResult } from './schema.js';
+import { importClassifications, listClassificationYears, listClassifications } from './service.js';
+
+export const classificationRoutes: RouteSpec[] = [
+  defineRoute({
+    method: 'get',
+    path: '/api/classifications',
+    tag: 'classifications',
+    summary: '分类科目 Functional classes, economic classes and fund sources of a year (the national standard, readable by everyone signed in)',
+    access: { kind: 'self' },
+    query: ClassificationListQuery,
+    response: z.array(ClassificationView),
+    handler: async ({ kernel, query }) =>
+      listClassifications(kernel.db, { ...query, year: query.year ?? new Date().getUTCFullYear() }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/classifications/years',
+    tag: 'classifications',
+    summary: '分类科目年度 Years with a classification set, per kind',
+    access: { kind: 'self' },
+    response: z.array(ClassificationYearsView),
+    handler: async ({ kernel }) => listClassificationYears(kernel.db),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/classifications/import',
+    tag: 'classifications',
+    summary: '导入分类科目 Import codes from a CSV or xlsx file (base64): validate reports row errors, apply writes all rows or none',
+    access: { kind: 'system', permission: 'classification.manage' },
+    body: ImportBody,
+    response: ImportResult,
+    handler: async ({ kernel, actor, body, lang }) => importClassifications(kernel, auditActorOf(actor!), body, lang),
+  }),
+];

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { defineRoute } from '../../http/route.js';
+import { auditActorOf } from '../../accounts/service.js';
+import { UnitParams } from '../../units/schema.js';
+import { assertDepartmentAccess, departmentBound } from '../scope.js';
+import { IndicatorDetail, IndicatorListQuery, IndicatorParams, IndicatorView, IssueIndicatorBody } from './schema.js';
+import { indicatorDetail, issueIndicator, listIndicators } from './service.js';
+
+export const indicatorRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/api/units/:unitId/indicators',
+    tag: 'indicators',
+    summary: '预算指标 Indicators with issued, adjusted, frozen, paid and available (fen); staff see their department',
+    access: { kind: 'unit', permission: 'indicator.read' },
+    params: UnitParams,
+    query: IndicatorListQuery,
+    response: z.array(IndicatorView),
+    handler: async ({ kernel, actor, scope, query }) => {
+      const bound = departmentBound(actor!, scope!);
+      return listIndicators(kernel.db, scope!.unitId, bound === null ? query : { ...query, departmentId: bound });
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/units/:unitId/indicators/:id',
+    tag: 'indicators',
+    summary: '指标台账 One indicator with every movement and its origins back to the original budget',
+    access: { kind: 'unit', permission: 'indicator.read' },
+    params: IndicatorParams,
+    response: IndicatorDetail,
+    handler: async ({ kernel, actor, scope, params }) => {
+      const detail = await indicatorDetail(kernel.db, scope!.unitId, params.id);
+      assertDepartmentAccess(actor!, scope!, detail.departmentId);
+      return detail;
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/units/:unitId/indicators',
+    tag: 'indicators',
+    summary: '直接下达指标 Issue an indicator directly (e.g. a mid-year allocation, or the flexible-quota reserve)',
+    access: { kind: 'unit', permission: 'indicator.issue' },
+    params: UnitParams,
+    body: IssueIndicatorBody,
+    response: IndicatorView,
+    status: 201,
+    handler: async ({ kernel, actor, scope, body }) =>
+      kernel.db.transaction().execute((tx) => issueIndicator(tx, auditActorOf(actor!), { ...body, unitId: scope!.unitId, refType: 'direct' })),
+  }),
+];

@@ -1,0 +1,271 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditCount, createTestEnv, type TestEnv } from '../../../test/support/kernel.js';
+import { approveThrough, departmentId, indicator, issue, submitPayment } from '../../../test/support/ledger.js';
+
+let env: TestEnv;
+beforeAll(async () => {
+  env = await createTestEnv();
+});
+afterAll(async () => env.close());
+
+/** Asserts a refused command: status, code, and that nothing at all was written. */
+async function expectRefused(action: () => Promise<{ status: number; body: any }>, status: number, code: string) {
+  const auditBefore = await auditCount(env);
+  const paymentsBefore = await env.kernel.db.selectFrom('payments').select('id').execute();
+  const movementsBefore = await env.kernel.db.selectFrom('indicator_movements').select('id').execute();
+  const result = await action();
+  expect(result.status, JSON.stringify(result.body)).toBe(status);
+  expect(result.body.error.code).toBe(code);
+  expect(await auditCount(env)).toBe(auditBefore);
+  expect(await env.kernel.db.selectFrom('payments').select('id').execute()).toHaveLength(paymentsBefore.length);
+  expect(await env.kernel.db.selectFrom('indicator_movements').select('id').execute()).toHaveLength(movementsBefore.length);
+  return result.body;
+}
+
+describe('payment lifecycle', () => {
+  it('goes pending → approved (frozen) → paid (spent), through department head and finance', async () => {
+    const ind = await issue(env, { amount: 5_000_000 });
+    const submitted = await submitPayment(env, ind.id, 123_456);
+    expect(submitted.status).toBe(201);
+    expect(submitted.body).toMatchObject({ status: 'pending', amount: 123_456, economicCode: '30201', createdByName: '孙浩' });
+    expect(submitted.body.steps.map((s: any) => [s.label, s.status])).toEqual([
+      ['科室负责人审核', 'pending'],
+      ['财务审核', 'waiting'],
+    ]);
+
+    const approved = await approveThrough(env, 'payments', submitted.body.id);
+    expect(approved.status).toBe('approved');
+    expect(approved.steps.every((s: any) => s.status === 'approved')).toBe(true);
+    expect(approved.comments.map((c: any) => c.body)).toEqual(['同意（科室负责人审核）', '同意（财务审核）']);
+    let ledger = await indicator(env, ind.id);
+    expect(ledger).toMatchObject({ amount: 5_000_000, frozen: 123_456, paid: 0, available: 5_000_000 - 123_456 });
+
+    const paid = await env.call('POST', `/api/units/a/payments/${submitted.body.id}/pay`, { token: await env.login('a.finance'), body: { date: '2026-06-12' } });
+    expect(paid.status).toBe(200);
+    expect(paid.body).toMatchObject({ status: 'paid', paidAt: '2026-06-12' });
+    ledger = await indicator(env, ind.id);
+    expect(ledger).toMatchObject({ frozen: 0, paid: 123_456, available: 5_000_000 - 123_456 });
+    expect(ledger.movements.map((m: any) => [m.kind, m.amount])).toEqual([['issue', 5_000_000], ['freeze', 123_456], ['pay', 123_456]]);
+
+    const events = await env.kernel.db.selectFrom('outbox').select('type').where('type', 'like', 'payment.%').execute();
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['payment.submitted', 'payment.approved', 'payment.paid']));
+    const again = await env.call('POST', `/api/units/a/payments/${submitted.body.id}/pay`, { token: await env.login('a.finance'), body: { date: '2026-06-12' } });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('INVALID_STATE');
+  });
+
+  it('adds the leader above 50,000 yuan and for 三公经费 at any amount', async () => {
+    const office = await issue(env, { amount: 100_000_00 });
+    const large = await submitPayment(env, office.id, 50_000_01);
+    expect(large.body.steps.map((s: any) => s.role)).toEqual(['department_head', 'finance_officer', 'leader']);
+    const atLimit = await submitPayment(env, office.id, 50_000_00);
+    expect(atLimit.body.steps.map((s: any) => s.role)).toEqual(['department_head', 'finance_officer']);
+    const reception = await issue(env, { amount: 10_000_00, economicCode: '30217' });
+    const small = await submitPayment(env, reception.id, 300_00, { purpose: '接待上级检查工作餐' });
+    expect(small.body.steps.map((s: any) => s.role)).toEqual(['department_head', 'finance_officer', 'leader']);
+    const done = await approveThrough(env, 'payments', small.body.id);
+    expect(done.status).toBe('approved');
+  });
+
+  it('lets only the step’s role decide, never the requester, and a head only for their department', async () => {
+    const ind = await issue(env, { amount: 1_000_000 });
+    const p = await submitPayment(env, ind.id, 10_000);
+    const byFinance = await env.call('POST', `/api/units/a/payments/${p.body.id}/approve`, { token: await env.login('a.finance'), body: {} });
+    expect(byFinance.status).toBe(403);
+    expect(byFinance.body.error.code).toBe('NOT_YOUR_STEP');
+    expect(byFinance.body.error.message).toContain('科室负责人审核');
+
+    const own = await submitPayment(env, ind.id, 10_000, {}, 'a.head');
+    const self = await env.call('POST', `/api/units/a/payments/${own.body.id}/approve`, { token: await env.login('a.head'), body: {} });
+    expect(self.status).toBe(403);
+    expect(self.body.error.code).toBe('SELF_APPROVAL');
+
+    const otherDept = await issue(env, { amount: 1_000_000, departmentCode: '01' });
+    const p2 = await submitPayment(env, otherDept.id, 10_000, {}, 'a.finance');
+    const wrongHead = await env.call('POST', `/api/units/a/payments/${p2.body.id}/approve`, { token: await env.login('a.head'), body: {} });
+    expect(wrongHead.status).toBe(403);
+    expect(wrongHead.body.error.code).toBe('DEPARTMENT_SCOPE');
+    const steps = await env.kernel.db.selectFrom('approval_steps').select('status').where('target_id', '=', p2.body.id).where('target', '=', 'payment').orderBy('seq').execute();
+    expect(steps.map((s) => s.status)).toEqual(['pending', 'waiting']);
+  });
+
+  it('releases the freeze on withdrawal after approval and on finance’s refusal to pay', async () => {
+    const ind = await issue(env, { amount: 1_000_000 });
+    const p1 = await submitPayment(env, ind.id, 200_000);
+    await approveThrough(env, 'payments', p1.body.id);
+    expect((await indicator(env, ind.id)).frozen).toBe(200_000);
+    const notMine = await env.call('POST', `/api/units/a/payments/${p1.body.id}/withdraw`, { token: await env.login('a.head'), body: {} });
+    expect(notMine.body.error.code).toBe('NOT_REQUESTER');
+    const withdrawn = await env.call('POST', `/api/units/a/payments/${p1.body.id}/withdraw`, { token: await env.login('a.staff'), body: { comment: '重复申请' } });
+    expect(withdrawn.body.status).toBe('withdrawn');
+    expect((await indicator(env, ind.id))).toMatchObject({ frozen: 0, available: 1_000_000 });
+
+    const p2 = await submitPayment(env, ind.id, 300_000);
+    await approveThrough(env, 'payments', p2.body.id);
+    const refused = await env.call('POST', `/api/units/a/payments/${p2.body.id}/reject`, { token: await env.login('a.finance'), body: { comment: '发票不合规' } });
+    expect(refused.body.status).toBe('rejected');
+    expect((await indicator(env, ind.id))).toMatchObject({ frozen: 0, available: 1_000_000 });
+
+    const p3 = await submitPayment(env, ind.id, 100_000);
+    const rejected = await env.call('POST', `/api/units/a/payments/${p3.body.id}/reject`, { token: await env.login('a.head'), body: { comment: '用途不明' } });
+    expect(rejected.body.status).toBe('rejected');
+    expect(rejected.body.steps.map((s: any) => s.status)).toEqual(['rejected', 'cancelled']);
+  });
+});
+
+describe('control rules on payments: each blocks with its code and writes nothing', () => {
+  it('BALANCE_EXCEEDED: never beyond the available balance', async () => {
+    const ind = await issue(env, { amount: 100_000 });
+    const body = await expectRefused(() => submitPayment(env, ind.id, 100_001), 422, 'BALANCE_EXCEEDED');
+    expect(body.error.details).toMatchObject({ available: 100_000, amount: 100_001 });
+    expect(body.error.message).toContain('可用 100000 分');
+  });
+
+  it('CLASS_MISMATCH: the class comes from the indicator', async () => {
+    const ind = await issue(env, { amount: 100_000 });
+    await expectRefused(() => submitPayment(env, ind.id, 1_000, { economicCode: '30211' }), 422, 'CLASS_MISMATCH');
+    expect((await submitPayment(env, ind.id, 1_000, { economicCode: '30201' })).status).toBe(201);
+  });
+
+  it('ECONOMIC_KIND_MISMATCH: personnel money cannot buy office supplies', async () => {
+    const ind = await issue(env, { amount: 100_000, expenditureKind: 'personnel', economicCode: '30201' });
+    await expectRefused(() => submitPayment(env, ind.id, 1_000), 422, 'ECONOMIC_KIND_MISMATCH');
+  });
+
+  it('THREE_PUBLIC_CAP_EXCEEDED: 三公经费 within the annual cap, counting frozen and paid', async () => {
+    const finance = await env.login('a.finance');
+    expect((await env.call('PUT', '/api/units/a/three-public-caps', { token: finance, body: { year: 2026, caps: [{ economicCode: '30231', amount: 1_000_00 }] } })).status).toBe(200);
+    const ind = await issue(env, { amount: 5_000_00, economicCode: '30231' });
+    const first = await submitPayment(env, ind.id, 800_00, { purpose: '公务用车加油' });
+    await approveThrough(env, 'payments', first.body.id);
+    const caps = await env.call('GET', '/api/units/a/three-public-caps?year=2026', { token: finance });
+    expect(caps.body).toEqual([{ economicCode: '30231', amount: 1_000_00, used: 800_00 }]);
+    const body = await expectRefused(() => submitPayment(env, ind.id, 200_01, { purpose: '公务用车维修' }), 422, 'THREE_PUBLIC_CAP_EXCEEDED');
+    expect(body.error.details).toMatchObject({ used: 800_00, cap: 1_000_00 });
+    expect((await submitPayment(env, ind.id, 200_00, { purpose: '公务用车维修' })).status).toBe(201);
+  });
+
+  it('CONTRACT_REQUIRED: procurement needs a contract number', async () => {
+    const ind = await issue(env, { amount: 1_000_000 });
+    await expectRefused(() => submitPayment(env, ind.id, 50_000, { procurement: true }), 422, 'CONTRACT_REQUIRED');
+    expect((await submitPayment(env, ind.id, 50_000, { procurement: true, contractNo: 'CG-2026-017' })).status).toBe(201);
+  });
+
+  it('EXPENDITURE_STANDARD_EXCEEDED: per-day travel allowance by the standard', async () => {
+    const ind = await issue(env, { amount: 1_000_000, economicCode: '30211' });
+    const body = await expectRefused(
+      () => submitPayment(env, ind.id, 300_01, { purpose: '出差伙食补助', standard: { item: 'travel_meal', tier: 'all', quantity: 3 } }),
+      422, 'EXPENDITURE_STANDARD_EXCEEDED',
+    );
+    expect(body.error.details).toMatchObject({ cap: 300_00, capPerUnit: 100_00, quantity: 3 });
+    const ok = await submitPayment(env, ind.id, 300_00, { purpose: '出差伙食补助', standard: { item: 'travel_meal', tier: 'all', quantity: 3 } });
+    expect(ok.status).toBe(201);
+  });
+
+  it('PROJECT_NOT_EXECUTING: a project’s money is spent only while it executes', async () => {
+    const dept = await departmentId(env, 'a', '03');
+    const now = new Date().toISOString();
+    const project = await env.kernel.db
+      .insertInto('projects')
+      .values({ unit_id: 'a', code: 'XM-T1', name: '测试项目', department_id: dept, functional_code: '2050201', fund_source_code: '11', status: 'approved', start_year: 2026, end_year: 2026, total_amount: 1_000_000, description: '', created_by: null, created_at: now, updated_at: now })
+      .returning('id').executeTakeFirstOrThrow();
+    const ind = await issue(env, { amount: 1_000_000, expenditureKind: 'project', projectId: project.id });
+    await expectRefused(() => submitPayment(env, ind.id, 10_000), 422, 'PROJECT_NOT_EXECUTING');
+    await env.kernel.db.updateTable('projects').set({ status: 'executing' }).where('id', '=', project.id).execute();
+    expect((await submitPayment(env, ind.id, 10_000)).status).toBe(201);
+  });
+
+  it('PERIOD_CLOSED and YEAR_MISMATCH: no payment dated in a closed month or outside the indicator’s year', async () => {
+    const ind = await issue(env, { amount: 1_000_000 });
+    const closed = await expectRefused(() => submitPayment(env, ind.id, 1_000, { date: '2026-03-15' }), 422, 'PERIOD_CLOSED');
+    expect(closed.error.message).toContain('2026年3月');
+    await expectRefused(() => submitPayment(env, ind.id, 1_000, { date: '2027-01-05' }), 422, 'YEAR_MISMATCH');
+  });
+
+  it('checks the pay date against closed periods too', async () => {
+    const ind = await issue(env, { amount: 1_000_000 });
+    const p = await submitPayment(env, ind.id, 1_000);
+    await approveThrough(env, 'payments', p.body.id);
+    const result = await env.call('POST', `/api/units/a/payments/${p.body.id}/pay`, { token: await env.login('a.finance'), body: { date: '2026-02-01' } });
+    expect(result.status).toBe(422);
+    expect(result.body.error.code).toBe('PERIOD_CLOSED');
+    expect((await indicator(env, ind.id))).toMatchObject({ frozen: 1_000, paid: 0 });
+  });
+});
+
+describe('rule modes and overrides', () => {
+  it('warn stores the warning with the payment; ignore drops it; block refuses again', async () => {
+    const admin = await env.login('a.admin');
+    const ind = await issue(env, { amount: 1_000_000 });
+    await env.call('PUT', '/api/units/a/control-rules/CONTRACT_REQUIRED', { token: admin, body: { mode: 'warn' } });
+    const warned = await submitPayment(env, ind.id, 10_000, { procurement: true });
+    expect(warned.status).toBe(201);
+    expect(warned.body.warnings).toEqual([expect.objectContaining({ rule: 'CONTRACT_REQUIRED', severity: 'warn' })]);
+    await env.call('PUT', '/api/units/a/control-rules/CONTRACT_REQUIRED', { token: admin, body: { mode: 'ignore' } });
+    const ignored = await submitPayment(env, ind.id, 10_000, { procurement: true });
+    expect(ignored.body.warnings).toEqual([]);
+    await env.call('PUT', '/api/units/a/control-rules/CONTRACT_REQUIRED', { token: admin, body: { mode: 'block' } });
+    await expectRefused(() => submitPayment(env, ind.id, 10_000, { procurement: true }), 422, 'CONTRACT_REQUIRED');
+  });
+
+  it('hard rules cannot be relaxed', async () => {
+    const result = await env.call('PUT', '/api/units/a/control-rules/BALANCE_EXCEEDED', { token: await env.login('a.admin'), body: { mode: 'warn' } });
+    expect(result.status).toBe(409);
+    expect(result.body.error.code).toBe('RULE_NOT_CONFIGURABLE');
+    const rules = await env.call('GET', '/api/units/a/control-rules', { token: await env.login('a.staff') });
+    expect(rules.body.find((r: any) => r.code === 'BALANCE_EXCEEDED')).toMatchObject({ hard: true, mode: 'block' });
+  });
+
+  it('an override with a reason passes a soft block to the leader, never a hard one', async () => {
+    const ind = await issue(env, { amount: 1_000_000 });
+    const override = { reason: '紧急采购，合同补签中' };
+    const p = await submitPayment(env, ind.id, 20_000, { procurement: true, override });
+    expect(p.status).toBe(201);
+    expect(p.body.warnings).toEqual([expect.objectContaining({ rule: 'CONTRACT_REQUIRED', overridden: true, overrideReason: override.reason })]);
+    expect(p.body.steps.at(-1)).toMatchObject({ role: 'leader', label: '单位领导审批（越权放行）' });
+    const done = await approveThrough(env, 'payments', p.body.id);
+    expect(done.status).toBe('approved');
+    await expectRefused(() => submitPayment(env, ind.id, 5_000_000, { override }), 422, 'BALANCE_EXCEEDED');
+  });
+});
+
+describe('checks while drafting and visibility', () => {
+  it('answers which rules would fire and who would approve, without writing', async () => {
+    const ind = await issue(env, { amount: 100_000_00 });
+    const before = await auditCount(env);
+    const token = await env.login('a.staff');
+    const ok = await env.call('POST', '/api/units/a/payments/check', { token, body: { indicatorId: ind.id, amount: 60_000_00 } });
+    expect(ok.body).toMatchObject({ ok: true, findings: [], available: 100_000_00 });
+    expect(ok.body.steps.map((s: any) => s.role)).toEqual(['department_head', 'finance_officer', 'leader']);
+    const over = await env.call('POST', '/api/units/a/payments/check', { token, body: { indicatorId: ind.id, amount: 100_000_01, procurement: true } });
+    expect(over.body.ok).toBe(false);
+    expect(over.body.findings.map((f: any) => f.rule)).toEqual(['BALANCE_EXCEEDED', 'CONTRACT_REQUIRED']);
+    expect(await auditCount(env)).toBe(before);
+  });
+
+  it('shows business staff only their own department’s indicators and payments', async () => {
+    const other = await issue(env, { amount: 1_000_000, departmentCode: '01' });
+    const staff = await env.login('a.staff');
+    const list = await env.call('GET', '/api/units/a/indicators', { token: staff });
+    const mine = await departmentId(env, 'a', '03');
+    expect(list.body.length).toBeGreaterThan(0);
+    expect(list.body.every((i: any) => i.departmentId === mine)).toBe(true);
+    const direct = await env.call('GET', `/api/units/a/indicators/${other.id}`, { token: staff });
+    expect(direct.status).toBe(403);
+    expect(direct.body.error.code).toBe('DEPARTMENT_SCOPE');
+    await expectRefused(() => submitPayment(env, other.id, 1_000), 403, 'DEPARTMENT_SCOPE');
+    const payments = await env.call('GET', '/api/units/a/payments', { token: staff });
+    expect(payments.body.every((p: any) => p.departmentId === mine)).toBe(true);
+    const all = await env.call('GET', '/api/units/a/indicators', { token: await env.login('a.finance') });
+    expect(all.body.some((i: any) => i.id === other.id)).toBe(true);
+  });
+
+  it('refuses fractional, negative and unsafe amounts with 400', async () => {
+    const ind = await issue(env, { amount: 1_000_000 });
+    for (const amount of [12.5, -100, 0, Number.MAX_SAFE_INTEGER + 2, '100']) {
+      const result = await submitPayment(env, ind.id, amount as number);
+      expect(result.status, String(amount)).toBe(400);
+      expect(result.body.error.details.issues[0].path).toBe('amount');
+    }
+  });
+});

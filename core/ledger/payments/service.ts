@@ -1,0 +1,304 @@
+import type { Executor, Tx } from '../../db/connection.js';
+import type { PaymentsTable } from '../../db/schema.js';
+import type { Selectable } from 'kysely';
+import { nowIso } from '../../clock.js';
+import { appendAudit } from '../../audit/service.js';
+import { auditActorOf } from '../../accounts/service.js';
+import { publishEvent } from '../../events/outbox.js';
+import { AppError } from '../../http/errors.js';
+import type { Actor, UnitScope } from '../../permissions/service.js';
+import { assertDepartmentAccess, departmentBound, yuan } from '../scope.js';
+import { applyMovement, availableOf, findIndicator, lockIndicator, type IndicatorRow } from '../indicators/service.js';
+import { addComment, cancelOpenSteps, commentsOf, decideStep, plannedSteps, startApproval, stepsOf } from '../approvals/service.js';
+import { assertMayApproveOverride, economicFitsKind, findStandard, Findings, ledgerSettings, overriddenRules, ruleModes, threePublicCap, threePublicUsed } from '../rules/service.js';
+import { KIND_LABELS, THREE_PUBLIC_CODES } from '../rules/catalog.js';
+import { assertPeriodOpen } from '../../periods/service.js';
+import type { PaymentDraft } from './schema.js';
+
+type PaymentRow = Selectable<PaymentsTable>;
+
+/**
+ * Evaluates every control rule on a payment draft against its indicator as it stands. Used by the
+ * live check (no write), at submission and again at final approval, inside the writing transaction.
+ */
+async function evaluatePayment(db: Executor, unitId: string, indicator: IndicatorRow, draft: Partial<PaymentDraft> & { amount: number }, options: { excludeFromCap?: number } = {}) {
+  const findings = new Findings(await ruleModes(db, unitId));
+  const available = availableOf(indicator);
+  if (draft.date) {
+    if (Number(draft.date.slice(0, 4)) !== indicator.year) findings.add('YEAR_MISMATCH', { year: indicator.year, date: draft.date });
+    const period = await db
+      .selectFrom('periods').select('status')
+      .where('unit_id', '=', unitId).where('year', '=', Number(draft.date.slice(0, 4))).where('month', '=', Number(draft.date.slice(5, 7)))
+      .executeTakeFirst();
+    if (period?.status === 'closed') findings.add('PERIOD_CLOSED', { year: Number(draft.date.slice(0, 4)), month: Number(draft.date.slice(5, 7)), date: draft.date });
+  }
+  if (draft.amount > available) findings.add('BALANCE_EXCEEDED', { available, amount: draft.amount, availableYuan: yuan(available), indicatorId: indicator.id });
+  if (draft.economicCode && draft.economicCode !== indicator.economic_code) {
+    findings.add('CLASS_MISMATCH', { given: draft.economicCode, expected: indicator.economic_code });
+  }
+  const settings = await ledgerSettings(db, unitId);
+  if (!economicFitsKind(settings, indicator.expenditure_kind, indicator.economic_code)) {
+    findings.add('ECONOMIC_KIND_MISMATCH', { economicCode: indicator.economic_code, kind: indicator.expenditure_kind, kindLabel: KIND_LABELS[indicator.expenditure_kind] });
+  }
+  if (THREE_PUBLIC_CODES.has(indicator.economic_code)) {
+    const cap = await threePublicCap(db, unitId, indicator.year, indicator.economic_code);
+    if (cap !== null) {
+      const used = (await threePublicUsed(db, unitId, indicator.year, indicator.economic_code)) - (options.excludeFromCap ?? 0);
+      if (used + draft.amount > cap) findings.add('THREE_PUBLIC_CAP_EXCEEDED', { economicCode: indicator.economic_code, used, cap, amount: draft.amount });
+    }
+  }
+  if (draft.procurement && !draft.contractNo) findings.add('CONTRACT_REQUIRED', {});
+  if (draft.standard) {
+    const standard = await findStandard(db, indicator.year, draft.standard.item, draft.standard.tier);
+    if (!standard) throw new AppError('STANDARD_NOT_FOUND', { item: draft.standard.item, tier: draft.standard.tier });
+    const cap = standard.cap_per_unit * draft.standard.quantity;
+    if (draft.amount > cap) findings.add('EXPENDITURE_STANDARD_EXCEEDED', { name: standard.name, cap, amount: draft.amount, quantity: draft.standard.quantity, capPerUnit: standard.cap_per_unit });
+  }
+  if (indicator.project_id !== null) {
+    const project = await db.selectFrom('projects').select('status').where('id', '=', indicator.project_id).executeTakeFirst();
+    if (project && project.status !== 'executing') findings.add('PROJECT_NOT_EXECUTING', { projectId: indicator.project_id, status: project.status });
+  }
+  return { findings, available };
+}
+
+export async function checkPayment(db: Executor, actor: Actor, scope: UnitScope, draft: Partial<PaymentDraft> & { indicatorId: number; amount: number }) {
+  const indicator = await findIndicator(db, scope.unitId, draft.indicatorId);
+  assertDepartmentAccess(actor, scope, indicator.department_id);
+  const { findings, available } = await evaluatePayment(db, scope.unitId, indicator, draft);
+  const steps = await plannedSteps(db, scope.unitId, 'payment', { amount: draft.amount, economicCode: indicator.economic_code });
+  return { ok: findings.blocking.length === 0, findings: findings.items, available, steps: steps.map((s) => ({ role: s.role, label: s.label })) };
+}
+
+export async function createPayment(db: Executor, actor: Actor, scope: UnitScope, draft: PaymentDraft) {
+  return db.transaction().execute(async (tx) => {
+    const indicator = await lockIndicator(tx, scope.unitId, draft.indicatorId);
+    assertDepartmentAccess(actor, scope, indicator.department_id);
+    const { findings } = await evaluatePayment(tx, scope.unitId, indicator, draft);
+    const warnings = findings.enforce(draft.override?.reason);
+    const row = await tx
+      .insertInto('payments')
+      .values({
+        unit_id: scope.unitId,
+        indicator_id: indicator.id,
+        department_id: indicator.department_id,
+        payee_name: draft.payeeName,
+        payee_account: draft.payeeAccount ?? '',
+        payee_bank: draft.payeeBank ?? '',
+        purpose: draft.purpose,
+        economic_code: indicator.economic_code,
+        amount: draft.amount,
+        date: draft.date,
+        status: 'pending',
+        procurement: draft.procurement ? 1 : 0,
+        contract_no: draft.contractNo ?? null,
+        standard: draft.standard ? JSON.stringify(draft.standard) : null,
+        attachments: JSON.stringify(draft.attachments ?? []),
+        warnings: JSON.stringify(warnings),
+        override_reason: draft.override?.reason ?? null,
+        created_by: actor.userId,
+        created_at: nowIso(),
+        approved_at: null,
+        paid_at: null,
+        closed_at: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const steps = await plannedSteps(tx, scope.unitId, 'payment', { amount: row.amount, economicCode: row.economic_code }, { override: overriddenRules(warnings).length > 0 });
+    await startApproval(tx, scope.unitId, 'payment', row.id, steps);
+    const view = await paymentDetail(tx, scope.unitId, row.id);
+    await appendAudit(tx, { actor: auditActorOf(actor), unitId: scope.unitId, action: 'payment.submit', entity: 'payment', entityId: row.id, after: view });
+    await publishEvent(tx, { type: 'payment.submitted', unitId: scope.unitId, payload: { payment: view } });
+    return view;
+  });
+}
+
+async function lockPayment(tx: Tx, unitId: string, id: number): Promise<PaymentRow> {
+  // A no-op UPDATE takes the row lock on PostgreSQL: two deciders of one payment run one after the other.
+  const row = await tx
+    .updateTable('payments')
+    .set((eb) => ({ status: eb.ref('status') }))
+    .where('id', '=', id)
+    .where('unit_id', '=', unitId)
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) throw new AppError('PAYMENT_NOT_FOUND', { paymentId: id });
+  return row;
+}
+
+function requireStatus(row: PaymentRow, ...allowed: PaymentRow['status'][]) {
+  if (!allowed.includes(row.status)) throw new AppError('INVALID_STATE', { status: row.status, allowed });
+}
+
+/**
+ * One approval decision. The last approval freezes the amount on the indicator — under the
+ * indicator's row lock, with the rules checked again against the balance as it is now.
+ */
+export async function approvePayment(db: Executor, actor: Actor, scope: UnitScope, id: number, input: { comment?: string | undefined }) {
+  return db.transaction().execute(async (tx) => {
+    const before = await lockPayment(tx, scope.unitId, id);
+    requireStatus(before, 'pending');
+    const { final, label } = await decideStep(tx, actor, scope.unitId, 'payment', id, { userId: before.created_by, departmentId: before.department_id }, 'approved', input.comment);
+    await addComment(tx, scope.unitId, 'payment', id, actor.userId, `approve:${label}`, input.comment);
+    if (final) {
+      const indicator = await lockIndicator(tx, scope.unitId, before.indicator_id);
+      const { findings } = await evaluatePayment(tx, scope.unitId, indicator, {
+        amount: before.amount, procurement: before.procurement === 1, ...(before.contract_no ? { contractNo: before.contract_no } : {}),
+        ...(before.standard ? { standard: JSON.parse(before.standard) } : {}),
+      });
+      const previous = JSON.parse(before.warnings) as Array<{ rule: string; overridden?: boolean }>;
+      assertMayApproveOverride(scope, previous);
+      const warnings = findings.without(overriddenRules(previous)).enforce(undefined);
+      await applyMovement(tx, { indicator, kind: 'freeze', amount: before.amount, refType: 'payment', refId: id, date: before.date, actorId: actor.userId });
+      await tx
+        .updateTable('payments')
+        .set({ status: 'approved', approved_at: nowIso(), warnings: JSON.stringify(mergeWarnings(previous, warnings)) })
+        .where('id', '=', id)
+        .execute();
+    }
+    const after = await paymentDetail(tx, scope.unitId, id);
+    await appendAudit(tx, {
+      actor: auditActorOf(actor), unitId: scope.unitId, action: final ? 'payment.approve' : 'payment.approve_step', entity: 'payment', entityId: id,
+      before: { status: before.status }, after: { status: after.status, step: label, comment: input.comment ?? null },
+    });
+    if (final) await publishEvent(tx, { type: 'payment.approved', unitId: scope.unitId, payload: { payment: after } });
+    return after;
+  });
+}
+
+function mergeWarnings(previous: unknown[], current: unknown[]) {
+  const seen = new Set(previous.map((w) => JSON.stringify(w)));
+  return [...previous, ...current.filter((w) => !seen.has(JSON.stringify(w)))];
+}
+
+/** 支付: the frozen amount becomes spent. Dated by the payment date, refused in a closed period. */
+export async function payPayment(db: Executor, actor: Actor, scope: UnitScope, id: number, input: { date?: string | undefined; comment?: string | undefined }) {
+  return db.transaction().execute(async (tx) => {
+    const before = await lockPayment(tx, scope.unitId, id);
+    requireStatus(before, 'approved');
+    const date = input.date ?? nowIso().slice(0, 10);
+    const indicator = await lockIndicator(tx, scope.unitId, before.indicator_id);
+    if (Number(date.slice(0, 4)) !== indicator.year) throw new AppError('YEAR_MISMATCH', { year: indicator.year, date });
+    await assertPeriodOpen(tx, scope.unitId, date);
+    await applyMovement(tx, { indicator, kind: 'pay', amount: before.amount, refType: 'payment', refId: id, date, actorId: actor.userId });
+    await tx.updateTable('payments').set({ status: 'paid', paid_at: date }).where('id', '=', id).execute();
+    await addComment(tx, scope.unitId, 'payment', id, actor.userId, 'pay', input.comment);
+    const after = await paymentDetail(tx, scope.unitId, id);
+    await appendAudit(tx, { actor: auditActorOf(actor), unitId: scope.unitId, action: 'payment.pay', entity: 'payment', entityId: id, before: { status: before.status }, after: { status: 'paid', paidAt: date } });
+    await publishEvent(tx, { type: 'payment.paid', unitId: scope.unitId, payload: { payment: after } });
+    return after;
+  });
+}
+
+/**
+ * Rejection: by the approver of the current step while pending, or by finance (payment.pay) after
+ * approval, which releases the frozen amount. Never checks a rule: undoing must always be possible.
+ */
+export async function rejectPayment(db: Executor, actor: Actor, scope: UnitScope, id: number, input: { comment?: string | undefined }) {
+  return db.transaction().execute(async (tx) => {
+    const before = await lockPayment(tx, scope.unitId, id);
+    requireStatus(before, 'pending', 'approved');
+    if (before.status === 'pending') {
+      await decideStep(tx, actor, scope.unitId, 'payment', id, { userId: before.created_by, departmentId: before.department_id }, 'rejected', input.comment);
+    } else {
+      if (!scope.permissions.has('payment.pay')) throw new AppError('FORBIDDEN', { permission: 'payment.pay' });
+      await release(tx, scope.unitId, before, actor.userId);
+    }
+    await tx.updateTable('payments').set({ status: 'rejected', closed_at: nowIso() }).where('id', '=', id).execute();
+    await addComment(tx, scope.unitId, 'payment', id, actor.userId, 'reject', input.comment);
+    const after = await paymentDetail(tx, scope.unitId, id);
+    await appendAudit(tx, { actor: auditActorOf(actor), unitId: scope.unitId, action: 'payment.reject', entity: 'payment', entityId: id, before: { status: before.status }, after: { status: 'rejected', comment: input.comment ?? null } });
+    await publishEvent(tx, { type: 'payment.rejected', unitId: scope.unitId, payload: { payment: after } });
+    return after;
+  });
+}
+
+/** The requester takes a pending or approved (unpaid) payment back; an approved one releases its freeze. */
+export async function withdrawPayment(db: Executor, actor: Actor, scope: UnitScope, id: number, input: { comment?: string | undefined }) {
+  return db.transaction().execute(async (tx) => {
+    const before = await lockPayment(tx, scope.unitId, id);
+    requireStatus(before, 'pending', 'approved');
+    if (before.created_by !== actor.userId) throw new AppError('NOT_REQUESTER');
+    await cancelOpenSteps(tx, 'payment', id);
+    if (before.status === 'approved') await release(tx, scope.unitId, before, actor.userId);
+    await tx.updateTable('payments').set({ status: 'withdrawn', closed_at: nowIso() }).where('id', '=', id).execute();
+    await addComment(tx, scope.unitId, 'payment', id, actor.userId, 'withdraw', input.comment);
+    const after = await paymentDetail(tx, scope.unitId, id);
+    await appendAudit(tx, { actor: auditActorOf(actor), unitId: scope.unitId, action: 'payment.withdraw', entity: 'payment', entityId: id, before: { status: before.status }, after: { status: 'withdrawn' } });
+    await publishEvent(tx, { type: 'payment.withdrawn', unitId: scope.unitId, payload: { payment: after } });
+    return after;
+  });
+}
+
+async function release(tx: Tx, unitId: string, payment: PaymentRow, actorId: number) {
+  const indicator = await lockIndicator(tx, unitId, payment.indicator_id);
+  await applyMovement(tx, { indicator, kind: 'release', amount: payment.amount, refType: 'payment', refId: payment.id, date: payment.date, actorId });
+}
+
+const paymentColumns = [
+  'payments.id', 'payments.unit_id', 'payments.indicator_id', 'payments.department_id', 'payments.payee_name', 'payments.payee_account',
+  'payments.payee_bank', 'payments.purpose', 'payments.economic_code', 'payments.amount', 'payments.date', 'payments.status',
+  'payments.procurement', 'payments.contract_no', 'payments.standard', 'payments.attachments', 'payments.warnings',
+  'payments.override_reason', 'payments.created_by', 'payments.created_at', 'payments.approved_at', 'payments.paid_at',
+  'indicators.code as indicator_code', 'indicators.functional_code', 'indicators.fund_source_code', 'users.display_name',
+] as const;
+
+function basePaymentQuery(db: Executor, unitId: string) {
+  return db
+    .selectFrom('payments')
+    .innerJoin('indicators', 'indicators.id', 'payments.indicator_id')
+    .innerJoin('users', 'users.id', 'payments.created_by')
+    .select(paymentColumns)
+    .where('payments.unit_id', '=', unitId);
+}
+
+type PaymentJoined = Awaited<ReturnType<ReturnType<typeof basePaymentQuery>['executeTakeFirstOrThrow']>>;
+
+function paymentView(r: PaymentJoined) {
+  return {
+    id: r.id, unitId: r.unit_id, indicatorId: r.indicator_id, indicatorCode: r.indicator_code, departmentId: r.department_id,
+    payeeName: r.payee_name, payeeAccount: r.payee_account, payeeBank: r.payee_bank, purpose: r.purpose,
+    functionalCode: r.functional_code, economicCode: r.economic_code, fundSourceCode: r.fund_source_code,
+    amount: r.amount, date: r.date, status: r.status, procurement: r.procurement === 1, contractNo: r.contract_no,
+    standard: r.standard ? JSON.parse(r.standard) : null, attachments: JSON.parse(r.attachments), warnings: JSON.parse(r.warnings),
+    overrideReason: r.override_reason, createdBy: r.created_by, createdByName: r.display_name, createdAt: r.created_at,
+    approvedAt: r.approved_at, paidAt: r.paid_at,
+  };
+}
+
+export async function paymentDetail(db: Executor, unitId: string, id: number) {
+  const row = await basePaymentQuery(db, unitId).where('payments.id', '=', id).executeTakeFirst();
+  if (!row) throw new AppError('PAYMENT_NOT_FOUND', { paymentId: id });
+  return { ...paymentView(row), steps: await stepsOf(db, 'payment', id), comments: await commentsOf(db, 'payment', id) };
+}
+
+export async function getPayment(db: Executor, actor: Actor, scope: UnitScope, id: number) {
+  const detail = await paymentDetail(db, scope.unitId, id);
+  assertDepartmentAccess(actor, scope, detail.departmentId);
+  return detail;
+}
+
+export interface PaymentFilter {
+  status?: PaymentRow['status'] | undefined;
+  indicatorId?: number | undefined;
+  departmentId?: number | undefined;
+  mine?: 'true' | 'false' | undefined;
+  year?: number | undefined;
+  limit: number;
+  offset: number;
+}
+
+export async function listPayments(db: Executor, actor: Actor, scope: UnitScope, filter: PaymentFilter) {
+  const bound = departmentBound(actor, scope);
+  const rows = await basePaymentQuery(db, scope.unitId)
+    .$if(bound !== null, (qb) => qb.where('payments.department_id', '=', bound!))
+    .$if(filter.status !== undefined, (qb) => qb.where('payments.status', '=', filter.status!))
+    .$if(filter.indicatorId !== undefined, (qb) => qb.where('payments.indicator_id', '=', filter.indicatorId!))
+    .$if(filter.departmentId !== undefined, (qb) => qb.where('payments.department_id', '=', filter.departmentId!))
+    .$if(filter.mine === 'true', (qb) => qb.where('payments.created_by', '=', actor.userId))
+    .$if(filter.year !== undefined, (qb) => qb.where('indicators.year', '=', filter.year!))
+    .orderBy('payments.id', 'desc')
+    .limit(filter.limit)
+    .offset(filter.offset)
+    .execute();
+  return rows.map(paymentView);
+}

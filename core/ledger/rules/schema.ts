@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { UnitId } from '../../units/schema.js';
+import { RULE_CODES } from './catalog.js';
+
+export const RuleCodeSchema = z.enum(RULE_CODES as [string, ...string[]]);
+export const RuleModeSchema = z.enum(['block', 'warn', 'ignore']);
+
+export const Finding = z.object({
+  rule: z.string(),
+  severity: z.enum(['block', 'warn']),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()),
+  overridden: z.boolean().optional(),
+  overrideReason: z.string().optional(),
+});
+export type Finding = z.infer<typeof Finding>;
+
+export const RuleSettingView = z.object({
+  code: z.string(),
+  label: z.string(),
+  hard: z.boolean(),
+  mode: RuleModeSchema,
+});
+
+export const RuleParams = z.object({ unitId: UnitId, code: RuleCodeSchema });
+export const RuleModeBody = z.object({ mode: RuleModeSchema });
+
+export const CapsQuery = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
+export const CapsBody = z.object({
+  year: z.number().int().min(2000).max(2100),
+  caps: z
+    .array(z.object({ economicCode: z.enum(['30212', '30217', '30231', '31013']), amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }))
+    .max(4),
+});
+export const CapView = z.object({ economicCode: z.string(), amount: z.number().int(), used: z.number().int() });
+
+export const LedgerSettingsBody = z.object({
+  flexibleThreshold: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe('机动额度: transfers from the reserve up to this many fen need one approval'),
+  kindEconomicMap: z.object({
+    personnel: z.array(z.string().regex(/^[0-9]{3,5}$/)).min(1),
+    operating: z.array(z.string().regex(/^[0-9]{3,5}$/)).min(1),
+    project: z.array(z.string().regex(/^[0-9]{3,5}$/)).min(1),
+  }),
+});
+
+export const StandardView = z.object({
+  year: z.number().int(),
+  item: z.string(),
+  tier: z.string(),
+  name: z.string(),
+  economicCode: z.string(),
+  capPerUnit: z.number().int(),
+  per: z.string(),
+});

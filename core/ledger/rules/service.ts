@@ -1,0 +1,198 @@
+import type { Executor, Tx } from '../../db/connection.js';
+import { nowIso } from '../../clock.js';
+import { appendAudit, type AuditActor } from '../../audit/service.js';
+import type { UnitScope } from '../../permissions/service.js';
+import { AppError, type ErrorCode } from '../../http/errors.js';
+import { DEFAULT_KIND_ECONOMIC_MAP, RULE_CODES, RULES, THREE_PUBLIC_CODES, type RuleCode, type RuleMode } from './catalog.js';
+import type { Finding } from './schema.js';
+
+export async function ruleModes(db: Executor, unitId: string): Promise<Record<RuleCode, RuleMode>> {
+  const rows = await db.selectFrom('rule_settings').select(['rule_code', 'mode']).where('unit_id', '=', unitId).execute();
+  const modes = Object.fromEntries(RULE_CODES.map((c) => [c, 'block'])) as Record<RuleCode, RuleMode>;
+  for (const row of rows) if (row.rule_code in RULES && !RULES[row.rule_code as RuleCode].hard) modes[row.rule_code as RuleCode] = row.mode;
+  return modes;
+}
+
+export async function listRuleSettings(db: Executor, unitId: string) {
+  const modes = await ruleModes(db, unitId);
+  return RULE_CODES.map((code) => ({ code, label: RULES[code].zh, hard: RULES[code].hard, mode: modes[code] }));
+}
+
+export async function setRuleMode(tx: Tx, by: AuditActor, unitId: string, code: RuleCode, mode: RuleMode) {
+  if (RULES[code].hard && mode !== 'block') throw new AppError('RULE_NOT_CONFIGURABLE', { rule: code });
+  const before = (await ruleModes(tx, unitId))[code];
+  await tx.deleteFrom('rule_settings').where('unit_id', '=', unitId).where('rule_code', '=', code).execute();
+  await tx.insertInto('rule_settings').values({ unit_id: unitId, rule_code: code, mode, updated_by: by.userId, updated_at: nowIso() }).execute();
+  await appendAudit(tx, { actor: by, unitId, action: 'rule.set_mode', entity: 'rule', entityId: `${unitId}:${code}`, before: { mode: before }, after: { mode } });
+  return { code, label: RULES[code].zh, hard: RULES[code].hard, mode };
+}
+
+/**
+ * Collects what the rules say about one draft, already weighed by the unit's modes: ignored rules
+ * vanish, warned ones become warnings. Messages come from the error catalog, so a finding and the
+ * refusal it may cause read the same.
+ */
+export class Findings {
+  readonly items: Finding[] = [];
+  constructor(private readonly modes: Record<RuleCode, RuleMode>) {}
+
+  add(rule: RuleCode, details: Record<string, unknown>): void {
+    const mode = this.modes[rule];
+    if (mode === 'ignore') return;
+    const message = new AppError(rule as ErrorCode, details).messageIn('zh');
+    this.items.push({ rule, severity: mode === 'warn' ? 'warn' : 'block', message, details });
+  }
+
+  /** The same findings less those of rules an authorized person already overrode for this document. */
+  without(overriddenRules: Iterable<string>): Findings {
+    const skip = new Set(overriddenRules);
+    const rest = new Findings(this.modes);
+    rest.items.push(...this.items.filter((f) => !skip.has(f.rule) || RULES[f.rule as RuleCode].hard));
+    return rest;
+  }
+
+  get blocking(): Finding[] {
+    return this.items.filter((f) => f.severity === 'block');
+  }
+
+  /**
+   * Refuses the command when a rule blocks, with the first blocking rule's code. A requester may
+   * ask to override configurable blocks with a reason: they pass as `overridden` warnings and the
+   * document then needs the approval of someone holding rule.override. Hard rules never pass.
+   */
+  enforce(overrideReason: string | undefined): Finding[] {
+    const blocking = this.blocking;
+    if (blocking.length === 0) return this.items;
+    const onlySoft = blocking.every((f) => !RULES[f.rule as RuleCode].hard);
+    if (overrideReason && onlySoft) {
+      return this.items.map((f) => (f.severity === 'block' ? { ...f, severity: 'warn' as const, overridden: true, overrideReason } : f));
+    }
+    const first = blocking[0]!;
+    throw new AppError(first.rule as ErrorCode, { ...first.details, findings: this.items });
+  }
+}
+
+/** Rules a requester asked to override when the document was submitted. */
+export function overriddenRules(warnings: Array<{ rule: string; overridden?: boolean }>): string[] {
+  return warnings.filter((w) => w.overridden).map((w) => w.rule);
+}
+
+/** The final approval of a document carrying overrides must come from a holder of rule.override. */
+export function assertMayApproveOverride(scope: UnitScope, warnings: Array<{ overridden?: boolean }>): void {
+  if (warnings.some((w) => w.overridden) && (!scope.permissions.has('rule.override') || scope.readOnly)) {
+    throw new AppError('OVERRIDE_NOT_ALLOWED');
+  }
+}
+
+// ---------------------------------------------------------------- per-unit ledger settings
+
+export interface LedgerSettings {
+  flexibleThreshold: number;
+  kindEconomicMap: typeof DEFAULT_KIND_ECONOMIC_MAP;
+}
+
+const DEFAULT_FLEXIBLE_THRESHOLD = 20_000_00; // 20,000 yuan
+
+export async function ledgerSettings(db: Executor, unitId: string): Promise<LedgerSettings> {
+  const row = await db.selectFrom('ledger_settings').selectAll().where('unit_id', '=', unitId).executeTakeFirst();
+  if (!row) return { flexibleThreshold: DEFAULT_FLEXIBLE_THRESHOLD, kindEconomicMap: DEFAULT_KIND_ECONOMIC_MAP };
+  return { flexibleThreshold: row.flexible_threshold, kindEconomicMap: JSON.parse(row.kind_economic_map) };
+}
+
+export async function saveLedgerSettings(tx: Tx, by: AuditActor, unitId: string, settings: LedgerSettings) {
+  const before = await ledgerSettings(tx, unitId);
+  await tx.deleteFrom('ledger_settings').where('unit_id', '=', unitId).execute();
+  await tx
+    .insertInto('ledger_settings')
+    .values({ unit_id: unitId, flexible_threshold: settings.flexibleThreshold, kind_economic_map: JSON.stringify(settings.kindEconomicMap), updated_at: nowIso() })
+    .execute();
+  await appendAudit(tx, { actor: by, unitId, action: 'ledger_settings.update', entity: 'ledger_settings', entityId: unitId, before, after: settings });
+  return settings;
+}
+
+export function economicFitsKind(settings: LedgerSettings, kind: keyof LedgerSettings['kindEconomicMap'], economicCode: string): boolean {
+  return settings.kindEconomicMap[kind].some((prefix) => economicCode.startsWith(prefix));
+}
+
+// ---------------------------------------------------------------- 三公经费 caps
+
+/** Frozen + paid on a 三公 economic class in a unit's year: what counts against its cap. */
+export async function threePublicUsed(db: Executor, unitId: string, year: number, economicCode: string): Promise<number> {
+  const row = await db
+    .selectFrom('indicators')
+    .select((eb) => [eb.fn.coalesce(eb.fn.sum<number>(eb('frozen_amount', '+', eb.ref('paid_amount'))), eb.lit(0)).as('used')])
+    .where('unit_id', '=', unitId)
+    .where('year', '=', year)
+    .where('economic_code', '=', economicCode)
+    .executeTakeFirstOrThrow();
+  return Number(row.used);
+}
+
+export async function threePublicCap(db: Executor, unitId: string, year: number, economicCode: string): Promise<number | null> {
+  const row = await db
+    .selectFrom('three_public_caps')
+    .select('amount')
+    .where('unit_id', '=', unitId)
+    .where('year', '=', year)
+    .where('economic_code', '=', economicCode)
+    .executeTakeFirst();
+  return row ? row.amount : null;
+}
+
+export async function listCaps(db: Executor, unitId: string, year: number) {
+  const caps = [];
+  for (const code of THREE_PUBLIC_CODES) {
+    const amount = await threePublicCap(db, unitId, year, code);
+    if (amount !== null) caps.push({ economicCode: code, amount, used: await threePublicUsed(db, unitId, year, code) });
+  }
+  return caps;
+}
+
+export async function saveCaps(tx: Tx, by: AuditActor, unitId: string, year: number, caps: Array<{ economicCode: string; amount: number }>) {
+  const before = await listCaps(tx, unitId, year);
+  for (const cap of caps) {
+    await tx.deleteFrom('three_public_caps').where('unit_id', '=', unitId).where('year', '=', year).where('economic_code', '=', cap.economicCode).execute();
+    await tx.insertInto('three_public_caps').values({ unit_id: unitId, year, economic_code: cap.economicCode, amount: cap.amount }).execute();
+  }
+  const after = await listCaps(tx, unitId, year);
+  await appendAudit(tx, { actor: by, unitId, action: 'three_public_caps.update', entity: 'three_public_caps', entityId: `${unitId}:${year}`, before, after });
+  return after;
+}
+
+// ---------------------------------------------------------------- 支出标准
+
+const YUAN = 100;
+/**
+ * Expenditure standards (支出标准) seeded per year, after the central travel, meeting and training
+ * rules (差旅费、会议费、培训费管理办法); a province adjusts them by importing its own table.
+ */
+const STANDARDS: Array<{ item: string; tier: string; name: string; economicCode: string; cap: number; per: string }> = [
+  { item: 'travel_lodging', tier: 'tier1', name: '差旅住宿费（一类地区：直辖市、副省级城市）', economicCode: '30211', cap: 500 * YUAN, per: 'person_night' },
+  { item: 'travel_lodging', tier: 'tier2', name: '差旅住宿费（二类地区：省会城市）', economicCode: '30211', cap: 450 * YUAN, per: 'person_night' },
+  { item: 'travel_lodging', tier: 'tier3', name: '差旅住宿费（三类地区：其他地区）', economicCode: '30211', cap: 350 * YUAN, per: 'person_night' },
+  { item: 'travel_meal', tier: 'all', name: '差旅伙食补助费', economicCode: '30211', cap: 100 * YUAN, per: 'person_day' },
+  { item: 'travel_transport', tier: 'all', name: '差旅市内交通费', economicCode: '30211', cap: 80 * YUAN, per: 'person_day' },
+  { item: 'meeting', tier: 'class2', name: '会议费综合定额（二类会议）', economicCode: '30215', cap: 650 * YUAN, per: 'person_day' },
+  { item: 'meeting', tier: 'class3', name: '会议费综合定额（三类会议）', economicCode: '30215', cap: 550 * YUAN, per: 'person_day' },
+  { item: 'training', tier: 'class2', name: '培训费综合定额（二类培训）', economicCode: '30216', cap: 550 * YUAN, per: 'person_day' },
+  { item: 'training', tier: 'class3', name: '培训费综合定额（三类培训）', economicCode: '30216', cap: 450 * YUAN, per: 'person_day' },
+  { item: 'reception_meal', tier: 'all', name: '公务接待工作餐（人均）', economicCode: '30217', cap: 120 * YUAN, per: 'person_meal' },
+];
+
+export async function ensureStandards(tx: Tx, year: number): Promise<void> {
+  const present = await tx.selectFrom('expenditure_standards').select('id').where('year', '=', year).executeTakeFirst();
+  if (present) return;
+  await tx
+    .insertInto('expenditure_standards')
+    .values(STANDARDS.map((s) => ({ year, item: s.item, tier: s.tier, name: s.name, economic_code: s.economicCode, cap_per_unit: s.cap, per: s.per })))
+    .execute();
+}
+
+export async function listStandards(db: Executor, year: number) {
+  const rows = await db.selectFrom('expenditure_standards').selectAll().where('year', '=', year).orderBy('item').orderBy('tier').execute();
+  return rows.map((r) => ({ year: r.year, item: r.item, tier: r.tier, name: r.name, economicCode: r.economic_code, capPerUnit: r.cap_per_unit, per: r.per }));
+}
+
+export async function findStandard(db: Executor, year: number, item: string, tier: string) {
+  return db.selectFrom('expenditure_standards').selectAll().where('year', '=', year).where('item', '=', item).where('tier', '=', tier).executeTakeFirst();
+}

@@ -11,6 +11,7 @@ import { SYSTEM_ACTOR, appendAudit } from './audit/service.js';
 import { ROLES, type Role } from './permissions/roles.js';
 import { nowIso } from './clock.js';
 import { VERSION } from './version.js';
+import { ensureReferenceData } from './ledger/reference.js';
 
 const USAGE = `unibudget ${VERSION} — 预算管理一体化系统
 
@@ -41,6 +42,7 @@ function printDemoLogins(url: string): void {
 
 async function start(demo: boolean): Promise<void> {
   const kernel = await createKernel();
+  await ensureReferenceData(kernel, new Date().getUTCFullYear());
   if (demo && !(await hasUsers(kernel))) {
     console.log('Seeding demo data…');
     await seedDemo(kernel);

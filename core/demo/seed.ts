@@ -7,6 +7,7 @@ import { closePeriod, createFiscalYear } from '../periods/service.js';
 import { nowIso } from '../clock.js';
 import type { Role } from '../permissions/roles.js';
 import { ensureReferenceData } from '../ledger/reference.js';
+import { seedLedgerDemo } from './ledger-demo.js';
 
 /** Fixed for guides and scripts: every demo login uses this password. */
 export const DEMO_PASSWORD = 'unibudget-demo';
@@ -62,13 +63,14 @@ export async function hasUsers(kernel: Kernel): Promise<boolean> {
 /**
  * Seeds the demo: a county finance bureau, the education bureau as supervising department and two
  * grassroots units `a` and `b`, with a user for every role and the current fiscal year.
+ * With `activity` (the default) a year of budget work follows: see ledger-demo.ts.
  * Everything goes through the same services the API uses, so the audit chain covers it.
  */
-export async function seedDemo(kernel: Kernel, today = new Date()): Promise<void> {
+export async function seedDemo(kernel: Kernel, today = new Date(), options: { activity?: boolean } = {}): Promise<void> {
   const year = today.getUTCFullYear();
   const hashes = await Promise.all(DEMO_USERS.map(() => hashPassword(DEMO_PASSWORD, kernel.config.kdf)));
+  await ensureReferenceData(kernel, year);
   await kernel.db.transaction().execute(async (tx) => {
-    await ensureReferenceData(tx, year);
     const departmentIds = new Map<string, number>();
     for (const unit of UNITS) {
       await createUnit(tx, SYSTEM_ACTOR, { ...unit });
@@ -98,7 +100,10 @@ export async function seedDemo(kernel: Kernel, today = new Date()): Promise<void
         after: { roles: [user.role], departmentId },
       });
     }
-    // The months before last are closed, as a finance office keeps them; last month stays open for late entries.
+  });
+  if (options.activity !== false) await seedLedgerDemo(kernel, today);
+  // The months before last are closed, as a finance office keeps them; last month stays open for late entries.
+  await kernel.db.transaction().execute(async (tx) => {
     for (const unitId of ['a', 'b']) {
       for (let month = 1; month <= today.getUTCMonth() - 1; month++) {
         await closePeriod(tx, SYSTEM_ACTOR, unitId, year, month);

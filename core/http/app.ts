@@ -107,13 +107,11 @@ export function createApp(kernel: Kernel, routes: RouteSpec[] = allRoutes) {
       xFrameOptions: 'DENY',
     }),
   );
-  app.use(
-    '/api/*',
-    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new AppError('PAYLOAD_TOO_LARGE', { maxBytes: MAX_BODY_BYTES }); } }),
-  );
 
   for (const route of withOpenApi(routes)) {
-    app.on(route.method.toUpperCase(), route.path, async (c) => {
+    const maxSize = route.maxBodyBytes ?? MAX_BODY_BYTES;
+    const limit = bodyLimit({ maxSize, onError: () => { throw new AppError('PAYLOAD_TOO_LARGE', { maxBytes: maxSize }); } });
+    app.on(route.method.toUpperCase(), route.path, limit, async (c) => {
       const lang = langFrom(c.req.header('accept-language'));
       const who = route.access.kind === 'public' ? null : await resolveActor(kernel, c);
       const params = parseWith(route.params, c.req.param(), 'params') ?? {};

@@ -55,6 +55,8 @@ export interface RouteSpec<
   query?: Q;
   body?: B;
   response?: z.ZodType;
+  /** Largest request body accepted, in bytes (default 1 MiB); uploads raise it. */
+  maxBodyBytes?: number;
   /** Status on success: 201 for creations. */
   status?: 200 | 201;
   handler: (ctx: HandlerContext<Infer<P>, Infer<Q>, Infer<B>>) => Promise<unknown>;

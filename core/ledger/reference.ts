@@ -1,7 +1,12 @@
-import type { Tx } from '../db/connection.js';
+import type { Kernel } from '../kernel.js';
+import { ensureClassifications } from './classifications/service.js';
 import { ensureStandards } from './rules/service.js';
 
-/** Reference data a fiscal year needs before anything is booked in it: the expenditure standards. */
-export async function ensureReferenceData(tx: Tx, year: number): Promise<void> {
-  await ensureStandards(tx, year);
+/**
+ * Reference data a fiscal year needs before anything is booked in it: the national classification
+ * sets and the expenditure standards. Idempotent; run at start for the current year.
+ */
+export async function ensureReferenceData(kernel: Kernel, year: number): Promise<void> {
+  await ensureClassifications(kernel, year);
+  await kernel.db.transaction().execute((tx) => ensureStandards(tx, year));
 }

@@ -84,7 +84,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   unit_admin: [
     'unit.read', 'unit.manage', 'member.read', 'member.manage', 'period.read', 'audit.read',
     'classification.read', 'project.read', 'approval.read', 'approval.manage', 'rule.manage', 'template.manage',
-    'plugin.read', 'plugin.manage',
+    // budget.read lets the admin see the request templates they maintain (and the requests built from them).
+    'budget.read', 'plugin.read', 'plugin.manage',
   ],
   finance_officer: [
     'unit.read', 'member.read', 'period.read', 'period.manage', 'audit.read', 'classification.read',

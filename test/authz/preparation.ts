@@ -1,7 +1,7 @@
 import { a, SUPERVISING, type Expectation } from './common.js';
 
-/** budget.read: finance, business staff, department head, leader, auditor, and the supervising units (read only). */
-const BUDGET_READERS = [...SUPERVISING, ...a('finance', 'staff', 'head', 'leader', 'auditor')];
+/** budget.read: unit admin (templates), finance, business staff, department head, leader, auditor, and the supervising units (read only). */
+const BUDGET_READERS = [...SUPERVISING, ...a('admin', 'finance', 'staff', 'head', 'leader', 'auditor')];
 /** budget.prepare: business staff and department heads. */
 const PREPARERS = a('staff', 'head');
 const TEMPLATE = '/api/units/a/budget-templates/personnel';

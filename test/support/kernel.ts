@@ -36,11 +36,11 @@ export interface CallResult {
  * A fresh core for one test file: SQLite in memory, or, when DATABASE_URL points at PostgreSQL,
  * a schema of its own that is dropped afterwards, so parallel files and runs never collide.
  */
-export async function createTestEnv(overrides: Partial<Config> = {}, options: { seed?: boolean } = {}): Promise<TestEnv> {
+export async function createTestEnv(overrides: Partial<Config> = {}, options: { seed?: boolean; activity?: boolean } = {}): Promise<TestEnv> {
   const url = process.env.DATABASE_URL && isPostgresUrl(process.env.DATABASE_URL) ? process.env.DATABASE_URL : ':memory:';
   const pgSchema = isPostgresUrl(url) ? `t_${process.pid}_${randomBytes(4).toString('hex')}` : undefined;
   const kernel = await createKernel({ databaseUrl: url, kdf: 'fast', ...(pgSchema ? { pgSchema } : {}), ...overrides });
-  if (options.seed !== false) await seedDemo(kernel, TEST_TODAY);
+  if (options.seed !== false) await seedDemo(kernel, TEST_TODAY, { activity: options.activity ?? false });
   const app = createApp(kernel);
   const tokens = new Map<string, string>();
 

@@ -8,7 +8,8 @@ import { AppError } from '../../http/errors.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
 import { assertDepartmentAccess, departmentBound } from '../scope.js';
 import { applyMovement, availableOf, findIndicator, lockIndicator, type IndicatorRow } from '../indicators/service.js';
-import { addComment, cancelOpenSteps, commentsOf, decideStep, plannedSteps, startApproval, stepsOf } from '../approvals/service.js';
+import { cancelOpenSteps, decideStep, plannedSteps, startApproval, stepsOf } from '../approvals/service.js';
+import { addComment, trailOf } from '../comments.js';
 import { assertMayApproveOverride, Findings, ledgerSettings, overriddenRules, ruleModes } from '../rules/service.js';
 import { THREE_PUBLIC_CODES } from '../rules/catalog.js';
 
@@ -116,7 +117,7 @@ export async function approveTransfer(db: Executor, actor: Actor, scope: UnitSco
     const row = await lockDocument(tx, 'transfers', scope.unitId, id);
     const source = await findIndicator(tx, scope.unitId, row.from_indicator_id);
     const { final, label } = await decideStep(tx, actor, scope.unitId, 'transfer', id, { userId: row.created_by, departmentId: source.department_id }, 'approved', input.comment);
-    await addComment(tx, scope.unitId, 'transfer', id, actor.userId, `approve:${label}`, input.comment);
+    await addComment(tx, auditActorOf(actor), { unitId: scope.unitId, entity: 'transfer', entityId: id, action: `approve:${label}`, body: input.comment });
     if (final) {
       const { from, to } = await lockPair(tx, scope.unitId, row.from_indicator_id, row.to_indicator_id);
       const { findings } = await evaluateTransfer(tx, scope.unitId, from, to, row);
@@ -179,7 +180,7 @@ export async function approveAdjustment(db: Executor, actor: Actor, scope: UnitS
     const row = await lockDocument(tx, 'adjustments', scope.unitId, id);
     const target = await findIndicator(tx, scope.unitId, row.indicator_id);
     const { final, label } = await decideStep(tx, actor, scope.unitId, 'adjustment', id, { userId: row.created_by, departmentId: target.department_id }, 'approved', input.comment);
-    await addComment(tx, scope.unitId, 'adjustment', id, actor.userId, `approve:${label}`, input.comment);
+    await addComment(tx, auditActorOf(actor), { unitId: scope.unitId, entity: 'adjustment', entityId: id, action: `approve:${label}`, body: input.comment });
     if (final) {
       const indicator = await lockIndicator(tx, scope.unitId, row.indicator_id);
       (await evaluateAdjustment(tx, scope.unitId, indicator, row.amount, row.date)).enforce(undefined);
@@ -216,7 +217,7 @@ export async function closeDocument(
       await cancelOpenSteps(tx, target, id);
     }
     await tx.updateTable(TABLE_OF[target]).set({ status: action, decided_at: nowIso() }).where('id', '=', id).execute();
-    await addComment(tx, scope.unitId, target, id, actor.userId, action === 'rejected' ? 'reject' : 'withdraw', comment);
+    await addComment(tx, auditActorOf(actor), { unitId: scope.unitId, entity: target, entityId: id, action: action === 'rejected' ? 'reject' : 'withdraw', body: comment });
     const after = target === 'transfer' ? await transferDetail(tx, scope.unitId, id) : await adjustmentDetail(tx, scope.unitId, id);
     await appendAudit(tx, { actor: auditActorOf(actor), unitId: scope.unitId, action: `${target}.${action === 'rejected' ? 'reject' : 'withdraw'}`, entity: target, entityId: id, before: { status: 'pending' }, after: { status: action } });
     await publishEvent(tx, { type: `${target}.${action}`, unitId: scope.unitId, payload: { id } });
@@ -230,7 +231,7 @@ export async function transferDetail(db: Executor, unitId: string, id: number) {
   return {
     id: r.id, fromIndicatorId: r.from_indicator_id, toIndicatorId: r.to_indicator_id, amount: r.amount, reason: r.reason, date: r.date,
     status: r.status, fastTrack: r.fast_track === 1, warnings: JSON.parse(r.warnings), createdBy: r.created_by, createdAt: r.created_at,
-    decidedAt: r.decided_at, steps: await stepsOf(db, 'transfer', id), comments: await commentsOf(db, 'transfer', id),
+    decidedAt: r.decided_at, steps: await stepsOf(db, 'transfer', id), comments: await trailOf(db, unitId, 'transfer', id),
   };
 }
 
@@ -240,7 +241,7 @@ export async function adjustmentDetail(db: Executor, unitId: string, id: number)
   return {
     id: r.id, indicatorId: r.indicator_id, amount: r.amount, reason: r.reason, docNo: r.doc_no, date: r.date, status: r.status,
     createdBy: r.created_by, createdAt: r.created_at, decidedAt: r.decided_at,
-    steps: await stepsOf(db, 'adjustment', id), comments: await commentsOf(db, 'adjustment', id),
+    steps: await stepsOf(db, 'adjustment', id), comments: await trailOf(db, unitId, 'adjustment', id),
   };
 }
 

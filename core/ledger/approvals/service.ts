@@ -246,17 +246,3 @@ async function documentSummary(db: Executor, target: ApprovalTarget, id: number)
     .where('adjustments.id', '=', id).executeTakeFirst();
   return a && { amount: a.amount, summary: `${a.amount >= 0 ? '追加' : '追减'}：${a.reason}`, departmentId: a.department_id, requestedById: a.created_by, requestedBy: a.display_name, requestedAt: a.created_at };
 }
-
-export async function addComment(tx: Tx, unitId: string, entity: string, entityId: number, authorId: number, action: string, body: string | undefined) {
-  if (!body) return;
-  await tx.insertInto('comments').values({ unit_id: unitId, entity, entity_id: entityId, author_id: authorId, action, body, created_at: nowIso() }).execute();
-}
-
-export async function commentsOf(db: Executor, entity: string, entityId: number) {
-  const rows = await db
-    .selectFrom('comments').innerJoin('users', 'users.id', 'comments.author_id')
-    .select(['comments.action', 'comments.body', 'comments.created_at', 'users.display_name'])
-    .where('comments.entity', '=', entity).where('comments.entity_id', '=', entityId)
-    .orderBy('comments.id').execute();
-  return rows.map((r) => ({ action: r.action, body: r.body, authorName: r.display_name, at: r.created_at }));
-}

@@ -483,13 +483,22 @@ describe('POST /api/classifications/import', () => {
   });
 
   it('refuses oversize content', async () => {
-    // Over the 2 MB file limit: refused before any parsing (the API's body limit answers first).
+    // Over the 2 MB file limit: refused before any parsing.
     const huge = Buffer.alloc(IMPORT_MAX_BYTES + 1024, 0x41).toString('base64');
-    const result = await expectRefused(
+    await expectRefused(
       () => importAs('sysadmin', { kind: 'economic', year: 2031, format: 'csv', content: huge, mode: 'validate' }),
+      413, 'CLASSIFICATION_IMPORT_TOO_LARGE',
+    );
+    // Far beyond it, the route's body limit answers before the JSON is even read.
+    const enormous = Buffer.alloc(IMPORT_MAX_BYTES * 2, 0x41).toString('base64');
+    await expectRefused(
+      () => importAs('sysadmin', { kind: 'economic', year: 2031, format: 'csv', content: enormous, mode: 'validate' }),
       413, 'PAYLOAD_TOO_LARGE',
     );
-    expect(result.status).toBe(413);
+    // A 1.5 MB file (2 MB as base64) is within the route's limit, unlike the default 1 MiB.
+    const large = Buffer.from('code,name\n' + '30201,办公费\n'.repeat(90_000)).toString('base64');
+    const accepted = await importAs('sysadmin', { kind: 'economic', year: 2031, format: 'csv', content: large, mode: 'validate' });
+    expect(accepted.body.error?.code).not.toBe('PAYLOAD_TOO_LARGE');
     // The import's own limit, for callers of the service and for a raised body limit.
     expect(() => decodeImportContent(huge)).toThrowError(expect.objectContaining({ code: 'CLASSIFICATION_IMPORT_TOO_LARGE', status: 413 }));
     expect(decodeImportContent(Buffer.alloc(IMPORT_MAX_BYTES, 0x41).toString('base64')).length).toBe(IMPORT_MAX_BYTES);

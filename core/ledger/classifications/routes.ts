@@ -1,3 +1,4 @@
+import { IMPORT_MAX_BYTES } from './schema.js';
 import { z } from 'zod';
 import { defineRoute, type RouteSpec } from '../../http/route.js';
 import { auditActorOf } from '../../accounts/service.js';
@@ -32,6 +33,8 @@ export const classificationRoutes: RouteSpec[] = [
     summary: '导入分类科目 Import codes from a CSV or xlsx file (base64): validate reports row errors, apply writes all rows or none',
     access: { kind: 'system', permission: 'classification.manage' },
     body: ImportBody,
+    // The file travels base64-encoded in JSON: room for a full-size file plus the envelope.
+    maxBodyBytes: Math.ceil((IMPORT_MAX_BYTES * 4) / 3) + 64 * 1024,
     response: ImportResult,
     handler: async ({ kernel, actor, body, lang }) => importClassifications(kernel, auditActorOf(actor!), body, lang),
   }),

@@ -7,6 +7,7 @@ import { publishEvent } from '../../events/outbox.js';
 import { AppError } from '../../http/errors.js';
 import { assertPeriodOpen } from '../../periods/service.js';
 import { assertDepartmentInUnit } from '../../units/service.js';
+import { assertClassExists } from '../classifications/service.js';
 import type { IndicatorView } from './schema.js';
 
 export type IndicatorRow = Selectable<IndicatorsTable>;
@@ -180,6 +181,9 @@ export async function issueIndicator(tx: Tx, by: AuditActor, input: IssueInput):
   if (Number(input.date.slice(0, 4)) !== input.year) throw new AppError('YEAR_MISMATCH', { year: input.year, date: input.date });
   await assertPeriodOpen(tx, input.unitId, input.date);
   await assertDepartmentInUnit(tx, input.unitId, input.departmentId);
+  await assertClassExists(tx, 'functional', input.year, input.functionalCode);
+  await assertClassExists(tx, 'economic', input.year, input.economicCode);
+  await assertClassExists(tx, 'fund_source', input.year, input.fundSourceCode);
   const code = await nextIndicatorCode(tx, input.unitId, input.year);
   const row = await tx
     .insertInto('indicators')

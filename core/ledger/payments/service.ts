@@ -9,7 +9,8 @@ import { AppError } from '../../http/errors.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
 import { assertDepartmentAccess, departmentBound, yuan } from '../scope.js';
 import { applyMovement, availableOf, findIndicator, lockIndicator, type IndicatorRow } from '../indicators/service.js';
-import { addComment, cancelOpenSteps, commentsOf, decideStep, plannedSteps, startApproval, stepsOf } from '../approvals/service.js';
+import { cancelOpenSteps, decideStep, plannedSteps, startApproval, stepsOf } from '../approvals/service.js';
+import { addComment, trailOf } from '../comments.js';
 import { assertMayApproveOverride, economicFitsKind, findStandard, Findings, ledgerSettings, overriddenRules, ruleModes, threePublicCap, threePublicUsed } from '../rules/service.js';
 import { KIND_LABELS, THREE_PUBLIC_CODES } from '../rules/catalog.js';
 import { assertPeriodOpen } from '../../periods/service.js';
@@ -138,7 +139,7 @@ export async function approvePayment(db: Executor, actor: Actor, scope: UnitScop
     const before = await lockPayment(tx, scope.unitId, id);
     requireStatus(before, 'pending');
     const { final, label } = await decideStep(tx, actor, scope.unitId, 'payment', id, { userId: before.created_by, departmentId: before.department_id }, 'approved', input.comment);
-    await addComment(tx, scope.unitId, 'payment', id, actor.userId, `approve:${label}`, input.comment);
+    await addComment(tx, auditActorOf(actor), { unitId: scope.unitId, entity: 'payment', entityId: id, action: `approve:${label}`, body: input.comment });
     if (final) {
       const indicator = await lockIndicator(tx, scope.unitId, before.indicator_id);
       const { findings } = await evaluatePayment(tx, scope.unitId, indicator, {
@@ -181,7 +182,7 @@ export async function payPayment(db: Executor, actor: Actor, scope: UnitScope, i
     await assertPeriodOpen(tx, scope.unitId, date);
     await applyMovement(tx, { indicator, kind: 'pay', amount: before.amount, refType: 'payment', refId: id, date, actorId: actor.userId });
     await tx.updateTable('payments').set({ status: 'paid', paid_at: date }).where('id', '=', id).execute();
-    await addComment(tx, scope.unitId, 'payment', id, actor.userId, 'pay', input.comment);
+    await addComment(tx, auditActorOf(actor), { unitId: scope.unitId, entity: 'payment', entityId: id, action: 'pay', body: input.comment });
     const after = await paymentDetail(tx, scope.unitId, id);
     await appendAudit(tx, { actor: auditActorOf(actor), unitId: scope.unitId, action: 'payment.pay', entity: 'payment', entityId: id, before: { status: before.status }, after: { status: 'paid', paidAt: date } });
     await publishEvent(tx, { type: 'payment.paid', unitId: scope.unitId, payload: { payment: after } });
@@ -204,7 +205,7 @@ export async function rejectPayment(db: Executor, actor: Actor, scope: UnitScope
       await release(tx, scope.unitId, before, actor.userId);
     }
     await tx.updateTable('payments').set({ status: 'rejected', closed_at: nowIso() }).where('id', '=', id).execute();
-    await addComment(tx, scope.unitId, 'payment', id, actor.userId, 'reject', input.comment);
+    await addComment(tx, auditActorOf(actor), { unitId: scope.unitId, entity: 'payment', entityId: id, action: 'reject', body: input.comment });
     const after = await paymentDetail(tx, scope.unitId, id);
     await appendAudit(tx, { actor: auditActorOf(actor), unitId: scope.unitId, action: 'payment.reject', entity: 'payment', entityId: id, before: { status: before.status }, after: { status: 'rejected', comment: input.comment ?? null } });
     await publishEvent(tx, { type: 'payment.rejected', unitId: scope.unitId, payload: { payment: after } });
@@ -221,7 +222,7 @@ export async function withdrawPayment(db: Executor, actor: Actor, scope: UnitSco
     await cancelOpenSteps(tx, 'payment', id);
     if (before.status === 'approved') await release(tx, scope.unitId, before, actor.userId);
     await tx.updateTable('payments').set({ status: 'withdrawn', closed_at: nowIso() }).where('id', '=', id).execute();
-    await addComment(tx, scope.unitId, 'payment', id, actor.userId, 'withdraw', input.comment);
+    await addComment(tx, auditActorOf(actor), { unitId: scope.unitId, entity: 'payment', entityId: id, action: 'withdraw', body: input.comment });
     const after = await paymentDetail(tx, scope.unitId, id);
     await appendAudit(tx, { actor: auditActorOf(actor), unitId: scope.unitId, action: 'payment.withdraw', entity: 'payment', entityId: id, before: { status: before.status }, after: { status: 'withdrawn' } });
     await publishEvent(tx, { type: 'payment.withdrawn', unitId: scope.unitId, payload: { payment: after } });
@@ -268,7 +269,7 @@ function paymentView(r: PaymentJoined) {
 export async function paymentDetail(db: Executor, unitId: string, id: number) {
   const row = await basePaymentQuery(db, unitId).where('payments.id', '=', id).executeTakeFirst();
   if (!row) throw new AppError('PAYMENT_NOT_FOUND', { paymentId: id });
-  return { ...paymentView(row), steps: await stepsOf(db, 'payment', id), comments: await commentsOf(db, 'payment', id) };
+  return { ...paymentView(row), steps: await stepsOf(db, 'payment', id), comments: await trailOf(db, unitId, 'payment', id) };
 }
 
 export async function getPayment(db: Executor, actor: Actor, scope: UnitScope, id: number) {

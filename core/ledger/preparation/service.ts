@@ -11,7 +11,8 @@ import { assertPeriodOpen } from '../../periods/service.js';
 import { assertDepartmentInUnit } from '../../units/service.js';
 import { assertClassExists } from '../classifications/service.js';
 import { issueIndicator } from '../indicators/service.js';
-import { addComment, changeProjectStatus, findProject, lockProject, trailOf } from '../projects/service.js';
+import { changeProjectStatus, findProject, lockProject } from '../projects/service.js';
+import { addComment, trailOf } from '../comments.js';
 import {
   MAX_LINES, type LineInput, type LineView, type RequestDetail, type RequestView, type Standard, type SummaryView,
   type TemplateView,

@@ -7,7 +7,8 @@ import { publishEvent } from '../../events/outbox.js';
 import { AppError } from '../../http/errors.js';
 import { assertDepartmentInUnit } from '../../units/service.js';
 import { assertClassExists } from '../classifications/service.js';
-import { PROJECT_TRANSITIONS, type ProjectDetail, type ProjectView, type TargetView, type TrailEntry } from './schema.js';
+import { PROJECT_TRANSITIONS, type ProjectDetail, type ProjectView, type TargetView } from './schema.js';
+import { addComment, trailOf } from '../comments.js';
 
 export type ProjectRow = Selectable<ProjectsTable>;
 
@@ -32,40 +33,6 @@ export function projectView(row: ProjectRow): ProjectView {
 }
 
 // ------------------------------------------------------------------ comments (shared with preparation)
-
-/** Stores one step's comment on a ledger document; the trail is read back with `trailOf`. */
-export async function addComment(
-  tx: Tx,
-  by: AuditActor,
-  c: { unitId: string; entity: string; entityId: number; action: string; body: string | undefined },
-): Promise<void> {
-  await tx
-    .insertInto('comments')
-    .values({
-      unit_id: c.unitId,
-      entity: c.entity,
-      entity_id: c.entityId,
-      author_id: by.userId ?? 0,
-      action: c.action,
-      body: c.body ?? '',
-      created_at: nowIso(),
-    })
-    .execute();
-}
-
-/** The steps of a document with their comments and authors, oldest first. */
-export async function trailOf(db: Executor, unitId: string, entity: string, entityId: number): Promise<TrailEntry[]> {
-  const rows = await db
-    .selectFrom('comments')
-    .leftJoin('users', 'users.id', 'comments.author_id')
-    .select(['comments.action', 'comments.body', 'comments.created_at', 'users.display_name'])
-    .where('comments.unit_id', '=', unitId)
-    .where('comments.entity', '=', entity)
-    .where('comments.entity_id', '=', entityId)
-    .orderBy('comments.id')
-    .execute();
-  return rows.map((r) => ({ action: r.action, body: r.body, authorName: r.display_name ?? 'system', at: r.created_at }));
-}
 
 // ------------------------------------------------------------------ reads
 

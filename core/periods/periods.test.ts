@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../http/errors.js';
 import { assertPeriodOpen } from './service.js';
-import { auditCount, createTestEnv, TEST_YEAR, type TestEnv } from '../../test/support/kernel.js';
+import { auditCount, createTestEnv, TEST_YEAR, type TestEnv, refusedWithoutTrace, type CallResult } from '../../test/support/kernel.js';
 
 /**
  * Fiscal years and monthly periods over HTTP. The demo is seeded as of 2026-06-15: in units a and
@@ -81,17 +81,7 @@ async function closeThrough(unitId: 'a' | 'b', last: number, year = TEST_YEAR): 
   expect(statuses).toEqual(Array.from({ length: 12 }, (_, i) => (i + 1 <= last ? 'closed' : 'open')));
 }
 
-/** A refused command: its status, its code, and an audit chain that did not grow. */
-async function expectRefused(run: () => Promise<{ status: number; body: any }>, status: number, code: string) {
-  const before = await auditCount(env);
-  const outboxBefore = await outboxCount();
-  const result = await run();
-  expect(result.status, JSON.stringify(result.body)).toBe(status);
-  expect(result.body.error.code).toBe(code);
-  expect(await auditCount(env)).toBe(before);
-  expect(await outboxCount()).toBe(outboxBefore);
-  return result;
-}
+const expectRefused = (run: () => Promise<CallResult>, status: number, code: string) => refusedWithoutTrace(env, run, status, code);
 
 async function outboxCount(type?: string, unitId?: string): Promise<number> {
   const row = await env.kernel.db

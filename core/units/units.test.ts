@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS } from '../demo/seed.js';
-import { auditCount, createTestEnv, type TestEnv } from '../../test/support/kernel.js';
+import { auditCount, createTestEnv, type TestEnv, refusedWithoutTrace, type CallResult } from '../../test/support/kernel.js';
 
 /**
  * Units, departments and members over HTTP. Every refused command is checked three ways: its
@@ -83,19 +83,7 @@ async function auditEntries(action: string, entityId: string) {
     .execute();
 }
 
-/** A refused command: its status, its code, and an audit chain that did not grow. */
-async function expectRefused(
-  run: () => Promise<{ status: number; body: any }>,
-  status: number,
-  code: string,
-): Promise<{ status: number; body: any }> {
-  const before = await auditCount(env);
-  const result = await run();
-  expect(result.status, JSON.stringify(result.body)).toBe(status);
-  expect(result.body.error.code).toBe(code);
-  expect(await auditCount(env)).toBe(before);
-  return result;
-}
+const expectRefused = (run: () => Promise<CallResult>, status: number, code: string) => refusedWithoutTrace(env, run, status, code);
 
 let memberSeq = 0;
 /** A fresh person in unit `a`, added by a.admin, so each member test starts from its own state. */

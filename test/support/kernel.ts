@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { expect } from 'vitest';
 import pg from 'pg';
 import type { Hono } from 'hono';
 import { createKernel, type Kernel } from '../../core/kernel.js';
@@ -91,4 +92,34 @@ export async function createTestEnv(overrides: Partial<Config> = {}, options: { 
 export async function auditCount(env: TestEnv): Promise<number> {
   const row = await env.kernel.db.selectFrom('audit_head').select('last_seq').where('id', '=', 1).executeTakeFirstOrThrow();
   return row.last_seq;
+}
+
+/** Tables a refused command may still touch by design: sign-in bookkeeping. */
+const NOT_BUSINESS = new Set(['sessions', 'login_attempts', 'kysely_migration', 'kysely_migration_lock']);
+
+/** What any write leaves behind: the audit head and the row count of every business table. */
+export async function footprint(env: TestEnv): Promise<Record<string, number>> {
+  const tables = (await env.kernel.db.introspection.getTables()).map((t) => t.name).filter((name) => !NOT_BUSINESS.has(name));
+  const counts: Record<string, number> = { auditSeq: await auditCount(env) };
+  for (const table of tables.sort()) {
+    const row = await env.kernel.db
+      .selectFrom(table as 'units')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    counts[table] = Number(row.n);
+  }
+  return counts;
+}
+
+/**
+ * Runs a command that must be refused and proves it: the status, the stable error code, and no
+ * trace in any table (every state change is audited, so an unchanged audit head covers updates).
+ */
+export async function refusedWithoutTrace(env: TestEnv, run: () => Promise<CallResult>, status: number, code: string): Promise<CallResult> {
+  const before = await footprint(env);
+  const result = await run();
+  expect(result.status, JSON.stringify(result.body).slice(0, 500)).toBe(status);
+  expect(result.body?.error?.code).toBe(code);
+  expect(await footprint(env)).toEqual(before);
+  return result;
 }

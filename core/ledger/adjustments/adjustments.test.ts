@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditCount, createTestEnv, type TestEnv } from '../../../test/support/kernel.js';
+import { createTestEnv, type TestEnv, refusedWithoutTrace, type CallResult } from '../../../test/support/kernel.js';
 import { approveThrough, indicator, issue, submitPayment } from '../../../test/support/ledger.js';
 
 let env: TestEnv;
@@ -11,16 +11,7 @@ afterAll(async () => env.close());
 const transfer = async (body: Record<string, unknown>, username = 'a.staff') =>
   env.call('POST', '/api/units/a/transfers', { token: await env.login(username), body: { reason: '工作重点调整', date: '2026-07-01', ...body } });
 
-async function expectNothingWritten(action: () => Promise<{ status: number; body: any }>, status: number, code: string) {
-  const before = await auditCount(env);
-  const movements = (await env.kernel.db.selectFrom('indicator_movements').select('id').execute()).length;
-  const result = await action();
-  expect(result.status, JSON.stringify(result.body)).toBe(status);
-  expect(result.body.error.code).toBe(code);
-  expect(await auditCount(env)).toBe(before);
-  expect(await env.kernel.db.selectFrom('indicator_movements').select('id').execute()).toHaveLength(movements);
-  return result.body;
-}
+const expectNothingWritten = (run: () => Promise<CallResult>, status: number, code: string) => refusedWithoutTrace(env, run, status, code).then((r) => r.body);
 
 describe('transfers (调剂)', () => {
   it('moves money between indicators with the total unchanged, linked both ways', async () => {

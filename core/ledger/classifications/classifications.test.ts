@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { AppError } from '../../http/errors.js';
-import { auditCount, createTestEnv, TEST_YEAR, type TestEnv } from '../../../test/support/kernel.js';
+import { auditCount, createTestEnv, TEST_YEAR, type TestEnv, refusedWithoutTrace, type CallResult } from '../../../test/support/kernel.js';
 import { IMPORT_MAX_BYTES, type ClassificationView } from './schema.js';
 import {
   assertClassExists, decodeImportContent, economicCategory, ensureClassifications, isThreePublic, lookupClass, parseCsv,
@@ -58,18 +58,7 @@ async function countOf(kind: string, year: number) {
   return (await rowsOf(kind, year)).length;
 }
 
-/** A refused command: its status, its code, and an audit chain and table that did not change. */
-async function expectRefused(run: () => Promise<{ status: number; body: any }>, status: number, code: string) {
-  const audit = await auditCount(env);
-  const rows = await env.kernel.db.selectFrom('classifications').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  const result = await run();
-  expect(result.status, JSON.stringify(result.body).slice(0, 500)).toBe(status);
-  expect(result.body.error.code).toBe(code);
-  expect(await auditCount(env)).toBe(audit);
-  const after = await env.kernel.db.selectFrom('classifications').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  expect(Number(after.n)).toBe(Number(rows.n));
-  return result;
-}
+const expectRefused = (run: () => Promise<CallResult>, status: number, code: string) => refusedWithoutTrace(env, run, status, code);
 
 describe('the shipped standard sets', () => {
   it('are valid: every code of the right length, every parent present, no duplicates', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditCount, createTestEnv, type TestEnv } from '../../../test/support/kernel.js';
+import { auditCount, createTestEnv, type TestEnv, refusedWithoutTrace, type CallResult } from '../../../test/support/kernel.js';
 import { approveThrough, departmentId, indicator, issue, submitPayment } from '../../../test/support/ledger.js';
 
 let env: TestEnv;
@@ -8,19 +8,7 @@ beforeAll(async () => {
 });
 afterAll(async () => env.close());
 
-/** Asserts a refused command: status, code, and that nothing at all was written. */
-async function expectRefused(action: () => Promise<{ status: number; body: any }>, status: number, code: string) {
-  const auditBefore = await auditCount(env);
-  const paymentsBefore = await env.kernel.db.selectFrom('payments').select('id').execute();
-  const movementsBefore = await env.kernel.db.selectFrom('indicator_movements').select('id').execute();
-  const result = await action();
-  expect(result.status, JSON.stringify(result.body)).toBe(status);
-  expect(result.body.error.code).toBe(code);
-  expect(await auditCount(env)).toBe(auditBefore);
-  expect(await env.kernel.db.selectFrom('payments').select('id').execute()).toHaveLength(paymentsBefore.length);
-  expect(await env.kernel.db.selectFrom('indicator_movements').select('id').execute()).toHaveLength(movementsBefore.length);
-  return result.body;
-}
+const expectRefused = (run: () => Promise<CallResult>, status: number, code: string) => refusedWithoutTrace(env, run, status, code).then((r) => r.body);
 
 describe('payment lifecycle', () => {
   it('goes pending → approved (frozen) → paid (spent), through department head and finance', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../demo/seed.js';
-import { auditCount, createTestEnv, TEST_YEAR, type TestEnv } from '../../../test/support/kernel.js';
+import { auditCount, createTestEnv, TEST_YEAR, type TestEnv, refusedWithoutTrace, type CallResult } from '../../../test/support/kernel.js';
 import { ensureClassifications } from '../classifications/service.js';
 import { preparationRoutes } from './routes.js';
 
@@ -82,15 +82,7 @@ async function footprint() {
   return counts;
 }
 
-/** A refused command: its status, its code, and a database that did not change. */
-async function expectRefused(run: () => Promise<{ status: number; body: any }>, status: number, code: string) {
-  const before = await footprint();
-  const result = await run();
-  expect(result.status, JSON.stringify(result.body)).toBe(status);
-  expect(result.body.error.code).toBe(code);
-  expect(await footprint()).toEqual(before);
-  return result;
-}
+const expectRefused = (run: () => Promise<CallResult>, status: number, code: string) => refusedWithoutTrace(env, run, status, code);
 
 interface Line {
   id: number;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
+import { sql } from 'kysely';
 import pg from 'pg';
 import type { Hono } from 'hono';
 import { createKernel, type Kernel } from '../../core/kernel.js';
@@ -99,7 +100,14 @@ const NOT_BUSINESS = new Set(['sessions', 'login_attempts', 'kysely_migration', 
 
 /** What any write leaves behind: the audit head and the row count of every business table. */
 export async function footprint(env: TestEnv): Promise<Record<string, number>> {
-  const tables = (await env.kernel.db.introspection.getTables()).map((t) => t.name).filter((name) => !NOT_BUSINESS.has(name));
+  // On PostgreSQL introspection lists every schema's tables; other runs share the database.
+  const schema = env.kernel.dialect === 'postgres'
+    ? (await sql<{ s: string }>`select current_schema() as s`.execute(env.kernel.db)).rows[0]?.s
+    : undefined;
+  const tables = (await env.kernel.db.introspection.getTables())
+    .filter((t) => schema === undefined || t.schema === schema)
+    .map((t) => t.name)
+    .filter((name) => !NOT_BUSINESS.has(name));
   const counts: Record<string, number> = { auditSeq: await auditCount(env) };
   for (const table of tables.sort()) {
     const row = await env.kernel.db

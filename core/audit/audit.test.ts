@@ -110,7 +110,7 @@ describe('unibudget audit verify (CLI)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ub-audit-'));
     const file = path.join(dir, 'cli.db');
     const kernel = await createKernel({ databaseUrl: file, kdf: 'fast' });
-    await seedDemo(kernel, new Date('2026-06-15T00:00:00Z'));
+    await seedDemo(kernel, new Date('2026-06-15T00:00:00Z'), { activity: false });
     await kernel.close();
     const run = promisify(execFile);
     const cli = path.resolve('bin/unibudget.mjs');

@@ -1,5 +1,8 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
 import type { Kernel } from '../kernel.js';
@@ -13,6 +16,8 @@ import { allRoutes } from './registry.js';
 import { buildOpenApi } from './openapi.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/** The built web app (`npm run build:web`); served at / when present. */
+const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function validationError(error: z.ZodError, where: 'params' | 'query' | 'body'): AppError {
@@ -133,6 +138,21 @@ export function createApp(kernel: Kernel, routes: RouteSpec[] = allRoutes) {
       if (result instanceof Response) return result;
       return c.json(result as object, route.status ?? 200);
     });
+  }
+
+  // The web app: built assets as files (hashed names, cached for good), and index.html for every
+  // other non-API GET so client-side routes load the app. API paths fall through to the 404 below.
+  if (existsSync(WEB_ROOT)) {
+    const isApi = (path: string) => path === '/api' || path.startsWith('/api/');
+    const assets = serveStatic({
+      root: WEB_ROOT,
+      onFound: (path, c) => {
+        if (path.includes('/assets/')) c.header('Cache-Control', 'public, max-age=31536000, immutable');
+      },
+    });
+    const shell = serveStatic({ root: WEB_ROOT, path: 'index.html', onFound: (_p, c) => c.header('Cache-Control', 'no-cache') });
+    app.get('*', (c, next) => (isApi(c.req.path) ? next() : assets(c, next)));
+    app.get('*', (c, next) => (isApi(c.req.path) || c.req.path.startsWith('/assets/') ? next() : shell(c, next)));
   }
 
   app.notFound((c) => c.json(new AppError('NOT_FOUND', { path: c.req.path }).toBody(langFrom(c.req.header('accept-language'))), 404));

@@ -1,0 +1,210 @@
+// End-to-end run of the web app in Chromium (playwright-core, /usr/bin/chromium) against a real core
+// with the demo data. Starts its own core on a fresh SQLite file unless BASE points at one.
+//   node web/build.mjs && node web/e2e/e2e.mjs          (SHOTS=dir saves a screenshot per step)
+//
+// Story: the unit lets 三公经费 caps warn instead of block → business staff fills a payment against
+// 公务用车运行维护费 and sees the live 三公 warning while typing → submits → department head and
+// finance approve (finance in the inbox UI) → the leader sees it on the cockpit (warnings and inbox)
+// and approves it there → an auditor traces it back to the original budget with the chain verified
+// → a finance officer of unit b never sees unit a.
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const PASSWORD = 'unibudget-demo';
+const SHOTS = process.env.SHOTS;
+let BASE = process.env.BASE;
+let server;
+let tmp;
+
+async function startCore() {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ub-e2e-'));
+  const port = 18000 + Math.floor(Math.random() * 1000);
+  server = spawn(process.execPath, ['bin/unibudget.mjs', 'start', '--demo'], {
+    env: { ...process.env, DATABASE_URL: path.join(tmp, 'e2e.db'), PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  server.stdout.on('data', (d) => (log += d));
+  server.stderr.on('data', (d) => (log += d));
+  BASE = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${BASE}/api/health`)).ok) return;
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() > deadline || server.exitCode !== null) throw new Error(`core did not start:\n${log}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function apiAs(username) {
+  const res = await fetch(`${BASE}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
+  assert.equal(res.status, 200, `login ${username}`);
+  const { token } = await res.json();
+  return async (method, p, body) => {
+    const r = await fetch(`${BASE}${p}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const data = await r.json();
+    if (!r.ok) throw Object.assign(new Error(`${method} ${p} → ${r.status} ${JSON.stringify(data)}`), { status: r.status });
+    return data;
+  };
+}
+
+const step = (name) => console.log(`• ${name}`);
+
+async function main() {
+  if (!BASE) await startCore();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+  const errors = [];
+  async function pageAs(username) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(`${username}: ${e.message}`));
+    await page.goto(BASE);
+    await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.locator('nav a').first().waitFor();
+    return page;
+  }
+  const shot = async (page, name) => SHOTS && (await page.screenshot({ path: path.join(SHOTS, `${name}.png`) }));
+  if (SHOTS) fs.mkdirSync(SHOTS, { recursive: true });
+
+  try {
+    // ---- setup through the API: 三公 caps warn; the vehicle indicator gets room above its cap
+    const admin = await apiAs('a.admin');
+    await admin('PUT', '/api/units/a/control-rules/THREE_PUBLIC_CAP_EXCEEDED', { mode: 'warn' });
+    const finApi = await apiAs('a.finance');
+    const leaderApi = await apiAs('a.leader');
+    const indicators = await finApi('GET', '/api/units/a/indicators');
+    const vehicle = indicators.find((i) => i.economicCode === '30231');
+    assert.ok(vehicle, 'demo has a 公务用车运行维护费 indicator');
+    const year = vehicle.year;
+    const adj = await finApi('POST', '/api/units/a/adjustments', { indicatorId: vehicle.id, amount: 10_000_000, reason: '端到端测试追加', date: `${year}-${String(new Date().getMonth() + 1).padStart(2, '0')}-01` }).catch(async (e) => {
+      // the current month may be closed in the demo: fall back to the first open period
+      const fys = await finApi('GET', '/api/units/a/fiscal-years');
+      const open = fys.find((f) => f.year === year).periods.find((p) => p.status === 'open');
+      if (!open) throw e;
+      return finApi('POST', '/api/units/a/adjustments', { indicatorId: vehicle.id, amount: 10_000_000, reason: '端到端测试追加', date: `${year}-${String(open.month).padStart(2, '0')}-01` });
+    });
+    for (;;) {
+      const a = await finApi('GET', `/api/units/a/adjustments/${adj.id}`);
+      if (a.status !== 'pending') break;
+      const who = a.steps.find((s) => s.status === 'pending').role === 'leader' ? leaderApi : finApi;
+      await who('POST', `/api/units/a/adjustments/${adj.id}/approve`, {});
+    }
+    const caps = await finApi('GET', `/api/units/a/three-public-caps?year=${year}`);
+    const cap = caps.find((c) => c.economicCode === '30231');
+    const capLeft = cap.amount - cap.used; // fen
+    const over = Math.floor(capLeft / 100) + 1000; // yuan: above the cap, within the balance
+
+    // ---- business staff: live rule check while typing, then submit
+    step('business staff fills a payment and sees the live 三公 warning while typing');
+    const staff = await pageAs('a.staff');
+    assert.equal(new URL(staff.url()).pathname, '/payment');
+    await staff.getByLabel(new RegExp(vehicle.code)).check();
+    await staff.getByRole('button', { name: '下一步' }).click();
+    const amount = staff.getByLabel('金额（元）');
+    await amount.pressSequentially('100', { delay: 60 });
+    const findings = staff.locator('ub-rule-findings');
+    await findings.getByText('未触发控制规则').waitFor();
+    await amount.fill('');
+    await amount.pressSequentially(String(over), { delay: 60 });
+    await findings.locator('li[data-rule=THREE_PUBLIC_CAP_EXCEEDED]').waitFor();
+    await findings.getByText('有预警，可以提交').waitFor();
+    await findings.getByText("单位领导审批").waitFor();
+    await shot(staff, 'e2e-1-staff-live-warning');
+    await staff.getByLabel('收款人').fill('示范县机动车维修中心');
+    await staff.getByLabel('用途').fill('端到端测试：公务用车维修保养');
+    await staff.getByRole('button', { name: '下一步' }).click();
+    await staff.getByRole('button', { name: '提交' }).click();
+    const done = await staff.getByRole('status').textContent();
+    const paymentId = Number(/编号 (\d+)/.exec(done)[1]);
+    assert.ok(paymentId > 0);
+    await staff.getByRole('link', { name: '我的申请' }).first().click();
+    await staff.getByRole('cell', { name: '端到端测试：公务用车维修保养' }).first().waitFor();
+
+    // ---- department head (API), then finance in the inbox UI
+    step(`department head and finance approve payment #${paymentId}`);
+    const head = await apiAs('a.head');
+    await head('POST', `/api/units/a/payments/${paymentId}/approve`, { comment: '同意' });
+    const fin = await pageAs('a.finance');
+    await fin.getByRole('link', { name: '审批待办' }).click();
+    const row = fin.locator('tr', { hasText: `支付申请 #${paymentId}` });
+    await row.waitFor();
+    await row.getByRole('button', { name: '同意' }).click();
+    await fin.getByRole('status').getByText('已同意 1 项').waitFor();
+    assert.equal(await fin.locator('tr', { hasText: `支付申请 #${paymentId}` }).count(), 0);
+
+    // ---- leader: the cockpit shows the warning and the request waiting above the threshold
+    step('the leader sees it on the cockpit and approves it there');
+    const leader = await pageAs('a.leader');
+    assert.equal(new URL(leader.url()).pathname, '/cockpit');
+    await leader.locator('#h-warn').waitFor();
+    await leader.locator('ul.warn li', { hasText: '端到端测试：公务用车维修保养' }).waitFor();
+    const waiting = leader.locator('ub-approval-inbox tr', { hasText: `支付申请 #${paymentId}` });
+    await waiting.waitFor();
+    await leader.waitForTimeout(500);
+    await shot(leader, 'e2e-2-leader-cockpit');
+    await waiting.getByRole('button', { name: '同意' }).click();
+    await leader.locator('ub-approval-inbox').getByText('已同意 1 项').waitFor();
+    const approved = await finApi('GET', `/api/units/a/payments/${paymentId}`);
+    assert.equal(approved.status, 'approved');
+
+    // ---- auditor: trace to the indicator, the original budget and the audit chain
+    step('an auditor traces it back to the original budget, chain verified');
+    const auditor = await pageAs('a.auditor');
+    await auditor.goto(`${BASE}/audit/${paymentId}`);
+    const trace = auditor.locator('ub-audit-trace');
+    await trace.getByText(`支付申请 #${paymentId} 的追溯链`).waitFor();
+    await trace.getByText(/审计哈希链完整/).waitFor();
+    await trace.getByRole('link', { name: vehicle.code }).waitFor();
+    // back to the original budget: the budget request it was issued from, or the direct issue
+    const detail = await finApi('GET', `/api/units/a/indicators/${vehicle.id}`);
+    const origin = trace.locator('li[data-origin]');
+    await origin.getByText(detail.origins.some((o) => o.budgetRequestId !== null) ? /预算申请 #\d+/ : /直接下达/).first().waitFor();
+    for (const o of detail.origins) await origin.getByText(o.code).first().waitFor();
+    await trace.locator('td', { hasText: 'payment.submit' }).waitFor();
+    await trace.locator('td', { hasText: 'payment.approve' }).first().waitFor();
+    await shot(auditor, 'e2e-3-auditor-trace');
+
+    // ---- unit b never sees unit a
+    step('a finance officer of unit b never sees unit a');
+    const b = await pageAs('b.finance');
+    assert.equal(new URL(b.url()).pathname, '/dashboard');
+    await b.locator('ub-data-table').waitFor();
+    await b.waitForTimeout(500);
+    const text = await b.locator('ub-app').innerText();
+    assert.ok(!text.includes('示范县教育局机关'), 'unit a is not named');
+    assert.ok(!text.includes(vehicle.code) || !(await b.locator('ub-data-table').innerText()).includes('公务用车'), 'no unit a indicators');
+    assert.equal(await b.locator('header select option[value=a]').count(), 0, 'unit a is not in the switcher');
+    const res = await b.request.get(`${BASE}/api/units/a/indicators`);
+    assert.ok(res.status() === 403 || res.status() === 404, `unit b reads unit a: ${res.status()}`);
+    await b.goto(`${BASE}/audit/${paymentId}`);
+    await b.locator('nav a').first().waitFor();
+    assert.ok(!(await b.locator('ub-app').innerText()).includes('端到端测试'), 'the payment is not shown to unit b');
+
+    assert.deepEqual(errors, [], 'no page errors');
+    console.log('e2e: all steps passed');
+  } finally {
+    await browser.close();
+    if (server) {
+      server.kill('SIGTERM');
+      await new Promise((r) => server.once('exit', r));
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

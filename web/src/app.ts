@@ -1,0 +1,278 @@
+import { html, css, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { UbElement, shared } from './lib/base.js';
+import { ApiError, get, onUnauthenticated, post } from './lib/api.js';
+import { lang, setLang, t, type MessageKey } from './lib/i18n.js';
+import type { Department, Me, Role } from './lib/types.js';
+import type { UnitContext } from './lib/context.js';
+import './pages/login-page.js';
+import './pages/payment-wizard.js';
+import './pages/budget-wizard.js';
+import './pages/my-requests.js';
+import './pages/indicator-dashboard.js';
+import './pages/indicator-detail.js';
+import './pages/approval-inbox.js';
+import './pages/transfer-forms.js';
+import './pages/period-close.js';
+import './pages/cockpit-page.js';
+import './pages/audit-trace.js';
+
+interface UnitOption { id: string; name: string; roles: Role[]; departmentId: number | null; readOnly: boolean }
+
+export interface NavItem { id: string; key: MessageKey; roles: Role[]; readOnlyOk: boolean }
+
+/** Role-aware navigation: a page shows when the caller holds one of its roles in the current unit. */
+export const NAV: NavItem[] = [
+  { id: 'cockpit', key: 'nav_cockpit', roles: ['leader'], readOnlyOk: true },
+  { id: 'dashboard', key: 'nav_dashboard', roles: ['finance_officer', 'auditor'], readOnlyOk: true },
+  { id: 'payment', key: 'nav_payment', roles: ['business_staff', 'department_head'], readOnlyOk: false },
+  { id: 'budget', key: 'nav_budget', roles: ['business_staff', 'department_head'], readOnlyOk: false },
+  { id: 'mine', key: 'nav_mine', roles: ['business_staff', 'department_head'], readOnlyOk: false },
+  { id: 'inbox', key: 'nav_inbox', roles: ['finance_officer', 'department_head', 'leader'], readOnlyOk: false },
+  { id: 'transfers', key: 'nav_transfer', roles: ['finance_officer'], readOnlyOk: false },
+  { id: 'periods', key: 'nav_periods', roles: ['finance_officer'], readOnlyOk: false },
+  { id: 'audit', key: 'nav_audit', roles: ['auditor'], readOnlyOk: true },
+];
+
+export function navFor(roles: Role[], readOnly: boolean): NavItem[] {
+  return NAV.filter((n) => n.roles.some((r) => roles.includes(r)) && (!readOnly || n.readOnlyOk));
+}
+
+/**
+ * The units a person can switch between: every unit they hold a role in, plus the subordinate
+ * units they supervise (read-only, with the roles held above them).
+ */
+export function unitOptions(me: Me, readable: { id: string; name: string; path: string }[]): UnitOption[] {
+  const out: UnitOption[] = [];
+  const own = new Map<string, UnitOption>();
+  for (const m of me.memberships) {
+    let o = own.get(m.unitId);
+    if (!o) {
+      o = { id: m.unitId, name: m.unitName, roles: [], departmentId: m.departmentId, readOnly: false };
+      own.set(m.unitId, o);
+      out.push(o);
+    }
+    if (!o.roles.includes(m.role)) o.roles.push(m.role);
+    o.departmentId ??= m.departmentId;
+  }
+  for (const u of readable) {
+    if (own.has(u.id)) continue;
+    const roles = me.memberships.filter((m) => u.path.includes(`/${m.unitId}/`)).map((m) => m.role);
+    if (roles.length) out.push({ id: u.id, name: u.name, roles: [...new Set(roles)], departmentId: null, readOnly: true });
+  }
+  return out;
+}
+
+const UNIT_KEY = 'ub.unit';
+
+@customElement('ub-app')
+export class UbApp extends UbElement {
+  static override styles = [shared, css`
+    :host { display: flex; flex-direction: column; min-height: 100vh; }
+    header { display: flex; align-items: center; gap: 16px; background: #14365f; color: #fff; padding: 0 20px; height: 52px; flex: none; }
+    header .brand { font-weight: 600; font-size: 16px; white-space: nowrap; display: flex; align-items: center; gap: 8px; }
+    header .brand .logo { background: #b4232a; border-radius: 4px; padding: 2px 6px; }
+    header .spacer { flex: 1; }
+    header label { display: flex; align-items: center; gap: 6px; font-size: 13px; color: #d3def0; }
+    header select { min-height: 30px; padding: 2px 6px; max-width: 240px; }
+    header .who { font-size: 13px; color: #d3def0; white-space: nowrap; }
+    header button { background: transparent; color: #fff; border-color: #5f7ea8; min-height: 30px; padding: 3px 10px; }
+    header button:hover:not(:disabled) { background: #1f4a7e; }
+    .body { display: flex; flex: 1; min-height: 0; }
+    nav { width: 184px; flex: none; background: #fff; border-right: 1px solid #dde3ea; padding: 12px 0; }
+    nav a { display: block; padding: 10px 20px; color: #1f2733; text-decoration: none; border-left: 3px solid transparent; }
+    nav a:hover { background: #f0f3f7; }
+    nav a[aria-current='page'] { border-left-color: #1d5fbf; background: #eaf1fb; color: #14365f; font-weight: 600; }
+    nav .roles { padding: 12px 20px 4px; font-size: 12px; color: #667085; }
+    main { flex: 1; padding: 20px 24px; min-width: 0; overflow: auto; }
+    .skip { position: absolute; left: -999px; top: 4px; background: #fff; color: #14365f; padding: 6px; }
+    .skip:focus { left: 8px; z-index: 10; }
+    @media (max-width: 1100px) {
+      .body { flex-direction: column; }
+      nav { width: auto; display: flex; flex-wrap: wrap; padding: 0; border-right: 0; border-bottom: 1px solid #dde3ea; }
+      nav a { border-left: 0; border-bottom: 3px solid transparent; padding: 10px 14px; }
+      nav a[aria-current='page'] { border-bottom-color: #1d5fbf; }
+      nav .roles { display: none; }
+      header .who { display: none; }
+      main { padding: 14px; }
+    }
+  `];
+
+  @state() me: Me | null = null;
+  @state() booting = true;
+  @state() units: UnitOption[] = [];
+  @state() unitId = '';
+  @state() departments: Department[] = [];
+  @state() route = location.pathname;
+
+  private offUnauth?: () => void;
+  private onPop = () => (this.route = location.pathname);
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.documentElement.lang = lang();
+    window.addEventListener('popstate', this.onPop);
+    this.offUnauth = onUnauthenticated(() => (this.me = null));
+    void this.boot();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('popstate', this.onPop);
+    this.offUnauth?.();
+  }
+
+  private async boot() {
+    try {
+      await this.signedIn(await get<Me>('/api/me'));
+    } catch {
+      this.me = null;
+    } finally {
+      this.booting = false;
+    }
+  }
+
+  private async signedIn(me: Me) {
+    let readable: { id: string; name: string; path: string }[] = [];
+    try {
+      readable = await get('/api/units');
+    } catch {
+      /* only own units */
+    }
+    this.units = unitOptions(me, readable);
+    const saved = localStorage.getItem(UNIT_KEY);
+    this.unitId = this.units.find((u) => u.id === saved)?.id ?? this.units[0]?.id ?? '';
+    this.me = me;
+    await this.loadUnit();
+    const items = this.navItems;
+    if (!items.some((n) => this.route.startsWith(`/${n.id}`)) && items[0]) this.navigate(`/${items[0].id}`, true);
+  }
+
+  private async loadUnit() {
+    this.departments = [];
+    if (!this.unitId) return;
+    try {
+      this.departments = await get<Department[]>(`/api/units/${this.unitId}/departments`);
+    } catch {
+      this.departments = [];
+    }
+  }
+
+  get unit(): UnitOption | undefined {
+    return this.units.find((u) => u.id === this.unitId);
+  }
+
+  get navItems(): NavItem[] {
+    const u = this.unit;
+    return u ? navFor(u.roles, u.readOnly) : [];
+  }
+
+  get ctx(): UnitContext | null {
+    const u = this.unit;
+    if (!this.me || !u) return null;
+    return { me: this.me, unitId: u.id, unitName: u.name, roles: u.roles, departmentId: u.departmentId, readOnly: u.readOnly, departments: this.departments };
+  }
+
+  navigate(path: string, replace = false) {
+    if (replace) history.replaceState(null, '', path);
+    else history.pushState(null, '', path);
+    this.route = path;
+    window.scrollTo(0, 0);
+  }
+
+  private onNavClick(e: MouseEvent) {
+    const a = (e.composedPath() as HTMLElement[]).find((el) => el instanceof HTMLAnchorElement) as HTMLAnchorElement | undefined;
+    if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+    const href = a.getAttribute('href');
+    if (!href || !href.startsWith('/') || href.startsWith('/api/') || a.target) return;
+    e.preventDefault();
+    this.navigate(href);
+  }
+
+  private async switchUnit(e: Event) {
+    this.unitId = (e.target as HTMLSelectElement).value;
+    localStorage.setItem(UNIT_KEY, this.unitId);
+    await this.loadUnit();
+    const first = this.navItems[0];
+    if (first && !this.navItems.some((n) => this.route.startsWith(`/${n.id}`))) this.navigate(`/${first.id}`);
+    else this.requestUpdate();
+  }
+
+  private async logout() {
+    try {
+      await post('/api/auth/logout');
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+    }
+    this.me = null;
+    history.replaceState(null, '', '/');
+  }
+
+  private renderPage() {
+    const ctx = this.ctx;
+    if (!ctx) return nothing;
+    const items = this.navItems;
+    if (items.length === 0) return html`<p class="muted">${t('noPages')}</p>`;
+    const [, page = '', arg] = this.route.split('/');
+    if (!items.some((n) => n.id === page)) return nothing;
+    switch (page) {
+      case 'payment': return html`<ub-payment-wizard .ctx=${ctx}></ub-payment-wizard>`;
+      case 'budget': return html`<ub-budget-wizard .ctx=${ctx}></ub-budget-wizard>`;
+      case 'mine': return html`<ub-my-requests .ctx=${ctx}></ub-my-requests>`;
+      case 'dashboard':
+        return arg
+          ? html`<ub-indicator-detail .ctx=${ctx} .indicatorId=${Number(arg)}></ub-indicator-detail>`
+          : html`<ub-indicator-dashboard .ctx=${ctx}></ub-indicator-dashboard>`;
+      case 'inbox': return html`<ub-approval-inbox .ctx=${ctx}></ub-approval-inbox>`;
+      case 'transfers': return html`<ub-transfer-forms .ctx=${ctx}></ub-transfer-forms>`;
+      case 'periods': return html`<ub-period-close .ctx=${ctx}></ub-period-close>`;
+      case 'cockpit': return html`<ub-cockpit-page .ctx=${ctx}></ub-cockpit-page>`;
+      case 'audit': return html`<ub-audit-trace .ctx=${ctx} .paymentId=${arg ? Number(arg) : null}></ub-audit-trace>`;
+      default: return nothing;
+    }
+  }
+
+  private renderLang() {
+    return html`<label>${t('language')}
+      <select @change=${(e: Event) => setLang((e.target as HTMLSelectElement).value as 'en' | 'zh-CN')} .value=${lang()}>
+        <option value="zh-CN" ?selected=${lang() === 'zh-CN'}>中文</option>
+        <option value="en" ?selected=${lang() === 'en'}>English</option>
+      </select></label>`;
+  }
+
+  override render() {
+    if (this.booting) return html`<p class="muted" style="padding:24px">${t('loading')}</p>`;
+    if (!this.me) {
+      return html`<header><span class="brand"><span class="logo">预</span>${t('appName')}</span><span class="spacer"></span>${this.renderLang()}</header>
+        <ub-login-page @signed-in=${(e: CustomEvent<Me>) => this.signedIn(e.detail)}></ub-login-page>`;
+    }
+    const u = this.unit;
+    const [, page] = this.route.split('/');
+    return html`
+      <a class="skip" href="#main" @click=${(e: Event) => { e.preventDefault(); this.renderRoot.querySelector('main')?.focus(); }}>跳到正文 / Skip to content</a>
+      <header>
+        <span class="brand"><span class="logo">预</span>${t('appName')}</span>
+        <span class="spacer"></span>
+        ${this.units.length > 1
+          ? html`<label>${t('unit')}
+              <select @change=${this.switchUnit} aria-label=${t('unit')}>
+                ${this.units.map((o) => html`<option value=${o.id} ?selected=${o.id === this.unitId}>${o.name}${o.readOnly ? `（${t('readOnly')}）` : ''}</option>`)}
+              </select></label>`
+          : html`<span class="who">${u?.name ?? ''}</span>`}
+        ${this.renderLang()}
+        <span class="who">${this.me.displayName}</span>
+        <button @click=${this.logout}>${t('signOut')}</button>
+      </header>
+      <div class="body">
+        <nav aria-label=${t('mainNav')} @click=${this.onNavClick}>
+          <div class="roles">${u?.roles.map((r) => t(`role_${r}` as MessageKey)).join(' · ')}</div>
+          ${this.navItems.map((n) => html`<a href="/${n.id}" aria-current=${page === n.id ? 'page' : 'false'}>${t(n.key)}</a>`)}
+        </nav>
+        <main id="main" tabindex="-1" @click=${this.onNavClick}>${this.renderPage()}</main>
+      </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'ub-app': UbApp }
+}

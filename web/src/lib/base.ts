@@ -1,0 +1,60 @@
+import { LitElement, css } from 'lit';
+import { onLangChange } from './i18n.js';
+
+/** Every component re-renders when the language changes. */
+export class UbElement extends LitElement {
+  private offLang?: () => void;
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.offLang = onLangChange(() => this.requestUpdate());
+  }
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.offLang?.();
+  }
+}
+
+export const shared = css`
+  :host { box-sizing: border-box; font-size: 14px; }
+  *, *::before, *::after { box-sizing: inherit; }
+  h1 { font-size: 20px; margin: 0 0 12px; font-weight: 600; }
+  h2 { font-size: 16px; margin: 16px 0 8px; font-weight: 600; }
+  h3 { font-size: 14px; margin: 12px 0 6px; font-weight: 600; }
+  .card { background: #fff; border: 1px solid #dde3ea; border-radius: 6px; padding: 16px; }
+  .row { display: flex; gap: 12px; flex-wrap: wrap; align-items: flex-end; }
+  .grow { flex: 1 1 auto; }
+  label.field { display: flex; flex-direction: column; gap: 4px; font-size: 13px; color: #3d4a5c; }
+  input, select, textarea, button { font: inherit; }
+  input[type='text'], input[type='password'], input[type='search'], input[type='date'], input[type='number'], input:not([type]), select, textarea {
+    border: 1px solid #b9c3cf; border-radius: 4px; padding: 6px 8px; min-height: 34px; background: #fff; color: #1f2733;
+  }
+  input:focus-visible, select:focus-visible, textarea:focus-visible, button:focus-visible, a:focus-visible, [tabindex]:focus-visible {
+    outline: 2px solid #1d5fbf; outline-offset: 1px;
+  }
+  [aria-invalid='true'] { border-color: #c0392b !important; }
+  button { border: 1px solid #b9c3cf; background: #fff; color: #1f2733; border-radius: 4px; padding: 6px 14px; min-height: 34px; cursor: pointer; }
+  button:hover:not(:disabled) { background: #f0f3f7; }
+  button.primary { background: #1d5fbf; border-color: #1d5fbf; color: #fff; }
+  button.primary:hover:not(:disabled) { background: #174d9c; }
+  button.danger { color: #b42318; border-color: #e5b4ae; }
+  button:disabled { opacity: 0.55; cursor: not-allowed; }
+  .error { color: #b42318; font-size: 13px; }
+  .ok { color: #137333; }
+  .muted { color: #667085; font-size: 13px; }
+  .nowrap, td.date { white-space: nowrap; }
+  .num, td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+  table { border-collapse: collapse; width: 100%; background: #fff; font-size: 13px; }
+  label.check { display: inline-flex; gap: 6px; align-items: center; font-size: 13px; color: #3d4a5c; }
+  th, td { border-bottom: 1px solid #e6eaef; padding: 7px 8px; text-align: left; vertical-align: top; }
+  th { white-space: nowrap; background: #f5f7fa; font-weight: 600; font-size: 13px; color: #3d4a5c; position: sticky; top: 0; }
+  .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; background: #eef2f6; color: #344054; white-space: nowrap; }
+  .badge.pending, .badge.submitted, .badge.resubmitted, .badge.warn { background: #fff4e0; color: #93510a; }
+  .badge.approved, .badge.paid, .badge.ok { background: #e3f4e8; color: #137333; }
+  .badge.rejected, .badge.block { background: #fde8e6; color: #b42318; }
+  .badge.returned { background: #e8f0fd; color: #1d5fbf; }
+  .notice { padding: 8px 12px; border-radius: 4px; background: #e3f4e8; color: #0f5c2a; margin: 8px 0; }
+  .notice.error { background: #fde8e6; color: #8c1d13; }
+  .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+`;
+
+export const kindLabelKey = (k: string) => `kind_${k}` as 'kind_personnel';

@@ -1,0 +1,65 @@
+/** The shapes of the API answers the web app reads (mirrors the core's zod schemas). */
+export type Role =
+  | 'system_admin' | 'unit_admin' | 'finance_officer' | 'business_staff' | 'department_head' | 'leader' | 'auditor' | 'plugin_developer';
+
+export interface Membership { unitId: string; unitName: string; role: Role; departmentId: number | null }
+export interface Me { id: number; username: string; displayName: string; memberships: Membership[]; systemAdmin: boolean }
+
+export type ExpenditureKind = 'personnel' | 'operating' | 'project';
+
+export interface Indicator {
+  id: number; unitId: string; year: number; code: string; name: string; departmentId: number; projectId: number | null;
+  expenditureKind: ExpenditureKind; functionalCode: string; economicCode: string; fundSourceCode: string;
+  issued: number; adjusted: number; amount: number; frozen: number; paid: number; available: number;
+  isFlexibleReserve: boolean; sourceLineId: number | null; carriedFromId: number | null; createdAt: string;
+}
+export interface Movement {
+  id: number; kind: 'issue' | 'adjust' | 'transfer_in' | 'transfer_out' | 'freeze' | 'release' | 'pay';
+  amount: number; refType: string; refId: number; counterpartIndicatorId: number | null; date: string; at: string; actorId: number | null;
+}
+export interface Origin { indicatorId: number; code: string; via: 'issue' | 'transfer' | 'carry_over'; amount: number; sourceLineId: number | null; budgetRequestId: number | null }
+export interface IndicatorDetail extends Indicator { movements: Movement[]; origins: Origin[] }
+
+export interface Finding { rule: string; severity: 'block' | 'warn'; message: string; details: Record<string, unknown>; overridden?: boolean; overrideReason?: string }
+export interface CheckResult { ok: boolean; findings: Finding[]; available: number; steps: { role: string; label: string }[]; fastTrack?: boolean }
+
+export interface Step {
+  seq: number; role: string; label: string; status: 'waiting' | 'pending' | 'approved' | 'rejected' | 'cancelled';
+  decidedBy: number | null; decidedByName: string | null; decidedAt: string | null; comment: string | null;
+}
+export type PaymentStatus = 'pending' | 'approved' | 'paid' | 'rejected' | 'withdrawn';
+export interface Payment {
+  id: number; unitId: string; indicatorId: number; indicatorCode: string; departmentId: number; payeeName: string; payeeAccount: string;
+  payeeBank: string; purpose: string; functionalCode: string; economicCode: string; fundSourceCode: string; amount: number; date: string;
+  status: PaymentStatus; procurement: boolean; contractNo: string | null; warnings: Finding[]; overrideReason: string | null;
+  createdBy: number; createdByName: string; createdAt: string; approvedAt: string | null; paidAt: string | null;
+}
+export interface TrailEntry { action: string; body: string; authorName: string; at: string }
+export interface PaymentDetail extends Payment { steps: Step[]; comments: TrailEntry[] }
+
+export interface InboxItem { target: 'payment' | 'transfer' | 'adjustment'; targetId: number; seq: number; label: string; amount: number; summary: string; requestedBy: string; requestedAt: string }
+
+export interface Department { id: number; unitId: string; code: string; name: string }
+export interface Project { id: number; code: string; name: string; departmentId: number; status: string; functionalCode: string; fundSourceCode: string; totalAmount: number }
+
+export interface Standard { economicCode: string; name: string; perHeadAmount: number }
+export interface Template { unitId: string; kind: ExpenditureKind; name: string; functionalCode: string; fundSourceCode: string; standards: Standard[] }
+
+export type BudgetStatus = 'draft' | 'submitted' | 'returned' | 'resubmitted' | 'approved';
+export interface BudgetRequest {
+  id: number; unitId: string; year: number; departmentId: number; departmentName: string; title: string; status: BudgetStatus;
+  round: number; amount: number; controlAmount: number | null; createdBy: number; createdAt: string; updatedAt: string;
+}
+export interface BudgetLine {
+  id: number; lineNo: number; expenditureKind: ExpenditureKind; projectId: number | null; functionalCode: string; economicCode: string;
+  fundSourceCode: string; headcount: number | null; standardAmount: number | null; amount: number; controlAmount: number | null; note: string; indicatorId: number | null;
+}
+export interface BudgetRequestDetail extends BudgetRequest { lines: BudgetLine[]; trail: TrailEntry[] }
+
+export interface Period { year: number; month: number; status: 'open' | 'closed'; closedAt: string | null; closedBy: number | null }
+export interface FiscalYear { unitId: string; year: number; status: 'open' | 'closed'; periods: Period[] }
+
+export interface Cap { economicCode: string; amount: number; used: number }
+export interface AuditEntry { seq: number; at: string; actorId: number | null; actorName: string; unitId: string | null; action: string; entity: string; entityId: string; before: unknown; after: unknown; prevHash: string; hash: string }
+export interface VerifyResult { ok: boolean; checked: number; headSeq: number; headHash: string; brokenAt?: number; reason?: string }
+export interface DocView { id: number; status: string; amount: number; reason: string; date: string; createdAt: string; fromIndicatorId?: number; toIndicatorId?: number; indicatorId?: number; fastTrack?: boolean; docNo?: string }

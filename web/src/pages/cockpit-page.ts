@@ -1,0 +1,199 @@
+import { html, css } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { UbElement, shared } from '../lib/base.js';
+import { get } from '../lib/api.js';
+import { lang, t, type MessageKey } from '../lib/i18n.js';
+import { formatFen, percent, ratio } from '../lib/money.js';
+import { deptName, type UnitContext } from '../lib/context.js';
+import type { Cap, Indicator, Payment } from '../lib/types.js';
+import type { Chart, Option } from '../lib/charts.js';
+import './approval-inbox.js';
+
+/** Share of the year gone by on a date (for the year itself; past years 1, future 0). */
+export function timeProgress(year: number, now = new Date()): number {
+  if (now.getFullYear() > year) return 1;
+  if (now.getFullYear() < year) return 0;
+  const start = Date.UTC(year, 0, 1);
+  const end = Date.UTC(year + 1, 0, 1);
+  const today = Date.UTC(year, now.getMonth(), now.getDate()) + 86_400_000;
+  return (today - start) / (end - start);
+}
+
+export interface DeptRank { departmentId: number; amount: number; paid: number; rate: number }
+export function rankDepartments(rows: Indicator[]): DeptRank[] {
+  const by = new Map<number, DeptRank>();
+  for (const r of rows) {
+    const d = by.get(r.departmentId) ?? { departmentId: r.departmentId, amount: 0, paid: 0, rate: 0 };
+    d.amount += r.amount;
+    d.paid += r.paid;
+    by.set(r.departmentId, d);
+  }
+  return [...by.values()].map((d) => ({ ...d, rate: ratio(d.paid, d.amount) })).sort((a, b) => b.rate - a.rate);
+}
+
+/** 驾驶舱: execution vs time, warnings, departments ranked, 三公经费 vs cap, and the leader's inbox. */
+@customElement('ub-cockpit-page')
+export class UbCockpitPage extends UbElement {
+  static override styles = [shared, css`
+    :host { display: block; }
+    .top { display: grid; grid-template-columns: repeat(4, 1fr); gap: 12px; margin-bottom: 12px; }
+    .top .v { font-size: 20px; font-weight: 600; text-align: right; font-variant-numeric: tabular-nums; }
+    .grid { display: grid; grid-template-columns: 1fr 1fr 1fr; gap: 12px; }
+    .chart { height: 220px; width: 100%; }
+    .card h2 { margin-top: 0; }
+    ul.warn { list-style: none; margin: 0; padding: 0; max-height: 220px; overflow: auto; }
+    ul.warn li { padding: 5px 0; border-bottom: 1px solid #eef0f3; display: flex; gap: 8px; align-items: baseline; }
+    ul.warn li .amt { margin-left: auto; }
+    .behind { color: #b42318; font-weight: 600; }
+    .inbox { grid-column: 1 / -1; }
+    @media (max-width: 1100px) { .grid { grid-template-columns: 1fr 1fr; } .top { grid-template-columns: 1fr 1fr; } }
+  `];
+
+  @property({ attribute: false }) ctx!: UnitContext;
+  @state() rows: Indicator[] = [];
+  @state() year = new Date().getFullYear();
+  @state() warnings: Payment[] = [];
+  @state() caps: Cap[] = [];
+  @state() error = '';
+  private charts = new Map<string, Chart>();
+  private resize = new ResizeObserver(() => this.charts.forEach((c) => c.resize()));
+  private loadedFor = '';
+
+  override willUpdate() {
+    if (this.ctx && this.loadedFor !== this.ctx.unitId) {
+      this.loadedFor = this.ctx.unitId;
+      void this.load();
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resize.disconnect();
+    this.charts.forEach((c) => c.dispose());
+    this.charts.clear();
+  }
+
+  async load() {
+    const u = this.ctx.unitId;
+    try {
+      const all = await get<Indicator[]>(`/api/units/${u}/indicators`);
+      const years = [...new Set(all.map((r) => r.year))].sort((a, b) => b - a);
+      this.year = years.includes(new Date().getFullYear()) ? new Date().getFullYear() : (years[0] ?? this.year);
+      this.rows = all.filter((r) => r.year === this.year);
+      const [payments, caps] = await Promise.all([
+        get<Payment[]>(`/api/units/${u}/payments?year=${this.year}&limit=1000`).catch(() => []),
+        get<Cap[]>(`/api/units/${u}/three-public-caps?year=${this.year}`).catch(() => []),
+      ]);
+      this.warnings = payments
+        .filter((p) => p.warnings.length > 0 && p.status !== 'withdrawn' && p.status !== 'rejected')
+        .sort((a, b) => b.amount - a.amount)
+        .slice(0, 8);
+      this.caps = caps;
+    } catch (e) {
+      this.error = (e as Error).message;
+    }
+  }
+
+  get totals() {
+    const s = (k: 'amount' | 'paid' | 'frozen' | 'available') => this.rows.reduce((n, r) => n + r[k], 0);
+    return { amount: s('amount'), paid: s('paid'), frozen: s('frozen'), available: s('available') };
+  }
+
+  override updated() {
+    if (this.rows.length > 0) this.drawCharts().catch((e) => console.error('cockpit charts:', e));
+  }
+
+  private async drawCharts() {
+    const { draw } = await import('../lib/charts.js');
+    const tot = this.totals;
+    const exec = Math.round(ratio(tot.paid, tot.amount) * 1000) / 10;
+    const time = Math.round(timeProgress(this.year) * 1000) / 10;
+    const ranks = rankDepartments(this.rows);
+    const put = (id: string, option: Option) => {
+      const el = this.renderRoot.querySelector<HTMLElement>(`#${id}`);
+      if (!el) return;
+      const chart = draw(el, option, this.charts.get(id));
+      if (!this.charts.has(id)) {
+        this.charts.set(id, chart);
+        this.resize.observe(el);
+      }
+    };
+    put('execChart', {
+      tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v}%` },
+      grid: { left: 70, right: 30, top: 10, bottom: 24 },
+      xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
+      yAxis: { type: 'category', data: [t('timeProgress'), t('execProgress')] },
+      series: [{ type: 'bar', data: [{ value: time, itemStyle: { color: '#98a2b3' } }, { value: exec, itemStyle: { color: exec + 5 < time ? '#d9480f' : '#2f9e44' } }], barWidth: 26, label: { show: true, position: 'right', formatter: '{c}%' } }],
+    });
+    put('deptChart', {
+      tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v}%` },
+      grid: { left: 90, right: 40, top: 22, bottom: 24 },
+      xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
+      yAxis: { type: 'category', inverse: true, data: ranks.map((r) => deptName(this.ctx, r.departmentId)) },
+      series: [{ type: 'bar', data: ranks.map((r) => Math.round(r.rate * 1000) / 10), itemStyle: { color: '#1d5fbf' }, label: { show: true, position: 'right', formatter: '{c}%' },
+        markLine: { symbol: 'none', data: [{ xAxis: time }], lineStyle: { color: '#d9480f', type: 'dashed' }, label: { formatter: t('timeProgress'), position: 'start' } } }],
+    });
+    if (this.caps.length) {
+      put('capChart', {
+        tooltip: { trigger: 'axis' },
+        legend: { data: [t('cap'), t('used')], top: 0 },
+        grid: { left: 60, right: 16, top: 28, bottom: 40 },
+        xAxis: { type: 'category', data: this.caps.map((c) => t(`econ_${c.economicCode}` as MessageKey)), axisLabel: { interval: 0, fontSize: 11 } },
+        yAxis: { type: 'value', name: t('yuan'), axisLabel: { formatter: (v: number) => (v < 10000 ? `${v}` : lang() === 'en' ? `${v / 1000}k` : `${v / 10000}万`) } },
+        series: [
+          { name: t('cap'), type: 'bar', data: this.caps.map((c) => Math.round(c.amount / 100)), itemStyle: { color: '#c1c9d4' } },
+          { name: t('used'), type: 'bar', itemStyle: { color: '#2f9e44' }, data: this.caps.map((c) => ({ value: Math.round(c.used / 100), itemStyle: { color: c.used > c.amount ? '#d9480f' : '#2f9e44' } })) },
+        ],
+      });
+    }
+  }
+
+  override render() {
+    const tot = this.totals;
+    const time = timeProgress(this.year);
+    const gap = Math.round((time - ratio(tot.paid, tot.amount)) * 1000) / 10;
+    return html`<h1>${t('cockpitTitle')} · ${this.ctx.unitName} · ${this.year}</h1>
+      ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : ''}
+      <div class="top">
+        <div class="card"><div class="muted">${t('totalBudget')}</div><div class="v">${formatFen(tot.amount)}</div></div>
+        <div class="card"><div class="muted">${t('totalPaid')} · ${t('executionRate')} ${percent(tot.paid, tot.amount)}</div><div class="v">${formatFen(tot.paid)}</div></div>
+        <div class="card"><div class="muted">${t('totalFrozen')}</div><div class="v">${formatFen(tot.frozen)}</div></div>
+        <div class="card"><div class="muted">${t('totalAvailable')}</div><div class="v">${formatFen(tot.available)}</div></div>
+      </div>
+      <div class="grid">
+        <section class="card" aria-labelledby="h-exec">
+          <h2 id="h-exec">${t('execVsTime')}</h2>
+          <div id="execChart" class="chart" role="img" aria-label="${t('execProgress')} ${percent(tot.paid, tot.amount)}, ${t('timeProgress')} ${Math.round(time * 1000) / 10}%"></div>
+          <p class=${gap > 5 ? 'behind' : 'ok'}>${gap > 5 ? t('behindSchedule', { d: gap }) : t('onSchedule')}</p>
+        </section>
+        <section class="card" aria-labelledby="h-dept">
+          <h2 id="h-dept">${t('deptRanking')}</h2>
+          <div id="deptChart" class="chart" role="img" aria-label=${rankDepartments(this.rows).map((r) => `${deptName(this.ctx, r.departmentId)} ${percent(r.paid, r.amount)}`).join('，')}></div>
+        </section>
+        <section class="card" aria-labelledby="h-cap">
+          <h2 id="h-cap">${t('threePublic')}</h2>
+          ${this.caps.length
+            ? html`<div id="capChart" class="chart" role="img" aria-label=${this.caps.map((c) => `${t(`econ_${c.economicCode}` as MessageKey)} ${formatFen(c.used)} / ${formatFen(c.amount)}`).join('，')}></div>`
+            : html`<p class="muted">${t('noCaps')}</p>`}
+        </section>
+        <section class="card" aria-labelledby="h-warn" style="grid-column: span 1">
+          <h2 id="h-warn">${t('topWarnings')}</h2>
+          ${this.warnings.length === 0 ? html`<p class="muted">${t('noWarnings')}</p>` : ''}
+          <ul class="warn">
+            ${this.warnings.map((p) => html`<li>
+              <span class="badge warn">${t('severity_warn')}</span>
+              <span>${p.purpose}<br /><span class="muted">${p.warnings.map((w) => w.message).join('；')}</span></span>
+              <span class="amt num">${formatFen(p.amount)}</span></li>`)}
+          </ul>
+        </section>
+        <section class="card inbox" aria-labelledby="h-inbox" style="grid-column: span 2">
+          <h2 id="h-inbox">${t('leaderInbox')}</h2>
+          ${this.ctx.readOnly ? html`<p class="muted">${t('readOnly')}</p>` : html`<ub-approval-inbox compact .ctx=${this.ctx} @decided=${() => this.load()}></ub-approval-inbox>`}
+        </section>
+      </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'ub-cockpit-page': UbCockpitPage }
+}

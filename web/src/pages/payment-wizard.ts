@@ -1,0 +1,315 @@
+import { html, css } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { UbElement, shared, kindLabelKey } from '../lib/base.js';
+import { ApiError, get, post } from '../lib/api.js';
+import { t } from '../lib/i18n.js';
+import { formatFen } from '../lib/money.js';
+import { classNames, deptName, today, type UnitContext } from '../lib/context.js';
+import type { CheckResult, Indicator, PaymentDetail } from '../lib/types.js';
+import '../components/amount-input.js';
+import '../components/rule-findings.js';
+import type { AmountChange } from '../components/amount-input.js';
+
+export const CHECK_DEBOUNCE_MS = 300;
+
+/** 支付申请 wizard: pick an indicator (with its balance) → fill in with live rule checks → confirm. */
+@customElement('ub-payment-wizard')
+export class UbPaymentWizard extends UbElement {
+  static override styles = [shared, css`
+    :host { display: block; max-width: 1100px; }
+    ol.steps { display: flex; gap: 8px; list-style: none; padding: 0; margin: 0 0 16px; }
+    ol.steps li { padding: 6px 14px; border-radius: 16px; background: #eef2f6; color: #475467; font-size: 13px; }
+    ol.steps li[aria-current='step'] { background: #1d5fbf; color: #fff; }
+    .pick { max-height: 420px; overflow: auto; border: 1px solid #dde3ea; border-radius: 6px; }
+    .pick tr.sel { background: #eaf1fb; }
+    .pick tr.empty td { color: #98a2b3; }
+    .grid { display: grid; grid-template-columns: minmax(0, 1.3fr) minmax(280px, 1fr); gap: 16px; align-items: start; }
+    .fields { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
+    .fields .wide { grid-column: 1 / -1; }
+    .fields input:not([type='checkbox']), .fields textarea { width: 100%; }
+    .actions { display: flex; gap: 8px; margin-top: 16px; }
+    dl { display: grid; grid-template-columns: 140px 1fr; gap: 6px 12px; margin: 0; }
+    dt { color: #667085; }
+    dd { margin: 0; }
+    .chosen { margin-bottom: 12px; }
+    @media (max-width: 1000px) { .grid { grid-template-columns: 1fr; } }
+  `];
+
+  @property({ attribute: false }) ctx!: UnitContext;
+  @state() step = 1;
+  @state() indicators: Indicator[] = [];
+  @state() filter = '';
+  @state() indicatorId: number | null = null;
+  @state() amount: number | null = null;
+  @state() amountError: string | null = null;
+  @state() payeeName = '';
+  @state() payeeAccount = '';
+  @state() payeeBank = '';
+  @state() purpose = '';
+  @state() date = today();
+  @state() procurement = false;
+  @state() contractNo = '';
+  @state() overrideOn = false;
+  @state() overrideReason = '';
+  @state() check: CheckResult | null = null;
+  @state() checking = false;
+  @state() error = '';
+  @state() submitted: PaymentDetail | null = null;
+  @state() busy = false;
+  @state() touched = false;
+  @state() hardRules = new Set<string>();
+  @state() econ = new Map<string, string>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private inflight: AbortController | undefined;
+  private loadedFor = '';
+
+  override willUpdate() {
+    if (this.ctx && this.loadedFor !== this.ctx.unitId) {
+      this.loadedFor = this.ctx.unitId;
+      void this.load();
+    }
+  }
+
+  async load() {
+    try {
+      const [inds, rules] = await Promise.all([
+        get<Indicator[]>(`/api/units/${this.ctx.unitId}/indicators`),
+        get<{ code: string; hard: boolean }[]>(`/api/units/${this.ctx.unitId}/control-rules`).catch(() => []),
+      ]);
+      this.indicators = inds.filter((i) => !i.isFlexibleReserve);
+      this.hardRules = new Set(rules.filter((r) => r.hard).map((r) => r.code));
+      this.econ = await classNames('economic');
+    } catch (e) {
+      this.error = (e as Error).message;
+    }
+  }
+
+  get indicator(): Indicator | undefined {
+    return this.indicators.find((i) => i.id === this.indicatorId);
+  }
+
+  get visibleIndicators(): Indicator[] {
+    const f = this.filter.trim().toLowerCase();
+    return f ? this.indicators.filter((i) => `${i.code} ${i.name} ${i.economicCode}`.toLowerCase().includes(f)) : this.indicators;
+  }
+
+  /** The draft as the check endpoint takes it. */
+  draft(forCheck: boolean) {
+    const d: Record<string, unknown> = {
+      indicatorId: this.indicatorId,
+      amount: this.amount ?? 0,
+      date: this.date || undefined,
+      payeeName: this.payeeName.trim() || undefined,
+      payeeAccount: this.payeeAccount.trim() || undefined,
+      payeeBank: this.payeeBank.trim() || undefined,
+      purpose: this.purpose.trim() || undefined,
+      procurement: this.procurement,
+      contractNo: this.procurement && this.contractNo.trim() ? this.contractNo.trim() : undefined,
+    };
+    if (this.overrideOn && this.overrideReason.trim().length >= 4) d.override = { reason: this.overrideReason.trim() };
+    if (!forCheck) for (const k of Object.keys(d)) if (d[k] === undefined) delete d[k];
+    return d;
+  }
+
+  /** Debounced live check; a newer keystroke aborts the older request. */
+  scheduleCheck() {
+    clearTimeout(this.timer);
+    if (this.indicatorId === null) return;
+    this.checking = true;
+    this.timer = setTimeout(() => void this.runCheck(), CHECK_DEBOUNCE_MS);
+  }
+
+  async runCheck() {
+    this.inflight?.abort();
+    const ctrl = new AbortController();
+    this.inflight = ctrl;
+    try {
+      const result = await post<CheckResult>(`/api/units/${this.ctx.unitId}/payments/check`, this.draft(true), { signal: ctrl.signal });
+      if (this.inflight === ctrl) this.check = result;
+    } catch (e) {
+      if ((e as Error).name === 'AbortError') return;
+      if (this.inflight === ctrl) this.check = null;
+      if (e instanceof ApiError && e.code !== 'VALIDATION_FAILED') this.error = e.message;
+    } finally {
+      if (this.inflight === ctrl) this.checking = false;
+    }
+  }
+
+  /** Blocking findings that an override may lift (soft rules only). */
+  get overridable(): boolean {
+    const blocks = this.check?.findings.filter((f) => f.severity === 'block' && !f.overridden) ?? [];
+    return blocks.length > 0 && blocks.every((f) => !this.hardRules.has(f.rule));
+  }
+
+  get blocked(): boolean {
+    return !!this.check && !this.check.ok;
+  }
+
+  get fieldErrors(): Record<string, string> {
+    const e: Record<string, string> = {};
+    if (!this.payeeName.trim()) e.payeeName = t('required');
+    if (!this.purpose.trim()) e.purpose = t('required');
+    if (!this.date) e.date = t('required');
+    if (this.procurement && !this.contractNo.trim()) e.contractNo = t('required');
+    if (this.amount === null) e.amount = this.amountError ?? t('amountEmpty');
+    return e;
+  }
+
+  private set<K extends keyof this>(key: K) {
+    return (e: Event) => {
+      const el = e.target as HTMLInputElement;
+      (this as Record<string, unknown>)[key as string] = el.type === 'checkbox' ? el.checked : el.value;
+      this.error = '';
+      this.scheduleCheck();
+    };
+  }
+
+  private onAmount(e: CustomEvent<AmountChange>) {
+    this.amount = e.detail.fen;
+    this.amountError = e.detail.error;
+    this.scheduleCheck();
+  }
+
+  choose(id: number) {
+    this.indicatorId = id;
+    this.check = null;
+  }
+
+  goDetails() {
+    if (this.indicatorId === null) return;
+    this.step = 2;
+    this.scheduleCheck();
+  }
+
+  goConfirm() {
+    this.touched = true;
+    this.renderRoot.querySelector('ub-amount-input')?.reportValidity();
+    if (Object.keys(this.fieldErrors).length > 0 || this.blocked) return;
+    this.step = 3;
+  }
+
+  async submit() {
+    this.busy = true;
+    this.error = '';
+    try {
+      this.submitted = await post<PaymentDetail>(`/api/units/${this.ctx.unitId}/payments`, this.draft(false));
+      this.step = 4;
+    } catch (e) {
+      this.error = e instanceof ApiError ? e.message : String(e);
+      if (e instanceof ApiError && e.details.findings) this.check = { ...(this.check ?? { ok: false, available: 0, steps: [] }), findings: e.details.findings as CheckResult['findings'], ok: false };
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  reset() {
+    Object.assign(this, { step: 1, indicatorId: null, amount: null, payeeName: '', payeeAccount: '', payeeBank: '', purpose: '', procurement: false, contractNo: '', overrideOn: false, overrideReason: '', check: null, submitted: null, touched: false, error: '' });
+    void this.load();
+  }
+
+  private renderSteps() {
+    const names = [t('stepIndicator'), t('stepDetails'), t('stepConfirm')];
+    return html`<ol class="steps">${names.map((n, i) => html`<li aria-current=${this.step === i + 1 ? 'step' : 'false'}>${i + 1}. ${n}</li>`)}</ol>`;
+  }
+
+  private renderPick() {
+    const rows = this.visibleIndicators;
+    return html`
+      <div class="row" style="margin-bottom:8px">
+        <label class="field grow">${t('filterIndicators')}
+          <input type="search" .value=${this.filter} @input=${(e: Event) => (this.filter = (e.target as HTMLInputElement).value)} /></label>
+      </div>
+      <div class="pick" role="radiogroup" aria-label=${t('pickIndicator')}>
+        <table>
+          <thead><tr><th><span class="sr-only">${t('pickIndicator')}</span></th><th>${t('indicatorCode')}</th><th>${t('indicatorName')}</th>
+            <th>${t('economicClass')}</th><th>${t('department')}</th><th class="num">${t('budgetAmount')}</th><th class="num">${t('available')}</th></tr></thead>
+          <tbody>
+            ${rows.length === 0 ? html`<tr><td colspan="7" class="muted">${t('noIndicators')}</td></tr>` : ''}
+            ${rows.map(
+              (i) => html`<tr class="${this.indicatorId === i.id ? 'sel' : ''} ${i.available === 0 ? 'empty' : ''}" @click=${() => this.choose(i.id)}>
+                <td><input type="radio" name="indicator" id="ind-${i.id}" .checked=${this.indicatorId === i.id} @change=${() => this.choose(i.id)}
+                  aria-label="${i.code} ${i.name}" /></td>
+                <td><label for="ind-${i.id}">${i.code}</label></td>
+                <td>${i.name}</td>
+                <td>${i.economicCode} ${this.econ.get(i.economicCode) ?? ''}</td>
+                <td>${deptName(this.ctx, i.departmentId)}</td>
+                <td class="num">${formatFen(i.amount)}</td>
+                <td class="num"><strong>${formatFen(i.available)}</strong></td>
+              </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
+      <div class="actions"><button class="primary" ?disabled=${this.indicatorId === null} @click=${this.goDetails}>${t('next')}</button></div>`;
+  }
+
+  private renderChosen() {
+    const i = this.indicator;
+    if (!i) return '';
+    return html`<div class="chosen muted">${t('indicator')}：<strong>${i.code}</strong> ${i.name} · ${t(kindLabelKey(i.expenditureKind))} ·
+      ${i.economicCode} ${this.econ.get(i.economicCode) ?? ''} · ${t('available')} <span class="num">${formatFen(i.available)}</span></div>`;
+  }
+
+  private renderDetails() {
+    const errs = this.touched ? this.fieldErrors : {};
+    const err = (k: string) => (errs[k] ? html`<span class="error">${errs[k]}</span>` : '');
+    return html`${this.renderChosen()}
+      <div class="grid">
+        <div class="fields card">
+          <ub-amount-input class="wide" .label=${t('amountYuan')} required .value=${this.amount} @amount-change=${this.onAmount}></ub-amount-input>
+          <label class="field">${t('payee')} *<input name="payeeName" .value=${this.payeeName} @input=${this.set('payeeName')} aria-invalid=${errs.payeeName ? 'true' : 'false'} />${err('payeeName')}</label>
+          <label class="field">${t('date')} *<input type="date" name="date" .value=${this.date} @input=${this.set('date')} aria-invalid=${errs.date ? 'true' : 'false'} />${err('date')}</label>
+          <label class="field">${t('payeeAccount')}<input name="payeeAccount" .value=${this.payeeAccount} @input=${this.set('payeeAccount')} /></label>
+          <label class="field">${t('payeeBank')}<input name="payeeBank" .value=${this.payeeBank} @input=${this.set('payeeBank')} /></label>
+          <label class="field wide">${t('purpose')} *<textarea name="purpose" rows="2" .value=${this.purpose} @input=${this.set('purpose')} aria-invalid=${errs.purpose ? 'true' : 'false'}></textarea>${err('purpose')}</label>
+          <label class="check"><input type="checkbox" name="procurement" .checked=${this.procurement} @change=${this.set('procurement')} /> ${t('procurement')}</label>
+          ${this.procurement ? html`<label class="field">${t('contractNo')} *<input name="contractNo" .value=${this.contractNo} @input=${this.set('contractNo')} aria-invalid=${errs.contractNo ? 'true' : 'false'} />${err('contractNo')}</label>` : html`<span></span>`}
+          ${this.overridable || this.overrideOn
+            ? html`<label class="check wide"><input type="checkbox" name="overrideOn" .checked=${this.overrideOn} @change=${this.set('overrideOn')} /> ${t('requestOverride')}</label>
+                ${this.overrideOn ? html`<label class="field wide">${t('overrideReason')}<textarea rows="2" name="overrideReason" .value=${this.overrideReason} @input=${this.set('overrideReason')}></textarea></label>` : ''}`
+            : ''}
+        </div>
+        <ub-rule-findings .result=${this.check} ?checking=${this.checking} .amount=${this.amount}></ub-rule-findings>
+      </div>
+      <div class="actions">
+        <button @click=${() => (this.step = 1)}>${t('back')}</button>
+        <button class="primary" @click=${this.goConfirm} ?disabled=${this.blocked}>${t('next')}</button>
+      </div>`;
+  }
+
+  private renderConfirm() {
+    const i = this.indicator!;
+    return html`<div class="card">
+        <dl>
+          <dt>${t('indicator')}</dt><dd>${i.code} ${i.name}</dd>
+          <dt>${t('amountYuan')}</dt><dd class="num" style="text-align:left"><strong>${formatFen(this.amount ?? 0)}</strong></dd>
+          <dt>${t('payee')}</dt><dd>${this.payeeName} ${this.payeeBank} ${this.payeeAccount}</dd>
+          <dt>${t('purpose')}</dt><dd>${this.purpose}</dd>
+          <dt>${t('date')}</dt><dd>${this.date}</dd>
+          ${this.procurement ? html`<dt>${t('contractNo')}</dt><dd>${this.contractNo}</dd>` : ''}
+          ${this.overrideOn ? html`<dt>${t('overrideReason')}</dt><dd>${this.overrideReason}</dd>` : ''}
+        </dl>
+      </div>
+      <ub-rule-findings style="margin-top:12px" .result=${this.check} .amount=${this.amount}></ub-rule-findings>
+      <div class="actions">
+        <button @click=${() => (this.step = 2)}>${t('back')}</button>
+        <button class="primary" @click=${this.submit} ?disabled=${this.busy}>${t('submit')}</button>
+      </div>`;
+  }
+
+  override render() {
+    return html`<h1>${t('paymentTitle')}</h1>
+      ${this.step <= 3 ? this.renderSteps() : ''}
+      ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : ''}
+      ${this.step === 1 ? this.renderPick() : this.step === 2 ? this.renderDetails() : this.step === 3 ? this.renderConfirm() : ''}
+      ${this.step === 4 && this.submitted
+        ? html`<div class="notice" role="status">${t('paymentSubmitted', { id: this.submitted.id })}</div>
+            <ub-rule-findings .result=${{ ok: true, findings: this.submitted.warnings, available: this.check?.available ?? 0, steps: this.submitted.steps }}></ub-rule-findings>
+            <div class="actions"><button class="primary" @click=${this.reset}>${t('newPayment')}</button><a href="/mine">${t('nav_mine')}</a></div>`
+        : ''}`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'ub-payment-wizard': UbPaymentWizard }
+}

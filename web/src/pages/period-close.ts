@@ -1,0 +1,105 @@
+import { html, css } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { UbElement, shared } from '../lib/base.js';
+import { ApiError, get, post } from '../lib/api.js';
+import { t } from '../lib/i18n.js';
+import type { UnitContext } from '../lib/context.js';
+import type { FiscalYear, Period } from '../lib/types.js';
+import { when } from '../components/step-trail.js';
+
+/** 会计期间结账: the twelve periods of each fiscal year; the next open period can be closed. */
+@customElement('ub-period-close')
+export class UbPeriodClose extends UbElement {
+  static override styles = [shared, css`
+    :host { display: block; max-width: 900px; }
+    .tabs { display: flex; gap: 6px; margin-bottom: 10px; }
+    .tabs button[aria-pressed='true'] { background: #1d5fbf; color: #fff; border-color: #1d5fbf; }
+  `];
+
+  @property({ attribute: false }) ctx!: UnitContext;
+  @state() years: FiscalYear[] = [];
+  @state() year: number | null = null;
+  @state() confirming: Period | null = null;
+  @state() message = '';
+  @state() error = '';
+  @state() busy = false;
+  private loadedFor = '';
+
+  override willUpdate() {
+    if (this.ctx && this.loadedFor !== this.ctx.unitId) {
+      this.loadedFor = this.ctx.unitId;
+      void this.load();
+    }
+  }
+
+  async load() {
+    try {
+      this.years = (await get<FiscalYear[]>(`/api/units/${this.ctx.unitId}/fiscal-years`)).sort((a, b) => b.year - a.year);
+      this.year ??= this.years.find((y) => y.status === 'open')?.year ?? this.years[0]?.year ?? null;
+    } catch (e) {
+      this.error = (e as Error).message;
+    }
+  }
+
+  get fiscalYear() {
+    return this.years.find((y) => y.year === this.year);
+  }
+
+  /** Periods close in order: only the first open one. */
+  get nextToClose(): Period | undefined {
+    return this.fiscalYear?.periods.find((p) => p.status === 'open');
+  }
+
+  async close(p: Period) {
+    this.busy = true;
+    this.error = '';
+    this.message = '';
+    try {
+      await post(`/api/units/${this.ctx.unitId}/periods/${p.year}/${p.month}/close`, {});
+      this.message = t('periodClosedOk', { y: p.year, m: p.month });
+      this.confirming = null;
+      await this.load();
+    } catch (e) {
+      this.error = e instanceof ApiError ? e.message : String(e);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  override render() {
+    const fy = this.fiscalYear;
+    const next = this.nextToClose;
+    return html`<h1>${t('periodsTitle')}</h1>
+      <div class="tabs" role="group" aria-label=${t('year')}>
+        ${this.years.map((y) => html`<button aria-pressed=${y.year === this.year ? 'true' : 'false'} @click=${() => (this.year = y.year)}>${y.year}</button>`)}
+      </div>
+      ${this.message ? html`<div class="notice" role="status">${this.message}</div>` : ''}
+      ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : ''}
+      ${this.confirming
+        ? html`<div class="card" role="alertdialog" aria-label=${t('closePeriod')}>
+            <p>${t('closeConfirm', { y: this.confirming.year, m: this.confirming.month })}</p>
+            <button class="primary" ?disabled=${this.busy} @click=${() => this.close(this.confirming!)}>${t('closePeriod')}</button>
+            <button @click=${() => (this.confirming = null)}>${t('cancel')}</button>
+          </div>`
+        : ''}
+      <table>
+        <thead><tr><th>${t('month')}</th><th>${t('status')}</th><th>${t('closedAt')}</th><th></th></tr></thead>
+        <tbody>
+          ${(fy?.periods ?? []).map(
+            (p) => html`<tr>
+              <td>${p.year}-${String(p.month).padStart(2, '0')}</td>
+              <td><span class="badge ${p.status === 'closed' ? 'ok' : ''}">${t(p.status === 'closed' ? 'periodClosed' : 'periodOpen')}</span></td>
+              <td>${when(p.closedAt)}</td>
+              <td>${next && p.month === next.month && p.year === next.year && !this.ctx.readOnly
+                ? html`<button @click=${() => (this.confirming = p)}>${t('closePeriod')}</button>`
+                : ''}</td>
+            </tr>`,
+          )}
+        </tbody>
+      </table>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'ub-period-close': UbPeriodClose }
+}

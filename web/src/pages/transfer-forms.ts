@@ -1,0 +1,221 @@
+import { html, css } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { UbElement, shared } from '../lib/base.js';
+import { ApiError, get, post } from '../lib/api.js';
+import { t, type MessageKey } from '../lib/i18n.js';
+import { formatFen } from '../lib/money.js';
+import { today, type UnitContext } from '../lib/context.js';
+import type { CheckResult, DocView, Indicator } from '../lib/types.js';
+import '../components/amount-input.js';
+import '../components/rule-findings.js';
+import type { AmountChange } from '../components/amount-input.js';
+import { CHECK_DEBOUNCE_MS } from './payment-wizard.js';
+
+/** 预算调剂 (with the live transfers/check) and 预算调整 追加/追减, side by side, with recent documents. */
+@customElement('ub-transfer-forms')
+export class UbTransferForms extends UbElement {
+  static override styles = [shared, css`
+    :host { display: block; }
+    .cols { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; align-items: start; }
+    form { display: flex; flex-direction: column; gap: 10px; }
+    select, textarea, input:not([type='radio']):not([type='checkbox']) { width: 100%; }
+    .actions { display: flex; gap: 8px; }
+    @media (max-width: 1000px) { .cols { grid-template-columns: 1fr; } }
+  `];
+
+  @property({ attribute: false }) ctx!: UnitContext;
+  @state() indicators: Indicator[] = [];
+  @state() transfers: DocView[] = [];
+  @state() adjustments: DocView[] = [];
+  // transfer
+  @state() fromId: number | null = null;
+  @state() toId: number | null = null;
+  @state() tAmount: number | null = null;
+  @state() tReason = '';
+  @state() tDate = today();
+  @state() check: CheckResult | null = null;
+  @state() checking = false;
+  @state() tMsg = '';
+  @state() tErr = '';
+  // adjustment
+  @state() aId: number | null = null;
+  @state() aDir: 1 | -1 = 1;
+  @state() aAmount: number | null = null;
+  @state() aReason = '';
+  @state() aDocNo = '';
+  @state() aDate = today();
+  @state() aMsg = '';
+  @state() aErr = '';
+  @state() busy = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private inflight: AbortController | undefined;
+  private loadedFor = '';
+
+  override willUpdate() {
+    if (this.ctx && this.loadedFor !== this.ctx.unitId) {
+      this.loadedFor = this.ctx.unitId;
+      void this.load();
+    }
+  }
+
+  async load() {
+    const u = this.ctx.unitId;
+    try {
+      const [inds, transfers, adjustments] = await Promise.all([
+        get<Indicator[]>(`/api/units/${u}/indicators`),
+        get<DocView[]>(`/api/units/${u}/transfers`),
+        get<DocView[]>(`/api/units/${u}/adjustments`),
+      ]);
+      const year = Math.max(...inds.map((i) => i.year));
+      this.indicators = inds.filter((i) => i.year === year);
+      this.transfers = [...transfers].sort((a, b) => b.id - a.id).slice(0, 8);
+      this.adjustments = [...adjustments].sort((a, b) => b.id - a.id).slice(0, 8);
+    } catch (e) {
+      this.tErr = (e as Error).message;
+    }
+  }
+
+  private code(id: number | undefined) {
+    return this.indicators.find((i) => i.id === id)?.code ?? `#${id}`;
+  }
+
+  scheduleCheck() {
+    clearTimeout(this.timer);
+    if (this.fromId === null) return;
+    this.checking = true;
+    this.timer = setTimeout(() => void this.runCheck(), CHECK_DEBOUNCE_MS);
+  }
+
+  async runCheck() {
+    this.inflight?.abort();
+    const ctrl = new AbortController();
+    this.inflight = ctrl;
+    try {
+      const body = { fromIndicatorId: this.fromId, toIndicatorId: this.toId ?? undefined, amount: this.tAmount ?? 0, date: this.tDate || undefined };
+      const r = await post<CheckResult>(`/api/units/${this.ctx.unitId}/transfers/check`, body, { signal: ctrl.signal });
+      if (this.inflight === ctrl) this.check = r;
+    } catch (e) {
+      if ((e as Error).name !== 'AbortError' && this.inflight === ctrl) this.check = null;
+    } finally {
+      if (this.inflight === ctrl) this.checking = false;
+    }
+  }
+
+  get transferError(): string {
+    if (this.fromId === null || this.toId === null || this.tAmount === null || this.tReason.trim().length < 2 || !this.tDate) return t('required');
+    if (this.fromId === this.toId) return t('sameIndicator');
+    return '';
+  }
+
+  async submitTransfer(e: Event) {
+    e.preventDefault();
+    this.tMsg = '';
+    this.tErr = this.transferError;
+    if (this.tErr) return;
+    this.busy = true;
+    try {
+      const doc = await post<DocView>(`/api/units/${this.ctx.unitId}/transfers`, {
+        fromIndicatorId: this.fromId, toIndicatorId: this.toId, amount: this.tAmount, reason: this.tReason.trim(), date: this.tDate,
+      });
+      this.tMsg = t('transferSubmitted', { id: doc.id });
+      this.tAmount = null;
+      this.tReason = '';
+      this.check = null;
+      await this.load();
+    } catch (err) {
+      this.tErr = err instanceof ApiError ? err.message : String(err);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async submitAdjustment(e: Event) {
+    e.preventDefault();
+    this.aMsg = '';
+    if (this.aId === null || this.aAmount === null || this.aReason.trim().length < 2 || !this.aDate) {
+      this.aErr = t('required');
+      return;
+    }
+    this.aErr = '';
+    this.busy = true;
+    try {
+      const doc = await post<DocView>(`/api/units/${this.ctx.unitId}/adjustments`, {
+        indicatorId: this.aId, amount: this.aDir * this.aAmount, reason: this.aReason.trim(), date: this.aDate,
+        ...(this.aDocNo.trim() ? { docNo: this.aDocNo.trim() } : {}),
+      });
+      this.aMsg = t('adjustmentSubmitted', { id: doc.id });
+      this.aAmount = null;
+      this.aReason = '';
+      await this.load();
+    } catch (err) {
+      this.aErr = err instanceof ApiError ? err.message : String(err);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private options(selected: number | null) {
+    return html`<option value="">—</option>${this.indicators.map(
+      (i) => html`<option value=${i.id} ?selected=${i.id === selected}>${i.code} ${i.name}（${t('available')} ${formatFen(i.available)}）</option>`,
+    )}`;
+  }
+
+  private docTable(rows: DocView[], kind: 'transfer' | 'adjustment') {
+    return html`<table>
+      <thead><tr><th>#</th><th>${t('date')}</th><th>${kind === 'transfer' ? `${t('fromIndicator')} → ${t('toIndicator')}` : t('indicator')}</th><th>${t('reason')}</th><th class="num">${t('amountYuan')}</th><th>${t('status')}</th></tr></thead>
+      <tbody>
+        ${rows.length === 0 ? html`<tr><td colspan="6" class="muted">${t('none')}</td></tr>` : ''}
+        ${rows.map((d) => html`<tr><td>${d.id}</td><td class="date">${d.date}</td>
+          <td class="nowrap">${kind === 'transfer' ? `${this.code(d.fromIndicatorId)} → ${this.code(d.toIndicatorId)}` : this.code(d.indicatorId)}</td>
+          <td>${d.reason}</td><td class="num">${formatFen(d.amount)}</td><td><span class="badge ${d.status}">${t(`dstatus_${d.status}` as MessageKey)}</span></td></tr>`)}
+      </tbody></table>`;
+  }
+
+  override render() {
+    const num = (e: Event) => Number((e.target as HTMLSelectElement).value) || null;
+    return html`<div class="cols">
+      <section>
+        <h1>${t('transferTitle')}</h1>
+        <form class="card" @submit=${this.submitTransfer} aria-label=${t('transferTitle')}>
+          <label class="field">${t('fromIndicator')} *<select name="from" @change=${(e: Event) => { this.fromId = num(e); this.scheduleCheck(); }}>${this.options(this.fromId)}</select></label>
+          <label class="field">${t('toIndicator')} *<select name="to" @change=${(e: Event) => { this.toId = num(e); this.scheduleCheck(); }}>${this.options(this.toId)}</select></label>
+          <ub-amount-input .label=${t('amountYuan')} required .value=${this.tAmount} @amount-change=${(e: CustomEvent<AmountChange>) => { this.tAmount = e.detail.fen; this.scheduleCheck(); }}></ub-amount-input>
+          <label class="field">${t('reason')} *<textarea name="reason" rows="2" .value=${this.tReason} @input=${(e: Event) => (this.tReason = (e.target as HTMLTextAreaElement).value)}></textarea></label>
+          <label class="field">${t('date')} *<input type="date" .value=${this.tDate} @input=${(e: Event) => { this.tDate = (e.target as HTMLInputElement).value; this.scheduleCheck(); }} /></label>
+          <ub-rule-findings .result=${this.check} ?checking=${this.checking} .amount=${this.tAmount}></ub-rule-findings>
+          ${this.tErr ? html`<div class="notice error" role="alert">${this.tErr}</div>` : ''}
+          ${this.tMsg ? html`<div class="notice" role="status">${this.tMsg}</div>` : ''}
+          <div class="actions"><button class="primary" type="submit" ?disabled=${this.busy || (this.check !== null && !this.check.ok)}>${t('submitTransfer')}</button></div>
+        </form>
+        <h2>${t('recentTransfers')}</h2>
+        ${this.docTable(this.transfers, 'transfer')}
+      </section>
+      <section>
+        <h1>${t('adjustmentTitle')}</h1>
+        <form class="card" @submit=${this.submitAdjustment} aria-label=${t('adjustmentTitle')}>
+          <label class="field">${t('indicator')} *<select name="indicator" @change=${(e: Event) => (this.aId = num(e))}>${this.options(this.aId)}</select></label>
+          <fieldset class="row" style="border:0;padding:0;margin:0">
+            <legend class="muted">${t('adjustDirection')}</legend>
+            <label class="check"><input type="radio" name="dir" .checked=${this.aDir === 1} @change=${() => (this.aDir = 1)} /> ${t('increase')}</label>
+            <label class="check"><input type="radio" name="dir" .checked=${this.aDir === -1} @change=${() => (this.aDir = -1)} /> ${t('decrease')}</label>
+          </fieldset>
+          <ub-amount-input .label=${t('amountYuan')} required .value=${this.aAmount} @amount-change=${(e: CustomEvent<AmountChange>) => (this.aAmount = e.detail.fen)}></ub-amount-input>
+          <label class="field">${t('reason')} *<textarea name="areason" rows="2" .value=${this.aReason} @input=${(e: Event) => (this.aReason = (e.target as HTMLTextAreaElement).value)}></textarea></label>
+          <div class="row">
+            <label class="field grow">${t('docNo')}<input .value=${this.aDocNo} @input=${(e: Event) => (this.aDocNo = (e.target as HTMLInputElement).value)} /></label>
+            <label class="field">${t('date')} *<input type="date" .value=${this.aDate} @input=${(e: Event) => (this.aDate = (e.target as HTMLInputElement).value)} /></label>
+          </div>
+          ${this.aErr ? html`<div class="notice error" role="alert">${this.aErr}</div>` : ''}
+          ${this.aMsg ? html`<div class="notice" role="status">${this.aMsg}</div>` : ''}
+          <div class="actions"><button class="primary" type="submit" ?disabled=${this.busy}>${t('submitAdjustment')}</button></div>
+        </form>
+        <h2>${t('recentAdjustments')}</h2>
+        ${this.docTable(this.adjustments, 'adjustment')}
+      </section>
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'ub-transfer-forms': UbTransferForms }
+}

@@ -1,0 +1,80 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { mockFetch, until } from './mock-fetch.js';
+import { navFor, unitOptions } from '../src/app.js';
+import type { UbApp } from '../src/app.js';
+import type { Me } from '../src/lib/types.js';
+import { rankDepartments, timeProgress } from '../src/pages/cockpit-page.js';
+import { indicator } from './fixtures.js';
+
+const me = (memberships: Me['memberships']): Me => ({ id: 1, username: 'x', displayName: '某人', memberships, systemAdmin: false });
+
+describe('app shell', () => {
+  const start = location.href;
+  let mock: ReturnType<typeof mockFetch> | undefined;
+  afterEach(() => {
+    mock?.restore();
+    history.replaceState(null, '', start);
+    localStorage.removeItem('ub.unit');
+  });
+
+  it('shows each role its pages', () => {
+    expect(navFor(['business_staff'], false).map((n) => n.id)).to.deep.equal(['payment', 'budget', 'mine']);
+    expect(navFor(['finance_officer'], false).map((n) => n.id)).to.deep.equal(['dashboard', 'inbox', 'transfers', 'periods']);
+    expect(navFor(['leader'], false).map((n) => n.id)).to.deep.equal(['cockpit', 'inbox']);
+    expect(navFor(['auditor'], false).map((n) => n.id)).to.deep.equal(['dashboard', 'audit']);
+    expect(navFor(['leader'], true).map((n) => n.id)).to.deep.equal(['cockpit']);
+    expect(navFor(['plugin_developer'], false)).to.deep.equal([]);
+  });
+
+  it('offers own units and the supervised ones, read-only', () => {
+    const opts = unitOptions(me([{ unitId: 'dept', unitName: '教育局', role: 'leader', departmentId: null }]), [
+      { id: 'dept', name: '教育局', path: '/bureau/dept/' },
+      { id: 'a', name: '机关', path: '/bureau/dept/a/' },
+    ]);
+    expect(opts).to.deep.equal([
+      { id: 'dept', name: '教育局', roles: ['leader'], departmentId: null, readOnly: false },
+      { id: 'a', name: '机关', roles: ['leader'], departmentId: null, readOnly: true },
+    ]);
+  });
+
+  it('signs in, lands on the role’s first page, switches unit', async () => {
+    const user = me([
+      { unitId: 'a', unitName: '机关', role: 'business_staff', departmentId: 3 },
+      { unitId: 'b', unitName: '实验小学', role: 'finance_officer', departmentId: null },
+    ]);
+    mock = mockFetch({
+      'GET /api/me': { status: 401, body: { error: { code: 'UNAUTHENTICATED', message: '请先登录', details: {} } } },
+      'POST /api/auth/login': { body: { token: 't', expiresAt: '', user } },
+      'GET /api/units': { body: [] },
+      'GET /api/units/*': { body: [] },
+      'GET /api/classifications': { body: [] },
+    });
+    await import('../src/app.js');
+    const el = await fixture<UbApp>(html`<ub-app></ub-app>`);
+    await until(() => el.shadowRoot!.querySelector('ub-login-page'));
+    el.shadowRoot!.querySelector('ub-login-page')!.dispatchEvent(new CustomEvent('signed-in', { detail: user }));
+    await until(() => el.shadowRoot!.querySelector('nav a'));
+    const links = () => [...el.shadowRoot!.querySelectorAll('nav a')].map((a) => a.textContent);
+    expect(links()).to.deep.equal(['支付申请', '预算申报', '我的申请']);
+    await until(() => location.pathname === '/payment');
+    const sel = el.shadowRoot!.querySelector('header select') as HTMLSelectElement;
+    expect(sel.getAttribute('aria-label')).to.equal('单位');
+    sel.value = 'b';
+    sel.dispatchEvent(new Event('change'));
+    await until(() => links()[0] === '全景仪表盘');
+    await until(() => location.pathname === '/dashboard');
+    expect(el.shadowRoot!.querySelector('ub-indicator-dashboard')).to.exist;
+  });
+
+  it('computes time progress and ranks departments by execution', () => {
+    expect(timeProgress(2025, new Date(2026, 5, 1))).to.equal(1);
+    expect(timeProgress(2027, new Date(2026, 5, 1))).to.equal(0);
+    expect(timeProgress(2026, new Date(2026, 11, 31))).to.equal(1);
+    const r = rankDepartments([
+      indicator({ departmentId: 1, amount: 100, paid: 10 }),
+      indicator({ departmentId: 2, amount: 100, paid: 90 }),
+      indicator({ departmentId: 1, amount: 100, paid: 30 }),
+    ]);
+    expect(r.map((x) => [x.departmentId, x.paid, x.amount])).to.deep.equal([[2, 90, 100], [1, 40, 200]]);
+  });
+});

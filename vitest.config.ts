@@ -6,8 +6,8 @@ export default defineConfig({
     include: ['core/**/*.test.ts', 'sdk/**/*.test.ts', 'plugins/**/*.test.ts', 'test/**/*.test.ts'],
     pool: 'forks',
     poolOptions: { forks: { execArgv: ['--no-node-snapshot'] } },
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     env: { UNIBUDGET_KDF: 'fast' },
   },
 });

@@ -12,6 +12,10 @@ import { ROLES, type Role } from './permissions/roles.js';
 import { nowIso } from './clock.js';
 import { VERSION } from './version.js';
 import { ensureReferenceData } from './ledger/reference.js';
+import fs from 'node:fs';
+import { hostOf } from './plugins/host.js';
+import { AppError } from './http/errors.js';
+import { installBundle } from './plugins/service.js';
 
 const USAGE = `unibudget ${VERSION} — 预算管理一体化系统
 
@@ -21,6 +25,8 @@ Usage:
   unibudget seed-demo               seed the demo units and users into an empty database
   unibudget user add <username> --name <显示名> --password <pw> --unit <unitId> --role <role> [--role …]
   unibudget audit verify            verify the audit hash chain; exit 1 and name the first broken link
+  unibudget plugin install <bundle.ubplugin.json>   install a plugin bundle (hash, manifest, signature checked)
+  unibudget plugin new <id> [--dir plugins/<id>]     scaffold a plugin with a passing test (SDK: sdk/cli.ts)
 
 Environment: DATABASE_URL (SQLite file path, default data/unibudget.db, or postgres://…), PORT (default 8787)`;
 
@@ -47,6 +53,8 @@ async function start(demo: boolean): Promise<void> {
     console.log('Seeding demo data…');
     await seedDemo(kernel);
   }
+  // The plugin host: sandbox runner (started on first use) and this process's outbox delivery loop.
+  hostOf(kernel).startDelivery();
   const app = createApp(kernel);
   const server = serve({ fetch: app.fetch, port: kernel.config.port, hostname: process.env.HOST || '127.0.0.1' }, (info) => {
     const url = `http://${info.address === '::1' ? 'localhost' : info.address}:${info.port}`;
@@ -126,6 +134,17 @@ async function main(argv: string[]): Promise<number> {
       if (sub !== 'add') break;
       await addUser(rest);
       return 0;
+    case 'plugin':
+      if (sub === 'new') return (await import('../sdk/cli.js')).sdkMain(['new', ...rest]);
+      if (sub !== 'install' || !rest[0]) break;
+      return withKernel(async (kernel) => {
+        const bundle = JSON.parse(fs.readFileSync(rest[0]!, 'utf8'));
+        const installed = await installBundle(kernel, SYSTEM_ACTOR, bundle).catch((error: unknown) => {
+          throw error instanceof AppError ? new Error(`${error.code}: ${error.messageIn('en')}`) : error;
+        });
+        console.log(`installed ${installed.pluginId}@${installed.version}${installed.signedBy ? ` (signed by ${installed.signedBy})` : ' (unsigned)'}`);
+        return 0;
+      });
     case 'audit':
       if (sub !== 'verify') break;
       return withKernel(async (kernel) => {

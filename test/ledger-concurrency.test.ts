@@ -121,5 +121,5 @@ describe('concurrent approvals and transfers on one indicator', () => {
       expect(movements).toEqual([]);
     }
     expect((await verifyChain(env.kernel.db)).ok).toBe(true);
-  });
+  }, 180_000);
 });

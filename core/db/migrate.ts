@@ -2,11 +2,15 @@ import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import { dialectOf, type Db } from './connection.js';
 import * as m001 from './migrations/001_kernel.js';
 import * as m002 from './migrations/002_ledger.js';
+import * as m003 from './migrations/003_accounting.js';
+import * as m004 from './migrations/004_plugins.js';
 
 /** Migrations are listed in code (not read from disk) so bundling and tsx behave the same. */
 const migrations: Record<string, Migration> = {
   '001_kernel': m001,
   '002_ledger': m002,
+  '003_accounting': m003,
+  '004_plugins': m004,
 };
 
 class StaticProvider implements MigrationProvider {

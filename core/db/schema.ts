@@ -38,6 +38,9 @@ export interface Database {
   ledger_settings: LedgerSettingsTable;
   expenditure_standards: ExpenditureStandardsTable;
   comments: CommentsTable;
+  journal_entries: JournalEntriesTable;
+  journal_lines: JournalLinesTable;
+  year_end_runs: YearEndRunsTable;
 }
 
 export interface UnitsTable {
@@ -420,4 +423,167 @@ export interface CommentsTable {
   action: string;
   body: string;
   created_at: string;
+}
+
+// ------------------------------------------------------------------ accounting (会计核算)
+
+/** 财务会计 (accrual) or 预算会计 (budgetary, cash basis): the two tracks of 平行记账. */
+export type AccountingTrack = 'financial' | 'budgetary';
+
+export interface JournalEntriesTable {
+  id: Generated<number>;
+  unit_id: string;
+  track: AccountingTrack;
+  year: number;
+  month: number;
+  date: string;
+  voucher_no: string;
+  summary: string;
+  /** What posted it: an indicator movement ('movement'), an issue ('issue') or the year-end close ('year_end'). */
+  source_type: string;
+  source_id: number;
+  created_at: string;
+}
+
+export interface JournalLinesTable {
+  id: Generated<number>;
+  entry_id: number;
+  unit_id: string;
+  track: AccountingTrack;
+  year: number;
+  month: number;
+  line_no: number;
+  account_code: string;
+  debit: number;
+  credit: number;
+  indicator_id: number | null;
+  department_id: number | null;
+  functional_code: string | null;
+  economic_code: string | null;
+  fund_source_code: string | null;
+}
+
+export interface YearEndRunsTable {
+  unit_id: string;
+  year: number;
+  summary: string;
+  run_by: number | null;
+  run_at: string;
+}
+
+// ------------------------------------------------------------------ plugin host (004_plugins)
+// Declared as a second `Database` block: TypeScript merges it with the one above.
+
+export interface Database {
+  plugin_packages: PluginPackagesTable;
+  plugin_publishers: PluginPublishersTable;
+  plugin_host_settings: PluginHostSettingsTable;
+  plugin_units: PluginUnitsTable;
+  plugin_docs: PluginDocsTable;
+  plugin_deliveries: PluginDeliveriesTable;
+  plugin_outbox_cursor: PluginOutboxCursorTable;
+  notifications: NotificationsTable;
+  plugin_logs: PluginLogsTable;
+}
+
+export interface PluginPackagesTable {
+  id: Generated<number>;
+  plugin_id: string;
+  version: string;
+  /** The validated manifest, JSON. */
+  manifest: string;
+  code: string;
+  sha256: string;
+  /** Publisher whose ed25519 key verified the bundle; null for an unsigned bundle. */
+  signed_by: string | null;
+  installed_by: number | null;
+  installed_at: string;
+}
+
+export interface PluginPublishersTable {
+  id: Generated<number>;
+  name: string;
+  /** ed25519 public key, SPKI PEM. */
+  public_key: string;
+  added_at: string;
+}
+
+export interface PluginHostSettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface PluginUnitsTable {
+  id: Generated<number>;
+  unit_id: string;
+  plugin_id: string;
+  version: string;
+  state: 'enabled' | 'disabled' | 'tripped';
+  /** JSON array of granted host permissions. */
+  grants: string;
+  settings: string;
+  /** What a validator fault does: 'open' lets the document pass with a warning, 'closed' blocks it. */
+  fail_mode: 'open' | 'closed';
+  faults: number;
+  last_fault: string | null;
+  migrated_version: string | null;
+  updated_at: string;
+}
+
+export interface PluginDocsTable {
+  id: Generated<number>;
+  plugin_id: string;
+  unit_id: string;
+  collection: string;
+  doc_id: string;
+  data: string;
+  idx0: string | null;
+  idx1: string | null;
+  idx2: string | null;
+  updated_at: string;
+}
+
+export interface PluginDeliveriesTable {
+  id: Generated<number>;
+  event_id: string;
+  plugin_id: string;
+  unit_id: string;
+  type: string;
+  payload: string;
+  occurred_at: string;
+  status: 'pending' | 'claimed' | 'done' | 'dead';
+  attempts: number;
+  next_at: string;
+  claimed_by: string | null;
+  claimed_until: string | null;
+  last_error: string | null;
+  done_at: string | null;
+}
+
+export interface PluginOutboxCursorTable {
+  id: number;
+  last_id: number;
+}
+
+export interface NotificationsTable {
+  id: Generated<number>;
+  unit_id: string;
+  user_id: number | null;
+  role: string | null;
+  source: string;
+  title: string;
+  body: string;
+  link: string | null;
+  created_at: string;
+  read_at: string | null;
+}
+
+export interface PluginLogsTable {
+  id: Generated<number>;
+  plugin_id: string;
+  unit_id: string;
+  level: string;
+  message: string;
+  data: string | null;
+  at: string;
 }

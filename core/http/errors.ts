@@ -1,4 +1,5 @@
 import { LEDGER_ERRORS } from '../ledger/errors.js';
+import { PLUGIN_ERRORS } from '../plugins/errors.js';
 
 /**
  * Every refusal the API gives is an AppError with a stable code. The code decides the HTTP
@@ -84,6 +85,7 @@ export const ERROR_CATALOG = {
   INTERNAL: { status: 500, zh: '服务器内部错误，已记录', en: 'Internal error; it has been logged' },
   UNAVAILABLE: { status: 503, zh: '服务暂不可用', en: 'Service unavailable' },
   ...LEDGER_ERRORS,
+  ...PLUGIN_ERRORS,
 } satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
@@ -109,10 +111,19 @@ export class AppError extends Error {
   }
 }
 
+/** `{name}` inserts a detail; `{name:yuan}` shows a fen amount as yuan ("12,345.67"). */
 function renderMessage(template: string, details: Record<string, unknown>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
-    details[key] === undefined ? whole : String(details[key]),
-  );
+  return template.replace(/\{(\w+)(:yuan)?\}/g, (whole, key: string, asYuan: string | undefined) => {
+    const value = details[key];
+    if (value === undefined) return whole;
+    return asYuan && typeof value === 'number' ? formatYuan(value) : String(value);
+  });
+}
+
+function formatYuan(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(fen);
+  return `${sign}${Math.floor(abs / 100).toLocaleString('en-US')}.${String(abs % 100).padStart(2, '0')}`;
 }
 
 /** zh-CN unless the client clearly prefers English. */

@@ -3,8 +3,9 @@ import { auditRoutes } from '../audit/routes.js';
 import { periodRoutes } from '../periods/routes.js';
 import { unitRoutes } from '../units/routes.js';
 import { ledgerRoutes } from '../ledger/routes.js';
+import { pluginRoutes } from '../plugins/routes.js';
 import type { RouteSpec } from './route.js';
 import { systemRoutes } from './system-routes.js';
 
 /** Every API route of the core. The authorization matrix test walks this list. */
-export const allRoutes: RouteSpec[] = [...systemRoutes, ...accountRoutes, ...unitRoutes, ...periodRoutes, ...auditRoutes, ...ledgerRoutes];
+export const allRoutes: RouteSpec[] = [...systemRoutes, ...accountRoutes, ...unitRoutes, ...periodRoutes, ...auditRoutes, ...ledgerRoutes, ...pluginRoutes];

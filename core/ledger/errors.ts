@@ -28,8 +28,8 @@ export const LEDGER_ERRORS = {
   // ---- control rules (422): each finding carries its rule code
   BALANCE_EXCEEDED: {
     status: 422,
-    zh: '超出指标可用余额：可用 {available} 分，申请 {amount} 分',
-    en: 'Exceeds the available balance: {available} fen available, {amount} fen requested',
+    zh: '超出指标可用余额：可用 {available:yuan} 元，申请 {amount:yuan} 元',
+    en: 'Exceeds the available balance: {available:yuan} yuan available, {amount:yuan} requested',
   },
   CLASS_MISMATCH: {
     status: 422,
@@ -43,19 +43,19 @@ export const LEDGER_ERRORS = {
   },
   THREE_PUBLIC_CAP_EXCEEDED: {
     status: 422,
-    zh: '三公经费（{economicCode}）超出年度控制数：已用 {used} 分，控制数 {cap} 分',
-    en: 'Three public expenses ({economicCode}) exceed the annual cap: {used} fen used of {cap}',
+    zh: '三公经费（{economicCode}）超出年度控制数：已用 {used:yuan} 元，控制数 {cap:yuan} 元',
+    en: 'Three public expenses ({economicCode}) exceed the annual cap: {used:yuan} yuan used of {cap:yuan}',
   },
   CONTRACT_REQUIRED: { status: 422, zh: '政府采购事项必须填写合同编号', en: 'Government procurement needs a contract number' },
   REDUCTION_BELOW_USED: {
     status: 422,
-    zh: '指标不能调减到已冻结和已支付金额以下（已用 {used} 分）',
-    en: 'An indicator cannot be reduced below what is frozen and paid ({used} fen)',
+    zh: '指标不能调减到已冻结和已支付金额以下（已用 {used:yuan} 元）',
+    en: 'An indicator cannot be reduced below what is frozen and paid ({used:yuan} yuan)',
   },
   EXPENDITURE_STANDARD_EXCEEDED: {
     status: 422,
-    zh: '超出支出标准「{name}」：上限 {cap} 分，申请 {amount} 分',
-    en: 'Exceeds the expenditure standard “{name}”: cap {cap} fen, requested {amount} fen',
+    zh: '超出支出标准「{name}」：上限 {cap:yuan} 元，申请 {amount:yuan} 元',
+    en: 'Exceeds the expenditure standard “{name}”: cap {cap:yuan} yuan, requested {amount:yuan}',
   },
   PROJECT_NOT_EXECUTING: { status: 422, zh: '项目不在执行中（{status}），不能支付', en: 'The project is not executing ({status})' },
   YEAR_MISMATCH: { status: 422, zh: '业务日期不在指标年度 {year} 内', en: 'The date is outside the indicator’s year {year}' },
@@ -118,12 +118,29 @@ export const LEDGER_ERRORS = {
   },
   OVER_CONTROL_NUMBER: {
     status: 422,
-    zh: '第 {lineNo} 行申请 {amount} 分，超过控制数 {controlAmount} 分',
-    en: 'Line {lineNo} asks {amount} fen, above its control number of {controlAmount} fen',
+    zh: '第 {lineNo} 行申请 {amount:yuan} 元，超过控制数 {controlAmount:yuan} 元',
+    en: 'Line {lineNo} asks {amount:yuan} yuan, above its control number of {controlAmount:yuan}',
   },
   TEMPLATE_EMPTY: {
     status: 422,
     zh: '{kind} 模板没有支出标准，无法按人数测算',
     en: 'The {kind} template has no standards to compute from',
+  },
+  // ---- accounting, reports and year end (会计核算 / 报表 / 年终结转)
+  TRIAL_BALANCE_UNBALANCED: {
+    status: 409,
+    zh: '{year}年{month}月 {trackLabel}试算不平衡（借方 {debit} 分，贷方 {credit} 分），不能结账',
+    en: 'The {track} trial balance of {year}-{month} does not balance (debit {debit}, credit {credit} fen); the period cannot close',
+  },
+  YEAR_END_ALREADY_RUN: { status: 409, zh: '{year} 年度已完成年终结转', en: 'The year end of {year} has already been run' },
+  YEAR_END_PERIODS_OPEN: {
+    status: 409,
+    zh: '{year} 年度还有未结账的会计期间（{months} 月），请先结账',
+    en: 'Periods of {year} are still open (months {months}); close them first',
+  },
+  YEAR_END_OPEN_PAYMENTS: {
+    status: 409,
+    zh: '{year} 年度还有 {count} 笔未完成的支付申请（待审批或已审批未支付），请先处理',
+    en: '{count} payment requests of {year} are still pending or approved but unpaid; settle them first',
   },
 } as const;

@@ -7,6 +7,7 @@ import { adjustmentRoutes } from './adjustments/routes.js';
 import { paymentRoutes } from './payments/routes.js';
 import { approvalRoutes } from './approvals/routes.js';
 import { ruleRoutes } from './rules/routes.js';
+import { accountingRoutes } from './accounting/routes.js';
 
 /** Every route of the budget ledger, one list per module. */
 export const ledgerRoutes: RouteSpec[] = [
@@ -18,4 +19,5 @@ export const ledgerRoutes: RouteSpec[] = [
   ...paymentRoutes,
   ...approvalRoutes,
   ...ruleRoutes,
+  ...accountingRoutes,
 ];

@@ -18,11 +18,3 @@ export function assertDepartmentAccess(actor: Actor, scope: UnitScope, departmen
   const bound = departmentBound(actor, scope);
   if (bound !== null && bound !== departmentId) throw new AppError('DEPARTMENT_SCOPE', { departmentId });
 }
-
-/** Yuan text for messages ("12,345.67"); amounts are fen everywhere else. */
-export function yuan(fen: number): string {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  const whole = Math.floor(abs / 100).toLocaleString('en-US');
-  return `${sign}${whole}.${String(abs % 100).padStart(2, '0')}`;
-}

@@ -5,6 +5,7 @@ import { appendAudit, type AuditActor } from '../audit/service.js';
 import { publishEvent } from '../events/outbox.js';
 import { AppError } from '../http/errors.js';
 import type { FiscalYearView } from './schema.js';
+import { assertPeriodBalanced } from '../ledger/accounting/service.js';
 
 function periodView(p: PeriodsTable) {
   return { year: p.year, month: p.month, status: p.status, closedAt: p.closed_at, closedBy: p.closed_by };
@@ -96,6 +97,8 @@ export async function closePeriod(tx: Tx, by: AuditActor, unitId: string, year: 
     .orderBy('month')
     .executeTakeFirst();
   if (earlierOpen) throw new AppError('PERIOD_ORDER', { year, month, blockingMonth: earlierOpen.month });
+  // 结账 checks the trial balance of both accounting tracks (会计核算).
+  await assertPeriodBalanced(tx, unitId, year, month);
   const closedAt = nowIso();
   await tx
     .updateTable('periods')

@@ -100,14 +100,12 @@ const NOT_BUSINESS = new Set(['sessions', 'login_attempts', 'kysely_migration', 
 
 /** What any write leaves behind: the audit head and the row count of every business table. */
 export async function footprint(env: TestEnv): Promise<Record<string, number>> {
-  // On PostgreSQL introspection lists every schema's tables; other runs share the database.
-  const schema = env.kernel.dialect === 'postgres'
-    ? (await sql<{ s: string }>`select current_schema() as s`.execute(env.kernel.db)).rows[0]?.s
-    : undefined;
-  const tables = (await env.kernel.db.introspection.getTables())
-    .filter((t) => schema === undefined || t.schema === schema)
-    .map((t) => t.name)
-    .filter((name) => !NOT_BUSINESS.has(name));
+  // Only this run's tables: on PostgreSQL other runs' schemas share the database (and come and go).
+  const listed =
+    env.kernel.dialect === 'postgres'
+      ? await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema()`.execute(env.kernel.db)
+      : await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(env.kernel.db);
+  const tables = listed.rows.map((r) => r.name).filter((name) => !NOT_BUSINESS.has(name));
   const counts: Record<string, number> = { auditSeq: await auditCount(env) };
   for (const table of tables.sort()) {
     const row = await env.kernel.db

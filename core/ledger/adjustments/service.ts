@@ -4,6 +4,7 @@ import { nowIso } from '../../clock.js';
 import { appendAudit } from '../../audit/service.js';
 import { auditActorOf } from '../../accounts/service.js';
 import { publishEvent } from '../../events/outbox.js';
+import { askValidators } from '../../events/validators.js';
 import { AppError } from '../../http/errors.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
 import { assertDepartmentAccess, departmentBound } from '../scope.js';
@@ -79,6 +80,7 @@ export async function createTransfer(
     assertDepartmentAccess(actor, scope, to.department_id);
     const { findings, fastTrack } = await evaluateTransfer(tx, scope.unitId, from, to, draft);
     const warnings = findings.enforce(draft.override?.reason);
+    warnings.push(...(await askValidators(db, tx, 'transfer.validate', scope.unitId, { ...draft, fromEconomicCode: from.economic_code, toEconomicCode: to.economic_code })));
     const overridden = overriddenRules(warnings).length > 0;
     const row = await tx
       .insertInto('transfers')

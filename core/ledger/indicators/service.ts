@@ -9,6 +9,7 @@ import { assertPeriodOpen } from '../../periods/service.js';
 import { assertDepartmentInUnit } from '../../units/service.js';
 import { assertClassExists } from '../classifications/service.js';
 import type { IndicatorView } from './schema.js';
+import { postIssue, postMovement } from '../accounting/posting.js';
 
 export type IndicatorRow = Selectable<IndicatorsTable>;
 
@@ -120,7 +121,7 @@ export async function applyMovement(tx: Tx, m: Movement): Promise<IndicatorRow> 
   }
   const updated = await query.returningAll().executeTakeFirst();
   if (!updated) throw refusal;
-  await tx
+  const movement = await tx
     .insertInto('indicator_movements')
     .values({
       unit_id: m.indicator.unit_id,
@@ -134,7 +135,10 @@ export async function applyMovement(tx: Tx, m: Movement): Promise<IndicatorRow> 
       date: m.date,
       actor_id: m.actorId,
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  // 会计核算: the accounting entries of this movement, in its transaction (core/ledger/accounting/posting.ts).
+  await postMovement(tx, updated, { id: movement.id, kind: m.kind, amount: m.amount, date: m.date, refType: m.refType, refId: m.refId });
   await publishEvent(tx, {
     type: 'indicator.changed',
     unitId: m.indicator.unit_id,
@@ -206,7 +210,7 @@ export async function issueIndicator(tx: Tx, by: AuditActor, input: IssueInput):
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await tx
+  const movement = await tx
     .insertInto('indicator_movements')
     .values({
       unit_id: row.unit_id,
@@ -220,7 +224,9 @@ export async function issueIndicator(tx: Tx, by: AuditActor, input: IssueInput):
       date: input.date,
       actor_id: by.userId,
     })
-    .execute();
+    .returning(['id', 'ref_type'])
+    .executeTakeFirstOrThrow();
+  await postIssue(tx, row, movement.id, input.date, movement.ref_type);
   const view = indicatorView(row);
   await appendAudit(tx, { actor: by, unitId: row.unit_id, action: 'indicator.issue', entity: 'indicator', entityId: row.id, after: view });
   await publishEvent(tx, { type: 'indicator.issued', unitId: row.unit_id, payload: { indicator: view } });

@@ -106,7 +106,7 @@ describe('control rules on payments: each blocks with its code and writes nothin
     const ind = await issue(env, { amount: 100_000 });
     const body = await expectRefused(() => submitPayment(env, ind.id, 100_001), 422, 'BALANCE_EXCEEDED');
     expect(body.error.details).toMatchObject({ available: 100_000, amount: 100_001 });
-    expect(body.error.message).toContain('可用 100000 分');
+    expect(body.error.message).toBe('超出指标可用余额：可用 1,000.00 元，申请 1,000.01 元');
   });
 
   it('CLASS_MISMATCH: the class comes from the indicator', async () => {

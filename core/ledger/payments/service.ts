@@ -5,9 +5,10 @@ import { nowIso } from '../../clock.js';
 import { appendAudit } from '../../audit/service.js';
 import { auditActorOf } from '../../accounts/service.js';
 import { publishEvent } from '../../events/outbox.js';
+import { askValidators } from '../../events/validators.js';
 import { AppError } from '../../http/errors.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
-import { assertDepartmentAccess, departmentBound, yuan } from '../scope.js';
+import { assertDepartmentAccess, departmentBound } from '../scope.js';
 import { applyMovement, availableOf, findIndicator, lockIndicator, type IndicatorRow } from '../indicators/service.js';
 import { cancelOpenSteps, decideStep, plannedSteps, startApproval, stepsOf } from '../approvals/service.js';
 import { addComment, trailOf } from '../comments.js';
@@ -33,7 +34,7 @@ async function evaluatePayment(db: Executor, unitId: string, indicator: Indicato
       .executeTakeFirst();
     if (period?.status === 'closed') findings.add('PERIOD_CLOSED', { year: Number(draft.date.slice(0, 4)), month: Number(draft.date.slice(5, 7)), date: draft.date });
   }
-  if (draft.amount > available) findings.add('BALANCE_EXCEEDED', { available, amount: draft.amount, availableYuan: yuan(available), indicatorId: indicator.id });
+  if (draft.amount > available) findings.add('BALANCE_EXCEEDED', { available, amount: draft.amount, indicatorId: indicator.id });
   if (draft.economicCode && draft.economicCode !== indicator.economic_code) {
     findings.add('CLASS_MISMATCH', { given: draft.economicCode, expected: indicator.economic_code });
   }
@@ -76,6 +77,7 @@ export async function createPayment(db: Executor, actor: Actor, scope: UnitScope
     assertDepartmentAccess(actor, scope, indicator.department_id);
     const { findings } = await evaluatePayment(tx, scope.unitId, indicator, draft);
     const warnings = findings.enforce(draft.override?.reason);
+    warnings.push(...(await askValidators(db, tx, 'payment.validate', scope.unitId, { ...draft, economicCode: indicator.economic_code, departmentId: indicator.department_id })));
     const row = await tx
       .insertInto('payments')
       .values({

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { defineRoute, type RouteSpec } from '../../http/route.js';
+import { auditActorOf } from '../../accounts/service.js';
+import type { UnitScope } from '../../permissions/service.js';
+import type { Kernel } from '../../kernel.js';
+import { UnitParams } from '../../units/schema.js';
+import { departmentBound } from '../scope.js';
+import { CHART } from './chart.js';
+import { reportResponse } from './export.js';
+import { disclosureReport, executionReport, finalAccountsReport } from './reports.js';
+import {
+  ChartView, DisclosureQuery, ExecutionQuery, FinalAccountsQuery, JournalEntry, JournalQuery, ReportView, TrialBalanceQuery,
+  TrialBalanceView, YearEndBody, YearEndQuery, YearEndView,
+} from './schema.js';
+import { listJournal, trialBalance, unitsCovered } from './service.js';
+import { runYearEnd, yearEndPreview } from './year-end.js';
+
+/**
+ * 会计核算, reports and year end. Reading needs report.read (finance, department heads, leaders,
+ * auditors; supervising units and the finance bureau through their read grants, which is how they
+ * ask for the consolidated report of their subordinates with `consolidated=true`). Running the year
+ * end needs period.manage at the unit itself (finance officers). A department head (bound to a
+ * department) sees the execution report of that department only; the journal, trial balance,
+ * disclosure and final accounts are statements of the whole unit.
+ */
+async function covered(kernel: Kernel, scope: UnitScope, consolidated: boolean) {
+  const units = await unitsCovered(kernel.db, scope, consolidated);
+  const self = units.find((u) => u.id === scope.unitId);
+  return { unitId: scope.unitId, unitName: self?.name ?? scope.unitId, consolidated, units: units.map((u) => ({ id: u.id, name: u.name })) };
+}
+
+const REPORT_NOTE = 'JSON money in fen; `format=xlsx|csv` downloads the same tables in 元/万元 (standard layout). `consolidated=true` sums the unit and its subordinates (read-only).';
+
+export const accountingRoutes: RouteSpec[] = [
+  defineRoute({
+    method: 'get',
+    path: '/api/units/:unitId/accounts',
+    tag: 'accounting',
+    summary: '会计科目表 The chart of accounts of 政府会计制度 (财务会计 1–5xxx, 预算会计 6–8xxx)',
+    access: { kind: 'unit', permission: 'report.read' },
+    params: UnitParams,
+    response: ChartView,
+    handler: async () => CHART,
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/units/:unitId/journal',
+    tag: 'accounting',
+    summary: '序时账 Journal entries (平行记账) with their lines and auxiliary dimensions; filter by track, period, account',
+    access: { kind: 'unit', permission: 'report.read' },
+    params: UnitParams,
+    query: JournalQuery,
+    response: z.array(JournalEntry),
+    handler: async ({ kernel, scope, query }) => listJournal(kernel.db, scope!, query),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/units/:unitId/trial-balance',
+    tag: 'accounting',
+    summary: '试算平衡表 Trial balance of one track for a month (or the year): opening, period debit/credit, closing per account',
+    access: { kind: 'unit', permission: 'report.read' },
+    params: UnitParams,
+    query: TrialBalanceQuery,
+    response: TrialBalanceView,
+    handler: async ({ kernel, scope, query }) => {
+      const units = await unitsCovered(kernel.db, scope!, query.consolidated === 'true');
+      const unitIds = units.map((u) => u.id);
+      return { ...(await trialBalance(kernel.db, unitIds, query.track, query.year, query.month)), unitIds };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/units/:unitId/reports/execution',
+    tag: 'reports',
+    summary: `预算执行情况表 Execution by indicator, department, economic class and month, rate vs time progress. ${REPORT_NOTE}`,
+    access: { kind: 'unit', permission: 'report.read' },
+    params: UnitParams,
+    query: ExecutionQuery,
+    response: ReportView,
+    handler: async ({ kernel, actor, scope, query }) => {
+      const consolidated = query.consolidated === 'true';
+      const bound = consolidated ? null : departmentBound(actor!, scope!);
+      const report = await executionReport(kernel.db, await covered(kernel, scope!, consolidated), query.year, query.month, bound);
+      return reportResponse(report, query.format);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/units/:unitId/reports/disclosure',
+    tag: 'reports',
+    summary: `预算公开表 收支总表, 财政拨款支出表 (functional, economic), 三公经费表. ${REPORT_NOTE}`,
+    access: { kind: 'unit', permission: 'report.read' },
+    params: UnitParams,
+    query: DisclosureQuery,
+    response: ReportView,
+    handler: async ({ kernel, scope, query }) =>
+      reportResponse(await disclosureReport(kernel.db, await covered(kernel, scope!, query.consolidated === 'true'), query.year, query.basis), query.format),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/units/:unitId/reports/final-accounts',
+    tag: 'reports',
+    summary: `部门决算 Final accounts of a year; totals cross-checked with payments and the budgetary journal. ${REPORT_NOTE}`,
+    access: { kind: 'unit', permission: 'report.read' },
+    params: UnitParams,
+    query: FinalAccountsQuery,
+    response: ReportView,
+    handler: async ({ kernel, scope, query }) =>
+      reportResponse(await finalAccountsReport(kernel.db, await covered(kernel, scope!, query.consolidated === 'true'), query.year), query.format),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/units/:unitId/year-end',
+    tag: 'accounting',
+    summary: '年终结转预览 Per indicator: unspent balance and whether it is carried forward (结转) or closed as surplus (结余)',
+    access: { kind: 'unit', permission: 'report.read' },
+    params: UnitParams,
+    query: YearEndQuery,
+    response: YearEndView,
+    handler: async ({ kernel, scope, query }) => yearEndPreview(kernel.db, scope!.unitId, query.year),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/units/:unitId/year-end',
+    tag: 'accounting',
+    summary: '年终结转 Run the year end: carry-overs into next year’s indicators, closing entries, one audited batch (once per year)',
+    access: { kind: 'unit', permission: 'period.manage' },
+    params: UnitParams,
+    body: YearEndBody,
+    response: YearEndView,
+    handler: async ({ kernel, actor, scope, body }) =>
+      kernel.db.transaction().execute((tx) => runYearEnd(tx, auditActorOf(actor!), scope!.unitId, body.year)),
+  }),
+];

@@ -1,0 +1,160 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/connection.js';
+import type { AccountingTrack } from '../../db/schema.js';
+import { AppError } from '../../http/errors.js';
+import type { UnitScope } from '../../permissions/service.js';
+import { scoped } from '../../permissions/service.js';
+import { underPath } from '../../units/paths.js';
+import { accountName, ACCOUNTS, CHART } from './chart.js';
+
+export const TRACK_LABELS: Record<AccountingTrack, string> = { financial: '财务会计', budgetary: '预算会计' };
+
+/** The units a report covers: the scoped unit, or with `consolidated` its whole subtree (read-only). */
+export async function unitsCovered(db: Executor, scope: UnitScope, consolidated: boolean) {
+  return db
+    .selectFrom('units')
+    .select(['id', 'name', 'code', 'kind', 'level'])
+    .$if(consolidated, (qb) => qb.where(underPath('path', scope.unitPath)))
+    .$if(!consolidated, (qb) => qb.where('id', '=', scope.unitId))
+    .orderBy('path')
+    .execute();
+}
+
+export interface JournalFilter {
+  track?: AccountingTrack | undefined;
+  year?: number | undefined;
+  month?: number | undefined;
+  account?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+/** 序时账: entries with their lines, newest first; `account` keeps entries touching that account (or its sub-accounts). */
+export async function listJournal(db: Executor, scope: UnitScope, filter: JournalFilter) {
+  const entries = await scoped(db.selectFrom('journal_entries').selectAll('journal_entries'), 'journal_entries', scope)
+    .$if(filter.track !== undefined, (qb) => qb.where('journal_entries.track', '=', filter.track!))
+    .$if(filter.year !== undefined, (qb) => qb.where('journal_entries.year', '=', filter.year!))
+    .$if(filter.month !== undefined, (qb) => qb.where('journal_entries.month', '=', filter.month!))
+    .$if(filter.account !== undefined, (qb) =>
+      qb.where('journal_entries.id', 'in', (eb) =>
+        eb.selectFrom('journal_lines').select('journal_lines.entry_id').where('journal_lines.unit_id', '=', scope.unitId).where('journal_lines.account_code', 'like', `${filter.account}%`),
+      ),
+    )
+    .orderBy('journal_entries.date', 'desc')
+    .orderBy('journal_entries.id', 'desc')
+    .limit(filter.limit)
+    .offset(filter.offset)
+    .execute();
+  const ids = entries.map((e) => e.id);
+  const lines = ids.length
+    ? await db.selectFrom('journal_lines').selectAll().where('entry_id', 'in', ids).where('unit_id', '=', scope.unitId).orderBy('entry_id').orderBy('line_no').execute()
+    : [];
+  const byEntry = new Map<number, typeof lines>();
+  for (const l of lines) byEntry.set(l.entry_id, [...(byEntry.get(l.entry_id) ?? []), l]);
+  return entries.map((e) => {
+    const mine = byEntry.get(e.id) ?? [];
+    return {
+      id: e.id, unitId: e.unit_id, track: e.track, year: e.year, month: e.month, date: e.date, voucherNo: e.voucher_no,
+      summary: e.summary, sourceType: e.source_type, sourceId: e.source_id,
+      debit: mine.reduce((s, l) => s + l.debit, 0), credit: mine.reduce((s, l) => s + l.credit, 0),
+      lines: mine.map((l) => ({
+        lineNo: l.line_no, accountCode: l.account_code, accountName: accountName(l.account_code), debit: l.debit, credit: l.credit,
+        indicatorId: l.indicator_id, departmentId: l.department_id, functionalCode: l.functional_code,
+        economicCode: l.economic_code, fundSourceCode: l.fund_source_code,
+      })),
+    };
+  });
+}
+
+export interface TrialBalanceRow {
+  accountCode: string;
+  accountName: string;
+  category: string;
+  openingDebit: number;
+  openingCredit: number;
+  periodDebit: number;
+  periodCredit: number;
+  closingDebit: number;
+  closingCredit: number;
+}
+
+/** A net balance on its side: positive debit, negative credit. */
+function sides(net: number) {
+  return net >= 0 ? { debit: net, credit: 0 } : { debit: 0, credit: -net };
+}
+
+/**
+ * 科目余额表 / 试算平衡表 of one track for a month (or, without month, the whole year): per account the
+ * opening balance (everything before the period), the period's debits and credits, and the closing
+ * balance. Balanced when every debit column equals its credit column.
+ */
+export async function trialBalance(db: Executor, unitIds: string[], track: AccountingTrack, year: number, month?: number) {
+  const from = month ?? 1;
+  const to = month ?? 12;
+  const before = sql<boolean>`(journal_lines.year < ${year} or (journal_lines.year = ${year} and journal_lines.month < ${from}))`;
+  const within = sql<boolean>`(journal_lines.year = ${year} and journal_lines.month >= ${from} and journal_lines.month <= ${to})`;
+  const rows = unitIds.length
+    ? await db
+        .selectFrom('journal_lines')
+        .select([
+          'account_code',
+          sql<number>`coalesce(sum(case when ${before} then debit - credit else 0 end), 0)`.as('opening'),
+          sql<number>`coalesce(sum(case when ${within} then debit else 0 end), 0)`.as('period_debit'),
+          sql<number>`coalesce(sum(case when ${within} then credit else 0 end), 0)`.as('period_credit'),
+        ])
+        .where('unit_id', 'in', unitIds)
+        .where('track', '=', track)
+        .where((eb) => eb.or([eb('year', '<', year), eb.and([eb('year', '=', year), eb('month', '<=', to)])]))
+        .groupBy('account_code')
+        .execute()
+    : [];
+  const found = new Map(rows.map((r) => [r.account_code, r]));
+  const accounts: TrialBalanceRow[] = [];
+  for (const account of CHART) {
+    if (account.track !== track || !account.postable) continue;
+    const r = found.get(account.code);
+    if (!r) continue;
+    const opening = Number(r.opening);
+    const periodDebit = Number(r.period_debit);
+    const periodCredit = Number(r.period_credit);
+    if (opening === 0 && periodDebit === 0 && periodCredit === 0) continue;
+    const o = sides(opening);
+    const c = sides(opening + periodDebit - periodCredit);
+    accounts.push({
+      accountCode: account.code, accountName: account.name, category: account.category,
+      openingDebit: o.debit, openingCredit: o.credit, periodDebit, periodCredit, closingDebit: c.debit, closingCredit: c.credit,
+    });
+  }
+  for (const code of found.keys()) if (!ACCOUNTS.has(code)) throw new Error(`journal holds unknown account ${code}`);
+  const totals = {
+    openingDebit: 0, openingCredit: 0, periodDebit: 0, periodCredit: 0, closingDebit: 0, closingCredit: 0,
+  };
+  for (const a of accounts) for (const k of Object.keys(totals) as Array<keyof typeof totals>) totals[k] += a[k];
+  const balanced = totals.openingDebit === totals.openingCredit && totals.periodDebit === totals.periodCredit && totals.closingDebit === totals.closingCredit;
+  return { track, year, month: month ?? null, accounts, totals, balanced };
+}
+
+/**
+ * Called by the period close (core/periods/service.ts closePeriod): both tracks of the month and
+ * everything up to it must balance, or the close is refused with TRIAL_BALANCE_UNBALANCED.
+ */
+export async function assertPeriodBalanced(db: Executor, unitId: string, year: number, month: number): Promise<void> {
+  for (const track of ['financial', 'budgetary'] as const) {
+    const rows = await db
+      .selectFrom('journal_lines')
+      .select([
+        sql<number>`coalesce(sum(case when year = ${year} and month = ${month} then debit else 0 end), 0)`.as('debit'),
+        sql<number>`coalesce(sum(case when year = ${year} and month = ${month} then credit else 0 end), 0)`.as('credit'),
+        sql<number>`coalesce(sum(debit - credit), 0)`.as('cumulative'),
+      ])
+      .where('unit_id', '=', unitId)
+      .where('track', '=', track)
+      .where((eb) => eb.or([eb('year', '<', year), eb.and([eb('year', '=', year), eb('month', '<=', month)])]))
+      .executeTakeFirstOrThrow();
+    const debit = Number(rows.debit);
+    const credit = Number(rows.credit);
+    if (debit !== credit || Number(rows.cumulative) !== 0) {
+      throw new AppError('TRIAL_BALANCE_UNBALANCED', { track, trackLabel: TRACK_LABELS[track], year, month, debit, credit, cumulativeDifference: Number(rows.cumulative) });
+    }
+  }
+}

@@ -1,0 +1,204 @@
+import { sql } from 'kysely';
+import type { Executor, Tx } from '../../db/connection.js';
+import { nowIso } from '../../clock.js';
+import { appendAudit, type AuditActor } from '../../audit/service.js';
+import { publishEvent } from '../../events/outbox.js';
+import { AppError } from '../../http/errors.js';
+import { rolloverFiscalYear } from '../../periods/service.js';
+import { issueIndicator } from '../indicators/service.js';
+import { isFiscalFund, postEntry, type PostingLine } from './posting.js';
+
+/**
+ * 年终结转: what happens to each indicator's unspent balance (amount − paid) at the end of the year.
+ *
+ * Rules, in order (the first that applies decides):
+ *  1. nothing unspent                                   → none
+ *  2. the flexible-quota reserve (机动额度)              → 结余 surplus: it is recalled, never carried
+ *  3. non-fiscal money (21 财政专户, 31 单位资金)          → 结转 carried (非财政拨款结转: the unit's own money stays)
+ *  4. 政府性基金 (fund source 12…)                      → 结转 carried (专款专用: fund money keeps its purpose)
+ *  5. project expenditure whose project is closed or ends before next year → 结余 surplus
+ *  6. project expenditure (一般公共预算 11…, 国有资本 13…) → 结转 carried to next year's indicator of the same project
+ *  7. basic expenditure (人员经费, 公用经费) of 11…/13…  → 结余 surplus (基本支出结余, returns to the finance bureau)
+ *
+ * Carried balances become next year's indicators (issued on 1 January with carried_from_id = the old
+ * indicator, so they trace back); surplus stays in 8102 财政拨款结余 (fiscal) as closed.
+ */
+export type YearEndDecision = 'carry_forward' | 'surplus' | 'none';
+
+interface Candidate {
+  id: number;
+  code: string;
+  name: string;
+  unit_id: string;
+  department_id: number;
+  project_id: number | null;
+  expenditure_kind: 'personnel' | 'operating' | 'project';
+  functional_code: string;
+  economic_code: string;
+  fund_source_code: string;
+  issued_amount: number;
+  adjusted_amount: number;
+  frozen_amount: number;
+  paid_amount: number;
+  is_flexible_reserve: number;
+  project_status: string | null;
+  project_end_year: number | null;
+}
+
+function decide(i: Candidate, year: number, unspent: number): { decision: YearEndDecision; rule: string } {
+  if (unspent <= 0) return { decision: 'none', rule: '无结余资金' };
+  if (i.is_flexible_reserve === 1) return { decision: 'surplus', rule: '机动额度年末收回，形成结余' };
+  if (!isFiscalFund(i.fund_source_code)) return { decision: 'carry_forward', rule: '非财政拨款资金结转下年' };
+  if (i.fund_source_code.startsWith('12')) return { decision: 'carry_forward', rule: '政府性基金专款专用，结转下年' };
+  if (i.expenditure_kind === 'project') {
+    if (i.project_id !== null && (i.project_status === 'closed' || (i.project_end_year ?? year + 1) < year + 1)) {
+      return { decision: 'surplus', rule: '项目已结项或到期，形成结余' };
+    }
+    return { decision: 'carry_forward', rule: '项目支出结转下年继续使用' };
+  }
+  return { decision: 'surplus', rule: '基本支出年末结余' };
+}
+
+export async function yearEndPreview(db: Executor, unitId: string, year: number) {
+  const rows = (await db
+    .selectFrom('indicators')
+    .leftJoin('projects', 'projects.id', 'indicators.project_id')
+    .select([
+      'indicators.id', 'indicators.code', 'indicators.name', 'indicators.unit_id', 'indicators.department_id', 'indicators.project_id',
+      'indicators.expenditure_kind', 'indicators.functional_code', 'indicators.economic_code', 'indicators.fund_source_code',
+      'indicators.issued_amount', 'indicators.adjusted_amount', 'indicators.frozen_amount', 'indicators.paid_amount',
+      'indicators.is_flexible_reserve', 'projects.status as project_status', 'projects.end_year as project_end_year',
+    ])
+    .where('indicators.unit_id', '=', unitId)
+    .where('indicators.year', '=', year)
+    .orderBy('indicators.code')
+    .execute()) as Candidate[];
+  const run = await db.selectFrom('year_end_runs').selectAll().where('unit_id', '=', unitId).where('year', '=', year).executeTakeFirst();
+  const items = rows.map((i) => {
+    const amount = i.issued_amount + i.adjusted_amount;
+    const unspent = amount - i.paid_amount;
+    const { decision, rule } = decide(i, year, unspent);
+    return {
+      indicatorId: i.id, code: i.code, name: i.name, departmentId: i.department_id, projectId: i.project_id,
+      expenditureKind: i.expenditure_kind, functionalCode: i.functional_code, economicCode: i.economic_code, fundSourceCode: i.fund_source_code,
+      amount, paid: i.paid_amount, frozen: i.frozen_amount, unspent, decision, rule,
+      carried: decision === 'carry_forward' ? unspent : 0, surplus: decision === 'surplus' ? unspent : 0,
+    };
+  });
+  const total = (f: (x: (typeof items)[number]) => number) => items.reduce((s, x) => s + f(x), 0);
+  return {
+    unitId, year, nextYear: year + 1,
+    alreadyRun: run !== undefined, runAt: run?.run_at ?? null,
+    totals: { amount: total((x) => x.amount), paid: total((x) => x.paid), unspent: total((x) => x.unspent), carried: total((x) => x.carried), surplus: total((x) => x.surplus) },
+    items,
+  };
+}
+
+async function balances(tx: Tx, unitId: string, track: 'financial' | 'budgetary', filter: { year: number; cumulative: boolean }) {
+  const rows = await tx
+    .selectFrom('journal_lines')
+    .select(['account_code', 'fund_source_code', sql<number>`coalesce(sum(debit - credit), 0)`.as('net')])
+    .where('unit_id', '=', unitId)
+    .where('track', '=', track)
+    .$if(filter.cumulative, (qb) => qb.where('year', '<=', filter.year))
+    .$if(!filter.cumulative, (qb) => qb.where('year', '=', filter.year))
+    .groupBy(['account_code', 'fund_source_code'])
+    .execute();
+  return rows.map((r) => ({ account: r.account_code, fiscal: r.fund_source_code === null || isFiscalFund(r.fund_source_code), net: Number(r.net) }));
+}
+
+/** Dr `debit` / Cr `credit` for a positive amount, reversed for a negative one; nothing for zero. */
+function pair(debit: string, credit: string, amount: number): PostingLine[] {
+  if (amount === 0) return [];
+  const [dr, cr] = amount > 0 ? [debit, credit] : [credit, debit];
+  return [{ account: dr, debit: Math.abs(amount), credit: 0 }, { account: cr, debit: 0, credit: Math.abs(amount) }];
+}
+
+/** Runs the year end of one unit in one transaction: carry-overs, closing entries, one audit entry. */
+export async function runYearEnd(tx: Tx, by: AuditActor, unitId: string, year: number) {
+  const done = await tx.selectFrom('year_end_runs').select('year').where('unit_id', '=', unitId).where('year', '=', year).executeTakeFirst();
+  if (done) throw new AppError('YEAR_END_ALREADY_RUN', { year });
+  const periods = await tx.selectFrom('periods').select(['month', 'status']).where('unit_id', '=', unitId).where('year', '=', year).orderBy('month').execute();
+  if (periods.length === 0) throw new AppError('FISCAL_YEAR_NOT_FOUND', { year });
+  const open = periods.filter((p) => p.status === 'open').map((p) => p.month);
+  if (open.length) throw new AppError('YEAR_END_PERIODS_OPEN', { year, months: open.join('、') });
+  const unsettled = await tx
+    .selectFrom('payments')
+    .innerJoin('indicators', 'indicators.id', 'payments.indicator_id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('payments.unit_id', '=', unitId)
+    .where('indicators.year', '=', year)
+    .where('payments.status', 'in', ['pending', 'approved'])
+    .executeTakeFirstOrThrow();
+  if (Number(unsettled.n) > 0) throw new AppError('YEAR_END_OPEN_PAYMENTS', { year, count: Number(unsettled.n) });
+
+  // Claim the run before doing anything: a concurrent second run waits on this row, then finds it taken.
+  const runAt = nowIso();
+  const claimed = await tx
+    .insertInto('year_end_runs')
+    .values({ unit_id: unitId, year, summary: '{}', run_by: by.userId, run_at: runAt })
+    .onConflict((oc) => oc.columns(['unit_id', 'year']).doNothing())
+    .returning('year')
+    .executeTakeFirst();
+  if (!claimed) throw new AppError('YEAR_END_ALREADY_RUN', { year });
+
+  const preview = await yearEndPreview(tx, unitId, year);
+  const nextYearExists = await tx.selectFrom('fiscal_years').select('year').where('unit_id', '=', unitId).where('year', '=', year + 1).executeTakeFirst();
+  if (!nextYearExists) await rolloverFiscalYear(tx, by, unitId, year);
+
+  // Closing entries of the old year, dated 31 December, in period 12.
+  const closing = { unitId, date: `${year}-12-31`, year, month: 12, sourceType: 'year_end' as const, sourceId: year };
+  const budgetary = await balances(tx, unitId, 'budgetary', { year, cumulative: false });
+  const budgetaryAll = await balances(tx, unitId, 'budgetary', { year, cumulative: true });
+  const financial = await balances(tx, unitId, 'financial', { year, cumulative: false });
+  const financialAll = await balances(tx, unitId, 'financial', { year, cumulative: true });
+  const net = (rows: typeof budgetary, test: (r: (typeof budgetary)[number]) => boolean) => rows.filter(test).reduce((s, r) => s + r.net, 0);
+
+  // 预算会计 1: 本年预算收支转入结转 — 6001 → 8101; fiscal 7101/7201 → 8101; non-fiscal → 8201.
+  const income6001 = -net(budgetary, (r) => r.account === '6001');
+  const lines1: PostingLine[] = [...pair('6001', '8101', income6001)];
+  for (const account of ['7101', '7201']) {
+    lines1.push(...pair('8101', account, net(budgetary, (r) => r.account === account && r.fiscal)));
+    lines1.push(...pair('8201', account, net(budgetary, (r) => r.account === account && !r.fiscal)));
+  }
+  await postEntry(tx, { ...closing, track: 'budgetary', voucherNo: `年结${year}-01`, summary: `${year}年预算收支结转`, lines: lines1 });
+  // 预算会计 2: 财政拨款结余 — the unspent balance decided as surplus moves from 结转 to 结余.
+  const fiscalSurplus = preview.items.filter((x) => x.decision === 'surplus' && isFiscalFund(x.fundSourceCode)).reduce((s, x) => s + x.surplus, 0);
+  await postEntry(tx, { ...closing, track: 'budgetary', voucherNo: `年结${year}-02`, summary: `${year}年财政拨款结转转入结余`, lines: pair('8101', '8102', fiscalSurplus) });
+  // 预算会计 3 and 财务会计 1: 年末注销零余额账户用款额度 (restored on 1 January for what is carried).
+  const quotaBudgetary = net(budgetaryAll, (r) => r.account === '800101');
+  await postEntry(tx, { ...closing, track: 'budgetary', voucherNo: `年结${year}-03`, summary: `${year}年末注销零余额账户用款额度`, lines: pair('800103', '800101', quotaBudgetary) });
+  const quotaFinancial = net(financialAll, (r) => r.account === '1011');
+  await postEntry(tx, { ...closing, track: 'financial', voucherNo: `年结${year}-01`, summary: `${year}年末注销零余额账户用款额度`, lines: pair('1201', '1011', quotaFinancial) });
+  // 财务会计 2: 收入费用结转本期盈余, 本期盈余转入累计盈余.
+  const lines2: PostingLine[] = [];
+  let result = 0;
+  for (const account of [...new Set(financial.map((r) => r.account))].sort()) {
+    if (!/^[45]/.test(account)) continue;
+    const balance = net(financial, (r) => r.account === account);
+    if (balance === 0) continue;
+    result -= balance;
+    lines2.push(...pair('3301', account, balance));
+  }
+  lines2.push(...pair('3301', '3001', result));
+  await postEntry(tx, { ...closing, track: 'financial', voucherNo: `年结${year}-02`, summary: `${year}年收入费用结转及本期盈余转入累计盈余`, lines: lines2 });
+
+  // Carry-overs: next year's indicators, traceable to the old ones.
+  const carried: Array<{ fromIndicatorId: number; indicatorId: number; code: string; amount: number }> = [];
+  for (const item of preview.items) {
+    if (item.decision !== 'carry_forward') continue;
+    const created = await issueIndicator(tx, by, {
+      unitId, year: year + 1, name: `${item.name}（${year}年结转）`, departmentId: item.departmentId, projectId: item.projectId,
+      expenditureKind: item.expenditureKind, functionalCode: item.functionalCode, economicCode: item.economicCode,
+      fundSourceCode: item.fundSourceCode, amount: item.carried, date: `${year + 1}-01-01`, carriedFromId: item.indicatorId, refType: 'year_end',
+    });
+    carried.push({ fromIndicatorId: item.indicatorId, indicatorId: created.id, code: created.code, amount: created.amount });
+  }
+
+  const summary = { year, nextYear: year + 1, totals: preview.totals, carried, surplus: preview.items.filter((x) => x.decision === 'surplus').map((x) => ({ indicatorId: x.indicatorId, amount: x.surplus, rule: x.rule })) };
+  await tx.updateTable('year_end_runs').set({ summary: JSON.stringify(summary) }).where('unit_id', '=', unitId).where('year', '=', year).execute();
+  await appendAudit(tx, { actor: by, unitId, action: 'year_end.run', entity: 'year_end', entityId: `${unitId}:${year}`, after: summary });
+  await publishEvent(tx, { type: 'year_end.completed', unitId, payload: summary });
+  const view = await yearEndPreview(tx, unitId, year);
+  return { ...view, carried };
+}

@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Tx } from '../db/connection.js';
+import type { OutboxTable, PluginDeliveriesTable } from '../db/schema.js';
+import { enablementOf, type PluginHost } from './host.js';
+
+export interface DeliveryOptions {
+  /** Pause between rounds when idle, ms. */
+  intervalMs: number;
+  batchSize: number;
+  /** How long a claim holds before another worker may take the delivery over, ms. */
+  leaseMs: number;
+  /** First retry delay; doubles on every attempt (capped at 5 minutes). */
+  retryBaseMs: number;
+  maxAttempts: number;
+  /** Test hook: the loop dies (as a killed process would) after this many deliveries, before acknowledging the last. */
+  crashAfter?: number;
+}
+
+const DEFAULTS: DeliveryOptions = { intervalMs: 250, batchSize: 50, leaseMs: 30_000, retryBaseMs: 1000, maxAttempts: 8 };
+
+type Selectable<T> = { [K in keyof T]: T[K] extends import('kysely').Generated<infer U> ? U : T[K] };
+type DeliveryRow = Selectable<PluginDeliveriesTable>;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** An event type matches a subscription `payment.paid` exactly or `payment.*` by family. */
+export function subscribed(patterns: readonly string[], type: string): boolean {
+  return patterns.some((p) => p === type || (p.endsWith('.*') && type.startsWith(p.slice(0, -1))));
+}
+
+/**
+ * Delivers committed outbox events to subscribed plugins: at least once, retried with backoff,
+ * idempotent by (event id, plugin, unit). Two steps, each safe with several app processes:
+ * fan-out reads the outbox past a cursor row held under lock and queues one delivery per
+ * subscriber; claiming takes due deliveries with FOR UPDATE SKIP LOCKED (PostgreSQL), so no
+ * delivery is worked by two processes at once, and an expired claim (a process that died
+ * mid-delivery) is taken over.
+ */
+export class DeliveryLoop {
+  readonly options: DeliveryOptions;
+  readonly workerId = randomUUID();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+  delivered = 0;
+  crashed = false;
+
+  constructor(private readonly host: PluginHost, options: Partial<DeliveryOptions> = {}) {
+    this.options = { ...DEFAULTS, ...options };
+  }
+
+  start(): void {
+    this.stopped = false;
+    const loop = async () => {
+      if (this.stopped) return;
+      let busy = false;
+      try {
+        this.running = this.round().then((n) => { busy = n > 0; });
+        await this.running;
+      } catch (error) {
+        if (!this.crashed) console.error('[plugins] delivery round failed:', error);
+      } finally {
+        this.running = null;
+      }
+      if (!this.stopped && !this.crashed) this.timer = setTimeout(() => void loop(), busy ? 0 : this.options.intervalMs);
+    };
+    this.timer = setTimeout(() => void loop(), 0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => {});
+  }
+
+  private lastScheduleCheck = 0;
+
+  /** One round: fan out new outbox events, then work the due deliveries. Returns how many were worked. */
+  async round(): Promise<number> {
+    if (Date.now() - this.lastScheduleCheck >= 5000) {
+      this.lastScheduleCheck = Date.now();
+      await this.runSchedules();
+    }
+    await this.fanOut();
+    const claimed = await this.claim();
+    for (const delivery of claimed) {
+      if (this.stopped || this.crashed) break;
+      await this.deliver(delivery);
+    }
+    return claimed.length;
+  }
+
+  /**
+   * Scheduled jobs (`schedule` in the manifest, every N minutes per unit). The last run of each job
+   * is a row claimed by compare-and-set, so with several app processes one of them runs it.
+   */
+  async runSchedules(now = Date.now()): Promise<number> {
+    const db = this.host.kernel.db;
+    const rows = await db.selectFrom('plugin_units').selectAll().where('state', '=', 'enabled').where('grants', 'like', '%"schedule"%').execute();
+    let ran = 0;
+    for (const row of rows) {
+      const enablement = enablementOf(row);
+      const pkg = await this.host.loadPackage(db, enablement.pluginId, enablement.version);
+      for (const job of pkg.manifest.schedule) {
+        const key = `schedule:${enablement.pluginId}:${enablement.unitId}:${job.name}`;
+        const last = await db.selectFrom('plugin_host_settings').select('value').where('key', '=', key).executeTakeFirst();
+        if (last && now - Date.parse(last.value) < job.everyMinutes * 60_000) continue;
+        const stamp = iso(now);
+        const claimed = last
+          ? Number((await db.updateTable('plugin_host_settings').set({ value: stamp }).where('key', '=', key).where('value', '=', last.value).executeTakeFirst()).numUpdatedRows) === 1
+          : Number((await db.insertInto('plugin_host_settings').values({ key, value: stamp }).onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst()).numInsertedOrUpdatedRows ?? 0) === 1;
+        if (!claimed) continue;
+        await this.host.invoke(enablement, 'schedule', job.name, { scheduledAt: stamp });
+        ran += 1;
+      }
+    }
+    return ran;
+  }
+
+  async fanOut(): Promise<number> {
+    const db = this.host.kernel.db;
+    const pg = this.host.kernel.dialect === 'postgres';
+    return db.transaction().execute(async (tx) => {
+      const cursor = pg
+        ? (await sql<{ last_id: number }>`select last_id from plugin_outbox_cursor where id = 1 for update`.execute(tx)).rows[0]
+        : await tx.selectFrom('plugin_outbox_cursor').select('last_id').where('id', '=', 1).executeTakeFirst();
+      if (!cursor) return 0;
+      const events = await tx.selectFrom('outbox').selectAll().where('id', '>', cursor.last_id).orderBy('id').limit(500).execute();
+      if (events.length === 0) return 0;
+      const subscribers = new Map<string, Array<{ pluginId: string }>>();
+      let queued = 0;
+      for (const event of events) {
+        if (!event.unit_id) continue;
+        let list = subscribers.get(event.unit_id);
+        if (!list) {
+          list = await this.subscribersOf(tx, event.unit_id);
+          subscribers.set(event.unit_id, list as Array<{ pluginId: string; events: string[] }>);
+        }
+        for (const s of list as Array<{ pluginId: string; events: string[] }>) {
+          if (!subscribed(s.events, event.type)) continue;
+          queued += await this.queue(tx, event, s.pluginId);
+        }
+      }
+      await tx.updateTable('plugin_outbox_cursor').set({ last_id: events[events.length - 1]!.id }).where('id', '=', 1).execute();
+      return queued;
+    });
+  }
+
+  private async subscribersOf(tx: Tx, unitId: string): Promise<Array<{ pluginId: string; events: string[] }>> {
+    const rows = await tx.selectFrom('plugin_units').selectAll().where('unit_id', '=', unitId).where('state', '=', 'enabled').execute();
+    const out = [];
+    for (const row of rows) {
+      const enablement = enablementOf(row);
+      if (!enablement.grants.includes('events')) continue;
+      const pkg = await this.host.loadPackage(tx, enablement.pluginId, enablement.version);
+      if (pkg.manifest.events.length) out.push({ pluginId: enablement.pluginId, events: pkg.manifest.events });
+    }
+    return out;
+  }
+
+  private async queue(tx: Tx, event: Selectable<OutboxTable>, pluginId: string): Promise<number> {
+    const result = await tx
+      .insertInto('plugin_deliveries')
+      .values({
+        event_id: event.event_id, plugin_id: pluginId, unit_id: event.unit_id!, type: event.type, payload: event.payload,
+        occurred_at: event.occurred_at, status: 'pending', attempts: 0, next_at: event.occurred_at,
+        claimed_by: null, claimed_until: null, last_error: null, done_at: null,
+      })
+      .onConflict((oc) => oc.columns(['event_id', 'plugin_id', 'unit_id']).doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0);
+  }
+
+  async claim(): Promise<DeliveryRow[]> {
+    const db = this.host.kernel.db;
+    const now = iso(Date.now());
+    const until = iso(Date.now() + this.options.leaseMs);
+    const lock = this.host.kernel.dialect === 'postgres' ? sql`for update skip locked` : sql``;
+    const result = await sql<DeliveryRow>`
+      update plugin_deliveries set status = 'claimed', claimed_by = ${this.workerId}, claimed_until = ${until}
+      where id in (
+        select id from plugin_deliveries
+        where (status = 'pending' and next_at <= ${now}) or (status = 'claimed' and claimed_until < ${now})
+        order by id limit ${this.options.batchSize} ${lock}
+      )
+      returning *`.execute(db);
+    return [...result.rows].sort((x, y) => x.id - y.id);
+  }
+
+  private async deliver(delivery: DeliveryRow): Promise<void> {
+    const db = this.host.kernel.db;
+    const row = await db.selectFrom('plugin_units').selectAll().where('unit_id', '=', delivery.unit_id).where('plugin_id', '=', delivery.plugin_id).executeTakeFirst();
+    const mine = () => db.updateTable('plugin_deliveries').where('id', '=', delivery.id).where('claimed_by', '=', this.workerId);
+    if (!row || row.state !== 'enabled') {
+      // Disabled or tripped since: the delivery waits (kept pending) rather than being lost.
+      await mine().set({ status: 'pending', claimed_by: null, claimed_until: null, next_at: iso(Date.now() + this.options.leaseMs) }).execute();
+      return;
+    }
+    const event = { id: delivery.event_id, type: delivery.type, unitId: delivery.unit_id, occurredAt: delivery.occurred_at, payload: JSON.parse(delivery.payload) };
+    const reply = await this.host.invoke(enablementOf(row), 'events', delivery.type, event);
+    this.delivered += 1;
+    if (this.options.crashAfter !== undefined && this.delivered >= this.options.crashAfter) {
+      // Simulated kill between the plugin's effect and the acknowledgement.
+      this.crashed = true;
+      this.stopped = true;
+      return;
+    }
+    const missingHandler = !reply.ok && reply.error.code === 'PLUGIN_ENTRY_MISSING';
+    if (reply.ok || missingHandler) {
+      await mine().set({ status: 'done', done_at: iso(Date.now()), claimed_until: null, last_error: null, attempts: delivery.attempts + 1 }).execute();
+      return;
+    }
+    const attempts = delivery.attempts + 1;
+    const dead = attempts >= this.options.maxAttempts;
+    const delay = Math.min(this.options.retryBaseMs * 2 ** (attempts - 1), 5 * 60_000);
+    await mine()
+      .set({
+        status: dead ? 'dead' : 'pending', attempts, next_at: iso(Date.now() + delay), claimed_by: null, claimed_until: null,
+        last_error: `${reply.error.code}: ${reply.error.message}`.slice(0, 1000),
+      })
+      .execute();
+  }
+}

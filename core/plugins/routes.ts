@@ -1,0 +1,242 @@
+import { z } from 'zod';
+import { streamSSE } from 'hono/streaming';
+import { auditActorOf } from '../accounts/service.js';
+import { AppError } from '../http/errors.js';
+import { defineRoute, type RouteSpec } from '../http/route.js';
+import { UnitParams } from '../units/schema.js';
+import { HOST_PERMISSIONS } from '../../sdk/manifest.js';
+import { validateViewSpec } from '../../sdk/views.js';
+import { hostOf } from './host.js';
+import { disable, enable, enabledIn, installBundle, listForUnit, listPackages, trustSettings, uninstall, updateTrust } from './service.js';
+
+const PluginId = z.string().regex(/^[a-z][a-z0-9-]{1,47}$/);
+const PluginParams = UnitParams.extend({ pluginId: PluginId });
+const SystemPluginParams = z.object({ pluginId: PluginId });
+const ViewParams = PluginParams.extend({ viewId: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/) });
+
+const EnableBody = z.object({
+  grants: z.array(z.enum(HOST_PERMISSIONS)).max(HOST_PERMISSIONS.length),
+  settings: z.record(z.string(), z.unknown()).optional(),
+  version: z.string().max(50).optional(),
+  failMode: z.enum(['open', 'closed']).optional(),
+});
+const TrustBody = z.object({
+  allowUnsigned: z.boolean().optional(),
+  addPublisher: z.object({ name: z.string().min(1).max(100), publicKey: z.string().min(20).max(2000) }).optional(),
+  removePublisher: z.string().min(1).max(100).optional(),
+});
+const UninstallQuery = z.object({ purge: z.enum(['true', 'false']).default('false'), version: z.string().max(50).optional() });
+const RealtimeQuery = z.object({ channel: z.string().regex(/^[a-z][a-z0-9-]{1,47}:[a-z0-9][a-z0-9:_-]{0,63}$/) });
+
+/** Plugin-route and view calls fail as an AppError carrying the plugin's marshalled error. */
+function faultError(pluginId: string, error: { code: string; message: string; status: number }): AppError {
+  if (error.code === 'PLUGIN_ENTRY_MISSING') return new AppError('PLUGIN_ROUTE_NOT_FOUND', { pluginId });
+  return new AppError('PLUGIN_FAULT', { pluginId, code: error.code, message: error.message });
+}
+
+const pluginCall = (method: 'get' | 'post') =>
+  defineRoute({
+    method,
+    path: '/api/units/:unitId/plugins/:pluginId/routes/*',
+    tag: 'plugins',
+    summary: `插件接口 A plugin's own HTTP route (${method.toUpperCase()}), run in its sandbox with the caller's identity`,
+    access: { kind: 'unit', permission: 'plugin.read' },
+    params: PluginParams,
+    maxBodyBytes: 256 * 1024,
+    handler: async ({ kernel, actor, scope, params, c }) => {
+      // A supervising unit reads, never writes: a POST into a plugin may write its storage.
+      if (method === 'post' && scope!.readOnly) throw new AppError('FORBIDDEN', { permission: 'plugin.read', unitId: scope!.unitId });
+      const prefix = `/api/units/${params.unitId}/plugins/${params.pluginId}/routes/`;
+      const sub = decodeURIComponent(c.req.path.slice(prefix.length));
+      const enablement = await enabledIn(kernel.db, scope!.unitId, params.pluginId);
+      if (!enablement.grants.includes('routes')) throw new AppError('PLUGIN_ROUTE_NOT_FOUND', { pluginId: params.pluginId });
+      const host = hostOf(kernel);
+      const pkg = await host.loadPackage(kernel.db, enablement.pluginId, enablement.version);
+      const declared = pkg.manifest.routes.find((r) => r.method === method.toUpperCase() && r.path === sub);
+      if (!declared) throw new AppError('PLUGIN_ROUTE_NOT_FOUND', { pluginId: params.pluginId });
+      let body: unknown = null;
+      if (method === 'post') {
+        const text = await c.req.text();
+        try {
+          body = text ? JSON.parse(text) : null;
+        } catch {
+          throw new AppError('INVALID_JSON');
+        }
+      }
+      const request = { method: declared.method, path: sub, query: c.req.query(), body, user: { id: actor!.userId, username: actor!.username } };
+      const reply = await host.invoke(enablement, 'routes', `${declared.method} ${declared.path}`, request);
+      if (!reply.ok) throw faultError(params.pluginId, reply.error);
+      return (reply.value ?? null) as object;
+    },
+  });
+
+export const pluginRoutes: RouteSpec[] = [
+  defineRoute({
+    method: 'get',
+    path: '/api/plugins',
+    tag: 'plugins',
+    summary: '已安装插件 Installed plugin versions, with compatibility against this host API',
+    access: { kind: 'system', permission: 'plugin.install' },
+    handler: async ({ kernel }) => listPackages(kernel.db),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/plugins',
+    tag: 'plugins',
+    summary: '安装插件 Install a bundle (manifest + one JS file + SHA-256, ed25519-signed by a trusted publisher unless unsigned bundles are allowed)',
+    access: { kind: 'system', permission: 'plugin.install' },
+    body: z.unknown(),
+    maxBodyBytes: 4 * 1024 * 1024,
+    status: 201,
+    handler: async ({ kernel, actor, body }) => installBundle(kernel, auditActorOf(actor!), body),
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/api/plugins/:pluginId',
+    tag: 'plugins',
+    summary: '卸载插件 Uninstall a plugin (all versions, or ?version=); ?purge=true also deletes its data in every unit',
+    access: { kind: 'system', permission: 'plugin.install' },
+    params: SystemPluginParams,
+    query: UninstallQuery,
+    handler: async ({ kernel, actor, params, query }) =>
+      uninstall(kernel, auditActorOf(actor!), params.pluginId, { purge: query.purge === 'true', version: query.version }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/plugins/trust',
+    tag: 'plugins',
+    summary: '插件信任设置 Trusted publisher keys and whether unsigned bundles may be installed',
+    access: { kind: 'system', permission: 'plugin.install' },
+    handler: async ({ kernel }) => trustSettings(kernel.db),
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/api/plugins/trust',
+    tag: 'plugins',
+    summary: '修改插件信任设置 Add or remove a trusted publisher (ed25519 PEM); allow or refuse unsigned bundles',
+    access: { kind: 'system', permission: 'plugin.install' },
+    body: TrustBody,
+    handler: async ({ kernel, actor, body }) => updateTrust(kernel, auditActorOf(actor!), body),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/metrics',
+    tag: 'system',
+    summary: 'Prometheus metrics (text format): plugin calls, errors, latency percentiles, memory, runner restarts',
+    access: { kind: 'system', permission: 'system.manage' },
+    handler: async ({ kernel, c }) => c.text(hostOf(kernel).prometheus(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/units/:unitId/plugins',
+    tag: 'plugins',
+    summary: '本单位插件 Installed plugins with their state in this unit, requested permissions and grants',
+    access: { kind: 'unit', permission: 'plugin.read' },
+    params: UnitParams,
+    handler: async ({ kernel, scope }) => listForUnit(kernel.db, scope!.unitId),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/units/:unitId/plugins/:pluginId/enable',
+    tag: 'plugins',
+    summary: '启用插件 Enable (or upgrade) a plugin in this unit, granting a subset of its requested permissions',
+    access: { kind: 'unit', permission: 'plugin.manage' },
+    params: PluginParams,
+    body: EnableBody,
+    handler: async ({ kernel, actor, scope, params, body }) => enable(kernel, auditActorOf(actor!), scope!.unitId, params.pluginId, body),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/units/:unitId/plugins/:pluginId/disable',
+    tag: 'plugins',
+    summary: '停用插件 Disable a plugin in this unit (its data is kept)',
+    access: { kind: 'unit', permission: 'plugin.manage' },
+    params: PluginParams,
+    handler: async ({ kernel, actor, scope, params }) => disable(kernel, auditActorOf(actor!), scope!.unitId, params.pluginId),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/units/:unitId/plugins/:pluginId/metrics',
+    tag: 'plugins',
+    summary: '插件运行指标 Calls, errors, latency percentiles and memory of a plugin in this unit (this process)',
+    access: { kind: 'unit', permission: 'plugin.manage' },
+    params: PluginParams,
+    handler: async ({ kernel, scope, params }) => {
+      const row = await kernel.db.selectFrom('plugin_units').select(['state', 'faults', 'last_fault']).where('unit_id', '=', scope!.unitId).where('plugin_id', '=', params.pluginId).executeTakeFirst();
+      const [metrics] = hostOf(kernel).metricsSnapshot({ pluginId: params.pluginId, unitId: scope!.unitId });
+      return {
+        pluginId: params.pluginId, unitId: scope!.unitId, state: row?.state ?? 'available', consecutiveFaults: row?.faults ?? 0, lastFault: row?.last_fault ?? null,
+        calls: metrics?.calls ?? 0, errors: metrics?.errors ?? 0, faultsByCode: metrics?.faultsByCode ?? {},
+        latencyMs: metrics?.latencyMs ?? { p50: 0, p95: 0, p99: 0 }, memoryBytes: metrics?.memoryBytes ?? 0,
+      };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/units/:unitId/plugins/:pluginId/views/:viewId',
+    tag: 'plugins',
+    summary: '插件视图 A declarative view spec rendered by the plugin for this unit, validated by the host',
+    access: { kind: 'unit', permission: 'plugin.read' },
+    params: ViewParams,
+    handler: async ({ kernel, actor, scope, params, c }) => {
+      const enablement = await enabledIn(kernel.db, scope!.unitId, params.pluginId);
+      const host = hostOf(kernel);
+      const pkg = await host.loadPackage(kernel.db, enablement.pluginId, enablement.version);
+      if (!enablement.grants.includes('views') || !pkg.manifest.views.some((v) => v.id === params.viewId)) {
+        throw new AppError('PLUGIN_ROUTE_NOT_FOUND', { pluginId: params.pluginId });
+      }
+      const reply = await host.invoke(enablement, 'views', params.viewId, { user: { id: actor!.userId, username: actor!.username }, query: c.req.query() });
+      if (!reply.ok) throw faultError(params.pluginId, reply.error);
+      const checked = validateViewSpec(reply.value);
+      if (!checked.ok) throw new AppError('PLUGIN_VIEW_INVALID', { pluginId: params.pluginId, issues: checked.issues.join('; ') });
+      return checked.view;
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/units/:unitId/notifications',
+    tag: 'plugins',
+    summary: '站内通知 In-app notifications of this unit addressed to the caller or to one of their roles here (plugins, breaker)',
+    access: { kind: 'unit', permission: 'unit.read' },
+    params: UnitParams,
+    handler: async ({ kernel, actor, scope }) => {
+      const roles = actor!.grants.filter((g) => g.unitId === scope!.unitId).map((g) => g.role as string);
+      const rows = await kernel.db
+        .selectFrom('notifications')
+        .selectAll()
+        .where('unit_id', '=', scope!.unitId)
+        .where((eb) => eb.or([eb('user_id', '=', actor!.userId), ...(roles.length ? [eb('role', 'in', roles)] : [])]))
+        .orderBy('id', 'desc')
+        .limit(200)
+        .execute();
+      return rows.map((r) => ({ id: r.id, source: r.source, title: r.title, body: r.body, link: r.link, createdAt: r.created_at, role: r.role }));
+    },
+  }),
+  pluginCall('get'),
+  pluginCall('post'),
+  defineRoute({
+    method: 'get',
+    path: '/api/units/:unitId/realtime',
+    tag: 'plugins',
+    summary: '实时消息 Server-sent events of one plugin channel of this unit (?channel=pluginId:name), from any app process',
+    access: { kind: 'unit', permission: 'plugin.read' },
+    params: UnitParams,
+    query: RealtimeQuery,
+    handler: async ({ kernel, scope, query, c }) => {
+      const host = hostOf(kernel);
+      return streamSSE(c, async (stream) => {
+        let unsubscribe: (() => void) | null = null;
+        let closed = false;
+        const done = new Promise<void>((resolve) => stream.onAbort(() => { closed = true; resolve(); }));
+        unsubscribe = await host.realtime.subscribe(scope!.unitId, query.channel, (message) => {
+          if (!closed) void stream.writeSSE({ event: 'message', data: message.data });
+        });
+        await stream.writeSSE({ event: 'ready', data: JSON.stringify({ channel: query.channel }) });
+        const keepAlive = setInterval(() => { if (!closed) void stream.writeSSE({ event: 'ping', data: '' }); }, 15_000);
+        await done;
+        clearInterval(keepAlive);
+        unsubscribe?.();
+      });
+    },
+  }),
+];

@@ -1,0 +1,231 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** An error as it crosses the sandbox boundary: plain data, never an object with behaviour. */
+export interface MarshalledError {
+  code: string;
+  message: string;
+  status: number;
+}
+export type Reply = { ok: true; value: unknown } | { ok: false; error: MarshalledError };
+
+export interface InvokeRequest {
+  /** `pluginId@version`: one isolate each. */
+  key: string;
+  code: string;
+  unitId: string;
+  entry: 'events' | 'validators' | 'routes' | 'views' | 'schedule' | 'migrate';
+  name: string;
+  input: unknown;
+  settings: Record<string, unknown>;
+  timeoutMs: number;
+  memoryMb: number;
+  maxResultBytes: number;
+  maxHostCalls: number;
+  /** What the host needs to answer this call's host calls (plugin, unit, grants, executor). */
+  context: unknown;
+}
+export interface InvokeOutcome {
+  reply: Reply;
+  /** Heap used by the plugin's isolate after the call, bytes. */
+  memory: number;
+  wallMs: number;
+}
+export interface HostCall {
+  key: string;
+  unitId: string;
+  invokeId: number;
+  method: string;
+  args: unknown[];
+  /** The context given to the invocation that made the call; undefined once it has finished. */
+  context: unknown;
+}
+export type HostCallHandler = (call: HostCall) => Promise<unknown>;
+
+interface Pending {
+  resolve(outcome: InvokeOutcome): void;
+  timer: NodeJS.Timeout;
+  started: number;
+  key: string;
+  unitId: string;
+  context: unknown;
+}
+
+const CHILD_PATH = fileURLToPath(new URL('./child.mjs', import.meta.url));
+/** How much longer than the call's own limit the parent waits before it declares the runner hung. */
+const GRACE_MS = 2000;
+
+export function errorReply(code: string, message: string, status = 500): Reply {
+  return { ok: false, error: { code, message, status } };
+}
+
+function toMarshalled(error: unknown): MarshalledError {
+  if (error && typeof error === 'object' && 'code' in error && typeof (error as { code: unknown }).code === 'string') {
+    const e = error as { code: string; message?: unknown; status?: unknown };
+    return { code: e.code, message: String(e.message ?? e.code), status: typeof e.status === 'number' ? e.status : 500 };
+  }
+  return { code: 'HOST_ERROR', message: error instanceof Error ? error.message : String(error), status: 500 };
+}
+
+/**
+ * The core's side of the runner: a supervised child process that holds every isolate. Calls are
+ * matched by id; a child that dies or hangs is replaced and every call it had is failed cleanly
+ * with PLUGIN_RUNNER_DIED (the caller counts it as the plugin's fault).
+ */
+export class RunnerClient {
+  private child: ChildProcess | null = null;
+  private ready: Promise<void> | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private stopping = false;
+  restarts = 0;
+
+  constructor(private readonly onHostCall: HostCallHandler) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  private spawn(): Promise<void> {
+    if (this.ready) return this.ready;
+    const child = fork(CHILD_PATH, [], {
+      execArgv: ['--no-node-snapshot'],
+      serialization: 'json',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.child = child;
+    this.ready = new Promise<void>((resolve, reject) => {
+      const onEarlyExit = (code: number | null) => reject(new Error(`plugin runner exited while starting (code ${code})`));
+      child.once('exit', onEarlyExit);
+      child.on('message', (message: any) => {
+        if (message?.t === 'ready') {
+          child.off('exit', onEarlyExit);
+          resolve();
+          return;
+        }
+        this.onMessage(child, message);
+      });
+    });
+    child.on('exit', () => this.onExit(child));
+    this.ready.catch(() => {});
+    return this.ready;
+  }
+
+  private onExit(child: ChildProcess): void {
+    if (this.child !== child) return;
+    this.child = null;
+    this.ready = null;
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      this.pending.delete(id);
+      pending.resolve({ reply: errorReply('PLUGIN_RUNNER_DIED', 'the plugin runner process stopped during the call; it has been restarted', 503), memory: 0, wallMs: Date.now() - pending.started });
+    }
+    if (!this.stopping) this.restarts += 1;
+  }
+
+  private onMessage(child: ChildProcess, message: any): void {
+    if (message?.t === 'result') {
+      const pending = this.pending.get(message.id);
+      if (!pending) return;
+      clearTimeout(pending.timer);
+      this.pending.delete(message.id);
+      pending.resolve({ reply: parseReply(message.reply), memory: Number(message.memory) || 0, wallMs: Number(message.wallMs) || 0 });
+    } else if (message?.t === 'hostcall') {
+      const reply = (payload: string) => {
+        if (child.connected) child.send({ t: 'hostreply', callId: message.callId, reply: payload });
+      };
+      let args: unknown[];
+      try {
+        args = JSON.parse(message.args);
+        if (!Array.isArray(args)) throw new Error('not an array');
+      } catch {
+        reply(JSON.stringify({ ok: false, e: { code: 'PLUGIN_BAD_ARGUMENTS', message: 'host call arguments are not a JSON array', status: 400 } }));
+        return;
+      }
+      const owner = this.pending.get(message.invokeId);
+      const context = owner && owner.key === message.key && owner.unitId === message.unitId ? owner.context : undefined;
+      this.onHostCall({ key: message.key, unitId: message.unitId, invokeId: message.invokeId, method: message.method, args, context }).then(
+        (value) => {
+          let json: string;
+          try {
+            json = JSON.stringify({ ok: true, v: value ?? null });
+          } catch {
+            json = JSON.stringify({ ok: false, e: { code: 'HOST_ERROR', message: 'result not serializable', status: 500 } });
+          }
+          reply(json);
+        },
+        (error) => reply(JSON.stringify({ ok: false, e: toMarshalled(error) })),
+      );
+    }
+  }
+
+  async invoke(request: InvokeRequest): Promise<InvokeOutcome> {
+    const started = Date.now();
+    try {
+      await this.spawn();
+    } catch (error) {
+      return { reply: errorReply('PLUGIN_RUNNER_DIED', `the plugin runner could not start: ${(error as Error).message}`, 503), memory: 0, wallMs: Date.now() - started };
+    }
+    const child = this.child;
+    if (!child?.connected) return { reply: errorReply('PLUGIN_RUNNER_DIED', 'the plugin runner is not available', 503), memory: 0, wallMs: 0 };
+    const id = this.nextId++;
+    let inputJson: string;
+    let settingsJson: string;
+    try {
+      inputJson = JSON.stringify(request.input ?? null);
+      settingsJson = JSON.stringify(request.settings ?? {});
+    } catch {
+      return { reply: errorReply('HOST_ERROR', 'call input is not serializable'), memory: 0, wallMs: 0 };
+    }
+    return new Promise<InvokeOutcome>((resolve) => {
+      // The parent's own watchdog: a runner that does not answer in time is hung; replace it.
+      const timer = setTimeout(() => {
+        if (!this.pending.has(id)) return;
+        this.pending.delete(id);
+        resolve({ reply: errorReply('PLUGIN_TIMEOUT', `no answer within ${request.timeoutMs} ms; the plugin runner was restarted`, 504), memory: 0, wallMs: Date.now() - started });
+        this.kill();
+      }, request.timeoutMs + GRACE_MS);
+      this.pending.set(id, { resolve, timer, started, key: request.key, unitId: request.unitId, context: request.context });
+      child.send({
+        t: 'invoke', id, key: request.key, code: request.code, memoryMb: request.memoryMb, unitId: request.unitId,
+        entry: request.entry, name: request.name, input: inputJson, settings: settingsJson, timeoutMs: request.timeoutMs,
+        maxResultBytes: request.maxResultBytes, maxHostCalls: request.maxHostCalls,
+      });
+    });
+  }
+
+  /** Drops a plugin version's isolate (disable, uninstall, breaker). */
+  drop(key: string, unitId?: string): void {
+    if (this.child?.connected) this.child.send(unitId ? { t: 'dropUnit', key, unitId } : { t: 'drop', key });
+  }
+
+  /** Test hook: the runner dies as on a V8 abort. */
+  crash(): void {
+    if (this.child?.connected) this.child.send({ t: 'crash' });
+  }
+
+  kill(): void {
+    this.child?.kill('SIGKILL');
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const child = this.child;
+    if (!child) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+  }
+}
+
+function parseReply(text: unknown): Reply {
+  try {
+    const parsed = JSON.parse(String(text));
+    if (parsed.ok) return { ok: true, value: parsed.v };
+    const e = parsed.e ?? {};
+    return { ok: false, error: { code: String(e.code ?? 'PLUGIN_THREW'), message: String(e.message ?? ''), status: Number(e.status) || 500 } };
+  } catch {
+    return errorReply('PLUGIN_BAD_RESULT', 'the sandbox returned an unreadable result');
+  }
+}

@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { createPluginHarness, type PluginHarness } from '../../sdk/testing.js';
+
+let harness: PluginHarness;
+beforeAll(async () => {
+  harness = await createPluginHarness({ dir: fileURLToPath(new URL('.', import.meta.url)) });
+});
+afterAll(async () => harness.close());
+
+describe('hello-budget', () => {
+  it('answers its summary route for the unit', async () => {
+    const summary = await harness.route('GET', 'summary');
+    expect(summary).toMatchObject({ unitId: 'a', paidPayments: 0 });
+  });
+
+  it('warns on a large payment request', async () => {
+    const small = await harness.submitPayment(50_000);
+    expect(small.status).toBe(201);
+    const large = await harness.submitPayment(2_000_000);
+    expect(large.status).toBe(201);
+    expect(large.body.warnings).toContainEqual(expect.objectContaining({ rule: 'plugin:hello-budget', severity: 'warn' }));
+  });
+
+  it('records paid payments once per event', async () => {
+    const event = { payment: { id: 1, amount: 12_300, date: '2026-06-10' } };
+    await harness.emit('payment.paid', event, { id: 'evt-1' });
+    await harness.emit('payment.paid', event, { id: 'evt-1' });
+    expect(await harness.documents('paid')).toEqual([{ id: 'evt-1', data: { month: '2026-06', amount: 12_300, paymentId: 1 } }]);
+  });
+
+  it('renders a valid overview view', async () => {
+    const overview = await harness.view('overview');
+    expect(overview.blocks.map((b: { type: string }) => b.type)).toEqual(['stat', 'stat']);
+  });
+});

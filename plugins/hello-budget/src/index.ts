@@ -1,0 +1,32 @@
+import { definePlugin, ok, view, warn } from '../../../sdk/plugin.js';
+
+export default definePlugin({
+  validators: {
+    'payment.validate': (input, host) => {
+      const limit = Number(host.settings.warnAboveFen ?? 1_000_000);
+      const amount = Number(input.document.amount);
+      return amount > limit ? warn(`金额 ${(amount / 100).toFixed(2)} 元超过提醒线 ${(limit / 100).toFixed(2)} 元`) : ok();
+    },
+  },
+  events: {
+    // Idempotent by event id: a redelivered event overwrites the same document.
+    'payment.paid': async (event, host) => {
+      const payment = (event.payload as { payment: { id: number; amount: number; date: string } }).payment;
+      await host.storage.put('paid', event.id, { month: payment.date.slice(0, 7), amount: payment.amount, paymentId: payment.id });
+    },
+  },
+  routes: {
+    'GET summary': async (_request, host) => {
+      const indicators = await host.ledger.indicators();
+      const paid = await host.storage.query('paid', {}, { limit: 500 });
+      return { unitId: host.unitId, indicators: indicators.length, paidPayments: paid.length };
+    },
+  },
+  views: {
+    overview: async (_context, host) => {
+      const indicators = await host.ledger.indicators();
+      const available = indicators.reduce((sum, i) => sum + i.available, 0);
+      return view.page([view.stat('指标数', indicators.length), view.stat('可用余额', available, 'fen')], '概览');
+    },
+  },
+});

@@ -1,0 +1,77 @@
+/**
+ * What a plugin author imports. A plugin is one object built with `definePlugin()`; the host runs
+ * it in a sandbox (an isolated-vm context of its own per unit) and hands every entry a `host`
+ * object: the only way out of the sandbox. Each host call needs a permission the unit granted.
+ */
+import type { ValidatorKind } from './manifest.js';
+import type { ViewSpec } from './views.js';
+
+export * from './manifest.js';
+export * from './views.js';
+
+export interface IndicatorRecord {
+  id: number; year: number; code: string; name: string; departmentId: number; projectId: number | null;
+  expenditureKind: 'personnel' | 'operating' | 'project'; functionalCode: string; economicCode: string; fundSourceCode: string;
+  /** Fen. */ issued: number; adjusted: number; frozen: number; paid: number; available: number;
+}
+export interface PaymentRecord {
+  id: number; indicatorId: number; departmentId: number; payeeName: string; purpose: string; economicCode: string;
+  /** Fen. */ amount: number; date: string; status: string; createdAt: string;
+}
+export interface ProjectRecord { id: number; code: string; name: string; status: string; startYear: number; endYear: number; totalAmount: number }
+
+export type Doc = Record<string, unknown>;
+export interface StoredDoc<T extends Doc = Doc> { id: string; data: T; updatedAt: string }
+
+/** The host API v1 as plugin code sees it. Every call returns a promise and may reject with a HostError. */
+export interface HostApi {
+  readonly unitId: string;
+  readonly settings: Record<string, string | number | boolean>;
+  ledger: {
+    indicators(filter?: { year?: number }): Promise<IndicatorRecord[]>;
+    payments(filter?: { status?: string; limit?: number }): Promise<PaymentRecord[]>;
+    projects(): Promise<ProjectRecord[]>;
+  };
+  storage: {
+    put<T extends Doc>(collection: string, id: string, data: T): Promise<void>;
+    get<T extends Doc>(collection: string, id: string): Promise<StoredDoc<T> | null>;
+    delete(collection: string, id: string): Promise<boolean>;
+    /** Equality on indexed fields (declared in the manifest), newest first. */
+    query<T extends Doc>(collection: string, where?: Record<string, string | number | boolean>, options?: { limit?: number }): Promise<Array<StoredDoc<T>>>;
+  };
+  notify(message: { title: string; body?: string; users?: number[]; roles?: string[]; link?: string }): Promise<void>;
+  realtime: { publish(channel: string, data: unknown): Promise<void> };
+  log: { info(message: string, data?: unknown): Promise<void>; warn(message: string, data?: unknown): Promise<void>; error(message: string, data?: unknown): Promise<void> };
+}
+
+/** A host call refused or failed: errors cross the sandbox boundary as plain data. */
+export interface HostError { code: string; message: string; status: number }
+
+export interface PluginEvent<P = Record<string, unknown>> { id: string; type: string; unitId: string; occurredAt: string; payload: P }
+
+export interface ValidationInput { kind: ValidatorKind; unitId: string; document: Record<string, unknown> }
+export type ValidationResult = { result: 'ok' } | { result: 'warn'; message: string } | { result: 'block'; message: string };
+
+export interface RouteRequest { method: 'GET' | 'POST'; path: string; query: Record<string, string>; body: unknown; user: { id: number; username: string } }
+export interface ViewContext { user: { id: number; username: string }; query: Record<string, string> }
+
+export interface PluginDefinition {
+  /** `payment.paid`, … (as subscribed in the manifest). */
+  events?: Record<string, (event: PluginEvent, host: HostApi) => unknown | Promise<unknown>>;
+  validators?: Partial<Record<ValidatorKind, (input: ValidationInput, host: HostApi) => ValidationResult | Promise<ValidationResult>>>;
+  /** Keyed `GET summary`, `POST notes/save`: method, space, path as in the manifest. */
+  routes?: Record<string, (request: RouteRequest, host: HostApi) => unknown | Promise<unknown>>;
+  views?: Record<string, (context: ViewContext, host: HostApi) => ViewSpec | Promise<ViewSpec>>;
+  schedule?: Record<string, (host: HostApi, run: { scheduledAt: string }) => unknown | Promise<unknown>>;
+  /** Runs once per unit when the plugin is enabled there or upgraded: `from` is null on first enable. */
+  migrate?: (host: HostApi, versions: { from: string | null; to: string }) => unknown | Promise<unknown>;
+}
+
+/** Declares a plugin; the bundle's default export. (Identity at runtime: the types are the point.) */
+export function definePlugin<T extends PluginDefinition>(definition: T): T {
+  return definition;
+}
+
+export const ok = (): ValidationResult => ({ result: 'ok' });
+export const warn = (message: string): ValidationResult => ({ result: 'warn', message });
+export const block = (message: string): ValidationResult => ({ result: 'block', message });

@@ -1,0 +1,105 @@
+import semver from 'semver';
+import { z } from 'zod';
+
+/** The version of the host API this SDK describes; a plugin's `engine` range must match it. */
+export const HOST_API_VERSION = '1.0.0';
+
+/** Every permission of host API v1: each host call needs one, granted by the unit admin. */
+export const HOST_PERMISSIONS = [
+  'ledger.read',
+  'storage',
+  'events',
+  'validators',
+  'notify',
+  'realtime',
+  'routes',
+  'views',
+  'schedule',
+  'log',
+] as const;
+export type HostPermission = (typeof HOST_PERMISSIONS)[number];
+
+/** Domain events a plugin may subscribe to (a trailing `.*` takes a whole family). */
+export const EVENT_TYPES = [
+  'payment.submitted', 'payment.approved', 'payment.paid', 'payment.rejected', 'payment.withdrawn',
+  'transfer.submitted', 'transfer.approved', 'transfer.rejected', 'transfer.withdrawn',
+  'adjustment.submitted', 'adjustment.approved', 'indicator.issued', 'period.closed', 'period.reopened',
+] as const;
+
+export const VALIDATOR_KINDS = ['payment.validate', 'transfer.validate'] as const;
+export type ValidatorKind = (typeof VALIDATOR_KINDS)[number];
+
+const pluginId = z.string().regex(/^[a-z][a-z0-9-]{1,47}$/, 'lowercase letters, digits and dashes, 2–48 characters');
+const semverString = z.string().refine((v) => semver.valid(v) !== null, 'not a semantic version (x.y.z)');
+const semverRange = z.string().refine((v) => semver.validRange(v) !== null, 'not a semver range');
+const localized = z.object({ zh: z.string().min(1).max(100), en: z.string().min(1).max(100) });
+const eventPattern = z.string().regex(/^[a-z]+\.(\*|[a-z_]+)$/, 'an event type such as payment.paid or transfer.*');
+
+/** One field of the settings form the admin console renders (a JSON-schema-like subset). */
+export const settingFieldSchema = z.object({
+  key: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/),
+  label: localized,
+  type: z.enum(['string', 'number', 'boolean', 'select']),
+  required: z.boolean().default(false),
+  default: z.union([z.string(), z.number(), z.boolean()]).optional(),
+  options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+});
+export type SettingField = z.infer<typeof settingFieldSchema>;
+
+export const collectionSchema = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/),
+  /** Top-level document fields that queries may filter on (at most 3). */
+  indexes: z.array(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/)).max(3).default([]),
+});
+
+export const routeDeclSchema = z.object({
+  method: z.enum(['GET', 'POST']),
+  /** Path under /api/units/:unitId/plugins/:pluginId/, e.g. `summary` or `notes/save`. */
+  path: z.string().regex(/^[a-z0-9][a-z0-9/_-]{0,99}$/),
+  summary: z.string().max(200).default(''),
+});
+
+export const viewDeclSchema = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/),
+  title: localized,
+  /** Where the web app shows it. */
+  placement: z.enum(['dashboard', 'page', 'payment-detail']).default('page'),
+});
+
+export const manifestSchema = z.object({
+  id: pluginId,
+  name: localized,
+  version: semverString,
+  engine: semverRange,
+  description: z.string().max(2000).default(''),
+  author: z.string().min(1).max(200),
+  permissions: z.array(z.enum(HOST_PERMISSIONS)).default([]),
+  events: z.array(eventPattern).default([]),
+  validators: z.array(z.enum(VALIDATOR_KINDS)).default([]),
+  routes: z.array(routeDeclSchema).default([]),
+  views: z.array(viewDeclSchema).default([]),
+  settings: z.array(settingFieldSchema).default([]),
+  collections: z.array(collectionSchema).default([]),
+  schedule: z.array(z.object({ name: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/), everyMinutes: z.number().int().min(1).max(7 * 24 * 60) })).default([]),
+  dependencies: z.record(pluginId, semverRange).default({}),
+}).superRefine((m, ctx) => {
+  const need = (permission: HostPermission, what: string) => {
+    if (!m.permissions.includes(permission)) ctx.addIssue({ code: 'custom', path: ['permissions'], message: `${what} needs the permission ${permission}` });
+  };
+  if (m.events.length) need('events', 'events');
+  if (m.validators.length) need('validators', 'validators');
+  if (m.routes.length) need('routes', 'routes');
+  if (m.views.length) need('views', 'views');
+  if (m.collections.length) need('storage', 'collections');
+  if (m.schedule.length) need('schedule', 'schedule');
+  if (m.dependencies[m.id]) ctx.addIssue({ code: 'custom', path: ['dependencies'], message: 'a plugin cannot depend on itself' });
+});
+export type Manifest = z.output<typeof manifestSchema>;
+export type ManifestInput = z.input<typeof manifestSchema>;
+
+/** True when a plugin written for `engine` can run on host API `hostVersion`. */
+export function engineSatisfied(engine: string, hostVersion: string = HOST_API_VERSION): boolean {
+  return semver.satisfies(hostVersion, engine);
+}

@@ -1,0 +1,107 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SDK_DIR = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Writes a working plugin folder: manifest, source (a route, a view, a payment validator and an
+ * event handler using storage) and a vitest test that runs it in the real sandbox.
+ */
+export function scaffoldPlugin(targetDir: string, id: string): string[] {
+  if (!/^[a-z][a-z0-9-]{1,47}$/.test(id)) throw new Error('plugin id: lowercase letters, digits and dashes, 2–48 characters, starting with a letter');
+  if (fs.existsSync(path.join(targetDir, 'manifest.json'))) throw new Error(`${targetDir} already holds a plugin`);
+  const sdk = path.relative(path.join(targetDir, 'src'), SDK_DIR).split(path.sep).join('/');
+  const sdkFromRoot = path.relative(targetDir, SDK_DIR).split(path.sep).join('/');
+  const files: Record<string, string> = {
+    'manifest.json': JSON.stringify({
+      id, name: { zh: `${id} 插件`, en: `${id} plugin` }, version: '0.1.0', engine: '^1.0.0',
+      description: 'Counts paid payments, warns on large payment requests and shows a summary view.', author: 'your unit',
+      permissions: ['ledger.read', 'storage', 'events', 'validators', 'routes', 'views'],
+      events: ['payment.paid'], validators: ['payment.validate'],
+      routes: [{ method: 'GET', path: 'summary', summary: 'indicator and paid-payment counts' }],
+      views: [{ id: 'overview', title: { zh: '概览', en: 'Overview' }, placement: 'dashboard' }],
+      settings: [{ key: 'warnAboveFen', label: { zh: '提醒金额（分）', en: 'Warn above (fen)' }, type: 'number', default: 1000000, min: 0 }],
+      collections: [{ name: 'paid', indexes: ['month'] }],
+    }, null, 2) + '\n',
+    'src/index.ts': `import { definePlugin, ok, view, warn } from '${sdk}/plugin.js';
+
+export default definePlugin({
+  validators: {
+    'payment.validate': (input, host) => {
+      const limit = Number(host.settings.warnAboveFen ?? 1_000_000);
+      const amount = Number(input.document.amount);
+      return amount > limit ? warn(\`金额 \${(amount / 100).toFixed(2)} 元超过提醒线 \${(limit / 100).toFixed(2)} 元\`) : ok();
+    },
+  },
+  events: {
+    // Idempotent by event id: a redelivered event overwrites the same document.
+    'payment.paid': async (event, host) => {
+      const payment = (event.payload as { payment: { id: number; amount: number; date: string } }).payment;
+      await host.storage.put('paid', event.id, { month: payment.date.slice(0, 7), amount: payment.amount, paymentId: payment.id });
+    },
+  },
+  routes: {
+    'GET summary': async (_request, host) => {
+      const indicators = await host.ledger.indicators();
+      const paid = await host.storage.query('paid', {}, { limit: 500 });
+      return { unitId: host.unitId, indicators: indicators.length, paidPayments: paid.length };
+    },
+  },
+  views: {
+    overview: async (_context, host) => {
+      const indicators = await host.ledger.indicators();
+      const available = indicators.reduce((sum, i) => sum + i.available, 0);
+      return view.page([view.stat('指标数', indicators.length), view.stat('可用余额', available, 'fen')], '概览');
+    },
+  },
+});
+`,
+    'plugin.test.ts': `import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { createPluginHarness, type PluginHarness } from '${sdkFromRoot}/testing.js';
+
+let harness: PluginHarness;
+beforeAll(async () => {
+  harness = await createPluginHarness({ dir: fileURLToPath(new URL('.', import.meta.url)) });
+});
+afterAll(async () => harness.close());
+
+describe('${id}', () => {
+  it('answers its summary route for the unit', async () => {
+    const summary = await harness.route('GET', 'summary');
+    expect(summary).toMatchObject({ unitId: 'a', paidPayments: 0 });
+  });
+
+  it('warns on a large payment request', async () => {
+    const small = await harness.submitPayment(50_000);
+    expect(small.status).toBe(201);
+    const large = await harness.submitPayment(2_000_000);
+    expect(large.status).toBe(201);
+    expect(large.body.warnings).toContainEqual(expect.objectContaining({ rule: 'plugin:${id}', severity: 'warn' }));
+  });
+
+  it('records paid payments once per event', async () => {
+    const event = { payment: { id: 1, amount: 12_300, date: '2026-06-10' } };
+    await harness.emit('payment.paid', event, { id: 'evt-1' });
+    await harness.emit('payment.paid', event, { id: 'evt-1' });
+    expect(await harness.documents('paid')).toEqual([{ id: 'evt-1', data: { month: '2026-06', amount: 12_300, paymentId: 1 } }]);
+  });
+
+  it('renders a valid overview view', async () => {
+    const overview = await harness.view('overview');
+    expect(overview.blocks.map((b: { type: string }) => b.type)).toEqual(['stat', 'stat']);
+  });
+});
+`,
+    'README.md': `# ${id}\n\nBuilt with the unibudget plugin SDK. \`npx vitest run ${path.basename(targetDir)}\` runs its tests in the real sandbox;\n\`npx tsx sdk/cli.ts pack <this folder>\` writes the bundle to install with \`unibudget plugin install\`.\n`,
+  };
+  const written: string[] = [];
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(targetDir, name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+    written.push(file);
+  }
+  return written;
+}

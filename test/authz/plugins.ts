@@ -1,0 +1,27 @@
+import { ALL_A, UNIT_READERS, type Expectation } from './common.js';
+
+/**
+ * Plugin host routes. sysadmin holds plugin.install (system-wide) and plugin.manage everywhere;
+ * a.admin holds plugin.manage in `a`; every reader of `a` holds plugin.read. Allowed calls are
+ * shaped to fail after authorization (unknown plugin, invalid body) so the matrix writes nothing.
+ */
+const SYSADMIN = ['sysadmin'];
+const MANAGERS = ['sysadmin', 'a.admin'];
+
+export const MATRIX: Record<string, Expectation> = {
+  'GET /api/plugins': { allowed: SYSADMIN },
+  'POST /api/plugins': { allowed: SYSADMIN, body: { manifest: {} } },
+  'DELETE /api/plugins/:pluginId': { allowed: SYSADMIN, path: '/api/plugins/no-such-plugin' },
+  'GET /api/plugins/trust': { allowed: SYSADMIN },
+  'PUT /api/plugins/trust': { allowed: SYSADMIN, body: { allowUnsigned: 'yes' } },
+  'GET /api/metrics': { allowed: SYSADMIN },
+  'GET /api/units/:unitId/plugins': { allowed: UNIT_READERS },
+  'POST /api/units/:unitId/plugins/:pluginId/enable': { allowed: MANAGERS, path: '/api/units/a/plugins/no-such-plugin/enable', body: { grants: [] } },
+  'POST /api/units/:unitId/plugins/:pluginId/disable': { allowed: MANAGERS, path: '/api/units/a/plugins/no-such-plugin/disable' },
+  'GET /api/units/:unitId/plugins/:pluginId/metrics': { allowed: MANAGERS, path: '/api/units/a/plugins/no-such-plugin/metrics' },
+  'GET /api/units/:unitId/plugins/:pluginId/views/:viewId': { allowed: UNIT_READERS, path: '/api/units/a/plugins/no-such-plugin/views/main' },
+  'GET /api/units/:unitId/plugins/:pluginId/routes/*': { allowed: UNIT_READERS, path: '/api/units/a/plugins/no-such-plugin/routes/summary' },
+  'POST /api/units/:unitId/plugins/:pluginId/routes/*': { allowed: ['sysadmin', ...ALL_A], path: '/api/units/a/plugins/no-such-plugin/routes/summary', body: {} },
+  'GET /api/units/:unitId/notifications': { allowed: UNIT_READERS },
+  'GET /api/units/:unitId/realtime': { allowed: UNIT_READERS, path: '/api/units/a/realtime?channel=bad' },
+};

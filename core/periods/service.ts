@@ -120,6 +120,9 @@ export async function closePeriod(tx: Tx, by: AuditActor, unitId: string, year: 
 export async function reopenPeriod(tx: Tx, by: AuditActor, unitId: string, year: number, month: number, reason: string) {
   const period = await lockPeriod(tx, unitId, year, month);
   if (period.status !== 'closed') throw new AppError('PERIOD_NOT_CLOSED', { year, month });
+  // After the year end has carried balances forward, the year's books are final.
+  const yearEnd = await tx.selectFrom('year_end_runs').select('year').where('unit_id', '=', unitId).where('year', '=', year).executeTakeFirst();
+  if (yearEnd) throw new AppError('YEAR_END_ALREADY_RUN', { year });
   const laterClosed = await tx
     .selectFrom('periods')
     .select('month')

@@ -144,6 +144,10 @@ describe('an accounting year (scenario)', () => {
       expect(tb.balanced).toBe(true);
       for (const row of tb.accounts) if (/^[4567]/.test(row.accountCode)) expect(row.closingDebit - row.closingCredit, row.accountCode).toBe(0);
     }
+    // The year's books are final: December cannot be reopened any more.
+    const reopen = await env.call('POST', `/api/units/a/periods/${YEAR}/12/reopen`, { token: await env.login('a.leader'), body: { reason: '年终结转后补记业务' } });
+    expect(reopen.status).toBe(409);
+    expect(reopen.body.error.code).toBe('YEAR_END_ALREADY_RUN');
     expect((await verifyChain(env.kernel.db)).ok).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../demo/seed.js';
 import { auditCount, createTestEnv, TEST_YEAR, type TestEnv, refusedWithoutTrace, type CallResult } from '../../../test/support/kernel.js';
+import { departmentId } from '../../../test/support/ledger.js';
 import { ensureClassifications } from '../classifications/service.js';
 import { preparationRoutes } from './routes.js';
 
@@ -24,9 +25,9 @@ beforeAll(async () => {
   env = await createTestEnv();
   // The national code sets of the demo year: project and line classes are checked against them.
   await ensureClassifications(env.kernel, TEST_YEAR);
-  dept03 = await departmentId('a', '03');
-  dept01 = await departmentId('a', '01');
-  deptB03 = await departmentId('b', '03');
+  dept03 = await departmentId(env, 'a', '03');
+  dept01 = await departmentId(env, 'a', '01');
+  deptB03 = await departmentId(env, 'b', '03');
   const added = await env.call('POST', '/api/units/a/members', {
     token: await env.login('a.admin'),
     body: { username: 'a.office', displayName: '办公室职员', password: DEMO_PASSWORD, roles: ['business_staff'], departmentId: dept01 },
@@ -36,16 +37,6 @@ beforeAll(async () => {
   for (const username of [...USERS, 'a.office']) await env.login(username);
 });
 afterAll(async () => env.close());
-
-async function departmentId(unitId: string, code: string): Promise<number> {
-  const row = await env.kernel.db
-    .selectFrom('departments')
-    .select('id')
-    .where('unit_id', '=', unitId)
-    .where('code', '=', code)
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
 
 async function call(method: string, username: string, path: string, body?: unknown) {
   return env.call(method, path, { token: await env.login(username), ...(body !== undefined ? { body } : {}) });

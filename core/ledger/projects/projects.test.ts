@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditCount, createTestEnv, TEST_YEAR, type TestEnv, refusedWithoutTrace, type CallResult } from '../../../test/support/kernel.js';
+import { departmentId } from '../../../test/support/ledger.js';
 import { ensureClassifications } from '../classifications/service.js';
 import { projectRoutes } from './routes.js';
 
@@ -22,21 +23,11 @@ beforeAll(async () => {
   await ensureClassifications(env.kernel, TEST_YEAR);
   // Sign-ins are audited: sign everyone in first so "nothing written" checks see only the command.
   for (const username of USERS) await env.login(username);
-  dept03 = await departmentId('a', '03');
-  dept01 = await departmentId('a', '01');
-  deptB03 = await departmentId('b', '03');
+  dept03 = await departmentId(env, 'a', '03');
+  dept01 = await departmentId(env, 'a', '01');
+  deptB03 = await departmentId(env, 'b', '03');
 });
 afterAll(async () => env.close());
-
-async function departmentId(unitId: string, code: string): Promise<number> {
-  const row = await env.kernel.db
-    .selectFrom('departments')
-    .select('id')
-    .where('unit_id', '=', unitId)
-    .where('code', '=', code)
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
 
 async function call(method: string, username: string, path: string, body?: unknown) {
   return env.call(method, path, { token: await env.login(username), ...(body !== undefined ? { body } : {}) });

@@ -80,7 +80,7 @@ export const accountingRoutes: RouteSpec[] = [
     handler: async ({ kernel, actor, scope, query }) => {
       const consolidated = query.consolidated === 'true';
       const bound = consolidated ? null : departmentBound(actor!, scope!);
-      const report = await executionReport(kernel.db, await covered(kernel, scope!, consolidated), query.year, query.month, bound);
+      const report = await executionReport(kernel.db, await covered(kernel, scope!, consolidated), query.year, query.month ?? reportMonthFor(query.year), bound);
       return reportResponse(report, query.format);
     },
   }),
@@ -132,3 +132,8 @@ export const accountingRoutes: RouteSpec[] = [
       kernel.db.transaction().execute((tx) => runYearEnd(tx, auditActorOf(actor!), scope!.unitId, body.year)),
   }),
 ];
+
+/** A report of the running year stands at the current month; a past (or future) year is seen whole. */
+function reportMonthFor(year: number, today = new Date()): number {
+  return year === today.getUTCFullYear() ? today.getUTCMonth() + 1 : 12;
+}

@@ -48,7 +48,7 @@ export const ChartView = z.array(z.object({ code: z.string(), name: z.string(), 
 
 export const ExecutionQuery = z.object({
   year: Year,
-  month: Month.default(12).describe('report as of the end of this month; time progress = month / 12'),
+  month: Month.optional().describe('report as of the end of this month (time progress = month / 12); defaults to the current month in the current year, else 12'),
   consolidated: Bool,
   format: ReportFormat,
 });

@@ -11,16 +11,8 @@ import { assertDepartmentAccess, departmentBound } from '../scope.js';
 import { applyMovement, availableOf, findIndicator, lockIndicator, type IndicatorRow } from '../indicators/service.js';
 import { cancelOpenSteps, decideStep, plannedSteps, startApproval, stepsOf } from '../approvals/service.js';
 import { addComment, trailOf } from '../comments.js';
-import { assertMayApproveOverride, Findings, ledgerSettings, overriddenRules, ruleModes } from '../rules/service.js';
+import { addDateFindings, assertMayApproveOverride, Findings, ledgerSettings, overriddenRules, ruleModes } from '../rules/service.js';
 import { THREE_PUBLIC_CODES } from '../rules/catalog.js';
-
-async function periodFindings(db: Executor, findings: Findings, unitId: string, date: string, years: number[]) {
-  const year = Number(date.slice(0, 4));
-  const month = Number(date.slice(5, 7));
-  for (const indicatorYear of new Set(years)) if (indicatorYear !== year) findings.add('YEAR_MISMATCH', { year: indicatorYear, date });
-  const period = await db.selectFrom('periods').select('status').where('unit_id', '=', unitId).where('year', '=', year).where('month', '=', month).executeTakeFirst();
-  if (period?.status === 'closed') findings.add('PERIOD_CLOSED', { year, month, date });
-}
 
 /** Locks two indicators in id order, so crossing transfers cannot deadlock. */
 async function lockPair(tx: Tx, unitId: string, fromId: number, toId: number) {
@@ -40,7 +32,7 @@ interface TransferInput {
 async function evaluateTransfer(db: Executor, unitId: string, from: IndicatorRow, to: IndicatorRow | null, draft: TransferInput) {
   const findings = new Findings(await ruleModes(db, unitId));
   const available = availableOf(from);
-  if (draft.date) await periodFindings(db, findings, unitId, draft.date, to ? [from.year, to.year] : [from.year]);
+  if (draft.date) await addDateFindings(db, findings, unitId, draft.date, to ? [from.year, to.year] : [from.year]);
   if (draft.amount > available) findings.add('BALANCE_EXCEEDED', { available, amount: draft.amount, indicatorId: from.id });
   if (to) {
     if (THREE_PUBLIC_CODES.has(to.economic_code) && !THREE_PUBLIC_CODES.has(from.economic_code)) {
@@ -145,7 +137,7 @@ export async function approveTransfer(db: Executor, actor: Actor, scope: UnitSco
 
 async function evaluateAdjustment(db: Executor, unitId: string, indicator: IndicatorRow, amount: number, date: string) {
   const findings = new Findings(await ruleModes(db, unitId));
-  await periodFindings(db, findings, unitId, date, [indicator.year]);
+  await addDateFindings(db, findings, unitId, date, [indicator.year]);
   const used = indicator.frozen_amount + indicator.paid_amount;
   if (amount < 0 && availableOf(indicator) < -amount) findings.add('REDUCTION_BELOW_USED', { used, amount, available: availableOf(indicator) });
   return findings;

@@ -12,7 +12,7 @@ import { assertDepartmentAccess, departmentBound } from '../scope.js';
 import { applyMovement, availableOf, findIndicator, lockIndicator, type IndicatorRow } from '../indicators/service.js';
 import { cancelOpenSteps, decideStep, plannedSteps, startApproval, stepsOf } from '../approvals/service.js';
 import { addComment, trailOf } from '../comments.js';
-import { assertMayApproveOverride, economicFitsKind, findStandard, Findings, ledgerSettings, overriddenRules, ruleModes, threePublicCap, threePublicUsed } from '../rules/service.js';
+import { addDateFindings, assertMayApproveOverride, economicFitsKind, findStandard, Findings, ledgerSettings, overriddenRules, ruleModes, threePublicCap, threePublicUsed } from '../rules/service.js';
 import { KIND_LABELS, THREE_PUBLIC_CODES } from '../rules/catalog.js';
 import { assertPeriodOpen } from '../../periods/service.js';
 import type { PaymentDraft } from './schema.js';
@@ -23,17 +23,10 @@ type PaymentRow = Selectable<PaymentsTable>;
  * Evaluates every control rule on a payment draft against its indicator as it stands. Used by the
  * live check (no write), at submission and again at final approval, inside the writing transaction.
  */
-async function evaluatePayment(db: Executor, unitId: string, indicator: IndicatorRow, draft: Partial<PaymentDraft> & { amount: number }, options: { excludeFromCap?: number } = {}) {
+async function evaluatePayment(db: Executor, unitId: string, indicator: IndicatorRow, draft: Partial<PaymentDraft> & { amount: number }) {
   const findings = new Findings(await ruleModes(db, unitId));
   const available = availableOf(indicator);
-  if (draft.date) {
-    if (Number(draft.date.slice(0, 4)) !== indicator.year) findings.add('YEAR_MISMATCH', { year: indicator.year, date: draft.date });
-    const period = await db
-      .selectFrom('periods').select('status')
-      .where('unit_id', '=', unitId).where('year', '=', Number(draft.date.slice(0, 4))).where('month', '=', Number(draft.date.slice(5, 7)))
-      .executeTakeFirst();
-    if (period?.status === 'closed') findings.add('PERIOD_CLOSED', { year: Number(draft.date.slice(0, 4)), month: Number(draft.date.slice(5, 7)), date: draft.date });
-  }
+  if (draft.date) await addDateFindings(db, findings, unitId, draft.date, [indicator.year]);
   if (draft.amount > available) findings.add('BALANCE_EXCEEDED', { available, amount: draft.amount, indicatorId: indicator.id });
   if (draft.economicCode && draft.economicCode !== indicator.economic_code) {
     findings.add('CLASS_MISMATCH', { given: draft.economicCode, expected: indicator.economic_code });
@@ -45,7 +38,7 @@ async function evaluatePayment(db: Executor, unitId: string, indicator: Indicato
   if (THREE_PUBLIC_CODES.has(indicator.economic_code)) {
     const cap = await threePublicCap(db, unitId, indicator.year, indicator.economic_code);
     if (cap !== null) {
-      const used = (await threePublicUsed(db, unitId, indicator.year, indicator.economic_code)) - (options.excludeFromCap ?? 0);
+      const used = await threePublicUsed(db, unitId, indicator.year, indicator.economic_code);
       if (used + draft.amount > cap) findings.add('THREE_PUBLIC_CAP_EXCEEDED', { economicCode: indicator.economic_code, used, cap, amount: draft.amount });
     }
   }

@@ -72,6 +72,18 @@ export class Findings {
   }
 }
 
+/**
+ * The rules every dated document meets: its date lies in the year of each indicator it touches
+ * (YEAR_MISMATCH) and in a period that is not closed (PERIOD_CLOSED).
+ */
+export async function addDateFindings(db: Executor, findings: Findings, unitId: string, date: string, indicatorYears: number[]): Promise<void> {
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7));
+  for (const indicatorYear of new Set(indicatorYears)) if (indicatorYear !== year) findings.add('YEAR_MISMATCH', { year: indicatorYear, date });
+  const period = await db.selectFrom('periods').select('status').where('unit_id', '=', unitId).where('year', '=', year).where('month', '=', month).executeTakeFirst();
+  if (period?.status === 'closed') findings.add('PERIOD_CLOSED', { year, month, date });
+}
+
 /** Rules a requester asked to override when the document was submitted. */
 export function overriddenRules(warnings: Array<{ rule: string; overridden?: boolean }>): string[] {
   return warnings.filter((w) => w.overridden).map((w) => w.rule);

@@ -17,6 +17,17 @@ export interface IndicatorRecord {
 export interface PaymentRecord {
   id: number; indicatorId: number; departmentId: number; payeeName: string; purpose: string; economicCode: string;
   /** Fen. */ amount: number; date: string; status: string; createdAt: string;
+  approvedAt: string | null; paidAt: string | null;
+}
+export interface DepartmentRecord { id: number; code: string; name: string }
+export interface TransferRecord {
+  id: number; fromIndicatorId: number; toIndicatorId: number; /** Fen. */ amount: number; reason: string; date: string; status: string; decidedAt: string | null;
+}
+/** Execution of the bound unit's indicators up to a month: the ledger's execution report as plain data. */
+export interface ExecutionReportRecord {
+  year: number; month: number; /** Time progress month/12 as a fraction. */ timeProgress: number;
+  rows: Array<{ indicatorId: number; code: string; name: string; departmentId: number; projectId: number | null; expenditureKind: string; economicCode: string; fundSourceCode: string;
+    /** Fen. */ budget: number; paidToDate: number; paidInMonth: number; executionRate: number }>;
 }
 export interface ProjectRecord { id: number; code: string; name: string; status: string; startYear: number; endYear: number; totalAmount: number }
 
@@ -29,8 +40,17 @@ export interface HostApi {
   readonly settings: Record<string, string | number | boolean>;
   ledger: {
     indicators(filter?: { year?: number }): Promise<IndicatorRecord[]>;
-    payments(filter?: { status?: string; limit?: number }): Promise<PaymentRecord[]>;
+    /**
+     * Newest first, or — with `afterId` — oldest first from that id on, for paging through all payments
+     * (`afterId: 0` starts a full scan). `year` filters on the payment date; `from`/`to` are inclusive ISO dates.
+     * `limit` defaults to 500, at most 5000.
+     */
+    payments(filter?: { status?: string; year?: number; from?: string; to?: string; afterId?: number; limit?: number }): Promise<PaymentRecord[]>;
     projects(): Promise<ProjectRecord[]>;
+    departments(): Promise<DepartmentRecord[]>;
+    transfers(filter?: { year?: number; status?: string }): Promise<TransferRecord[]>;
+    /** The execution report (month defaults to the current month of the running year, or December of a past year). */
+    executionReport(params: { year: number; month?: number }): Promise<ExecutionReportRecord>;
   };
   storage: {
     put<T extends Doc>(collection: string, id: string, data: T): Promise<void>;

@@ -6,7 +6,7 @@ import type { PluginDefinition, ValidationResult } from './index.js';
 import type { ViewBlock, ViewSpec } from './views.js';
 
 export type {
-  HostApi, HostError, IndicatorRecord, PaymentRecord, ProjectRecord, PluginDefinition, PluginEvent, RouteRequest, StoredDoc,
+  DepartmentRecord, ExecutionReportRecord, HostApi, HostError, IndicatorRecord, PaymentRecord, ProjectRecord, PluginDefinition, PluginEvent, RouteRequest, StoredDoc, TransferRecord,
   ValidationInput, ValidationResult, ViewContext,
 } from './index.js';
 export type { ViewBlock, ViewSpec } from './views.js';

@@ -1,6 +1,11 @@
 import type { zh } from './messages-zh.js';
 
+import { enOps } from './messages-ops-en.js';
+import { enAdmin } from './messages-admin-en.js';
+
 export const en: Record<keyof typeof zh, string> = {
+  ...enOps,
+  ...enAdmin,
   appName: 'Integrated Budget Management',
   appShort: 'unibudget',
   loginTitle: 'Sign in',

@@ -1,4 +1,9 @@
+import { zhOps } from './messages-ops-zh.js';
+import { zhAdmin } from './messages-admin-zh.js';
+
 export const zh = {
+  ...zhOps,
+  ...zhAdmin,
   appName: '预算管理一体化系统',
   appShort: '预算一体化',
   // login

@@ -1,0 +1,4 @@
+import type { zhAdmin } from './messages-admin-zh.js';
+
+export const enAdmin: Record<keyof typeof zhAdmin, string> = {
+};

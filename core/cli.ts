@@ -5,17 +5,20 @@ import { createApp } from './http/app.js';
 import { migrateToLatest } from './db/migrate.js';
 import { verifyChain } from './audit/service.js';
 import { DEMO_PASSWORD, DEMO_USERS, hasUsers, seedDemo } from './demo/seed.js';
+import { seedDemoPlugins } from './demo/plugins.js';
 import { hashPassword } from './accounts/password.js';
 import { createUser } from './accounts/service.js';
 import { SYSTEM_ACTOR, appendAudit } from './audit/service.js';
 import { ROLES, type Role } from './permissions/roles.js';
 import { nowIso } from './clock.js';
 import { VERSION } from './version.js';
+import { configFromEnv } from './config.js';
 import { ensureReferenceData } from './ledger/reference.js';
 import fs from 'node:fs';
 import { hostOf } from './plugins/host.js';
 import { AppError } from './http/errors.js';
 import { installBundle } from './plugins/service.js';
+import { backup, restore, BackupError } from './backup/service.js';
 
 const USAGE = `unibudget ${VERSION} — 预算管理一体化系统
 
@@ -25,6 +28,8 @@ Usage:
   unibudget seed-demo               seed the demo units and users into an empty database
   unibudget user add <username> --name <显示名> --password <pw> --unit <unitId> --role <role> [--role …]
   unibudget audit verify            verify the audit hash chain; exit 1 and name the first broken link
+  unibudget backup <file>           online, consistent backup (SQLite backup API / pg_dump of the schema)
+  unibudget restore <file> [--force]  replace the database with a backup (server stopped; --force over data)
   unibudget plugin install <bundle.ubplugin.json>   install a plugin bundle (hash, manifest, signature checked)
   unibudget plugin new <id> [--dir plugins/<id>]     scaffold a plugin with a passing test (SDK: sdk/cli.ts)
 
@@ -53,6 +58,7 @@ async function start(demo: boolean): Promise<void> {
     console.log('Seeding demo data…');
     await seedDemo(kernel);
   }
+  if (demo) await seedDemoPlugins(kernel, { log: console.log });
   // The plugin host: sandbox runner (started on first use) and this process's outbox delivery loop.
   hostOf(kernel).startDelivery();
   const app = createApp(kernel);
@@ -145,6 +151,26 @@ async function main(argv: string[]): Promise<number> {
         console.log(`installed ${installed.pluginId}@${installed.version}${installed.signedBy ? ` (signed by ${installed.signedBy})` : ' (unsigned)'}`);
         return 0;
       });
+    case 'backup':
+    case 'restore': {
+      const file = sub && !sub.startsWith('--') ? sub : undefined;
+      if (!file) break;
+      const target = { url: configFromEnv().databaseUrl };
+      try {
+        if (command === 'backup') {
+          const made = await backup(target, file);
+          console.log(`backup written: ${made.file} (${made.dialect}, ${made.bytes} bytes, audit head ${made.auditHead.seq} ${made.auditHead.hash})`);
+        } else {
+          const done = await restore(target, file, { force: rest.includes('--force') });
+          console.log(`restored ${done.file} (${done.dialect}); audit chain OK: ${done.audit.checked} entries, head ${done.audit.headHash}`);
+        }
+        return 0;
+      } catch (error) {
+        if (!(error instanceof BackupError)) throw error;
+        console.error(error.message);
+        return 1;
+      }
+    }
     case 'audit':
       if (sub !== 'verify') break;
       return withKernel(async (kernel) => {

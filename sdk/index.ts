@@ -8,6 +8,7 @@ import type { ViewSpec } from './views.js';
 
 export * from './manifest.js';
 export * from './views.js';
+export { nextRun, previousRun, parseCron, cronProblem } from './cron.js';
 
 export interface IndicatorRecord {
   id: number; year: number; code: string; name: string; departmentId: number; projectId: number | null;
@@ -23,11 +24,21 @@ export interface DepartmentRecord { id: number; code: string; name: string }
 export interface TransferRecord {
   id: number; fromIndicatorId: number; toIndicatorId: number; /** Fen. */ amount: number; reason: string; date: string; status: string; decidedAt: string | null;
 }
-/** Execution of the bound unit's indicators up to a month: the ledger's execution report as plain data. */
+/** One line of a grouped execution table (by department, by economic class, or the total). Fen; rates are fractions (0.4567 = 45.67%). */
+export interface ExecutionGroupRecord { code: string; name: string; /** Fen. */ budget: number; paid: number; balance: number; executionRate: number; /** executionRate − timeProgress. */ gap: number }
+/**
+ * Execution of the bound unit's indicators up to a month: the ledger's own execution report
+ * (预算执行情况表, the same numbers as the report page) as plain data.
+ */
 export interface ExecutionReportRecord {
-  year: number; month: number; /** Time progress month/12 as a fraction. */ timeProgress: number;
+  year: number; month: number; title: string; /** Time progress month/12 as a fraction. */ timeProgress: number;
+  totals: ExecutionGroupRecord;
   rows: Array<{ indicatorId: number; code: string; name: string; departmentId: number; projectId: number | null; expenditureKind: string; economicCode: string; fundSourceCode: string;
-    /** Fen. */ budget: number; paidToDate: number; paidInMonth: number; executionRate: number }>;
+    /** Fen. */ budget: number; paidToDate: number; paidInMonth: number; balance: number; executionRate: number; gap: number }>;
+  byDepartment: Array<ExecutionGroupRecord & { departmentId: number | null }>;
+  byEconomic: ExecutionGroupRecord[];
+  /** Months 1..month: paid in the month, cumulative, cumulative rate against time progress. */
+  byMonth: Array<{ month: number; /** Fen. */ paid: number; cumulative: number; executionRate: number; timeProgress: number; gap: number }>;
 }
 export interface ProjectRecord { id: number; code: string; name: string; status: string; startYear: number; endYear: number; totalAmount: number }
 

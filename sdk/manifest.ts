@@ -1,5 +1,6 @@
 import semver from 'semver';
 import { z } from 'zod';
+import { cronProblem } from './cron.js';
 
 /** The version of the host API this SDK describes; a plugin's `engine` range must match it. */
 export const HOST_API_VERSION = '1.0.0';
@@ -68,6 +69,20 @@ export const viewDeclSchema = z.object({
   placement: z.enum(['dashboard', 'page', 'payment-detail']).default('page'),
 });
 
+const jobName = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/);
+/**
+ * A scheduled job, run per unit: every N minutes, or on a five-field cron expression evaluated in
+ * UTC (see cron.ts). A run missed while the core was down runs once when it is back, not once per slot.
+ */
+export const scheduleEntrySchema = z.union([
+  z.object({ name: jobName, everyMinutes: z.number().int().min(1).max(7 * 24 * 60) }).strict(),
+  z.object({ name: jobName, cron: z.string().max(100).superRefine((v, ctx) => {
+    const problem = cronProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: `not a cron expression: ${problem}` });
+  }) }).strict(),
+]);
+export type ScheduleEntry = z.infer<typeof scheduleEntrySchema>;
+
 export const manifestSchema = z.object({
   id: pluginId,
   name: localized,
@@ -82,7 +97,7 @@ export const manifestSchema = z.object({
   views: z.array(viewDeclSchema).default([]),
   settings: z.array(settingFieldSchema).default([]),
   collections: z.array(collectionSchema).default([]),
-  schedule: z.array(z.object({ name: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/), everyMinutes: z.number().int().min(1).max(7 * 24 * 60) })).default([]),
+  schedule: z.array(scheduleEntrySchema).default([]),
   dependencies: z.record(pluginId, semverRange).default({}),
 }).superRefine((m, ctx) => {
   const need = (permission: HostPermission, what: string) => {
@@ -94,6 +109,8 @@ export const manifestSchema = z.object({
   if (m.views.length) need('views', 'views');
   if (m.collections.length) need('storage', 'collections');
   if (m.schedule.length) need('schedule', 'schedule');
+  const names = m.schedule.map((j) => j.name);
+  if (new Set(names).size !== names.length) ctx.addIssue({ code: 'custom', path: ['schedule'], message: 'schedule job names must be unique' });
   if (m.dependencies[m.id]) ctx.addIssue({ code: 'custom', path: ['dependencies'], message: 'a plugin cannot depend on itself' });
 });
 export type Manifest = z.output<typeof manifestSchema>;

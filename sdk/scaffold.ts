@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 const SDK_DIR = path.dirname(fileURLToPath(import.meta.url));
 
 /**
- * Writes a working plugin folder: manifest, source (a route, a view, a payment validator and an
- * event handler using storage) and a vitest test that runs it in the real sandbox.
+ * Writes a working plugin folder: manifest, source (a route, a view, a payment validator, an
+ * event handler using storage and a nightly cron job reading the execution report) and a vitest
+ * test that runs it in the real sandbox.
  */
 export function scaffoldPlugin(targetDir: string, id: string): string[] {
   if (!/^[a-z][a-z0-9-]{1,47}$/.test(id)) throw new Error('plugin id: lowercase letters, digits and dashes, 2–48 characters, starting with a letter');
@@ -17,12 +18,13 @@ export function scaffoldPlugin(targetDir: string, id: string): string[] {
     'manifest.json': JSON.stringify({
       id, name: { zh: `${id} 插件`, en: `${id} plugin` }, version: '0.1.0', engine: '^1.0.0',
       description: 'Counts paid payments, warns on large payment requests and shows a summary view.', author: 'your unit',
-      permissions: ['ledger.read', 'storage', 'events', 'validators', 'routes', 'views'],
+      permissions: ['ledger.read', 'storage', 'events', 'validators', 'routes', 'views', 'schedule'],
       events: ['payment.paid'], validators: ['payment.validate'],
       routes: [{ method: 'GET', path: 'summary', summary: 'indicator and paid-payment counts' }],
       views: [{ id: 'overview', title: { zh: '概览', en: 'Overview' }, placement: 'dashboard' }],
       settings: [{ key: 'warnAboveFen', label: { zh: '提醒金额（分）', en: 'Warn above (fen)' }, type: 'number', default: 1000000, min: 0 }],
-      collections: [{ name: 'paid', indexes: ['month'] }],
+      collections: [{ name: 'paid', indexes: ['month'] }, { name: 'snapshots', indexes: ['month'] }],
+      schedule: [{ name: 'nightly-snapshot', cron: '0 2 * * *' }],
     }, null, 2) + '\n',
     'src/index.ts': `import { definePlugin, ok, view, warn } from '${sdk}/plugin.js';
 
@@ -53,6 +55,17 @@ export default definePlugin({
       const indicators = await host.ledger.indicators();
       const available = indicators.reduce((sum, i) => sum + i.available, 0);
       return view.page([view.stat('指标数', indicators.length), view.stat('可用余额', available, 'fen')], '概览');
+    },
+  },
+  schedule: {
+    // Cron '0 2 * * *' (02:00 UTC, per unit). Keyed by day, so a repeated run overwrites its own snapshot.
+    'nightly-snapshot': async (host, run) => {
+      const day = run.scheduledAt.slice(0, 10);
+      const report = await host.ledger.executionReport({ year: Number(day.slice(0, 4)), month: Number(day.slice(5, 7)) });
+      const departments = await host.ledger.departments();
+      await host.storage.put('snapshots', day, {
+        month: day.slice(0, 7), budget: report.totals.budget, paid: report.totals.paid, executionRate: report.totals.executionRate, departments: departments.length,
+      });
     },
   },
 });
@@ -91,6 +104,13 @@ describe('${id}', () => {
   it('renders a valid overview view', async () => {
     const overview = await harness.view('overview');
     expect(overview.blocks.map((b: { type: string }) => b.type)).toEqual(['stat', 'stat']);
+  });
+
+  it('keeps a nightly execution snapshot', async () => {
+    await harness.runSchedule('nightly-snapshot', { scheduledAt: '2026-06-15T02:00:00.000Z' });
+    const [snapshot] = await harness.documents('snapshots');
+    expect(snapshot).toMatchObject({ id: '2026-06-15', data: { month: '2026-06', departments: 4 } });
+    expect(snapshot!.data.budget).toBeGreaterThan(0);
   });
 });
 `,

@@ -26,6 +26,13 @@ export interface HarnessOptions {
   settings?: Record<string, unknown>;
   failMode?: 'open' | 'closed';
   limits?: Partial<PluginLimits>;
+  /**
+   * Seed half a year of budget work (indicators, payments through approval and payment, transfers)
+   * into units a and b, so `host.ledger.*` has data to read. Off by default: it takes a few seconds.
+   */
+  activity?: boolean;
+  /** The day the demo is seeded "as of" (default 2026-06-15T08:00:00Z). */
+  today?: Date;
 }
 
 export class HarnessError extends Error {
@@ -44,6 +51,13 @@ export interface PluginHarness {
   view(viewId: string, options?: { unitId?: string }): Promise<any>;
   /** Issues an indicator (10,000 yuan by default) and submits a payment against it: runs `payment.validate`. */
   submitPayment(amountFen: number, options?: { unitId?: string }): Promise<{ status: number; body: any }>;
+  /**
+   * Issues two indicators in the same economic class and submits a transfer between them (as the
+   * unit's finance officer): runs `transfer.validate`.
+   */
+  submitTransfer(amountFen: number, options?: { unitId?: string; reason?: string }): Promise<{ status: number; body: any }>;
+  /** Runs one scheduled job of the plugin for a unit now (as the scheduler would at its slot). */
+  runSchedule(name: string, options?: { unitId?: string; scheduledAt?: string }): Promise<unknown>;
   /** Delivers one event to the plugin's handler directly (as the outbox would). */
   emit(type: string, payload: Record<string, unknown>, options?: { unitId?: string; id?: string }): Promise<unknown>;
   /** The plugin's stored documents in a collection of a unit. */
@@ -59,7 +73,7 @@ export async function createPluginHarness(options: HarnessOptions): Promise<Plug
     bundle = makeBundle(built.manifest, built.code);
   }
   const kernel = await createKernel({ databaseUrl: ':memory:', kdf: 'fast' });
-  await seedDemo(kernel, new Date('2026-06-15T08:00:00Z'), { activity: false });
+  await seedDemo(kernel, options.today ?? new Date('2026-06-15T08:00:00Z'), { activity: options.activity ?? false });
   const host = hostOf(kernel, options.limits);
   const app = createApp(kernel);
   await updateTrust(kernel, SYSTEM_ACTOR, { allowUnsigned: true });
@@ -116,6 +130,26 @@ export async function createPluginHarness(options: HarnessOptions): Promise<Plug
       return request('POST', `/api/units/${unitId}/payments`, `${unitId}.finance`, {
         indicatorId: indicator.id, payeeName: '示范县文具公司', payeeAccount: '6222020200001234567', purpose: '购买办公用品', amount: amountFen, date: '2026-06-10',
       });
+    },
+    async submitTransfer(amountFen, opts = {}) {
+      const unitId = opts.unitId ?? units[0]!;
+      const dept = await kernel.db.selectFrom('departments').select('id').where('unit_id', '=', unitId).orderBy('code').executeTakeFirstOrThrow();
+      const issue = async (name: string) => unwrap(await request('POST', `/api/units/${unitId}/indicators`, `${unitId}.finance`, {
+        year: 2026, name, departmentId: dept.id, projectId: null, expenditureKind: 'operating', functionalCode: '2050101',
+        economicCode: '30201', fundSourceCode: '11', amount: Math.max(1_000_000, amountFen * 2), date: '2026-06-01', isFlexibleReserve: false,
+      }));
+      const from = await issue('插件测试调出指标');
+      const to = await issue('插件测试调入指标');
+      return request('POST', `/api/units/${unitId}/transfers`, `${unitId}.finance`, {
+        fromIndicatorId: from.id, toIndicatorId: to.id, amount: amountFen, reason: opts.reason ?? '插件测试调剂', date: '2026-06-10',
+      });
+    },
+    async runSchedule(name, opts = {}) {
+      const unitId = opts.unitId ?? units[0]!;
+      const enablement = await enabledIn(kernel.db, unitId, pluginId);
+      const reply = await host.invoke(enablement, 'schedule', name, { scheduledAt: opts.scheduledAt ?? new Date().toISOString() });
+      if (!reply.ok) throw new HarnessError(reply.error.status, reply.error.code, reply.error.message, null);
+      return reply.value;
     },
     async emit(type, payload, opts = {}) {
       const unitId = opts.unitId ?? units[0]!;

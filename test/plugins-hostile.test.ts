@@ -316,3 +316,30 @@ describe('runner death and the breaker', () => {
     await hostStaysUp();
   });
 });
+
+describe('the CPU watchdog', () => {
+  // A core whose wall limit is generous (host calls may wait on a busy database) but whose CPU
+  // budget is small: the plugin's own computing is what is bounded.
+  let cpuEnv: PluginTestEnv;
+  beforeAll(async () => {
+    cpuEnv = await createPluginEnv({ timeoutMs: 4000, cpuMs: 150, validatorTimeoutMs: 400, memoryMb: 32, breakerThreshold: 3, maxHostCalls: 200 });
+  });
+  afterAll(async () => cpuEnv.close());
+  const goCpu = async (pluginId: string) => cpuEnv.call('GET', `/api/units/a/plugins/${pluginId}/routes/go`, { token: await cpuEnv.login('a.staff') });
+
+  it('32 a loop after awaiting a host call is disposed for its CPU time, before the wall limit; waiting is not charged', async () => {
+    await cpuEnv.plugin('cpu-burn', "return { routes: { 'GET go': async (req, host) => { await host.log.info('first a host call'); for (;;) {} } } };", withPerms('log'));
+    const burned = await goCpu('cpu-burn');
+    expectFault(burned, 'PLUGIN_CPU_LIMIT');
+    expect(burned.body.error.details.message).toContain('CPU');
+    // A call that waits (on a slow host call chain) far longer in wall time than its CPU budget is fine.
+    await cpuEnv.plugin('cpu-patient', "return { routes: { 'GET go': async (req, host) => { for (let i = 0; i < 40; i++) await host.log.info('wait ' + i); return { done: true }; } } };", withPerms('log'));
+    expect((await goCpu('cpu-patient')).body).toEqual({ done: true });
+    // The sandbox was reset, not the runner: the same plugin's fresh isolate and others still answer.
+    await cpuEnv.plugin('cpu-control', "return { routes: { 'GET go': (req, host) => ({ pong: host.unitId }) } };", GO);
+    expect((await goCpu('cpu-control')).body).toEqual({ pong: 'a' });
+    expect(cpuEnv.host.runner.restarts).toBe(0);
+    const metrics = cpuEnv.host.metricsSnapshot({ pluginId: 'cpu-burn' });
+    expect(metrics[0]?.faultsByCode).toEqual({ PLUGIN_CPU_LIMIT: 1 });
+  });
+});

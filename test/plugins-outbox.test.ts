@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryLoop } from '../core/plugins/delivery.js';
+import { publishEvent } from '../core/events/outbox.js';
 import { issue, submitPayment } from './support/ledger.js';
 import { createPluginEnv, type PluginTestEnv } from './support/plugins.js';
 
@@ -92,6 +93,36 @@ describe('outbox delivery', () => {
     expect(row.attempts).toBe(3);
     expect(row.type).toBe('payment.submitted');
     await env.host.idle();
+  });
+});
+
+describe('outbox ids committed out of order (PostgreSQL)', () => {
+  it('an event whose transaction commits after a later id was seen is still delivered', async () => {
+    if (env.kernel.dialect !== 'postgres') return; // SQLite has one writer: ids commit in order
+    await env.plugin('gap-watch', "return { events: { 'period.*': async (event, host) => { await host.storage.put('docs', event.id, { kind: 'gap' }); } } };",
+      { permissions: ['events', 'storage'], events: ['period.*'] }, ['a']);
+    const loop = new DeliveryLoop(env.host, { intervalMs: 10, leaseMs: 5000 });
+    await loop.fanOut();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    let inserted!: () => void;
+    const insertedEarly = new Promise<void>((r) => { inserted = r; });
+    let early = '';
+    // Takes the lower outbox id and holds its transaction open…
+    const slow = env.kernel.db.transaction().execute(async (tx) => {
+      early = await publishEvent(tx, { type: 'period.reopened', unitId: 'a', payload: { n: 1 } });
+      inserted();
+      await gate;
+    });
+    await insertedEarly;
+    // …while a later id commits and the fan-out runs.
+    const late = await env.kernel.db.transaction().execute((tx) => publishEvent(tx, { type: 'period.closed', unitId: 'a', payload: { n: 2 } }));
+    await loop.fanOut();
+    release();
+    await slow;
+    await loop.fanOut();
+    const queued = await env.kernel.db.selectFrom('plugin_deliveries').select('event_id').where('plugin_id', '=', 'gap-watch').execute();
+    expect(queued.map((q) => q.event_id).sort()).toEqual([early, late].sort());
   });
 });
 

@@ -1,7 +1,8 @@
 // bench/plugins: what the sandbox costs, beside the raw isolated-vm call cost measured in the same run.
 //   node --no-node-snapshot --import tsx bench/plugins/run.ts
 // Prints: raw ivm call (sync, and async apply awaited serially) → sandboxed payment.validate added to a
-// payment (payment with vs without the validator) → events delivered per second by the outbox loop.
+// payment (payment with vs without the validator) → events delivered per second by the outbox loop →
+// keyset paging of ledger.payments over BENCH_PAYMENTS (default 1,000,000) rows, beside the raw SQL page.
 import { createRequire } from 'node:module';
 import { createKernel } from '../../core/kernel.js';
 import { createApp } from '../../core/http/app.js';
@@ -9,7 +10,9 @@ import { DEMO_PASSWORD, seedDemo } from '../../core/demo/seed.js';
 import { SYSTEM_ACTOR } from '../../core/audit/service.js';
 import { hostOf } from '../../core/plugins/host.js';
 import { DeliveryLoop } from '../../core/plugins/delivery.js';
-import { enable, installBundle, updateTrust } from '../../core/plugins/service.js';
+import { enable, enabledIn, installBundle, updateTrust } from '../../core/plugins/service.js';
+import { readPayments } from '../../core/plugins/ledger-read.js';
+import { sql } from 'kysely';
 import { makeBundle } from '../../sdk/bundle.js';
 
 const ivm = createRequire(import.meta.url)('isolated-vm');
@@ -92,6 +95,58 @@ async function main() {
   console.log(`  payment with sandboxed payment.validate              ${fmt(median(withValidator))}`);
   console.log(`  → validator cost added to a payment                  ${fmt(added)}  (${(added / raw.asyncCall).toFixed(1)}× a raw async ivm call; includes the IPC hop to the runner process)`);
   console.log(`  events delivered (${worked} in ${seconds.toFixed(2)} s)           ${(worked / seconds).toFixed(0)} events/s  (each: claim + sandbox call + host storage call + ack; raw async ivm ceiling ${(1000 / raw.asyncCall).toFixed(0)}/s serial)`);
+
+  // ledger.payments keyset paging: bulk payments in unit b, walked in pages of 5000.
+  const total = Number(process.env.BENCH_PAYMENTS || 1_000_000);
+  const sample = await kernel.db.selectFrom('payments').selectAll().where('unit_id', '=', 'b').limit(1).executeTakeFirstOrThrow();
+  const pg = kernel.dialect === 'postgres';
+  let tInsert = performance.now();
+  await sql`
+    ${pg ? sql`` : sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < ${total})`}
+    insert into payments (unit_id, indicator_id, department_id, payee_name, payee_account, payee_bank, purpose, economic_code, amount, date, status,
+      procurement, contract_no, standard, attachments, warnings, override_reason, created_by, created_at, approved_at, paid_at, closed_at)
+    select 'b', ${sample.indicator_id}, ${sample.department_id}, 'bulk', '', '', 'bulk', ${sample.economic_code}, 100, '2026-02-01', 'withdrawn',
+      0, null, null, '[]', '[]', null, ${sample.created_by}, ${sample.created_at}, null, null, null
+    from ${pg ? sql`generate_series(1, ${total}) as n(i)` : sql`n`}`.execute(kernel.db);
+  if (pg) await sql`analyze payments`.execute(kernel.db);
+  const insertSeconds = (performance.now() - tInsert) / 1000;
+  const bounds = await kernel.db.selectFrom('payments').select([(eb) => eb.fn.min('id').as('lo'), (eb) => eb.fn.max('id').as('hi')]).where('unit_id', '=', 'b').executeTakeFirstOrThrow();
+  const depth = (k: number) => Math.floor(Number(bounds.lo) + ((Number(bounds.hi) - Number(bounds.lo) - 5000) * k) / 10);
+  const rawPage: number[] = [];
+  for (let k = 0; k < 10; k++) {
+    const t0 = performance.now();
+    await sql`select * from payments where unit_id = 'b' and id > ${depth(k)} order by id limit 5000`.execute(kernel.db);
+    rawPage.push(performance.now() - t0);
+  }
+  tInsert = performance.now();
+  let afterId = 0;
+  let walked = 0;
+  let pages = 0;
+  for (;;) {
+    const page = await readPayments(kernel.db, 'b', { afterId, limit: 5000 });
+    if (page.length === 0) break;
+    walked += page.length;
+    pages += 1;
+    afterId = page[page.length - 1]!.id;
+  }
+  const walkSeconds = (performance.now() - tInsert) / 1000;
+  await installBundle(kernel, SYSTEM_ACTOR, makeBundle({ id: 'bench-pager', name: { zh: '分页', en: 'Pager' }, version: '1.0.0', engine: '^1.0.0', author: 'bench', permissions: ['ledger.read', 'routes'], routes: [{ method: 'GET', path: 'page' }] },
+    "var __plugin = { default: { routes: { 'GET page': async (req, host) => (await host.ledger.payments({ afterId: Number(req.query.after), limit: 5000 })).length } } };"));
+  await enable(kernel, SYSTEM_ACTOR, 'b', 'bench-pager', { grants: ['ledger.read', 'routes'] });
+  const pager = await enabledIn(kernel.db, 'b', 'bench-pager');
+  const sandboxPage: number[] = [];
+  for (let k = 0; k < 10; k++) {
+    const t0 = performance.now();
+    const reply = await host.invoke(pager, 'routes', 'GET page', { method: 'GET', path: 'page', query: { after: String(depth(k)) }, body: null, user: { id: 0, username: 'bench' } }, { timeoutMs: 10_000 });
+    if (!reply.ok || reply.value !== 5000) throw new Error(`sandbox page failed: ${JSON.stringify(reply)}`);
+    sandboxPage.push(performance.now() - t0);
+  }
+  console.log(`  ledger.payments paging over ${walked} payments of one unit (${total} bulk-inserted in ${insertSeconds.toFixed(1)} s)`);
+  console.log(`    raw SQL page of 5000 at 10 depths (keyset)         ${fmt(median(rawPage))}`);
+  console.log(`    host-side walk, ${pages} pages of ≤5000            ${walkSeconds.toFixed(1)} s  (${(walked / walkSeconds).toFixed(0)} rows/s)`);
+  console.log(`    sandboxed page of 5000 (host call + copy into ivm) ${fmt(median(sandboxPage))}  (${(median(sandboxPage) / median(rawPage)).toFixed(1)}× the raw SQL page)`);
+  // The bench's PostgreSQL schema holds a million rows: do not leave it behind.
+  if (pg) await sql`drop schema ${sql.id(`bench_${process.pid}`)} cascade`.execute(kernel.db);
   await kernel.close();
 }
 

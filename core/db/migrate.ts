@@ -4,6 +4,7 @@ import * as m001 from './migrations/001_kernel.js';
 import * as m002 from './migrations/002_ledger.js';
 import * as m003 from './migrations/003_accounting.js';
 import * as m004 from './migrations/004_plugins.js';
+import * as m005 from './migrations/005_plugin_paging.js';
 
 /** Migrations are listed in code (not read from disk) so bundling and tsx behave the same. */
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '002_ledger': m002,
   '003_accounting': m003,
   '004_plugins': m004,
+  '005_plugin_paging': m005,
 };
 
 class StaticProvider implements MigrationProvider {

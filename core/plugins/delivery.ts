@@ -3,6 +3,17 @@ import { sql } from 'kysely';
 import type { Tx } from '../db/connection.js';
 import type { OutboxTable, PluginDeliveriesTable } from '../db/schema.js';
 import { enablementOf, type PluginHost } from './host.js';
+import { parseCron, previousRun, type CronSchedule } from '../../sdk/cron.js';
+
+const parsedCrons = new Map<string, CronSchedule>();
+function cronOf(expression: string): CronSchedule {
+  let parsed = parsedCrons.get(expression);
+  if (!parsed) {
+    parsed = parseCron(expression);
+    parsedCrons.set(expression, parsed);
+  }
+  return parsed;
+}
 
 export interface DeliveryOptions {
   /** Pause between rounds when idle, ms. */
@@ -93,8 +104,10 @@ export class DeliveryLoop {
   }
 
   /**
-   * Scheduled jobs (`schedule` in the manifest, every N minutes per unit). The last run of each job
-   * is a row claimed by compare-and-set, so with several app processes one of them runs it.
+   * Scheduled jobs (`schedule` in the manifest, per unit): every N minutes, or at the slots of a
+   * cron expression (UTC). The last slot run of each job is a row claimed by compare-and-set, so
+   * with several app processes exactly one of them runs it. After downtime only the latest missed
+   * slot runs, once: a nightly job that missed three nights runs one catch-up, not three.
    */
   async runSchedules(now = Date.now()): Promise<number> {
     const db = this.host.kernel.db;
@@ -106,8 +119,19 @@ export class DeliveryLoop {
       for (const job of pkg.manifest.schedule) {
         const key = `schedule:${enablement.pluginId}:${enablement.unitId}:${job.name}`;
         const last = await db.selectFrom('plugin_host_settings').select('value').where('key', '=', key).executeTakeFirst();
-        if (last && now - Date.parse(last.value) < job.everyMinutes * 60_000) continue;
-        const stamp = iso(now);
+        let slot: number;
+        if ('cron' in job) {
+          const due = previousRun(cronOf(job.cron), new Date(now));
+          if (!due) continue;
+          slot = due.getTime();
+          // Never run yet: only slots after the plugin was enabled here count (enabling at 15:00 does not replay last night's 02:00).
+          const since = last ? Date.parse(last.value) : Date.parse(row.updated_at) - 1;
+          if (slot <= since) continue;
+        } else {
+          if (last && now - Date.parse(last.value) < job.everyMinutes * 60_000) continue;
+          slot = now;
+        }
+        const stamp = iso(slot);
         const claimed = last
           ? Number((await db.updateTable('plugin_host_settings').set({ value: stamp }).where('key', '=', key).where('value', '=', last.value).executeTakeFirst()).numUpdatedRows) === 1
           : Number((await db.insertInto('plugin_host_settings').values({ key, value: stamp }).onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst()).numInsertedOrUpdatedRows ?? 0) === 1;
@@ -127,7 +151,18 @@ export class DeliveryLoop {
         ? (await sql<{ last_id: number }>`select last_id from plugin_outbox_cursor where id = 1 for update`.execute(tx)).rows[0]
         : await tx.selectFrom('plugin_outbox_cursor').select('last_id').where('id', '=', 1).executeTakeFirst();
       if (!cursor) return 0;
-      const events = await tx.selectFrom('outbox').selectAll().where('id', '>', cursor.last_id).orderBy('id').limit(500).execute();
+      let events = await tx.selectFrom('outbox').selectAll().where('id', '>', cursor.last_id).orderBy('id').limit(500).execute();
+      if (pg && events.length) {
+        // Outbox ids come from a sequence, handed out before commit: a transaction still running
+        // may commit id 10 after id 11 is visible. Moving the cursor past 11 would lose 10, so the
+        // batch stops at the first event written by a transaction not older than every running one.
+        const settled = await sql<{ id: number }>`
+          select id from outbox where id > ${cursor.last_id} and id <= ${events[events.length - 1]!.id}
+            and age(xmin) > age(((pg_snapshot_xmin(pg_current_snapshot())::text::bigint % 4294967296)::text)::xid)`.execute(tx);
+        const ok = new Set(settled.rows.map((r) => Number(r.id)));
+        const firstOpen = events.findIndex((e) => !ok.has(e.id));
+        if (firstOpen >= 0) events = events.slice(0, firstOpen);
+      }
       if (events.length === 0) return 0;
       const subscribers = new Map<string, Array<{ pluginId: string }>>();
       let queued = 0;
@@ -200,6 +235,11 @@ export class DeliveryLoop {
     }
     const event = { id: delivery.event_id, type: delivery.type, unitId: delivery.unit_id, occurredAt: delivery.occurred_at, payload: JSON.parse(delivery.payload) };
     const reply = await this.host.invoke(enablementOf(row), 'events', delivery.type, event);
+    if (!reply.ok && reply.error.code === 'PLUGIN_NOT_LOADED') {
+      // Incompatible after a core upgrade: the event waits for a compatible version rather than burning its attempts.
+      await mine().set({ status: 'pending', claimed_by: null, claimed_until: null, next_at: iso(Date.now() + this.options.leaseMs) }).execute();
+      return;
+    }
     this.delivered += 1;
     if (this.options.crashAfter !== undefined && this.delivered >= this.options.crashAfter) {
       // Simulated kill between the plugin's effect and the acknowledgement.

@@ -24,5 +24,17 @@ export const PLUGIN_ERRORS = {
   PLUGIN_ROUTE_NOT_FOUND: { status: 404, zh: '插件没有此接口', en: 'The plugin has no such route' },
   PLUGIN_VIEW_INVALID: { status: 500, zh: '插件返回的视图不合法：{issues}', en: 'The plugin returned an invalid view: {issues}' },
   PLUGIN_FAULT: { status: 500, zh: '插件 {pluginId} 执行失败（{code}）：{message}', en: 'Plugin {pluginId} failed ({code}): {message}' },
+  PLUGIN_NOT_LOADED: {
+    status: 409,
+    zh: '插件 {pluginId} 与本系统的宿主接口不兼容，未加载（{reason}）',
+    en: 'Plugin {pluginId} is not loaded: it is incompatible with this system ({reason})',
+  },
   PLUGIN_VALIDATION_BLOCKED: { status: 422, zh: '插件 {pluginId} 阻止了此操作：{message}', en: 'Plugin {pluginId} blocked this: {message}' },
 } as const;
+
+/** A host call refused or failed; crosses the sandbox boundary as `{code, message, status}`. */
+export class HostCallError extends Error {
+  constructor(readonly code: string, message: string, readonly status = 400) {
+    super(message);
+  }
+}

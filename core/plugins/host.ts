@@ -5,16 +5,24 @@ import type { Executor, Tx } from '../db/connection.js';
 import { nowIso } from '../clock.js';
 import { appendAudit, SYSTEM_ACTOR } from '../audit/service.js';
 import { registerValidatorProvider, unregisterValidatorProvider, type ValidatorKind, type ValidatorVerdict } from '../events/validators.js';
-import { manifestSchema, type HostPermission, type Manifest } from '../../sdk/manifest.js';
-import { RunnerClient, type HostCall, type InvokeRequest, type Reply } from './runner/client.js';
+import { engineSatisfied, manifestSchema, type HostPermission, type Manifest } from '../../sdk/manifest.js';
+import { errorReply, RunnerClient, type HostCall, type InvokeRequest, type Reply } from './runner/client.js';
+import { hostApiVersion } from './version.js';
 import { DeliveryLoop, type DeliveryOptions } from './delivery.js';
 import { RealtimeBus } from './realtime.js';
+import { HostCallError } from './errors.js';
+import { readDepartments, readExecutionReport, readIndicators, readPayments, readProjects, readTransfers } from './ledger-read.js';
 
 export interface PluginLimits {
   /** Wall-time limit of every entry (event, route, view, schedule, migrate), ms. */
   timeoutMs: number;
   /** Validators run inside the writer's transaction: a stricter limit. */
   validatorTimeoutMs: number;
+  /**
+   * CPU time of one entry, ms (capped by its wall limit). Code running after an await escapes
+   * isolated-vm's own timeout; this budget stops it even while the wall limit has time left.
+   */
+  cpuMs: number;
   memoryMb: number;
   maxResultBytes: number;
   maxHostCalls: number;
@@ -25,6 +33,7 @@ export interface PluginLimits {
 export const DEFAULT_LIMITS: PluginLimits = {
   timeoutMs: 2000,
   validatorTimeoutMs: 500,
+  cpuMs: 1000,
   memoryMb: 64,
   maxResultBytes: 1024 * 1024,
   maxHostCalls: 1000,
@@ -70,16 +79,15 @@ interface Metric {
 
 const LATENCY_WINDOW = 1024;
 
-export class HostCallError extends Error {
-  constructor(readonly code: string, message: string, readonly status = 400) {
-    super(message);
-  }
-}
+export { HostCallError };
 
 const METHOD_PERMISSION: Record<string, HostPermission> = {
   'ledger.indicators': 'ledger.read',
   'ledger.payments': 'ledger.read',
   'ledger.projects': 'ledger.read',
+  'ledger.departments': 'ledger.read',
+  'ledger.transfers': 'ledger.read',
+  'ledger.executionReport': 'ledger.read',
   'storage.put': 'storage',
   'storage.get': 'storage',
   'storage.delete': 'storage',
@@ -185,12 +193,17 @@ export class PluginHost {
   ): Promise<Reply> {
     const executor = options.executor ?? this.kernel.db;
     const pkg = await this.loadPackage(executor, enablement.pluginId, enablement.version);
+    // After a core upgrade an enabled plugin whose engine range no longer matches is not run at
+    // all (its unit sees it listed as incompatible); that is the core's doing, not a plugin fault.
+    if (!engineSatisfied(pkg.manifest.engine, hostApiVersion())) {
+      return errorReply('PLUGIN_NOT_LOADED', `needs host API ${pkg.manifest.engine}; this system provides ${hostApiVersion()}`, 409);
+    }
     const context: CallContext = {
       pluginId: pkg.pluginId, unitId: enablement.unitId, grants: new Set(enablement.grants), manifest: pkg.manifest, executor,
     };
     const outcome = await this.runner.invoke({
       key: pkg.key, code: pkg.code, unitId: enablement.unitId, entry, name, input, settings: enablement.settings,
-      timeoutMs: options.timeoutMs ?? this.limits.timeoutMs, memoryMb: this.limits.memoryMb,
+      timeoutMs: options.timeoutMs ?? this.limits.timeoutMs, cpuMs: this.limits.cpuMs, memoryMb: this.limits.memoryMb,
       maxResultBytes: this.limits.maxResultBytes, maxHostCalls: this.limits.maxHostCalls, context,
     });
     const metric = this.metricOf(pkg.pluginId, enablement.unitId);
@@ -295,33 +308,18 @@ export class PluginHost {
     const unitId = context.unitId;
     const a = call.args;
     switch (call.method) {
-      case 'ledger.indicators': {
-        const filter = objectArg(a[0]);
-        let q = db.selectFrom('indicators').selectAll().where('unit_id', '=', unitId);
-        if (typeof filter.year === 'number') q = q.where('year', '=', filter.year);
-        const rows = await q.orderBy('id').limit(2000).execute();
-        return rows.map((r) => ({
-          id: r.id, year: r.year, code: r.code, name: r.name, departmentId: r.department_id, projectId: r.project_id,
-          expenditureKind: r.expenditure_kind, functionalCode: r.functional_code, economicCode: r.economic_code, fundSourceCode: r.fund_source_code,
-          issued: r.issued_amount, adjusted: r.adjusted_amount, frozen: r.frozen_amount, paid: r.paid_amount,
-          available: r.issued_amount + r.adjusted_amount - r.frozen_amount - r.paid_amount,
-        }));
-      }
-      case 'ledger.payments': {
-        const filter = objectArg(a[0]);
-        let q = db.selectFrom('payments').selectAll().where('unit_id', '=', unitId);
-        if (typeof filter.status === 'string') q = q.where('status', '=', filter.status as 'pending');
-        const limit = Math.min(Math.max(1, Number(filter.limit) || 500), 2000);
-        const rows = await q.orderBy('id', 'desc').limit(limit).execute();
-        return rows.map((r) => ({
-          id: r.id, indicatorId: r.indicator_id, departmentId: r.department_id, payeeName: r.payee_name, purpose: r.purpose,
-          economicCode: r.economic_code, amount: r.amount, date: r.date, status: r.status, createdAt: r.created_at,
-        }));
-      }
-      case 'ledger.projects': {
-        const rows = await db.selectFrom('projects').selectAll().where('unit_id', '=', unitId).orderBy('id').limit(2000).execute();
-        return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, status: r.status, startYear: r.start_year, endYear: r.end_year, totalAmount: r.total_amount }));
-      }
+      case 'ledger.indicators':
+        return readIndicators(db, unitId, a[0]);
+      case 'ledger.payments':
+        return readPayments(db, unitId, a[0]);
+      case 'ledger.projects':
+        return readProjects(db, unitId);
+      case 'ledger.departments':
+        return readDepartments(db, unitId);
+      case 'ledger.transfers':
+        return readTransfers(db, unitId, a[0]);
+      case 'ledger.executionReport':
+        return readExecutionReport(db, unitId, a[0]);
       case 'storage.put':
       case 'storage.get':
       case 'storage.delete':

@@ -225,3 +225,50 @@ describe('schedule', () => {
     expect(runs.map((r) => r.unit_id).sort()).toEqual(['a', 'a', 'b', 'b']);
   });
 });
+
+describe('cron schedule', () => {
+  it('runs cron jobs per unit at their UTC slots; a slot before the enable never runs; missed slots after downtime run once', async () => {
+    const source = "return { schedule: { nightly: async (host, run) => { await host.storage.put('docs', 'nightly:' + run.scheduledAt, { kind: 'nightly' }); }, monthly: async (host, run) => { await host.storage.put('docs', 'monthly:' + run.scheduledAt, { kind: 'monthly' }); } } };";
+    await env.plugin('cron-jobs', source, { permissions: ['schedule', 'storage'], schedule: [{ name: 'nightly', cron: '0 2 * * *' }, { name: 'monthly', cron: '0 8 1 * *' }] }, ['a', 'b']);
+    const row = await env.kernel.db.selectFrom('plugin_units').select('updated_at').where('plugin_id', '=', 'cron-jobs').where('unit_id', '=', 'a').executeTakeFirstOrThrow();
+    const enabledAt = Date.parse(row.updated_at);
+    const { DeliveryLoop } = await import('./delivery.js');
+    const { nextRun } = await import('../../sdk/cron.js');
+    const loop = new DeliveryLoop(env.host);
+    const runs = async (unitId: string) =>
+      (await env.kernel.db.selectFrom('plugin_docs').select('doc_id').where('plugin_id', '=', 'cron-jobs').where('unit_id', '=', unitId).orderBy('doc_id').execute()).map((r) => r.doc_id);
+    await loop.runSchedules(enabledAt + 1000);
+    expect(await runs('a')).toEqual([]);
+    const night1 = nextRun('0 2 * * *', new Date(enabledAt))!.getTime();
+    await loop.runSchedules(night1 + 5 * 60_000);
+    await loop.runSchedules(night1 + 10 * 60_000);
+    const firstNight = `nightly:${new Date(night1).toISOString()}`;
+    expect((await runs('a')).filter((d) => d.startsWith('nightly'))).toEqual([firstNight]);
+    expect((await runs('b')).filter((d) => d.startsWith('nightly'))).toEqual([firstNight]);
+    // Down for three nights and back at 09:00: one catch-up run for the latest slot, not three.
+    const back = night1 + 3 * 86_400_000 + 7 * 3_600_000;
+    await loop.runSchedules(back);
+    await loop.runSchedules(back + 60_000);
+    const lastNight = `nightly:${new Date(night1 + 3 * 86_400_000).toISOString()}`;
+    for (const unitId of ['a', 'b']) expect((await runs(unitId)).filter((d) => d.startsWith('nightly'))).toEqual([firstNight, lastNight]);
+    // The monthly report runs on the 1st at 08:00, once, however often the loop looks.
+    const month1 = nextRun('0 8 1 * *', new Date(back))!.getTime();
+    await loop.runSchedules(month1 - 60_000);
+    const monthlyBefore = (await runs('a')).filter((d) => d.startsWith('monthly'));
+    await loop.runSchedules(month1);
+    await loop.runSchedules(month1 + 30 * 60_000);
+    const monthly = (await runs('a')).filter((d) => d.startsWith('monthly'));
+    expect(monthly).toEqual([...monthlyBefore, `monthly:${new Date(month1).toISOString()}`]);
+  });
+
+  it('two schedulers looking at the same slot run the job once per unit', async () => {
+    await env.plugin('cron-once', "return { schedule: { tick: async (host, run) => { const n = await host.storage.get('docs', run.scheduledAt); await host.storage.put('docs', run.scheduledAt, { kind: 'tick', n: n ? n.data.n + 1 : 1 }); } } };",
+      { permissions: ['schedule', 'storage'], schedule: [{ name: 'tick', cron: '*/10 * * * *' }] }, ['a', 'b']);
+    const { DeliveryLoop } = await import('./delivery.js');
+    const { nextRun } = await import('../../sdk/cron.js');
+    const slot = nextRun('*/10 * * * *', new Date(Date.now() + 60_000))!.getTime();
+    await Promise.all([new DeliveryLoop(env.host).runSchedules(slot + 1000), new DeliveryLoop(env.host).runSchedules(slot + 2000), new DeliveryLoop(env.host).runSchedules(slot + 3000)]);
+    const docs = await env.kernel.db.selectFrom('plugin_docs').select(['unit_id', 'doc_id', 'data']).where('plugin_id', '=', 'cron-once').orderBy('unit_id').execute();
+    expect(docs.map((d) => [d.unit_id, d.doc_id, JSON.parse(d.data).n])).toEqual([['a', new Date(slot).toISOString(), 1], ['b', new Date(slot).toISOString(), 1]]);
+  });
+});

@@ -31,6 +31,7 @@ const RealtimeQuery = z.object({ channel: z.string().regex(/^[a-z][a-z0-9-]{1,47
 /** Plugin-route and view calls fail as an AppError carrying the plugin's marshalled error. */
 function faultError(pluginId: string, error: { code: string; message: string; status: number }): AppError {
   if (error.code === 'PLUGIN_ENTRY_MISSING') return new AppError('PLUGIN_ROUTE_NOT_FOUND', { pluginId });
+  if (error.code === 'PLUGIN_NOT_LOADED') return new AppError('PLUGIN_NOT_LOADED', { pluginId, reason: error.message });
   return new AppError('PLUGIN_FAULT', { pluginId, code: error.code, message: error.message });
 }
 
@@ -133,7 +134,14 @@ export const pluginRoutes: RouteSpec[] = [
     summary: '本单位插件 Installed plugins with their state in this unit, requested permissions and grants',
     access: { kind: 'unit', permission: 'plugin.read' },
     params: UnitParams,
-    handler: async ({ kernel, scope }) => listForUnit(kernel.db, scope!.unitId),
+    handler: async ({ kernel, scope }) => {
+      // Each version's requested permissions: the admin console asks for those of the version it enables.
+      const [plugins, packages] = await Promise.all([listForUnit(kernel.db, scope!.unitId), listPackages(kernel.db)]);
+      return plugins.map((p) => ({
+        ...p,
+        versions: p.versions.map((v) => ({ ...v, permissions: packages.find((k) => k.pluginId === p.pluginId && k.version === v.version)?.manifest.permissions ?? [] })),
+      }));
+    },
   }),
   defineRoute({
     method: 'post',

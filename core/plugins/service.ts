@@ -7,13 +7,11 @@ import { nowIso } from '../clock.js';
 import { appendAudit, type AuditActor } from '../audit/service.js';
 import { AppError } from '../http/errors.js';
 import { bundleSchema, sha256Hex, signaturePayload } from '../../sdk/bundle.js';
-import { engineSatisfied, HOST_API_VERSION, manifestSchema, type HostPermission, type Manifest } from '../../sdk/manifest.js';
+import { engineSatisfied, manifestSchema, type HostPermission, type Manifest } from '../../sdk/manifest.js';
 import { enablementOf, hostOf } from './host.js';
+import { hostApiVersion } from './version.js';
 
-/** The host API version this core provides (PLUGIN_HOST_API overrides it to simulate a core upgrade). */
-export function hostApiVersion(): string {
-  return process.env.UNIBUDGET_PLUGIN_HOST_API || HOST_API_VERSION;
-}
+export { hostApiVersion };
 
 async function hostSetting(db: Executor, key: string): Promise<string | null> {
   const row = await db.selectFrom('plugin_host_settings').select('value').where('key', '=', key).executeTakeFirst();
@@ -182,6 +180,10 @@ export async function listForUnit(db: Executor, unitId: string) {
       versions: sorted.map((v) => ({ version: v.version, compatible: v.compatible, incompatibleReason: v.incompatibleReason, signedBy: v.signedBy })),
       latestVersion: latest.version,
       compatible: sorted.some((v) => v.compatible),
+      // The version this unit has (enabled or tripped) may be the one a core upgrade left behind:
+      // then it is not run, though a newer installed version may be compatible.
+      inUseCompatible: row ? current.compatible : null,
+      inUseIncompatibleReason: row ? current.incompatibleReason : null,
       state: row ? row.state : 'available',
       version: row?.version ?? null,
       requestedPermissions: current.manifest.permissions,

@@ -33,4 +33,11 @@ describe('hello-budget', () => {
     const overview = await harness.view('overview');
     expect(overview.blocks.map((b: { type: string }) => b.type)).toEqual(['stat', 'stat']);
   });
+
+  it('keeps a nightly execution snapshot', async () => {
+    await harness.runSchedule('nightly-snapshot', { scheduledAt: '2026-06-15T02:00:00.000Z' });
+    const [snapshot] = await harness.documents('snapshots');
+    expect(snapshot).toMatchObject({ id: '2026-06-15', data: { month: '2026-06', departments: 4 } });
+    expect(snapshot!.data.budget).toBeGreaterThan(0);
+  });
 });

@@ -5,9 +5,15 @@
 // Story: the unit lets 三公经费 caps warn instead of block → business staff fills a payment against
 // 公务用车运行维护费 and sees the live 三公 warning while typing → submits → department head and
 // finance approve (finance in the inbox UI) → the leader sees it on the cockpit (warnings and inbox)
-// and approves it there → an auditor traces it back to the original budget with the chain verified
-// → a finance officer of unit b never sees unit a.
+// and approves it there → finance pays it on the payments page and the staff user's bell shows the
+// notice live (a small plugin installed for the run sends it on payment.paid over notify + realtime:
+// the core itself sends no notification on approval or payment) → finance returns a budget request
+// with control numbers, the staff resubmits, the leader approves it and its indicators are issued →
+// finance opens the reports page and downloads the execution report as xlsx → an auditor traces the
+// payment back to the original budget with the chain verified → a finance officer of unit b never
+// sees unit a.
 import { chromium } from 'playwright-core';
+import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -57,6 +63,29 @@ async function apiAs(username) {
 
 const step = (name) => console.log(`• ${name}`);
 
+/**
+ * A plugin that tells the requester their payment was paid: an in-app notification (host.notify)
+ * and a ping on its realtime channel `<id>:notifications`, which the bell listens to.
+ */
+function paidNoticeBundle() {
+  const manifest = {
+    id: 'paid-notice', name: { zh: '支付到账通知', en: 'Paid notice' }, version: '1.0.0', engine: '^1.0.0', author: 'unibudget e2e',
+    description: 'Notifies the requester when a payment is paid.', permissions: ['events', 'notify', 'realtime'], events: ['payment.paid'],
+  };
+  const code = `var __plugin = (function () {
+  return {
+    events: {
+      'payment.paid': async function (event, host) {
+        var p = event.payload.payment;
+        await host.notify({ users: [p.createdBy], title: '支付申请 #' + p.id + ' 已支付', body: p.purpose + '：' + (p.amount / 100).toFixed(2) + ' 元', link: '/mine' });
+        await host.realtime.publish('notifications', { paymentId: p.id });
+      },
+    },
+  };
+})();`;
+  return { format: 'unibudget-plugin/1', manifest, code, sha256: createHash('sha256').update(code, 'utf8').digest('hex') };
+}
+
 async function main() {
   if (!BASE) await startCore();
   const browser = await chromium.launch({
@@ -73,6 +102,8 @@ async function main() {
     await page.getByLabel('密码').fill(PASSWORD);
     await page.getByRole('button', { name: '登录' }).click();
     await page.locator('nav a').first().waitFor();
+    // the shell moves to the role's first page once the unit's departments are loaded
+    await page.waitForURL((u) => u.pathname !== '/');
     return page;
   }
   const shot = async (page, name) => SHOTS && (await page.screenshot({ path: path.join(SHOTS, `${name}.png`) }));
@@ -82,6 +113,10 @@ async function main() {
     // ---- setup through the API: 三公 caps warn; the vehicle indicator gets room above its cap
     const admin = await apiAs('a.admin');
     await admin('PUT', '/api/units/a/control-rules/THREE_PUBLIC_CAP_EXCEEDED', { mode: 'warn' });
+    const sys = await apiAs('sysadmin');
+    await sys('PUT', '/api/plugins/trust', { allowUnsigned: true });
+    await sys('POST', '/api/plugins', paidNoticeBundle());
+    await admin('POST', '/api/units/a/plugins/paid-notice/enable', { grants: ['events', 'notify', 'realtime'] });
     const finApi = await apiAs('a.finance');
     const leaderApi = await apiAs('a.leader');
     const indicators = await finApi('GET', '/api/units/a/indicators');
@@ -158,6 +193,74 @@ async function main() {
     await leader.locator('ub-approval-inbox').getByText('已同意 1 项').waitFor();
     const approved = await finApi('GET', `/api/units/a/payments/${paymentId}`);
     assert.equal(approved.status, 'approved');
+
+    // ---- finance pays it; the staff user's bell (open all along) shows the notice live
+    step('finance pays the approved payment; the staff bell shows the notification live');
+    const bell = staff.locator('ub-notification-bell');
+    // the bell is on the plugin's realtime stream (it reloads on a push; its poll is a minute away)
+    await staff.waitForFunction(() => document.querySelector('ub-app')?.shadowRoot?.querySelector('ub-notification-bell')?.live === true);
+    const unreadBefore = (await bell.locator('.count').count()) ? Number(await bell.locator('.count').textContent()) : 0;
+    await fin.getByRole('link', { name: '支付管理' }).click();
+    const payRow = fin.locator(`ub-payments-page tr[data-id="${paymentId}"]`);
+    await payRow.getByRole('button', { name: `支付 #${paymentId}` }).click();
+    await fin.locator('ub-payments-page .confirm').getByRole('button', { name: '支付', exact: true }).click();
+    await fin.getByRole('status').getByText(`支付申请 #${paymentId} 已支付`).waitFor();
+    assert.equal((await finApi('GET', `/api/units/a/payments/${paymentId}`)).status, 'paid');
+    await bell.locator('.count', { hasText: String(unreadBefore + 1) }).waitFor({ timeout: 15_000 });
+    await bell.locator('button.bell').click();
+    const notice = bell.locator('.panel li.unread', { hasText: `支付申请 #${paymentId} 已支付` });
+    await notice.waitFor();
+    await bell.getByText('实时推送已连接').waitFor();
+    await shot(staff, 'e2e-4-staff-bell');
+    await notice.locator('button').click();
+    await staff.waitForURL(`${BASE}/mine`);
+    assert.equal(await bell.locator('.count').count(), unreadBefore ? 1 : 0, 'the notice is marked read');
+
+    // ---- budget review: staff submits a request (API), finance returns it with control numbers (UI)
+    step('finance returns a budget request with control numbers; the leader approves the resubmission');
+    const staffApi = await apiAs('a.staff');
+    const staffDept = (await staffApi('GET', '/api/me')).memberships.find((m) => m.unitId === 'a' && m.departmentId !== null).departmentId;
+    const draft = await staffApi('POST', '/api/units/a/budget-requests', { year, departmentId: staffDept, title: '端到端测试预算申请', lines: [{ kind: 'operating', headcount: 3 }] });
+    await staffApi('POST', `/api/units/a/budget-requests/${draft.id}/submit`, { comment: '请审核' });
+    await fin.getByRole('link', { name: '预算审核' }).click();
+    const review = fin.locator('ub-budget-review');
+    await review.locator('select[name=year]').selectOption(String(year));
+    await review.locator(`tr[data-id="${draft.id}"]`).getByRole('button').click();
+    const firstLine = draft.lines[0];
+    const ctl = review.getByLabel(`第 ${firstLine.lineNo} 行控制数（元）`);
+    await ctl.fill('1,000');
+    await review.locator('input[name=comment]').fill('压减');
+    await review.getByRole('button', { name: '下达控制数并退回' }).click();
+    await review.getByRole('status').getByText(`预算申请 #${draft.id} 已下达控制数`).waitFor();
+    const returned = await finApi('GET', `/api/units/a/budget-requests/${draft.id}`);
+    assert.equal(returned.status, 'returned');
+    assert.equal(returned.lines.find((l) => l.id === firstLine.id).controlAmount, 100_000);
+    await staffApi('POST', `/api/units/a/budget-requests/${draft.id}/submit`, { comment: '按控制数调整', lines: [{ lineId: firstLine.id, amount: 100_000 }] });
+    const openPeriod = (await finApi('GET', '/api/units/a/fiscal-years')).find((f) => f.year === year).periods.find((p) => p.status === 'open');
+    await leader.getByRole('link', { name: '预算审核' }).click();
+    const leaderReview = leader.locator('ub-budget-review');
+    await leaderReview.locator('select[name=year]').selectOption(String(year));
+    await leaderReview.locator(`tr[data-id="${draft.id}"]`).getByRole('button').click();
+    await leaderReview.locator('input[name=approveDate]').fill(`${year}-${String(openPeriod.month).padStart(2, '0')}-01`);
+    await leaderReview.getByRole('button', { name: '批复并下达指标' }).click();
+    await leaderReview.getByRole('status').getByText(`预算申请 #${draft.id} 已批复，下达指标 ${draft.lines.length} 个`).waitFor();
+    const issued = await finApi('GET', `/api/units/a/budget-requests/${draft.id}`);
+    assert.equal(issued.status, 'approved');
+    assert.ok(issued.lines.every((l) => l.indicatorId !== null), 'an indicator per line');
+    await leaderReview.getByRole('link', { name: `#${issued.lines[0].indicatorId}` }).waitFor();
+
+    // ---- reports: the execution report, downloaded as xlsx from the API
+    step('finance opens the reports page and downloads the execution report as xlsx');
+    await fin.getByRole('link', { name: '报表中心' }).click();
+    const reports = fin.locator('ub-reports-page');
+    await reports.locator('section[data-table=by_indicator]').getByText(vehicle.code).waitFor();
+    await shot(fin, 'e2e-5-finance-reports');
+    const [download] = await Promise.all([fin.waitForEvent('download'), reports.getByRole('link', { name: '下载 Excel' }).click()]);
+    assert.match(download.suggestedFilename(), /^execution-a-\d{4}-\d{2}\.xlsx$/);
+    const file = await download.path();
+    const bytes = fs.readFileSync(file);
+    assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK', 'an xlsx (zip) file');
+    assert.ok(bytes.length > 2000, `xlsx of ${bytes.length} bytes`);
 
     // ---- auditor: trace to the indicator, the original budget and the audit chain
     step('an auditor traces it back to the original budget, chain verified');

@@ -36,7 +36,30 @@ const shots = [
   { name: 'finance-inbox', user: 'a.finance', path: '/inbox' },
   { name: 'finance-transfers', user: 'a.finance', path: '/transfers' },
   { name: 'finance-periods', user: 'a.finance', path: '/periods' },
+  { name: 'finance-payments', user: 'a.finance', path: '/payments' },
+  { name: 'finance-budget-review', user: 'a.finance', path: '/review', act: async (p) => {
+      // a request waiting for review (next year's round) if there is one, else this year's approved ones
+      const review = p.locator('ub-budget-review');
+      await review.locator('select[name=year]').selectOption(String(new Date().getFullYear() + 1));
+      await p.waitForTimeout(500);
+      if ((await review.locator('tbody tr[data-id]').count()) === 0) {
+        await review.locator('select[name=year]').selectOption(String(new Date().getFullYear()));
+        await review.locator('select[name=filter]').selectOption('');
+        await p.waitForTimeout(500);
+      }
+      await review.locator('tbody tr[data-id] button.link').first().click();
+      await p.waitForTimeout(600);
+    } },
+  { name: 'finance-reports', user: 'a.finance', path: '/reports', wait: 1000 },
+  { name: 'finance-trial-balance', user: 'a.finance', path: '/reports', act: async (p) => {
+      await p.getByRole('tab', { name: '试算平衡表' }).click();
+      await p.waitForTimeout(800);
+    } },
   { name: 'leader-cockpit', user: 'a.leader', path: '/cockpit', wait: 1500 },
+  { name: 'leader-performance-lights', user: 'a.leader', path: '/cockpit', wait: 1500, act: async (p) => {
+      await p.locator('ub-cockpit-page #h-perf').scrollIntoViewIfNeeded();
+      await p.waitForTimeout(300);
+    } },
   { name: 'auditor-trace', user: 'a.auditor', path: '/audit', act: async (p) => {
       await p.locator('ub-audit-trace .list button').first().click();
       await p.waitForTimeout(800);

@@ -16,6 +16,16 @@ import './pages/transfer-forms.js';
 import './pages/period-close.js';
 import './pages/cockpit-page.js';
 import './pages/audit-trace.js';
+import './pages/admin-members.js';
+import './pages/admin-flows.js';
+import './pages/admin-templates.js';
+import './pages/admin-rules.js';
+import './pages/admin-plugins.js';
+import { loadPluginNav, navTitle, type PluginNavItem } from './pages/plugin-page.js';
+import './pages/payments-page.js';
+import './pages/budget-review.js';
+import './pages/reports-page.js';
+import './components/notification-bell.js';
 
 interface UnitOption { id: string; name: string; roles: Role[]; departmentId: number | null; readOnly: boolean }
 
@@ -32,6 +42,14 @@ export const NAV: NavItem[] = [
   { id: 'transfers', key: 'nav_transfer', roles: ['finance_officer'], readOnlyOk: false },
   { id: 'periods', key: 'nav_periods', roles: ['finance_officer'], readOnlyOk: false },
   { id: 'audit', key: 'nav_audit', roles: ['auditor'], readOnlyOk: true },
+  { id: 'admin-members', key: 'nav_adminMembers', roles: ['unit_admin', 'system_admin'], readOnlyOk: false },
+  { id: 'admin-flows', key: 'nav_adminFlows', roles: ['unit_admin'], readOnlyOk: false },
+  { id: 'admin-templates', key: 'nav_adminTemplates', roles: ['unit_admin'], readOnlyOk: false },
+  { id: 'admin-rules', key: 'nav_adminRules', roles: ['unit_admin'], readOnlyOk: false },
+  { id: 'admin-plugins', key: 'nav_adminPlugins', roles: ['unit_admin', 'system_admin'], readOnlyOk: false },
+  { id: 'payments', key: 'nav_payments', roles: ['finance_officer', 'auditor'], readOnlyOk: true },
+  { id: 'review', key: 'nav_review', roles: ['finance_officer', 'leader', 'auditor'], readOnlyOk: true },
+  { id: 'reports', key: 'nav_reports', roles: ['finance_officer', 'leader', 'auditor'], readOnlyOk: true },
 ];
 
 export function navFor(roles: Role[], readOnly: boolean): NavItem[] {
@@ -104,6 +122,8 @@ export class UbApp extends UbElement {
   @state() unitId = '';
   @state() departments: Department[] = [];
   @state() route = location.pathname;
+  /** Pages of the plugins enabled in the current unit (plugin-page.ts decides which). */
+  @state() pluginNav: PluginNavItem[] = [];
 
   private offUnauth?: () => void;
   private onPop = () => (this.route = location.pathname);
@@ -145,18 +165,28 @@ export class UbApp extends UbElement {
     this.me = me;
     await this.loadUnit();
     const items = this.navItems;
-    if (!items.some((n) => this.route.startsWith(`/${n.id}`)) && items[0]) this.navigate(`/${items[0].id}`, true);
+    if (!items.some((n) => this.route.startsWith(`/${n.id}`)) && !this.onPluginPage && items[0]) this.navigate(`/${items[0].id}`, true);
   }
 
   private async loadUnit() {
     this.departments = [];
+    this.pluginNav = [];
     if (!this.unitId) return;
+    this.pluginNav = await loadPluginNav(this.unitId);
     try {
       this.departments = await get<Department[]>(`/api/units/${this.unitId}/departments`);
     } catch {
       this.departments = [];
     }
   }
+
+  get onPluginPage(): boolean {
+    return this.pluginNav.some((p) => this.route === p.href);
+  }
+
+  private reloadPluginNav = async () => {
+    if (this.unitId) this.pluginNav = await loadPluginNav(this.unitId);
+  };
 
   get unit(): UnitOption | undefined {
     return this.units.find((u) => u.id === this.unitId);
@@ -194,7 +224,7 @@ export class UbApp extends UbElement {
     localStorage.setItem(UNIT_KEY, this.unitId);
     await this.loadUnit();
     const first = this.navItems[0];
-    if (first && !this.navItems.some((n) => this.route.startsWith(`/${n.id}`))) this.navigate(`/${first.id}`);
+    if (first && !this.navItems.some((n) => this.route.startsWith(`/${n.id}`)) && !this.onPluginPage) this.navigate(`/${first.id}`);
     else this.requestUpdate();
   }
 
@@ -211,6 +241,9 @@ export class UbApp extends UbElement {
   private renderPage() {
     const ctx = this.ctx;
     if (!ctx) return nothing;
+    if (this.route.startsWith('/plugins/')) {
+      return html`<ub-plugin-page .ctx=${ctx} .item=${this.pluginNav.find((p) => p.href === this.route) ?? null}></ub-plugin-page>`;
+    }
     const items = this.navItems;
     if (items.length === 0) return html`<p class="muted">${t('noPages')}</p>`;
     const [, page = '', arg] = this.route.split('/');
@@ -228,6 +261,14 @@ export class UbApp extends UbElement {
       case 'periods': return html`<ub-period-close .ctx=${ctx}></ub-period-close>`;
       case 'cockpit': return html`<ub-cockpit-page .ctx=${ctx}></ub-cockpit-page>`;
       case 'audit': return html`<ub-audit-trace .ctx=${ctx} .paymentId=${arg ? Number(arg) : null}></ub-audit-trace>`;
+      case 'admin-members': return html`<ub-admin-members .ctx=${ctx}></ub-admin-members>`;
+      case 'admin-flows': return html`<ub-admin-flows .ctx=${ctx}></ub-admin-flows>`;
+      case 'admin-templates': return html`<ub-admin-templates .ctx=${ctx}></ub-admin-templates>`;
+      case 'admin-rules': return html`<ub-admin-rules .ctx=${ctx}></ub-admin-rules>`;
+      case 'admin-plugins': return html`<ub-admin-plugins .ctx=${ctx} @plugins-changed=${this.reloadPluginNav}></ub-admin-plugins>`;
+      case 'payments': return html`<ub-payments-page .ctx=${ctx}></ub-payments-page>`;
+      case 'review': return html`<ub-budget-review .ctx=${ctx}></ub-budget-review>`;
+      case 'reports': return html`<ub-reports-page .ctx=${ctx}></ub-reports-page>`;
       default: return nothing;
     }
   }
@@ -260,6 +301,7 @@ export class UbApp extends UbElement {
               </select></label>`
           : html`<span class="who">${u?.name ?? ''}</span>`}
         ${this.renderLang()}
+        <ub-notification-bell .unitId=${this.unitId} .userId=${this.me.id}></ub-notification-bell>
         <span class="who">${this.me.displayName}</span>
         <button @click=${this.logout}>${t('signOut')}</button>
       </header>
@@ -267,6 +309,8 @@ export class UbApp extends UbElement {
         <nav aria-label=${t('mainNav')} @click=${this.onNavClick}>
           <div class="roles">${u?.roles.map((r) => t(`role_${r}` as MessageKey)).join(' · ')}</div>
           ${this.navItems.map((n) => html`<a href="/${n.id}" aria-current=${page === n.id ? 'page' : 'false'}>${t(n.key)}</a>`)}
+          ${this.pluginNav.length ? html`<div class="roles">${t('pluginNavGroup')}</div>` : nothing}
+          ${this.pluginNav.map((p) => html`<a href=${p.href} data-plugin=${p.pluginId} aria-current=${this.route === p.href ? 'page' : 'false'}>${navTitle(p)}</a>`)}
         </nav>
         <main id="main" tabindex="-1" @click=${this.onNavClick}>${this.renderPage()}</main>
       </div>`;

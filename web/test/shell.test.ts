@@ -19,10 +19,10 @@ describe('app shell', () => {
 
   it('shows each role its pages', () => {
     expect(navFor(['business_staff'], false).map((n) => n.id)).to.deep.equal(['payment', 'budget', 'mine']);
-    expect(navFor(['finance_officer'], false).map((n) => n.id)).to.deep.equal(['dashboard', 'inbox', 'transfers', 'periods']);
-    expect(navFor(['leader'], false).map((n) => n.id)).to.deep.equal(['cockpit', 'inbox']);
-    expect(navFor(['auditor'], false).map((n) => n.id)).to.deep.equal(['dashboard', 'audit']);
-    expect(navFor(['leader'], true).map((n) => n.id)).to.deep.equal(['cockpit']);
+    expect(navFor(['finance_officer'], false).map((n) => n.id)).to.deep.equal(['dashboard', 'inbox', 'transfers', 'periods', 'payments', 'review', 'reports']);
+    expect(navFor(['leader'], false).map((n) => n.id)).to.deep.equal(['cockpit', 'inbox', 'review', 'reports']);
+    expect(navFor(['auditor'], false).map((n) => n.id)).to.deep.equal(['dashboard', 'audit', 'payments', 'review', 'reports']);
+    expect(navFor(['leader'], true).map((n) => n.id)).to.deep.equal(['cockpit', 'review', 'reports']);
     expect(navFor(['plugin_developer'], false)).to.deep.equal([]);
   });
 
@@ -76,5 +76,40 @@ describe('app shell', () => {
       indicator({ departmentId: 1, amount: 100, paid: 30 }),
     ]);
     expect(r.map((x) => [x.departmentId, x.paid, x.amount])).to.deep.equal([[2, 90, 100], [1, 40, 200]]);
+  });
+
+  it('lists plugin pages only where the plugin is enabled with views granted, and opens them', async () => {
+    const admin = me([
+      { unitId: 'a', unitName: '机关', role: 'unit_admin', departmentId: null },
+      { unitId: 'b', unitName: '实验小学', role: 'unit_admin', departmentId: null },
+    ]);
+    const plugin = (state: string, grants: string[]) => ({
+      pluginId: 'hello-budget', name: { zh: 'hello-budget 插件', en: 'hello' }, state, grants,
+      views: [{ id: 'overview', title: { zh: '概览', en: 'Overview' }, placement: 'dashboard' }, { id: 'side', title: { zh: '支付侧栏', en: 'Side' }, placement: 'payment-detail' }],
+    });
+    mock = mockFetch({
+      'GET /api/me': { body: admin },
+      'GET /api/units': { body: [] },
+      'GET /api/units/a/plugins': { body: [plugin('enabled', ['ledger.read', 'views'])] },
+      'GET /api/units/b/plugins': { body: [plugin('enabled', ['ledger.read'])] },
+      'GET /api/units/a/plugins/hello-budget/views/overview': { body: { blocks: [{ type: 'stat', label: '指标数', value: 7 }] } },
+      'GET /api/units/*': { body: [] },
+    });
+    localStorage.setItem('ub.unit', 'a');
+    history.replaceState(null, '', '/plugins/hello-budget/overview');
+    await import('../src/app.js');
+    const el = await fixture<UbApp>(html`<ub-app></ub-app>`);
+    const pluginLinks = () => [...el.shadowRoot!.querySelectorAll('nav a[data-plugin]')].map((a) => [a.textContent, a.getAttribute('href')]);
+    await until(() => pluginLinks().length);
+    expect(pluginLinks()).to.deep.equal([['概览', '/plugins/hello-budget/overview']]);
+    expect(el.shadowRoot!.querySelector('nav a[href="/admin-plugins"]')).to.exist;
+    // a deep link to the plugin page stays there and renders the view
+    expect(location.pathname).to.equal('/plugins/hello-budget/overview');
+    const view = await until(() => el.shadowRoot!.querySelector('ub-plugin-page')?.shadowRoot?.querySelector('ub-plugin-view'));
+    await until(() => view!.shadowRoot!.querySelector('[data-kind=stat]'));
+    const sel = el.shadowRoot!.querySelector('header select') as HTMLSelectElement;
+    sel.value = 'b';
+    sel.dispatchEvent(new Event('change'));
+    await until(() => pluginLinks().length === 0 && location.pathname === '/admin-members');
   });
 });

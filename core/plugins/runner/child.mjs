@@ -2,12 +2,12 @@
 // catastrophic V8 error here kills this process, never the core: the parent restarts it and fails
 // the calls that were in flight. Plain JavaScript so it starts without a TypeScript loader.
 // Protocol (JSON over the IPC channel):
-//   parent → child  {t:'invoke', id, key, code, memoryMb, unitId, entry, name, input, settings, timeoutMs, maxResultBytes, maxHostCalls}
+//   parent → child  {t:'invoke', id, key, code, memoryMb, unitId, entry, name, input, settings, timeoutMs, cpuMs, maxResultBytes, maxHostCalls}
 //                   {t:'hostreply', callId, reply}   {t:'drop', key}   {t:'dropUnit', key, unitId}   {t:'ping', id}
 //   child → parent  {t:'ready'}  {t:'result', id, reply, memory}  {t:'hostcall', callId, invokeId, key, unitId, method, args}  {t:'pong', id}
 import ivm from 'isolated-vm';
 
-/** @type {Map<string, {isolate: any, contexts: Map<string, Promise<any>>, disposedFor?: string}>} */
+/** @type {Map<string, {isolate: any, contexts: Map<string, Promise<any>>, disposedFor?: string, inflight?: number}>} */
 const isolates = new Map();
 /** @type {Map<number, {key: string, unitId: string, hostCalls: number, inFlight: number, fault?: {code: string, message: string}}>} */
 const invocations = new Map();
@@ -58,6 +58,9 @@ const BOOTSTRAP = `
         indicators: (filter) => call('ledger.indicators', [filter ?? {}]),
         payments: (filter) => call('ledger.payments', [filter ?? {}]),
         projects: () => call('ledger.projects', []),
+        departments: () => call('ledger.departments', []),
+        transfers: (filter) => call('ledger.transfers', [filter ?? {}]),
+        executionReport: (params) => call('ledger.executionReport', [params ?? {}]),
       }),
       storage: freeze({
         put: (collection, id, data) => call('storage.put', [collection, id, data]),
@@ -170,14 +173,18 @@ function hostCall(key, unitId, invokeId, method, args) {
 
 async function invoke(message) {
   const { id, key, code, memoryMb, unitId, entry: entryName, name, input, settings, timeoutMs, maxResultBytes, maxHostCalls } = message;
+  const cpuMs = Number(message.cpuMs) > 0 ? Math.min(Number(message.cpuMs), timeoutMs) : timeoutMs;
   const invocation = { key, unitId, hostCalls: 0, inFlight: 0, maxHostCalls };
   invocations.set(id, invocation);
   const started = process.hrtime.bigint();
   let entry;
   let timedOut = false;
+  let cpuExceeded = false;
   let watchdog;
+  let cpuWatchdog;
   try {
     entry = entryFor(key, memoryMb);
+    entry.inflight = (entry.inflight ?? 0) + 1;
     const isolate = entry.isolate;
     const cpuBefore = isolate.cpuTime;
     // The watchdog: isolated-vm's timeout covers synchronous code only. A promise that never
@@ -186,6 +193,23 @@ async function invoke(message) {
       timedOut = true;
       disposeIsolate(key, 'timeout');
     }, timeoutMs);
+    // The CPU watchdog: code resumed after an await (a host call's answer) runs outside any
+    // isolated-vm timeout, and its wall time is mostly not its own while host calls wait on the
+    // database. Its CPU time is: past the budget, the isolate is disposed. cpuTime advances live
+    // while the isolate runs, so polling sees a loop that never yields.
+    // (CPU time never outruns wall time in one isolate, so a budget equal to the wall limit is the wall watchdog's.)
+    const cpuBudgetNs = BigInt(Math.round(cpuMs * 1e6));
+    if (cpuMs < timeoutMs) cpuWatchdog = setInterval(() => {
+      if (isolate.isDisposed) return;
+      let used;
+      try { used = isolate.cpuTime - cpuBefore; } catch { return; }
+      // Calls of other units on the same isolate run on its CPU clock too: with N in flight the
+      // budget is N times larger, which still stops a runaway loop (it starves them all).
+      if (used > cpuBudgetNs * BigInt(Math.max(1, entry.inflight ?? 1))) {
+        cpuExceeded = true;
+        disposeIsolate(key, 'cpu');
+      }
+    }, Math.max(5, Math.min(50, Math.floor(cpuMs / 4))));
     const { invokeRef } = await contextFor(entry, key, unitId, code, timeoutMs);
     const replyJson = await invokeRef.apply(undefined, [id, unitId, entryName, name, input, settings], {
       timeout: timeoutMs,
@@ -195,12 +219,13 @@ async function invoke(message) {
     let reply = typeof replyJson === 'string' ? replyJson : fail('PLUGIN_BAD_RESULT', 'the sandbox returned no result');
     if (reply.length > maxResultBytes) reply = fail('PLUGIN_RESULT_TOO_LARGE', `the result has ${reply.length} bytes; the limit is ${maxResultBytes}`, 500);
     if (invocation.fault) reply = fail(invocation.fault.code, invocation.fault.message, 429);
-    const cpuMs = isolate.isDisposed ? 0 : Number(isolate.cpuTime - cpuBefore) / 1e6;
-    send({ t: 'result', id, reply, memory: heapOf(isolate), cpuMs, wallMs: Number(process.hrtime.bigint() - started) / 1e6 });
+    const cpuUsedMs = isolate.isDisposed ? 0 : Number(isolate.cpuTime - cpuBefore) / 1e6;
+    send({ t: 'result', id, reply, memory: heapOf(isolate), cpuMs: cpuUsedMs, wallMs: Number(process.hrtime.bigint() - started) / 1e6 });
   } catch (error) {
     const text = String(error && error.message ? error.message : error);
     let reply;
-    if (timedOut || /timed out/i.test(text)) reply = fail('PLUGIN_TIMEOUT', `the call did not finish within ${timeoutMs} ms; the plugin's sandbox was reset`, 504);
+    if (cpuExceeded) reply = fail('PLUGIN_CPU_LIMIT', `the call used more than ${cpuMs} ms of CPU time; the plugin's sandbox was reset`, 504);
+    else if (timedOut || /timed out/i.test(text)) reply = fail('PLUGIN_TIMEOUT', `the call did not finish within ${timeoutMs} ms; the plugin's sandbox was reset`, 504);
     else if (/memory limit/i.test(text) || entry?.disposedFor === undefined && entry?.isolate.isDisposed) reply = fail('PLUGIN_OUT_OF_MEMORY', `the plugin exceeded its ${memoryMb} MB memory limit; the sandbox was reset`, 500);
     else if (entry?.disposedFor) reply = fail('PLUGIN_SANDBOX_RESET', `the plugin's sandbox was reset (${entry.disposedFor}) during the call`, 500);
     else reply = fail('PLUGIN_THREW', text.slice(0, 500), 500);
@@ -208,6 +233,8 @@ async function invoke(message) {
     send({ t: 'result', id, reply, memory: 0, cpuMs: 0, wallMs: Number(process.hrtime.bigint() - started) / 1e6 });
   } finally {
     clearTimeout(watchdog);
+    clearInterval(cpuWatchdog);
+    if (entry) entry.inflight = Math.max(0, (entry.inflight ?? 1) - 1);
     invocations.delete(id);
   }
 }

@@ -19,6 +19,8 @@ export interface InvokeRequest {
   input: unknown;
   settings: Record<string, unknown>;
   timeoutMs: number;
+  /** CPU time the call may use (the isolate's own, not time waiting on host calls), ms; at most timeoutMs. */
+  cpuMs?: number;
   memoryMb: number;
   maxResultBytes: number;
   maxHostCalls: number;
@@ -188,7 +190,7 @@ export class RunnerClient {
       this.pending.set(id, { resolve, timer, started, key: request.key, unitId: request.unitId, context: request.context });
       child.send({
         t: 'invoke', id, key: request.key, code: request.code, memoryMb: request.memoryMb, unitId: request.unitId,
-        entry: request.entry, name: request.name, input: inputJson, settings: settingsJson, timeoutMs: request.timeoutMs,
+        entry: request.entry, name: request.name, input: inputJson, settings: settingsJson, timeoutMs: request.timeoutMs, cpuMs: request.cpuMs,
         maxResultBytes: request.maxResultBytes, maxHostCalls: request.maxHostCalls,
       });
     });

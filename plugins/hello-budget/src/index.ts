@@ -29,4 +29,15 @@ export default definePlugin({
       return view.page([view.stat('指标数', indicators.length), view.stat('可用余额', available, 'fen')], '概览');
     },
   },
+  schedule: {
+    // Cron '0 2 * * *' (02:00 UTC, per unit). Keyed by day, so a repeated run overwrites its own snapshot.
+    'nightly-snapshot': async (host, run) => {
+      const day = run.scheduledAt.slice(0, 10);
+      const report = await host.ledger.executionReport({ year: Number(day.slice(0, 4)), month: Number(day.slice(5, 7)) });
+      const departments = await host.ledger.departments();
+      await host.storage.put('snapshots', day, {
+        month: day.slice(0, 7), budget: report.totals.budget, paid: report.totals.paid, executionRate: report.totals.executionRate, departments: departments.length,
+      });
+    },
+  },
 });

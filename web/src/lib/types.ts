@@ -63,3 +63,40 @@ export interface Cap { economicCode: string; amount: number; used: number }
 export interface AuditEntry { seq: number; at: string; actorId: number | null; actorName: string; unitId: string | null; action: string; entity: string; entityId: string; before: unknown; after: unknown; prevHash: string; hash: string }
 export interface VerifyResult { ok: boolean; checked: number; headSeq: number; headHash: string; brokenAt?: number; reason?: string }
 export interface DocView { id: number; status: string; amount: number; reason: string; date: string; createdAt: string; fromIndicatorId?: number; toIndicatorId?: number; indicatorId?: number; fastTrack?: boolean; docNo?: string }
+
+// ---- admin console and plugin views (issue 7)
+export interface Localized { zh: string; en: string }
+export interface MemberView { userId: number; username: string; displayName: string; disabled: boolean; roles: Role[]; departmentId: number | null }
+export interface FlowCondition { amountAbove?: number; economicPrefixes?: string[]; threePublic?: boolean }
+export interface FlowStep { role: Role; label: string; when?: FlowCondition }
+export interface Flow { target: 'payment' | 'transfer' | 'adjustment'; name: string; steps: FlowStep[]; version: number; updatedAt: string }
+export interface RuleSetting { code: string; label: string; hard: boolean; mode: 'block' | 'warn' | 'ignore' }
+export interface TemplateView extends Template { version: number; isDefault: boolean; updatedAt: string | null }
+export interface SettingField { key: string; label: Localized; type: 'string' | 'number' | 'boolean' | 'select'; required?: boolean; default?: string | number | boolean; options?: { value: string; label: string }[]; min?: number; max?: number }
+export interface PluginViewDecl { id: string; title: Localized; placement: 'dashboard' | 'page' | 'payment-detail' }
+export interface PluginVersionInfo { version: string; compatible: boolean; incompatibleReason: string | null; signedBy: string | null; permissions?: string[] }
+export interface UnitPlugin {
+  pluginId: string; name: Localized; description: string; author: string; versions: PluginVersionInfo[]; latestVersion: string; compatible: boolean;
+  state: 'available' | 'enabled' | 'disabled' | 'tripped'; version: string | null; requestedPermissions: string[]; grants: string[];
+  settings: Record<string, string | number | boolean>; failMode: 'open' | 'closed'; faults: number; lastFault: string | null;
+  settingsSchema: SettingField[]; views: PluginViewDecl[]; routes: { method: string; path: string; summary: string }[]; dependencies: Record<string, string>;
+}
+export interface PluginPackage { pluginId: string; version: string; sha256: string; signedBy: string | null; installedAt: string; compatible: boolean; incompatibleReason: string | null; manifest: { name: Localized; description: string; author: string; permissions: string[]; engine: string } }
+export interface PluginMetrics {
+  pluginId: string; unitId: string; state: string; consecutiveFaults: number; lastFault: string | null; calls: number; errors: number;
+  faultsByCode: Record<string, number>; latencyMs: { p50: number; p95: number; p99: number }; memoryBytes: number;
+}
+
+// --- notifications, reports, budget review, performance (ops screens)
+export interface UbNotification { id: number; source: string; title: string; body: string; link: string | null; createdAt: string; role: string | null }
+export type ReportCell = string | number | null;
+export interface ReportColumn { key: string; header: string; kind: 'text' | 'money' | 'ratio' | 'integer' }
+export interface ReportTable { id: string; title: string; unitLabel: '元' | '万元'; columns: ReportColumn[]; rows: Record<string, ReportCell>[] }
+export interface ReportView { report: string; title: string; unitId: string; unitName: string; consolidated: boolean; units: { id: string; name: string }[]; year: number; month: number | null; tables: ReportTable[] }
+export interface TrialBalanceRow { accountCode: string; accountName: string; category: string; openingDebit: number; openingCredit: number; periodDebit: number; periodCredit: number; closingDebit: number; closingCredit: number }
+export interface TrialBalance { track: 'financial' | 'budgetary'; year: number; month: number | null; unitIds: string[]; accounts: TrialBalanceRow[]; totals: Omit<TrialBalanceRow, 'accountCode' | 'accountName' | 'category'>; balanced: boolean }
+export interface JournalLine { lineNo: number; accountCode: string; accountName: string; debit: number; credit: number; indicatorId: number | null; departmentId: number | null }
+export interface JournalEntry { id: number; track: 'financial' | 'budgetary'; year: number; month: number; date: string; voucherNo: string; summary: string; debit: number; credit: number; lines: JournalLine[] }
+export interface YearEndItem { indicatorId: number; code: string; name: string; amount: number; paid: number; unspent: number; decision: 'carry_forward' | 'surplus' | 'none'; rule: string; carried: number; surplus: number }
+export interface YearEndView { unitId: string; year: number; nextYear: number; alreadyRun: boolean; runAt: string | null; totals: { amount: number; paid: number; unspent: number; carried: number; surplus: number }; items: YearEndItem[] }
+export interface PerformanceTarget { id: number; projectId: number; source: string; targetRef: string; name: string; value: string; createdAt: string }

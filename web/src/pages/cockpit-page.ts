@@ -5,7 +5,7 @@ import { get } from '../lib/api.js';
 import { lang, t, type MessageKey } from '../lib/i18n.js';
 import { formatFen, percent, ratio } from '../lib/money.js';
 import { deptName, type UnitContext } from '../lib/context.js';
-import type { Cap, Indicator, Payment } from '../lib/types.js';
+import type { Cap, Indicator, Payment, PerformanceTarget, Project } from '../lib/types.js';
 import type { Chart, Option } from '../lib/charts.js';
 import './approval-inbox.js';
 
@@ -31,6 +31,58 @@ export function rankDepartments(rows: Indicator[]): DeptRank[] {
   return [...by.values()].map((d) => ({ ...d, rate: ratio(d.paid, d.amount) })).sort((a, b) => b.rate - a.rate);
 }
 
+export type Light = 'green' | 'yellow' | 'red';
+
+/**
+ * Execution against time progress (预算执行 vs 时间进度, the monitoring rule of 绩效运行监控):
+ * green when no more than 5 points behind, yellow up to 15, red beyond.
+ */
+export function execLight(exec: number, time: number): Light {
+  const behind = Math.round((time - exec) * 1000) / 10;
+  return behind <= 5 ? 'green' : behind <= 15 ? 'yellow' : 'red';
+}
+
+/** A target value such as "≥95%", ">= 90 %", "≤3%": comparator and percentage; null when not of that form. */
+export function parseTarget(value: string): { op: '>=' | '<='; pct: number } | null {
+  const m = /(≥|>=|>|≤|<=|<|不低于|不高于|不超过)\s*(\d+(?:\.\d+)?)\s*[%％]/.exec(value);
+  if (!m) return null;
+  const op = m[1] === '≤' || m[1] === '<=' || m[1] === '<' || m[1] === '不高于' || m[1] === '不超过' ? '<=' : '>=';
+  return { op, pct: Number(m[2]) };
+}
+
+/**
+ * The core stores targets with their target value only; the one actual it holds for a project is
+ * its budget execution. So a target about the execution rate (预算执行率 / 资金执行率) is judged
+ * against it — met: green, within 10 points: yellow, else red; other targets have no actual here.
+ */
+export function targetLight(target: PerformanceTarget, exec: number): Light | null {
+  if (!/执行率|execution/i.test(target.name)) return null;
+  const goal = parseTarget(target.value);
+  if (!goal) return null;
+  const actual = exec * 100;
+  const shortBy = goal.op === '>=' ? goal.pct - actual : actual - goal.pct;
+  return shortBy <= 0 ? 'green' : shortBy <= 10 ? 'yellow' : 'red';
+}
+
+const WORST: Light[] = ['red', 'yellow', 'green'];
+export interface ProjectLight { project: Project; amount: number; paid: number; exec: number; light: Light; targets: { target: PerformanceTarget; light: Light | null }[] }
+
+/** One row per project with indicators this year: its execution, its targets and the worst light of them. */
+export function projectLights(projects: Project[], rows: Indicator[], targets: Map<number, PerformanceTarget[]>, time: number): ProjectLight[] {
+  const out: ProjectLight[] = [];
+  for (const project of projects) {
+    const mine = rows.filter((r) => r.projectId === project.id);
+    if (mine.length === 0) continue;
+    const amount = mine.reduce((n, r) => n + r.amount, 0);
+    const paid = mine.reduce((n, r) => n + r.paid, 0);
+    const exec = ratio(paid, amount);
+    const judged = (targets.get(project.id) ?? []).map((target) => ({ target, light: targetLight(target, exec) }));
+    const lights = [execLight(exec, time), ...judged.map((j) => j.light).filter((l): l is Light => l !== null)];
+    out.push({ project, amount, paid, exec, light: WORST.find((w) => lights.includes(w))!, targets: judged });
+  }
+  return out.sort((a, b) => WORST.indexOf(a.light) - WORST.indexOf(b.light) || a.exec - b.exec);
+}
+
 /** 驾驶舱: execution vs time, warnings, departments ranked, 三公经费 vs cap, and the leader's inbox. */
 @customElement('ub-cockpit-page')
 export class UbCockpitPage extends UbElement {
@@ -46,6 +98,11 @@ export class UbCockpitPage extends UbElement {
     ul.warn li .amt { margin-left: auto; }
     .behind { color: #b42318; font-weight: 600; }
     .inbox { grid-column: 1 / -1; }
+    .perf { grid-column: 1 / -1; }
+    .light { display: inline-block; width: 14px; height: 14px; border-radius: 50%; vertical-align: -2px; margin-right: 6px; border: 1px solid rgba(0, 0, 0, 0.15); }
+    .light.green { background: #2f9e44; } .light.yellow { background: #f2b705; } .light.red { background: #d92d20; }
+    .perf ul { list-style: none; margin: 0; padding: 0; }
+    .perf li { font-size: 12px; }
     @media (max-width: 1100px) { .grid { grid-template-columns: 1fr 1fr; } .top { grid-template-columns: 1fr 1fr; } }
   `];
 
@@ -54,6 +111,7 @@ export class UbCockpitPage extends UbElement {
   @state() year = new Date().getFullYear();
   @state() warnings: Payment[] = [];
   @state() caps: Cap[] = [];
+  @state() perf: ProjectLight[] = [];
   @state() error = '';
   private charts = new Map<string, Chart>();
   private resize = new ResizeObserver(() => this.charts.forEach((c) => c.resize()));
@@ -89,9 +147,19 @@ export class UbCockpitPage extends UbElement {
         .sort((a, b) => b.amount - a.amount)
         .slice(0, 8);
       this.caps = caps;
+      await this.loadPerformance();
     } catch (e) {
       this.error = (e as Error).message;
     }
+  }
+
+  private async loadPerformance() {
+    const u = this.ctx.unitId;
+    const projects = await get<Project[]>(`/api/units/${u}/projects`).catch(() => [] as Project[]);
+    const used = projects.filter((p) => this.rows.some((r) => r.projectId === p.id)).slice(0, 30);
+    const targets = new Map<number, PerformanceTarget[]>();
+    await Promise.all(used.map(async (p) => targets.set(p.id, await get<PerformanceTarget[]>(`/api/units/${u}/projects/${p.id}/targets`).catch(() => []))));
+    this.perf = projectLights(used, this.rows, targets, timeProgress(this.year));
   }
 
   get totals() {
@@ -189,6 +257,24 @@ export class UbCockpitPage extends UbElement {
         <section class="card inbox" aria-labelledby="h-inbox" style="grid-column: span 2">
           <h2 id="h-inbox">${t('leaderInbox')}</h2>
           ${this.ctx.readOnly ? html`<p class="muted">${t('readOnly')}</p>` : html`<ub-approval-inbox compact .ctx=${this.ctx} @decided=${() => this.load()}></ub-approval-inbox>`}
+        </section>
+        <section class="card perf" aria-labelledby="h-perf">
+          <h2 id="h-perf">${t('perf_title')}</h2>
+          ${this.perf.length === 0
+            ? html`<p class="muted">${t('perf_none')}</p>`
+            : html`<table>
+                <thead><tr><th>${t('perf_light')}</th><th>${t('project')}</th><th class="num">${t('budgetAmount')}</th><th class="num">${t('paid')}</th>
+                  <th class="num">${t('executionRate')}</th><th>${t('perf_targets')}</th></tr></thead>
+                <tbody>${this.perf.map((p) => html`<tr data-project=${p.project.id} data-light=${p.light}>
+                  <td class="nowrap"><span class="light ${p.light}" aria-hidden="true"></span>${t(`perf_${p.light}`)}</td>
+                  <td>${p.project.code} ${p.project.name}</td>
+                  <td class="num">${formatFen(p.amount)}</td><td class="num">${formatFen(p.paid)}</td><td class="num">${percent(p.paid, p.amount)}</td>
+                  <td>${p.targets.length === 0
+                    ? html`<span class="muted">${t('perf_no_targets')}</span>`
+                    : html`<ul>${p.targets.map((x) => html`<li>${x.light ? html`<span class="light ${x.light}" aria-label=${t(`perf_${x.light}`)}></span>` : ''}${x.target.name}：${x.target.value || '—'}${x.light ? '' : html` <span class="muted">${t('perf_no_actual')}</span>`}</li>`)}</ul>`}</td>
+                </tr>`)}</tbody>
+              </table>
+              <p class="muted">${t('perf_rule')}</p>`}
         </section>
       </div>`;
   }

@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { generateKeyPairSync } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { Kernel } from '../kernel.js';
+import { SYSTEM_ACTOR } from '../audit/service.js';
+import { buildPlugin, validateBundle } from '../../sdk/build.js';
+import { makeBundle } from '../../sdk/bundle.js';
+import { manifestSchema } from '../../sdk/manifest.js';
+import { enable, installBundle, updateTrust } from '../plugins/service.js';
+
+/** Where first-party plugins live: every folder with a manifest.json under plugins/. */
+export const FIRST_PARTY_DIR = fileURLToPath(new URL('../../plugins/', import.meta.url));
+
+/**
+ * The publisher the demo's first-party bundles are signed by. Its ed25519 key pair is made fresh
+ * at each seeding, the public half trusted like any publisher the admin adds, and the private half
+ * never stored: the demo keeps the production rule that unsigned bundles are refused, and a bundle
+ * changed after seeding would not verify.
+ */
+export const DEMO_PUBLISHER = 'unibudget-first-party-demo';
+
+/** The demo enables these for its units, with every permission they request. */
+export const DEMO_ENABLED: Record<string, string[]> = { a: ['hello-budget'] };
+
+export interface DemoPluginsReport {
+  installed: string[];
+  alreadyInstalled: string[];
+  enabled: string[];
+  failed: Array<{ dir: string; reason: string }>;
+}
+
+/** Plugin folders under `dir`, in a stable order. */
+export function firstPartyFolders(dir = FIRST_PARTY_DIR): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && fs.existsSync(path.join(dir, d.name, 'manifest.json')))
+    .map((d) => path.join(dir, d.name))
+    .sort();
+}
+
+/**
+ * Builds every first-party plugin, installs the versions not yet installed (signed by the demo
+ * publisher) and enables the demo's choice in each demo unit that has never had it. Safe to run
+ * on every `start --demo`: a plugin the admin disabled stays disabled, and a plugin that does not
+ * build (a folder being written) is reported and skipped rather than stopping the demo.
+ */
+export async function seedDemoPlugins(
+  kernel: Kernel,
+  options: { dir?: string; enable?: Record<string, string[]>; log?: (line: string) => void } = {},
+): Promise<DemoPluginsReport> {
+  const report: DemoPluginsReport = { installed: [], alreadyInstalled: [], enabled: [], failed: [] };
+  const folders = firstPartyFolders(options.dir);
+  const wanted = options.enable ?? DEMO_ENABLED;
+  // Only a demo database: `start --demo` on a database that is not the demo's installs nothing.
+  const demoUnits = await kernel.db.selectFrom('units').select('id').where('id', 'in', Object.keys(wanted).length ? Object.keys(wanted) : ['a']).execute();
+  if (folders.length === 0 || demoUnits.length === 0) return report;
+  const manifests = new Map<string, ReturnType<typeof manifestSchema.parse>>();
+  const toInstall: Array<{ dir: string; manifest: Record<string, unknown>; code: string; key: string }> = [];
+  for (const dir of folders) {
+    try {
+      const built = await buildPlugin(dir);
+      const checked = validateBundle(makeBundle(built.manifest, built.code));
+      if (!checked.ok) throw new Error(checked.problems.join('; '));
+      const manifest = manifestSchema.parse(built.manifest);
+      manifests.set(manifest.id, manifest);
+      const key = `${manifest.id}@${manifest.version}`;
+      const exists = await kernel.db.selectFrom('plugin_packages').select('id').where('plugin_id', '=', manifest.id).where('version', '=', manifest.version).executeTakeFirst();
+      if (exists) report.alreadyInstalled.push(key);
+      else toInstall.push({ dir, manifest: built.manifest, code: built.code, key });
+    } catch (error) {
+      report.failed.push({ dir: path.basename(dir), reason: (error as Error).message.slice(0, 500) });
+    }
+  }
+  if (toInstall.length) {
+    // A key pair only when there is something to sign: a restart with nothing new changes no trust.
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    const signer = { publisher: DEMO_PUBLISHER, privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+    await updateTrust(kernel, SYSTEM_ACTOR, { addPublisher: { name: DEMO_PUBLISHER, publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() } });
+    for (const item of toInstall) {
+      try {
+        await installBundle(kernel, SYSTEM_ACTOR, makeBundle(item.manifest, item.code, signer));
+        report.installed.push(item.key);
+      } catch (error) {
+        manifests.delete(String(item.manifest.id));
+        report.failed.push({ dir: path.basename(item.dir), reason: (error as Error).message.slice(0, 500) });
+      }
+    }
+  }
+  for (const [unitId, pluginIds] of Object.entries(wanted)) {
+    const unit = await kernel.db.selectFrom('units').select('id').where('id', '=', unitId).executeTakeFirst();
+    if (!unit) continue;
+    for (const pluginId of pluginIds) {
+      const manifest = manifests.get(pluginId);
+      if (!manifest) continue;
+      const seen = await kernel.db.selectFrom('plugin_units').select('id').where('unit_id', '=', unitId).where('plugin_id', '=', pluginId).executeTakeFirst();
+      if (seen) continue;
+      try {
+        await enable(kernel, SYSTEM_ACTOR, unitId, pluginId, { grants: manifest.permissions });
+        report.enabled.push(`${unitId}:${pluginId}`);
+      } catch (error) {
+        report.failed.push({ dir: pluginId, reason: `enable in ${unitId}: ${(error as Error).message.slice(0, 500)}` });
+      }
+    }
+  }
+  const log = options.log;
+  if (log) {
+    if (report.installed.length) log(`First-party plugins installed (signed by ${DEMO_PUBLISHER}): ${report.installed.join(', ')}`);
+    if (report.enabled.length) log(`Plugins enabled: ${report.enabled.join(', ')}`);
+    for (const f of report.failed) log(`First-party plugin ${f.dir} skipped: ${f.reason}`);
+  }
+  return report;
+}

@@ -1,0 +1,176 @@
+import type { Executor } from '../db/connection.js';
+import type { PaymentStatus, DecisionStatus } from '../db/schema.js';
+import { executionReport } from '../ledger/accounting/reports.js';
+import type { DepartmentRecord, ExecutionReportRecord, IndicatorRecord, PaymentRecord, ProjectRecord, TransferRecord } from '../../sdk/index.js';
+import { HostCallError } from './errors.js';
+
+/**
+ * The `ledger.read` host calls: every query is pinned to the unit the call is bound to (never an
+ * argument of the plugin), results are plain records in fen, and lists are capped so one call
+ * cannot pull an unbounded result through the sandbox boundary.
+ */
+
+export const PAYMENT_PAGE_DEFAULT = 500;
+export const PAYMENT_PAGE_MAX = 5000;
+const LIST_CAP = 5000;
+
+const PAYMENT_STATUSES: readonly PaymentStatus[] = ['pending', 'approved', 'paid', 'rejected', 'withdrawn'];
+const DECISION_STATUSES: readonly string[] = ['pending', 'approved', 'rejected', 'withdrawn'];
+
+function objectArg(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function yearArg(value: unknown, field = 'year'): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1900 || value > 2999) {
+    throw new HostCallError('PLUGIN_BAD_ARGUMENTS', `${field} must be a four-digit year`);
+  }
+  return value;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+function dateArg(value: unknown, field: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !ISO_DATE.test(value)) throw new HostCallError('PLUGIN_BAD_ARGUMENTS', `${field} must be an ISO date YYYY-MM-DD`);
+  return value;
+}
+
+export async function readIndicators(db: Executor, unitId: string, raw: unknown): Promise<IndicatorRecord[]> {
+  const year = yearArg(objectArg(raw).year);
+  const rows = await db.selectFrom('indicators').selectAll().where('unit_id', '=', unitId)
+    .$if(year !== undefined, (q) => q.where('year', '=', year!))
+    .orderBy('id').limit(LIST_CAP).execute();
+  return rows.map((r) => ({
+    id: r.id, year: r.year, code: r.code, name: r.name, departmentId: r.department_id, projectId: r.project_id,
+    expenditureKind: r.expenditure_kind, functionalCode: r.functional_code, economicCode: r.economic_code, fundSourceCode: r.fund_source_code,
+    issued: r.issued_amount, adjusted: r.adjusted_amount, frozen: r.frozen_amount, paid: r.paid_amount,
+    available: r.issued_amount + r.adjusted_amount - r.frozen_amount - r.paid_amount,
+  }));
+}
+
+/**
+ * Payments of the unit. Without `afterId`: the newest first (a dashboard's "latest"). With
+ * `afterId`: ascending ids strictly after it — keyset paging, so walking a million rows costs one
+ * index range read per page (index payments(unit_id, id), migration 005) and never an OFFSET scan.
+ */
+export async function readPayments(db: Executor, unitId: string, raw: unknown): Promise<PaymentRecord[]> {
+  const filter = objectArg(raw);
+  const status = filter.status;
+  if (status !== undefined && !PAYMENT_STATUSES.includes(status as PaymentStatus)) {
+    throw new HostCallError('PLUGIN_BAD_ARGUMENTS', `status must be one of ${PAYMENT_STATUSES.join(', ')}`);
+  }
+  const year = yearArg(filter.year);
+  const from = dateArg(filter.from, 'from');
+  const to = dateArg(filter.to, 'to');
+  const afterId = filter.afterId;
+  if (afterId !== undefined && (typeof afterId !== 'number' || !Number.isSafeInteger(afterId) || afterId < 0)) {
+    throw new HostCallError('PLUGIN_BAD_ARGUMENTS', 'afterId must be a non-negative integer (0 starts from the first payment)');
+  }
+  const rawLimit = filter.limit;
+  if (rawLimit !== undefined && (typeof rawLimit !== 'number' || !Number.isInteger(rawLimit) || rawLimit < 1)) {
+    throw new HostCallError('PLUGIN_BAD_ARGUMENTS', `limit must be a positive integer (at most ${PAYMENT_PAGE_MAX})`);
+  }
+  const limit = Math.min(rawLimit ?? PAYMENT_PAGE_DEFAULT, PAYMENT_PAGE_MAX);
+  const rows = await db.selectFrom('payments').selectAll().where('unit_id', '=', unitId)
+    .$if(status !== undefined, (q) => q.where('status', '=', status as PaymentStatus))
+    .$if(year !== undefined, (q) => q.where('date', '>=', `${year}-01-01`).where('date', '<=', `${year}-12-31`))
+    .$if(from !== undefined, (q) => q.where('date', '>=', from!))
+    .$if(to !== undefined, (q) => q.where('date', '<=', to!))
+    .$if(afterId !== undefined, (q) => q.where('id', '>', afterId as number))
+    .orderBy('id', afterId !== undefined ? 'asc' : 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id, indicatorId: r.indicator_id, departmentId: r.department_id, payeeName: r.payee_name, purpose: r.purpose,
+    economicCode: r.economic_code, amount: r.amount, date: r.date, status: r.status, createdAt: r.created_at,
+    approvedAt: r.approved_at, paidAt: r.paid_at,
+  }));
+}
+
+export async function readProjects(db: Executor, unitId: string): Promise<ProjectRecord[]> {
+  const rows = await db.selectFrom('projects').selectAll().where('unit_id', '=', unitId).orderBy('id').limit(LIST_CAP).execute();
+  return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, status: r.status, startYear: r.start_year, endYear: r.end_year, totalAmount: r.total_amount }));
+}
+
+export async function readDepartments(db: Executor, unitId: string): Promise<DepartmentRecord[]> {
+  const rows = await db.selectFrom('departments').select(['id', 'code', 'name']).where('unit_id', '=', unitId).orderBy('code').limit(LIST_CAP).execute();
+  return rows.map((r) => ({ id: r.id, code: r.code, name: r.name }));
+}
+
+export async function readTransfers(db: Executor, unitId: string, raw: unknown): Promise<TransferRecord[]> {
+  const filter = objectArg(raw);
+  const year = yearArg(filter.year);
+  const status = filter.status;
+  if (status !== undefined && !DECISION_STATUSES.includes(status as string)) {
+    throw new HostCallError('PLUGIN_BAD_ARGUMENTS', `status must be one of ${DECISION_STATUSES.join(', ')}`);
+  }
+  const rows = await db.selectFrom('transfers').selectAll().where('unit_id', '=', unitId)
+    .$if(year !== undefined, (q) => q.where('date', '>=', `${year}-01-01`).where('date', '<=', `${year}-12-31`))
+    .$if(status !== undefined, (q) => q.where('status', '=', status as DecisionStatus))
+    .orderBy('id').limit(LIST_CAP).execute();
+  return rows.map((r) => ({
+    id: r.id, fromIndicatorId: r.from_indicator_id, toIndicatorId: r.to_indicator_id, amount: r.amount, reason: r.reason,
+    date: r.date, status: r.status, decidedAt: r.decided_at,
+  }));
+}
+
+/** A report of the running year stands at the current month; a past (or future) year is seen whole (as the report route does). */
+function defaultMonth(year: number, today = new Date()): number {
+  return year === today.getUTCFullYear() ? today.getUTCMonth() + 1 : 12;
+}
+
+type Row = Record<string, string | number | null>;
+const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+/**
+ * The ledger's own execution report (core/ledger/accounting/reports.ts) for the bound unit, as plain
+ * data. `paidInMonth` per indicator is the difference of the report through the month and through
+ * the month before, so both numbers come from the same service the report page uses.
+ */
+export async function readExecutionReport(db: Executor, unitId: string, raw: unknown): Promise<ExecutionReportRecord> {
+  const params = objectArg(raw);
+  const year = yearArg(params.year);
+  if (year === undefined) throw new HostCallError('PLUGIN_BAD_ARGUMENTS', 'year is required');
+  const rawMonth = params.month;
+  if (rawMonth !== undefined && rawMonth !== null && (typeof rawMonth !== 'number' || !Number.isInteger(rawMonth) || rawMonth < 1 || rawMonth > 12)) {
+    throw new HostCallError('PLUGIN_BAD_ARGUMENTS', 'month must be 1–12');
+  }
+  const month = typeof rawMonth === 'number' ? rawMonth : defaultMonth(year);
+  const unit = await db.selectFrom('units').select(['id', 'name']).where('id', '=', unitId).executeTakeFirstOrThrow();
+  const covered = { unitId, unitName: unit.name, consolidated: false, units: [{ id: unit.id, name: unit.name }] };
+  const report = await executionReport(db, covered, year, month, null);
+  const before = await executionReport(db, covered, year, month - 1, null);
+  const table = (r: typeof report, id: string) => (r.tables.find((t) => t.id === id)?.rows ?? []) as Row[];
+  // The last row of each grouped table is the total (合计).
+  const body = (rows: Row[]) => rows.slice(0, -1);
+  const paidBefore = new Map(body(table(before, 'by_indicator')).map((r) => [str(r.code), num(r.paid)]));
+  const indicators = new Map(
+    (await db.selectFrom('indicators').selectAll().where('unit_id', '=', unitId).where('year', '=', year).execute()).map((i) => [i.code, i]),
+  );
+  const rows: ExecutionReportRecord['rows'] = [];
+  for (const r of body(table(report, 'by_indicator'))) {
+    const indicator = indicators.get(str(r.code));
+    if (!indicator) continue;
+    rows.push({
+      indicatorId: indicator.id, code: indicator.code, name: indicator.name, departmentId: indicator.department_id, projectId: indicator.project_id,
+      expenditureKind: indicator.expenditure_kind, economicCode: indicator.economic_code, fundSourceCode: indicator.fund_source_code,
+      budget: num(r.budget), paidToDate: num(r.paid), paidInMonth: num(r.paid) - (paidBefore.get(indicator.code) ?? 0),
+      balance: num(r.balance), executionRate: num(r.rate), gap: num(r.gap),
+    });
+  }
+  const departmentIds = new Map((await readDepartments(db, unitId)).map((d) => [d.code, d.id]));
+  const group = (r: Row) => ({ code: str(r.code), name: str(r.name), budget: num(r.budget), paid: num(r.paid), balance: num(r.balance), executionRate: num(r.rate), gap: num(r.gap) });
+  const totals = report.totals as Row;
+  return {
+    year, month, title: report.title, timeProgress: num(report.timeProgress),
+    totals: group(totals),
+    rows,
+    byDepartment: body(table(report, 'by_department')).map((r) => ({ ...group(r), departmentId: departmentIds.get(str(r.code)) ?? null })),
+    byEconomic: body(table(report, 'by_economic')).map(group),
+    byMonth: table(report, 'by_month').map((r, k) => ({
+      month: k + 1, paid: num(r.paid), cumulative: num(r.cumulative), executionRate: num(r.rate), timeProgress: num(r.progress), gap: num(r.gap),
+    })),
+  };
+}

@@ -1,0 +1,281 @@
+import { html, css } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { UbElement } from '../lib/base.js';
+import { get } from '../lib/api.js';
+import { t } from '../lib/i18n.js';
+import type { UbNotification, UnitPlugin } from '../lib/types.js';
+import { when } from './step-trail.js';
+
+/** The realtime channel (per plugin) on which a plugin announces that it just sent a notification. */
+export const NOTIFY_CHANNEL = 'notifications';
+
+/** What the bell needs of an EventSource (a fake one in tests). */
+export interface EventStream {
+  addEventListener(type: string, fn: (e: MessageEvent) => void): void;
+  close(): void;
+  onerror: ((e: Event) => void) | null;
+}
+
+/**
+ * The core keeps no read flag a user can set (there is no "mark read" route), so what a person has
+ * seen is remembered in this browser: the ids seen, per user and unit.
+ */
+export function seenKey(userId: number, unitId: string) {
+  return `ub.seen.${userId}.${unitId}`;
+}
+export function loadSeen(key: string): Set<number> {
+  try {
+    const raw = JSON.parse(localStorage.getItem(key) ?? '[]') as unknown;
+    return new Set(Array.isArray(raw) ? raw.filter((x): x is number => Number.isSafeInteger(x)) : []);
+  } catch {
+    return new Set();
+  }
+}
+
+/** Delay before the n-th reconnect attempt: 1 s, 2 s, 4 s … capped at 30 s. */
+export function backoff(attempt: number): number {
+  return Math.min(30_000, 1000 * 2 ** Math.max(0, attempt));
+}
+
+/**
+ * 通知铃: the unit's in-app notifications addressed to the caller (GET …/notifications), an unread
+ * badge and a dropdown. Live: it listens on the realtime SSE stream of every plugin enabled here
+ * with the realtime grant (channel `<plugin>:notifications`) and reloads on each message or
+ * reconnect; a dropped stream is reopened with backoff. The core's own notifications (e.g. the
+ * plugin breaker) are not pushed, so the list also reloads when the tab becomes visible and on a
+ * slow poll.
+ */
+@customElement('ub-notification-bell')
+export class UbNotificationBell extends UbElement {
+  static override styles = css`
+    :host { position: relative; display: inline-block; font-size: 14px; }
+    .bell { position: relative; display: inline-flex; align-items: center; gap: 5px; background: transparent; color: inherit; border: 1px solid #5f7ea8; border-radius: 4px; min-height: 30px; padding: 3px 10px; cursor: pointer; font: inherit; }
+    .bell:hover { background: #1f4a7e; }
+    .bell:focus-visible, .panel button:focus-visible, .panel a:focus-visible { outline: 2px solid #8fb8f2; outline-offset: 1px; }
+    .count { position: absolute; top: -6px; right: -8px; background: #d92d20; color: #fff; border-radius: 9px; min-width: 18px; height: 18px; font-size: 11px; line-height: 18px; text-align: center; padding: 0 4px; font-weight: 600; }
+    .panel { position: absolute; right: 0; top: calc(100% + 6px); width: 360px; max-height: 420px; overflow: auto; background: #fff; color: #1f2733; border: 1px solid #dde3ea; border-radius: 6px; box-shadow: 0 8px 24px rgba(16, 24, 40, 0.18); z-index: 20; }
+    .head { display: flex; justify-content: space-between; align-items: center; padding: 8px 12px; border-bottom: 1px solid #e6eaef; font-weight: 600; }
+    .head button { font: inherit; font-size: 12px; background: none; border: 0; color: #1d5fbf; cursor: pointer; padding: 2px 4px; }
+    ul { list-style: none; margin: 0; padding: 0; }
+    li button { all: unset; box-sizing: border-box; display: block; width: 100%; padding: 8px 12px; border-bottom: 1px solid #eef0f3; cursor: pointer; }
+    li button:hover, li button:focus-visible { background: #f0f6ff; outline: none; }
+    li.unread button { border-left: 3px solid #1d5fbf; background: #f7faff; }
+    .title { font-size: 13px; font-weight: 600; }
+    .body { font-size: 12px; color: #3d4a5c; margin-top: 2px; white-space: pre-wrap; }
+    .meta { font-size: 11px; color: #667085; margin-top: 2px; }
+    .empty, .state { padding: 12px; color: #667085; font-size: 13px; }
+    .state { border-top: 1px solid #e6eaef; font-size: 11px; padding: 6px 12px; }
+  `;
+
+  @property() unitId = '';
+  @property({ type: Number }) userId = 0;
+  /** Poll period in ms as the fallback for notifications that are not pushed; 0 turns it off. */
+  @property({ type: Number }) pollMs = 60_000;
+  @state() items: UbNotification[] = [];
+  @state() seen = new Set<number>();
+  @state() open = false;
+  @state() live = false;
+  @state() error = '';
+
+  /** Opens a stream; replaced in tests. */
+  static connect: (url: string) => EventStream = (url) => new EventSource(url, { withCredentials: true });
+  /** Reconnect delay of the n-th attempt; replaced in tests. */
+  static delay: (attempt: number) => number = backoff;
+
+  private streams = new Map<string, EventStream>();
+  private attempts = new Map<string, number>();
+  private timers = new Set<ReturnType<typeof setTimeout>>();
+  private poll?: ReturnType<typeof setInterval>;
+  private startedFor = '';
+  private onVisible = () => document.visibilityState === 'visible' && void this.load();
+  private onDocClick = (e: MouseEvent) => {
+    if (this.open && !e.composedPath().includes(this)) this.open = false;
+  };
+
+  get unread(): UbNotification[] {
+    return this.items.filter((n) => !this.seen.has(n.id));
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('visibilitychange', this.onVisible);
+    document.addEventListener('click', this.onDocClick);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('visibilitychange', this.onVisible);
+    document.removeEventListener('click', this.onDocClick);
+    this.stop();
+    this.startedFor = '';
+  }
+
+  override willUpdate() {
+    const key = `${this.userId}@${this.unitId}`;
+    if (this.unitId && this.userId && this.startedFor !== key) {
+      this.startedFor = key;
+      void this.start();
+    }
+  }
+
+  private stop() {
+    for (const s of this.streams.values()) s.close();
+    this.streams.clear();
+    this.attempts.clear();
+    for (const id of this.timers) clearTimeout(id);
+    this.timers.clear();
+    if (this.poll) clearInterval(this.poll);
+    this.poll = undefined;
+    this.live = false;
+  }
+
+  private async start() {
+    this.stop();
+    this.items = [];
+    this.seen = loadSeen(seenKey(this.userId, this.unitId));
+    await this.load();
+    if (this.pollMs > 0) this.poll = setInterval(() => void this.load(), this.pollMs);
+    const unitId = this.unitId;
+    let plugins: UnitPlugin[] = [];
+    try {
+      plugins = await get<UnitPlugin[]>(`/api/units/${unitId}/plugins`);
+    } catch {
+      return; // no plugin list (or no access): the poll still runs
+    }
+    if (unitId !== this.unitId) return;
+    // Few plugins are enabled in a unit; cap the streams to stay well under the browser's per-origin connection limit.
+    for (const p of plugins.filter((x) => x.state === 'enabled' && x.grants.includes('realtime')).slice(0, 3)) {
+      this.open_(`${p.pluginId}:${NOTIFY_CHANNEL}`);
+    }
+  }
+
+  private open_(channel: string) {
+    const url = `/api/units/${encodeURIComponent(this.unitId)}/realtime?channel=${encodeURIComponent(channel)}`;
+    const s = UbNotificationBell.connect(url);
+    this.streams.set(channel, s);
+    s.addEventListener('ready', () => {
+      this.attempts.set(channel, 0);
+      this.live = true;
+      // A (re)connect may have missed messages: catch up.
+      void this.load();
+    });
+    s.addEventListener('message', () => void this.load());
+    s.onerror = () => {
+      // Own backoff instead of the browser's fixed retry, and the same path for an HTTP error (which ends an EventSource).
+      s.close();
+      if (this.streams.get(channel) !== s) return;
+      this.streams.delete(channel);
+      this.live = [...this.streams.keys()].length > 0 && this.live;
+      const n = this.attempts.get(channel) ?? 0;
+      this.attempts.set(channel, n + 1);
+      const id = setTimeout(() => {
+        this.timers.delete(id);
+        if (this.isConnected && !this.streams.has(channel) && this.unitId) this.open_(channel);
+      }, UbNotificationBell.delay(n));
+      this.timers.add(id);
+    };
+  }
+
+  async load() {
+    const unitId = this.unitId;
+    try {
+      const items = await get<UbNotification[]>(`/api/units/${unitId}/notifications`);
+      if (unitId !== this.unitId) return;
+      this.items = items;
+      this.error = '';
+      // Forget seen ids that are no longer listed, so the stored set stays as small as the list.
+      const ids = new Set(items.map((n) => n.id));
+      const kept = new Set([...this.seen].filter((id) => ids.has(id)));
+      if (kept.size !== this.seen.size) this.saveSeen(kept);
+    } catch (e) {
+      this.error = (e as Error).message;
+    }
+  }
+
+  private saveSeen(next: Set<number>) {
+    this.seen = next;
+    try {
+      localStorage.setItem(seenKey(this.userId, this.unitId), JSON.stringify([...next]));
+    } catch {
+      /* storage full or unavailable: unread state lasts for this page only */
+    }
+  }
+
+  markRead(ids: number[]) {
+    this.saveSeen(new Set([...this.seen, ...ids]));
+  }
+
+  markAllRead() {
+    this.markRead(this.items.map((n) => n.id));
+  }
+
+  toggle(force?: boolean) {
+    this.open = force ?? !this.open;
+    if (this.open) void this.updateComplete.then(() => this.focusItem(0));
+  }
+
+  private focusItem(i: number) {
+    const buttons = [...this.renderRoot.querySelectorAll<HTMLButtonElement>('.panel li button')];
+    if (buttons.length === 0) return this.renderRoot.querySelector<HTMLElement>('.panel .head button')?.focus();
+    buttons[(i + buttons.length) % buttons.length]!.focus();
+  }
+
+  private onKey(e: KeyboardEvent) {
+    if (e.key === 'Escape' && this.open) {
+      e.preventDefault();
+      this.open = false;
+      this.renderRoot.querySelector<HTMLButtonElement>('.bell')?.focus();
+      return;
+    }
+    if (!this.open || (e.key !== 'ArrowDown' && e.key !== 'ArrowUp')) return;
+    const buttons = [...this.renderRoot.querySelectorAll<HTMLButtonElement>('.panel li button')];
+    const at = buttons.indexOf((this.renderRoot as ShadowRoot).activeElement as HTMLButtonElement);
+    e.preventDefault();
+    this.focusItem(at < 0 ? 0 : at + (e.key === 'ArrowDown' ? 1 : -1));
+  }
+
+  private activate(n: UbNotification) {
+    this.markRead([n.id]);
+    if (n.link && n.link.startsWith('/') && !n.link.startsWith('//')) {
+      this.open = false;
+      // The shell routes on popstate: an in-app move without reloading the page.
+      history.pushState(null, '', n.link);
+      window.dispatchEvent(new PopStateEvent('popstate'));
+    }
+  }
+
+  override render() {
+    const unread = this.unread.length;
+    const label = unread ? t('bell_unread', { n: unread }) : t('bell_none_unread');
+    return html`<div @keydown=${this.onKey}>
+      <button class="bell" aria-haspopup="true" aria-expanded=${this.open ? 'true' : 'false'} aria-controls="bell-panel"
+        aria-label="${t('notifications')}，${label}" title=${label} @click=${() => this.toggle()}>
+        <svg aria-hidden="true" viewBox="0 0 24 24" width="15" height="15"><path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z"/></svg> ${t('notifications')}
+        ${unread ? html`<span class="count" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : ''}
+      </button>
+      ${this.open
+        ? html`<div class="panel" id="bell-panel" role="region" aria-label=${t('notifications')}>
+            <div class="head"><span>${t('notifications')}</span>
+              <button ?disabled=${unread === 0} @click=${this.markAllRead}>${t('bell_mark_all')}</button></div>
+            ${this.items.length === 0 ? html`<div class="empty">${t('bell_empty')}</div>` : ''}
+            <ul>
+              ${this.items.map((n) => {
+                const isUnread = !this.seen.has(n.id);
+                return html`<li class=${isUnread ? 'unread' : ''} data-id=${n.id}>
+                  <button @click=${() => this.activate(n)} aria-label="${isUnread ? `${t('bell_unread_item')}：` : ''}${n.title}">
+                    <div class="title">${n.title}</div>
+                    ${n.body ? html`<div class="body">${n.body}</div>` : ''}
+                    <div class="meta">${when(n.createdAt)} · ${n.source}</div>
+                  </button></li>`;
+              })}
+            </ul>
+            <div class="state" role="status">${this.error ? this.error : this.live ? t('bell_live') : t('bell_polling')}</div>
+          </div>`
+        : ''}
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'ub-notification-bell': UbNotificationBell }
+}

@@ -1,0 +1,326 @@
+import { html, css, type TemplateResult } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { UbElement, shared } from '../lib/base.js';
+import { get, qs } from '../lib/api.js';
+import { t, type MessageKey } from '../lib/i18n.js';
+import { formatFen } from '../lib/money.js';
+import type { UnitContext } from '../lib/context.js';
+import type { Column } from '../components/data-table.js';
+import type {
+  FiscalYear, JournalEntry, JournalLine, ReportCell, ReportColumn, ReportTable, ReportView, TrialBalance, TrialBalanceRow, YearEndView,
+} from '../lib/types.js';
+import '../components/data-table.js';
+import { when } from '../components/step-trail.js';
+
+export type ReportTab = 'execution' | 'disclosure' | 'final' | 'trial' | 'journal' | 'yearend';
+export const TABS: ReportTab[] = ['execution', 'disclosure', 'final', 'trial', 'journal', 'yearend'];
+/** The tabs whose API answers xlsx/CSV itself (`format=`), and their paths. */
+const SERVER_REPORTS: Partial<Record<ReportTab, string>> = { execution: 'reports/execution', disclosure: 'reports/disclosure', final: 'reports/final-accounts' };
+const JOURNAL_PAGE = 200;
+
+/** A money cell in the table's unit: 元 with two decimals, or 万元 rounded (half away from zero) to two decimals. */
+export function formatIn(fen: number, unitLabel: '元' | '万元'): string {
+  if (unitLabel === '元') return formatFen(fen);
+  const abs = Math.abs(fen);
+  const hundredths = Math.floor((abs + 5000) / 10000); // 0.01 万元 = 100 元 = 10,000 fen
+  return formatFen(fen < 0 ? -hundredths : hundredths);
+}
+
+/** A report ratio (0.665 → "66.50%"), display only. */
+export function formatRatio(r: number): string {
+  return `${(Math.round(r * 10000) / 100).toFixed(2)}%`;
+}
+
+export function cellText(col: ReportColumn, v: ReportCell, unitLabel: '元' | '万元'): string {
+  if (v === null || v === undefined || v === '') return '';
+  if (col.kind === 'money') return formatIn(Number(v), unitLabel);
+  if (col.kind === 'ratio') return formatRatio(Number(v));
+  if (col.kind === 'integer') return Number(v).toLocaleString('zh-CN');
+  return String(v);
+}
+
+/** The query of a tab as the API wants it (format added for downloads). */
+export function reportQuery(tab: ReportTab, p: { year: number; month: number; basis: string; track: string; consolidated: boolean }): Record<string, string | number | undefined> {
+  const consolidated = p.consolidated ? 'true' : undefined;
+  switch (tab) {
+    case 'execution': return { year: p.year, month: p.month || undefined, consolidated };
+    case 'disclosure': return { year: p.year, basis: p.basis, consolidated };
+    case 'final': return { year: p.year, consolidated };
+    case 'trial': return { track: p.track, year: p.year, month: p.month || undefined, consolidated };
+    case 'journal': return { track: p.track, year: p.year, month: p.month || undefined, limit: JOURNAL_PAGE };
+    case 'yearend': return { year: p.year };
+  }
+}
+
+interface FlatLine extends JournalLine { entry: JournalEntry }
+
+/**
+ * 报表中心: 预算执行情况表, 预算公开表, 部门决算 (JSON shown here, xlsx/CSV straight from the API),
+ * 试算平衡表 and 序时账 (exported from the visible table), and the year-end status (结转/结余 preview).
+ * Reading needs report.read: finance, leaders, auditors, supervising units (consolidated).
+ */
+@customElement('ub-reports-page')
+export class UbReportsPage extends UbElement {
+  static override styles = [shared, css`
+    :host { display: block; }
+    [role='tablist'] { display: flex; gap: 4px; border-bottom: 1px solid #dde3ea; margin-bottom: 12px; flex-wrap: wrap; }
+    [role='tab'] { border: 1px solid transparent; border-bottom: 0; border-radius: 4px 4px 0 0; background: none; padding: 8px 14px; margin-bottom: -1px; color: #3d4a5c; }
+    [role='tab'][aria-selected='true'] { background: #fff; border-color: #dde3ea; color: #14365f; font-weight: 600; }
+    .bar { display: flex; gap: 12px; align-items: flex-end; flex-wrap: wrap; margin-bottom: 10px; }
+    a.dl { display: inline-flex; align-items: center; border: 1px solid #1d5fbf; color: #1d5fbf; border-radius: 4px; padding: 6px 12px; min-height: 34px; text-decoration: none; }
+    a.dl.primary { background: #1d5fbf; color: #fff; }
+    .tables section { margin-bottom: 18px; }
+    .tables h2 { display: flex; justify-content: space-between; align-items: baseline; }
+    .tables h2 small { font-weight: normal; color: #667085; font-size: 12px; }
+    .wrap { overflow: auto; max-height: 460px; border: 1px solid #dde3ea; border-radius: 6px; }
+    tr.total td { font-weight: 600; background: #f5f7fa; }
+    .sum { display: flex; gap: 10px; flex-wrap: wrap; margin-bottom: 10px; }
+    .sum .card { padding: 8px 14px; min-width: 150px; }
+    .sum .v { font-weight: 600; text-align: right; font-variant-numeric: tabular-nums; }
+  `];
+
+  @property({ attribute: false }) ctx!: UnitContext;
+  @state() tab: ReportTab = 'execution';
+  @state() years: number[] = [];
+  @state() year = new Date().getFullYear();
+  @state() month = new Date().getMonth() + 1;
+  @state() basis: 'budget' | 'actual' = 'budget';
+  @state() track: 'budgetary' | 'financial' = 'budgetary';
+  @state() consolidated = false;
+  @state() report: ReportView | null = null;
+  @state() trial: TrialBalance | null = null;
+  @state() journal: JournalEntry[] = [];
+  @state() journalMore = false;
+  @state() yearEnd: YearEndView | null = null;
+  @state() loading = false;
+  @state() error = '';
+  private loadedFor = '';
+  private seq = 0;
+
+  override willUpdate() {
+    if (this.ctx && this.loadedFor !== this.ctx.unitId) {
+      this.loadedFor = this.ctx.unitId;
+      void this.init();
+    }
+  }
+
+  private async init() {
+    try {
+      const fys = await get<FiscalYear[]>(`/api/units/${this.ctx.unitId}/fiscal-years`);
+      this.years = fys.map((f) => f.year).sort((a, b) => b - a);
+      const now = new Date().getFullYear();
+      if (this.years.length && !this.years.includes(this.year)) this.year = this.years.includes(now) ? now : this.years[0]!;
+    } catch {
+      this.years = [this.year];
+    }
+    if (this.year !== new Date().getFullYear()) this.month = 12;
+    await this.load();
+  }
+
+  get params() {
+    return { year: this.year, month: this.month, basis: this.basis, track: this.track, consolidated: this.consolidated };
+  }
+
+  /** The API address of a tab's data, or of its download when format is given. */
+  url(tab: ReportTab, format?: 'xlsx' | 'csv'): string {
+    const u = `/api/units/${this.ctx.unitId}`;
+    const q = reportQuery(tab, this.params);
+    switch (tab) {
+      case 'trial': return `${u}/trial-balance${qs(q)}`;
+      case 'journal': return `${u}/journal${qs(q)}`;
+      case 'yearend': return `${u}/year-end${qs(q)}`;
+      default: return `${u}/${SERVER_REPORTS[tab]}${qs({ ...q, format })}`;
+    }
+  }
+
+  async load() {
+    const seq = ++this.seq;
+    const tab = this.tab;
+    this.loading = true;
+    this.error = '';
+    try {
+      if (SERVER_REPORTS[tab]) {
+        const r = await get<ReportView>(this.url(tab));
+        if (seq === this.seq) this.report = r;
+      } else if (tab === 'trial') {
+        const r = await get<TrialBalance>(this.url(tab));
+        if (seq === this.seq) this.trial = r;
+      } else if (tab === 'journal') {
+        const r = await get<JournalEntry[]>(this.url(tab));
+        if (seq === this.seq) {
+          this.journal = r;
+          this.journalMore = r.length === JOURNAL_PAGE;
+        }
+      } else {
+        const r = await get<YearEndView>(this.url(tab));
+        if (seq === this.seq) this.yearEnd = r;
+      }
+    } catch (e) {
+      if (seq === this.seq) this.error = (e as Error).message;
+    } finally {
+      if (seq === this.seq) this.loading = false;
+    }
+  }
+
+  async moreJournal() {
+    const r = await get<JournalEntry[]>(`${this.url('journal')}&offset=${this.journal.length}`).catch((e: Error) => ((this.error = e.message), []));
+    this.journal = [...this.journal, ...r];
+    this.journalMore = r.length === JOURNAL_PAGE;
+  }
+
+  select(tab: ReportTab) {
+    if (tab === this.tab) return;
+    this.tab = tab;
+    this.report = null;
+    void this.load();
+  }
+
+  private set<K extends 'year' | 'month' | 'basis' | 'track' | 'consolidated'>(k: K, v: this[K]) {
+    this[k] = v;
+    void this.load();
+  }
+
+  private onTabKey(e: KeyboardEvent) {
+    const i = TABS.indexOf(this.tab);
+    const next = e.key === 'ArrowRight' ? i + 1 : e.key === 'ArrowLeft' ? i - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? TABS.length - 1 : null;
+    if (next === null) return;
+    e.preventDefault();
+    this.select(TABS[(next + TABS.length) % TABS.length]!);
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`[role=tab][aria-selected=true]`)?.focus());
+  }
+
+  private renderControls() {
+    const tab = this.tab;
+    const monthPicker = tab === 'execution' || tab === 'trial' || tab === 'journal';
+    const server = SERVER_REPORTS[tab];
+    return html`<div class="bar">
+      <label class="field">${t('year')}
+        <select name="year" @change=${(e: Event) => this.set('year', Number((e.target as HTMLSelectElement).value))}>
+          ${(this.years.length ? this.years : [this.year]).map((y) => html`<option value=${y} ?selected=${y === this.year}>${y}</option>`)}
+        </select></label>
+      ${monthPicker
+        ? html`<label class="field">${t('month')}
+            <select name="month" @change=${(e: Event) => this.set('month', Number((e.target as HTMLSelectElement).value))}>
+              ${tab !== 'execution' ? html`<option value="0" ?selected=${this.month === 0}>${t('rep_whole_year')}</option>` : ''}
+              ${Array.from({ length: 12 }, (_, i) => i + 1).map((m) => html`<option value=${m} ?selected=${m === this.month}>${t('rep_month_n', { m })}</option>`)}
+            </select></label>`
+        : ''}
+      ${tab === 'disclosure'
+        ? html`<label class="field">${t('rep_basis')}
+            <select name="basis" @change=${(e: Event) => this.set('basis', (e.target as HTMLSelectElement).value as 'budget' | 'actual')}>
+              <option value="budget" ?selected=${this.basis === 'budget'}>${t('rep_basis_budget')}</option>
+              <option value="actual" ?selected=${this.basis === 'actual'}>${t('rep_basis_actual')}</option>
+            </select></label>`
+        : ''}
+      ${tab === 'trial' || tab === 'journal'
+        ? html`<label class="field">${t('rep_track')}
+            <select name="track" @change=${(e: Event) => this.set('track', (e.target as HTMLSelectElement).value as 'budgetary' | 'financial')}>
+              <option value="budgetary" ?selected=${this.track === 'budgetary'}>${t('rep_track_budgetary')}</option>
+              <option value="financial" ?selected=${this.track === 'financial'}>${t('rep_track_financial')}</option>
+            </select></label>`
+        : ''}
+      ${tab !== 'journal' && tab !== 'yearend'
+        ? html`<label class="check"><input type="checkbox" name="consolidated" .checked=${this.consolidated}
+            @change=${(e: Event) => this.set('consolidated', (e.target as HTMLInputElement).checked)} />${t('rep_consolidated')}</label>`
+        : ''}
+      <span class="grow"></span>
+      ${this.loading ? html`<span class="muted" role="status">${t('loading')}</span>` : ''}
+      ${server
+        ? html`<a class="dl primary" href=${this.url(tab, 'xlsx')} download>${t('rep_download_xlsx')}</a>
+            <a class="dl" href=${this.url(tab, 'csv')} download>${t('rep_download_csv')}</a>`
+        : ''}
+    </div>`;
+  }
+
+  private renderReport(r: ReportView) {
+    return html`<p class="muted">${r.title} · ${t('rep_compiled_by')}${r.unitName}${r.consolidated ? html` · ${t('rep_consolidated_units', { n: r.units.length })}` : ''}</p>
+      <div class="tables">${r.tables.map((tb) => this.renderTable(tb))}</div>`;
+  }
+
+  renderTable(tb: ReportTable): TemplateResult {
+    return html`<section aria-labelledby="t-${tb.id}" data-table=${tb.id}>
+      <h2 id="t-${tb.id}">${tb.title} <small>${t('rep_unit_label', { u: tb.unitLabel })}</small></h2>
+      <div class="wrap"><table>
+        <thead><tr>${tb.columns.map((c) => html`<th scope="col" class=${c.kind === 'text' ? '' : 'num'}>${c.header}</th>`)}</tr></thead>
+        <tbody>
+          ${tb.rows.length === 0 ? html`<tr><td colspan=${tb.columns.length} class="muted">${t('none')}</td></tr>` : ''}
+          ${tb.rows.map((row) => html`<tr class=${/合计|总计/.test(String(row['name'] ?? '')) ? 'total' : ''}>
+            ${tb.columns.map((c) => html`<td class=${c.kind === 'text' ? (c.key === 'name' ? '' : 'nowrap') : 'num'}>${cellText(c, row[c.key] ?? null, tb.unitLabel)}</td>`)}
+          </tr>`)}
+        </tbody>
+      </table></div>
+    </section>`;
+  }
+
+  private renderTrial(tb: TrialBalance) {
+    const m = (key: keyof TrialBalanceRow, label: MessageKey): Column<TrialBalanceRow> => ({ key, label: t(label), money: true, value: (r) => r[key] as number });
+    const cols: Column<TrialBalanceRow>[] = [
+      { key: 'accountCode', label: t('rep_account_code'), nowrap: true, value: (r) => r.accountCode },
+      { key: 'accountName', label: t('rep_account_name'), value: (r) => r.accountName },
+      m('openingDebit', 'rep_opening_debit'), m('openingCredit', 'rep_opening_credit'),
+      m('periodDebit', 'rep_period_debit'), m('periodCredit', 'rep_period_credit'),
+      m('closingDebit', 'rep_closing_debit'), m('closingCredit', 'rep_closing_credit'),
+    ];
+    return html`<p role="status"><span class="badge ${tb.balanced ? 'ok' : 'block'}">${tb.balanced ? t('rep_balanced') : t('rep_unbalanced')}</span>
+        <span class="muted">${t(this.track === 'budgetary' ? 'rep_track_budgetary' : 'rep_track_financial')} · ${tb.year}${tb.month ? ` · ${t('rep_month_n', { m: tb.month })}` : ''}</span></p>
+      <ub-data-table .columns=${cols} .rows=${tb.accounts} totals caption=${t('rep_tab_trial')}
+        export-name="trial-balance-${this.ctx.unitId}-${tb.year}${tb.month ? `-${tb.month}` : ''}-${tb.track}"></ub-data-table>`;
+  }
+
+  private renderJournal() {
+    const lines: FlatLine[] = this.journal.flatMap((e) => e.lines.map((l) => ({ ...l, entry: e })));
+    const cols: Column<FlatLine>[] = [
+      { key: 'date', label: t('date'), nowrap: true, value: (l) => l.entry.date },
+      { key: 'voucher', label: t('rep_voucher'), nowrap: true, value: (l) => l.entry.voucherNo },
+      { key: 'summary', label: t('summary'), value: (l) => (l.lineNo === 1 ? l.entry.summary : '') },
+      { key: 'account', label: t('rep_account'), value: (l) => `${l.accountCode} ${l.accountName}` },
+      { key: 'debit', label: t('rep_debit'), money: true, value: (l) => l.debit },
+      { key: 'credit', label: t('rep_credit'), money: true, value: (l) => l.credit },
+    ];
+    return html`<ub-data-table .columns=${cols} .rows=${lines} totals caption=${t('rep_tab_journal')}
+        export-name="journal-${this.ctx.unitId}-${this.year}${this.month ? `-${this.month}` : ''}-${this.track}"></ub-data-table>
+      ${this.journalMore ? html`<p><button @click=${this.moreJournal}>${t('rep_more', { n: this.journal.length })}</button></p>` : ''}`;
+  }
+
+  private renderYearEnd(y: YearEndView) {
+    const box = (label: MessageKey, v: number) => html`<div class="card"><div class="muted">${t(label)}</div><div class="v">${formatFen(v)}</div></div>`;
+    return html`<p role="status">${y.alreadyRun
+        ? html`<span class="badge ok">${t('rep_ye_done', { y: y.year, at: when(y.runAt) })}</span>`
+        : html`<span class="badge pending">${t('rep_ye_pending', { y: y.year })}</span>`}
+        <span class="muted">${t('rep_ye_note', { next: y.nextYear })}</span></p>
+      <div class="sum">${box('budgetAmount', y.totals.amount)}${box('paid', y.totals.paid)}${box('rep_ye_unspent', y.totals.unspent)}${box('rep_ye_carried', y.totals.carried)}${box('rep_ye_surplus', y.totals.surplus)}</div>
+      <ub-data-table .rows=${y.items} totals caption=${t('rep_tab_yearend')} export-name="year-end-${this.ctx.unitId}-${y.year}" .columns=${[
+        { key: 'code', label: t('indicatorCode'), nowrap: true, value: (r: YearEndView['items'][number]) => r.code },
+        { key: 'name', label: t('indicatorName'), value: (r: YearEndView['items'][number]) => r.name },
+        { key: 'amount', label: t('budgetAmount'), money: true, value: (r: YearEndView['items'][number]) => r.amount },
+        { key: 'paid', label: t('paid'), money: true, value: (r: YearEndView['items'][number]) => r.paid },
+        { key: 'unspent', label: t('rep_ye_unspent'), money: true, value: (r: YearEndView['items'][number]) => r.unspent },
+        { key: 'decision', label: t('rep_ye_decision'), nowrap: true, value: (r: YearEndView['items'][number]) => t(`rep_ye_${r.decision}` as MessageKey) },
+        { key: 'rule', label: t('rep_ye_rule'), value: (r: YearEndView['items'][number]) => r.rule },
+      ] satisfies Column<YearEndView['items'][number]>[]}></ub-data-table>`;
+  }
+
+  private renderBody() {
+    if (SERVER_REPORTS[this.tab]) return this.report ? this.renderReport(this.report) : '';
+    if (this.tab === 'trial') return this.trial ? this.renderTrial(this.trial) : '';
+    if (this.tab === 'journal') return this.renderJournal();
+    return this.yearEnd ? this.renderYearEnd(this.yearEnd) : '';
+  }
+
+  override render() {
+    return html`<h1>${t('rep_title')}</h1>
+      <div role="tablist" aria-label=${t('rep_title')} @keydown=${this.onTabKey}>
+        ${TABS.map((id) => html`<button role="tab" id="tab-${id}" aria-selected=${this.tab === id ? 'true' : 'false'} aria-controls="panel"
+          tabindex=${this.tab === id ? '0' : '-1'} @click=${() => this.select(id)}>${t(`rep_tab_${id}` as MessageKey)}</button>`)}
+      </div>
+      <div id="panel" role="tabpanel" aria-labelledby="tab-${this.tab}">
+        ${this.renderControls()}
+        ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : ''}
+        ${this.renderBody()}
+      </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'ub-reports-page': UbReportsPage }
+}

@@ -1,0 +1,199 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createPluginHarness, type PluginHarness } from '../../sdk/testing.js';
+import { enable } from '../../core/plugins/service.js';
+import { SYSTEM_ACTOR } from '../../core/audit/service.js';
+import { DEFAULT_SETTINGS } from './src/settings.js';
+import { generateUnit, type Generated } from './fixtures/generate.js';
+import { writeLedger, type WrittenLedger } from './fixtures/ledger.js';
+
+/**
+ * The plugin end to end in the real sandbox: generated ledgers of three years written into the
+ * in-memory core's tables for units a and b, read back only through the host API.
+ */
+const dir = fileURLToPath(new URL('.', import.meta.url));
+const today = new Date().toISOString().slice(0, 10);
+const thisYear = Number(today.slice(0, 4));
+let h: PluginHarness;
+
+const generate = () => generateUnit({
+  seed: 11, years: [thisYear - 2, thisYear - 1, thisYear], asOf: today, departments: 3, paymentsPerLineMonth: 1,
+  plant: { yearEndRush: true, splitting: true, lateSpecial: true },
+});
+
+const strip = (docs: Array<{ id: string; data: any }>) => docs.map((d) => ({ id: d.id, ...d.data })).sort((a, b) => a.id.localeCompare(b.id));
+
+let a: WrittenLedger;
+let full: Generated;
+let incrementalWarnings: Array<Record<string, unknown>>;
+let incrementalState: Array<Record<string, unknown>>;
+let eventsDelivered = 0;
+
+beforeAll(async () => {
+  h = await createPluginHarness({ dir, units: ['a', 'b'] });
+  // Unit b keeps the defaults except the year-end rush share, set by its admin.
+  await enable(h.kernel, SYSTEM_ACTOR, 'b', h.pluginId, { grants: ['ledger.read', 'storage', 'events', 'notify', 'routes', 'views', 'schedule', 'log'], settings: { rushShare: 0.7 } });
+  const g = generate();
+  full = g;
+  // Unit a: everything up to mid-year is in the ledger before the first nightly run; the rest arrives as events.
+  const cutoff = `${thisYear}-06-01`;
+  const early = { ...g, payments: g.payments.filter((p) => p.day < cutoff) };
+  a = await writeLedger(h.kernel, 'a', early);
+  const head = await h.kernel.db.selectFrom('users').select('id').where('username', '=', 'a.head').executeTakeFirstOrThrow();
+  const rushDept = a.departmentOf.get(g.planted.rushDepartment!)!;
+  await h.route('POST', 'contacts', { as: 'a.admin', body: { departmentId: rushDept, users: String(head.id) } });
+  await h.runSchedule('nightly-recompute', { scheduledAt: new Date().toISOString() });
+}, 180_000);
+afterAll(async () => h?.close());
+
+describe('analytics plugin end to end', () => {
+  it('events folded one by one give the same warnings and state as the scheduled full recomputation', async () => {
+    const g = full;
+    const cutoff = `${thisYear}-06-01`;
+    // The rest of the year's payments: written to the ledger, then delivered as payment.paid events (one twice).
+    const before = a.payments.length;
+    await writeLedger(h.kernel, 'a', { departments: g.departments, projects: [], indicators: [], payments: g.payments.filter((p) => p.day >= cutoff) }, a);
+    for (const payment of a.payments.slice(before)) {
+      await h.emit('payment.paid', { payment }, { id: `evt-${payment.id}` });
+      eventsDelivered += 1;
+      if (eventsDelivered === 1) await h.emit('payment.paid', { payment }, { id: `evt-${payment.id}` }); // redelivery
+    }
+    expect(eventsDelivered).toBeGreaterThan(20);
+    incrementalWarnings = strip(await h.documents('warnings'));
+    incrementalState = strip(await h.documents('state')).filter((d) => String(d.id).startsWith('year-'));
+    expect(incrementalState.map((d) => d.id)).toContain(`year-${thisYear}`);
+
+    await h.runSchedule('nightly-recompute', { scheduledAt: new Date().toISOString() });
+    expect(strip(await h.documents('warnings'))).toEqual(incrementalWarnings);
+    expect(strip(await h.documents('state')).filter((d) => String(d.id).startsWith('year-'))).toEqual(incrementalState);
+    const grades = incrementalWarnings.filter((w) => w.active).map((w) => w.grade);
+    expect(grades).toContain('severe');
+  });
+
+  it('a new red warning notifies the responsible people of its department', async () => {
+    const head = await h.kernel.db.selectFrom('users').select('id').where('username', '=', 'a.head').executeTakeFirstOrThrow();
+    const notes = await h.kernel.db.selectFrom('notifications').selectAll().where('unit_id', '=', 'a').where('source', '=', `plugin:${h.pluginId}`).execute();
+    const toHead = notes.filter((n) => n.user_id === head.id);
+    expect(toHead.length).toBeGreaterThan(0);
+    expect(toHead[0]!.title).toContain('红色预警');
+    expect(toHead[0]!.body).toContain('年末');
+    // Red warnings of departments without responsible people go to the roles in the settings.
+    expect(notes.some((n) => n.role === 'finance_officer')).toBe(true);
+    // Re-running raises nothing new: no second notification for the same warnings.
+    const before = notes.length;
+    await h.runSchedule('nightly-recompute', { scheduledAt: new Date().toISOString() });
+    const after = await h.kernel.db.selectFrom('notifications').select('id').where('unit_id', '=', 'a').where('source', '=', `plugin:${h.pluginId}`).execute();
+    expect(after.length).toBe(before);
+  });
+
+  it('warning lifecycle: acknowledge → handle with a note → close, stored and logged', async () => {
+    const { warnings } = await h.route('GET', 'warnings', { query: { status: 'open', grade: 'severe' } });
+    expect(warnings.length).toBeGreaterThan(0);
+    const target = warnings[0];
+    let r = await h.route('POST', 'warnings/close', { body: { id: target.id } });
+    expect(r.error).toMatchObject({ code: 'INVALID_STATE', message: '预警须先处置后才能关闭' });
+    r = await h.route('POST', 'warnings/acknowledge', { body: { id: target.id }, as: 'a.finance' });
+    expect(r.status).toBe('acknowledged');
+    r = await h.route('POST', 'warnings/handle', { body: { id: target.id, note: '' }, as: 'a.finance' });
+    expect(r.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'note' } });
+    r = await h.route('POST', 'warnings/handle', { body: { id: target.id, note: '已通过机动指标调剂 5 万元' }, as: 'a.finance' });
+    expect(r.status).toBe('handled');
+    r = await h.route('POST', 'warnings/close', { body: { id: target.id }, as: 'a.leader' });
+    expect(r.status).toBe('closed');
+    const stored = (await h.documents('warnings')).find((d) => d.id === target.id)!.data;
+    expect(stored.status).toBe('closed');
+    expect(stored.history.map((x: { action: string }) => x.action)).toEqual(['raise', 'acknowledge', 'handle', 'close']);
+    expect(stored.history[2]).toMatchObject({ by: expect.stringContaining('a.finance'), note: '已通过机动指标调剂 5 万元' });
+    const logs = await h.kernel.db.selectFrom('plugin_logs').select(['message', 'data']).where('unit_id', '=', 'a').where('plugin_id', '=', h.pluginId).execute();
+    const actions = logs.filter((l) => l.message.startsWith('warning ')).map((l) => [l.message, JSON.parse(l.data!).by.split('#')[0]]);
+    expect(actions).toEqual([['warning acknowledge', 'a.finance'], ['warning handle', 'a.finance'], ['warning close', 'a.leader']]);
+    // The nightly run keeps it closed (the condition did not get worse).
+    await h.runSchedule('nightly-recompute', { scheduledAt: new Date().toISOString() });
+    expect((await h.documents('warnings')).find((d) => d.id === target.id)!.data.status).toBe('closed');
+    const closed = await h.route('GET', 'warnings', { query: { status: 'closed' } });
+    expect(closed.warnings.map((w: { id: string }) => w.id)).toContain(target.id);
+  });
+
+  it('settings are per unit, with the manifest defaults', async () => {
+    const manifest = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as { settings: Array<{ key: string; default: unknown }> };
+    expect(Object.fromEntries(manifest.settings.map((f) => [f.key, f.default]))).toEqual(DEFAULT_SETTINGS);
+    const b = await writeLedger(h.kernel, 'b', generate());
+    // No scan has run in b yet: the transfer event's short path runs the full scan instead of judging empty state.
+    const first = (await h.emit('transfer.approved', { transfer: { id: 1 } }, { unitId: 'b' })) as { scanned?: number };
+    expect(first.scanned).toBe(b.payments.length);
+    const again = (await h.emit('transfer.approved', { transfer: { id: 1 } }, { unitId: 'b' })) as { scanned?: number; writes: number };
+    expect(again).toMatchObject({ writes: 0 });
+    expect(again.scanned).toBeUndefined();
+    const rush = (unit: string) => h.documents('warnings', unit).then((ds) => ds.filter((d) => d.data.monitor === 'year-end-rush'));
+    expect((await rush('a')).map((d) => d.data.grade)).toContain('severe');
+    // Unit b raised its year-end rush threshold to 70%: the same ledger raises no rush warning there.
+    expect(await rush('b')).toEqual([]);
+    expect((await h.documents('warnings', 'b')).filter((d) => d.data.monitor === 'splitting').length).toBe((await h.documents('warnings', 'a')).filter((d) => d.data.monitor === 'splitting').length);
+  });
+
+  it('project progress records drive the milestone monitor', async () => {
+    const projects = await h.kernel.db.selectFrom('projects').select(['id', 'code']).where('unit_id', '=', 'a').orderBy('id').execute();
+    const bad = await h.route('POST', 'milestones', { body: { projectId: projects[1]!.id, date: 'soon', plannedPct: 50, reportedPct: 5 } });
+    expect(bad.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'date' } });
+    const r = await h.route('POST', 'milestones', { body: { projectId: projects[1]!.id, date: today, plannedPct: 50, reportedPct: 2, note: '施工单位进场延迟' } });
+    expect(r.milestone).toMatchObject({ reportedPct: 0.02, plannedPct: 0.5 });
+    const m = (await h.documents('warnings')).find((d) => d.data.monitor === 'milestone');
+    expect(m?.data).toMatchObject({ grade: 'severe', evidence: expect.objectContaining({ reportedPct: 0.02 }) });
+  });
+
+  it('scenarios are saved and compared side by side', async () => {
+    const projects = await h.kernel.db.selectFrom('projects').select(['code']).where('unit_id', '=', 'a').orderBy('id').execute();
+    const base = await h.route('POST', 'scenarios', { body: { name: '基准', revenueCut: 10 } });
+    expect(base.result.stress.cuts[0].tierName).toBe('三公经费');
+    const grow = await h.route('POST', 'scenarios', { body: { name: '增人增资', headcountChange: 5, salaryChange: 8, priceIndex: 2, projectDelays: `${projects[0]!.code}:40`, revenueCut: 10 } });
+    expect(grow.result.totalDemand).toBeGreaterThan(base.result.totalDemand);
+    const bad = await h.route('POST', 'scenarios', { body: { name: '错', projectDelays: 'NOPE:10' } });
+    expect(bad.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'projectDelays' } });
+    const cmp = await h.route('GET', 'scenarios', { query: { ids: `${base.id},${grow.id}` } });
+    expect(cmp.comparison.columns.map((c: { label: string }) => c.label)).toEqual(['项目', '基准', '增人增资']);
+    const view = await h.view('scenarios');
+    expect(view.blocks.map((b: { type: string }) => b.type)).toEqual(['markdown', 'form', 'table', 'bar', 'table']);
+  });
+
+  it('renders the warning centre, dashboard, forecast and project views', async () => {
+    const centre = await h.view('warnings');
+    expect(centre.title).toBe('预警中心');
+    const table = centre.blocks.find((b: { type: string }) => b.type === 'table');
+    expect(table.rows.length).toBeGreaterThan(0);
+    expect(centre.blocks.filter((b: { type: string }) => b.type === 'form').map((f: { submit: string }) => f.submit)).toEqual(expect.arrayContaining(['warnings/acknowledge', 'warnings/handle']));
+    // The filter form stores the caller's filter; the view reloads with it.
+    expect((await h.route('POST', 'warnings/filter', { body: { grade: 'red' } })).error).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'grade' } });
+    expect(await h.route('POST', 'warnings/filter', { body: { grade: 'severe', status: '', monitor: '', department: '' } })).toMatchObject({ filter: { grade: 'severe' } });
+    const severe = (await h.view('warnings')).blocks.find((b: { type: string }) => b.type === 'table').rows;
+    expect(severe.length).toBeGreaterThan(0);
+    expect(severe.length).toBeLessThan(table.rows.length);
+    expect(new Set(severe.map((r: { grade: string }) => r.grade))).toEqual(new Set(['严重（红）']));
+    await h.route('POST', 'warnings/filter', { body: {} });
+    expect((await h.view('warnings')).blocks.find((b: { type: string }) => b.type === 'table').rows).toHaveLength(table.rows.length);
+    const dash = await h.view('dashboard');
+    expect(dash.blocks.map((b: { type: string }) => b.type)).toEqual(expect.arrayContaining(['stat', 'line', 'bar', 'pie', 'table']));
+    const forecast = await h.view('forecast');
+    const rows = forecast.blocks.find((b: { type: string }) => b.type === 'table').rows;
+    expect(rows.some((r: { method: string }) => r.method === '季节性（以前年度）')).toBe(true);
+    const projects = await h.view('projects');
+    expect(projects.blocks.map((b: { type: string }) => b.type)).toEqual(['table', 'form', 'table', 'form']);
+    // The warning centre's "recompute now" form posts here; the scan reads every paid payment of the unit.
+    expect(centre.blocks.some((b: { type: string; submit?: string }) => b.type === 'form' && b.submit === 'recompute')).toBe(true);
+    const recomputed = await h.route('POST', 'recompute', { body: { confirm: true }, as: 'a.finance' });
+    expect(recomputed.scanned).toBe(a.payments.length);
+    expect(recomputed.writes).toBe(0);
+  });
+
+  it('the monthly execution anomaly report is stored and pushed once a month', async () => {
+    const first = `${today.slice(0, 7)}-01T08:00:00.000Z`;
+    const r = (await h.runSchedule('monthly-report', { scheduledAt: first })) as { skipped: boolean; counts: Record<string, number> };
+    expect(r.skipped).toBe(false);
+    expect(r.counts.severe).toBeGreaterThan(0);
+    expect((await h.runSchedule('monthly-report', { scheduledAt: first })) as { skipped: boolean }).toMatchObject({ skipped: true });
+    const reports = await h.route('GET', 'reports');
+    expect(reports.reports[0].text).toContain('预算执行异常报告');
+    const notes = await h.kernel.db.selectFrom('notifications').select('title').where('unit_id', '=', 'a').where('source', '=', `plugin:${h.pluginId}`).execute();
+    expect(notes.some((n) => n.title.includes('预算执行异常报告'))).toBe(true);
+  });
+});

@@ -1,0 +1,21 @@
+/** Disposal suggestions (处置建议) per monitor, most direct action first. */
+export const SUGGEST = {
+  speedProcurement: '加快采购进度',
+  speedProject: '加快项目实施与资金支付进度',
+  transferIdle: '通过机动指标调剂闲置资金',
+  returnFinance: '交回财政统筹使用',
+  explainLag: '说明滞后原因并报送整改计划',
+  checkDetail: '核查当月支出明细及列支依据',
+  checkCrossPeriod: '核对是否存在跨期或集中列支',
+  adjustPlan: '调整用款计划，均衡支出进度',
+  checkContract: '核查合同、验收及付款依据',
+  checkDecision: '确认已履行集体决策（“三重一大”）程序',
+  mergeApproval: '核查是否拆分支付规避审批，合并履行审批程序',
+  internalControl: '纳入内部控制专项检查',
+  checkRush: '核查年末集中支付的真实性与必要性',
+  returnSurplus: '结余资金按规定交回财政',
+  pausePayment: '暂停超进度支付，核实预付款依据',
+  payByContract: '按合同进度及时支付，加快验收结算',
+  updateProgress: '更新项目进度记录，说明进度偏差原因',
+  requestAddition: '申请追加预算或压减非必要支出',
+} as const;

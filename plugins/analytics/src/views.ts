@@ -1,0 +1,269 @@
+import { view, type HostApi, type ViewBlock, type ViewSpec } from '../../../sdk/plugin.js';
+import { cumulative, emptyYear, sum } from './aggregate.js';
+import { loadContext, type Context } from './engine.js';
+import { forecastIndicators, unitSeries } from './forecast.js';
+import { completedMonths } from './monitors.js';
+import { simulate, type ScenarioParams, type ScenarioResult } from './simulation.js';
+import { classGroup, classGroupName, structureByYear } from './structure.js';
+import { GRADE_COLOR, GRADE_LABEL, GRADE_RANK, MONITOR_LABEL, type Grade, type MonitorKind } from './types.js';
+import { STATUS_LABEL, type WarningDoc, type WarningStatus } from './warnings.js';
+
+const stat = (label: string, value: number | string, format: 'number' | 'fen' | 'percent' | 'text', tone: 'normal' | 'good' | 'warn' | 'bad' = 'normal'): ViewBlock =>
+  ({ type: 'stat', label, value, format, tone });
+const gradeText = (g: Grade) => `${GRADE_LABEL[g]}（${GRADE_COLOR[g].slice(0, 1)}）`;
+const r4 = (x: number) => Math.round(x * 10_000) / 10_000;
+const MONTHS = Array.from({ length: 12 }, (_, i) => `${i + 1}月`);
+
+export interface StoredWarning { id: string; doc: WarningDoc }
+
+export async function listWarnings(host: HostApi, filter: { status?: string; grade?: string; monitor?: string; department?: string }): Promise<StoredWarning[]> {
+  const statuses: WarningStatus[] = filter.status && filter.status in STATUS_LABEL ? [filter.status as WarningStatus] : ['open', 'acknowledged', 'handled', 'closed'];
+  const lists = await Promise.all(statuses.map((status) => host.storage.query<WarningDoc>('warnings', {
+    status, ...(filter.grade ? { grade: filter.grade } : {}), ...(filter.monitor ? { monitor: filter.monitor } : {}),
+  }, { limit: status === 'closed' ? 100 : 500 })));
+  return lists.flat()
+    .map((d) => ({ id: d.id, doc: d.data }))
+    .filter((w) => !filter.department || String(w.doc.departmentId) === filter.department)
+    .sort((a, b) => Number(b.doc.active) - Number(a.doc.active) || GRADE_RANK[b.doc.grade] - GRADE_RANK[a.doc.grade] || b.doc.firstSeen.localeCompare(a.doc.firstSeen) || a.id.localeCompare(b.id));
+}
+
+export async function warningCentre(host: HostApi, query: Record<string, string>): Promise<ViewSpec> {
+  const [all, departments] = await Promise.all([listWarnings(host, query), host.ledger.departments()]);
+  const dept = new Map(departments.map((d) => [d.id, d.name]));
+  const live = all.filter((w) => w.doc.status !== 'closed' && w.doc.active);
+  const count = (g: Grade) => live.filter((w) => w.doc.grade === g).length;
+  const option = (w: StoredWarning) => ({ value: w.id, label: `${GRADE_LABEL[w.doc.grade]}｜${w.doc.title}`.slice(0, 200) });
+  const rows = all.slice(0, 300).map((w) => ({
+    id: w.id, grade: gradeText(w.doc.grade), monitor: MONITOR_LABEL[w.doc.monitor as MonitorKind] ?? w.doc.monitor, subject: w.doc.subject, title: w.doc.title,
+    department: w.doc.departmentId !== null ? dept.get(w.doc.departmentId) ?? String(w.doc.departmentId) : '本单位',
+    status: `${STATUS_LABEL[w.doc.status]}${w.doc.active ? '' : '（已解除）'}`, suggestions: w.doc.suggestions.join('；'), firstSeen: w.doc.firstSeen.slice(0, 10),
+    note: [...w.doc.history].reverse().find((h) => h.note)?.note ?? '',
+  }));
+  const active = [
+    query.grade ? `等级：${GRADE_LABEL[query.grade as Grade] ?? query.grade}` : '', query.status ? `状态：${STATUS_LABEL[query.status as WarningStatus] ?? query.status}` : '',
+    query.monitor ? `类型：${MONITOR_LABEL[query.monitor as MonitorKind] ?? query.monitor}` : '', query.department ? `科室：${dept.get(Number(query.department)) ?? query.department}` : '',
+  ].filter(Boolean);
+  const filters = active.length ? `当前筛选：${active.join('，')}（共 ${all.length} 条）。` : `全部预警（共 ${all.length} 条）。`;
+  const filterForm: ViewBlock = { type: 'form', title: '筛选', submit: 'warnings/filter', submitLabel: '应用筛选', fields: [
+    { key: 'grade', label: '等级', input: 'select', value: query.grade ?? '', options: [{ value: '', label: '全部' }, ...(['severe', 'warning', 'info'] as const).map((g) => ({ value: g, label: gradeText(g) }))] },
+    { key: 'status', label: '状态', input: 'select', value: query.status ?? '', options: [{ value: '', label: '全部' }, ...Object.entries(STATUS_LABEL).map(([value, label]) => ({ value, label }))] },
+    { key: 'monitor', label: '监控类型', input: 'select', value: query.monitor ?? '', options: [{ value: '', label: '全部' }, ...Object.entries(MONITOR_LABEL).map(([value, label]) => ({ value, label }))] },
+    { key: 'department', label: '责任科室', input: 'select', value: query.department ?? '', options: [{ value: '', label: '全部' }, ...departments.slice(0, 190).map((d) => ({ value: String(d.id), label: d.name }))] },
+  ] };
+  const pick = (statuses: WarningStatus[]) => all.filter((w) => statuses.includes(w.doc.status) || (statuses.includes('handled') && !w.doc.active && w.doc.status !== 'closed')).slice(0, 200).map(option);
+  const forms: ViewBlock[] = [];
+  const ackable = pick(['open']);
+  if (ackable.length) forms.push({ type: 'form', title: '确认预警', submit: 'warnings/acknowledge', submitLabel: '确认', fields: [
+    { key: 'id', label: '预警', input: 'select', required: true, options: ackable }, { key: 'note', label: '说明', input: 'text' }] });
+  const handleable = pick(['open', 'acknowledged']);
+  if (handleable.length) forms.push({ type: 'form', title: '处置预警', submit: 'warnings/handle', submitLabel: '提交处置', fields: [
+    { key: 'id', label: '预警', input: 'select', required: true, options: handleable }, { key: 'note', label: '处置说明', input: 'textarea', required: true }] });
+  const closable = pick(['handled']);
+  if (closable.length) forms.push({ type: 'form', title: '关闭预警', submit: 'warnings/close', submitLabel: '关闭', fields: [
+    { key: 'id', label: '预警', input: 'select', required: true, options: closable }, { key: 'note', label: '备注', input: 'text' }] });
+  forms.push({ type: 'form', title: '立即重新计算', submit: 'recompute', submitLabel: '重新计算', fields: [
+    { key: 'confirm', label: '从预算指标账全量重算全部监控（每晚 2:00 自动进行）', input: 'checkbox', value: true }] });
+  return view.page([
+    stat('严重（红色）', count('severe'), 'number', count('severe') ? 'bad' : 'good'),
+    stat('一般（黄色）', count('warning'), 'number', count('warning') ? 'warn' : 'good'),
+    stat('提示（蓝色）', count('info'), 'number'),
+    stat('已处置待关闭', all.filter((w) => w.doc.status === 'handled').length, 'number'),
+    filterForm,
+    view.markdown(all.length || active.length ? filters : '尚无预警记录。启用后首次计算在每晚 2:00 进行，也可使用下方“立即重新计算”。'),
+    view.table([
+      { key: 'grade', label: '等级' }, { key: 'monitor', label: '监控类型' }, { key: 'title', label: '预警内容' }, { key: 'department', label: '责任科室' },
+      { key: 'status', label: '状态' }, { key: 'suggestions', label: '处置建议' }, { key: 'note', label: '处置说明' }, { key: 'firstSeen', label: '发现日期', format: 'date' }, { key: 'id', label: '编号' },
+    ], rows, '预警列表'),
+    ...forms,
+  ], '预警中心');
+}
+
+export async function dashboard(host: HostApi, asOf: string): Promise<ViewSpec> {
+  const ctx = await loadContext(host, asOf);
+  const m = completedMonths(ctx.year, asOf);
+  const cur = ctx.years.get(ctx.year)?.state ?? emptyYear(ctx.year);
+  const budget = sum(ctx.indicators.map((i) => i.budget));
+  const paidOf = (id: number, months = m) => cumulative(cur.byIndicator[String(id)] ?? [], months);
+  const paid = sum(ctx.indicators.map((i) => paidOf(i.id)));
+  const rate = budget ? paid / budget : 0;
+  const gap = rate - m / 12;
+  const series = unitSeries(cur);
+  const curve = (s: number[], total: number) => s.map((_, k) => (total ? r4(cumulative(s, k + 1) / total) : 0));
+  const prev = ctx.years.get(ctx.year - 1)?.state;
+  const lines = [{ name: `${ctx.year} 年执行率`, data: curve(series, budget).slice(0, Math.max(1, m)) }, { name: '序时进度', data: MONTHS.map((_, k) => r4((k + 1) / 12)) }];
+  if (prev && prev.ids.length) {
+    const ps = unitSeries(prev);
+    lines.push({ name: `${ctx.year - 1} 年执行（占全年）`, data: curve(ps, sum(ps)) });
+  }
+  const deptRows = ctx.departments.map((d) => {
+    const ind = ctx.indicators.filter((i) => i.departmentId === d.id);
+    const b = sum(ind.map((i) => i.budget));
+    return { name: d.name, rate: b ? r4(sum(ind.map((i) => paidOf(i.id))) / b) : 0, budget: b };
+  }).filter((d) => d.budget > 0);
+  const byGroup = new Map<string, number>();
+  for (const [code, row] of Object.entries(cur.byClass)) byGroup.set(classGroup(code), (byGroup.get(classGroup(code)) ?? 0) + cumulative(row, 12));
+  const allIndicators = (await host.ledger.indicators()).filter((i) => i.year >= ctx.year - 2 && i.year <= ctx.year).map((i) => ({
+    id: i.id, year: i.year, code: i.code, name: i.name, departmentId: i.departmentId, projectId: i.projectId, expenditureKind: i.expenditureKind,
+    economicCode: i.economicCode, fundSourceCode: i.fundSourceCode, budget: i.issued + i.adjusted,
+  }));
+  const structure = structureByYear(allIndicators, [...ctx.years.values()].map((y) => y.state));
+  const blocks: ViewBlock[] = [
+    stat('预算总额', budget, 'fen'),
+    stat(`截至 ${m} 月末已支付`, paid, 'fen'),
+    stat('执行率', r4(rate), 'percent', gap < -ctx.settings.progressTolerance ? 'bad' : gap < 0 ? 'warn' : 'good'),
+    stat('序时进度', r4(m / 12), 'percent'),
+    view.line(MONTHS, lines, '累计执行进度与序时进度'),
+  ];
+  if (deptRows.length) blocks.push(view.bar(deptRows.map((d) => d.name), [{ name: '执行率', data: deptRows.map((d) => d.rate) }, { name: '序时进度', data: deptRows.map(() => r4(m / 12)) }], '各科室执行进度'));
+  const slices = [...byGroup].filter(([, v]) => v > 0).sort((a, b) => a[0].localeCompare(b[0])).map(([g, v]) => ({ label: classGroupName(g), value: Math.round(v) / 100 }));
+  if (slices.length) blocks.push(view.pie(slices, '本年支出按经济分类（元）'));
+  if (structure.years.length) {
+    const ys = structure.years.map((y) => `${y.year}`);
+    blocks.push(
+      view.bar(ys, [
+        { name: '基本支出（元）', data: structure.years.map((y) => y.budget.basic / 100) },
+        { name: '项目支出（元）', data: structure.years.map((y) => y.budget.project / 100) },
+        { name: '人员经费（元）', data: structure.years.map((y) => y.budget.personnel / 100) },
+        { name: '公用经费（元）', data: structure.years.map((y) => y.budget.operating / 100) },
+      ], '支出结构（预算）'),
+      view.line(ys, [{ name: '三公经费预算（元）', data: structure.years.map((y) => y.budget.threePublic / 100) }, { name: '三公经费支出（元）', data: structure.years.map((y) => y.paid.threePublic / 100) }], '三公经费趋势'),
+      view.table([{ key: 'year', label: '年度' }, { key: 'basic', label: '基本支出占比', format: 'percent' }, { key: 'project', label: '项目支出占比', format: 'percent' },
+        { key: 'personnel', label: '人员经费占比', format: 'percent' }, { key: 'operating', label: '公用经费占比', format: 'percent' }, { key: 'threePublic', label: '三公经费支出', format: 'fen' }, { key: 'change', label: '三公经费同比', format: 'percent' }],
+      structure.years.map((y, i) => ({ year: String(y.year), basic: r4(y.shares.basic), project: r4(y.shares.project), personnel: r4(y.shares.personnel), operating: r4(y.shares.operating), threePublic: y.paid.threePublic,
+        change: structure.threePublicChange[i]!.change === null ? null : r4(structure.threePublicChange[i]!.change!) })), '结构分析（与以前年度对比）'),
+    );
+  }
+  return view.page(blocks, `${ctx.year} 年预算执行看板`);
+}
+
+export function forecastOf(ctx: Context) {
+  const prior = [];
+  for (let y = ctx.year - 2; y < ctx.year; y++) { const s = ctx.years.get(y)?.state; if (s && s.ids.length) prior.push(s); }
+  return forecastIndicators({ year: ctx.year, asOf: ctx.asOf, indicators: ctx.indicators, current: ctx.years.get(ctx.year)?.state ?? emptyYear(ctx.year), prior, settings: ctx.settings });
+}
+
+const METHOD: Record<string, string> = { seasonal: '季节性（以前年度）', linear: '线性外推', actual: '全年实际' };
+const FLAG: Record<string, string> = { idle: '可能闲置', overspend: '可能超支' };
+
+export async function forecastView(host: HostApi, asOf: string): Promise<ViewSpec> {
+  const ctx = await loadContext(host, asOf);
+  const f = forecastOf(ctx);
+  const flagged = f.indicators.filter((i) => i.flag);
+  const rows = [...f.indicators].sort((a, b) => Number(!!b.flag) - Number(!!a.flag) || b.idle - a.idle).slice(0, 300).map((i) => ({
+    code: i.code, name: i.name, budget: i.budget, toDate: i.toDate, point: i.point, low: i.low, high: i.high, rate: i.budget ? r4(i.point / i.budget) : 0,
+    method: METHOD[i.method] ?? i.method, flag: i.flag ? FLAG[i.flag]! : '', idle: i.idle,
+  }));
+  const cur = ctx.years.get(ctx.year)?.state ?? emptyYear(ctx.year);
+  const series = unitSeries(cur);
+  const m = f.unit.months;
+  const actual = series.slice(0, m).map((_, k) => cumulative(series, k + 1) / 100);
+  const remaining = 12 - m;
+  const path = (end: number) => MONTHS.map((_, k) => (k < m ? cumulative(series, k + 1) / 100 : (f.unit.toDate + ((end - f.unit.toDate) * (k + 1 - m)) / Math.max(1, remaining)) / 100));
+  return view.page([
+    stat('预计年末支出', f.unit.point, 'fen'),
+    stat('预测区间下限', f.unit.low, 'fen'),
+    stat('预测区间上限', f.unit.high, 'fen'),
+    stat('预计年末执行率', f.unit.budget ? r4(f.unit.point / f.unit.budget) : 0, 'percent'),
+    stat('可能闲置/超支的指标', flagged.length, 'number', flagged.length ? 'warn' : 'good'),
+    view.line(MONTHS, [
+      { name: '累计支出（元）', data: actual },
+      { name: '预测（元）', data: path(f.unit.point) },
+      { name: '区间下限（元）', data: path(f.unit.low) },
+      { name: '区间上限（元）', data: path(f.unit.high) },
+      { name: '预算（元）', data: MONTHS.map(() => f.unit.budget / 100) },
+    ], '全单位年末执行预测'),
+    view.markdown(`预测方法：有以前年度数据时按同一经济分类的以前年度累计支出曲线（季节性）推算，区间取各年推算值的范围；无历史数据时按已完成 ${m} 个月线性外推，区间按月度波动估计。预测上限低于预算 ${(ctx.settings.idleTolerance * 100).toFixed(0)}% 以上的指标提示“可能闲置”，建议通过机动指标调剂或交回财政。`),
+    view.table([
+      { key: 'code', label: '指标编码' }, { key: 'name', label: '指标名称' }, { key: 'budget', label: '预算', format: 'fen' }, { key: 'toDate', label: '已支付', format: 'fen' },
+      { key: 'point', label: '预计年末支出', format: 'fen' }, { key: 'low', label: '区间下限', format: 'fen' }, { key: 'high', label: '区间上限', format: 'fen' },
+      { key: 'rate', label: '预计执行率', format: 'percent' }, { key: 'idle', label: '预计结余', format: 'fen' }, { key: 'method', label: '方法' }, { key: 'flag', label: '提示' },
+    ], rows, '指标年末执行预测'),
+  ], `${ctx.year} 年执行预测`);
+}
+
+export interface StoredScenario { [field: string]: unknown; params: ScenarioParams; result: ScenarioResult; createdAt: string; createdBy: string }
+
+export function compareScenarios(list: Array<{ id: string; data: StoredScenario }>) {
+  const groups = [...new Set(list.flatMap((s) => s.data.result.lines.map((l) => l.group)))].sort();
+  const col = (i: number) => `s${i}`;
+  const columns = [{ key: 'item', label: '项目' }, ...list.map((s, i) => ({ key: col(i), label: s.data.params.name.slice(0, 60) }))];
+  const row = (item: string, pick: (s: StoredScenario) => number | string | null) => ({ item, ...Object.fromEntries(list.map((s, i) => [col(i), pick(s.data)])) });
+  const yuan = (fen: number) => (fen / 100).toFixed(2);
+  const pctText = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const rows = [
+    row('人员编制变动', (s) => pctText(s.params.headcountChange)), row('工资标准调整', (s) => pctText(s.params.salaryChange)),
+    row('物价指数', (s) => pctText(s.params.priceIndex)), row('政策标准调整', (s) => pctText(s.params.policyChange)),
+    row('推迟项目数', (s) => s.params.projectDelays.length),
+    row('本年预算（元）', (s) => yuan(s.result.totalBase)), row('下年需求合计（元）', (s) => yuan(s.result.totalDemand)),
+    ...groups.map((g) => row(`其中：${classGroupName(g)}（元）`, (s) => { const l = s.result.lines.find((x) => x.group === g); return l ? yuan(l.demand) : '—'; })),
+    row('财力减收', (s) => pctText(s.params.revenueCut)), row('压减合计（元）', (s) => yuan(s.result.stress.cuts.reduce((a, c) => a + c.amount, 0))),
+    row('未弥补缺口（元）', (s) => yuan(s.result.stress.uncovered)),
+  ];
+  return { columns, rows };
+}
+
+export async function scenariosView(host: HostApi, query: Record<string, string>): Promise<ViewSpec> {
+  const all = await host.storage.query<StoredScenario>('scenarios', {}, { limit: 50 });
+  const ids = query.ids ? query.ids.split(',') : null;
+  const chosen = (ids ? all.filter((s) => ids.includes(s.id)) : all.slice(0, 6)).sort((a, b) => a.data.createdAt.localeCompare(b.data.createdAt) || a.id.localeCompare(b.id));
+  const projects = await host.ledger.projects();
+  const blocks: ViewBlock[] = [
+    view.markdown('预算模拟推演：按人员编制、工资标准、物价指数、政策标准和项目推迟测算下一年度分经济分类的资金需求；压力测试按“三公经费 → 项目支出（按优先级由低到高）→ 一般公用经费（至多压减 20%）”顺序压减，人员经费和对个人和家庭的补助予以保障。百分比字段填百分数（如 5 表示 5%）。'),
+    { type: 'form', title: '新建情景', submit: 'scenarios', submitLabel: '测算并保存', fields: [
+      { key: 'name', label: '情景名称', input: 'text', required: true },
+      { key: 'headcountChange', label: '人员编制变动（%）', input: 'number', value: 0 },
+      { key: 'salaryChange', label: '工资标准调整（%）', input: 'number', value: 0 },
+      { key: 'priceIndex', label: '物价指数（%）', input: 'number', value: 0 },
+      { key: 'policyChange', label: '政策标准调整（%）', input: 'number', value: 0 },
+      { key: 'projectDelays', label: `项目推迟（项目编码:推迟比例%，如 ${projects[0]?.code ?? 'P001'}:50）`, input: 'textarea' },
+      { key: 'revenueCut', label: '压力测试：财力减收（%）', input: 'number', value: 10 },
+      { key: 'projectPriority', label: '项目优先级（项目编码，由高到低，逗号分隔）', input: 'text' },
+    ] },
+  ];
+  if (chosen.length) {
+    const cmp = compareScenarios(chosen);
+    blocks.push(view.table(cmp.columns.slice(0, 30), cmp.rows, '情景对比'));
+    const groups = [...new Set(chosen.flatMap((s) => s.data.result.lines.map((l) => l.group)))].sort();
+    blocks.push(view.bar(groups.map(classGroupName), chosen.slice(0, 10).map((s) => ({ name: s.data.params.name.slice(0, 60), data: groups.map((g) => (s.data.result.lines.find((l) => l.group === g)?.demand ?? 0) / 100) })), '下年资金需求（元）'));
+    const last = chosen[chosen.length - 1]!;
+    blocks.push(view.table([{ key: 'tier', label: '顺序' }, { key: 'tierName', label: '压减层级' }, { key: 'item', label: '项目' }, { key: 'amount', label: '压减金额', format: 'fen' }, { key: 'share', label: '压减比例', format: 'percent' }],
+      last.data.result.stress.cuts.slice(0, 300).map((c) => ({ tier: c.tier, tierName: c.tierName, item: c.item, amount: c.amount, share: r4(c.share) })), `压力测试：${last.data.params.name}（减收 ${(last.data.params.revenueCut * 100).toFixed(0)}%）`));
+  }
+  return view.page(blocks, '预算模拟推演');
+}
+
+export function runScenario(ctx: Context, params: ScenarioParams) {
+  return simulate(ctx.year, ctx.indicators, ctx.projects, params);
+}
+
+export async function projectsView(host: HostApi, asOf: string): Promise<ViewSpec> {
+  const ctx = await loadContext(host, asOf);
+  const cur = ctx.years.get(ctx.year)?.state ?? emptyYear(ctx.year);
+  const latest = new Map<number, (typeof ctx.milestones)[number]>();
+  for (const ms of ctx.milestones) if (ms.date.startsWith(String(ctx.year)) && (!latest.get(ms.projectId) || ms.date > latest.get(ms.projectId)!.date)) latest.set(ms.projectId, ms);
+  const rows = ctx.projects.map((p) => {
+    const ind = ctx.indicators.filter((i) => i.projectId === p.id);
+    const budget = sum(ind.map((i) => i.budget));
+    const paid = sum(ind.map((i) => cumulative(cur.byIndicator[String(i.id)] ?? [], 12)));
+    const ms = latest.get(p.id);
+    return { code: p.code, name: p.name, budget, paid, fund: budget ? r4(paid / budget) : null, planned: ms ? ms.plannedPct : null, reported: ms ? ms.reportedPct : null, date: ms?.date ?? '' };
+  });
+  const contacts = await host.storage.query<{ departmentId: number; users: number[] }>('contacts', {}, { limit: 200 });
+  return view.page([
+    view.table([{ key: 'code', label: '项目编码' }, { key: 'name', label: '项目名称' }, { key: 'budget', label: '本年预算', format: 'fen' }, { key: 'paid', label: '已支付', format: 'fen' },
+      { key: 'fund', label: '资金支付进度', format: 'percent' }, { key: 'planned', label: '计划完成', format: 'percent' }, { key: 'reported', label: '实际完成', format: 'percent' }, { key: 'date', label: '填报日期', format: 'date' }], rows, '项目业务进度与资金进度'),
+    { type: 'form', title: '填报项目进度', submit: 'milestones', submitLabel: '保存', fields: [
+      { key: 'projectId', label: '项目', input: 'select', required: true, options: ctx.projects.slice(0, 200).map((p) => ({ value: String(p.id), label: `${p.code} ${p.name}` })) },
+      { key: 'date', label: '截至日期', input: 'date', required: true, value: asOf },
+      { key: 'plannedPct', label: '计划完成（%）', input: 'number', required: true },
+      { key: 'reportedPct', label: '实际完成（%）', input: 'number', required: true },
+      { key: 'note', label: '进度说明', input: 'textarea' },
+    ] },
+    view.table([{ key: 'department', label: '科室' }, { key: 'users', label: '预警责任人（用户ID）' }],
+      contacts.map((c) => ({ department: ctx.departments.find((d) => d.id === c.data.departmentId)?.name ?? String(c.data.departmentId), users: c.data.users.join('、') })), '预警责任人'),
+    { type: 'form', title: '设置预警责任人', submit: 'contacts', submitLabel: '保存', fields: [
+      { key: 'departmentId', label: '科室', input: 'select', required: true, options: ctx.departments.slice(0, 200).map((d) => ({ value: String(d.id), label: d.name })) },
+      { key: 'users', label: '责任人用户ID（逗号分隔，留空则通知设置中的角色）', input: 'text' },
+    ] },
+  ], '项目进度与预警责任人');
+}

@@ -26,6 +26,7 @@ const TrustBody = z.object({
   removePublisher: z.string().min(1).max(100).optional(),
 });
 const UninstallQuery = z.object({ purge: z.enum(['true', 'false']).default('false'), version: z.string().max(50).optional() });
+// `pluginId:name` for a plugin's channels; `core:notifications` (the core's own) fits the same shape.
 const RealtimeQuery = z.object({ channel: z.string().regex(/^[a-z][a-z0-9-]{1,47}:[a-z0-9][a-z0-9:_-]{0,63}$/) });
 
 /** Plugin-route and view calls fail as an AppError carrying the plugin's marshalled error. */
@@ -200,33 +201,13 @@ export const pluginRoutes: RouteSpec[] = [
       return checked.view;
     },
   }),
-  defineRoute({
-    method: 'get',
-    path: '/api/units/:unitId/notifications',
-    tag: 'plugins',
-    summary: '站内通知 In-app notifications of this unit addressed to the caller or to one of their roles here (plugins, breaker)',
-    access: { kind: 'unit', permission: 'unit.read' },
-    params: UnitParams,
-    handler: async ({ kernel, actor, scope }) => {
-      const roles = actor!.grants.filter((g) => g.unitId === scope!.unitId).map((g) => g.role as string);
-      const rows = await kernel.db
-        .selectFrom('notifications')
-        .selectAll()
-        .where('unit_id', '=', scope!.unitId)
-        .where((eb) => eb.or([eb('user_id', '=', actor!.userId), ...(roles.length ? [eb('role', 'in', roles)] : [])]))
-        .orderBy('id', 'desc')
-        .limit(200)
-        .execute();
-      return rows.map((r) => ({ id: r.id, source: r.source, title: r.title, body: r.body, link: r.link, createdAt: r.created_at, role: r.role }));
-    },
-  }),
   pluginCall('get'),
   pluginCall('post'),
   defineRoute({
     method: 'get',
     path: '/api/units/:unitId/realtime',
     tag: 'plugins',
-    summary: '实时消息 Server-sent events of one plugin channel of this unit (?channel=pluginId:name), from any app process',
+    summary: '实时消息 Server-sent events of one channel of this unit (?channel=pluginId:name, or core:notifications), from any app process',
     access: { kind: 'unit', permission: 'plugin.read' },
     params: UnitParams,
     query: RealtimeQuery,

@@ -172,12 +172,16 @@ export class UbApp extends UbElement {
     this.departments = [];
     this.pluginNav = [];
     if (!this.unitId) return;
-    this.pluginNav = await loadPluginNav(this.unitId);
+    const unitId = this.unitId;
+    const pluginNav = loadPluginNav(unitId);
     try {
       this.departments = await get<Department[]>(`/api/units/${this.unitId}/departments`);
     } catch {
       this.departments = [];
     }
+    const nav = await pluginNav;
+    // A quicker switch to another unit wins: never show one unit's plugin pages in another.
+    if (this.unitId === unitId) this.pluginNav = nav;
   }
 
   get onPluginPage(): boolean {
@@ -185,7 +189,9 @@ export class UbApp extends UbElement {
   }
 
   private reloadPluginNav = async () => {
-    if (this.unitId) this.pluginNav = await loadPluginNav(this.unitId);
+    const unitId = this.unitId;
+    const nav = unitId ? await loadPluginNav(unitId) : [];
+    if (this.unitId === unitId) this.pluginNav = nav;
   };
 
   get unit(): UnitOption | undefined {

@@ -159,6 +159,38 @@ describe('admin console pages', () => {
     expect(root.querySelector('[role=alert]')!.textContent).to.equal('文件不是有效的插件包（JSON）');
   });
 
+  it('plugins: the system admin uninstalls every version, purging data only when asked', async () => {
+    let packages = ['0.1.0', '0.2.0'].map((version) => ({ pluginId: 'hello-budget', version, sha256: 'ab'.repeat(32), signedBy: 'first-party', installedAt: '2026-11-28T09:00:00Z', compatible: true, incompatibleReason: null, manifest: { name: { zh: 'hello-budget 插件', en: 'x' }, description: '', author: 'x', permissions: [], engine: '^1.0.0' } }));
+    mock = mockFetch({
+      'GET /api/units/bureau/plugins': { body: [] },
+      'GET /api/plugins': () => ({ body: packages }),
+      'GET /api/plugins/trust': { body: { allowUnsigned: false, hostApiVersion: '1.0.0', publishers: [{ name: 'first-party' }] } },
+      'DELETE /api/plugins/hello-budget': () => ((packages = []), { body: {} }),
+    });
+    const confirm = window.confirm;
+    const asked: string[] = [];
+    window.confirm = (m?: string) => (asked.push(String(m)), true);
+    try {
+      const el = await fixture<UbAdminPlugins>(html`<ub-admin-plugins .ctx=${sysadmin}></ub-admin-plugins>`);
+      await until(() => el.packages.length === 2);
+      await el.updateComplete;
+      const root = el.shadowRoot!;
+      expect(root.textContent).to.contain('受信任的发布者：first-party');
+      // one uninstall button per plugin, not per version
+      const buttons = [...root.querySelectorAll('tr[data-package] button')];
+      expect(buttons).to.have.length(1);
+      el.purge = true;
+      await el.uninstall('hello-budget');
+      expect(asked).to.deep.equal(['卸载 hello-budget 的全部版本？']);
+      expect(mock.calls.find((c) => c.method === 'DELETE')!.url).to.equal('/api/plugins/hello-budget?purge=true');
+      await el.updateComplete;
+      expect(root.querySelector('[role=status]')!.textContent).to.equal('已卸载 hello-budget');
+      expect(root.querySelectorAll('tr[data-package]')).to.have.length(0);
+    } finally {
+      window.confirm = confirm;
+    }
+  });
+
   it('flows: saves the edited flow with PUT and says it governs the next request', async () => {
     const flows = [
       { target: 'payment', name: '支付审批流', version: 0, updatedAt: '', steps: [{ role: 'department_head', label: '科室负责人审核' }, { role: 'finance_officer', label: '财务审核' }] },

@@ -5,7 +5,7 @@ export const enAdmin: Record<keyof typeof zhAdmin, string> = {
   nav_adminFlows: 'Approval flows',
   nav_adminTemplates: 'Request templates',
   nav_adminRules: 'Control rules',
-  nav_adminPlugins: 'Plugins',
+  nav_adminPlugins: 'Plugin management',
   pluginNavGroup: 'Plugins',
   adm_save: 'Save',
   adm_saved: 'Saved',

@@ -5,6 +5,7 @@ import * as m002 from './migrations/002_ledger.js';
 import * as m003 from './migrations/003_accounting.js';
 import * as m004 from './migrations/004_plugins.js';
 import * as m005 from './migrations/005_plugin_paging.js';
+import * as m006 from './migrations/006_notification_reads.js';
 
 /** Migrations are listed in code (not read from disk) so bundling and tsx behave the same. */
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '003_accounting': m003,
   '004_plugins': m004,
   '005_plugin_paging': m005,
+  '006_notification_reads': m006,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -483,6 +483,7 @@ export interface Database {
   plugin_deliveries: PluginDeliveriesTable;
   plugin_outbox_cursor: PluginOutboxCursorTable;
   notifications: NotificationsTable;
+  notification_reads: NotificationReadsTable;
   plugin_logs: PluginLogsTable;
 }
 
@@ -576,6 +577,13 @@ export interface NotificationsTable {
   link: string | null;
   created_at: string;
   read_at: string | null;
+}
+
+/** Who has read which notification (migration 006): role-addressed rows are shared by several users. */
+export interface NotificationReadsTable {
+  notification_id: number;
+  user_id: number;
+  read_at: string;
 }
 
 export interface PluginLogsTable {

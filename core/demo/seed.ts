@@ -8,6 +8,10 @@ import { nowIso } from '../clock.js';
 import type { Role } from '../permissions/roles.js';
 import { ensureReferenceData } from '../ledger/reference.js';
 import { seedLedgerDemo } from './ledger-demo.js';
+import { markHistoryRead } from '../notifications/service.js';
+
+/** How many of the seeded history's newest notices each demo unit leaves unread. */
+const DEMO_UNREAD_NOTICES = 5;
 
 /** Fixed for guides and scripts: every demo login uses this password. */
 export const DEMO_PASSWORD = 'unibudget-demo';
@@ -101,7 +105,10 @@ export async function seedDemo(kernel: Kernel, today = new Date(), options: { ac
       });
     }
   });
-  if (options.activity !== false) await seedLedgerDemo(kernel, today);
+  if (options.activity !== false) {
+    await seedLedgerDemo(kernel, today);
+    for (const unitId of ['a', 'b']) await markHistoryRead(kernel.db, unitId, DEMO_UNREAD_NOTICES);
+  }
   // The months before last are closed, as a finance office keeps them; last month stays open for late entries.
   await kernel.db.transaction().execute(async (tx) => {
     for (const unitId of ['a', 'b']) {

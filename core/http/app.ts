@@ -76,6 +76,24 @@ async function authorize(kernel: Kernel, route: RouteSpec, actor: Actor, params:
   }
 }
 
+/**
+ * PostgreSQL refuses some values zod lets through and SQLite stores: an id beyond its INTEGER
+ * column (ids are validated as safe integers), a NUL character in text. Those are the client's
+ * input failing the column's own input conversion (the messages below are only ever produced for
+ * a literal or bound value, never for arithmetic), so they answer 400 like any invalid input,
+ * not 500. The transaction has rolled back: nothing was written.
+ */
+function inputRefusedByDatabase(error: unknown): AppError | null {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code !== 'string' || typeof message !== 'string') return null;
+  const conversion =
+    (code === '22003' && /^value ".*" is out of range for type \w+$/s.test(message)) ||
+    (code === '22P02' && /^invalid input syntax for type \w+/.test(message)) ||
+    (code === '22021' && /0x00$/.test(message));
+  if (!conversion) return null;
+  return new AppError('VALIDATION_FAILED', { where: 'input', issues: [{ path: '', message: message.slice(0, 200), code: 'database_input' }] });
+}
+
 /** The OpenAPI document is a route like any other, describing the list it belongs to. */
 export function withOpenApi(routes: RouteSpec[]): RouteSpec[] {
   const document = buildOpenApi(routes);
@@ -162,6 +180,8 @@ export function createApp(kernel: Kernel, routes: RouteSpec[] = allRoutes) {
       if (error.code === 'LOGIN_LOCKED') c.header('Retry-After', String(error.details.retryAfterSeconds));
       return c.json(error.toBody(lang), error.status);
     }
+    const refused = inputRefusedByDatabase(error);
+    if (refused) return c.json(refused.toBody(lang), refused.status);
     console.error(`[unibudget] ${c.req.method} ${c.req.path} failed:`, error);
     return c.json(new AppError('INTERNAL').toBody(lang), 500);
   });

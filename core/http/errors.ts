@@ -120,7 +120,8 @@ function renderMessage(template: string, details: Record<string, unknown>): stri
   });
 }
 
-function formatYuan(fen: number): string {
+/** 1234567 fen → "12,345.67": how messages and notices show money. */
+export function formatYuan(fen: number): string {
   const sign = fen < 0 ? '-' : '';
   const abs = Math.abs(fen);
   return `${sign}${Math.floor(abs / 100).toLocaleString('en-US')}.${String(abs % 100).padStart(2, '0')}`;

@@ -4,8 +4,9 @@ import { periodRoutes } from '../periods/routes.js';
 import { unitRoutes } from '../units/routes.js';
 import { ledgerRoutes } from '../ledger/routes.js';
 import { pluginRoutes } from '../plugins/routes.js';
+import { notificationRoutes } from '../notifications/routes.js';
 import type { RouteSpec } from './route.js';
 import { systemRoutes } from './system-routes.js';
 
 /** Every API route of the core. The authorization matrix test walks this list. */
-export const allRoutes: RouteSpec[] = [...systemRoutes, ...accountRoutes, ...unitRoutes, ...periodRoutes, ...auditRoutes, ...ledgerRoutes, ...pluginRoutes];
+export const allRoutes: RouteSpec[] = [...systemRoutes, ...accountRoutes, ...unitRoutes, ...periodRoutes, ...auditRoutes, ...ledgerRoutes, ...notificationRoutes, ...pluginRoutes];

@@ -34,6 +34,8 @@ type Selectable<T> = { [K in keyof T]: T[K] extends import('kysely').Generated<i
 type DeliveryRow = Selectable<PluginDeliveriesTable>;
 
 const iso = (ms: number) => new Date(ms).toISOString();
+/** pg_advisory_xact_lock key of delivery claims (any constant unique to this use). */
+const CLAIM_LOCK_KEY = 0x75624456;
 
 /** An event type matches a subscription `payment.paid` exactly or `payment.*` by family. */
 export function subscribed(patterns: readonly string[], type: string): boolean {
@@ -208,24 +210,49 @@ export class DeliveryLoop {
     return Number(result.numInsertedOrUpdatedRows ?? 0);
   }
 
+  /**
+   * Claims due deliveries. Delivery to one (plugin, unit) is serial: a pair with a live claim held by
+   * any worker is skipped, so two events of one unit never run at once in one plugin (its
+   * read-modify-write of storage cannot lose an update), while other units and plugins run in
+   * parallel. The claimer takes the pair's due deliveries together and works them in id order. On
+   * PostgreSQL the claims of all processes are serialized by a transaction-scoped advisory lock:
+   * without it two claimers could each see the other's (uncommitted) pair as free.
+   */
   async claim(): Promise<DeliveryRow[]> {
     const db = this.host.kernel.db;
     const now = iso(Date.now());
     const until = iso(Date.now() + this.options.leaseMs);
-    const lock = this.host.kernel.dialect === 'postgres' ? sql`for update skip locked` : sql``;
-    const result = await sql<DeliveryRow>`
+    const pg = this.host.kernel.dialect === 'postgres';
+    const lock = pg ? sql`for update skip locked` : sql``;
+    const claimIn = async (executor: typeof db) => (await sql<DeliveryRow>`
       update plugin_deliveries set status = 'claimed', claimed_by = ${this.workerId}, claimed_until = ${until}
       where id in (
-        select id from plugin_deliveries
-        where (status = 'pending' and next_at <= ${now}) or (status = 'claimed' and claimed_until < ${now})
-        order by id limit ${this.options.batchSize} ${lock}
+        select d.id from plugin_deliveries d
+        where ((d.status = 'pending' and d.next_at <= ${now}) or (d.status = 'claimed' and d.claimed_until < ${now}))
+          and not exists (
+            select 1 from plugin_deliveries busy
+            where busy.plugin_id = d.plugin_id and busy.unit_id = d.unit_id and busy.status = 'claimed'
+              and busy.claimed_until >= ${now} and busy.id <> d.id
+          )
+        order by d.id limit ${this.options.batchSize} ${lock}
       )
-      returning *`.execute(db);
-    return [...result.rows].sort((x, y) => x.id - y.id);
+      returning *`.execute(executor)).rows;
+    const rows = pg
+      ? await db.transaction().execute(async (tx) => {
+        await sql`select pg_advisory_xact_lock(${CLAIM_LOCK_KEY})`.execute(tx);
+        return claimIn(tx);
+      })
+      : await claimIn(db);
+    return [...rows].sort((x, y) => x.id - y.id);
   }
 
   private async deliver(delivery: DeliveryRow): Promise<void> {
     const db = this.host.kernel.db;
+    // The batch's later deliveries wait while earlier ones run: renew this one's lease before it runs,
+    // and skip it if its claim lapsed and another worker took it over (that worker delivers it).
+    const renewed = await db.updateTable('plugin_deliveries').set({ claimed_until: iso(Date.now() + this.options.leaseMs) })
+      .where('id', '=', delivery.id).where('claimed_by', '=', this.workerId).where('status', '=', 'claimed').executeTakeFirst();
+    if (Number(renewed.numUpdatedRows) !== 1) return;
     const row = await db.selectFrom('plugin_units').selectAll().where('unit_id', '=', delivery.unit_id).where('plugin_id', '=', delivery.plugin_id).executeTakeFirst();
     const mine = () => db.updateTable('plugin_deliveries').where('id', '=', delivery.id).where('claimed_by', '=', this.workerId);
     if (!row || row.state !== 'enabled') {

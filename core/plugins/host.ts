@@ -6,10 +6,11 @@ import { nowIso } from '../clock.js';
 import { appendAudit, SYSTEM_ACTOR } from '../audit/service.js';
 import { registerValidatorProvider, unregisterValidatorProvider, type ValidatorKind, type ValidatorVerdict } from '../events/validators.js';
 import { engineSatisfied, manifestSchema, type HostPermission, type Manifest } from '../../sdk/manifest.js';
-import { errorReply, RunnerClient, type HostCall, type InvokeRequest, type Reply } from './runner/client.js';
+import { errorReply, RunnerClient, type HostCall, type InvokeRequest, type MarshalledError, type Reply } from './runner/client.js';
+import { REFUSAL_CODE, REFUSAL_STATUSES } from '../../sdk/plugin.js';
 import { hostApiVersion } from './version.js';
 import { DeliveryLoop, type DeliveryOptions } from './delivery.js';
-import { RealtimeBus } from './realtime.js';
+import { realtimeOf, type RealtimeBus } from '../events/realtime.js';
 import { HostCallError } from './errors.js';
 import { readDepartments, readExecutionReport, readIndicators, readPayments, readProjects, readTransfers } from './ledger-read.js';
 
@@ -28,6 +29,11 @@ export interface PluginLimits {
   maxHostCalls: number;
   /** Consecutive faults in one unit that trip the breaker. */
   breakerThreshold: number;
+  /**
+   * The most wall time a scheduled job may declare (`timeoutMs` of its manifest entry), ms. Only
+   * scheduled jobs get more than `timeoutMs`; validators, routes, views, events and migrations never do.
+   */
+  scheduleMaxTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: PluginLimits = {
@@ -38,7 +44,17 @@ export const DEFAULT_LIMITS: PluginLimits = {
   maxResultBytes: 1024 * 1024,
   maxHostCalls: 1000,
   breakerThreshold: 5,
+  scheduleMaxTimeoutMs: Number(process.env.UNIBUDGET_PLUGIN_SCHEDULE_MAX_MS) > 0 ? Number(process.env.UNIBUDGET_PLUGIN_SCHEDULE_MAX_MS) : 60_000,
 };
+
+/** Host calls that change something outside the sandbox (the plugin log is not counted). */
+const WRITE_METHODS = new Set(['storage.put', 'storage.delete', 'notify', 'realtime.publish']);
+
+/** What one invocation did, for its caller (the route audit). */
+export interface InvokeStats {
+  /** Host calls that wrote (storage put/delete, notify, realtime publish), answered or not. */
+  writes: number;
+}
 
 export interface LoadedPackage {
   pluginId: string;
@@ -66,6 +82,7 @@ interface CallContext {
   grants: ReadonlySet<HostPermission>;
   manifest: Manifest;
   executor: Executor;
+  stats: InvokeStats;
 }
 
 interface Metric {
@@ -124,7 +141,8 @@ export class PluginHost {
   constructor(readonly kernel: Kernel, limits: Partial<PluginLimits> = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
     this.runner = new RunnerClient((call) => this.answer(call));
-    this.realtime = new RealtimeBus(kernel);
+    // The kernel's one bus: core announcements (core:notifications) and plugin channels share it.
+    this.realtime = realtimeOf(kernel);
     registerValidatorProvider(kernel.db, (tx, kind, unitId, document) => this.validate(tx, kind, unitId, document));
   }
 
@@ -134,7 +152,7 @@ export class PluginHost {
     this.delivery = null;
     await this.idle();
     await this.runner.stop();
-    await this.realtime.close();
+    // The bus is the kernel's, not the host's: realtimeOf closes it with the kernel.
   }
 
   /** Starts the outbox delivery loop of this process (idempotent). */
@@ -189,7 +207,7 @@ export class PluginHost {
     entry: InvokeRequest['entry'],
     name: string,
     input: unknown,
-    options: { executor?: Executor; timeoutMs?: number } = {},
+    options: { executor?: Executor; timeoutMs?: number; stats?: InvokeStats } = {},
   ): Promise<Reply> {
     const executor = options.executor ?? this.kernel.db;
     const pkg = await this.loadPackage(executor, enablement.pluginId, enablement.version);
@@ -200,10 +218,12 @@ export class PluginHost {
     }
     const context: CallContext = {
       pluginId: pkg.pluginId, unitId: enablement.unitId, grants: new Set(enablement.grants), manifest: pkg.manifest, executor,
+      stats: options.stats ?? { writes: 0 },
     };
+    const budget = entry === 'schedule' ? this.scheduleBudget(pkg.manifest, name) : { timeoutMs: options.timeoutMs ?? this.limits.timeoutMs, cpuMs: this.limits.cpuMs };
     const outcome = await this.runner.invoke({
       key: pkg.key, code: pkg.code, unitId: enablement.unitId, entry, name, input, settings: enablement.settings,
-      timeoutMs: options.timeoutMs ?? this.limits.timeoutMs, cpuMs: this.limits.cpuMs, memoryMb: this.limits.memoryMb,
+      timeoutMs: budget.timeoutMs, cpuMs: budget.cpuMs, memoryMb: this.limits.memoryMb,
       maxResultBytes: this.limits.maxResultBytes, maxHostCalls: this.limits.maxHostCalls, context,
     });
     const metric = this.metricOf(pkg.pluginId, enablement.unitId);
@@ -211,8 +231,9 @@ export class PluginHost {
     metric.latencies[metric.next] = outcome.wallMs;
     metric.next = (metric.next + 1) % LATENCY_WINDOW;
     if (outcome.memory) metric.memory = outcome.memory;
-    const reply = outcome.reply;
-    const isFault = !reply.ok && reply.error.code !== 'PLUGIN_ENTRY_MISSING';
+    const reply = !outcome.reply.ok && outcome.reply.error.refused ? checkedRefusal(pkg.pluginId, entry, outcome.reply.error) : outcome.reply;
+    // A refusal is the plugin answering, not failing: it neither counts as an error nor toward the breaker.
+    const isFault = !reply.ok && reply.error.code !== 'PLUGIN_ENTRY_MISSING' && !reply.error.refused;
     if (isFault) {
       metric.errors += 1;
       metric.faultsByCode[reply.error.code] = (metric.faultsByCode[reply.error.code] ?? 0) + 1;
@@ -224,6 +245,20 @@ export class PluginHost {
     }
     this.events.emit('invoked', { pluginId: pkg.pluginId, unitId: enablement.unitId, entry, name, reply });
     return reply;
+  }
+
+  /**
+   * The limits of one scheduled job: its manifest entry may declare a longer wall time (up to the
+   * host's maximum), and its CPU budget grows by the same amount, keeping the allowance an
+   * interactive call has for waiting on host calls (by default 2 s wall / 1 s CPU, so 5 s declared
+   * gives 4 s of CPU). A job that declares nothing runs under the ordinary limits.
+   */
+  scheduleBudget(manifest: Manifest, jobName: string): { timeoutMs: number; cpuMs: number } {
+    const job = manifest.schedule.find((j) => j.name === jobName);
+    const ceiling = Math.max(this.limits.timeoutMs, this.limits.scheduleMaxTimeoutMs);
+    const timeoutMs = job?.timeoutMs ? Math.min(Math.max(job.timeoutMs, this.limits.timeoutMs), ceiling) : this.limits.timeoutMs;
+    const waiting = Math.max(0, this.limits.timeoutMs - this.limits.cpuMs);
+    return { timeoutMs, cpuMs: Math.min(timeoutMs, Math.max(this.limits.cpuMs, timeoutMs - waiting)) };
   }
 
   private async recordFault(enablement: Enablement, description: string): Promise<void> {
@@ -307,6 +342,7 @@ export class PluginHost {
     const db = context.executor;
     const unitId = context.unitId;
     const a = call.args;
+    if (WRITE_METHODS.has(call.method)) context.stats.writes += 1;
     switch (call.method) {
       case 'ledger.indicators':
         return readIndicators(db, unitId, a[0]);
@@ -399,6 +435,27 @@ const esc = (s: string) => s.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\
 
 function objectArg(value: unknown): Record<string, unknown> {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/**
+ * A refusal as the sandbox reported it, believed only where a refusal means something (a route or a
+ * view answering its caller) and only in its allowed shape; otherwise it is the plugin's fault. The
+ * code is prefixed with the plugin id (`analytics.BAD_INPUT`): core codes have no lower case or dot,
+ * so a plugin cannot answer as the core would.
+ */
+function checkedRefusal(pluginId: string, entry: InvokeRequest['entry'], error: MarshalledError): Reply {
+  const shown = `${error.status} ${error.code}: ${error.message}`.slice(0, 500);
+  if (entry !== 'routes' && entry !== 'views') return errorReply('PLUGIN_THREW', `refused (${shown}) where only a result or a throw is expected`, 500);
+  if (!(REFUSAL_STATUSES as readonly number[]).includes(error.status)) {
+    return errorReply('PLUGIN_BAD_REFUSAL', `a refusal's status must be one of ${REFUSAL_STATUSES.join(', ')} (${shown})`, 500);
+  }
+  if (!REFUSAL_CODE.test(error.code)) return errorReply('PLUGIN_BAD_REFUSAL', `a refusal's code must match ${REFUSAL_CODE} (${shown})`, 500);
+  const refused: MarshalledError = {
+    code: `${pluginId}.${error.code}`, message: (error.message || error.code).slice(0, 500), status: error.status, refused: true,
+    details: error.details && typeof error.details === 'object' && !Array.isArray(error.details) ? error.details : {},
+  };
+  if (error.messageEn) refused.messageEn = error.messageEn.slice(0, 500);
+  return { ok: false, error: refused };
 }
 
 function readVerdict(value: unknown): { result: 'ok' | 'warn' | 'block'; message: string } | null {

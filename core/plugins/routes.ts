@@ -1,12 +1,16 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { appendAudit } from '../audit/service.js';
 import { auditActorOf } from '../accounts/service.js';
-import { AppError } from '../http/errors.js';
+import { AppError, type Lang } from '../http/errors.js';
 import { defineRoute, type RouteSpec } from '../http/route.js';
 import { UnitParams } from '../units/schema.js';
 import { HOST_PERMISSIONS } from '../../sdk/manifest.js';
 import { validateViewSpec } from '../../sdk/views.js';
-import { hostOf } from './host.js';
+import { hostOf, type InvokeStats } from './host.js';
+import type { MarshalledError } from './runner/client.js';
 import { disable, enable, enabledIn, installBundle, listForUnit, listPackages, trustSettings, uninstall, updateTrust } from './service.js';
 
 const PluginId = z.string().regex(/^[a-z][a-z0-9-]{1,47}$/);
@@ -29,6 +33,18 @@ const UninstallQuery = z.object({ purge: z.enum(['true', 'false']).default('fals
 // `pluginId:name` for a plugin's channels; `core:notifications` (the core's own) fits the same shape.
 const RealtimeQuery = z.object({ channel: z.string().regex(/^[a-z][a-z0-9-]{1,47}:[a-z0-9][a-z0-9:_-]{0,63}$/) });
 
+/**
+ * A plugin refusing a request (sdk `refuse()`, checked by the host): the caller gets its status and
+ * the standard error shape, with the plugin-namespaced code.
+ */
+function refusalResponse(c: Context, lang: Lang, error: MarshalledError): Response {
+  const message = lang === 'en' && error.messageEn ? error.messageEn : error.message;
+  return c.json({ error: { code: error.code, message, details: error.details ?? {} } }, error.status as 400 | 403 | 404 | 409 | 422);
+}
+
+/** Bodies up to this size are kept whole in the audit entry of a plugin POST; larger ones by digest and size. */
+const AUDIT_BODY_BYTES = 2048;
+
 /** Plugin-route and view calls fail as an AppError carrying the plugin's marshalled error. */
 function faultError(pluginId: string, error: { code: string; message: string; status: number }): AppError {
   if (error.code === 'PLUGIN_ENTRY_MISSING') return new AppError('PLUGIN_ROUTE_NOT_FOUND', { pluginId });
@@ -45,7 +61,7 @@ const pluginCall = (method: 'get' | 'post') =>
     access: { kind: 'unit', permission: 'plugin.read' },
     params: PluginParams,
     maxBodyBytes: 256 * 1024,
-    handler: async ({ kernel, actor, scope, params, c }) => {
+    handler: async ({ kernel, actor, scope, params, c, lang }) => {
       // A supervising unit reads, never writes: a POST into a plugin may write its storage.
       if (method === 'post' && scope!.readOnly) throw new AppError('FORBIDDEN', { permission: 'plugin.read', unitId: scope!.unitId });
       const prefix = `/api/units/${params.unitId}/plugins/${params.pluginId}/routes/`;
@@ -57,8 +73,9 @@ const pluginCall = (method: 'get' | 'post') =>
       const declared = pkg.manifest.routes.find((r) => r.method === method.toUpperCase() && r.path === sub);
       if (!declared) throw new AppError('PLUGIN_ROUTE_NOT_FOUND', { pluginId: params.pluginId });
       let body: unknown = null;
+      let text = '';
       if (method === 'post') {
-        const text = await c.req.text();
+        text = await c.req.text();
         try {
           body = text ? JSON.parse(text) : null;
         } catch {
@@ -66,8 +83,29 @@ const pluginCall = (method: 'get' | 'post') =>
         }
       }
       const request = { method: declared.method, path: sub, query: c.req.query(), body, user: { id: actor!.userId, username: actor!.username } };
-      const reply = await host.invoke(enablement, 'routes', `${declared.method} ${declared.path}`, request);
-      if (!reply.ok) throw faultError(params.pluginId, reply.error);
+      const stats: InvokeStats = { writes: 0 };
+      const routeKey = `${declared.method} ${declared.path}`;
+      const reply = await host.invoke(enablement, 'routes', routeKey, request, { stats });
+      // A POST is a write through the plugin: audited like a core write once it has run (the plugin's
+      // storage writes are its own, so the entry follows them in a short transaction of its own
+      // rather than holding the chain while sandboxed code runs). A refusal or fault that wrote
+      // nothing changed nothing and is not audited; GET routes never are.
+      if (method === 'post' && (reply.ok || stats.writes > 0)) {
+        const bytes = Buffer.byteLength(text, 'utf8');
+        await kernel.db.transaction().execute((tx) => appendAudit(tx, {
+          actor: auditActorOf(actor!), unitId: scope!.unitId, action: `plugin.${enablement.pluginId}.route`, entity: 'plugin',
+          entityId: `${scope!.unitId}:${enablement.pluginId}`,
+          after: {
+            route: routeKey, version: enablement.version, bodyBytes: bytes, bodySha256: createHash('sha256').update(text).digest('hex'),
+            ...(bytes <= AUDIT_BODY_BYTES ? { body } : {}),
+            outcome: reply.ok ? 'ok' : reply.error.refused ? 'refused' : 'fault', ...(reply.ok ? {} : { code: reply.error.code }), writes: stats.writes,
+          },
+        }));
+      }
+      if (!reply.ok) {
+        if (reply.error.refused) return refusalResponse(c, lang, reply.error);
+        throw faultError(params.pluginId, reply.error);
+      }
       return (reply.value ?? null) as object;
     },
   });
@@ -187,7 +225,7 @@ export const pluginRoutes: RouteSpec[] = [
     summary: '插件视图 A declarative view spec rendered by the plugin for this unit, validated by the host',
     access: { kind: 'unit', permission: 'plugin.read' },
     params: ViewParams,
-    handler: async ({ kernel, actor, scope, params, c }) => {
+    handler: async ({ kernel, actor, scope, params, c, lang }) => {
       const enablement = await enabledIn(kernel.db, scope!.unitId, params.pluginId);
       const host = hostOf(kernel);
       const pkg = await host.loadPackage(kernel.db, enablement.pluginId, enablement.version);
@@ -195,6 +233,7 @@ export const pluginRoutes: RouteSpec[] = [
         throw new AppError('PLUGIN_ROUTE_NOT_FOUND', { pluginId: params.pluginId });
       }
       const reply = await host.invoke(enablement, 'views', params.viewId, { user: { id: actor!.userId, username: actor!.username }, query: c.req.query() });
+      if (!reply.ok && reply.error.refused) return refusalResponse(c, lang, reply.error);
       if (!reply.ok) throw faultError(params.pluginId, reply.error);
       const checked = validateViewSpec(reply.value);
       if (!checked.ok) throw new AppError('PLUGIN_VIEW_INVALID', { pluginId: params.pluginId, issues: checked.issues.join('; ') });

@@ -4,6 +4,8 @@ import { ALL_A, UNIT_READERS, type Expectation } from './common.js';
  * Plugin host routes. sysadmin holds plugin.install (system-wide) and plugin.manage everywhere;
  * a.admin holds plugin.manage in `a`; every reader of `a` holds plugin.read. Allowed calls are
  * shaped to fail after authorization (unknown plugin, invalid body) so the matrix writes nothing.
+ * A plugin POST route that runs is audited (`plugin.<id>.route`); the wildcard entries name a plugin
+ * that is not enabled, so the call stops before the sandbox and neither runs nor audits anything.
  */
 const SYSADMIN = ['sysadmin'];
 const MANAGERS = ['sysadmin', 'a.admin'];

@@ -10,6 +10,7 @@ import type { Actor, UnitScope } from '../../permissions/service.js';
 import { assertDepartmentAccess, departmentBound } from '../scope.js';
 import { applyMovement, availableOf, findIndicator, lockIndicator, type IndicatorRow } from '../indicators/service.js';
 import { cancelOpenSteps, decideStep, plannedSteps, startApproval, stepsOf } from '../approvals/service.js';
+import { notifyPendingStep, notifyRequester } from '../../notifications/service.js';
 import { addComment, trailOf } from '../comments.js';
 import { addDateFindings, assertMayApproveOverride, Findings, ledgerSettings, overriddenRules, ruleModes } from '../rules/service.js';
 import { THREE_PUBLIC_CODES } from '../rules/catalog.js';
@@ -85,6 +86,7 @@ export async function createTransfer(
       .executeTakeFirstOrThrow();
     const steps = await plannedSteps(tx, scope.unitId, 'transfer', { amount: row.amount, economicCode: to.economic_code }, { onlyFirst: fastTrack && !overridden, override: overridden });
     await startApproval(tx, scope.unitId, 'transfer', row.id, steps);
+    await notifyPendingStep(tx, scope.unitId, transferNotice(row, from.department_id));
     const view = await transferDetail(tx, scope.unitId, row.id);
     await appendAudit(tx, { actor: auditActorOf(actor), unitId: scope.unitId, action: 'transfer.submit', entity: 'transfer', entityId: row.id, after: view });
     await publishEvent(tx, { type: 'transfer.submitted', unitId: scope.unitId, payload: { transfer: view } });
@@ -129,6 +131,8 @@ export async function approveTransfer(db: Executor, actor: Actor, scope: UnitSco
       before: { status: 'pending' }, after: { status: after.status, step: label },
     });
     if (final) await publishEvent(tx, { type: 'transfer.approved', unitId: scope.unitId, payload: { transfer: after } });
+    if (final) await notifyRequester(tx, scope.unitId, transferNotice(row, source.department_id), 'approved');
+    else await notifyPendingStep(tx, scope.unitId, transferNotice(row, source.department_id));
     return after;
   });
 }
@@ -162,6 +166,7 @@ export async function createAdjustment(db: Executor, actor: Actor, scope: UnitSc
       .returningAll()
       .executeTakeFirstOrThrow();
     await startApproval(tx, scope.unitId, 'adjustment', row.id, await plannedSteps(tx, scope.unitId, 'adjustment', { amount: Math.abs(draft.amount), economicCode: indicator.economic_code }));
+    await notifyPendingStep(tx, scope.unitId, adjustmentNotice(row, indicator.department_id));
     const view = await adjustmentDetail(tx, scope.unitId, row.id);
     await appendAudit(tx, { actor: auditActorOf(actor), unitId: scope.unitId, action: 'adjustment.submit', entity: 'adjustment', entityId: row.id, after: view });
     await publishEvent(tx, { type: 'adjustment.submitted', unitId: scope.unitId, payload: { adjustment: view } });
@@ -187,6 +192,8 @@ export async function approveAdjustment(db: Executor, actor: Actor, scope: UnitS
       before: { status: 'pending' }, after: { status: after.status, step: label },
     });
     if (final) await publishEvent(tx, { type: 'adjustment.approved', unitId: scope.unitId, payload: { adjustment: after } });
+    if (final) await notifyRequester(tx, scope.unitId, adjustmentNotice(row, target.department_id), 'approved');
+    else await notifyPendingStep(tx, scope.unitId, adjustmentNotice(row, target.department_id));
     return after;
   });
 }
@@ -206,6 +213,8 @@ export async function closeDocument(
       const indicatorId = target === 'transfer' ? (row as { from_indicator_id: number }).from_indicator_id : (row as { indicator_id: number }).indicator_id;
       const indicator = await findIndicator(tx, scope.unitId, indicatorId);
       await decideStep(tx, actor, scope.unitId, target, id, { userId: row.created_by, departmentId: indicator.department_id }, 'rejected', comment);
+      const notice = target === 'transfer' ? transferNotice(row as { id: number; amount: number; created_by: number; reason: string }, indicator.department_id) : adjustmentNotice(row, indicator.department_id);
+      await notifyRequester(tx, scope.unitId, notice, 'rejected', comment);
     } else {
       if (row.created_by !== actor.userId) throw new AppError('NOT_REQUESTER');
       await cancelOpenSteps(tx, target, id);
@@ -217,6 +226,15 @@ export async function closeDocument(
     await publishEvent(tx, { type: `${target}.${action}`, unitId: scope.unitId, payload: { id } });
     return after;
   });
+}
+
+/** What a notice about this document says and whom it concerns (the department of its source indicator). */
+function transferNotice(row: { id: number; amount: number; created_by: number; reason: string }, departmentId: number) {
+  return { target: 'transfer' as const, id: row.id, amount: row.amount, departmentId, requesterId: row.created_by, summary: `预算调剂：${row.reason}` };
+}
+
+function adjustmentNotice(row: { id: number; amount: number; created_by: number; reason: string }, departmentId: number) {
+  return { target: 'adjustment' as const, id: row.id, amount: row.amount, departmentId, requesterId: row.created_by, summary: `${row.amount >= 0 ? '追加' : '追减'}：${row.reason}` };
 }
 
 export async function transferDetail(db: Executor, unitId: string, id: number) {

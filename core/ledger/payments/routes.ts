@@ -3,6 +3,7 @@ import { defineRoute } from '../../http/route.js';
 import { UnitParams } from '../../units/schema.js';
 import { DecisionBody } from '../approvals/schema.js';
 import { CheckResult, PayBody, PaymentCheckBody, PaymentDetail, PaymentDraft, PaymentListQuery, PaymentParams, PaymentView } from './schema.js';
+import { announced } from '../../notifications/service.js';
 import { approvePayment, checkPayment, createPayment, getPayment, listPayments, payPayment, rejectPayment, withdrawPayment } from './service.js';
 
 const CommentBody = z.object({ comment: z.string().trim().max(500).optional() });
@@ -40,7 +41,7 @@ export const paymentRoutes = [
     body: PaymentDraft,
     response: PaymentDetail,
     status: 201,
-    handler: async ({ kernel, actor, scope, body }) => createPayment(kernel.db, actor!, scope!, body),
+    handler: async ({ kernel, actor, scope, body }) => announced(kernel, scope!.unitId, await createPayment(kernel.db, actor!, scope!, body)),
   }),
   defineRoute({
     method: 'get',
@@ -61,7 +62,7 @@ export const paymentRoutes = [
     params: PaymentParams,
     body: DecisionBody,
     response: PaymentDetail,
-    handler: async ({ kernel, actor, scope, params, body }) => approvePayment(kernel.db, actor!, scope!, params.id, body),
+    handler: async ({ kernel, actor, scope, params, body }) => announced(kernel, scope!.unitId, await approvePayment(kernel.db, actor!, scope!, params.id, body)),
   }),
   defineRoute({
     method: 'post',
@@ -72,7 +73,7 @@ export const paymentRoutes = [
     params: PaymentParams,
     body: CommentBody,
     response: PaymentDetail,
-    handler: async ({ kernel, actor, scope, params, body }) => rejectPayment(kernel.db, actor!, scope!, params.id, body),
+    handler: async ({ kernel, actor, scope, params, body }) => announced(kernel, scope!.unitId, await rejectPayment(kernel.db, actor!, scope!, params.id, body)),
   }),
   defineRoute({
     method: 'post',
@@ -83,7 +84,7 @@ export const paymentRoutes = [
     params: PaymentParams,
     body: PayBody,
     response: PaymentDetail,
-    handler: async ({ kernel, actor, scope, params, body }) => payPayment(kernel.db, actor!, scope!, params.id, body),
+    handler: async ({ kernel, actor, scope, params, body }) => announced(kernel, scope!.unitId, await payPayment(kernel.db, actor!, scope!, params.id, body)),
   }),
   defineRoute({
     method: 'post',

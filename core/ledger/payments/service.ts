@@ -16,6 +16,7 @@ import { addDateFindings, assertMayApproveOverride, economicFitsKind, findStanda
 import { KIND_LABELS, THREE_PUBLIC_CODES } from '../rules/catalog.js';
 import { assertPeriodOpen } from '../../periods/service.js';
 import type { PaymentDraft } from './schema.js';
+import { notifyPendingStep, notifyRequester } from '../../notifications/service.js';
 
 type PaymentRow = Selectable<PaymentsTable>;
 
@@ -101,6 +102,7 @@ export async function createPayment(db: Executor, actor: Actor, scope: UnitScope
       .executeTakeFirstOrThrow();
     const steps = await plannedSteps(tx, scope.unitId, 'payment', { amount: row.amount, economicCode: row.economic_code }, { override: overriddenRules(warnings).length > 0 });
     await startApproval(tx, scope.unitId, 'payment', row.id, steps);
+    await notifyPendingStep(tx, scope.unitId, noticeOf(row));
     const view = await paymentDetail(tx, scope.unitId, row.id);
     await appendAudit(tx, { actor: auditActorOf(actor), unitId: scope.unitId, action: 'payment.submit', entity: 'payment', entityId: row.id, after: view });
     await publishEvent(tx, { type: 'payment.submitted', unitId: scope.unitId, payload: { payment: view } });
@@ -157,6 +159,8 @@ export async function approvePayment(db: Executor, actor: Actor, scope: UnitScop
       before: { status: before.status }, after: { status: after.status, step: label, comment: input.comment ?? null },
     });
     if (final) await publishEvent(tx, { type: 'payment.approved', unitId: scope.unitId, payload: { payment: after } });
+    if (final) await notifyRequester(tx, scope.unitId, noticeOf(before), 'approved');
+    else await notifyPendingStep(tx, scope.unitId, noticeOf(before));
     return after;
   });
 }
@@ -181,6 +185,7 @@ export async function payPayment(db: Executor, actor: Actor, scope: UnitScope, i
     const after = await paymentDetail(tx, scope.unitId, id);
     await appendAudit(tx, { actor: auditActorOf(actor), unitId: scope.unitId, action: 'payment.pay', entity: 'payment', entityId: id, before: { status: before.status }, after: { status: 'paid', paidAt: date } });
     await publishEvent(tx, { type: 'payment.paid', unitId: scope.unitId, payload: { payment: after } });
+    await notifyRequester(tx, scope.unitId, noticeOf(before), 'paid');
     return after;
   });
 }
@@ -204,6 +209,7 @@ export async function rejectPayment(db: Executor, actor: Actor, scope: UnitScope
     const after = await paymentDetail(tx, scope.unitId, id);
     await appendAudit(tx, { actor: auditActorOf(actor), unitId: scope.unitId, action: 'payment.reject', entity: 'payment', entityId: id, before: { status: before.status }, after: { status: 'rejected', comment: input.comment ?? null } });
     await publishEvent(tx, { type: 'payment.rejected', unitId: scope.unitId, payload: { payment: after } });
+    await notifyRequester(tx, scope.unitId, noticeOf(before), 'rejected', input.comment);
     return after;
   });
 }
@@ -223,6 +229,11 @@ export async function withdrawPayment(db: Executor, actor: Actor, scope: UnitSco
     await publishEvent(tx, { type: 'payment.withdrawn', unitId: scope.unitId, payload: { payment: after } });
     return after;
   });
+}
+
+/** What a notice about this payment says and whom it concerns. */
+function noticeOf(row: PaymentRow) {
+  return { target: 'payment' as const, id: row.id, amount: row.amount, departmentId: row.department_id, requesterId: row.created_by, summary: `${row.purpose}（收款人：${row.payee_name}）` };
 }
 
 async function release(tx: Tx, unitId: string, payment: PaymentRow, actorId: number) {

@@ -4,6 +4,7 @@ import { defineRoute } from '../../http/route.js';
 import { auditActorOf } from '../../accounts/service.js';
 import { UnitParams } from '../../units/schema.js';
 import { departmentBound } from '../scope.js';
+import { announced } from '../../notifications/service.js';
 import {
   ApproveBody, CreateRequestBody, PutTemplateBody, RequestDetail, RequestListQuery, RequestParams, RequestView, ReturnBody,
   SubmitBody, SummaryQuery, SummaryView, TemplateParams, TemplateView, UpdateRequestBody,
@@ -125,7 +126,7 @@ export const preparationRoutes: RouteSpec[] = [
     body: ReturnBody,
     response: RequestDetail,
     handler: async ({ kernel, actor, scope, params, body }) =>
-      kernel.db.transaction().execute((tx) => returnRequest(tx, auditActorOf(actor!), scope!.unitId, params.id, body)),
+      announced(kernel, scope!.unitId, await kernel.db.transaction().execute((tx) => returnRequest(tx, auditActorOf(actor!), scope!.unitId, params.id, body))),
   }),
   defineRoute({
     method: 'post',
@@ -137,6 +138,6 @@ export const preparationRoutes: RouteSpec[] = [
     body: ApproveBody,
     response: RequestDetail,
     handler: async ({ kernel, actor, scope, params, body }) =>
-      kernel.db.transaction().execute((tx) => approveRequest(tx, auditActorOf(actor!), scope!.unitId, params.id, body)),
+      announced(kernel, scope!.unitId, await kernel.db.transaction().execute((tx) => approveRequest(tx, auditActorOf(actor!), scope!.unitId, params.id, body))),
   }),
 ];

@@ -6,6 +6,7 @@ import type {
 import { nowIso } from '../../clock.js';
 import { appendAudit, type AuditActor } from '../../audit/service.js';
 import { publishEvent } from '../../events/outbox.js';
+import { notifyBudgetRequest } from '../../notifications/service.js';
 import { AppError } from '../../http/errors.js';
 import { assertPeriodOpen } from '../../periods/service.js';
 import { assertDepartmentInUnit } from '../../units/service.js';
@@ -641,6 +642,7 @@ export async function returnRequest(tx: Tx, by: AuditActor, unitId: string, id: 
     unitId,
     payload: { requestId: id, year: row.year, departmentId: row.department_id, controlAmount: after.control_amount },
   });
+  await notifyBudgetRequest(tx, unitId, { id, title: row.title, createdBy: row.created_by, amount: after.control_amount ?? 0 }, 'returned');
   return requestDetail(tx, unitId, id, null);
 }
 
@@ -717,6 +719,7 @@ export async function approveRequest(tx: Tx, by: AuditActor, unitId: string, id:
     unitId,
     payload: { requestId: id, year: row.year, departmentId: row.department_id, amount: after.total_amount, date: input.date, indicatorIds },
   });
+  await notifyBudgetRequest(tx, unitId, { id, title: row.title, createdBy: row.created_by, amount: after.total_amount }, 'approved');
   return requestDetail(tx, unitId, id, null);
 }
 

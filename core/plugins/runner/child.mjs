@@ -25,7 +25,7 @@ const fail = (code, message, status = 500) => JSON.stringify({ ok: false, e: { c
 const BOOTSTRAP = `
   const hostRef = $0;
   const parse = JSON.parse, stringify = JSON.stringify, freeze = Object.freeze, ErrorCtor = Error;
-  const isArray = Array.isArray, StringCtor = String, PromiseCtor = Promise, apply = Reflect.apply;
+  const isArray = Array.isArray, StringCtor = String, NumberCtor = Number, PromiseCtor = Promise, apply = Reflect.apply;
   const then = Promise.prototype.then;
   const refApply = hostRef.apply;
   const describe = (err) => {
@@ -38,6 +38,23 @@ const BOOTSTRAP = `
       return { code: 'PLUGIN_THREW', message: 'plugin threw a non-Error value (' + kind + '): ' + StringCtor(shown).slice(0, 200), status: 500 };
     } catch (e) {
       return { code: 'PLUGIN_THREW', message: 'plugin threw an unprintable value', status: 500 };
+    }
+  };
+  // A refusal (sdk refuse()) is plain data the host recognises by __refusal: status, code, message
+  // and details are copied out here; the host checks them (allowed status, code shape) and decides
+  // whether the entry may refuse at all. Anything unreadable makes it an ordinary throw.
+  const refusalOf = (err) => {
+    try {
+      if (err === null || typeof err !== 'object' || err.__refusal !== true || err.__hostError === true) return null;
+      const out = { code: StringCtor(err.code).slice(0, 60), message: StringCtor(err.message).slice(0, 500), status: NumberCtor(err.status), refused: true };
+      if (typeof err.messageEn === 'string') out.messageEn = err.messageEn.slice(0, 500);
+      if (err.details !== undefined && err.details !== null) {
+        const json = stringify(err.details);
+        if (typeof json === 'string' && json.length <= 4096) out.details = parse(json);
+      }
+      return out;
+    } catch (e) {
+      return null;
     }
   };
   const makeHost = (invokeId, unitId, settings) => {
@@ -99,7 +116,7 @@ const BOOTSTRAP = `
         try { const s = stringify(value === undefined ? null : value); resolve('{"ok":true,"v":' + (s === undefined ? 'null' : s) + '}'); }
         catch (e) { resolve(stringify({ ok: false, e: { code: 'PLUGIN_BAD_RESULT', message: 'the result is not JSON: ' + describe(e).message, status: 500 } })); }
       };
-      const failed = (e) => resolve(stringify({ ok: false, e: describe(e) }));
+      const failed = (e) => resolve(stringify({ ok: false, e: refusalOf(e) ?? describe(e) }));
       try { apply(then, PromiseCtor.resolve(entry === 'migrate' || entry === 'schedule' ? fn(host, input) : fn(input, host)), [done, failed]); } catch (e) { failed(e); }
     });
   };

@@ -6,6 +6,11 @@ export interface MarshalledError {
   code: string;
   message: string;
   status: number;
+  /** A route or view refusing its request (sdk `refuse()`), not a fault; checked by the host before it is believed. */
+  refused?: true;
+  /** The refusal's English message, when the plugin gave one. */
+  messageEn?: string;
+  details?: unknown;
 }
 export type Reply = { ok: true; value: unknown } | { ok: false; error: MarshalledError };
 
@@ -226,7 +231,13 @@ function parseReply(text: unknown): Reply {
     const parsed = JSON.parse(String(text));
     if (parsed.ok) return { ok: true, value: parsed.v };
     const e = parsed.e ?? {};
-    return { ok: false, error: { code: String(e.code ?? 'PLUGIN_THREW'), message: String(e.message ?? ''), status: Number(e.status) || 500 } };
+    const error: MarshalledError = { code: String(e.code ?? 'PLUGIN_THREW'), message: String(e.message ?? ''), status: Number(e.status) || 500 };
+    if (e.refused === true) {
+      error.refused = true;
+      if (typeof e.messageEn === 'string') error.messageEn = e.messageEn;
+      if (e.details !== undefined) error.details = e.details;
+    }
+    return { ok: false, error };
   } catch {
     return errorReply('PLUGIN_BAD_RESULT', 'the sandbox returned an unreadable result');
   }

@@ -1,13 +1,18 @@
 import { html, css } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { UbElement } from '../lib/base.js';
-import { get } from '../lib/api.js';
+import { get, post } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import type { UbNotification, UnitPlugin } from '../lib/types.js';
 import { when } from './step-trail.js';
 
+/** The core's own channel: it announces (after commit) that someone's notifications changed in the unit. */
+export const CORE_CHANNEL = 'core:notifications';
 /** The realtime channel (per plugin) on which a plugin announces that it just sent a notification. */
 export const NOTIFY_CHANNEL = 'notifications';
+
+/** A notification as listed by the server, with the caller's own read state. */
+export type BellNotification = UbNotification & { read: boolean; readAt: string | null };
 
 /** What the bell needs of an EventSource (a fake one in tests). */
 export interface EventStream {
@@ -16,34 +21,21 @@ export interface EventStream {
   onerror: ((e: Event) => void) | null;
 }
 
-/**
- * The core keeps no read flag a user can set (there is no "mark read" route), so what a person has
- * seen is remembered in this browser: the ids seen, per user and unit.
- */
-export function seenKey(userId: number, unitId: string) {
-  return `ub.seen.${userId}.${unitId}`;
-}
-export function loadSeen(key: string): Set<number> {
-  try {
-    const raw = JSON.parse(localStorage.getItem(key) ?? '[]') as unknown;
-    return new Set(Array.isArray(raw) ? raw.filter((x): x is number => Number.isSafeInteger(x)) : []);
-  } catch {
-    return new Set();
-  }
-}
-
 /** Delay before the n-th reconnect attempt: 1 s, 2 s, 4 s … capped at 30 s. */
 export function backoff(attempt: number): number {
   return Math.min(30_000, 1000 * 2 ** Math.max(0, attempt));
 }
 
 /**
- * 通知铃: the unit's in-app notifications addressed to the caller (GET …/notifications), an unread
- * badge and a dropdown. Live: it listens on the realtime SSE stream of every plugin enabled here
- * with the realtime grant (channel `<plugin>:notifications`) and reloads on each message or
- * reconnect; a dropped stream is reopened with backoff. The core's own notifications (e.g. the
- * plugin breaker) are not pushed, so the list also reloads when the tab becomes visible and on a
- * slow poll.
+ * 通知铃: the unit's in-app notifications addressed to the caller (GET …/notifications) and the
+ * unread count the server keeps per user (…/notifications/unread-count); opening a notice marks it
+ * read (POST …/notifications/:id/read), "mark all read" marks what is shown (…/read-all). Read
+ * state lives on the server, so it follows the person across browsers and a role notice read by
+ * one finance officer stays unread for the others. Live: the core announces on `core:notifications`
+ * after each ledger change that notifies someone, and every plugin enabled here with the realtime
+ * grant may announce on `<plugin>:notifications`; each message or reconnect reloads, a dropped
+ * stream is reopened with backoff, and a slow poll covers notices no channel announces (the plugin
+ * breaker) and the time a stream is down.
  */
 @customElement('ub-notification-bell')
 export class UbNotificationBell extends UbElement {
@@ -69,10 +61,11 @@ export class UbNotificationBell extends UbElement {
 
   @property() unitId = '';
   @property({ type: Number }) userId = 0;
-  /** Poll period in ms as the fallback for notifications that are not pushed; 0 turns it off. */
+  /** Poll period in ms for notices no channel announces; 0 turns it off. */
   @property({ type: Number }) pollMs = 60_000;
-  @state() items: UbNotification[] = [];
-  @state() seen = new Set<number>();
+  @state() items: BellNotification[] = [];
+  /** The server's count of this user's unread notices in the unit (the list holds at most 200). */
+  @state() unreadCount = 0;
   @state() open = false;
   @state() live = false;
   @state() error = '';
@@ -87,13 +80,20 @@ export class UbNotificationBell extends UbElement {
   private timers = new Set<ReturnType<typeof setTimeout>>();
   private poll?: ReturnType<typeof setInterval>;
   private startedFor = '';
+  /** Only the latest load applies its answer. */
+  private loadSeq = 0;
+  /**
+   * Ids this user marked read in this bell: a list fetched before the server recorded the mark
+   * must not show them unread again. Reads are final, so the set is only reset with the unit.
+   */
+  private readHere = new Set<number>();
   private onVisible = () => document.visibilityState === 'visible' && void this.load();
   private onDocClick = (e: MouseEvent) => {
     if (this.open && !e.composedPath().includes(this)) this.open = false;
   };
 
-  get unread(): UbNotification[] {
-    return this.items.filter((n) => !this.seen.has(n.id));
+  get unread(): BellNotification[] {
+    return this.items.filter((n) => !n.read);
   }
 
   override connectedCallback(): void {
@@ -132,15 +132,20 @@ export class UbNotificationBell extends UbElement {
   private async start() {
     this.stop();
     this.items = [];
-    this.seen = loadSeen(seenKey(this.userId, this.unitId));
-    await this.load();
-    if (this.pollMs > 0) this.poll = setInterval(() => void this.load(), this.pollMs);
+    this.unreadCount = 0;
+    this.readHere = new Set();
     const unitId = this.unitId;
+    // The core channel first: it needs no plugin and carries the ledger's own notices.
+    this.open_(CORE_CHANNEL);
+    await this.load();
+    // Some notices are announced on no channel (the plugin breaker, a plugin without the realtime
+    // grant): a slow poll picks them up, and covers the time a stream is down.
+    if (this.pollMs > 0) this.poll = setInterval(() => void this.load(), this.pollMs);
     let plugins: UnitPlugin[] = [];
     try {
       plugins = await get<UnitPlugin[]>(`/api/units/${unitId}/plugins`);
     } catch {
-      return; // no plugin list (or no access): the poll still runs
+      return; // no plugin list (or no access): the core channel and the poll still run
     }
     if (unitId !== this.unitId) return;
     // Few plugins are enabled in a unit; cap the streams to stay well under the browser's per-origin connection limit.
@@ -165,7 +170,7 @@ export class UbNotificationBell extends UbElement {
       s.close();
       if (this.streams.get(channel) !== s) return;
       this.streams.delete(channel);
-      this.live = [...this.streams.keys()].length > 0 && this.live;
+      this.live = this.streams.size > 0 && this.live;
       const n = this.attempts.get(channel) ?? 0;
       this.attempts.set(channel, n + 1);
       const id = setTimeout(() => {
@@ -178,35 +183,63 @@ export class UbNotificationBell extends UbElement {
 
   async load() {
     const unitId = this.unitId;
+    const seq = ++this.loadSeq;
     try {
-      const items = await get<UbNotification[]>(`/api/units/${unitId}/notifications`);
-      if (unitId !== this.unitId) return;
-      this.items = items;
+      const base = `/api/units/${encodeURIComponent(unitId)}/notifications`;
+      const [items, count] = await Promise.all([get<BellNotification[]>(base), get<{ unread: number }>(`${base}/unread-count`)]);
+      if (unitId !== this.unitId || seq !== this.loadSeq) return;
+      const stale = items.filter((n) => !n.read && this.readHere.has(n.id)).length;
+      this.items = items.map((n) => (!n.read && this.readHere.has(n.id) ? { ...n, read: true } : n));
+      this.unreadCount = Math.max(0, count.unread - stale);
       this.error = '';
-      // Forget seen ids that are no longer listed, so the stored set stays as small as the list.
-      const ids = new Set(items.map((n) => n.id));
-      const kept = new Set([...this.seen].filter((id) => ids.has(id)));
-      if (kept.size !== this.seen.size) this.saveSeen(kept);
     } catch (e) {
-      this.error = (e as Error).message;
+      if (seq === this.loadSeq) this.error = (e as Error).message;
     }
   }
 
-  private saveSeen(next: Set<number>) {
-    this.seen = next;
+  /** Marks notices read here at once, then on the server; the server's count wins when it answers. */
+  private markLocally(ids: Set<number>) {
+    for (const id of ids) this.readHere.add(id);
+    const now = new Date().toISOString();
+    let changed = 0;
+    this.items = this.items.map((n) => {
+      if (!ids.has(n.id) || n.read) return n;
+      changed++;
+      return { ...n, read: true, readAt: now };
+    });
+    this.unreadCount = Math.max(0, this.unreadCount - changed);
+  }
+
+  async markRead(id: number) {
+    const n = this.items.find((x) => x.id === id);
+    if (!n || n.read) return;
+    this.markLocally(new Set([id]));
+    const unitId = this.unitId;
     try {
-      localStorage.setItem(seenKey(this.userId, this.unitId), JSON.stringify([...next]));
-    } catch {
-      /* storage full or unavailable: unread state lasts for this page only */
+      const result = await post<{ unread: number }>(`/api/units/${encodeURIComponent(unitId)}/notifications/${id}/read`);
+      if (unitId === this.unitId) this.unreadCount = result.unread;
+    } catch (e) {
+      this.readHere.delete(id);
+      // Back to the server's state, then say why (a successful load clears the error line).
+      await this.load();
+      this.error = t('bell_mark_failed', { error: (e as Error).message });
     }
   }
 
-  markRead(ids: number[]) {
-    this.saveSeen(new Set([...this.seen, ...ids]));
-  }
-
-  markAllRead() {
-    this.markRead(this.items.map((n) => n.id));
+  /** Marks read what the list shows (up to its newest id): a notice arriving meanwhile stays unread. */
+  async markAllRead() {
+    if (this.items.length === 0) return;
+    const upToId = Math.max(...this.items.map((n) => n.id));
+    this.markLocally(new Set(this.items.map((n) => n.id)));
+    const unitId = this.unitId;
+    try {
+      const result = await post<{ unread: number }>(`/api/units/${encodeURIComponent(unitId)}/notifications/read-all`, { upToId });
+      if (unitId === this.unitId) this.unreadCount = result.unread;
+    } catch (e) {
+      for (const n of this.items) if (n.id <= upToId) this.readHere.delete(n.id);
+      await this.load();
+      this.error = t('bell_mark_failed', { error: (e as Error).message });
+    }
   }
 
   toggle(force?: boolean) {
@@ -234,8 +267,8 @@ export class UbNotificationBell extends UbElement {
     this.focusItem(at < 0 ? 0 : at + (e.key === 'ArrowDown' ? 1 : -1));
   }
 
-  private activate(n: UbNotification) {
-    this.markRead([n.id]);
+  private activate(n: BellNotification) {
+    void this.markRead(n.id);
     if (n.link && n.link.startsWith('/') && !n.link.startsWith('//')) {
       this.open = false;
       // The shell routes on popstate: an in-app move without reloading the page.
@@ -245,7 +278,7 @@ export class UbNotificationBell extends UbElement {
   }
 
   override render() {
-    const unread = this.unread.length;
+    const unread = this.unreadCount;
     const label = unread ? t('bell_unread', { n: unread }) : t('bell_none_unread');
     return html`<div @keydown=${this.onKey}>
       <button class="bell" aria-haspopup="true" aria-expanded=${this.open ? 'true' : 'false'} aria-controls="bell-panel"
@@ -256,20 +289,17 @@ export class UbNotificationBell extends UbElement {
       ${this.open
         ? html`<div class="panel" id="bell-panel" role="region" aria-label=${t('notifications')}>
             <div class="head"><span>${t('notifications')}</span>
-              <button ?disabled=${unread === 0} @click=${this.markAllRead}>${t('bell_mark_all')}</button></div>
+              <button ?disabled=${this.unread.length === 0} @click=${() => void this.markAllRead()}>${t('bell_mark_all')}</button></div>
             ${this.items.length === 0 ? html`<div class="empty">${t('bell_empty')}</div>` : ''}
             <ul>
-              ${this.items.map((n) => {
-                const isUnread = !this.seen.has(n.id);
-                return html`<li class=${isUnread ? 'unread' : ''} data-id=${n.id}>
-                  <button @click=${() => this.activate(n)} aria-label="${isUnread ? `${t('bell_unread_item')}：` : ''}${n.title}">
+              ${this.items.map((n) => html`<li class=${n.read ? '' : 'unread'} data-id=${n.id}>
+                  <button @click=${() => this.activate(n)} aria-label="${n.read ? '' : `${t('bell_unread_item')}：`}${n.title}">
                     <div class="title">${n.title}</div>
                     ${n.body ? html`<div class="body">${n.body}</div>` : ''}
                     <div class="meta">${when(n.createdAt)} · ${n.source}</div>
-                  </button></li>`;
-              })}
+                  </button></li>`)}
             </ul>
-            <div class="state" role="status">${this.error ? this.error : this.live ? t('bell_live') : t('bell_polling')}</div>
+            <div class="state" role="status">${this.error ? this.error : this.live ? t('bell_live') : t('bell_offline')}</div>
           </div>`
         : ''}
     </div>`;

@@ -10,7 +10,6 @@ export const enOps: Record<keyof typeof zhOps, string> = {
   bell_empty: 'No notifications',
   bell_mark_all: 'Mark all as read',
   bell_live: 'Live updates connected',
-  bell_polling: 'Refreshing periodically (no realtime plugin enabled in this unit)',
   pay_title: 'Payments',
   pay_action: 'Pay',
   pay_actions: 'Actions',
@@ -93,4 +92,7 @@ export const enOps: Record<keyof typeof zhOps, string> = {
   perf_no_actual: '(no actual value)',
   perf_none: 'No project indicators this year',
   perf_rule: 'Green: execution at most 5 points behind time progress; yellow: 5–15 points; red: more. Execution-rate targets are judged on the actual rate (met green, within 10 points yellow, else red); the worst light wins.',
+  // notification bell: read state kept by the server
+  bell_offline: 'Live updates disconnected; refreshing periodically',
+  bell_mark_failed: 'Could not mark as read: {error}',
 };

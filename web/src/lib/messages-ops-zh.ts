@@ -11,7 +11,6 @@ export const zhOps = {
   bell_empty: '暂无通知',
   bell_mark_all: '全部标为已读',
   bell_live: '实时推送已连接',
-  bell_polling: '定时刷新（本单位未启用实时推送插件）',
   // payments (支付)
   pay_title: '支付管理',
   pay_action: '支付',
@@ -98,4 +97,7 @@ export const zhOps = {
   perf_no_actual: '（暂无实际值）',
   perf_none: '本年度没有项目支出指标',
   perf_rule: '绿：执行进度落后时间进度不超过 5 个百分点；黄：5–15 个百分点；红：超过 15 个百分点。执行率类绩效目标按实际执行率判定（达标绿，差距 10 个百分点以内黄，否则红），取最差者。',
+  // notification bell: read state kept by the server
+  bell_offline: '实时推送未连接，定时刷新',
+  bell_mark_failed: '标记已读失败：{error}',
 } as const;

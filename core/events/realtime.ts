@@ -5,7 +5,7 @@ import type { Kernel } from '../kernel.js';
 
 export interface RealtimeMessage {
   unitId: string;
-  /** `pluginId:channel`. */
+  /** `pluginId:channel` for plugins, `core:name` for the core's own (e.g. `core:notifications`). */
   channel: string;
   /** JSON text. */
   data: string;
@@ -71,7 +71,7 @@ export class RealtimeBus {
           // not ours
         }
       });
-      client.on('error', (error) => console.error('[plugins] realtime listener failed:', error.message));
+      client.on('error', (error) => console.error('[realtime] listener failed:', error.message));
       await client.query(`LISTEN ${PG_CHANNEL}`);
       this.listener = client;
     })();
@@ -85,4 +85,26 @@ export class RealtimeBus {
     this.listening = null;
     if (client) await client.end().catch(() => {});
   }
+}
+
+const buses = new WeakMap<Kernel, RealtimeBus>();
+
+/**
+ * The one realtime bus of a kernel, shared by the plugin host and the core's own announcements so
+ * one PostgreSQL LISTEN connection serves both. Closing the kernel ends the listener.
+ */
+export function realtimeOf(kernel: Kernel): RealtimeBus {
+  let bus = buses.get(kernel);
+  if (!bus) {
+    const created = new RealtimeBus(kernel);
+    bus = created;
+    buses.set(kernel, created);
+    const close = kernel.close;
+    kernel.close = async () => {
+      buses.delete(kernel);
+      await created.close();
+      await close();
+    };
+  }
+  return bus;
 }

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { UnitParams } from '../units/schema.js';
+
+export const NotificationParams = UnitParams.extend({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+
+export const NotificationListQuery = z.object({
+  unreadOnly: z.enum(['true', 'false']).optional().describe('true: only what the caller has not read'),
+  limit: z.coerce.number().int().min(1).max(200).optional().describe('newest first; default and maximum 200'),
+});
+export type NotificationListQuery = z.infer<typeof NotificationListQuery>;
+
+export const ReadAllBody = z.object({
+  upToId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().describe('mark only notices up to this id (what the client has shown)'),
+});
+
+export const NotificationView = z.object({
+  id: z.number().int(),
+  source: z.string().describe('core, plugin:<id>, or the breaker'),
+  title: z.string(),
+  body: z.string(),
+  link: z.string().nullable().describe('web page that shows the document, e.g. /inbox'),
+  createdAt: z.string(),
+  role: z.string().nullable().describe('set when addressed to a role rather than a person'),
+  read: z.boolean().describe('read by the caller (per user: a role notice read by one holder stays unread for the others)'),
+  readAt: z.string().nullable(),
+});
+
+export const UnreadCount = z.object({ unread: z.number().int() });
+export const MarkReadResult = UnreadCount.extend({ id: z.number().int(), read: z.literal(true), readAt: z.string() });
+export const MarkAllResult = UnreadCount.extend({ marked: z.number().int() });

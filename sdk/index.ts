@@ -9,6 +9,7 @@ import type { ViewSpec } from './views.js';
 export * from './manifest.js';
 export * from './views.js';
 export { nextRun, previousRun, parseCron, cronProblem } from './cron.js';
+export { PluginRefusal, refuse, REFUSAL_CODE, REFUSAL_STATUSES, type RefusalStatus } from './plugin.js';
 
 export interface IndicatorRecord {
   id: number; year: number; code: string; name: string; departmentId: number; projectId: number | null;

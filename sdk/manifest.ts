@@ -30,7 +30,10 @@ export const EVENT_TYPES = [
 export const VALIDATOR_KINDS = ['payment.validate', 'transfer.validate'] as const;
 export type ValidatorKind = (typeof VALIDATOR_KINDS)[number];
 
-const pluginId = z.string().regex(/^[a-z][a-z0-9-]{1,47}$/, 'lowercase letters, digits and dashes, 2–48 characters');
+/** Ids the core itself speaks under (realtime channel `core:notifications`, audit sources): no plugin may take them. */
+export const RESERVED_PLUGIN_IDS = ['core', 'system', 'unibudget'] as const;
+const pluginId = z.string().regex(/^[a-z][a-z0-9-]{1,47}$/, 'lowercase letters, digits and dashes, 2–48 characters')
+  .refine((id) => !(RESERVED_PLUGIN_IDS as readonly string[]).includes(id), 'this id is reserved for the core');
 const semverString = z.string().refine((v) => semver.valid(v) !== null, 'not a semantic version (x.y.z)');
 const semverRange = z.string().refine((v) => semver.validRange(v) !== null, 'not a semver range');
 const localized = z.object({ zh: z.string().min(1).max(100), en: z.string().min(1).max(100) });
@@ -70,16 +73,23 @@ export const viewDeclSchema = z.object({
 });
 
 const jobName = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/);
+/** The longest wall time a scheduled job may declare, ms (a host may allow less). */
+export const SCHEDULE_MAX_TIMEOUT_MS = 60_000;
+/**
+ * Wall time of one run of the job, ms, when it needs more than an interactive call (2 s): a nightly
+ * scan of a large ledger. Its CPU budget grows with it. Routes, views, validators and events never get more.
+ */
+const jobTimeout = z.number().int().min(100).max(SCHEDULE_MAX_TIMEOUT_MS).optional();
 /**
  * A scheduled job, run per unit: every N minutes, or on a five-field cron expression evaluated in
  * UTC (see cron.ts). A run missed while the core was down runs once when it is back, not once per slot.
  */
 export const scheduleEntrySchema = z.union([
-  z.object({ name: jobName, everyMinutes: z.number().int().min(1).max(7 * 24 * 60) }).strict(),
+  z.object({ name: jobName, everyMinutes: z.number().int().min(1).max(7 * 24 * 60), timeoutMs: jobTimeout }).strict(),
   z.object({ name: jobName, cron: z.string().max(100).superRefine((v, ctx) => {
     const problem = cronProblem(v);
     if (problem) ctx.addIssue({ code: 'custom', message: `not a cron expression: ${problem}` });
-  }) }).strict(),
+  }), timeoutMs: jobTimeout }).strict(),
 ]);
 export type ScheduleEntry = z.infer<typeof scheduleEntrySchema>;
 

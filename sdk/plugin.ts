@@ -20,6 +20,40 @@ export const ok = (): ValidationResult => ({ result: 'ok' });
 export const warn = (message: string): ValidationResult => ({ result: 'warn', message });
 export const block = (message: string): ValidationResult => ({ result: 'block', message });
 
+/** The statuses a plugin may answer a request with when it refuses it. */
+export const REFUSAL_STATUSES = [400, 403, 404, 409, 422] as const;
+export type RefusalStatus = (typeof REFUSAL_STATUSES)[number];
+/** A plugin's own error code: upper case, digits and `_`, 2–40 characters (the host prefixes it with the plugin id). */
+export const REFUSAL_CODE = /^[A-Z][A-Z0-9_]{1,39}$/;
+
+/**
+ * A route or view refusing the request it was given (bad input, a missing or conflicting
+ * document). Thrown with `throw refuse(...)`: the host answers the caller with this status and
+ * `{ error: { code: '<pluginId>.<code>', message, details } }`, and it is not a fault (it does not
+ * count toward the breaker). It crosses the sandbox as plain data, recognised by `__refusal`.
+ * Anywhere else (events, validators, schedules, migrate) a refusal is a fault like any throw.
+ */
+export class PluginRefusal extends Error {
+  readonly __refusal = true as const;
+  constructor(
+    readonly status: RefusalStatus,
+    readonly code: string,
+    message: string | { zh: string; en: string },
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(typeof message === 'string' ? message : message.zh);
+    this.messageEn = typeof message === 'string' ? undefined : message.en;
+  }
+  readonly messageEn: string | undefined;
+}
+
+/**
+ * `throw refuse(422, 'NOTE_REQUIRED', '请填写处置说明', { field: 'note' })`. The message is zh-CN
+ * (or `{ zh, en }`, chosen by the caller's Accept-Language); `details` is JSON, at most 4 KB.
+ */
+export const refuse = (status: RefusalStatus, code: string, message: string | { zh: string; en: string }, details?: Record<string, unknown>): PluginRefusal =>
+  new PluginRefusal(status, code, message, details);
+
 /** View-spec builders (the host validates what they produce). */
 export const view = {
   page: (blocks: ViewBlock[], title?: string): ViewSpec => ({ blocks, ...(title ? { title } : {}) }),

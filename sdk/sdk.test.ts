@@ -20,8 +20,8 @@ describe('manifest', () => {
     const m = manifestSchema.parse({ ...base, permissions: ['events', 'storage'], events: ['payment.*'], collections: [{ name: 'docs', indexes: ['kind'] }], dependencies: { 'other-plugin': '>=1.0.0 <3' } });
     expect(m).toMatchObject({ validators: [], routes: [], views: [], settings: [], description: '' });
   });
-  it('refuses bad versions, ranges, ids, unknown permissions, features without their permission', () => {
-    for (const bad of [{ version: '1.0' }, { engine: 'latest!' }, { id: 'Bad_Id' }, { permissions: ['fs'] }, { validators: ['payment.validate'] }, { name: { zh: '' } }]) {
+  it('refuses bad versions, ranges, ids (and the ids reserved for the core), unknown permissions, features without their permission', () => {
+    for (const bad of [{ version: '1.0' }, { engine: 'latest!' }, { id: 'Bad_Id' }, { id: 'core' }, { permissions: ['fs'] }, { validators: ['payment.validate'] }, { name: { zh: '' } }]) {
       expect(manifestSchema.safeParse({ ...base, ...bad }).success, JSON.stringify(bad)).toBe(false);
     }
   });

@@ -6,11 +6,15 @@ import { DEMO_PUBLISHER, FIRST_PARTY_DIR, firstPartyFolders, seedDemoPlugins } f
 import { createTestEnv, type TestEnv } from './support/kernel.js';
 import { testBundle } from './support/plugins.js';
 
-/** `start --demo` installs every first-party plugin under plugins/ and enables hello-budget for unit a. */
+/**
+ * `start --demo` installs every first-party plugin under plugins/ and enables hello-budget and
+ * analytics for unit a, analytics with its first full scan already run so its views show the ledger.
+ */
 let env: TestEnv;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ub-demo-plugins-'));
 beforeAll(async () => {
-  env = await createTestEnv();
+  // With the demo's half year of budget work, so analytics has payments to show.
+  env = await createTestEnv({}, { activity: true });
 });
 afterAll(async () => {
   await env.close();
@@ -28,12 +32,14 @@ describe('first-party plugins in the demo', () => {
     expect(await env.kernel.db.selectFrom('plugin_packages').select('id').execute()).toEqual([]);
   });
 
-  it('builds, signs with a fresh demo publisher key, installs every plugin folder and enables hello-budget in unit a', async () => {
+  it('builds, signs with a fresh demo publisher key, installs every plugin folder and enables hello-budget and analytics in unit a', async () => {
     const folders = firstPartyFolders();
     expect(folders.map((f) => path.basename(f))).toContain('hello-budget');
     const report = await seedDemoPlugins(env.kernel);
     expect(report.installed).toContain('hello-budget@0.1.0');
-    expect(report.enabled).toEqual(['a:hello-budget']);
+    expect(report.installed).toContain('analytics@0.1.0');
+    expect(report.enabled).toEqual(['a:hello-budget', 'a:analytics']);
+    expect(report.firstRuns).toEqual(['a:analytics:nightly-recompute']);
     // Every folder either installed or was reported (a plugin still being written must not stop the demo).
     expect(report.installed.length + report.failed.length).toBe(folders.length);
     const pkg = await env.kernel.db.selectFrom('plugin_packages').select(['signed_by', 'plugin_id']).where('plugin_id', '=', 'hello-budget').executeTakeFirstOrThrow();
@@ -50,6 +56,20 @@ describe('first-party plugins in the demo', () => {
     const summary = await env.call('GET', '/api/units/a/plugins/hello-budget/routes/summary', { token: await env.login('a.staff') });
     expect(summary.status, JSON.stringify(summary.body)).toBe(200);
     expect(summary.body).toMatchObject({ unitId: 'a' });
+
+    const analytics = JSON.parse(fs.readFileSync(path.join(FIRST_PARTY_DIR, 'analytics', 'manifest.json'), 'utf8'));
+    expect(listed.body.find((p: any) => p.pluginId === 'analytics')).toMatchObject({ state: 'enabled', grants: analytics.permissions });
+    // The first full scan ran at enable: every paid payment of the demo is in the plugin's state.
+    const paid = await env.kernel.db.selectFrom('payments').select('id').where('unit_id', '=', 'a').where('status', '=', 'paid').execute();
+    expect(paid.length).toBeGreaterThan(0);
+    const built = await env.kernel.db.selectFrom('plugin_docs').select('data').where('plugin_id', '=', 'analytics').where('unit_id', '=', 'a').where('doc_id', '=', 'built').executeTakeFirstOrThrow();
+    expect(JSON.parse(built.data).scanned).toBe(paid.length);
+    const finance = await env.login('a.finance');
+    for (const v of analytics.views as Array<{ id: string }>) {
+      const rendered = await env.call('GET', `/api/units/a/plugins/analytics/views/${v.id}`, { token: finance });
+      expect(rendered.status, `${v.id}: ${JSON.stringify(rendered.body).slice(0, 300)}`).toBe(200);
+      expect(rendered.body.blocks.length).toBeGreaterThan(0);
+    }
   });
 
   it('is generic over plugin folders, skips one that does not build, and is idempotent; an admin’s disable stands', async () => {

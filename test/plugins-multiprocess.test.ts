@@ -76,6 +76,20 @@ describe.skipIf(!pg)('two app processes on one PostgreSQL', () => {
     expect(workers.length).toBeGreaterThanOrEqual(1);
   });
 
+  it('delivers the events of one unit to a plugin serially across both processes: a read-modify-write counter loses none', async () => {
+    await env.plugin('tally', `return { events: { 'payment.submitted': async (event, host) => {
+      const doc = await host.storage.get('docs', 'tally');
+      for (let i = 0; i < 5; i++) await host.storage.get('docs', 'tally');
+      await host.storage.put('docs', 'tally', { kind: 'tally', n: (doc ? doc.data.n : 0) + 1 });
+    } } };`, { permissions: ['events', 'storage'], events: ['payment.submitted'] });
+    const ind = await issue(env, { amount: 100_000_000 });
+    for (let i = 1; i <= 20; i++) expect((await submitPayment(env, ind.id, 2_000 + i)).status).toBe(201);
+    const tallyDone = async () => (await env.kernel.db.selectFrom('plugin_deliveries').select('id').where('plugin_id', '=', 'tally').where('status', '=', 'done').execute()).length;
+    await until(async () => (await tallyDone()) === 20);
+    const doc = await env.kernel.db.selectFrom('plugin_docs').select('data').where('plugin_id', '=', 'tally').where('doc_id', '=', 'tally').executeTakeFirstOrThrow();
+    expect(JSON.parse(doc.data).n).toBe(20);
+  });
+
   it('a realtime message published in one process reaches an SSE client of the other', async () => {
     const [one, two] = apps;
     const token = await env.login('a.staff');

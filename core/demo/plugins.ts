@@ -7,7 +7,8 @@ import { SYSTEM_ACTOR } from '../audit/service.js';
 import { buildPlugin, validateBundle } from '../../sdk/build.js';
 import { makeBundle } from '../../sdk/bundle.js';
 import { manifestSchema } from '../../sdk/manifest.js';
-import { enable, installBundle, updateTrust } from '../plugins/service.js';
+import { hostOf } from '../plugins/host.js';
+import { enable, enabledIn, installBundle, updateTrust } from '../plugins/service.js';
 
 /** Where first-party plugins live: every folder with a manifest.json under plugins/. */
 export const FIRST_PARTY_DIR = fileURLToPath(new URL('../../plugins/', import.meta.url));
@@ -21,12 +22,21 @@ export const FIRST_PARTY_DIR = fileURLToPath(new URL('../../plugins/', import.me
 export const DEMO_PUBLISHER = 'unibudget-first-party-demo';
 
 /** The demo enables these for its units, with every permission they request. */
-export const DEMO_ENABLED: Record<string, string[]> = { a: ['hello-budget'] };
+export const DEMO_ENABLED: Record<string, string[]> = { a: ['hello-budget', 'analytics'] };
+
+/**
+ * A scheduled job the demo runs once right after it enables the plugin in a unit, so its views show
+ * the demo's ledger at once. analytics builds its state in its nightly full scan (its migration does
+ * not scan: a failed migration would refuse the enable); until then its views would be empty.
+ */
+export const DEMO_FIRST_RUN: Record<string, string> = { analytics: 'nightly-recompute' };
 
 export interface DemoPluginsReport {
   installed: string[];
   alreadyInstalled: string[];
   enabled: string[];
+  /** `unit:plugin:job` of the first runs made at enable (DEMO_FIRST_RUN). */
+  firstRuns: string[];
   failed: Array<{ dir: string; reason: string }>;
 }
 
@@ -49,7 +59,7 @@ export async function seedDemoPlugins(
   kernel: Kernel,
   options: { dir?: string; enable?: Record<string, string[]>; log?: (line: string) => void } = {},
 ): Promise<DemoPluginsReport> {
-  const report: DemoPluginsReport = { installed: [], alreadyInstalled: [], enabled: [], failed: [] };
+  const report: DemoPluginsReport = { installed: [], alreadyInstalled: [], enabled: [], firstRuns: [], failed: [] };
   const folders = firstPartyFolders(options.dir);
   const wanted = options.enable ?? DEMO_ENABLED;
   // Only a demo database: `start --demo` on a database that is not the demo's installs nothing.
@@ -98,6 +108,13 @@ export async function seedDemoPlugins(
       try {
         await enable(kernel, SYSTEM_ACTOR, unitId, pluginId, { grants: manifest.permissions });
         report.enabled.push(`${unitId}:${pluginId}`);
+        const job = DEMO_FIRST_RUN[pluginId];
+        if (job && manifest.schedule.some((j) => j.name === job)) {
+          // Under the job's own time budget, as the scheduler would run it; a failure leaves the plugin enabled.
+          const reply = await hostOf(kernel).invoke(await enabledIn(kernel.db, unitId, pluginId), 'schedule', job, { scheduledAt: new Date().toISOString() });
+          if (reply.ok) report.firstRuns.push(`${unitId}:${pluginId}:${job}`);
+          else report.failed.push({ dir: pluginId, reason: `first run of ${job} in ${unitId}: ${reply.error.code}: ${reply.error.message}`.slice(0, 500) });
+        }
       } catch (error) {
         report.failed.push({ dir: pluginId, reason: `enable in ${unitId}: ${(error as Error).message.slice(0, 500)}` });
       }
@@ -107,6 +124,7 @@ export async function seedDemoPlugins(
   if (log) {
     if (report.installed.length) log(`First-party plugins installed (signed by ${DEMO_PUBLISHER}): ${report.installed.join(', ')}`);
     if (report.enabled.length) log(`Plugins enabled: ${report.enabled.join(', ')}`);
+    if (report.firstRuns.length) log(`First runs at enable: ${report.firstRuns.join(', ')}`);
     for (const f of report.failed) log(`First-party plugin ${f.dir} skipped: ${f.reason}`);
   }
   return report;

@@ -91,12 +91,18 @@ describe('analytics plugin end to end', () => {
     const { warnings } = await h.route('GET', 'warnings', { query: { status: 'open', grade: 'severe' } });
     expect(warnings.length).toBeGreaterThan(0);
     const target = warnings[0];
-    let r = await h.route('POST', 'warnings/close', { body: { id: target.id } });
-    expect(r.error).toMatchObject({ code: 'INVALID_STATE', message: '预警须先处置后才能关闭' });
-    r = await h.route('POST', 'warnings/acknowledge', { body: { id: target.id }, as: 'a.finance' });
+    await expect(h.route('POST', 'warnings/close', { body: { id: target.id } }))
+      .rejects.toMatchObject({ status: 409, code: 'analytics.INVALID_STATE', message: '409 analytics.INVALID_STATE: 预警须先处置后才能关闭' });
+    await expect(h.route('POST', 'warnings/acknowledge', { body: { id: 'no-such-warning' } }))
+      .rejects.toMatchObject({ status: 404, code: 'analytics.WARNING_NOT_FOUND', details: { id: 'no-such-warning' } });
+    let r = await h.route('POST', 'warnings/acknowledge', { body: { id: target.id }, as: 'a.finance' });
     expect(r.status).toBe('acknowledged');
-    r = await h.route('POST', 'warnings/handle', { body: { id: target.id, note: '' }, as: 'a.finance' });
-    expect(r.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'note' } });
+    await expect(h.route('POST', 'warnings/handle', { body: { id: target.id, note: '' }, as: 'a.finance' }))
+      .rejects.toMatchObject({ status: 400, code: 'analytics.VALIDATION_FAILED', details: { field: 'note' } });
+    // Refusals answer the caller; they are not plugin faults (no breaker streak).
+    await h.host.idle();
+    expect(await h.kernel.db.selectFrom('plugin_units').select(['state', 'faults']).where('unit_id', '=', 'a').where('plugin_id', '=', h.pluginId).executeTakeFirstOrThrow())
+      .toEqual({ state: 'enabled', faults: 0 });
     r = await h.route('POST', 'warnings/handle', { body: { id: target.id, note: '已通过机动指标调剂 5 万元' }, as: 'a.finance' });
     expect(r.status).toBe('handled');
     r = await h.route('POST', 'warnings/close', { body: { id: target.id }, as: 'a.leader' });
@@ -134,8 +140,8 @@ describe('analytics plugin end to end', () => {
 
   it('project progress records drive the milestone monitor', async () => {
     const projects = await h.kernel.db.selectFrom('projects').select(['id', 'code']).where('unit_id', '=', 'a').orderBy('id').execute();
-    const bad = await h.route('POST', 'milestones', { body: { projectId: projects[1]!.id, date: 'soon', plannedPct: 50, reportedPct: 5 } });
-    expect(bad.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'date' } });
+    await expect(h.route('POST', 'milestones', { body: { projectId: projects[1]!.id, date: 'soon', plannedPct: 50, reportedPct: 5 } }))
+      .rejects.toMatchObject({ status: 400, code: 'analytics.VALIDATION_FAILED', details: { field: 'date' } });
     const r = await h.route('POST', 'milestones', { body: { projectId: projects[1]!.id, date: today, plannedPct: 50, reportedPct: 2, note: '施工单位进场延迟' } });
     expect(r.milestone).toMatchObject({ reportedPct: 0.02, plannedPct: 0.5 });
     const m = (await h.documents('warnings')).find((d) => d.data.monitor === 'milestone');
@@ -148,8 +154,8 @@ describe('analytics plugin end to end', () => {
     expect(base.result.stress.cuts[0].tierName).toBe('三公经费');
     const grow = await h.route('POST', 'scenarios', { body: { name: '增人增资', headcountChange: 5, salaryChange: 8, priceIndex: 2, projectDelays: `${projects[0]!.code}:40`, revenueCut: 10 } });
     expect(grow.result.totalDemand).toBeGreaterThan(base.result.totalDemand);
-    const bad = await h.route('POST', 'scenarios', { body: { name: '错', projectDelays: 'NOPE:10' } });
-    expect(bad.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'projectDelays' } });
+    await expect(h.route('POST', 'scenarios', { body: { name: '错', projectDelays: 'NOPE:10' } }))
+      .rejects.toMatchObject({ status: 400, code: 'analytics.VALIDATION_FAILED', details: { field: 'projectDelays' } });
     const cmp = await h.route('GET', 'scenarios', { query: { ids: `${base.id},${grow.id}` } });
     expect(cmp.comparison.columns.map((c: { label: string }) => c.label)).toEqual(['项目', '基准', '增人增资']);
     const view = await h.view('scenarios');
@@ -163,7 +169,8 @@ describe('analytics plugin end to end', () => {
     expect(table.rows.length).toBeGreaterThan(0);
     expect(centre.blocks.filter((b: { type: string }) => b.type === 'form').map((f: { submit: string }) => f.submit)).toEqual(expect.arrayContaining(['warnings/acknowledge', 'warnings/handle']));
     // The filter form stores the caller's filter; the view reloads with it.
-    expect((await h.route('POST', 'warnings/filter', { body: { grade: 'red' } })).error).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'grade' } });
+    await expect(h.route('POST', 'warnings/filter', { body: { grade: 'red' } }))
+      .rejects.toMatchObject({ status: 400, code: 'analytics.VALIDATION_FAILED', details: { field: 'grade' } });
     expect(await h.route('POST', 'warnings/filter', { body: { grade: 'severe', status: '', monitor: '', department: '' } })).toMatchObject({ filter: { grade: 'severe' } });
     const severe = (await h.view('warnings')).blocks.find((b: { type: string }) => b.type === 'table').rows;
     expect(severe.length).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
-import { definePlugin, type HostApi, type RouteRequest } from '../../../sdk/plugin.js';
+import { definePlugin, refuse, type HostApi, type RouteRequest } from '../../../sdk/plugin.js';
 import { dayOf, fullRecompute, loadContext, monthlyReport, onPaymentPaid, reevaluate, toPayment } from './engine.js';
-import { answerError, body, InputError, isoDate, num, scenarioParams, text } from './requests.js';
+import { body, InputError, isoDate, num, refusalOf, scenarioParams, text } from './requests.js';
 import { structureByYear } from './structure.js';
 import { dashboard, forecastOf, forecastView, listWarnings, projectsView, runScenario, scenariosView, warningCentre, compareScenarios, type StoredScenario } from './views.js';
 import { STATUS_LABEL, transition, type Action, type WarningDoc } from './warnings.js';
@@ -38,16 +38,16 @@ async function act(request: RouteRequest, host: HostApi, action: Action) {
     const id = text(b, 'id', '预警', { required: true, max: 200 });
     const note = text(b, 'note', action === 'handle' ? '处置说明' : '说明', { required: action === 'handle', max: 2000 });
     const stored = await host.storage.get<WarningDoc>('warnings', id);
-    if (!stored) return { message: '预警不存在', error: { code: 'NOT_FOUND', message: '预警不存在', details: { id } } };
+    if (!stored) throw refuse(404, 'WARNING_NOT_FOUND', '预警不存在', { id });
     const at = new Date().toISOString();
     const next = transition(stored.data, action, who(request), at, note);
-    if (typeof next === 'string') return { message: next, error: { code: 'INVALID_STATE', message: next, details: { id, status: stored.data.status } } };
+    if (typeof next === 'string') throw refuse(409, 'INVALID_STATE', next, { id, status: stored.data.status });
     await host.storage.put('warnings', id, next);
     // Kept in the warning's own history and in the plugin log: who did what to which warning, when.
     await host.log.info(`warning ${action}`, { id, key: next.key, by: who(request), from: stored.data.status, to: next.status, note });
     return { message: `预警已${STATUS_LABEL[next.status].replace(/^已/, '')}`, id, status: next.status, statusLabel: STATUS_LABEL[next.status], history: next.history };
   } catch (e) {
-    return answerError(e);
+    throw refusalOf(e);
   }
 }
 
@@ -88,7 +88,7 @@ export default definePlugin({
         await host.storage.put('prefs', `user-${request.user.id}`, { filter });
         return { message: '筛选条件已更新', filter };
       } catch (e) {
-        return answerError(e);
+        throw refusalOf(e);
       }
     },
 
@@ -133,7 +133,7 @@ export default definePlugin({
         const evaluation = await reevaluate(host, dayOf(undefined), who(request));
         return { message: '项目进度已保存', milestone: doc, evaluation };
       } catch (e) {
-        return answerError(e);
+        throw refusalOf(e);
       }
     },
 
@@ -153,7 +153,7 @@ export default definePlugin({
         await host.log.info('responsible people set', doc);
         return { message: '预警责任人已保存', ...doc };
       } catch (e) {
-        return answerError(e);
+        throw refusalOf(e);
       }
     },
 
@@ -178,7 +178,7 @@ export default definePlugin({
         await host.log.info('scenario saved', { id, name: params.name, by: who(request) });
         return { message: `情景“${params.name}”已保存`, id, ...doc };
       } catch (e) {
-        return answerError(e);
+        throw refusalOf(e);
       }
     },
     'POST scenarios/delete': async (request, host) => {
@@ -188,7 +188,7 @@ export default definePlugin({
         if (deleted) await host.log.info('scenario deleted', { id, by: who(request) });
         return { message: deleted ? '情景已删除' : '情景不存在', id, deleted };
       } catch (e) {
-        return answerError(e);
+        throw refusalOf(e);
       }
     },
 

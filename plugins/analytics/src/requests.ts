@@ -1,8 +1,10 @@
+import { refuse } from '../../../sdk/plugin.js';
 import type { ScenarioParams } from './simulation.js';
 
 /**
- * Input checks of the plugin's POST routes. A plugin route answers 200 with `{ error }` for bad
- * input: throwing would count as a plugin fault towards the breaker, which a typo must not trip.
+ * Input checks of the plugin's POST routes. Bad input is refused with a 400 (sdk `refuse()`): the
+ * caller gets `{ error: { code: 'analytics.VALIDATION_FAILED', message, details: { field } } }`, and
+ * a typo is not a plugin fault, so it never counts toward the breaker.
  */
 export class InputError extends Error {
   constructor(readonly field: string, message: string) {
@@ -10,11 +12,9 @@ export class InputError extends Error {
   }
 }
 
-export const answerError = (e: unknown) => {
-  // `message` is what the web app's form shows after a submit.
-  if (e instanceof InputError) return { message: e.message, error: { code: 'VALIDATION_FAILED', message: e.message, details: { field: e.field } } };
-  throw e;
-};
+/** What a route throws for a caught error: bad input as its 400 refusal, anything else unchanged (a fault). */
+export const refusalOf = (e: unknown): unknown =>
+  e instanceof InputError ? refuse(400, 'VALIDATION_FAILED', e.message, { field: e.field }) : e;
 
 export function body(raw: unknown): Record<string, unknown> {
   return raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};

@@ -24,6 +24,9 @@ describe('cron expressions', () => {
     expect(prev('0 0 1 * 1', '2026-06-07T00:00:00Z')).toBe('2026-06-01T00:00:00.000Z');
     expect(prev('0 0 1 * 1', '2026-06-09T00:00:00Z')).toBe('2026-06-08T00:00:00.000Z');
     expect(prev('0 0 1 * 1', '2026-06-08T23:00:00Z')).toBe('2026-06-08T00:00:00.000Z');
+    // A day field written with `*` (`*/2` too) is not a restriction: both must match (odd days that are Mondays).
+    expect(prev('0 0 */2 * 1', '2026-06-14T00:00:00Z')).toBe('2026-06-01T00:00:00.000Z');
+    expect(prev('0 0 1 * */2', '2026-06-14T00:00:00Z')).toBe('2026-03-01T00:00:00.000Z');
   });
 
   it('agrees with a minute-by-minute search', () => {

@@ -65,7 +65,8 @@ export function parseCron(expression: string): CronSchedule {
   if (parts.length !== 5) throw new CronError(`a cron expression has 5 fields (minute hour day-of-month month day-of-week); got ${parts.length}`);
   const [minutes, hours, days, months, weekdaysRaw] = parts.map((p, i) => parseField(p, FIELDS[i]!)) as [Set<number>, Set<number>, Set<number>, Set<number>, Set<number>];
   const weekdays = new Set([...weekdaysRaw].map((d) => d % 7));
-  const schedule = { minutes, hours, days, months, weekdays, dayRestricted: parts[2] !== '*', weekdayRestricted: parts[4] !== '*' };
+  // As Vixie cron decides it: a day field starting with `*` (also `*/2`) counts as unrestricted.
+  const schedule = { minutes, hours, days, months, weekdays, dayRestricted: !parts[2]!.startsWith('*'), weekdayRestricted: !parts[4]!.startsWith('*') };
   if (previousRun(schedule, new Date(Date.UTC(2040, 0, 1))) === null) throw new CronError('the expression never matches a real date');
   return schedule;
 }

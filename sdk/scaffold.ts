@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { RESERVED_PLUGIN_IDS } from './manifest.js';
 
 const SDK_DIR = path.dirname(fileURLToPath(import.meta.url));
 
@@ -11,6 +12,7 @@ const SDK_DIR = path.dirname(fileURLToPath(import.meta.url));
  */
 export function scaffoldPlugin(targetDir: string, id: string): string[] {
   if (!/^[a-z][a-z0-9-]{1,47}$/.test(id)) throw new Error('plugin id: lowercase letters, digits and dashes, 2–48 characters, starting with a letter');
+  if ((RESERVED_PLUGIN_IDS as readonly string[]).includes(id)) throw new Error(`plugin id: "${id}" is reserved for the core`);
   if (fs.existsSync(path.join(targetDir, 'manifest.json'))) throw new Error(`${targetDir} already holds a plugin`);
   const sdk = path.relative(path.join(targetDir, 'src'), SDK_DIR).split(path.sep).join('/');
   const sdkFromRoot = path.relative(targetDir, SDK_DIR).split(path.sep).join('/');

@@ -62,4 +62,9 @@ describe('build, validate, pack, scaffold', () => {
     expect(verify(null, signaturePayload(bundle.manifest, bundle.sha256), createPublicKey(publicKey.export({ type: 'spki', format: 'pem' })), Buffer.from(bundle.signature!.value, 'base64'))).toBe(true);
     expect(validateBundle({ ...bundle, code: bundle.code + ';' }).problems).toContain('sha256 does not match the code');
   });
+
+  it('refuses to scaffold under an id the core reserves (the manifest would not validate)', () => {
+    expect(() => scaffoldPlugin(path.join(tmp, 'core'), 'core')).toThrow(/reserved/);
+    expect(fs.existsSync(path.join(tmp, 'core', 'manifest.json'))).toBe(false);
+  });
 });

@@ -62,7 +62,7 @@ export async function seedDemoPlugins(
   const report: DemoPluginsReport = { installed: [], alreadyInstalled: [], enabled: [], firstRuns: [], failed: [] };
   const folders = firstPartyFolders(options.dir);
   const wanted = options.enable ?? DEMO_ENABLED;
-  // Only a demo database: `start --demo` on a database that is not the demo's installs nothing.
+  // Only where a demo unit exists (by id): a database without one installs nothing.
   const demoUnits = await kernel.db.selectFrom('units').select('id').where('id', 'in', Object.keys(wanted).length ? Object.keys(wanted) : ['a']).execute();
   if (folders.length === 0 || demoUnits.length === 0) return report;
   const manifests = new Map<string, ReturnType<typeof manifestSchema.parse>>();

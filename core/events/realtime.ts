@@ -52,7 +52,14 @@ export class RealtimeBus {
       if (message.unitId === unitId && message.channel === channel) onMessage(message);
     };
     this.local.on('message', handler);
-    if (this.kernel.dialect === 'postgres') await this.listen();
+    if (this.kernel.dialect === 'postgres') {
+      try {
+        await this.listen();
+      } catch (error) {
+        this.local.off('message', handler);
+        throw error;
+      }
+    }
     return () => this.local.off('message', handler);
   }
 
@@ -71,7 +78,15 @@ export class RealtimeBus {
           // not ours
         }
       });
-      client.on('error', (error) => console.error('[realtime] listener failed:', error.message));
+      client.on('error', (error) => {
+        console.error('[realtime] listener failed:', error.message);
+        // A broken LISTEN connection hears nothing more: drop it so the next subscriber opens a new one.
+        if (this.listener === client) {
+          this.listener = null;
+          this.listening = null;
+        }
+        client.end().catch(() => {});
+      });
       await client.query(`LISTEN ${PG_CHANNEL}`);
       this.listener = client;
     })();

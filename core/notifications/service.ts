@@ -9,10 +9,10 @@ import type { NotificationListQuery } from './schema.js';
 
 /** The realtime channel on which the core says "your notification list changed" in a unit. */
 export const CORE_NOTIFICATIONS_CHANNEL = 'core:notifications';
-export const CORE_SOURCE = 'core';
+const CORE_SOURCE = 'core';
 
 /** Web pages a notice links to (web/src/app.ts NAV): where the recipient acts on it. */
-export const LINKS = { mine: '/mine', inbox: '/inbox', payments: '/payments', transfers: '/transfers', review: '/review' } as const;
+const LINKS = { mine: '/mine', inbox: '/inbox', transfers: '/transfers' } as const;
 
 const LIST_LIMIT = 200;
 
@@ -24,10 +24,6 @@ export interface Notice {
   link: string;
 }
 
-/**
- * Fen as yuan with thousands separators, the same text as the error messages' `{x:yuan}`
- * (core/http/errors.ts keeps its formatter private).
- */
 /**
  * Writes one core notice to each recipient, on the caller's transaction: a change that rolls back
  * takes its notices with it. Returns how many rows were written.
@@ -56,7 +52,7 @@ export async function notify(tx: Executor, unitId: string, recipients: Recipient
  * department by name rather than to every head in the unit; other roles are addressed as a role.
  * The requester is never told to approve their own request.
  */
-export async function currentApprovers(tx: Executor, unitId: string, target: ApprovalTarget, targetId: number, departmentId: number, requesterId: number) {
+async function currentApprovers(tx: Executor, unitId: string, target: ApprovalTarget, targetId: number, departmentId: number, requesterId: number) {
   const step = await tx
     .selectFrom('approval_steps')
     .select(['role', 'label'])

@@ -12,7 +12,7 @@ import { hostApiVersion } from './version.js';
 import { DeliveryLoop, type DeliveryOptions } from './delivery.js';
 import { realtimeOf, type RealtimeBus } from '../events/realtime.js';
 import { HostCallError } from './errors.js';
-import { readDepartments, readExecutionReport, readIndicators, readPayments, readProjects, readTransfers } from './ledger-read.js';
+import { objectArg, readDepartments, readExecutionReport, readIndicators, readPayments, readProjects, readTransfers } from './ledger-read.js';
 
 export interface PluginLimits {
   /** Wall-time limit of every entry (event, route, view, schedule, migrate), ms. */
@@ -95,8 +95,6 @@ interface Metric {
 }
 
 const LATENCY_WINDOW = 1024;
-
-export { HostCallError };
 
 const METHOD_PERMISSION: Record<string, HostPermission> = {
   'ledger.indicators': 'ledger.read',
@@ -292,7 +290,7 @@ export class PluginHost {
         unit_id: enablement.unitId, user_id: null, role: 'unit_admin', source: 'plugin-host',
         title: `插件 ${enablement.pluginId} 连续出错 ${row.faults} 次，已在本单位自动停用`,
         body: `最近一次错误：${description.slice(0, 500)}。请检查插件后在插件管理中重新启用。`,
-        link: `/admin/plugins/${enablement.pluginId}`, created_at: nowIso(), read_at: null,
+        link: '/admin-plugins', created_at: nowIso(), read_at: null,
       }).execute();
     });
     enablement.state = 'tripped';
@@ -433,10 +431,6 @@ export class PluginHost {
 const round = (n: number) => Math.round(n * 100) / 100;
 const esc = (s: string) => s.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
 
-function objectArg(value: unknown): Record<string, unknown> {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
 /**
  * A refusal as the sandbox reported it, believed only where a refusal means something (a route or a
  * view answering its caller) and only in its allowed shape; otherwise it is the plugin's fault. The
@@ -526,7 +520,7 @@ async function notify(db: Executor, context: CallContext, message: Record<string
   if (!title) throw new HostCallError('PLUGIN_BAD_ARGUMENTS', 'a notification needs a title', 400);
   const body = typeof message.body === 'string' ? message.body.slice(0, 2000) : '';
   const link = typeof message.link === 'string' ? message.link.slice(0, 300) : null;
-  const users = Array.isArray(message.users) ? message.users.filter((u): u is number => Number.isSafeInteger(u)).slice(0, 50) : [];
+  const users = Array.isArray(message.users) ? [...new Set(message.users.filter((u): u is number => Number.isSafeInteger(u)))].slice(0, 50) : [];
   const roles = Array.isArray(message.roles) ? message.roles.filter((r): r is string => typeof r === 'string').slice(0, 10) : [];
   // Only members of the bound unit can be addressed.
   const members = users.length

@@ -10,14 +10,15 @@ import { HostCallError } from './errors.js';
  * cannot pull an unbounded result through the sandbox boundary.
  */
 
-export const PAYMENT_PAGE_DEFAULT = 500;
+const PAYMENT_PAGE_DEFAULT = 500;
 export const PAYMENT_PAGE_MAX = 5000;
 const LIST_CAP = 5000;
 
 const PAYMENT_STATUSES: readonly PaymentStatus[] = ['pending', 'approved', 'paid', 'rejected', 'withdrawn'];
 const DECISION_STATUSES: readonly string[] = ['pending', 'approved', 'rejected', 'withdrawn'];
 
-function objectArg(value: unknown): Record<string, unknown> {
+/** A host call's object argument; anything else reads as no options. */
+export function objectArg(value: unknown): Record<string, unknown> {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 

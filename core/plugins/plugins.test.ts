@@ -67,6 +67,7 @@ describe('per-unit enable, grants, settings, dependencies', () => {
     let r = await env.call('GET', '/api/units/a/plugins', { token: await env.login('a.staff') });
     expect(r.status).toBe(200);
     expect(r.body.find((p: any) => p.pluginId === 'notes')).toMatchObject({ state: 'available', requestedPermissions: ['routes', 'storage'], compatible: true });
+    expect(r.body.find((p: any) => p.pluginId === 'notes').versions).toEqual([expect.objectContaining({ version: '1.0.0', permissions: ['routes', 'storage'] })]);
     const before = await auditCount(env);
     r = await env.call('POST', '/api/units/a/plugins/notes/enable', { token: admin, body: { grants: ['routes', 'notify'] } });
     expect([r.status, r.body.error.code]).toEqual([422, 'PLUGIN_GRANT_NOT_REQUESTED']);
@@ -208,6 +209,18 @@ describe('views, metrics', () => {
     expect(r.headers.get('content-type')).toContain('text/plain');
     expect(r.body).toContain('unibudget_plugin_calls_total{plugin="dash",unit="a"} 3');
     expect(r.body).toContain('unibudget_plugin_latency_ms{plugin="dash",unit="a",quantile="0.99"}');
+  });
+});
+
+describe('notify', () => {
+  it('a member named twice is one recipient, not a refusal', async () => {
+    await env.plugin('notify-twice', "return { routes: { 'GET go': async (req, host) => { const u = req.query.user * 1; await host.notify({ title: 'twice', users: [u, u] }); return 'sent'; } } };",
+      { permissions: ['notify', 'routes'], routes: [{ method: 'GET', path: 'go', summary: 'go' }] });
+    const head = await env.kernel.db.selectFrom('users').select('id').where('username', '=', 'a.head').executeTakeFirstOrThrow();
+    const r = await env.call('GET', `/api/units/a/plugins/notify-twice/routes/go?user=${head.id}`, { token: await env.login('a.staff') });
+    expect([r.status, r.body]).toEqual([200, 'sent']);
+    const rows = await env.kernel.db.selectFrom('notifications').select('user_id').where('source', '=', 'plugin:notify-twice').execute();
+    expect(rows).toEqual([{ user_id: head.id }]);
   });
 });
 

@@ -173,14 +173,7 @@ export const pluginRoutes: RouteSpec[] = [
     summary: '本单位插件 Installed plugins with their state in this unit, requested permissions and grants',
     access: { kind: 'unit', permission: 'plugin.read' },
     params: UnitParams,
-    handler: async ({ kernel, scope }) => {
-      // Each version's requested permissions: the admin console asks for those of the version it enables.
-      const [plugins, packages] = await Promise.all([listForUnit(kernel.db, scope!.unitId), listPackages(kernel.db)]);
-      return plugins.map((p) => ({
-        ...p,
-        versions: p.versions.map((v) => ({ ...v, permissions: packages.find((k) => k.pluginId === p.pluginId && k.version === v.version)?.manifest.permissions ?? [] })),
-      }));
-    },
+    handler: async ({ kernel, scope }) => listForUnit(kernel.db, scope!.unitId),
   }),
   defineRoute({
     method: 'post',

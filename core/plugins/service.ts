@@ -11,8 +11,6 @@ import { engineSatisfied, manifestSchema, type HostPermission, type Manifest } f
 import { enablementOf, hostOf } from './host.js';
 import { hostApiVersion } from './version.js';
 
-export { hostApiVersion };
-
 async function hostSetting(db: Executor, key: string): Promise<string | null> {
   const row = await db.selectFrom('plugin_host_settings').select('value').where('key', '=', key).executeTakeFirst();
   return row?.value ?? null;
@@ -126,7 +124,8 @@ export async function installBundle(kernel: Kernel, by: AuditActor, raw: unknown
 }
 
 export async function listPackages(db: Executor) {
-  const rows = await db.selectFrom('plugin_packages').selectAll().orderBy('plugin_id').orderBy('id').execute();
+  // Not the code: this list is read on every page load of the web app (navigation, bell).
+  const rows = await db.selectFrom('plugin_packages').select(['plugin_id', 'version', 'manifest', 'sha256', 'signed_by', 'installed_at']).orderBy('plugin_id').orderBy('id').execute();
   return rows.map(packageView);
 }
 
@@ -177,7 +176,8 @@ export async function listForUnit(db: Executor, unitId: string) {
       name: current.manifest.name,
       description: current.manifest.description,
       author: current.manifest.author,
-      versions: sorted.map((v) => ({ version: v.version, compatible: v.compatible, incompatibleReason: v.incompatibleReason, signedBy: v.signedBy })),
+      // Each version's requested permissions: the admin console asks for those of the version it enables.
+      versions: sorted.map((v) => ({ version: v.version, compatible: v.compatible, incompatibleReason: v.incompatibleReason, signedBy: v.signedBy, permissions: v.manifest.permissions })),
       latestVersion: latest.version,
       compatible: sorted.some((v) => v.compatible),
       // The version this unit has (enabled or tripped) may be the one a core upgrade left behind:

@@ -203,4 +203,16 @@ describe('analytics plugin end to end', () => {
     const notes = await h.kernel.db.selectFrom('notifications').select('title').where('unit_id', '=', 'a').where('source', '=', `plugin:${h.pluginId}`).execute();
     expect(notes.some((n) => n.title.includes('预算执行异常报告'))).toBe(true);
   });
+
+  it('a responsible person the host refuses (not a member of the unit) gets the notice sent to the roles instead, and the job succeeds', async () => {
+    const outsider = await h.kernel.db.selectFrom('users').select('id').where('username', '=', 'b.head').executeTakeFirstOrThrow();
+    const rushDept = a.departmentOf.get(full.planted.rushDepartment!)!;
+    await h.route('POST', 'contacts', { as: 'a.admin', body: { departmentId: rushDept, users: String(outsider.id) } });
+    const r = (await h.runSchedule('monthly-report', { scheduledAt: `${thisYear - 1}-12-01T08:00:00.000Z` })) as { skipped: boolean };
+    expect(r.skipped).toBe(false);
+    const notes = await h.kernel.db.selectFrom('notifications').select(['user_id', 'role']).where('unit_id', '=', 'a')
+      .where('source', '=', `plugin:${h.pluginId}`).where('title', 'like', `${thisYear - 1} 年 11 月%`).execute();
+    expect(notes.length).toBeGreaterThan(0);
+    expect(notes.every((n) => n.user_id === null && n.role !== null)).toBe(true);
+  });
 });

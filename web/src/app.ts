@@ -1,5 +1,6 @@
 import { html, css, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
 import { UbElement, shared } from './lib/base.js';
 import { ApiError, get, onUnauthenticated, post } from './lib/api.js';
 import { lang, setLang, t, type MessageKey } from './lib/i18n.js';
@@ -244,6 +245,7 @@ export class UbApp extends UbElement {
     history.replaceState(null, '', '/');
   }
 
+  /** Rendered keyed by unit (see render): switching unit makes a fresh page, so no state or late answer of one unit shows in another. */
   private renderPage() {
     const ctx = this.ctx;
     if (!ctx) return nothing;
@@ -318,7 +320,7 @@ export class UbApp extends UbElement {
           ${this.pluginNav.length ? html`<div class="roles">${t('pluginNavGroup')}</div>` : nothing}
           ${this.pluginNav.map((p) => html`<a href=${p.href} data-plugin=${p.pluginId} aria-current=${this.route === p.href ? 'page' : 'false'}>${navTitle(p)}</a>`)}
         </nav>
-        <main id="main" tabindex="-1" @click=${this.onNavClick}>${this.renderPage()}</main>
+        <main id="main" tabindex="-1" @click=${this.onNavClick}>${keyed(this.unitId, this.renderPage())}</main>
       </div>`;
   }
 }

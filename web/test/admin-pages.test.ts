@@ -121,6 +121,25 @@ describe('admin console pages', () => {
     expect(mock.calls.find((c) => c.method === 'POST')!.body).to.deep.equal({ grants: ['views', 'notify'], settings: { warnAboveFen: 1000 }, version: '0.1.1' });
   });
 
+  it('plugins: an enabled version a core upgrade left behind is marked incompatible though a newer one fits', async () => {
+    const reason = 'needs host API ^0.9.0; this system provides 1.0.0';
+    mock = mockFetch({
+      'GET /api/units/a/plugins': { body: [hello({ state: 'enabled', version: '0.1.0', grants: ['views'], inUseCompatible: false, inUseIncompatibleReason: reason })] },
+    });
+    const el = await fixture<UbAdminPlugins>(html`<ub-admin-plugins .ctx=${admin}></ub-admin-plugins>`);
+    await until(() => el.plugins.length === 1);
+    await el.updateComplete;
+    const badge = el.shadowRoot!.querySelector('[data-incompatible]') as HTMLElement;
+    expect(badge.textContent).to.equal('不兼容');
+    expect(badge.title).to.equal(reason);
+    mock.restore();
+    mock = mockFetch({ 'GET /api/units/a/plugins': { body: [hello({ state: 'enabled', version: '0.1.0', grants: ['views'], inUseCompatible: true })] } });
+    const fine = await fixture<UbAdminPlugins>(html`<ub-admin-plugins .ctx=${admin}></ub-admin-plugins>`);
+    await until(() => fine.plugins.length === 1);
+    await fine.updateComplete;
+    expect(fine.shadowRoot!.querySelector('[data-incompatible]')).to.equal(null);
+  });
+
   it('plugins: the system admin uploads a bundle and allows unsigned ones', async () => {
     const packages: unknown[] = [];
     let allowUnsigned = false;

@@ -1,6 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { mockFetch, until } from './mock-fetch.js';
 import '../src/components/plugin-view.js';
+import { safeHref } from '../src/components/markdown.js';
 import type { UbPluginView, ViewSpec } from '../src/components/plugin-view.js';
 import type { UbViewChart } from '../src/components/view-chart.js';
 import type { UbViewForm } from '../src/components/view-form.js';
@@ -91,6 +92,13 @@ describe('ub-plugin-view', () => {
     expect([...form.shadowRoot!.querySelectorAll('[name]')].map((f) => f.getAttribute('name'))).to.deep.equal(['title', 'amount', 'count', 'kind', 'urgent', 'note', 'day']);
     const chat = q<UbViewChat>(el, 'ub-view-chat')!;
     expect(chat.shadowRoot!.querySelector('li')!.textContent).to.contain('请看一下');
+  });
+
+  it('keeps markdown links to http(s), same-site paths and queries; a path another host hides behind is text', () => {
+    expect(safeHref('https://example.org/doc')).to.equal('https://example.org/doc');
+    expect(safeHref('/plugins/analytics/warnings')).to.equal('/plugins/analytics/warnings');
+    expect(safeHref('?grade=severe')).to.equal('?grade=severe');
+    for (const bad of ['//evil.example', '/\\evil.example', 'javascript:alert(1)', 'data:text/html,x', 'mailto:x@example.org']) expect(safeHref(bad), bad).to.equal(null);
   });
 
   it('shows the error state with the plugin fault and retries', async () => {

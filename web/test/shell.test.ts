@@ -66,6 +66,25 @@ describe('app shell', () => {
     expect(el.shadowRoot!.querySelector('ub-indicator-dashboard')).to.exist;
   });
 
+  it('gives the same page a fresh element in another unit: nothing of one unit stays on screen in the other', async () => {
+    const user = me([
+      { unitId: 'a', unitName: '机关', role: 'finance_officer', departmentId: null },
+      { unitId: 'b', unitName: '实验小学', role: 'finance_officer', departmentId: null },
+    ]);
+    mock = mockFetch({ 'GET /api/me': { body: user }, 'GET /api/units': { body: [] }, 'GET /api/units/*': { body: [] }, 'GET /api/classifications': { body: [] } });
+    localStorage.setItem('ub.unit', 'a');
+    history.replaceState(null, '', '/review');
+    await import('../src/app.js');
+    const el = await fixture<UbApp>(html`<ub-app></ub-app>`);
+    const page = await until(() => el.shadowRoot!.querySelector('ub-budget-review'));
+    const sel = el.shadowRoot!.querySelector('header select') as HTMLSelectElement;
+    sel.value = 'b';
+    sel.dispatchEvent(new Event('change'));
+    await until(() => el.shadowRoot!.querySelector('ub-budget-review') !== page);
+    expect(location.pathname).to.equal('/review');
+    expect(page!.isConnected).to.equal(false);
+  });
+
   it('computes time progress and ranks departments by execution', () => {
     expect(timeProgress(2025, new Date(2026, 5, 1))).to.equal(1);
     expect(timeProgress(2027, new Date(2026, 5, 1))).to.equal(0);

@@ -166,6 +166,22 @@ export async function evaluateAndStore(host: HostApi, ctx: Context, _by: string)
   return { year: ctx.year, asOf: ctx.asOf, findings: findings.length, counts, writes, pending: plan.writes.length - Math.min(plan.writes.length, WRITE_BUDGET), notified };
 }
 
+/**
+ * Sends a notice; when the host refuses its people (an id that is not, or no longer, a member of the
+ * unit: the contacts form has no way to check membership), sends it to the settings' roles instead,
+ * so one stale contact neither silences the warning nor fails the job.
+ */
+async function notifyPeople(host: HostApi, message: Parameters<HostApi['notify']>[0], settings: AnalyticsSettings): Promise<void> {
+  try {
+    await host.notify(message);
+  } catch (error) {
+    if (!message.users?.length || (error as { code?: unknown }).code !== 'PLUGIN_BAD_ARGUMENTS') throw error;
+    const { users: _refused, ...rest } = message;
+    await host.notify({ ...rest, roles: settings.notifyRoles.split(',').map((r) => r.trim()).filter(Boolean) });
+    await host.log.warn('responsible people refused by the host; sent to the roles instead', { users: message.users });
+  }
+}
+
 /** People responsible for a department (recorded by the unit), else the roles in the settings. */
 export async function recipientsOf(host: HostApi, departmentId: number | null, settings: AnalyticsSettings): Promise<{ users?: number[]; roles?: string[] }> {
   if (departmentId !== null) {
@@ -184,13 +200,13 @@ async function notifyRed(host: HostApi, red: Finding[], ctx: Context): Promise<n
   for (const [dept, list] of byDept) {
     const to = await recipientsOf(host, dept, ctx.settings);
     const head = list.length === 1 ? list[0]!.title : `${list.length} 条新的严重预警`;
-    await host.notify({
+    await notifyPeople(host, {
       title: `【${GRADE_COLOR.severe}预警·${GRADE_LABEL.severe}】${head}`.slice(0, 200),
       body: list.slice(0, 10).map((f) => `${MONITOR_LABEL[f.monitor]}：${f.title}\n处置建议：${f.suggestions.join('；')}`).join('\n\n')
         + (dept !== null ? `\n责任科室：${names.get(dept) ?? dept}` : ''),
       ...to,
       link: WARNINGS_LINK,
-    });
+    }, ctx.settings);
     sent += 1;
   }
   return sent;
@@ -224,7 +240,7 @@ export async function monthlyReport(host: HostApi, asOf: string) {
   const contacts = await host.storage.query<{ users: number[] }>('contacts', {}, { limit: 200 });
   const users = [...new Set(contacts.flatMap((c) => c.data.users ?? []))].filter((u) => Number.isSafeInteger(u)).slice(0, 50);
   const roles = ctx.settings.notifyRoles.split(',').map((r) => r.trim()).filter(Boolean);
-  await host.notify({ title: `${ctx.year} 年 ${m} 月预算执行异常报告`, body: text.slice(0, 2000), ...(users.length ? { users } : {}), roles, link: WARNINGS_LINK });
+  await notifyPeople(host, { title: `${ctx.year} 年 ${m} 月预算执行异常报告`, body: text.slice(0, 2000), ...(users.length ? { users } : {}), roles, link: WARNINGS_LINK }, ctx.settings);
   await host.log.info('monthly execution anomaly report sent', { month, counts });
   return { month, skipped: false, counts };
 }

@@ -53,10 +53,13 @@ export function renderMarkdown(source: string): TemplateResult {
 
 const TOKEN = /(\*\*[^*]+\*\*|\*[^*\s][^*]*\*|`[^`]+`|\[[^\]]+\]\([^)\s]+\))/g;
 
-/** Links keep only http(s), same-site paths and query strings (view filters): no javascript: or data: URLs. */
+/**
+ * Links keep only http(s), same-site paths and query strings (view filters): no javascript: or data: URLs.
+ * A path may not start `//` or `/\`: browsers read both as another host (and such a link opens in this tab).
+ */
 export function safeHref(href: string): string | null {
   if (/^https?:\/\//i.test(href)) return href;
-  if ((href.startsWith('/') && !href.startsWith('//')) || href.startsWith('?')) return href;
+  if (/^\/(?![/\\])/.test(href) || href.startsWith('?')) return href;
   return null;
 }
 

@@ -269,7 +269,8 @@ export class UbNotificationBell extends UbElement {
 
   private activate(n: BellNotification) {
     void this.markRead(n.id);
-    if (n.link && n.link.startsWith('/') && !n.link.startsWith('//')) {
+    // In-app paths only: `//host` and `/\host` name another host.
+    if (n.link && /^\/(?![/\\])/.test(n.link)) {
       this.open = false;
       // The shell routes on popstate: an in-app move without reloading the page.
       history.pushState(null, '', n.link);

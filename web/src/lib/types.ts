@@ -64,7 +64,7 @@ export interface AuditEntry { seq: number; at: string; actorId: number | null; a
 export interface VerifyResult { ok: boolean; checked: number; headSeq: number; headHash: string; brokenAt?: number; reason?: string }
 export interface DocView { id: number; status: string; amount: number; reason: string; date: string; createdAt: string; fromIndicatorId?: number; toIndicatorId?: number; indicatorId?: number; fastTrack?: boolean; docNo?: string }
 
-// ---- admin console and plugin views (issue 7)
+// ---- admin console and plugin views
 export interface Localized { zh: string; en: string }
 export interface MemberView { userId: number; username: string; displayName: string; disabled: boolean; roles: Role[]; departmentId: number | null }
 export interface FlowCondition { amountAbove?: number; economicPrefixes?: string[]; threePublic?: boolean }
@@ -80,6 +80,8 @@ export interface UnitPlugin {
   state: 'available' | 'enabled' | 'disabled' | 'tripped'; version: string | null; requestedPermissions: string[]; grants: string[];
   settings: Record<string, string | number | boolean>; failMode: 'open' | 'closed'; faults: number; lastFault: string | null;
   settingsSchema: SettingField[]; views: PluginViewDecl[]; routes: { method: string; path: string; summary: string }[]; dependencies: Record<string, string>;
+  /** The version this unit has (enabled or tripped) is run at all; false after a core upgrade left it behind (null: not in use). */
+  inUseCompatible?: boolean | null; inUseIncompatibleReason?: string | null;
 }
 export interface PluginPackage { pluginId: string; version: string; sha256: string; signedBy: string | null; installedAt: string; compatible: boolean; incompatibleReason: string | null; manifest: { name: Localized; description: string; author: string; permissions: string[]; engine: string } }
 export interface PluginMetrics {

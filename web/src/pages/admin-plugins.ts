@@ -204,7 +204,9 @@ export class UbAdminPlugins extends UbElement {
       <header>
         <span class="name">${localized(p.name)}</span><code>${p.pluginId}</code>
         ${this.stateBadge(p)}
-        ${p.compatible ? nothing : html`<span class="badge block">${t('plg_incompatible')}</span>`}
+        ${p.compatible && p.inUseCompatible !== false
+          ? nothing
+          : html`<span class="badge block" data-incompatible title=${p.inUseIncompatibleReason ?? ''}>${t('plg_incompatible')}</span>`}
         <span class="spacer"></span>
         <span class="muted">${p.version ? `${t('plg_current')} ${p.version}` : `${t('plg_versions')} ${p.latestVersion}`}</span>
       </header>

@@ -84,8 +84,13 @@ export interface PluginEvent<P = Record<string, unknown>> { id: string; type: st
 export interface ValidationInput { kind: ValidatorKind; unitId: string; document: Record<string, unknown> }
 export type ValidationResult = { result: 'ok' } | { result: 'warn'; message: string } | { result: 'block'; message: string };
 
-export interface RouteRequest { method: 'GET' | 'POST'; path: string; query: Record<string, string>; body: unknown; user: { id: number; username: string } }
-export interface ViewContext { user: { id: number; username: string }; query: Record<string, string> }
+/**
+ * The caller: `roles` are the core role names they hold in this unit (not through a supervising
+ * unit), for finer decisions than the manifest's `roles` of a route.
+ */
+export interface CallerIdentity { id: number; username: string; roles: string[] }
+export interface RouteRequest { method: 'GET' | 'POST'; path: string; query: Record<string, string>; body: unknown; user: CallerIdentity }
+export interface ViewContext { user: CallerIdentity; query: Record<string, string> }
 
 export interface PluginDefinition {
   /** `payment.paid`, … (as subscribed in the manifest). */

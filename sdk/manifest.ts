@@ -58,12 +58,42 @@ export const collectionSchema = z.object({
   indexes: z.array(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/)).max(3).default([]),
 });
 
+/**
+ * The core's role names (core/permissions/roles.ts ROLES, which a test keeps equal to this list): a
+ * route may name the ones allowed to call it. The SDK does not import the core, so it spells them out.
+ */
+export const CORE_ROLES = [
+  'system_admin', 'unit_admin', 'finance_officer', 'business_staff', 'department_head', 'leader', 'auditor', 'plugin_developer',
+] as const;
+export type CoreRole = (typeof CORE_ROLES)[number];
+
+/**
+ * Who may call a POST route that declares no `roles`: the roles that do the unit's business. Auditors
+ * only look (a finance office never lets an audit account change anything), plugin developers build
+ * plugins rather than run the unit's work, and a system administrator runs the platform, not a unit's
+ * books — a route meant for any of them says so with `roles`. GET routes without `roles` stay open to
+ * every reader of the unit.
+ */
+export const DEFAULT_POST_ROLES: readonly CoreRole[] = ['unit_admin', 'finance_officer', 'business_staff', 'department_head', 'leader'];
+
 export const routeDeclSchema = z.object({
   method: z.enum(['GET', 'POST']),
   /** Path under /api/units/:unitId/plugins/:pluginId/, e.g. `summary` or `notes/save`. */
   path: z.string().regex(/^[a-z0-9][a-z0-9/_-]{0,99}$/),
   summary: z.string().max(200).default(''),
+  /**
+   * The roles (held in the unit itself, not through a supervising unit) that may call the route; the
+   * host checks them before any plugin code runs. Absent: GET is open to readers, POST takes DEFAULT_POST_ROLES.
+   */
+  roles: z.array(z.enum(CORE_ROLES)).min(1).max(CORE_ROLES.length)
+    .refine((roles) => new Set(roles).size === roles.length, 'roles must not repeat').optional(),
 });
+
+/** The roles allowed to call a declared route, or null when any reader of the unit may. */
+export function routeRoles(route: { method: 'GET' | 'POST'; roles?: readonly string[] | undefined }): readonly string[] | null {
+  if (route.roles) return route.roles;
+  return route.method === 'POST' ? DEFAULT_POST_ROLES : null;
+}
 
 export const viewDeclSchema = z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/),

@@ -47,8 +47,8 @@ export interface PluginHarness {
   pluginId: string;
   /** Calls one of the plugin's routes as `<unit>.staff` (or `as`). */
   route(method: 'GET' | 'POST', path: string, options?: { body?: unknown; unitId?: string; as?: string; query?: Record<string, string> }): Promise<any>;
-  /** Renders a view (validated by the host, as in production). */
-  view(viewId: string, options?: { unitId?: string }): Promise<any>;
+  /** Renders a view as `<unit>.staff` (or `as`), validated by the host as in production. */
+  view(viewId: string, options?: { unitId?: string; as?: string; query?: Record<string, string> }): Promise<any>;
   /** Issues an indicator (10,000 yuan by default) and submits a payment against it: runs `payment.validate`. */
   submitPayment(amountFen: number, options?: { unitId?: string }): Promise<{ status: number; body: any }>;
   /**
@@ -118,7 +118,8 @@ export async function createPluginHarness(options: HarnessOptions): Promise<Plug
     },
     async view(viewId, opts = {}) {
       const unitId = opts.unitId ?? units[0]!;
-      return unwrap(await request('GET', `/api/units/${unitId}/plugins/${pluginId}/views/${viewId}`, `${unitId}.staff`));
+      const qs = opts.query ? `?${new URLSearchParams(opts.query)}` : '';
+      return unwrap(await request('GET', `/api/units/${unitId}/plugins/${pluginId}/views/${viewId}${qs}`, opts.as ?? `${unitId}.staff`));
     },
     async submitPayment(amountFen, opts = {}) {
       const unitId = opts.unitId ?? units[0]!;

@@ -90,13 +90,56 @@ describe('ledger.payments', () => {
     expect((await read('ledger.payments', { year: 2026, afterId: 0, limit: 5000 })).value).toHaveLength(mine.length);
   });
 
-  it('refuses bad arguments with a clear code and caps the page at 5000', async () => {
-    for (const arg of [{ status: 'lost' }, { afterId: -1 }, { afterId: 'x' }, { limit: 0 }, { year: 26 }, { from: '2026/01/01' }]) {
+  it('refuses malformed new parameters (afterId, from, to) with a clear code and caps the page at 5000', async () => {
+    for (const arg of [{ afterId: -1 }, { afterId: 'x' }, { afterId: 1.5 }, { from: '2026/01/01' }, { to: 20260101 }]) {
       expect((await read('ledger.payments', arg)).error?.code, JSON.stringify(arg)).toBe('PLUGIN_BAD_ARGUMENTS');
     }
     expect(PAYMENT_PAGE_MAX).toBe(5000);
     const huge = await readPayments(env.kernel.db, 'a', { afterId: 0, limit: 1_000_000 });
     expect(huge.length).toBe((await paymentsOf('a')).length);
+  });
+});
+
+describe('filters of host API 1.0.0 stay tolerant', () => {
+  // What ledger.payments and ledger.indicators accepted when they shipped must not start failing a
+  // plugin: an uncaught refusal is a fault that counts toward the breaker.
+  it('ledger.payments: a numeric-string limit is used, 0 or junk means the default page, out of range is clamped', async () => {
+    const mine = await paymentsOf('a');
+    const newest = (n: number) => mine.slice(-n).reverse().map((p) => p.id);
+    const ids = async (arg: unknown) => {
+      const r = await read('ledger.payments', arg);
+      expect(r.error, JSON.stringify(arg)).toBeUndefined();
+      return (r.value as Array<{ id: number }>).map((p) => p.id);
+    };
+    expect(await ids({ limit: '3' })).toEqual(newest(3));
+    expect(await ids({ limit: 2.7 })).toEqual(newest(2));
+    expect(await ids({ limit: -4 })).toEqual(newest(1));
+    expect(mine.length).toBeLessThan(500);
+    for (const limit of [0, 'many', null, true]) expect(await ids({ limit }), String(limit)).toEqual(newest(mine.length));
+    const huge = await readPayments(env.kernel.db, 'a', { limit: '1000000' });
+    expect(huge.length).toBe(mine.length);
+  });
+
+  it('ledger.payments: an unknown status matches nothing, a non-string status and a junk year are ignored, a numeric-string year filters', async () => {
+    const mine = await paymentsOf('a');
+    expect((await read('ledger.payments', { status: 'lost' })).value).toEqual([]);
+    expect((await read('ledger.payments', { status: 7, limit: 5000 })).value).toHaveLength(mine.length);
+    expect((await read('ledger.payments', { year: '2026', afterId: 0, limit: 5000 })).value).toHaveLength(mine.filter((p) => p.date.startsWith('2026-')).length);
+    expect((await read('ledger.payments', { year: '2025' })).value).toEqual([]);
+    expect((await read('ledger.payments', { year: 26 })).value).toEqual([]);
+    expect((await read('ledger.payments', { year: 'this one', limit: 5000 })).value).toHaveLength(mine.length);
+  });
+
+  it('ledger.indicators: a numeric-string year filters like a number, a junk year is ignored, a year without indicators is empty', async () => {
+    const all = await env.kernel.db.selectFrom('indicators').select('id').where('unit_id', '=', 'a').orderBy('id').execute();
+    const in2026 = await env.kernel.db.selectFrom('indicators').select('id').where('unit_id', '=', 'a').where('year', '=', 2026).orderBy('id').execute();
+    expect(in2026.length).toBeGreaterThan(0);
+    const ids = async (arg: unknown) => ((await read('ledger.indicators', arg)).value as Array<{ id: number }>).map((i) => i.id);
+    expect(await ids({ year: '2026' })).toEqual(in2026.map((i) => i.id));
+    expect(await ids({ year: 2026 })).toEqual(in2026.map((i) => i.id));
+    expect(await ids({ year: 'current' })).toEqual(all.map((i) => i.id));
+    expect(await ids({ year: 26 })).toEqual([]);
+    expect(await ids({ year: 2026.5 })).toEqual([]);
   });
 });
 

@@ -108,6 +108,26 @@ describe('payments notify', () => {
     expect(withdrawn.notices).toEqual([]);
   });
 
+  it('a department-head step in a department without a head goes to the unit’s department heads, never to the requester', async () => {
+    // 财务科 (02) has no department head: finance submits against its indicator.
+    const ind = await issue(env, { amount: 10_000_000, departmentCode: '02' });
+    const heads02 = await env.kernel.db.selectFrom('role_grants').select('user_id').where('unit_id', '=', 'a').where('role', '=', 'department_head')
+      .where('department_id', '=', await departmentId(env, 'a', '02')).execute();
+    expect(heads02).toEqual([]);
+    const submitted = await step(() => submitPayment(env, ind.id, 500_00, {}, 'a.finance'), 201);
+    const id = submitted.result.body.id as number;
+    expect(submitted.notices).toEqual([
+      { unit: 'a', source: 'core', to: 'a.head', title: `待审批：支付申请 #${id}，500.00 元`, link: '/inbox' },
+    ]);
+    const row = await env.kernel.db.selectFrom('notifications').select('body').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(row.body).toContain('本科室未设科室负责人');
+
+    // When the unit's only department head is the requester, nobody is asked to approve their own request.
+    const staffInd = await issue(env, { amount: 10_000_000 });
+    const own = await step(() => submitPayment(env, staffInd.id, 300_00, {}, 'a.head'), 201);
+    expect(own.notices).toEqual([]);
+  });
+
   it('a payment refused by a hard rule notifies nobody: at submission and at the final approval (rolled back)', async () => {
     const ind = await issue(env, { amount: 1_000_00 });
     await refusedWithoutTrace(env, () => submitPayment(env, ind.id, 1_000_01), 422, 'BALANCE_EXCEEDED');

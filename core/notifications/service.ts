@@ -72,7 +72,19 @@ async function currentApprovers(tx: Executor, unitId: string, target: ApprovalTa
     .where('department_id', '=', departmentId)
     .where('user_id', '!=', requesterId)
     .execute();
-  return { label: step.label, recipients: heads.map((h) => ({ userId: h.user_id })) as Recipient[] };
+  if (heads.length) return { label: step.label, recipients: heads.map((h) => ({ userId: h.user_id })) as Recipient[] };
+  // No head of that department other than the requester: the document would wait with nobody told.
+  // Tell the unit's department heads instead — by name, so the requester (who may be the department's
+  // only head) is still never asked to approve their own request — and say why it reached them.
+  const unitHeads = await tx
+    .selectFrom('role_grants')
+    .select('user_id')
+    .distinct()
+    .where('unit_id', '=', unitId)
+    .where('role', '=', 'department_head')
+    .where('user_id', '!=', requesterId)
+    .execute();
+  return { label: `${step.label}；本科室未设科室负责人`, recipients: unitHeads.map((h) => ({ userId: h.user_id })) as Recipient[] };
 }
 
 const DOC_NAME: Record<ApprovalTarget, string> = { payment: '支付申请', transfer: '预算调剂', adjustment: '预算调整' };

@@ -22,6 +22,11 @@ export const PLUGIN_ERRORS = {
   PLUGIN_IN_USE: { status: 409, zh: '插件仍在 {count} 个单位启用，请先停用', en: 'The plugin is still enabled in {count} units; disable it first' },
   PLUGIN_NOT_ENABLED: { status: 409, zh: '插件 {pluginId} 未在本单位启用', en: 'Plugin {pluginId} is not enabled in this unit' },
   PLUGIN_ROUTE_NOT_FOUND: { status: 404, zh: '插件没有此接口', en: 'The plugin has no such route' },
+  PLUGIN_ROLE_REQUIRED: {
+    status: 403,
+    zh: '此插件功能（{route}）仅限{rolesZh}使用',
+    en: 'This plugin action ({route}) is only for: {rolesEn}',
+  },
   PLUGIN_VIEW_INVALID: { status: 500, zh: '插件返回的视图不合法：{issues}', en: 'The plugin returned an invalid view: {issues}' },
   PLUGIN_FAULT: { status: 500, zh: '插件 {pluginId} 执行失败（{code}）：{message}', en: 'Plugin {pluginId} failed ({code}): {message}' },
   PLUGIN_NOT_LOADED: {

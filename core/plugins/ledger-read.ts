@@ -30,6 +30,34 @@ function yearArg(value: unknown, field = 'year'): number | undefined {
   return value;
 }
 
+/**
+ * `ledger.indicators` and `ledger.payments` shipped in host API 1.0.0 taking what a plugin passed
+ * and making the best of it; a plugin written then must keep working (and a refusal would count
+ * toward its breaker). So their original filters stay tolerant — numbers or numeric strings, a year
+ * that matches nothing returns nothing, anything else is ignored as it always was — and only the
+ * parameters added later (`afterId`, `from`, `to`; every filter of `transfers` and `executionReport`)
+ * are checked strictly.
+ */
+function numeric(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return Number(value);
+  return undefined;
+}
+
+/** A tolerant year: undefined = no filter; null = a year no row can have (the answer is empty). */
+function tolerantYear(value: unknown): number | null | undefined {
+  const n = numeric(value);
+  if (n === undefined) return undefined;
+  return Number.isInteger(n) ? n : null;
+}
+
+/** 1.0.0 semantics: a missing, zero or non-numeric limit is the default page; otherwise clamped to 1..max. */
+function tolerantLimit(value: unknown): number {
+  const n = numeric(value);
+  if (n === undefined || n === 0) return PAYMENT_PAGE_DEFAULT;
+  return Math.min(Math.max(1, Math.floor(n)), PAYMENT_PAGE_MAX);
+}
+
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 function dateArg(value: unknown, field: string): string | undefined {
   if (value === undefined || value === null) return undefined;
@@ -38,7 +66,8 @@ function dateArg(value: unknown, field: string): string | undefined {
 }
 
 export async function readIndicators(db: Executor, unitId: string, raw: unknown): Promise<IndicatorRecord[]> {
-  const year = yearArg(objectArg(raw).year);
+  const year = tolerantYear(objectArg(raw).year);
+  if (year === null) return [];
   const rows = await db.selectFrom('indicators').selectAll().where('unit_id', '=', unitId)
     .$if(year !== undefined, (q) => q.where('year', '=', year!))
     .orderBy('id').limit(LIST_CAP).execute();
@@ -57,22 +86,19 @@ export async function readIndicators(db: Executor, unitId: string, raw: unknown)
  */
 export async function readPayments(db: Executor, unitId: string, raw: unknown): Promise<PaymentRecord[]> {
   const filter = objectArg(raw);
-  const status = filter.status;
-  if (status !== undefined && !PAYMENT_STATUSES.includes(status as PaymentStatus)) {
-    throw new HostCallError('PLUGIN_BAD_ARGUMENTS', `status must be one of ${PAYMENT_STATUSES.join(', ')}`);
-  }
-  const year = yearArg(filter.year);
+  // A status string no payment can have matches nothing (as the 1.0.0 query did); a non-string is ignored.
+  const status = typeof filter.status === 'string' ? filter.status : undefined;
+  if (status !== undefined && !PAYMENT_STATUSES.includes(status as PaymentStatus)) return [];
+  const year = tolerantYear(filter.year);
+  // A year no four-digit date has matches nothing (rather than comparing odd strings with dates).
+  if (year === null || (year !== undefined && (year < 1000 || year > 9999))) return [];
   const from = dateArg(filter.from, 'from');
   const to = dateArg(filter.to, 'to');
   const afterId = filter.afterId;
   if (afterId !== undefined && (typeof afterId !== 'number' || !Number.isSafeInteger(afterId) || afterId < 0)) {
     throw new HostCallError('PLUGIN_BAD_ARGUMENTS', 'afterId must be a non-negative integer (0 starts from the first payment)');
   }
-  const rawLimit = filter.limit;
-  if (rawLimit !== undefined && (typeof rawLimit !== 'number' || !Number.isInteger(rawLimit) || rawLimit < 1)) {
-    throw new HostCallError('PLUGIN_BAD_ARGUMENTS', `limit must be a positive integer (at most ${PAYMENT_PAGE_MAX})`);
-  }
-  const limit = Math.min(rawLimit ?? PAYMENT_PAGE_DEFAULT, PAYMENT_PAGE_MAX);
+  const limit = tolerantLimit(filter.limit);
   const rows = await db.selectFrom('payments').selectAll().where('unit_id', '=', unitId)
     .$if(status !== undefined, (q) => q.where('status', '=', status as PaymentStatus))
     .$if(year !== undefined, (q) => q.where('date', '>=', `${year}-01-01`).where('date', '<=', `${year}-12-31`))

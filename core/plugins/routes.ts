@@ -7,7 +7,9 @@ import { auditActorOf } from '../accounts/service.js';
 import { AppError, type Lang } from '../http/errors.js';
 import { defineRoute, type RouteSpec } from '../http/route.js';
 import { UnitParams } from '../units/schema.js';
-import { HOST_PERMISSIONS } from '../../sdk/manifest.js';
+import type { Actor, UnitScope } from '../permissions/service.js';
+import { ROLE_LABELS, type Role } from '../permissions/roles.js';
+import { HOST_PERMISSIONS, routeRoles } from '../../sdk/manifest.js';
 import { validateViewSpec } from '../../sdk/views.js';
 import { hostOf, type InvokeStats } from './host.js';
 import type { MarshalledError } from './runner/client.js';
@@ -45,6 +47,17 @@ function refusalResponse(c: Context, lang: Lang, error: MarshalledError): Respon
 /** Bodies up to this size are kept whole in the audit entry of a plugin POST; larger ones by digest and size. */
 const AUDIT_BODY_BYTES = 2048;
 
+/**
+ * The caller's roles in the unit itself, as a plugin sees them (`request.user.roles`): grants on this
+ * unit, and system_admin, which holds everywhere. A supervising unit's grant is not a role here — it
+ * only reads — so it never satisfies a route's `roles`.
+ */
+function rolesIn(actor: Actor, scope: UnitScope): Role[] {
+  const roles = new Set<Role>();
+  for (const grant of actor.grants) if (grant.role === 'system_admin' || grant.unitPath === scope.unitPath) roles.add(grant.role);
+  return [...roles].sort();
+}
+
 /** Plugin-route and view calls fail as an AppError carrying the plugin's marshalled error. */
 function faultError(pluginId: string, error: { code: string; message: string; status: number }): AppError {
   if (error.code === 'PLUGIN_ENTRY_MISSING') return new AppError('PLUGIN_ROUTE_NOT_FOUND', { pluginId });
@@ -72,6 +85,17 @@ const pluginCall = (method: 'get' | 'post') =>
       const pkg = await host.loadPackage(kernel.db, enablement.pluginId, enablement.version);
       const declared = pkg.manifest.routes.find((r) => r.method === method.toUpperCase() && r.path === sub);
       if (!declared) throw new AppError('PLUGIN_ROUTE_NOT_FOUND', { pluginId: params.pluginId });
+      const roles = rolesIn(actor!, scope!);
+      const allowed = routeRoles(declared);
+      // Checked before the body is read or any plugin code runs: a refused caller changes nothing and
+      // leaves no audit entry (like a core route refused by its permission).
+      if (allowed && !roles.some((r) => allowed.includes(r))) {
+        throw new AppError('PLUGIN_ROLE_REQUIRED', {
+          pluginId: params.pluginId, route: `${declared.method} ${declared.path}`, roles: [...allowed],
+          rolesZh: allowed.map((r) => ROLE_LABELS[r as Role]?.zh ?? r).join('、'),
+          rolesEn: allowed.map((r) => ROLE_LABELS[r as Role]?.en ?? r).join(', '),
+        });
+      }
       let body: unknown = null;
       let text = '';
       if (method === 'post') {
@@ -82,7 +106,7 @@ const pluginCall = (method: 'get' | 'post') =>
           throw new AppError('INVALID_JSON');
         }
       }
-      const request = { method: declared.method, path: sub, query: c.req.query(), body, user: { id: actor!.userId, username: actor!.username } };
+      const request = { method: declared.method, path: sub, query: c.req.query(), body, user: { id: actor!.userId, username: actor!.username, roles } };
       const stats: InvokeStats = { writes: 0 };
       const routeKey = `${declared.method} ${declared.path}`;
       const reply = await host.invoke(enablement, 'routes', routeKey, request, { stats });
@@ -225,7 +249,7 @@ export const pluginRoutes: RouteSpec[] = [
       if (!enablement.grants.includes('views') || !pkg.manifest.views.some((v) => v.id === params.viewId)) {
         throw new AppError('PLUGIN_ROUTE_NOT_FOUND', { pluginId: params.pluginId });
       }
-      const reply = await host.invoke(enablement, 'views', params.viewId, { user: { id: actor!.userId, username: actor!.username }, query: c.req.query() });
+      const reply = await host.invoke(enablement, 'views', params.viewId, { user: { id: actor!.userId, username: actor!.username, roles: rolesIn(actor!, scope!) }, query: c.req.query() });
       if (!reply.ok && reply.error.refused) return refusalResponse(c, lang, reply.error);
       if (!reply.ok) throw faultError(params.pluginId, reply.error);
       const checked = validateViewSpec(reply.value);

@@ -5,6 +5,7 @@ import { createPluginHarness, type PluginHarness } from '../../sdk/testing.js';
 import { enable } from '../../core/plugins/service.js';
 import { SYSTEM_ACTOR } from '../../core/audit/service.js';
 import { DEFAULT_SETTINGS } from './src/settings.js';
+import { POST_ROUTE_ROLES } from './src/roles.js';
 import { generateUnit, type Generated } from './fixtures/generate.js';
 import { writeLedger, type WrittenLedger } from './fixtures/ledger.js';
 
@@ -91,9 +92,14 @@ describe('analytics plugin end to end', () => {
     const { warnings } = await h.route('GET', 'warnings', { query: { status: 'open', grade: 'severe' } });
     expect(warnings.length).toBeGreaterThan(0);
     const target = warnings[0];
-    await expect(h.route('POST', 'warnings/close', { body: { id: target.id } }))
+    // Business staff and auditors see warnings but may not act on them: refused by the host, the warning untouched.
+    for (const as of ['a.staff', 'a.auditor']) {
+      await expect(h.route('POST', 'warnings/acknowledge', { body: { id: target.id }, as })).rejects.toMatchObject({ status: 403, code: 'PLUGIN_ROLE_REQUIRED' });
+    }
+    expect((await h.documents('warnings')).find((d) => d.id === target.id)!.data.status).toBe('open');
+    await expect(h.route('POST', 'warnings/close', { body: { id: target.id }, as: 'a.finance' }))
       .rejects.toMatchObject({ status: 409, code: 'analytics.INVALID_STATE', message: '409 analytics.INVALID_STATE: 预警须先处置后才能关闭' });
-    await expect(h.route('POST', 'warnings/acknowledge', { body: { id: 'no-such-warning' } }))
+    await expect(h.route('POST', 'warnings/acknowledge', { body: { id: 'no-such-warning' }, as: 'a.head' }))
       .rejects.toMatchObject({ status: 404, code: 'analytics.WARNING_NOT_FOUND', details: { id: 'no-such-warning' } });
     let r = await h.route('POST', 'warnings/acknowledge', { body: { id: target.id }, as: 'a.finance' });
     expect(r.status).toBe('acknowledged');
@@ -119,6 +125,14 @@ describe('analytics plugin end to end', () => {
     expect((await h.documents('warnings')).find((d) => d.id === target.id)!.data.status).toBe('closed');
     const closed = await h.route('GET', 'warnings', { query: { status: 'closed' } });
     expect(closed.warnings.map((w: { id: string }) => w.id)).toContain(target.id);
+  });
+
+  it('every POST route names its roles in the manifest, and the views hide forms by the same table', () => {
+    const manifest = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as { routes: Array<{ method: string; path: string; roles?: string[] }> };
+    const posts = manifest.routes.filter((r) => r.method === 'POST');
+    expect(posts.every((r) => r.roles && r.roles.length > 0)).toBe(true);
+    expect(Object.fromEntries(posts.map((r) => [r.path, r.roles]))).toEqual(POST_ROUTE_ROLES);
+    expect(manifest.routes.filter((r) => r.method === 'GET' && r.roles)).toEqual([]);
   });
 
   it('settings are per unit, with the manifest defaults', async () => {
@@ -150,41 +164,50 @@ describe('analytics plugin end to end', () => {
 
   it('scenarios are saved and compared side by side', async () => {
     const projects = await h.kernel.db.selectFrom('projects').select(['code']).where('unit_id', '=', 'a').orderBy('id').execute();
-    const base = await h.route('POST', 'scenarios', { body: { name: '基准', revenueCut: 10 } });
+    await expect(h.route('POST', 'scenarios', { body: { name: '基准', revenueCut: 10 } })).rejects.toMatchObject({ status: 403, code: 'PLUGIN_ROLE_REQUIRED' });
+    const base = await h.route('POST', 'scenarios', { body: { name: '基准', revenueCut: 10 }, as: 'a.finance' });
     expect(base.result.stress.cuts[0].tierName).toBe('三公经费');
-    const grow = await h.route('POST', 'scenarios', { body: { name: '增人增资', headcountChange: 5, salaryChange: 8, priceIndex: 2, projectDelays: `${projects[0]!.code}:40`, revenueCut: 10 } });
+    const grow = await h.route('POST', 'scenarios', { body: { name: '增人增资', headcountChange: 5, salaryChange: 8, priceIndex: 2, projectDelays: `${projects[0]!.code}:40`, revenueCut: 10 }, as: 'a.leader' });
     expect(grow.result.totalDemand).toBeGreaterThan(base.result.totalDemand);
-    await expect(h.route('POST', 'scenarios', { body: { name: '错', projectDelays: 'NOPE:10' } }))
+    await expect(h.route('POST', 'scenarios', { body: { name: '错', projectDelays: 'NOPE:10' }, as: 'a.finance' }))
       .rejects.toMatchObject({ status: 400, code: 'analytics.VALIDATION_FAILED', details: { field: 'projectDelays' } });
     const cmp = await h.route('GET', 'scenarios', { query: { ids: `${base.id},${grow.id}` } });
     expect(cmp.comparison.columns.map((c: { label: string }) => c.label)).toEqual(['项目', '基准', '增人增资']);
-    const view = await h.view('scenarios');
+    const view = await h.view('scenarios', { as: 'a.finance' });
     expect(view.blocks.map((b: { type: string }) => b.type)).toEqual(['markdown', 'form', 'table', 'bar', 'table']);
+    // Staff may read the comparison but not compute scenarios: the form is left out for them.
+    expect((await h.view('scenarios')).blocks.map((b: { type: string }) => b.type)).toEqual(['markdown', 'table', 'bar', 'table']);
   });
 
   it('renders the warning centre, dashboard, forecast and project views', async () => {
-    const centre = await h.view('warnings');
+    const centre = await h.view('warnings', { as: 'a.finance' });
     expect(centre.title).toBe('预警中心');
     const table = centre.blocks.find((b: { type: string }) => b.type === 'table');
     expect(table.rows.length).toBeGreaterThan(0);
     expect(centre.blocks.filter((b: { type: string }) => b.type === 'form').map((f: { submit: string }) => f.submit)).toEqual(expect.arrayContaining(['warnings/acknowledge', 'warnings/handle']));
     // The filter form stores the caller's filter; the view reloads with it.
-    await expect(h.route('POST', 'warnings/filter', { body: { grade: 'red' } }))
+    await expect(h.route('POST', 'warnings/filter', { body: { grade: 'red' }, as: 'a.finance' }))
       .rejects.toMatchObject({ status: 400, code: 'analytics.VALIDATION_FAILED', details: { field: 'grade' } });
-    expect(await h.route('POST', 'warnings/filter', { body: { grade: 'severe', status: '', monitor: '', department: '' } })).toMatchObject({ filter: { grade: 'severe' } });
-    const severe = (await h.view('warnings')).blocks.find((b: { type: string }) => b.type === 'table').rows;
+    expect(await h.route('POST', 'warnings/filter', { body: { grade: 'severe', status: '', monitor: '', department: '' }, as: 'a.finance' })).toMatchObject({ filter: { grade: 'severe' } });
+    const severe = (await h.view('warnings', { as: 'a.finance' })).blocks.find((b: { type: string }) => b.type === 'table').rows;
     expect(severe.length).toBeGreaterThan(0);
     expect(severe.length).toBeLessThan(table.rows.length);
     expect(new Set(severe.map((r: { grade: string }) => r.grade))).toEqual(new Set(['严重（红）']));
-    await h.route('POST', 'warnings/filter', { body: {} });
-    expect((await h.view('warnings')).blocks.find((b: { type: string }) => b.type === 'table').rows).toHaveLength(table.rows.length);
+    await h.route('POST', 'warnings/filter', { body: {}, as: 'a.finance' });
+    expect((await h.view('warnings', { as: 'a.finance' })).blocks.find((b: { type: string }) => b.type === 'table').rows).toHaveLength(table.rows.length);
+    // Business staff see the same warnings with no form they could not submit (acknowledge, handle, close, filter, recompute).
+    const staffCentre = await h.view('warnings');
+    expect(staffCentre.blocks.find((b: { type: string }) => b.type === 'table').rows).toHaveLength(table.rows.length);
+    expect(staffCentre.blocks.filter((b: { type: string }) => b.type === 'form')).toEqual([]);
     const dash = await h.view('dashboard');
     expect(dash.blocks.map((b: { type: string }) => b.type)).toEqual(expect.arrayContaining(['stat', 'line', 'bar', 'pie', 'table']));
     const forecast = await h.view('forecast');
     const rows = forecast.blocks.find((b: { type: string }) => b.type === 'table').rows;
     expect(rows.some((r: { method: string }) => r.method === '季节性（以前年度）')).toBe(true);
-    const projects = await h.view('projects');
+    const projects = await h.view('projects', { as: 'a.finance' });
     expect(projects.blocks.map((b: { type: string }) => b.type)).toEqual(['table', 'form', 'table', 'form']);
+    // Staff report progress (milestones) but do not choose who receives red warnings (contacts).
+    expect((await h.view('projects')).blocks.filter((b: { type: string }) => b.type === 'form').map((b: { submit: string }) => b.submit)).toEqual(['milestones']);
     // The warning centre's "recompute now" form posts here; the scan reads every paid payment of the unit.
     expect(centre.blocks.some((b: { type: string; submit?: string }) => b.type === 'form' && b.submit === 'recompute')).toBe(true);
     const recomputed = await h.route('POST', 'recompute', { body: { confirm: true }, as: 'a.finance' });

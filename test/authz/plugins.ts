@@ -6,6 +6,9 @@ import { ALL_A, UNIT_READERS, type Expectation } from './common.js';
  * shaped to fail after authorization (unknown plugin, invalid body) so the matrix writes nothing.
  * A plugin POST route that runs is audited (`plugin.<id>.route`); the wildcard entries name a plugin
  * that is not enabled, so the call stops before the sandbox and neither runs nor audits anything.
+ * Past this permission check a declared route is also gated by role (its manifest `roles`, or the
+ * business roles for a POST without them): that second gate is per plugin route and is proven in
+ * test/plugins-roles.test.ts, not here.
  */
 const SYSADMIN = ['sysadmin'];
 const MANAGERS = ['sysadmin', 'a.admin'];

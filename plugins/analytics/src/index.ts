@@ -5,6 +5,7 @@ import { structureByYear } from './structure.js';
 import { dashboard, forecastOf, forecastView, listWarnings, projectsView, runScenario, scenariosView, warningCentre, compareScenarios, type StoredScenario } from './views.js';
 import { STATUS_LABEL, transition, type Action, type WarningDoc } from './warnings.js';
 import { GRADE_LABEL, MONITOR_LABEL } from './types.js';
+import { forCaller } from './roles.js';
 
 /** The warning centre's filter: each field empty (all) or one of its known values. */
 function readFilter(b: Record<string, unknown>): Record<string, string> {
@@ -198,12 +199,12 @@ export default definePlugin({
   views: {
     warnings: async (context, host) => {
       const prefs = await host.storage.get<{ filter: Record<string, string> }>('prefs', `user-${context.user.id}`);
-      return warningCentre(host, { ...(prefs?.data.filter ?? {}), ...context.query });
+      return forCaller(await warningCentre(host, { ...(prefs?.data.filter ?? {}), ...context.query }), context.user.roles);
     },
-    dashboard: (context, host) => dashboard(host, asOfOf(context)),
-    forecast: (context, host) => forecastView(host, asOfOf(context)),
-    scenarios: (context, host) => scenariosView(host, context.query),
-    projects: (context, host) => projectsView(host, asOfOf(context)),
+    dashboard: async (context, host) => forCaller(await dashboard(host, asOfOf(context)), context.user.roles),
+    forecast: async (context, host) => forCaller(await forecastView(host, asOfOf(context)), context.user.roles),
+    scenarios: async (context, host) => forCaller(await scenariosView(host, context.query), context.user.roles),
+    projects: async (context, host) => forCaller(await projectsView(host, asOfOf(context)), context.user.roles),
   },
 });
 

@@ -257,3 +257,19 @@ describe('checks while drafting and visibility', () => {
     }
   });
 });
+
+describe('attachments', () => {
+  it('carries the e-invoice in any of the forms 数电票 are issued in (PDF, OFD, XML) and refuses active content', async () => {
+    const ind = await issue(env, { amount: 1_000_000 });
+    const invoices = [
+      { name: '数电票-24442000000012345678.xml', size: 4_096, contentType: 'application/xml' },
+      { name: '数电票-24442000000012345678.ofd', size: 40_960, contentType: 'application/ofd' },
+      { name: '数电票-24442000000012345678.pdf', size: 81_920, contentType: 'application/pdf' },
+    ];
+    const accepted = await submitPayment(env, ind.id, 10_000, { attachments: invoices });
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(201);
+    expect(accepted.body.attachments.map((a: { name: string }) => a.name)).toEqual(invoices.map((i) => i.name));
+    await expectRefused(() => submitPayment(env, ind.id, 10_000, { attachments: [{ name: 'invoice.html', size: 10, contentType: 'text/plain' }] }), 400, 'VALIDATION_FAILED');
+    await expectRefused(() => submitPayment(env, ind.id, 10_000, { attachments: [{ name: 'logo.svg', size: 10, contentType: 'image/svg+xml' }] }), 400, 'VALIDATION_FAILED');
+  });
+});

@@ -8,17 +8,18 @@ export const PAYMENT_STATUSES = ['pending', 'approved', 'paid', 'rejected', 'wit
 
 /**
  * What a payment may carry as supporting documents: scans and photos of invoices and contracts
- * (PDF, OFD e-invoices, images), office files, CSV/text and zip archives. Nothing a browser or
- * desktop would run or render as active content (HTML, SVG, scripts, executables).
+ * (PDF, OFD and XML e-invoices — 数电票 are issued in all three), images, office files, CSV/text and
+ * zip archives. Nothing a browser or desktop would run or render as active content (HTML, SVG,
+ * scripts, executables). Attachments are recorded as metadata and never served back inline.
  */
 export const ATTACHMENT_TYPES = [
-  'application/pdf', 'application/ofd', 'image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/tiff', 'image/bmp',
+  'application/pdf', 'application/ofd', 'application/xml', 'text/xml', 'image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/tiff', 'image/bmp',
   'application/msword', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   'application/vnd.ms-excel', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   'application/vnd.ms-powerpoint', 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
   'application/zip', 'application/x-zip-compressed', 'text/plain', 'text/csv', 'application/octet-stream',
 ] as const;
-const ACTIVE_EXTENSIONS = /\.(exe|com|bat|cmd|msi|scr|pif|cpl|dll|ps1|psm1|vbs|vbe|js|mjs|jse|wsf|wsh|hta|jar|sh|bash|php\d?|phtml|asp|aspx|jsp|html?|xhtml|svgz?|xml|lnk|reg)$/i;
+const ACTIVE_EXTENSIONS = /\.(exe|com|bat|cmd|msi|scr|pif|cpl|dll|ps1|psm1|vbs|vbe|js|mjs|jse|wsf|wsh|hta|jar|sh|bash|php\d?|phtml|asp|aspx|jsp|html?|xhtml|svgz?|lnk|reg)$/i;
 
 export const Attachment = z.object({
   name: z
@@ -30,7 +31,7 @@ export const Attachment = z.object({
     .refine((n) => !/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(n), '文件名不能包含控制字符')
     .refine((n) => !ACTIVE_EXTENSIONS.test(n), '不接受可执行或网页类型的附件'),
   size: z.number().int().min(0).max(50 * 1024 * 1024),
-  contentType: z.enum(ATTACHMENT_TYPES, { message: '附件类型不在允许范围内（PDF、OFD、图片、Office 文档、文本、压缩包）' }).optional(),
+  contentType: z.enum(ATTACHMENT_TYPES, { message: '附件类型不在允许范围内（PDF、OFD、XML 电子发票、图片、Office 文档、文本、压缩包）' }).optional(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 

@@ -15,6 +15,7 @@ import { VERSION } from './version.js';
 import { configFromEnv } from './config.js';
 import { ensureReferenceData } from './ledger/reference.js';
 import fs from 'node:fs';
+import net from 'node:net';
 import { hostOf } from './plugins/host.js';
 import { AppError } from './http/errors.js';
 import { installBundle } from './plugins/service.js';
@@ -51,6 +52,15 @@ function printDemoLogins(url: string): void {
   console.log(`\n  API: ${url}/api/openapi.json   Health: ${url}/api/health\n`);
 }
 
+const isEventStream = (value: unknown) => String(value ?? '').toLowerCase().startsWith('text/event-stream');
+
+/** writeHead's headers argument: an object, or a flat [name, value, …] array. */
+function headersSayEventStream(headers: unknown): boolean {
+  if (Array.isArray(headers)) return headers.some((h, i) => i % 2 === 0 && String(h).toLowerCase() === 'content-type' && isEventStream(headers[i + 1]));
+  if (headers && typeof headers === 'object') return Object.entries(headers).some(([name, value]) => name.toLowerCase() === 'content-type' && isEventStream(value));
+  return false;
+}
+
 async function start(demo: boolean): Promise<void> {
   const kernel = await createKernel();
   await ensureReferenceData(kernel, new Date().getUTCFullYear());
@@ -67,12 +77,53 @@ async function start(demo: boolean): Promise<void> {
     if (demo) printDemoLogins(url);
     else console.log(`unibudget listening on ${url}`);
   });
+  // Graceful stop: accept no new connections, answer every request already received, then stop
+  // the plugin host (delivery loop, sandbox runner) and close the database (kernel.close does both).
+  const http = server as unknown as import('node:http').Server;
+  const streams = new Set<import('node:http').ServerResponse>();
+  let stopping = false;
+  // Runs before the app's own handler, so the header is set before anything is written.
+  http.prependListener('request', (_req, res) => {
+    // Every answer given while stopping ends its connection, so keep-alive clients send no more on it.
+    if (stopping) res.setHeader('Connection', 'close');
+    // Streams (realtime SSE) never end by themselves; they are ended at the drain deadline.
+    res.once('finish', () => streams.delete(res));
+    res.once('close', () => streams.delete(res));
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: typeof res, ...args: unknown[]) {
+      if (isEventStream(this.getHeader('content-type')) || args.some(headersSayEventStream)) streams.add(this);
+      return (writeHead as (...a: unknown[]) => typeof res).apply(this, args);
+    } as typeof writeHead;
+  });
   const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     console.log(`${signal}: finishing in-flight requests…`);
-    server.close(() => {
-      void kernel.close().then(() => process.exit(0));
+    // Stop listening only. http.Server.close() would also drop every connection without a request
+    // in progress, including ones whose request is on the wire but not read yet: those requests
+    // would be lost. Idle keep-alive connections end by their keep-alive timeout or at the deadline.
+    net.Server.prototype.close.call(http, () => {
+      kernel.close().then(
+        () => {
+          console.log('stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          console.error('shutdown failed:', error);
+          process.exit(1);
+        },
+      );
     });
-    setTimeout(() => process.exit(1), 10_000).unref();
+    setTimeout(() => {
+      // As if the browser had gone away: it reconnects, to another instance.
+      for (const res of streams) res.destroy();
+      http.closeIdleConnections();
+      setInterval(() => http.closeIdleConnections(), 100).unref();
+    }, Number(process.env.UNIBUDGET_DRAIN_MS || 5000)).unref();
+    setTimeout(() => {
+      console.error('shutdown took longer than 15 s; exiting');
+      process.exit(1);
+    }, 15_000).unref();
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));

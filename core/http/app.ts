@@ -178,6 +178,9 @@ export function createApp(kernel: Kernel, routes: RouteSpec[] = allRoutes) {
     const lang = langFrom(c.req.header('accept-language'));
     if (error instanceof AppError) {
       if (error.code === 'LOGIN_LOCKED') c.header('Retry-After', String(error.details.retryAfterSeconds));
+      // The rest of an oversized body is still on its way: the connection cannot carry another
+      // request, so say so, or a client pooling connections reuses it and has its next request reset.
+      if (error.code === 'PAYLOAD_TOO_LARGE') c.header('Connection', 'close');
       return c.json(error.toBody(lang), error.status);
     }
     const refused = inputRefusedByDatabase(error);

@@ -1,0 +1,60 @@
+import os from 'node:os';
+import { execFileSync, spawn } from 'node:child_process';
+
+/** Benchmarks print figures, never assert them: the shared machine decides absolute numbers. */
+
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Runs `work` repeatedly for about `ms` (at least `min` times) and returns per-call times in ms. */
+export async function timeCalls(work: () => unknown, ms = 1500, min = 5): Promise<number[]> {
+  const times: number[] = [];
+  const until = performance.now() + ms;
+  while (times.length < min || performance.now() < until) {
+    const t = performance.now();
+    await work();
+    times.push(performance.now() - t);
+  }
+  return times;
+}
+
+export const fmtMs = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(1)} µs` : ms < 1000 ? `${ms.toFixed(2)} ms` : `${(ms / 1000).toFixed(2)} s`);
+export const fmtN = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+
+/** One figure of a benchmark, beside the ceiling measured in the same run. */
+export interface Row {
+  bench: string;
+  measure: string;
+  size: string;
+  value: string;
+  ceiling: string;
+  /** How far from the ceiling: cost ratio (× slower) or throughput share (%). */
+  ratio: string;
+}
+
+/** The machine line of a results file. */
+export function machine(): string {
+  const cpus = os.cpus();
+  let sqlite = '';
+  try {
+    sqlite = execFileSync(process.execPath, ['-e', "const D=require('better-sqlite3');console.log(new D(':memory:').prepare('select sqlite_version() v').get().v)"], { encoding: 'utf8' }).trim();
+  } catch {
+    sqlite = '?';
+  }
+  return `${cpus[0]?.model ?? 'unknown CPU'} × ${cpus.length} cores, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}, SQLite ${sqlite}, load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+}
+
+/** Sub-benchmarks print their rows as one `RESULT <json>` line for bench/run.ts to collect. */
+export function report(rows: Row[]): void {
+  console.log(`RESULT ${JSON.stringify(rows)}`);
+}
+
+/** Runs a TypeScript file as its own Node process (fresh heap, isolated-vm flags) and returns its output. */
+export function runScript(file: string, env: Record<string, string> = {}): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--no-node-snapshot', '--expose-gc', '--import', 'tsx', file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => { output += chunk; process.stdout.write(chunk); });
+    child.stderr.on('data', (chunk) => { output += chunk; process.stderr.write(chunk); });
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}

@@ -95,5 +95,17 @@ describe('first-party plugins in the demo', () => {
     const row = await env.kernel.db.selectFrom('plugin_units').select('state').where('unit_id', '=', 'b').where('plugin_id', '=', 'second-demo').executeTakeFirstOrThrow();
     expect(row.state).toBe('disabled');
     expect((await env.kernel.db.selectFrom('plugin_packages').select('id').where('plugin_id', '=', 'second-demo').execute()).length).toBe(1);
+
+    // A new first-party release: the unit that kept it enabled moves to it with its grants; the disabled one stays.
+    writePlugin(path.join(tmp, 'second-demo'), {
+      id: 'second-demo', name: { zh: '第二个', en: 'Second' }, version: '1.1.0', engine: '^1.0.0', author: 'unibudget',
+      permissions: ['routes'], routes: [{ method: 'GET', path: 'hi' }],
+    }, "export default { routes: { 'GET hi': (req: unknown, host: { unitId: string }) => ({ hi: host.unitId, v: 2 }) } };");
+    const release = await seedDemoPlugins(env.kernel, { dir: tmp, enable });
+    expect(release).toMatchObject({ installed: ['second-demo@1.1.0'], upgraded: ['a:second-demo@1.0.0→1.1.0'], enabled: [] });
+    const versions = await env.kernel.db.selectFrom('plugin_units').select(['unit_id', 'version', 'state', 'grants']).where('plugin_id', '=', 'second-demo').orderBy('unit_id').execute();
+    expect(versions.map((v) => [v.unit_id, v.version, v.state, JSON.parse(v.grants)])).toEqual([['a', '1.1.0', 'enabled', ['routes']], ['b', '1.0.0', 'disabled', ['routes']]]);
+    const upgraded = await env.call('GET', '/api/units/a/plugins/second-demo/routes/hi', { token: await env.login('a.staff') });
+    expect(upgraded.body).toEqual({ hi: 'a', v: 2 });
   });
 });

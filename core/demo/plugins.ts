@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import semver from 'semver';
 import type { Kernel } from '../kernel.js';
 import { SYSTEM_ACTOR } from '../audit/service.js';
 import { buildPlugin, validateBundle } from '../../sdk/build.js';
@@ -37,6 +38,7 @@ export interface DemoPluginsReport {
   enabled: string[];
   /** `unit:plugin:job` of the first runs made at enable (DEMO_FIRST_RUN). */
   firstRuns: string[];
+  upgraded: string[];
   failed: Array<{ dir: string; reason: string }>;
 }
 
@@ -59,7 +61,7 @@ export async function seedDemoPlugins(
   kernel: Kernel,
   options: { dir?: string; enable?: Record<string, string[]>; log?: (line: string) => void } = {},
 ): Promise<DemoPluginsReport> {
-  const report: DemoPluginsReport = { installed: [], alreadyInstalled: [], enabled: [], firstRuns: [], failed: [] };
+  const report: DemoPluginsReport = { installed: [], alreadyInstalled: [], enabled: [], firstRuns: [], upgraded: [], failed: [] };
   const folders = firstPartyFolders(options.dir);
   const wanted = options.enable ?? DEMO_ENABLED;
   // Only where a demo unit exists (by id): a database without one installs nothing.
@@ -103,8 +105,20 @@ export async function seedDemoPlugins(
     for (const pluginId of pluginIds) {
       const manifest = manifests.get(pluginId);
       if (!manifest) continue;
-      const seen = await kernel.db.selectFrom('plugin_units').select('id').where('unit_id', '=', unitId).where('plugin_id', '=', pluginId).executeTakeFirst();
-      if (seen) continue;
+      const seen = await kernel.db.selectFrom('plugin_units').select(['state', 'version', 'grants', 'settings']).where('unit_id', '=', unitId).where('plugin_id', '=', pluginId).executeTakeFirst();
+      if (seen) {
+        // A demo database from an earlier release moves to the new first-party version, keeping what
+        // the admin chose (grants, settings); a plugin the admin disabled stays as it is.
+        if (seen.state !== 'enabled' || !semver.gt(manifest.version, seen.version)) continue;
+        try {
+          const kept = (JSON.parse(seen.grants) as string[]).filter((g): g is typeof manifest.permissions[number] => (manifest.permissions as string[]).includes(g));
+          await enable(kernel, SYSTEM_ACTOR, unitId, pluginId, { grants: kept, settings: JSON.parse(seen.settings), version: manifest.version });
+          report.upgraded.push(`${unitId}:${pluginId}@${seen.version}→${manifest.version}`);
+        } catch (error) {
+          report.failed.push({ dir: pluginId, reason: `upgrade in ${unitId}: ${(error as Error).message.slice(0, 500)}` });
+        }
+        continue;
+      }
       try {
         await enable(kernel, SYSTEM_ACTOR, unitId, pluginId, { grants: manifest.permissions });
         report.enabled.push(`${unitId}:${pluginId}`);
@@ -124,6 +138,7 @@ export async function seedDemoPlugins(
   if (log) {
     if (report.installed.length) log(`First-party plugins installed (signed by ${DEMO_PUBLISHER}): ${report.installed.join(', ')}`);
     if (report.enabled.length) log(`Plugins enabled: ${report.enabled.join(', ')}`);
+    if (report.upgraded.length) log(`Plugins upgraded: ${report.upgraded.join(', ')}`);
     if (report.firstRuns.length) log(`First runs at enable: ${report.firstRuns.join(', ')}`);
     for (const f of report.failed) log(`First-party plugin ${f.dir} skipped: ${f.reason}`);
   }

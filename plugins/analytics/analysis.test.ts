@@ -4,7 +4,7 @@ import { forecastIndicators, forecastSeries, linearForecast } from './src/foreca
 import { DEFAULT_SETTINGS, readSettings } from './src/settings.js';
 import { simulate, DEFAULT_PARAMS } from './src/simulation.js';
 import { structureByYear } from './src/structure.js';
-import type { Finding } from './src/types.js';
+import { yuan, yuanAmount, type Finding } from './src/types.js';
 import { applyWrite, evaluate, reconcile, transition, type WarningDoc } from './src/warnings.js';
 import { ALL_PLANTS, generateUnit, type Generated } from './fixtures/generate.js';
 
@@ -201,5 +201,15 @@ describe('simulation and structure', () => {
 
   it('settings fall back to the defaults', () => {
     expect(readSettings({ progressTolerance: '0.2', spikeZ: 'x' })).toMatchObject({ progressTolerance: 0.2, spikeZ: DEFAULT_SETTINGS.spikeZ });
+  });
+});
+
+describe('amounts in warnings and reports', () => {
+  it('read as yuan with thousands separators and two decimals, computed in integers', () => {
+    expect(yuanAmount(0)).toBe('0.00');
+    expect(yuanAmount(5)).toBe('0.05');
+    expect(yuanAmount(9_946_874)).toBe('99,468.74');
+    expect(yuanAmount(-123_456_789_01)).toBe('-123,456,789.01');
+    expect(yuan(730_824_00)).toBe('730,824.00 元');
   });
 });

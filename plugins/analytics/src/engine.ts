@@ -2,7 +2,7 @@ import type { HostApi, IndicatorRecord, PaymentRecord } from '../../../sdk/plugi
 import { emptyYear, foldPages, foldPayment, yearOf, type YearState } from './aggregate.js';
 import { readSettings, type AnalyticsSettings } from './settings.js';
 import { loadIndex, loadYear, saveChunked, saveIndex, saveYear, type LoadedYear } from './store.js';
-import { GRADE_COLOR, GRADE_LABEL, MONITOR_LABEL, type Department, type Finding, type Indicator, type Milestone, type Payment, type Project } from './types.js';
+import { GRADE_COLOR, GRADE_LABEL, MONITOR_LABEL, yuan, type Department, type Finding, type Indicator, type Milestone, type Payment, type Project } from './types.js';
 import { applyWrite, evaluate, keyYear, reconcile, type WarningDoc } from './warnings.js';
 
 /** The web app's page of the warning centre (plugin pages live at /plugins/<id>/<view>). */
@@ -229,7 +229,7 @@ export async function monthlyReport(host: HostApi, asOf: string) {
   const lines = [
     `# ${ctx.year} 年 ${m} 月末预算执行异常报告`,
     '',
-    `截至 ${m} 月末：预算 ${(budget / 100).toFixed(2)} 元，已支付 ${(paid / 100).toFixed(2)} 元，执行率 ${budget ? ((paid / budget) * 100).toFixed(1) : '0.0'}%，序时进度 ${((m / 12) * 100).toFixed(1)}%。`,
+    `截至 ${m} 月末：预算 ${yuan(budget)}，已支付 ${yuan(paid)}，执行率 ${budget ? ((paid / budget) * 100).toFixed(1) : '0.0'}%，序时进度 ${((m / 12) * 100).toFixed(1)}%。`,
     '',
     `预警：严重（红）${counts.severe} 条，一般（黄）${counts.warning} 条，提示（蓝）${counts.info} 条。`,
     '',

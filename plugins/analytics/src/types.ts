@@ -61,4 +61,10 @@ export interface Finding {
 }
 
 export const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-export const yuan = (fen: number) => `${(fen / 100).toFixed(2)} 元`;
+/** Fen as yuan the way finance offices read it: thousands separators, two decimals, integer arithmetic. */
+export const yuanAmount = (fen: number): string => {
+  const whole = Math.abs(Math.round(fen));
+  const grouped = String(Math.floor(whole / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${fen < 0 ? '-' : ''}${grouped}.${String(whole % 100).padStart(2, '0')}`;
+};
+export const yuan = (fen: number) => `${yuanAmount(fen)} 元`;

@@ -5,7 +5,7 @@ import { forecastIndicators, unitSeries } from './forecast.js';
 import { completedMonths } from './monitors.js';
 import { simulate, type ScenarioParams, type ScenarioResult } from './simulation.js';
 import { classGroup, classGroupName, structureByYear } from './structure.js';
-import { GRADE_COLOR, GRADE_LABEL, GRADE_RANK, MONITOR_LABEL, type Grade, type MonitorKind } from './types.js';
+import { GRADE_COLOR, GRADE_LABEL, GRADE_RANK, MONITOR_LABEL, yuanAmount, type Grade, type MonitorKind } from './types.js';
 import { STATUS_LABEL, type WarningDoc, type WarningStatus } from './warnings.js';
 
 const stat = (label: string, value: number | string, format: 'number' | 'fen' | 'percent' | 'text', tone: 'normal' | 'good' | 'warn' | 'bad' = 'normal'): ViewBlock =>
@@ -188,16 +188,15 @@ export function compareScenarios(list: Array<{ id: string; data: StoredScenario 
   const col = (i: number) => `s${i}`;
   const columns = [{ key: 'item', label: '项目' }, ...list.map((s, i) => ({ key: col(i), label: s.data.params.name.slice(0, 60) }))];
   const row = (item: string, pick: (s: StoredScenario) => number | string | null) => ({ item, ...Object.fromEntries(list.map((s, i) => [col(i), pick(s.data)])) });
-  const yuan = (fen: number) => (fen / 100).toFixed(2);
   const pctText = (x: number) => `${(x * 100).toFixed(1)}%`;
   const rows = [
     row('人员编制变动', (s) => pctText(s.params.headcountChange)), row('工资标准调整', (s) => pctText(s.params.salaryChange)),
     row('物价指数', (s) => pctText(s.params.priceIndex)), row('政策标准调整', (s) => pctText(s.params.policyChange)),
     row('推迟项目数', (s) => s.params.projectDelays.length),
-    row('本年预算（元）', (s) => yuan(s.result.totalBase)), row('下年需求合计（元）', (s) => yuan(s.result.totalDemand)),
-    ...groups.map((g) => row(`其中：${classGroupName(g)}（元）`, (s) => { const l = s.result.lines.find((x) => x.group === g); return l ? yuan(l.demand) : '—'; })),
-    row('财力减收', (s) => pctText(s.params.revenueCut)), row('压减合计（元）', (s) => yuan(s.result.stress.cuts.reduce((a, c) => a + c.amount, 0))),
-    row('未弥补缺口（元）', (s) => yuan(s.result.stress.uncovered)),
+    row('本年预算（元）', (s) => yuanAmount(s.result.totalBase)), row('下年需求合计（元）', (s) => yuanAmount(s.result.totalDemand)),
+    ...groups.map((g) => row(`其中：${classGroupName(g)}（元）`, (s) => { const l = s.result.lines.find((x) => x.group === g); return l ? yuanAmount(l.demand) : '—'; })),
+    row('财力减收', (s) => pctText(s.params.revenueCut)), row('压减合计（元）', (s) => yuanAmount(s.result.stress.cuts.reduce((a, c) => a + c.amount, 0))),
+    row('未弥补缺口（元）', (s) => yuanAmount(s.result.stress.uncovered)),
   ];
   return { columns, rows };
 }

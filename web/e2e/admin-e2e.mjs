@@ -9,54 +9,17 @@
 // calls → disabling it removes the page → a.admin adds an approver to the payment flow and the next
 // payment waits for that approver → a rule switched from block to warn only warns on the next check →
 // a per-head standard edited in the templates prices the next budget request.
-import { chromium } from 'playwright-core';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { apiAs, launchBrowser, loginPage, startCore, step } from './lib.mjs';
 
-const PASSWORD = 'unibudget-demo';
 const SHOTS = process.env.SHOTS;
 let BASE = process.env.BASE;
 let server;
 let tmp;
-
-async function startCore() {
-  const port = 19000 + Math.floor(Math.random() * 1000);
-  server = spawn(process.execPath, ['bin/unibudget.mjs', 'start', '--demo'], {
-    env: { ...process.env, DATABASE_URL: path.join(tmp, 'admin-e2e.db'), PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  server.stdout.on('data', (d) => (log += d));
-  server.stderr.on('data', (d) => (log += d));
-  BASE = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${BASE}/api/health`)).ok) return;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() > deadline || server.exitCode !== null) throw new Error(`core did not start:\n${log}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-async function apiAs(username) {
-  const res = await fetch(`${BASE}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
-  assert.equal(res.status, 200, `login ${username}`);
-  const { token } = await res.json();
-  return async (method, p, body) => {
-    const r = await fetch(`${BASE}${p}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const data = await r.json();
-    if (!r.ok) throw Object.assign(new Error(`${method} ${p} → ${r.status} ${JSON.stringify(data)}`), { status: r.status, data });
-    return data;
-  };
-}
-
-const step = (name) => console.log(`• ${name}`);
 
 /** The hello-budget bundle, packed by the SDK CLI; a higher patch version when one is installed already. */
 function packHelloBudget(installed) {
@@ -91,23 +54,10 @@ async function openDate(api, year) {
 
 async function main() {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ub-admin-e2e-'));
-  if (!BASE) await startCore();
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
-  });
+  if (!BASE) ({ server, base: BASE } = await startCore({ dir: tmp, dbFile: 'admin-e2e.db', portBase: 19000 }));
+  const browser = await launchBrowser();
   const errors = [];
-  async function pageAs(username) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(`${username}: ${e.message}`));
-    await page.goto(BASE);
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码').fill(PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.locator('nav a').first().waitFor();
-    return page;
-  }
+  const pageAs = (username) => loginPage(browser, BASE, username, errors, { height: 800 });
   const shot = async (page, name, fullPage = false) => {
     if (!SHOTS) return;
     await page.waitForTimeout(400);
@@ -117,9 +67,9 @@ async function main() {
   const nav = (page) => page.locator('ub-app nav');
 
   try {
-    const sys = await apiAs('sysadmin');
-    const aAdmin = await apiAs('a.admin');
-    const bAdmin = await apiAs('b.admin');
+    const sys = await apiAs(BASE, 'sysadmin');
+    const aAdmin = await apiAs(BASE, 'a.admin');
+    const bAdmin = await apiAs(BASE, 'b.admin');
     // Another run or the demo may have enabled it already: start from "not enabled" in a and b.
     for (const [api, unit] of [[aAdmin, 'a'], [bAdmin, 'b']]) {
       const p = (await api('GET', `/api/units/${unit}/plugins`)).find((x) => x.pluginId === 'hello-budget');
@@ -190,7 +140,7 @@ async function main() {
     const stats = await view.locator('[data-kind=stat] .label').allTextContents();
     assert.deepEqual(stats, ['指标数', '可用余额']);
     const count = Number(await view.locator('[data-kind=stat] .value').first().textContent());
-    const aIndicators = await (await apiAs('a.finance'))('GET', '/api/units/a/indicators');
+    const aIndicators = await (await apiAs(BASE, 'a.finance'))('GET', '/api/units/a/indicators');
     assert.equal(count, aIndicators.length, 'the view counts unit a’s indicators');
     await shot(admin, 'plugin-hello-budget');
     await admin.reload();
@@ -251,7 +201,7 @@ async function main() {
     assert.deepEqual(flow.steps.at(-1), { role: 'leader', label: NEW_STEP });
 
     step('the next payment needs the new approver');
-    const staff = await apiAs('a.staff');
+    const staff = await apiAs(BASE, 'a.staff');
     const me = await staff('GET', '/api/me');
     const dept = me.memberships.find((m) => m.unitId === 'a').departmentId;
     const THREE_PUBLIC = new Set(['30212', '30217', '30231', '31013']);
@@ -264,7 +214,7 @@ async function main() {
     assert.deepEqual(detail.steps.map((s) => s.label), flow.steps.filter((s) => !s.when).map((s) => s.label), 'a 100-yuan ordinary payment gets the unconditional steps, the new one last');
     assert.deepEqual(detail.steps.at(-1), { ...detail.steps.at(-1), role: 'leader', label: NEW_STEP, status: 'waiting' });
     // every earlier approver signs; the payment still waits for the new one
-    const byRole = { department_head: await apiAs('a.head'), finance_officer: await apiAs('a.finance'), leader: await apiAs('a.leader') };
+    const byRole = { department_head: await apiAs(BASE, 'a.head'), finance_officer: await apiAs(BASE, 'a.finance'), leader: await apiAs(BASE, 'a.leader') };
     for (const s of detail.steps.slice(0, -1)) await byRole[s.role]('POST', `/api/units/a/payments/${payment.id}/approve`, { comment: '同意' });
     const waiting = await staff('GET', `/api/units/a/payments/${payment.id}`);
     assert.equal(waiting.status, 'pending');

@@ -12,85 +12,34 @@
 // finance opens the reports page and downloads the execution report as xlsx → an auditor traces the
 // payment back to the original budget with the chain verified → a finance officer of unit b never
 // sees unit a.
-import { chromium } from 'playwright-core';
-import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { apiAs, launchBrowser, loginPage, startCore, step } from './lib.mjs';
 
-const PASSWORD = 'unibudget-demo';
 const SHOTS = process.env.SHOTS;
 let BASE = process.env.BASE;
 let server;
 let tmp;
 
-async function startCore() {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ub-e2e-'));
-  const port = 18000 + Math.floor(Math.random() * 1000);
-  server = spawn(process.execPath, ['bin/unibudget.mjs', 'start', '--demo'], {
-    env: { ...process.env, DATABASE_URL: path.join(tmp, 'e2e.db'), PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  server.stdout.on('data', (d) => (log += d));
-  server.stderr.on('data', (d) => (log += d));
-  BASE = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${BASE}/api/health`)).ok) return;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() > deadline || server.exitCode !== null) throw new Error(`core did not start:\n${log}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-async function apiAs(username) {
-  const res = await fetch(`${BASE}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
-  assert.equal(res.status, 200, `login ${username}`);
-  const { token } = await res.json();
-  return async (method, p, body) => {
-    const r = await fetch(`${BASE}${p}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const data = await r.json();
-    if (!r.ok) throw Object.assign(new Error(`${method} ${p} → ${r.status} ${JSON.stringify(data)}`), { status: r.status });
-    return data;
-  };
-}
-
-const step = (name) => console.log(`• ${name}`);
-
 async function main() {
-  if (!BASE) await startCore();
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
-  });
-  const errors = [];
-  async function pageAs(username) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(`${username}: ${e.message}`));
-    await page.goto(BASE);
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码').fill(PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.locator('nav a').first().waitFor();
-    // the shell moves to the role's first page once the unit's departments are loaded
-    await page.waitForURL((u) => u.pathname !== '/');
-    return page;
+  if (!BASE) {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ub-e2e-'));
+    ({ server, base: BASE } = await startCore({ dir: tmp, dbFile: 'e2e.db', portBase: 18000 }));
   }
+  const browser = await launchBrowser();
+  const errors = [];
+  const pageAs = (username) => loginPage(browser, BASE, username, errors, { landed: true });
   const shot = async (page, name) => SHOTS && (await page.screenshot({ path: path.join(SHOTS, `${name}.png`) }));
   if (SHOTS) fs.mkdirSync(SHOTS, { recursive: true });
 
   try {
     // ---- setup through the API: 三公 caps warn; the vehicle indicator gets room above its cap
-    const admin = await apiAs('a.admin');
+    const admin = await apiAs(BASE, 'a.admin');
     await admin('PUT', '/api/units/a/control-rules/THREE_PUBLIC_CAP_EXCEEDED', { mode: 'warn' });
-    const finApi = await apiAs('a.finance');
-    const leaderApi = await apiAs('a.leader');
+    const finApi = await apiAs(BASE, 'a.finance');
+    const leaderApi = await apiAs(BASE, 'a.leader');
     const indicators = await finApi('GET', '/api/units/a/indicators');
     const vehicle = indicators.find((i) => i.economicCode === '30231');
     assert.ok(vehicle, 'demo has a 公务用车运行维护费 indicator');
@@ -141,7 +90,7 @@ async function main() {
 
     // ---- department head (API), then finance in the inbox UI
     step(`department head and finance approve payment #${paymentId}`);
-    const head = await apiAs('a.head');
+    const head = await apiAs(BASE, 'a.head');
     await head('POST', `/api/units/a/payments/${paymentId}/approve`, { comment: '同意' });
     const fin = await pageAs('a.finance');
     await fin.getByRole('link', { name: '审批待办' }).click();
@@ -171,13 +120,13 @@ async function main() {
     step('finance pays the approved payment; the staff bell shows the notification live');
     const bell = staff.locator('ub-notification-bell');
     const bellUnread = () => staff.evaluate(() => document.querySelector('ub-app')?.shadowRoot?.querySelector('ub-notification-bell')?.unreadCount);
-    const staffUnread = async () => (await (await apiAs('a.staff'))('GET', '/api/units/a/notifications/unread-count')).unread;
+    const staffUnread = async () => (await (await apiAs(BASE, 'a.staff'))('GET', '/api/units/a/notifications/unread-count')).unread;
     // the bell is on the core's realtime stream (it reloads on a push; its poll is a minute away)
     await staff.waitForFunction(() => document.querySelector('ub-app')?.shadowRoot?.querySelector('ub-notification-bell')?.live === true);
     // the approvals just made announced too: wait until the bell agrees with the server
     const unreadBefore = await staffUnread();
     await staff.waitForFunction((n) => document.querySelector('ub-app')?.shadowRoot?.querySelector('ub-notification-bell')?.unreadCount === n, unreadBefore);
-    const staffNotices = await (await apiAs('a.staff'))('GET', '/api/units/a/notifications');
+    const staffNotices = await (await apiAs(BASE, 'a.staff'))('GET', '/api/units/a/notifications');
     assert.ok(staffNotices.some((n) => n.source === 'core' && n.title.startsWith(`支付申请 #${paymentId} 已审批通过`)), 'the core told the requester of the final approval');
     await fin.getByRole('link', { name: '支付管理' }).click();
     const payRow = fin.locator(`ub-payments-page tr[data-id="${paymentId}"]`);
@@ -207,7 +156,7 @@ async function main() {
 
     // ---- budget review: staff submits a request (API), finance returns it with control numbers (UI)
     step('finance returns a budget request with control numbers; the leader approves the resubmission');
-    const staffApi = await apiAs('a.staff');
+    const staffApi = await apiAs(BASE, 'a.staff');
     const staffDept = (await staffApi('GET', '/api/me')).memberships.find((m) => m.unitId === 'a' && m.departmentId !== null).departmentId;
     const draft = await staffApi('POST', '/api/units/a/budget-requests', { year, departmentId: staffDept, title: '端到端测试预算申请', lines: [{ kind: 'operating', headcount: 3 }] });
     await staffApi('POST', `/api/units/a/budget-requests/${draft.id}/submit`, { comment: '请审核' });

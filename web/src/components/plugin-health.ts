@@ -1,7 +1,7 @@
 import { html, css, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { UbElement, shared } from '../lib/base.js';
-import { ApiError, get } from '../lib/api.js';
+import { get, errorText } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import type { PluginMetrics } from '../lib/types.js';
 
@@ -44,7 +44,7 @@ export class UbPluginHealth extends UbElement {
     try {
       this.metrics = await get<PluginMetrics>(`/api/units/${encodeURIComponent(this.unitId)}/plugins/${encodeURIComponent(this.pluginId)}/metrics`);
     } catch (e) {
-      this.error = e instanceof ApiError ? e.message : String(e);
+      this.error = errorText(e);
     } finally {
       this.loading = false;
     }

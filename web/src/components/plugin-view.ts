@@ -1,7 +1,7 @@
 import { html, css, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { UbElement, shared } from '../lib/base.js';
-import { ApiError, get } from '../lib/api.js';
+import { get, errorText } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { formatFen } from '../lib/money.js';
 import { renderMarkdown } from './markdown.js';
@@ -101,7 +101,7 @@ export class UbPluginView extends UbElement {
       const spec = await get<ViewSpec>(`/api/units/${encodeURIComponent(this.unitId)}/plugins/${encodeURIComponent(this.pluginId)}/views/${encodeURIComponent(this.viewId)}${query}`);
       if (seq === this.seq) this.spec = spec;
     } catch (e) {
-      if (seq === this.seq) this.error = e instanceof ApiError ? e.message : String(e);
+      if (seq === this.seq) this.error = errorText(e);
     } finally {
       if (seq === this.seq) this.loading = false;
     }

@@ -12,6 +12,9 @@ export class ApiError extends Error {
   }
 }
 
+/** What a failed call shows the user: the server's (localised) message for an API error. */
+export const errorText = (e: unknown): string => (e instanceof ApiError ? e.message : String(e));
+
 type Listener = (e: ApiError) => void;
 const unauthListeners = new Set<Listener>();
 export function onUnauthenticated(fn: Listener): () => void {

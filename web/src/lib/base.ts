@@ -1,4 +1,6 @@
-import { LitElement, css } from 'lit';
+import { LitElement, css, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import type { UnitContext } from './context.js';
 import { onLangChange } from './i18n.js';
 
 /** Every component re-renders when the language changes. */
@@ -11,6 +13,39 @@ export class UbElement extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.offLang?.();
+  }
+}
+
+/**
+ * A page that shows one unit's data. app.ts renders pages keyed by unit, so in the app a page sees
+ * one unit for its whole life and this loads once when ctx arrives; the key check still reloads an
+ * element that is handed another unit (or, via unitKey, another view of it) without being recreated,
+ * as nested use and the component tests do.
+ */
+export abstract class UnitPage extends UbElement {
+  @property({ attribute: false }) ctx!: UnitContext;
+  private loadedFor = '';
+
+  /** What the loaded data depends on besides the page's own state. */
+  protected unitKey(): string {
+    return this.ctx.unitId;
+  }
+
+  /** Runs once per unitKey, before the render that first shows it. */
+  protected unitChanged(): void {
+    void this.load();
+  }
+
+  abstract load(): Promise<void>;
+
+  override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    if (!this.ctx) return;
+    const key = this.unitKey();
+    if (key !== this.loadedFor) {
+      this.loadedFor = key;
+      this.unitChanged();
+    }
   }
 }
 

@@ -1,9 +1,8 @@
 import { html, css, nothing } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
-import { UbElement, shared } from '../lib/base.js';
-import { ApiError, api, get } from '../lib/api.js';
+import { customElement, query, state } from 'lit/decorators.js';
+import { shared, UnitPage } from '../lib/base.js';
+import { api, get, errorText } from '../lib/api.js';
 import { t, type MessageKey } from '../lib/i18n.js';
-import type { UnitContext } from '../lib/context.js';
 import type { Flow } from '../lib/types.js';
 import { when } from '../components/step-trail.js';
 import '../components/flow-editor.js';
@@ -13,7 +12,7 @@ const TARGETS = ['payment', 'transfer', 'adjustment'] as const;
 
 /** 审批流程: one low-code editor per document kind; saving governs the next request. */
 @customElement('ub-admin-flows')
-export class UbAdminFlows extends UbElement {
+export class UbAdminFlows extends UnitPage {
   static override styles = [shared, css`
     :host { display: block; max-width: 980px; }
     .tabs { display: flex; gap: 6px; margin-bottom: 12px; }
@@ -21,27 +20,18 @@ export class UbAdminFlows extends UbElement {
     .actions { display: flex; gap: 12px; align-items: center; margin-top: 12px; }
   `];
 
-  @property({ attribute: false }) ctx!: UnitContext;
   @state() flows: Flow[] = [];
   @state() target: (typeof TARGETS)[number] = 'payment';
   @state() message = '';
   @state() error = '';
   @state() busy = false;
   @query('ub-flow-editor') editor?: UbFlowEditor;
-  private loadedFor = '';
-
-  override willUpdate() {
-    if (this.ctx && this.loadedFor !== this.ctx.unitId) {
-      this.loadedFor = this.ctx.unitId;
-      void this.load();
-    }
-  }
 
   async load() {
     try {
       this.flows = await get<Flow[]>(`/api/units/${this.ctx.unitId}/approval-flows`);
     } catch (e) {
-      this.error = e instanceof ApiError ? e.message : String(e);
+      this.error = errorText(e);
     }
   }
 
@@ -60,7 +50,7 @@ export class UbAdminFlows extends UbElement {
       this.flows = this.flows.map((f) => (f.target === saved.target ? saved : f));
       this.message = t('flow_savedNext');
     } catch (e) {
-      this.error = e instanceof ApiError ? e.message : String(e);
+      this.error = errorText(e);
     } finally {
       this.busy = false;
     }

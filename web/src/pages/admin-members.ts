@@ -1,9 +1,8 @@
 import { html, css, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import { UbElement, shared } from '../lib/base.js';
-import { ApiError, api, get, post } from '../lib/api.js';
+import { customElement, state } from 'lit/decorators.js';
+import { shared, UnitPage } from '../lib/base.js';
+import { api, get, post, errorText } from '../lib/api.js';
 import { t, type MessageKey } from '../lib/i18n.js';
-import type { UnitContext } from '../lib/context.js';
 import type { Department, MemberView, Role } from '../lib/types.js';
 
 /** Roles a unit administrator hands out (system_admin only by a system admin, core/permissions). */
@@ -14,7 +13,7 @@ interface Draft { roles: Role[]; departmentId: number | null }
 
 /** 用户与角色: the unit's members, their roles and department; add people; add departments. */
 @customElement('ub-admin-members')
-export class UbAdminMembers extends UbElement {
+export class UbAdminMembers extends UnitPage {
   static override styles = [shared, css`
     :host { display: block; max-width: 1200px; }
     .roles { display: flex; flex-wrap: wrap; gap: 4px 12px; }
@@ -25,7 +24,6 @@ export class UbAdminMembers extends UbElement {
     tr.disabled td { color: #98a2b3; }
   `];
 
-  @property({ attribute: false }) ctx!: UnitContext;
   @state() members: MemberView[] = [];
   @state() departments: Department[] = [];
   @state() editing: number | null = null;
@@ -36,14 +34,6 @@ export class UbAdminMembers extends UbElement {
   @state() error = '';
   @state() busy = false;
   @state() loaded = false;
-  private loadedFor = '';
-
-  override willUpdate() {
-    if (this.ctx && this.loadedFor !== this.ctx.unitId) {
-      this.loadedFor = this.ctx.unitId;
-      void this.load();
-    }
-  }
 
   async load() {
     try {
@@ -54,7 +44,7 @@ export class UbAdminMembers extends UbElement {
       this.members = members;
       this.departments = departments;
     } catch (e) {
-      this.error = e instanceof ApiError ? e.message : String(e);
+      this.error = errorText(e);
     } finally {
       this.loaded = true;
     }
@@ -68,7 +58,7 @@ export class UbAdminMembers extends UbElement {
       this.message = await fn();
       await this.load();
     } catch (e) {
-      this.error = e instanceof ApiError ? e.message : String(e);
+      this.error = errorText(e);
     } finally {
       this.busy = false;
     }

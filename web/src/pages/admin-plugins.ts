@@ -1,9 +1,8 @@
 import { html, css, nothing } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
-import { UbElement, shared } from '../lib/base.js';
-import { ApiError, api, get, post } from '../lib/api.js';
+import { customElement, query, state } from 'lit/decorators.js';
+import { shared, UnitPage } from '../lib/base.js';
+import { api, get, post, errorText } from '../lib/api.js';
 import { lang, t, type MessageKey } from '../lib/i18n.js';
-import type { UnitContext } from '../lib/context.js';
 import type { Localized, PluginPackage, UnitPlugin } from '../lib/types.js';
 import { when } from '../components/step-trail.js';
 import { permissionName, type GrantRequest } from '../components/permission-grant-dialog.js';
@@ -24,7 +23,7 @@ interface SettingsStep { plugin: UnitPlugin; grants: string[]; enabling: boolean
  * its health and disables it; the system admin also uploads bundles (POST /api/plugins is theirs).
  */
 @customElement('ub-admin-plugins')
-export class UbAdminPlugins extends UbElement {
+export class UbAdminPlugins extends UnitPage {
   static override styles = [shared, css`
     :host { display: block; max-width: 1100px; }
     .plugins { display: flex; flex-direction: column; gap: 12px; }
@@ -40,7 +39,6 @@ export class UbAdminPlugins extends UbElement {
     section.system { margin-top: 24px; }
   `];
 
-  @property({ attribute: false }) ctx!: UnitContext;
   @state() plugins: UnitPlugin[] = [];
   @state() packages: PluginPackage[] = [];
   @state() trust: Trust | null = null;
@@ -56,17 +54,9 @@ export class UbAdminPlugins extends UbElement {
   @state() purge = false;
   @query('ub-settings-form') settingsForm?: UbSettingsForm;
   @query('input[type=file]') fileInput?: HTMLInputElement;
-  private loadedFor = '';
 
   get systemAdmin(): boolean {
     return this.ctx.me.systemAdmin;
-  }
-
-  override willUpdate() {
-    if (this.ctx && this.loadedFor !== this.ctx.unitId) {
-      this.loadedFor = this.ctx.unitId;
-      void this.load();
-    }
   }
 
   async load() {
@@ -80,7 +70,7 @@ export class UbAdminPlugins extends UbElement {
       this.packages = packages;
       this.trust = trust;
     } catch (e) {
-      this.error = e instanceof ApiError ? e.message : String(e);
+      this.error = errorText(e);
     } finally {
       this.loaded = true;
     }
@@ -96,7 +86,7 @@ export class UbAdminPlugins extends UbElement {
       // The shell's navigation lists plugin pages: tell it to look again.
       if (navChanged) this.dispatchEvent(new CustomEvent('plugins-changed', { bubbles: true, composed: true }));
     } catch (e) {
-      this.error = e instanceof ApiError ? e.message : String(e);
+      this.error = errorText(e);
     } finally {
       this.busy = false;
     }

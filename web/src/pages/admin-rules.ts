@@ -1,10 +1,9 @@
 import { html, css, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { customElement, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
-import { UbElement, shared } from '../lib/base.js';
-import { ApiError, api, get } from '../lib/api.js';
+import { shared, UnitPage } from '../lib/base.js';
+import { api, get, errorText } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
-import type { UnitContext } from '../lib/context.js';
 import type { RuleSetting } from '../lib/types.js';
 
 const MODES = ['block', 'warn', 'ignore'] as const;
@@ -12,32 +11,23 @@ const modeLabel = (m: RuleSetting['mode']) => t(m === 'block' ? 'rule_block' : m
 
 /** 控制规则: each configurable rule set to block, warn or ignore; hard rules are shown, fixed. */
 @customElement('ub-admin-rules')
-export class UbAdminRules extends UbElement {
+export class UbAdminRules extends UnitPage {
   static override styles = [shared, css`
     :host { display: block; max-width: 980px; }
     .modes { display: flex; gap: 14px; }
     code { font-size: 12px; color: #667085; }
   `];
 
-  @property({ attribute: false }) ctx!: UnitContext;
   @state() rules: RuleSetting[] = [];
   @state() message = '';
   @state() error = '';
   @state() busy = '';
-  private loadedFor = '';
-
-  override willUpdate() {
-    if (this.ctx && this.loadedFor !== this.ctx.unitId) {
-      this.loadedFor = this.ctx.unitId;
-      void this.load();
-    }
-  }
 
   async load() {
     try {
       this.rules = await get<RuleSetting[]>(`/api/units/${this.ctx.unitId}/control-rules`);
     } catch (e) {
-      this.error = e instanceof ApiError ? e.message : String(e);
+      this.error = errorText(e);
     }
   }
 
@@ -53,7 +43,7 @@ export class UbAdminRules extends UbElement {
       this.message = t('rule_changed', { rule: rule.label, mode: modeLabel(mode) });
     } catch (e) {
       set(rule.mode);
-      this.error = e instanceof ApiError ? e.message : String(e);
+      this.error = errorText(e);
     } finally {
       this.busy = '';
     }

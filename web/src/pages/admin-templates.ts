@@ -1,10 +1,9 @@
 import { html, css, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import { UbElement, shared } from '../lib/base.js';
-import { ApiError, api, get } from '../lib/api.js';
+import { customElement, state } from 'lit/decorators.js';
+import { shared, UnitPage } from '../lib/base.js';
+import { api, get, errorText } from '../lib/api.js';
 import { t, type MessageKey } from '../lib/i18n.js';
 import { formatFen, parseYuan } from '../lib/money.js';
-import type { UnitContext } from '../lib/context.js';
 import type { ExpenditureKind, TemplateView } from '../lib/types.js';
 import { when } from '../components/step-trail.js';
 
@@ -20,7 +19,7 @@ const toDraft = (tpl: TemplateView): Draft => ({
 
 /** 申报模板: per-head standards and default classes the budget wizard computes from. */
 @customElement('ub-admin-templates')
-export class UbAdminTemplates extends UbElement {
+export class UbAdminTemplates extends UnitPage {
   static override styles = [shared, css`
     :host { display: block; max-width: 980px; }
     .tabs { display: flex; gap: 6px; margin-bottom: 12px; }
@@ -30,21 +29,15 @@ export class UbAdminTemplates extends UbElement {
     .actions { display: flex; gap: 12px; margin-top: 12px; }
   `];
 
-  @property({ attribute: false }) ctx!: UnitContext;
   @state() kind: ExpenditureKind = 'personnel';
   @state() template: TemplateView | null = null;
   @state() draft: Draft | null = null;
   @state() message = '';
   @state() error = '';
   @state() busy = false;
-  private loadedFor = '';
 
-  override willUpdate() {
-    const key = `${this.ctx?.unitId}/${this.kind}`;
-    if (this.ctx && this.loadedFor !== key) {
-      this.loadedFor = key;
-      void this.load();
-    }
+  protected override unitKey(): string {
+    return `${this.ctx.unitId}/${this.kind}`;
   }
 
   async load() {
@@ -54,7 +47,7 @@ export class UbAdminTemplates extends UbElement {
       this.template = await get<TemplateView>(`/api/units/${this.ctx.unitId}/budget-templates/${this.kind}`);
       this.draft = toDraft(this.template);
     } catch (e) {
-      this.error = e instanceof ApiError ? e.message : String(e);
+      this.error = errorText(e);
     }
   }
 
@@ -87,7 +80,7 @@ export class UbAdminTemplates extends UbElement {
       this.draft = toDraft(this.template);
       this.message = t('tpl_savedNext');
     } catch (e) {
-      this.error = e instanceof ApiError ? e.message : String(e);
+      this.error = errorText(e);
     } finally {
       this.busy = false;
     }

@@ -1,10 +1,9 @@
 import { html, css } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { UbElement, shared } from '../lib/base.js';
-import { ApiError, get, post } from '../lib/api.js';
+import { shared, UnitPage } from '../lib/base.js';
+import { get, post, errorText } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { formatFen } from '../lib/money.js';
-import type { UnitContext } from '../lib/context.js';
 import type { InboxItem } from '../lib/types.js';
 import { when } from '../components/step-trail.js';
 
@@ -13,7 +12,7 @@ export const itemKey = (i: InboxItem) => `${i.target}:${i.targetId}`;
 
 /** 审批待办: what waits at a step the caller can decide; approve or reject one, or approve a selection. */
 @customElement('ub-approval-inbox')
-export class UbApprovalInbox extends UbElement {
+export class UbApprovalInbox extends UnitPage {
   static override styles = [shared, css`
     :host { display: block; }
     .bar { display: flex; gap: 8px; align-items: center; margin-bottom: 8px; flex-wrap: wrap; }
@@ -21,7 +20,6 @@ export class UbApprovalInbox extends UbElement {
     td.act button { margin-right: 4px; min-height: 28px; padding: 2px 10px; }
   `];
 
-  @property({ attribute: false }) ctx!: UnitContext;
   /** Only items above this amount (fen), e.g. the leader's cockpit. */
   @property({ type: Number }) minAmount = 0;
   @property({ type: Boolean }) compact = false;
@@ -32,14 +30,6 @@ export class UbApprovalInbox extends UbElement {
   @state() error = '';
   @state() busy = false;
   @state() loaded = false;
-  private loadedFor = '';
-
-  override willUpdate() {
-    if (this.ctx && this.loadedFor !== this.ctx.unitId) {
-      this.loadedFor = this.ctx.unitId;
-      void this.load();
-    }
-  }
 
   async load() {
     try {
@@ -77,7 +67,7 @@ export class UbApprovalInbox extends UbElement {
         await post(`/api/units/${this.ctx.unitId}/${PATHS[i.target]}/${i.targetId}/${action}`, body);
         ok++;
       } catch (e) {
-        failures.push(`#${i.targetId} ${e instanceof ApiError ? e.message : String(e)}`);
+        failures.push(`#${i.targetId} ${errorText(e)}`);
       }
     }
     this.message = ok ? t('approvedN', { n: ok }) : '';

@@ -1,10 +1,9 @@
-import { html, css } from 'lit';
+import { html, css, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { UbElement, shared } from '../lib/base.js';
+import { shared, UnitPage } from '../lib/base.js';
 import { get } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { formatFen } from '../lib/money.js';
-import type { UnitContext } from '../lib/context.js';
 import type { AuditEntry, BudgetRequest, IndicatorDetail, Payment, PaymentDetail, VerifyResult } from '../lib/types.js';
 import '../components/step-trail.js';
 import '../components/rule-findings.js';
@@ -15,7 +14,7 @@ import { when } from '../components/step-trail.js';
  * budget, through its approvals and comments, to its audit-chain entries; the chain's status on top.
  */
 @customElement('ub-audit-trace')
-export class UbAuditTrace extends UbElement {
+export class UbAuditTrace extends UnitPage {
   static override styles = [shared, css`
     :host { display: block; }
     .layout { display: grid; grid-template-columns: 340px minmax(0, 1fr); gap: 16px; align-items: start; }
@@ -33,7 +32,6 @@ export class UbAuditTrace extends UbElement {
     @media (max-width: 1000px) { .layout { grid-template-columns: 1fr; } }
   `];
 
-  @property({ attribute: false }) ctx!: UnitContext;
   @property({ type: Number }) paymentId: number | null = null;
   @state() payments: Payment[] = [];
   @state() verify: VerifyResult | null = null;
@@ -43,14 +41,10 @@ export class UbAuditTrace extends UbElement {
   @state() entries: AuditEntry[] = [];
   @state() filter = '';
   @state() error = '';
-  private loadedFor = '';
   private traced: number | null = null;
 
-  override willUpdate() {
-    if (this.ctx && this.loadedFor !== this.ctx.unitId) {
-      this.loadedFor = this.ctx.unitId;
-      void this.load();
-    }
+  override willUpdate(changed: PropertyValues) {
+    super.willUpdate(changed);
     if (this.ctx && this.paymentId && this.traced !== this.paymentId) {
       this.traced = this.paymentId;
       void this.trace(this.paymentId);

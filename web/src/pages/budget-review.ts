@@ -1,10 +1,10 @@
 import { html, css } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import { UbElement, shared, kindLabelKey } from '../lib/base.js';
-import { ApiError, get, post, qs } from '../lib/api.js';
+import { customElement, state } from 'lit/decorators.js';
+import { shared, kindLabelKey, UnitPage } from '../lib/base.js';
+import { get, post, qs, errorText } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { formatFen } from '../lib/money.js';
-import { classNames, today, type UnitContext } from '../lib/context.js';
+import { classNames, today } from '../lib/context.js';
 import type { BudgetRequest, BudgetRequestDetail, BudgetStatus, FiscalYear } from '../lib/types.js';
 import type { AmountChange } from '../components/amount-input.js';
 import '../components/amount-input.js';
@@ -24,7 +24,7 @@ export function initialControls(d: BudgetRequestDetail): Map<number, number | nu
  * issues one indicator per line (budget.approve). Read-only for auditors and supervising units.
  */
 @customElement('ub-budget-review')
-export class UbBudgetReview extends UbElement {
+export class UbBudgetReview extends UnitPage {
   static override styles = [shared, css`
     :host { display: block; }
     .cols { display: grid; grid-template-columns: minmax(380px, 1fr) 2fr; gap: 14px; align-items: start; }
@@ -40,7 +40,6 @@ export class UbBudgetReview extends UbElement {
     @media (max-width: 1100px) { .cols { grid-template-columns: 1fr; } }
   `];
 
-  @property({ attribute: false }) ctx!: UnitContext;
   @state() years: number[] = [];
   @state() year = new Date().getFullYear();
   @state() filter: 'review' | BudgetStatus | '' = 'review';
@@ -54,7 +53,6 @@ export class UbBudgetReview extends UbElement {
   @state() busy = false;
   @state() message = '';
   @state() error = '';
-  private loadedFor = '';
 
   get canReturn() {
     return this.ctx.roles.includes('finance_officer') && !this.ctx.readOnly;
@@ -63,11 +61,8 @@ export class UbBudgetReview extends UbElement {
     return this.ctx.roles.includes('leader') && !this.ctx.readOnly;
   }
 
-  override willUpdate() {
-    if (this.ctx && this.loadedFor !== this.ctx.unitId) {
-      this.loadedFor = this.ctx.unitId;
-      void this.init();
-    }
+  protected override unitChanged(): void {
+    void this.init();
   }
 
   private async init() {
@@ -145,7 +140,7 @@ export class UbBudgetReview extends UbElement {
       this.message = t(kind === 'return' ? 'rev_returned_ok' : 'rev_approved_ok', { id: d.id, n: next.lines.filter((l) => l.indicatorId !== null).length });
       await this.load();
     } catch (e) {
-      this.error = e instanceof ApiError ? e.message : String(e);
+      this.error = errorText(e);
     } finally {
       this.busy = false;
     }

@@ -1,10 +1,10 @@
-import { html, css } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import { UbElement, shared } from '../lib/base.js';
-import { ApiError, get, post } from '../lib/api.js';
+import { html, css, type PropertyValues } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { shared, UnitPage } from '../lib/base.js';
+import { get, post, errorText } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { formatFen } from '../lib/money.js';
-import { classNames, type UnitContext } from '../lib/context.js';
+import { classNames } from '../lib/context.js';
 import type { BudgetRequestDetail, Project, Template } from '../lib/types.js';
 import '../components/amount-input.js';
 import type { AmountChange } from '../components/amount-input.js';
@@ -21,7 +21,7 @@ export function parseHeadcount(text: string): { value: number | null; error: str
 
 /** 向导式预算申报: basics → personnel (headcount × standard) → operating → project lines → confirm. */
 @customElement('ub-budget-wizard')
-export class UbBudgetWizard extends UbElement {
+export class UbBudgetWizard extends UnitPage {
   static override styles = [shared, css`
     :host { display: block; max-width: 1100px; }
     ol.steps { display: flex; gap: 8px; list-style: none; padding: 0; margin: 0 0 16px; flex-wrap: wrap; }
@@ -38,7 +38,6 @@ export class UbBudgetWizard extends UbElement {
     @media (max-width: 1000px) { .layout { grid-template-columns: 1fr; } .total { position: static; } }
   `];
 
-  @property({ attribute: false }) ctx!: UnitContext;
   @state() step = 1;
   @state() year = new Date().getFullYear() + 1;
   @state() departmentId: number | null = null;
@@ -53,14 +52,14 @@ export class UbBudgetWizard extends UbElement {
   @state() busy = false;
   @state() showErrors = false;
   private nextKey = 1;
-  private loadedFor = '';
 
-  override willUpdate() {
-    if (this.ctx && this.loadedFor !== this.ctx.unitId) {
-      this.loadedFor = this.ctx.unitId;
-      this.departmentId = this.ctx.departmentId ?? this.ctx.departments[0]?.id ?? null;
-      void this.load();
-    }
+  protected override unitChanged(): void {
+    this.departmentId = this.ctx.departmentId ?? this.ctx.departments[0]?.id ?? null;
+    super.unitChanged();
+  }
+
+  override willUpdate(changed: PropertyValues) {
+    super.willUpdate(changed);
     if (this.departmentId === null && this.ctx?.departments.length) this.departmentId = this.ctx.departments[0]!.id;
   }
 
@@ -168,7 +167,7 @@ export class UbBudgetWizard extends UbElement {
       this.done = submit ? t('budgetSubmitted', { id: created.id }) : t('budgetSaved', { id: created.id });
       this.step = 6;
     } catch (e) {
-      this.error = e instanceof ApiError ? e.message : String(e);
+      this.error = errorText(e);
     } finally {
       this.busy = false;
     }

@@ -1,10 +1,10 @@
 import { html, css } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import { UbElement, shared } from '../lib/base.js';
+import { customElement, state } from 'lit/decorators.js';
+import { shared, UnitPage } from '../lib/base.js';
 import { get } from '../lib/api.js';
 import { lang, t, type MessageKey } from '../lib/i18n.js';
 import { formatFen, percent, ratio } from '../lib/money.js';
-import { deptName, type UnitContext } from '../lib/context.js';
+import { deptName } from '../lib/context.js';
 import type { Cap, Indicator, Payment, PerformanceTarget, Project } from '../lib/types.js';
 import type { Chart, Option } from '../lib/charts.js';
 import './approval-inbox.js';
@@ -85,7 +85,7 @@ export function projectLights(projects: Project[], rows: Indicator[], targets: M
 
 /** 驾驶舱: execution vs time, warnings, departments ranked, 三公经费 vs cap, and the leader's inbox. */
 @customElement('ub-cockpit-page')
-export class UbCockpitPage extends UbElement {
+export class UbCockpitPage extends UnitPage {
   static override styles = [shared, css`
     :host { display: block; }
     .top { display: grid; grid-template-columns: repeat(4, 1fr); gap: 12px; margin-bottom: 12px; }
@@ -106,7 +106,6 @@ export class UbCockpitPage extends UbElement {
     @media (max-width: 1100px) { .grid { grid-template-columns: 1fr 1fr; } .top { grid-template-columns: 1fr 1fr; } }
   `];
 
-  @property({ attribute: false }) ctx!: UnitContext;
   @state() rows: Indicator[] = [];
   @state() year = new Date().getFullYear();
   @state() warnings: Payment[] = [];
@@ -115,14 +114,6 @@ export class UbCockpitPage extends UbElement {
   @state() error = '';
   private charts = new Map<string, Chart>();
   private resize = new ResizeObserver(() => this.charts.forEach((c) => c.resize()));
-  private loadedFor = '';
-
-  override willUpdate() {
-    if (this.ctx && this.loadedFor !== this.ctx.unitId) {
-      this.loadedFor = this.ctx.unitId;
-      void this.load();
-    }
-  }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();

@@ -1,10 +1,10 @@
 import { html, css } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import { UbElement, shared, kindLabelKey } from '../lib/base.js';
+import { customElement, state } from 'lit/decorators.js';
+import { shared, kindLabelKey, UnitPage } from '../lib/base.js';
 import { get } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { formatFen, percent } from '../lib/money.js';
-import { classNames, deptName, type UnitContext } from '../lib/context.js';
+import { classNames, deptName } from '../lib/context.js';
 import type { Indicator, Project } from '../lib/types.js';
 import '../components/data-table.js';
 import type { Column } from '../components/data-table.js';
@@ -29,7 +29,7 @@ export function filterIndicators(rows: Indicator[], f: IndicatorFilter): Indicat
 
 /** 全景数据仪表盘: every indicator of the unit with filters, sort, totals and xlsx export. */
 @customElement('ub-indicator-dashboard')
-export class UbIndicatorDashboard extends UbElement {
+export class UbIndicatorDashboard extends UnitPage {
   static override styles = [shared, css`
     :host { display: block; }
     .filters { margin-bottom: 12px; }
@@ -39,7 +39,6 @@ export class UbIndicatorDashboard extends UbElement {
     ub-data-table { --table-max-height: 430px; }
   `];
 
-  @property({ attribute: false }) ctx!: UnitContext;
   @state() rows: Indicator[] = [];
   @state() projects: Project[] = [];
   @state() econ = new Map<string, string>();
@@ -48,14 +47,6 @@ export class UbIndicatorDashboard extends UbElement {
   @state() year: number | null = null;
   @state() filter: IndicatorFilter = { departmentId: '', kind: '', economicCode: '', fundSourceCode: '', projectId: '', q: '' };
   @state() error = '';
-  private loadedFor = '';
-
-  override willUpdate() {
-    if (this.ctx && this.loadedFor !== this.ctx.unitId) {
-      this.loadedFor = this.ctx.unitId;
-      void this.load();
-    }
-  }
 
   async load() {
     const u = this.ctx.unitId;

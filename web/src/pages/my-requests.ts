@@ -1,10 +1,9 @@
 import { html, css } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import { UbElement, shared } from '../lib/base.js';
-import { ApiError, get, post } from '../lib/api.js';
+import { customElement, state } from 'lit/decorators.js';
+import { shared, UnitPage } from '../lib/base.js';
+import { get, post, errorText } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { formatFen } from '../lib/money.js';
-import type { UnitContext } from '../lib/context.js';
 import type { BudgetRequest, BudgetRequestDetail, Payment, PaymentDetail } from '../lib/types.js';
 import '../components/step-trail.js';
 import '../components/rule-findings.js';
@@ -12,7 +11,7 @@ import { when } from '../components/step-trail.js';
 
 /** 我的申请: the caller's payment requests and budget requests, each with status and approval trail. */
 @customElement('ub-my-requests')
-export class UbMyRequests extends UbElement {
+export class UbMyRequests extends UnitPage {
   static override styles = [shared, css`
     :host { display: block; }
     tr.open { background: #f0f6ff; }
@@ -20,20 +19,11 @@ export class UbMyRequests extends UbElement {
     button.link { white-space: nowrap; border: 0; background: none; color: #1d5fbf; padding: 0; min-height: 0; text-decoration: underline; }
   `];
 
-  @property({ attribute: false }) ctx!: UnitContext;
   @state() payments: Payment[] = [];
   @state() requests: BudgetRequest[] = [];
   @state() openPayment: PaymentDetail | null = null;
   @state() openRequest: BudgetRequestDetail | null = null;
   @state() error = '';
-  private loadedFor = '';
-
-  override willUpdate() {
-    if (this.ctx && this.loadedFor !== this.ctx.unitId) {
-      this.loadedFor = this.ctx.unitId;
-      void this.load();
-    }
-  }
 
   async load() {
     const u = this.ctx.unitId;
@@ -64,7 +54,7 @@ export class UbMyRequests extends UbElement {
       this.openPayment = await post<PaymentDetail>(`/api/units/${this.ctx.unitId}/payments/${id}/withdraw`, {});
       await this.load();
     } catch (e) {
-      this.error = e instanceof ApiError ? e.message : String(e);
+      this.error = errorText(e);
     }
   }
 

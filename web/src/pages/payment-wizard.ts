@@ -1,10 +1,11 @@
 import { html, css } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import { UbElement, shared, kindLabelKey } from '../lib/base.js';
-import { ApiError, get, post } from '../lib/api.js';
+import { customElement, state } from 'lit/decorators.js';
+import { shared, kindLabelKey, UnitPage } from '../lib/base.js';
+import { LiveCheck } from '../lib/live-check.js';
+import { ApiError, get, post, errorText } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { formatFen } from '../lib/money.js';
-import { classNames, deptName, today, type UnitContext } from '../lib/context.js';
+import { classNames, deptName, today } from '../lib/context.js';
 import type { CheckResult, Indicator, PaymentDetail } from '../lib/types.js';
 import '../components/amount-input.js';
 import '../components/rule-findings.js';
@@ -14,7 +15,7 @@ export const CHECK_DEBOUNCE_MS = 300;
 
 /** 支付申请 wizard: pick an indicator (with its balance) → fill in with live rule checks → confirm. */
 @customElement('ub-payment-wizard')
-export class UbPaymentWizard extends UbElement {
+export class UbPaymentWizard extends UnitPage {
   static override styles = [shared, css`
     :host { display: block; max-width: 1100px; }
     ol.steps { display: flex; gap: 8px; list-style: none; padding: 0; margin: 0 0 16px; }
@@ -35,7 +36,6 @@ export class UbPaymentWizard extends UbElement {
     @media (max-width: 1000px) { .grid { grid-template-columns: 1fr; } }
   `];
 
-  @property({ attribute: false }) ctx!: UnitContext;
   @state() step = 1;
   @state() indicators: Indicator[] = [];
   @state() filter = '';
@@ -59,16 +59,17 @@ export class UbPaymentWizard extends UbElement {
   @state() touched = false;
   @state() hardRules = new Set<string>();
   @state() econ = new Map<string, string>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private inflight: AbortController | undefined;
-  private loadedFor = '';
-
-  override willUpdate() {
-    if (this.ctx && this.loadedFor !== this.ctx.unitId) {
-      this.loadedFor = this.ctx.unitId;
-      void this.load();
-    }
-  }
+  private liveCheck = new LiveCheck<CheckResult>(
+    CHECK_DEBOUNCE_MS,
+    (signal) => post<CheckResult>(`/api/units/${this.ctx.unitId}/payments/check`, this.draft(true), { signal }),
+    {
+      busy: (on) => (this.checking = on),
+      result: (r) => (this.check = r),
+      error: (e) => {
+        if (e instanceof ApiError && e.code !== 'VALIDATION_FAILED') this.error = e.message;
+      },
+    },
+  );
 
   async load() {
     try {
@@ -113,26 +114,12 @@ export class UbPaymentWizard extends UbElement {
 
   /** Debounced live check; a newer keystroke aborts the older request. */
   scheduleCheck() {
-    clearTimeout(this.timer);
-    if (this.indicatorId === null) return;
-    this.checking = true;
-    this.timer = setTimeout(() => void this.runCheck(), CHECK_DEBOUNCE_MS);
+    if (this.indicatorId === null) return this.liveCheck.cancel();
+    this.liveCheck.schedule();
   }
 
-  async runCheck() {
-    this.inflight?.abort();
-    const ctrl = new AbortController();
-    this.inflight = ctrl;
-    try {
-      const result = await post<CheckResult>(`/api/units/${this.ctx.unitId}/payments/check`, this.draft(true), { signal: ctrl.signal });
-      if (this.inflight === ctrl) this.check = result;
-    } catch (e) {
-      if ((e as Error).name === 'AbortError') return;
-      if (this.inflight === ctrl) this.check = null;
-      if (e instanceof ApiError && e.code !== 'VALIDATION_FAILED') this.error = e.message;
-    } finally {
-      if (this.inflight === ctrl) this.checking = false;
-    }
+  runCheck() {
+    return this.liveCheck.run();
   }
 
   /** Blocking findings that an override may lift (soft rules only). */
@@ -195,7 +182,7 @@ export class UbPaymentWizard extends UbElement {
       this.submitted = await post<PaymentDetail>(`/api/units/${this.ctx.unitId}/payments`, this.draft(false));
       this.step = 4;
     } catch (e) {
-      this.error = e instanceof ApiError ? e.message : String(e);
+      this.error = errorText(e);
       if (e instanceof ApiError && e.details.findings) this.check = { ...(this.check ?? { ok: false, available: 0, steps: [] }), findings: e.details.findings as CheckResult['findings'], ok: false };
     } finally {
       this.busy = false;

@@ -1,10 +1,10 @@
 import { html, css } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import { UbElement, shared } from '../lib/base.js';
-import { ApiError, get, post, qs } from '../lib/api.js';
+import { customElement, state } from 'lit/decorators.js';
+import { shared, UnitPage } from '../lib/base.js';
+import { get, post, qs, errorText } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { formatFen } from '../lib/money.js';
-import { deptName, today, type UnitContext } from '../lib/context.js';
+import { deptName, today } from '../lib/context.js';
 import type { Payment, PaymentDetail, PaymentStatus } from '../lib/types.js';
 import '../components/step-trail.js';
 
@@ -16,7 +16,7 @@ const STATUSES: PaymentStatus[] = ['approved', 'pending', 'paid', 'rejected', 'w
  * for auditors and supervising units.
  */
 @customElement('ub-payments-page')
-export class UbPaymentsPage extends UbElement {
+export class UbPaymentsPage extends UnitPage {
   static override styles = [shared, css`
     :host { display: block; }
     .bar { display: flex; gap: 12px; align-items: flex-end; flex-wrap: wrap; margin-bottom: 10px; }
@@ -28,7 +28,6 @@ export class UbPaymentsPage extends UbElement {
     .confirm .row { margin-top: 8px; }
   `];
 
-  @property({ attribute: false }) ctx!: UnitContext;
   @state() status: PaymentStatus | '' = 'approved';
   @state() rows: Payment[] = [];
   @state() loaded = false;
@@ -39,17 +38,9 @@ export class UbPaymentsPage extends UbElement {
   @state() busy = false;
   @state() message = '';
   @state() error = '';
-  private loadedFor = '';
 
   get canPay(): boolean {
     return this.ctx.roles.includes('finance_officer') && !this.ctx.readOnly;
-  }
-
-  override willUpdate() {
-    if (this.ctx && this.loadedFor !== this.ctx.unitId) {
-      this.loadedFor = this.ctx.unitId;
-      void this.load();
-    }
   }
 
   async load() {
@@ -100,7 +91,7 @@ export class UbPaymentsPage extends UbElement {
       this.paying = null;
       await this.load();
     } catch (e) {
-      this.error = e instanceof ApiError ? e.message : String(e);
+      this.error = errorText(e);
     } finally {
       this.busy = false;
     }

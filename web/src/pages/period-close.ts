@@ -1,36 +1,26 @@
 import { html, css } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import { UbElement, shared } from '../lib/base.js';
-import { ApiError, get, post } from '../lib/api.js';
+import { customElement, state } from 'lit/decorators.js';
+import { shared, UnitPage } from '../lib/base.js';
+import { get, post, errorText } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
-import type { UnitContext } from '../lib/context.js';
 import type { FiscalYear, Period } from '../lib/types.js';
 import { when } from '../components/step-trail.js';
 
 /** 会计期间结账: the twelve periods of each fiscal year; the next open period can be closed. */
 @customElement('ub-period-close')
-export class UbPeriodClose extends UbElement {
+export class UbPeriodClose extends UnitPage {
   static override styles = [shared, css`
     :host { display: block; max-width: 900px; }
     .tabs { display: flex; gap: 6px; margin-bottom: 10px; }
     .tabs button[aria-pressed='true'] { background: #1d5fbf; color: #fff; border-color: #1d5fbf; }
   `];
 
-  @property({ attribute: false }) ctx!: UnitContext;
   @state() years: FiscalYear[] = [];
   @state() year: number | null = null;
   @state() confirming: Period | null = null;
   @state() message = '';
   @state() error = '';
   @state() busy = false;
-  private loadedFor = '';
-
-  override willUpdate() {
-    if (this.ctx && this.loadedFor !== this.ctx.unitId) {
-      this.loadedFor = this.ctx.unitId;
-      void this.load();
-    }
-  }
 
   async load() {
     try {
@@ -60,7 +50,7 @@ export class UbPeriodClose extends UbElement {
       this.confirming = null;
       await this.load();
     } catch (e) {
-      this.error = e instanceof ApiError ? e.message : String(e);
+      this.error = errorText(e);
     } finally {
       this.busy = false;
     }

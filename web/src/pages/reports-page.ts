@@ -1,10 +1,9 @@
 import { html, css, type TemplateResult } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import { UbElement, shared } from '../lib/base.js';
+import { customElement, state } from 'lit/decorators.js';
+import { shared, UnitPage } from '../lib/base.js';
 import { get, qs } from '../lib/api.js';
 import { t, type MessageKey } from '../lib/i18n.js';
 import { formatFen } from '../lib/money.js';
-import type { UnitContext } from '../lib/context.js';
 import type { Column } from '../components/data-table.js';
 import type {
   FiscalYear, JournalEntry, JournalLine, ReportCell, ReportColumn, ReportTable, ReportView, TrialBalance, TrialBalanceRow, YearEndView,
@@ -60,7 +59,7 @@ interface FlatLine extends JournalLine { entry: JournalEntry }
  * Reading needs report.read: finance, leaders, auditors, supervising units (consolidated).
  */
 @customElement('ub-reports-page')
-export class UbReportsPage extends UbElement {
+export class UbReportsPage extends UnitPage {
   static override styles = [shared, css`
     :host { display: block; }
     [role='tablist'] { display: flex; gap: 4px; border-bottom: 1px solid #dde3ea; margin-bottom: 12px; flex-wrap: wrap; }
@@ -79,7 +78,6 @@ export class UbReportsPage extends UbElement {
     .sum .v { font-weight: 600; text-align: right; font-variant-numeric: tabular-nums; }
   `];
 
-  @property({ attribute: false }) ctx!: UnitContext;
   @state() tab: ReportTab = 'execution';
   @state() years: number[] = [];
   @state() year = new Date().getFullYear();
@@ -94,14 +92,10 @@ export class UbReportsPage extends UbElement {
   @state() yearEnd: YearEndView | null = null;
   @state() loading = false;
   @state() error = '';
-  private loadedFor = '';
   private seq = 0;
 
-  override willUpdate() {
-    if (this.ctx && this.loadedFor !== this.ctx.unitId) {
-      this.loadedFor = this.ctx.unitId;
-      void this.init();
-    }
+  protected override unitChanged(): void {
+    void this.init();
   }
 
   private async init() {

@@ -1,10 +1,11 @@
 import { html, css } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import { UbElement, shared } from '../lib/base.js';
+import { customElement, state } from 'lit/decorators.js';
+import { shared, UnitPage } from '../lib/base.js';
+import { LiveCheck } from '../lib/live-check.js';
 import { ApiError, get, post } from '../lib/api.js';
 import { t, type MessageKey } from '../lib/i18n.js';
 import { formatFen } from '../lib/money.js';
-import { today, type UnitContext } from '../lib/context.js';
+import { today } from '../lib/context.js';
 import type { CheckResult, DocView, Indicator } from '../lib/types.js';
 import '../components/amount-input.js';
 import '../components/rule-findings.js';
@@ -13,7 +14,7 @@ import { CHECK_DEBOUNCE_MS } from './payment-wizard.js';
 
 /** 预算调剂 (with the live transfers/check) and 预算调整 追加/追减, side by side, with recent documents. */
 @customElement('ub-transfer-forms')
-export class UbTransferForms extends UbElement {
+export class UbTransferForms extends UnitPage {
   static override styles = [shared, css`
     :host { display: block; }
     .cols { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; align-items: start; }
@@ -23,7 +24,6 @@ export class UbTransferForms extends UbElement {
     @media (max-width: 1000px) { .cols { grid-template-columns: 1fr; } }
   `];
 
-  @property({ attribute: false }) ctx!: UnitContext;
   @state() indicators: Indicator[] = [];
   @state() transfers: DocView[] = [];
   @state() adjustments: DocView[] = [];
@@ -47,16 +47,14 @@ export class UbTransferForms extends UbElement {
   @state() aMsg = '';
   @state() aErr = '';
   @state() busy = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private inflight: AbortController | undefined;
-  private loadedFor = '';
-
-  override willUpdate() {
-    if (this.ctx && this.loadedFor !== this.ctx.unitId) {
-      this.loadedFor = this.ctx.unitId;
-      void this.load();
-    }
-  }
+  private liveCheck = new LiveCheck<CheckResult>(
+    CHECK_DEBOUNCE_MS,
+    (signal) => {
+      const body = { fromIndicatorId: this.fromId, toIndicatorId: this.toId ?? undefined, amount: this.tAmount ?? 0, date: this.tDate || undefined };
+      return post<CheckResult>(`/api/units/${this.ctx.unitId}/transfers/check`, body, { signal });
+    },
+    { busy: (on) => (this.checking = on), result: (r) => (this.check = r) },
+  );
 
   async load() {
     const u = this.ctx.unitId;
@@ -80,25 +78,12 @@ export class UbTransferForms extends UbElement {
   }
 
   scheduleCheck() {
-    clearTimeout(this.timer);
-    if (this.fromId === null) return;
-    this.checking = true;
-    this.timer = setTimeout(() => void this.runCheck(), CHECK_DEBOUNCE_MS);
+    if (this.fromId === null) return this.liveCheck.cancel();
+    this.liveCheck.schedule();
   }
 
-  async runCheck() {
-    this.inflight?.abort();
-    const ctrl = new AbortController();
-    this.inflight = ctrl;
-    try {
-      const body = { fromIndicatorId: this.fromId, toIndicatorId: this.toId ?? undefined, amount: this.tAmount ?? 0, date: this.tDate || undefined };
-      const r = await post<CheckResult>(`/api/units/${this.ctx.unitId}/transfers/check`, body, { signal: ctrl.signal });
-      if (this.inflight === ctrl) this.check = r;
-    } catch (e) {
-      if ((e as Error).name !== 'AbortError' && this.inflight === ctrl) this.check = null;
-    } finally {
-      if (this.inflight === ctrl) this.checking = false;
-    }
+  runCheck() {
+    return this.liveCheck.run();
   }
 
   get transferError(): string {

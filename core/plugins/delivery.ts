@@ -36,6 +36,13 @@ type DeliveryRow = Selectable<PluginDeliveriesTable>;
 const iso = (ms: number) => new Date(ms).toISOString();
 /** pg_advisory_xact_lock key of delivery claims (any constant unique to this use). */
 const CLAIM_LOCK_KEY = 0x75624456;
+/**
+ * A scheduled job holds its (plugin, unit) pair by a lease row in plugin_host_settings, value
+ * `<until ISO>|<worker>`: the ISO prefix compares as text against "now", so claim() can skip a
+ * held pair in the same statement that checks the pair's delivery claims.
+ */
+const pairKey = (pluginId: string, unitId: string) => `busy:${pluginId}:${unitId}`;
+const SCHEDULE_CHECK_MS = 5000;
 
 /** An event type matches a subscription `payment.paid` exactly or `payment.*` by family. */
 export function subscribed(patterns: readonly string[], type: string): boolean {
@@ -55,6 +62,8 @@ export class DeliveryLoop {
   readonly workerId = randomUUID();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  private scheduling: Promise<void> | null = null;
+  private nextScheduleCheck = 0;
   private stopped = false;
   delivered = 0;
   crashed = false;
@@ -67,6 +76,7 @@ export class DeliveryLoop {
     this.stopped = false;
     const loop = async () => {
       if (this.stopped) return;
+      this.kickSchedules();
       let busy = false;
       try {
         this.running = this.round().then((n) => { busy = n > 0; });
@@ -81,21 +91,52 @@ export class DeliveryLoop {
     this.timer = setTimeout(() => void loop(), 0);
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops the loop and waits for the round and any scheduled job in progress. A job may declare up
+   * to 60 s, longer than a graceful shutdown may take: with `failJobsAfterMs` a job still running
+   * after that is ended by stopping the sandbox runner (its call fails as PLUGIN_RUNNER_DIED), its
+   * slot is given back so it runs after the restart, and its pair is released.
+   */
+  async stop(options: { failJobsAfterMs?: number } = {}): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running?.catch(() => {});
+    const scheduling = this.scheduling;
+    if (!scheduling) return;
+    if (options.failJobsAfterMs !== undefined) {
+      let timer: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        scheduling.then(() => true),
+        new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), options.failJobsAfterMs); }),
+      ]);
+      clearTimeout(timer);
+      if (!finished) await this.host.runner.stop();
+    }
+    await scheduling;
   }
 
-  private lastScheduleCheck = 0;
+  /**
+   * Starts a pass over the due schedules beside the delivery rounds, never inside one: a long
+   * nightly job in one unit must not hold up event delivery to every other unit and plugin.
+   * One pass at a time per loop; a pass that found a pair busy retries at the next idle tick
+   * instead of waiting out the usual interval.
+   */
+  private kickSchedules(): void {
+    if (this.scheduling || this.stopped || this.crashed || Date.now() < this.nextScheduleCheck) return;
+    this.nextScheduleCheck = Date.now() + SCHEDULE_CHECK_MS;
+    this.scheduling = this.schedulePass(Date.now(), true)
+      .then(({ deferred }) => {
+        if (deferred > 0) this.nextScheduleCheck = Date.now() + this.options.intervalMs;
+      })
+      .catch((error) => console.error('[plugins] schedule pass failed:', error))
+      .finally(() => {
+        this.scheduling = null;
+      });
+  }
 
   /** One round: fan out new outbox events, then work the due deliveries. Returns how many were worked. */
   async round(): Promise<number> {
-    if (Date.now() - this.lastScheduleCheck >= 5000) {
-      this.lastScheduleCheck = Date.now();
-      await this.runSchedules();
-    }
     await this.fanOut();
     const claimed = await this.claim();
     for (const delivery of claimed) {
@@ -110,14 +151,25 @@ export class DeliveryLoop {
    * cron expression (UTC). The last slot run of each job is a row claimed by compare-and-set, so
    * with several app processes exactly one of them runs it. After downtime only the latest missed
    * slot runs, once: a nightly job that missed three nights runs one catch-up, not three.
+   * A job runs holding its (plugin, unit) pair like a delivery claim (holdPair), so it never
+   * overlaps an event delivery to that pair in any process; a pair busy with deliveries is left
+   * for the next pass, its slot still unclaimed. Runs the due jobs and waits for them; the loop
+   * calls it in the background, tests call it directly.
    */
   async runSchedules(now = Date.now()): Promise<number> {
+    return (await this.schedulePass(now, false)).ran;
+  }
+
+  private async schedulePass(now: number, fromLoop: boolean): Promise<{ ran: number; deferred: number }> {
     const db = this.host.kernel.db;
     const rows = await db.selectFrom('plugin_units').selectAll().where('state', '=', 'enabled').where('grants', 'like', '%"schedule"%').execute();
     let ran = 0;
+    let deferred = 0;
     for (const row of rows) {
+      if (fromLoop && (this.stopped || this.crashed)) break;
       const enablement = enablementOf(row);
       const pkg = await this.host.loadPackage(db, enablement.pluginId, enablement.version);
+      const due: Array<{ name: string; key: string; last: string | undefined; stamp: string }> = [];
       for (const job of pkg.manifest.schedule) {
         const key = `schedule:${enablement.pluginId}:${enablement.unitId}:${job.name}`;
         const last = await db.selectFrom('plugin_host_settings').select('value').where('key', '=', key).executeTakeFirst();
@@ -133,16 +185,79 @@ export class DeliveryLoop {
           if (last && now - Date.parse(last.value) < job.everyMinutes * 60_000) continue;
           slot = now;
         }
-        const stamp = iso(slot);
-        const claimed = last
-          ? Number((await db.updateTable('plugin_host_settings').set({ value: stamp }).where('key', '=', key).where('value', '=', last.value).executeTakeFirst()).numUpdatedRows) === 1
-          : Number((await db.insertInto('plugin_host_settings').values({ key, value: stamp }).onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst()).numInsertedOrUpdatedRows ?? 0) === 1;
-        if (!claimed) continue;
-        await this.host.invoke(enablement, 'schedule', job.name, { scheduledAt: stamp });
-        ran += 1;
+        due.push({ name: job.name, key, last: last?.value, stamp: iso(slot) });
+      }
+      if (due.length === 0) continue;
+      const pair = await this.holdPair(enablement.pluginId, enablement.unitId);
+      if (!pair) {
+        deferred += 1;
+        continue;
+      }
+      try {
+        for (const job of due) {
+          const claimed = job.last !== undefined
+            ? Number((await db.updateTable('plugin_host_settings').set({ value: job.stamp }).where('key', '=', job.key).where('value', '=', job.last).executeTakeFirst()).numUpdatedRows) === 1
+            : Number((await db.insertInto('plugin_host_settings').values({ key: job.key, value: job.stamp }).onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst()).numInsertedOrUpdatedRows ?? 0) === 1;
+          if (!claimed) continue;
+          const reply = await this.host.invoke(enablement, 'schedule', job.name, { scheduledAt: job.stamp });
+          if (!reply.ok && reply.error.code === 'PLUGIN_RUNNER_DIED' && this.stopped) {
+            // Cut off by shutdown, not by the plugin: the slot is due again after the restart.
+            const back = db.updateTable('plugin_host_settings').where('key', '=', job.key).where('value', '=', job.stamp);
+            if (job.last !== undefined) await back.set({ value: job.last }).execute();
+            else await db.deleteFrom('plugin_host_settings').where('key', '=', job.key).where('value', '=', job.stamp).execute();
+            break;
+          }
+          ran += 1;
+        }
+      } finally {
+        await pair.release();
       }
     }
-    return ran;
+    return { ran, deferred };
+  }
+
+  /**
+   * Takes a (plugin, unit) pair for a scheduled job, or null while a delivery to it holds a live
+   * claim or another job holds it. Checked and taken in one transaction, on PostgreSQL under the
+   * same advisory lock as claim(), so a claimer and a job never both see the pair free. The lease
+   * is renewed while the job runs (a job may take up to 60 s); if this process dies, it lapses
+   * and deliveries to the pair resume.
+   */
+  private async holdPair(pluginId: string, unitId: string): Promise<{ release: () => Promise<void> } | null> {
+    const db = this.host.kernel.db;
+    const key = pairKey(pluginId, unitId);
+    const leaseMs = this.options.leaseMs;
+    const valueUntil = (ms: number) => `${iso(ms)}|${this.workerId}`;
+    let value = valueUntil(Date.now() + leaseMs);
+    const taken = await db.transaction().execute(async (tx) => {
+      if (this.host.kernel.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${CLAIM_LOCK_KEY})`.execute(tx);
+      const now = iso(Date.now());
+      const delivering = await tx.selectFrom('plugin_deliveries').select('id')
+        .where('plugin_id', '=', pluginId).where('unit_id', '=', unitId).where('status', '=', 'claimed').where('claimed_until', '>=', now)
+        .limit(1).executeTakeFirst();
+      if (delivering) return false;
+      const result = await tx.insertInto('plugin_host_settings').values({ key, value })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value }).where('plugin_host_settings.value', '<', now))
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+    });
+    if (!taken) return null;
+    let renewing: Promise<unknown> = Promise.resolve();
+    const timer = setInterval(() => {
+      const next = valueUntil(Date.now() + leaseMs);
+      renewing = db.updateTable('plugin_host_settings').set({ value: next }).where('key', '=', key).where('value', '=', value).executeTakeFirst()
+        .then((r) => {
+          if (Number(r.numUpdatedRows) === 1) value = next;
+        })
+        .catch((error) => console.error('[plugins] schedule lease renewal failed:', error));
+    }, Math.max(20, Math.floor(leaseMs / 3)));
+    return {
+      release: async () => {
+        clearInterval(timer);
+        await renewing;
+        await db.deleteFrom('plugin_host_settings').where('key', '=', key).where('value', '=', value).execute();
+      },
+    };
   }
 
   async fanOut(): Promise<number> {
@@ -234,6 +349,10 @@ export class DeliveryLoop {
             where busy.plugin_id = d.plugin_id and busy.unit_id = d.unit_id and busy.status = 'claimed'
               and busy.claimed_until >= ${now} and busy.id <> d.id
           )
+          and not exists (
+            select 1 from plugin_host_settings job
+            where job.key = 'busy:' || d.plugin_id || ':' || d.unit_id and job.value >= ${now}
+          )
         order by d.id limit ${this.options.batchSize} ${lock}
       )
       returning *`.execute(executor)).rows;
@@ -249,9 +368,15 @@ export class DeliveryLoop {
   private async deliver(delivery: DeliveryRow): Promise<void> {
     const db = this.host.kernel.db;
     // The batch's later deliveries wait while earlier ones run: renew this one's lease before it runs,
-    // and skip it if its claim lapsed and another worker took it over (that worker delivers it).
+    // and skip it if its claim lapsed and another worker took it over (that worker delivers it), or
+    // a scheduled job took the pair meanwhile (the lapsed claim is taken over once the job ends).
+    const now = iso(Date.now());
     const renewed = await db.updateTable('plugin_deliveries').set({ claimed_until: iso(Date.now() + this.options.leaseMs) })
-      .where('id', '=', delivery.id).where('claimed_by', '=', this.workerId).where('status', '=', 'claimed').executeTakeFirst();
+      .where('id', '=', delivery.id).where('claimed_by', '=', this.workerId).where('status', '=', 'claimed')
+      .where(({ not, exists, selectFrom }) => not(exists(
+        selectFrom('plugin_host_settings').select('key').where('key', '=', pairKey(delivery.plugin_id, delivery.unit_id)).where('value', '>=', now),
+      )))
+      .executeTakeFirst();
     if (Number(renewed.numUpdatedRows) !== 1) return;
     const row = await db.selectFrom('plugin_units').selectAll().where('unit_id', '=', delivery.unit_id).where('plugin_id', '=', delivery.plugin_id).executeTakeFirst();
     const mine = () => db.updateTable('plugin_deliveries').where('id', '=', delivery.id).where('claimed_by', '=', this.workerId);

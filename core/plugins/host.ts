@@ -146,7 +146,8 @@ export class PluginHost {
 
   async stop(): Promise<void> {
     unregisterValidatorProvider(this.kernel.db);
-    await this.delivery?.stop();
+    // Within a graceful shutdown's budget (core/cli.ts gives 15 s in all): a longer job is failed and rescheduled.
+    await this.delivery?.stop({ failJobsAfterMs: 5000 });
     this.delivery = null;
     await this.idle();
     await this.runner.stop();

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createKernel, type Kernel } from '../../core/kernel.js';
 import { isPostgresUrl } from '../../core/db/connection.js';
+import { replyOf, type CallResult } from '../support/reply.js';
 import { DEMO_PASSWORD, seedDemo } from '../../core/demo/seed.js';
 
 /**
@@ -109,11 +110,7 @@ export async function startServer(db: TestDatabase, env: Record<string, string> 
   };
 }
 
-export interface Reply {
-  status: number;
-  body: any;
-  headers: Headers;
-}
+export type Reply = CallResult;
 
 /** One HTTP call; a refused connection (the server just died) answers status 0. */
 export async function http(base: string, method: string, route: string, token?: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
@@ -127,14 +124,7 @@ export async function http(base: string, method: string, route: string, token?: 
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      // HTML or an export
-    }
-    return { status: response.status, body: parsed, headers: response.headers };
+    return await replyOf(response);
   } catch {
     return { status: 0, body: null, headers: new Headers() };
   }

@@ -8,6 +8,7 @@ import { createApp } from '../../core/http/app.js';
 import { isPostgresUrl } from '../../core/db/connection.js';
 import { DEMO_PASSWORD, seedDemo } from '../../core/demo/seed.js';
 import type { Config } from '../../core/config.js';
+import { replyOf, type CallResult } from './reply.js';
 
 /** Demo data is seeded "as of" this day in tests: January to April of 2026 are closed. */
 export const TEST_TODAY = new Date('2026-06-15T08:00:00Z');
@@ -28,11 +29,7 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-export interface CallResult {
-  status: number;
-  body: any;
-  headers: Headers;
-}
+export type { CallResult } from './reply.js';
 
 /**
  * A fresh core for one test file: SQLite in memory, or, when DATABASE_URL points at PostgreSQL,
@@ -54,15 +51,7 @@ export async function createTestEnv(overrides: Partial<Config> = {}, options: { 
       body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
       headers['content-type'] ??= 'application/json';
     }
-    const response = await app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      // not JSON; keep the text
-    }
-    return { status: response.status, body: parsed, headers: response.headers };
+    return replyOf(await app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) }));
   };
 
   return {

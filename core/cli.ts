@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import { createKernel, type Kernel } from './kernel.js';
-import { createApp } from './http/app.js';
+import { createApp } from './server/app.js';
 import { migrateToLatest } from './db/migrate.js';
 import { verifyChain } from './audit/service.js';
 import { DEMO_PASSWORD, DEMO_USERS, hasUsers, seedDemo } from './demo/seed.js';
@@ -17,7 +17,7 @@ import { ensureReferenceData } from './ledger/reference.js';
 import fs from 'node:fs';
 import net from 'node:net';
 import { hostOf } from './plugins/host.js';
-import { AppError } from './http/errors.js';
+import { AppError } from './errors.js';
 import { installBundle } from './plugins/service.js';
 import { backup, restore, BackupError } from './backup/service.js';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createKernel, type Kernel } from '../core/kernel.js';
-import { createApp } from '../core/http/app.js';
+import { createApp } from '../core/server/app.js';
 import { DEMO_PASSWORD, seedDemo } from '../core/demo/seed.js';
 import { SYSTEM_ACTOR } from '../core/audit/service.js';
 import { hostOf, type PluginHost, type PluginLimits } from '../core/plugins/host.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withOpenApi } from '../core/http/app.js';
-import { allRoutes } from '../core/http/registry.js';
+import { withOpenApi } from '../core/server/app.js';
+import { allRoutes } from '../core/server/registry.js';
 import { DEMO_PASSWORD } from '../core/demo/seed.js';
 import { createTestEnv, type TestEnv } from './support/kernel.js';
 

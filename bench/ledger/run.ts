@@ -9,7 +9,7 @@
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { sql } from 'kysely';
-import { createApp } from '../../core/http/app.js';
+import { createApp } from '../../core/server/app.js';
 import { indicatorDetail } from '../../core/ledger/indicators/service.js';
 import type { Kernel } from '../../core/kernel.js';
 import { DEMO_PASSWORD } from '../../core/demo/seed.js';

@@ -5,7 +5,7 @@
 // keyset paging of ledger.payments over BENCH_PAYMENTS (default 1,000,000) rows, beside the raw SQL page.
 import { createRequire } from 'node:module';
 import { createKernel } from '../../core/kernel.js';
-import { createApp } from '../../core/http/app.js';
+import { createApp } from '../../core/server/app.js';
 import { DEMO_PASSWORD, seedDemo } from '../../core/demo/seed.js';
 import { SYSTEM_ACTOR } from '../../core/audit/service.js';
 import { hostOf } from '../../core/plugins/host.js';

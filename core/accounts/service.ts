@@ -3,7 +3,7 @@ import type { Executor, Tx } from '../db/connection.js';
 import type { Kernel } from '../kernel.js';
 import { addSeconds, nowIso } from '../clock.js';
 import { appendAudit, type AuditActor } from '../audit/service.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors.js';
 import type { Actor, Grant } from '../permissions/service.js';
 import type { Role } from '../permissions/roles.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password.js';

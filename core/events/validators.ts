@@ -1,5 +1,5 @@
 import type { Tx } from '../db/connection.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors.js';
 
 /**
  * The validator registry: the ledger asks, the plugin host answers; neither imports the other.

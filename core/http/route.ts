@@ -1,9 +1,10 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import type { Kernel } from '../kernel.js';
+import type { Tx } from '../db/connection.js';
 import type { Actor, UnitScope } from '../permissions/service.js';
 import type { Permission } from '../permissions/roles.js';
-import type { Lang } from './errors.js';
+import type { Lang } from '../errors.js';
 
 /**
  * Who may call a route. There is no default: a route states its access or cannot be defined.
@@ -24,33 +25,36 @@ export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
 
-export interface HandlerContext<P, Q, B> {
+/** The context's shape follows the route's access: a unit route always has its actor and scope. */
+type ActorOf<A extends Access> = A extends { kind: 'public' } ? null : Actor;
+type ScopeOf<A extends Access> = A extends { kind: 'unit' } ? UnitScope : null;
+
+export interface HandlerContext<P, Q, B, A extends Access = Access> {
   kernel: Kernel;
   c: Context;
   lang: Lang;
-  /** Null only on public routes. */
-  actor: Actor | null;
-  /** Present on unit routes: the authorized unit every query must be scoped to. */
-  scope: UnitScope | null;
+  actor: ActorOf<A>;
+  /** The authorized unit every query must be scoped to. */
+  scope: ScopeOf<A>;
   params: P;
   query: Q;
   body: B;
   clientAddress: string;
-  /** The bearer secret or session cookie the caller signed in with (null on public routes). */
-  secret: string | null;
+  /** The bearer secret or session cookie the caller signed in with. */
+  secret: A extends { kind: 'public' } ? null : string;
 }
 
-export interface RouteSpec<
-  P extends z.ZodType | undefined = z.ZodType | undefined,
-  Q extends z.ZodType | undefined = z.ZodType | undefined,
-  B extends z.ZodType | undefined = z.ZodType | undefined,
-> {
+/** A write: the server opens its transaction (core/db/command.ts), commits, then runs its after-commit work. */
+export interface CommandContext<P, Q, B, A extends Access = Access> extends HandlerContext<P, Q, B, A> {
+  tx: Tx;
+}
+
+interface RouteBase<P, Q, B> {
   method: Method;
   /** hono path syntax: '/api/units/:unitId/members'. */
   path: string;
   summary: string;
   tag: string;
-  access: Access;
   params?: P;
   query?: Q;
   body?: B;
@@ -59,14 +63,25 @@ export interface RouteSpec<
   maxBodyBytes?: number;
   /** Status on success: 201 for creations. */
   status?: 200 | 201;
-  handler: (ctx: HandlerContext<Infer<P>, Infer<Q>, Infer<B>>) => Promise<unknown>;
 }
 
-/** Keeps each route's parameter types tied to its schemas. */
+/** A route answers either by reading (`handler`) or by running one command in one transaction (`command`). */
+export type RouteSpec<
+  P extends z.ZodType | undefined = z.ZodType | undefined,
+  Q extends z.ZodType | undefined = z.ZodType | undefined,
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+  A extends Access = Access,
+> = RouteBase<P, Q, B> & { access: A } & (
+  | { handler: (ctx: HandlerContext<Infer<P>, Infer<Q>, Infer<B>, A>) => Promise<unknown>; command?: never }
+  | { command: (ctx: CommandContext<Infer<P>, Infer<Q>, Infer<B>, A>) => Promise<unknown>; handler?: never }
+);
+
+/** Keeps each route's parameter types tied to its schemas and its context to its access kind. */
 export function defineRoute<
+  A extends Access,
   P extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
->(spec: RouteSpec<P, Q, B>): RouteSpec {
+>(spec: RouteSpec<P, Q, B, A>): RouteSpec {
   return spec as unknown as RouteSpec;
 }

@@ -1,8 +1,11 @@
+import { defineErrors, type ErrorSpec } from '../errors.js';
+
+export { AppError, type ErrorCode, type Lang } from '../errors.js';
 /**
  * Error codes of the budget ledger. Control-rule codes are stable: screens, plugins and
  * integrators key on them. Statuses: 404 missing, 409 wrong state, 422 a rule said no.
  */
-export const LEDGER_ERRORS = {
+export const LEDGER_ERRORS = defineErrors({
   INDICATOR_NOT_FOUND: { status: 404, zh: '预算指标不存在', en: 'Budget indicator not found' },
   PAYMENT_NOT_FOUND: { status: 404, zh: '支付申请不存在', en: 'Payment request not found' },
   TRANSFER_NOT_FOUND: { status: 404, zh: '调剂申请不存在', en: 'Transfer not found' },
@@ -143,4 +146,10 @@ export const LEDGER_ERRORS = {
     zh: '{year} 年度还有 {count} 笔未完成的支付申请（待审批或已审批未支付），请先处理',
     en: '{count} payment requests of {year} are still pending or approved but unpaid; settle them first',
   },
-} as const;
+} as const satisfies Record<string, ErrorSpec>);
+
+type LedgerErrorTable = typeof LEDGER_ERRORS;
+declare module '../errors.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ErrorCodes extends LedgerErrorTable {}
+}

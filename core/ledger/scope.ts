@@ -1,5 +1,5 @@
 import type { Actor, UnitScope } from '../permissions/service.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from './errors.js';
 
 /** Roles whose view of a unit's money is limited to their own department (科室). */
 const DEPARTMENT_BOUND_ROLES = new Set(['business_staff', 'department_head']);

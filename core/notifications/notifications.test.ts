@@ -8,7 +8,7 @@ import { ensureClassifications } from '../ledger/classifications/service.js';
 import { realtimeOf, type RealtimeMessage } from '../events/realtime.js';
 import { hostOf } from '../plugins/host.js';
 import { CORE_NOTIFICATIONS_CHANNEL } from './service.js';
-import { formatYuan } from '../http/errors.js';
+import { formatYuan } from '../errors.js';
 
 /**
  * The ledger tells people when their documents move: each transition writes exactly the notices

@@ -3,7 +3,7 @@ import type { ApprovalTarget } from '../db/schema.js';
 import type { Kernel } from '../kernel.js';
 import type { Actor, UnitScope } from '../permissions/service.js';
 import { nowIso } from '../clock.js';
-import { AppError, formatYuan } from '../http/errors.js';
+import { AppError, formatYuan } from '../errors.js';
 import { realtimeOf } from '../events/realtime.js';
 import type { NotificationListQuery } from './schema.js';
 

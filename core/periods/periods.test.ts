@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors.js';
 import { assertPeriodOpen } from './service.js';
 import { auditCount, createTestEnv, TEST_YEAR, type TestEnv, refusedWithoutTrace, type CallResult } from '../../test/support/kernel.js';
 

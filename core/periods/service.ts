@@ -3,7 +3,7 @@ import type { PeriodsTable } from '../db/schema.js';
 import { nowIso } from '../clock.js';
 import { appendAudit, type AuditActor } from '../audit/service.js';
 import { publishEvent } from '../events/outbox.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors.js';
 import type { FiscalYearView } from './schema.js';
 import { assertPeriodBalanced } from '../ledger/accounting/service.js';
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/connection.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors.js';
 import { underPath } from '../units/paths.js';
 import { isReadPermission, ROLE_PERMISSIONS, type Permission, type Role } from './roles.js';
 

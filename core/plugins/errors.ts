@@ -1,5 +1,8 @@
-/** Error codes of the plugin host, spread into the API's error catalog. */
-export const PLUGIN_ERRORS = {
+import { defineErrors, type ErrorSpec } from '../errors.js';
+
+export { AppError, type ErrorCode, type Lang } from '../errors.js';
+/** Error codes of the plugin host, registered in the API's error catalog. */
+export const PLUGIN_ERRORS = defineErrors({
   PLUGIN_NOT_FOUND: { status: 404, zh: '插件 {pluginId} 未安装', en: 'Plugin {pluginId} is not installed' },
   PLUGIN_VERSION_EXISTS: { status: 409, zh: '插件 {pluginId} 的 {version} 版本已安装', en: 'Version {version} of plugin {pluginId} is already installed' },
   PLUGIN_BUNDLE_INVALID: { status: 422, zh: '插件包不合法：{reason}', en: 'The plugin bundle is invalid: {reason}' },
@@ -35,7 +38,13 @@ export const PLUGIN_ERRORS = {
     en: 'Plugin {pluginId} is not loaded: it is incompatible with this system ({reason})',
   },
   PLUGIN_VALIDATION_BLOCKED: { status: 422, zh: '插件 {pluginId} 阻止了此操作：{message}', en: 'Plugin {pluginId} blocked this: {message}' },
-} as const;
+} as const satisfies Record<string, ErrorSpec>);
+
+type PluginErrorTable = typeof PLUGIN_ERRORS;
+declare module '../errors.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ErrorCodes extends PluginErrorTable {}
+}
 
 /** A host call refused or failed; crosses the sandbox boundary as `{code, message, status}`. */
 export class HostCallError extends Error {

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { appendAudit } from '../audit/service.js';
 import { auditActorOf } from '../accounts/service.js';
-import { AppError, type Lang } from '../http/errors.js';
+import { AppError, type Lang } from './errors.js';
 import { defineRoute, type RouteSpec } from '../http/route.js';
 import { UnitParams } from '../units/schema.js';
 import type { Actor, UnitScope } from '../permissions/service.js';

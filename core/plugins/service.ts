@@ -5,7 +5,7 @@ import type { Kernel } from '../kernel.js';
 import type { Executor } from '../db/connection.js';
 import { nowIso } from '../clock.js';
 import { appendAudit, type AuditActor } from '../audit/service.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from './errors.js';
 import { bundleSchema, sha256Hex, signaturePayload } from '../../sdk/bundle.js';
 import { engineSatisfied, manifestSchema, type HostPermission, type Manifest } from '../../sdk/manifest.js';
 import { enablementOf, hostOf } from './host.js';

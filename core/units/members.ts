@@ -4,7 +4,7 @@ import { nowIso } from '../clock.js';
 import { appendAudit } from '../audit/service.js';
 import { auditActorOf, createUser, resetPassword, setDisabled } from '../accounts/service.js';
 import { hashPassword } from '../accounts/password.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors.js';
 import { isSystemAdmin, type Actor, type UnitScope } from '../permissions/service.js';
 import { ROLES, type Role } from '../permissions/roles.js';
 import { assertDepartmentInUnit } from './service.js';

@@ -2,7 +2,7 @@ import type { Executor, Tx } from '../db/connection.js';
 import type { UnitsTable } from '../db/schema.js';
 import { nowIso } from '../clock.js';
 import { appendAudit, type AuditActor } from '../audit/service.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors.js';
 import { readableUnitPaths, type Actor, type UnitScope } from '../permissions/service.js';
 import type { UnitView } from './schema.js';
 import { underPath } from './paths.js';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allRoutes } from '../../core/http/registry.js';
+import { allRoutes } from '../../core/server/registry.js';
 import type { RouteSpec } from '../../core/http/route.js';
 import { ROLE_PERMISSIONS, type Permission, type Role } from '../../core/permissions/roles.js';
 import { DEMO_USERS } from '../../core/demo/seed.js';

@@ -2,7 +2,7 @@
 // schema PG_SCHEMA, and runs the plugin host's outbox delivery loop. Prints `ready <port>`.
 import { serve } from '@hono/node-server';
 import { createKernel } from '../../core/kernel.js';
-import { createApp } from '../../core/http/app.js';
+import { createApp } from '../../core/server/app.js';
 import { hostOf } from '../../core/plugins/host.js';
 
 const kernel = await createKernel({ databaseUrl: process.env.DATABASE_URL!, kdf: 'fast', pgSchema: process.env.PG_SCHEMA! });

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import type { Hono } from 'hono';
 import { createKernel, type Kernel } from '../../core/kernel.js';
-import { createApp } from '../../core/http/app.js';
+import { createApp } from '../../core/server/app.js';
 import { isPostgresUrl } from '../../core/db/connection.js';
 import { DEMO_PASSWORD, seedDemo } from '../../core/demo/seed.js';
 import type { Config } from '../../core/config.js';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/connection.js';
 import type { AccountingTrack } from '../../db/schema.js';
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../errors.js';
 import type { UnitScope } from '../../permissions/service.js';
 import { scoped } from '../../permissions/service.js';
 import { underPath } from '../../units/paths.js';

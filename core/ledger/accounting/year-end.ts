@@ -3,7 +3,7 @@ import type { Executor, Tx } from '../../db/connection.js';
 import { nowIso } from '../../clock.js';
 import { appendAudit, type AuditActor } from '../../audit/service.js';
 import { publishEvent } from '../../events/outbox.js';
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../errors.js';
 import { rolloverFiscalYear } from '../../periods/service.js';
 import { issueIndicator } from '../indicators/service.js';
 import { isFiscalFund, postEntry, type PostingLine } from './posting.js';

@@ -5,7 +5,7 @@ import { appendAudit } from '../../audit/service.js';
 import { auditActorOf } from '../../accounts/service.js';
 import { publishEvent } from '../../events/outbox.js';
 import { askValidators } from '../../events/validators.js';
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../errors.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
 import { assertDepartmentAccess, departmentBound } from '../scope.js';
 import { applyMovement, availableOf, findIndicator, lockIndicator, type IndicatorRow } from '../indicators/service.js';

@@ -2,7 +2,7 @@ import type { Executor, Tx } from '../../db/connection.js';
 import type { ApprovalTarget } from '../../db/schema.js';
 import { nowIso } from '../../clock.js';
 import { appendAudit, type AuditActor } from '../../audit/service.js';
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../errors.js';
 import type { Actor } from '../../permissions/service.js';
 import type { Role } from '../../permissions/roles.js';
 import { THREE_PUBLIC_CODES } from '../rules/catalog.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../errors.js';
 import { auditCount, createTestEnv, TEST_YEAR, type TestEnv, refusedWithoutTrace, type CallResult } from '../../../test/support/kernel.js';
 import { IMPORT_MAX_BYTES, type ClassificationView } from './schema.js';
 import {

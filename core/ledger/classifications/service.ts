@@ -6,7 +6,7 @@ import type { ClassificationKind, ClassificationsTable } from '../../db/schema.j
 import type { Kernel } from '../../kernel.js';
 import { appendAudit, SYSTEM_ACTOR, type AuditActor } from '../../audit/service.js';
 import { publishEvent } from '../../events/outbox.js';
-import { AppError, type Lang } from '../../http/errors.js';
+import { AppError, type Lang } from '../errors.js';
 import {
   CLASSIFICATION_KINDS, IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, LEVEL_LENGTHS, type ClassAttrs, type ClassificationView,
   type EconomicCategory, type ImportBody, type ImportResult, type ImportRowError, type ImportRule,

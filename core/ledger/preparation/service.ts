@@ -7,7 +7,7 @@ import { nowIso } from '../../clock.js';
 import { appendAudit, type AuditActor } from '../../audit/service.js';
 import { publishEvent } from '../../events/outbox.js';
 import { notifyBudgetRequest } from '../../notifications/service.js';
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../errors.js';
 import { assertPeriodOpen } from '../../periods/service.js';
 import { assertDepartmentInUnit } from '../../units/service.js';
 import { assertClassExists } from '../classifications/service.js';

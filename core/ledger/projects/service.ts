@@ -4,7 +4,7 @@ import type { ProjectsTable, ProjectStatus } from '../../db/schema.js';
 import { nowIso } from '../../clock.js';
 import { appendAudit, type AuditActor } from '../../audit/service.js';
 import { publishEvent } from '../../events/outbox.js';
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../errors.js';
 import { assertDepartmentInUnit } from '../../units/service.js';
 import { assertClassExists } from '../classifications/service.js';
 import { PROJECT_TRANSITIONS, type ProjectDetail, type ProjectView, type TargetView } from './schema.js';

@@ -2,7 +2,7 @@ import type { Executor, Tx } from '../../db/connection.js';
 import { nowIso } from '../../clock.js';
 import { appendAudit, type AuditActor } from '../../audit/service.js';
 import type { UnitScope } from '../../permissions/service.js';
-import { AppError, type ErrorCode } from '../../http/errors.js';
+import { AppError, type ErrorCode } from '../errors.js';
 import { DEFAULT_KIND_ECONOMIC_MAP, RULE_CODES, RULES, THREE_PUBLIC_CODES, type RuleCode, type RuleMode } from './catalog.js';
 import type { Finding } from './schema.js';
 

@@ -9,11 +9,12 @@ import type { Kernel } from '../kernel.js';
 import { authenticate } from '../accounts/service.js';
 import { authorizeUnit, holdsAnywhere, isSystemAdmin, type Actor, type UnitScope } from '../permissions/service.js';
 import { ROLE_PERMISSIONS } from '../permissions/roles.js';
-import { AppError, langFrom } from './errors.js';
-import { clientAddressOf, credentialOf, isCrossSite } from './auth.js';
-import { defineRoute, type RouteSpec } from './route.js';
+import { AppError, langFrom } from '../errors.js';
+import { clientAddressOf, credentialOf, isCrossSite } from '../http/auth.js';
+import { defineRoute, type RouteSpec } from '../http/route.js';
 import { allRoutes } from './registry.js';
 import { buildOpenApi } from './openapi.js';
+import { runCommand } from '../db/command.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 /** The built web app (`npm run build:web`); served at / when present. */
@@ -141,7 +142,7 @@ export function createApp(kernel: Kernel, routes: RouteSpec[] = allRoutes) {
       const scope = who ? await authorize(kernel, route, who.actor, c.req.param()) : null;
       const query = parseWith(route.query, c.req.query(), 'query');
       const body = route.body ? parseWith(route.body, await readJsonBody(c), 'body') : undefined;
-      const result = await route.handler({
+      const context = {
         kernel,
         c,
         lang,
@@ -152,7 +153,10 @@ export function createApp(kernel: Kernel, routes: RouteSpec[] = allRoutes) {
         query,
         body,
         clientAddress: clientAddressOf(c, kernel.config.trustProxy),
-      });
+      };
+      const result = route.command
+        ? await runCommand(kernel, (tx) => route.command({ ...context, tx }))
+        : await route.handler(context);
       if (result instanceof Response) return result;
       return c.json(result as object, route.status ?? 200);
     });

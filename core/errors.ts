@@ -1,20 +1,24 @@
-import { LEDGER_ERRORS } from '../ledger/errors.js';
-import { PLUGIN_ERRORS } from '../plugins/errors.js';
+import { formatFen } from '@unibudget/sdk/contracts/money';
 
 /**
  * Every refusal the API gives is an AppError with a stable code. The code decides the HTTP
  * status and the readable message (zh-CN first, English on request); `details` carries the
  * facts a client needs to show or fix the problem.
+ *
+ * This file holds the base class and the kernel's codes. Each domain owns its own code table
+ * (core/ledger/errors.ts, core/plugins/errors.ts): it registers the table with `defineErrors` and
+ * adds its codes to the `ErrorCodes` interface by module augmentation, so the kernel never imports
+ * a domain and a domain's code still type-checks everywhere.
  */
 export type Lang = 'zh' | 'en';
 
-interface ErrorSpec {
+export interface ErrorSpec {
   status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
   zh: string;
   en: string;
 }
 
-export const ERROR_CATALOG = {
+const KERNEL_ERRORS = {
   VALIDATION_FAILED: { status: 400, zh: '输入不符合要求', en: 'The input is not valid' },
   INVALID_JSON: { status: 400, zh: '请求体不是合法的 JSON', en: 'The request body is not valid JSON' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '请求体必须是 application/json', en: 'The request body must be application/json' },
@@ -84,11 +88,31 @@ export const ERROR_CATALOG = {
   },
   INTERNAL: { status: 500, zh: '服务器内部错误，已记录', en: 'Internal error; it has been logged' },
   UNAVAILABLE: { status: 503, zh: '服务暂不可用', en: 'Service unavailable' },
-  ...LEDGER_ERRORS,
-  ...PLUGIN_ERRORS,
 } satisfies Record<string, ErrorSpec>;
 
-export type ErrorCode = keyof typeof ERROR_CATALOG;
+type KernelErrorTable = typeof KERNEL_ERRORS;
+/** Every known code: the kernel's here, each domain's added by module augmentation beside its table. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ErrorCodes extends KernelErrorTable {}
+export type ErrorCode = keyof ErrorCodes & string;
+
+const catalog = new Map<string, ErrorSpec>();
+
+/** Registers a domain's code table (once, at module load); a code defined twice is a programming error. */
+export function defineErrors<T extends Record<string, ErrorSpec>>(table: T): T {
+  for (const [code, spec] of Object.entries(table)) {
+    if (catalog.has(code) && catalog.get(code) !== spec) throw new Error(`error code ${code} is defined twice`);
+    catalog.set(code, spec);
+  }
+  return table;
+}
+defineErrors(KERNEL_ERRORS);
+
+function specOf(code: string): ErrorSpec {
+  const spec = catalog.get(code);
+  if (!spec) throw new Error(`error code ${code} is not registered: import its domain's errors.ts`);
+  return spec;
+}
 
 export class AppError extends Error {
   readonly code: ErrorCode;
@@ -99,11 +123,11 @@ export class AppError extends Error {
     super(code);
     this.code = code;
     this.details = details;
-    this.status = ERROR_CATALOG[code].status;
+    this.status = specOf(code).status;
   }
 
   messageIn(lang: Lang): string {
-    return renderMessage(ERROR_CATALOG[this.code][lang], this.details);
+    return renderMessage(specOf(this.code)[lang], this.details);
   }
 
   toBody(lang: Lang) {
@@ -122,9 +146,7 @@ function renderMessage(template: string, details: Record<string, unknown>): stri
 
 /** 1234567 fen → "12,345.67": how messages and notices show money. */
 export function formatYuan(fen: number): string {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  return `${sign}${Math.floor(abs / 100).toLocaleString('en-US')}.${String(abs % 100).padStart(2, '0')}`;
+  return Number.isSafeInteger(fen) ? formatFen(fen) : String(fen);
 }
 
 /** zh-CN unless the client clearly prefers English. */

@@ -5,7 +5,7 @@ import { unitRoutes } from '../units/routes.js';
 import { ledgerRoutes } from '../ledger/routes.js';
 import { pluginRoutes } from '../plugins/routes.js';
 import { notificationRoutes } from '../notifications/routes.js';
-import type { RouteSpec } from './route.js';
+import type { RouteSpec } from '../http/route.js';
 import { systemRoutes } from './system-routes.js';
 
 /** Every API route of the core. The authorization matrix test walks this list. */

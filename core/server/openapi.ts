@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RouteSpec } from './route.js';
+import type { RouteSpec } from '../http/route.js';
 
 const ErrorBody = z.object({
   error: z.object({

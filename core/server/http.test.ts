@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, auditCount, type TestEnv } from '../../test/support/kernel.js';
 import { createApp } from './app.js';
-import { defineRoute } from './route.js';
+import { defineRoute } from '../http/route.js';
 import { allRoutes } from './registry.js';
 
 let env: TestEnv;

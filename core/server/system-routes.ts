@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { defineRoute } from './route.js';
-import { AppError } from './errors.js';
+import { defineRoute } from '../http/route.js';
+import { AppError } from '../errors.js';
 import { VERSION } from '../version.js';
 
 export const systemRoutes = [

@@ -1,5 +1,6 @@
 import semver from 'semver';
 import { z } from 'zod';
+import { ROLES, type Role } from './contracts/roles.js';
 import { cronProblem } from './cron.js';
 
 /** The version of the host API this SDK describes; a plugin's `engine` range must match it. */
@@ -58,14 +59,9 @@ export const collectionSchema = z.object({
   indexes: z.array(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/)).max(3).default([]),
 });
 
-/**
- * The core's role names (core/permissions/roles.ts ROLES, which a test keeps equal to this list): a
- * route may name the ones allowed to call it. The SDK does not import the core, so it spells them out.
- */
-export const CORE_ROLES = [
-  'system_admin', 'unit_admin', 'finance_officer', 'business_staff', 'department_head', 'leader', 'auditor', 'plugin_developer',
-] as const;
-export type CoreRole = (typeof CORE_ROLES)[number];
+/** The core's role names (the shared contract): a route may name the ones allowed to call it. */
+export const CORE_ROLES = ROLES;
+export type CoreRole = Role;
 
 /**
  * Who may call a POST route that declares no `roles`: the roles that do the unit's business. Auditors

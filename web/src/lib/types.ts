@@ -1,6 +1,6 @@
 /** The shapes of the API answers the web app reads (mirrors the core's zod schemas). */
-export type Role =
-  | 'system_admin' | 'unit_admin' | 'finance_officer' | 'business_staff' | 'department_head' | 'leader' | 'auditor' | 'plugin_developer';
+import type { Role } from '@unibudget/sdk/contracts/roles';
+export type { Role };
 
 export interface Membership { unitId: string; unitName: string; role: Role; departmentId: number | null }
 export interface Me { id: number; username: string; displayName: string; memberships: Membership[]; systemAdmin: boolean }

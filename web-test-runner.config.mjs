@@ -1,9 +1,13 @@
-// Component tests of the web app (web/**/*.test.ts) in Debian's Chromium; CHROME_PATH overrides the binary.
+// Component tests of the web app (web/**/*.test.ts) in Chromium: CHROME_PATH, Debian's /usr/bin/chromium, or
+// the one inside the npm package @sparticuz/chromium (web/scripts/browser.mjs picks it).
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { findBrowser } from './web/scripts/browser.mjs';
+
+const browser = await findBrowser();
 
 const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wtr-chromium-'));
 process.on('exit', () => fs.rmSync(userDataDir, { recursive: true, force: true }));
@@ -22,11 +26,10 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+        executablePath: browser.executablePath,
         headless: true,
         userDataDir,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-dev-shm-usage',
-          '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        args: browser.args,
       },
     }),
   ],

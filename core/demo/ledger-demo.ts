@@ -1,5 +1,6 @@
 import type { Kernel } from '../kernel.js';
 import type { Tx } from '../db/connection.js';
+import { runCommand } from '../db/command.js';
 import { auditActorOf, loadGrants } from '../accounts/service.js';
 import { authorizeUnit, type Actor, type UnitScope } from '../permissions/service.js';
 import type { Permission } from '../permissions/roles.js';
@@ -82,7 +83,7 @@ async function unitContext(kernel: Kernel, unit: UnitDemo, calendar: DemoCalenda
 }
 
 function inTx<T>(ctx: UnitContext, work: (tx: Tx) => Promise<T>): Promise<T> {
-  return ctx.kernel.db.transaction().execute(work);
+  return runCommand(ctx.kernel, work);
 }
 
 async function seedUnit(kernel: Kernel, unit: UnitDemo, calendar: DemoCalendar): Promise<void> {
@@ -256,32 +257,35 @@ async function runPayment(ctx: UnitContext, ids: ReadonlyMap<string, number>, p:
     ...(p.procurement ? { procurement: true, contractNo: p.procurement.contractNo } : {}),
     ...(p.standard ? { standard: p.standard } : {}),
   });
-  let doc = await createPayment(ctx.kernel.db, actors.staff, await ctx.scope('staff', 'payment.create'), draft);
+  let doc = await inTx(ctx, async (tx) => createPayment(tx, actors.staff, await ctx.scope('staff', 'payment.create'), draft));
   const stopAt = p.end.kind === 'pending' || p.end.kind === 'rejected' || p.end.kind === 'withdrawn' ? p.end.atStep : Infinity;
   for (let step = pendingStep(doc); step; step = pendingStep(doc)) {
     if (step.seq >= stopAt) break;
     const role = DECIDER[step.role]!;
     const body = DecisionBody.parse({ comment: ctx.words.pick(APPROVAL_WORDS[role]) });
-    doc = await approvePayment(ctx.kernel.db, actors[role], await ctx.scope(role, 'payment.approve'), doc.id, body);
+    const id = doc.id;
+    doc = await inTx(ctx, async (tx) => approvePayment(tx, actors[role], await ctx.scope(role, 'payment.approve'), id, body));
   }
   const step = pendingStep(doc);
-  switch (p.end.kind) {
+  const id = doc.id;
+  const end = p.end;
+  switch (end.kind) {
     case 'paid': {
       const body = PayBody.parse({ date: p.payDate });
-      doc = await payPayment(ctx.kernel.db, actors.finance, await ctx.scope('finance', 'payment.pay'), doc.id, body);
+      doc = await inTx(ctx, async (tx) => payPayment(tx, actors.finance, await ctx.scope('finance', 'payment.pay'), id, body));
       break;
     }
     case 'rejected': {
       if (!step) throw new Error(`demo: payment ${doc.id} has no step to reject at`);
       const role = DECIDER[step.role]!;
-      doc = await rejectPayment(ctx.kernel.db, actors[role], await ctx.scope(role, 'payment.approve'), doc.id, { comment: p.end.comment });
+      doc = await inTx(ctx, async (tx) => rejectPayment(tx, actors[role], await ctx.scope(role, 'payment.approve'), id, { comment: end.comment }));
       break;
     }
     case 'withdrawn':
-      doc = await withdrawPayment(ctx.kernel.db, actors.staff, await ctx.scope('staff', 'payment.create'), doc.id, { comment: p.end.comment });
+      doc = await inTx(ctx, async (tx) => withdrawPayment(tx, actors.staff, await ctx.scope('staff', 'payment.create'), id, { comment: end.comment }));
       break;
     case 'pending':
-      if (step?.seq !== p.end.atStep) throw new Error(`demo: payment ${doc.id} should wait at step ${p.end.atStep}`);
+      if (step?.seq !== end.atStep) throw new Error(`demo: payment ${doc.id} should wait at step ${end.atStep}`);
       break;
     case 'approved':
       break;

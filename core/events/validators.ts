@@ -1,5 +1,6 @@
 import type { Tx } from '../db/connection.js';
 import { AppError } from '../errors.js';
+import { databaseOf } from '../db/command.js';
 
 /**
  * The validator registry: the ledger asks, the plugin host answers; neither imports the other.
@@ -39,7 +40,10 @@ export interface ValidatorWarning {
  * transaction and before commit. A `block` refuses the command (nothing is written); `warn`s come
  * back as findings to store with the document.
  */
-export async function askValidators(db: object, tx: Tx, kind: ValidatorKind, unitId: string, document: Record<string, unknown>): Promise<ValidatorWarning[]> {
+export async function askValidators(tx: Tx, kind: ValidatorKind, unitId: string, document: Record<string, unknown>): Promise<ValidatorWarning[]> {
+  const db = databaseOf(tx);
+  // A document validated outside a command transaction would skip the plugins' validators unseen.
+  if (!db) throw new Error(`${kind} asked outside a command transaction: open it with runCommand`);
   const provider = providers.get(db);
   if (!provider) return [];
   const verdicts = await provider(tx, kind, unitId, document);

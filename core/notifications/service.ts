@@ -1,18 +1,15 @@
 import type { Executor, Tx } from '../db/connection.js';
-import type { ApprovalTarget } from '../db/schema.js';
 import type { Kernel } from '../kernel.js';
 import type { Actor, UnitScope } from '../permissions/service.js';
 import { nowIso } from '../clock.js';
-import { AppError, formatYuan } from '../errors.js';
+import { afterCommit } from '../db/command.js';
+import { AppError } from '../errors.js';
 import { realtimeOf } from '../events/realtime.js';
 import type { NotificationListQuery } from './schema.js';
 
 /** The realtime channel on which the core says "your notification list changed" in a unit. */
 export const CORE_NOTIFICATIONS_CHANNEL = 'core:notifications';
 const CORE_SOURCE = 'core';
-
-/** Web pages a notice links to (web/src/app.ts NAV): where the recipient acts on it. */
-const LINKS = { mine: '/mine', inbox: '/inbox', transfers: '/transfers' } as const;
 
 const LIST_LIMIT = 200;
 
@@ -28,7 +25,7 @@ export interface Notice {
  * Writes one core notice to each recipient, on the caller's transaction: a change that rolls back
  * takes its notices with it. Returns how many rows were written.
  */
-export async function notify(tx: Executor, unitId: string, recipients: Recipient[], notice: Notice): Promise<number> {
+export async function notify(tx: Tx, unitId: string, recipients: Recipient[], notice: Notice): Promise<number> {
   const seen = new Set<string>();
   const rows = [];
   const createdAt = nowIso();
@@ -43,88 +40,8 @@ export async function notify(tx: Executor, unitId: string, recipients: Recipient
   }
   if (rows.length === 0) return 0;
   await tx.insertInto('notifications').values(rows).execute();
+  afterCommit(tx, `announce:${unitId}`, (kernel) => announce(kernel, unitId));
   return rows.length;
-}
-
-/**
- * Who must act on a document's current (pending) approval step. A department head approves only
- * for their own department (decideStep), so that step goes to the heads of the document's
- * department by name rather than to every head in the unit; other roles are addressed as a role.
- * The requester is never told to approve their own request.
- */
-async function currentApprovers(tx: Executor, unitId: string, target: ApprovalTarget, targetId: number, departmentId: number, requesterId: number) {
-  const step = await tx
-    .selectFrom('approval_steps')
-    .select(['role', 'label'])
-    .where('unit_id', '=', unitId)
-    .where('target', '=', target)
-    .where('target_id', '=', targetId)
-    .where('status', '=', 'pending')
-    .orderBy('seq')
-    .executeTakeFirst();
-  if (!step) return null;
-  if (step.role !== 'department_head') return { label: step.label, recipients: [{ role: step.role }] as Recipient[] };
-  const heads = await tx
-    .selectFrom('role_grants')
-    .select('user_id')
-    .where('unit_id', '=', unitId)
-    .where('role', '=', 'department_head')
-    .where('department_id', '=', departmentId)
-    .where('user_id', '!=', requesterId)
-    .execute();
-  if (heads.length) return { label: step.label, recipients: heads.map((h) => ({ userId: h.user_id })) as Recipient[] };
-  // No head of that department other than the requester: the document would wait with nobody told.
-  // Tell the unit's department heads instead — by name, so the requester (who may be the department's
-  // only head) is still never asked to approve their own request — and say why it reached them.
-  const unitHeads = await tx
-    .selectFrom('role_grants')
-    .select('user_id')
-    .distinct()
-    .where('unit_id', '=', unitId)
-    .where('role', '=', 'department_head')
-    .where('user_id', '!=', requesterId)
-    .execute();
-  return { label: `${step.label}；本科室未设科室负责人`, recipients: unitHeads.map((h) => ({ userId: h.user_id })) as Recipient[] };
-}
-
-const DOC_NAME: Record<ApprovalTarget, string> = { payment: '支付申请', transfer: '预算调剂', adjustment: '预算调整' };
-
-/** A document waits at its current step: tell that step's approvers. */
-export async function notifyPendingStep(
-  tx: Executor, unitId: string, doc: { target: ApprovalTarget; id: number; amount: number; departmentId: number; requesterId: number; summary: string },
-): Promise<number> {
-  const approvers = await currentApprovers(tx, unitId, doc.target, doc.id, doc.departmentId, doc.requesterId);
-  if (!approvers) return 0;
-  return notify(tx, unitId, approvers.recipients, {
-    title: `待审批：${DOC_NAME[doc.target]} #${doc.id}，${formatYuan(Math.abs(doc.amount))} 元`,
-    body: `${doc.summary}（${approvers.label}）`,
-    link: LINKS.inbox,
-  });
-}
-
-/** A document reached its end (approved, rejected, paid): tell the person who submitted it. */
-export async function notifyRequester(
-  tx: Executor, unitId: string, doc: { target: ApprovalTarget; id: number; amount: number; requesterId: number; summary: string },
-  outcome: 'approved' | 'rejected' | 'paid', comment?: string | undefined,
-): Promise<number> {
-  const verb = { approved: '已审批通过', rejected: '被退回', paid: '已支付' }[outcome];
-  const link = doc.target === 'payment' ? LINKS.mine : LINKS.transfers;
-  return notify(tx, unitId, [{ userId: doc.requesterId }], {
-    title: `${DOC_NAME[doc.target]} #${doc.id} ${verb}，${formatYuan(Math.abs(doc.amount))} 元`,
-    body: comment ? `${doc.summary}\n意见：${comment}` : doc.summary,
-    link,
-  });
-}
-
-/** Budget requests (二上二下): finance hands down control numbers, or approves and issues indicators. */
-export async function notifyBudgetRequest(
-  tx: Executor, unitId: string, request: { id: number; title: string; createdBy: number; amount: number },
-  outcome: 'returned' | 'approved',
-): Promise<number> {
-  const notice: Notice = outcome === 'returned'
-    ? { title: `预算申请 #${request.id} 已下达控制数 ${formatYuan(request.amount)} 元`, body: `「${request.title}」请按控制数调整后再次上报`, link: LINKS.mine }
-    : { title: `预算申请 #${request.id} 已批复，下达指标 ${formatYuan(request.amount)} 元`, body: `「${request.title}」`, link: LINKS.mine };
-  return notify(tx, unitId, [{ userId: request.createdBy }], notice);
 }
 
 /**
@@ -139,12 +56,6 @@ export async function announce(kernel: Kernel, unitId: string): Promise<void> {
   } catch (error) {
     console.error('[notifications] announcement failed:', (error as Error).message);
   }
-}
-
-/** Route helper: returns the service's result once the announcement has gone out. */
-export async function announced<T>(kernel: Kernel, unitId: string, result: T): Promise<T> {
-  await announce(kernel, unitId);
-  return result;
 }
 
 // ------------------------------------------------------------------ reading and read state

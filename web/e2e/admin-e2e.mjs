@@ -1,5 +1,5 @@
 // End-to-end run of the admin console and the plugin views in Chromium (playwright-core,
-// /usr/bin/chromium) against a real core with the demo data, on its own port and a fresh SQLite file
+// web/scripts/browser.mjs) against a real core with the demo data, on its own port and a fresh SQLite file
 // (unless BASE points at a running core).
 //   node web/build.mjs && node web/e2e/admin-e2e.mjs          (SHOTS=docs/screenshots saves the screens)
 //

@@ -1,4 +1,4 @@
-// End-to-end run of the web app in Chromium (playwright-core, /usr/bin/chromium) against a real core
+// End-to-end run of the web app in Chromium (playwright-core, web/scripts/browser.mjs) against a real core
 // with the demo data. Starts its own core on a fresh SQLite file unless BASE points at one.
 //   node web/build.mjs && node web/e2e/e2e.mjs          (SHOTS=dir saves a screenshot per step)
 //

@@ -4,6 +4,7 @@ import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { findBrowser } from '../scripts/browser.mjs';
 
 export const PASSWORD = 'unibudget-demo';
 
@@ -51,11 +52,10 @@ export async function apiAs(base, username) {
   };
 }
 
-export function launchBrowser() {
-  return chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
-  });
+/** Headless Chromium: CHROME_PATH, Debian's /usr/bin/chromium, or the one inside @sparticuz/chromium (web/scripts/browser.mjs). */
+export async function launchBrowser() {
+  const { executablePath, args } = await findBrowser();
+  return chromium.launch({ executablePath, args, headless: true });
 }
 
 /**

@@ -4,6 +4,7 @@
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
+import { findBrowser } from './browser.mjs';
 
 const BASE = process.env.BASE ?? 'http://127.0.0.1:8787';
 const OUT = process.env.OUT ?? path.join(process.cwd(), 'docs/screenshots');
@@ -67,10 +68,10 @@ const shots = [
   { name: 'supervisor-cockpit-en', user: 'dept.leader', path: '/cockpit', lang: 'en', wait: 1500 },
 ];
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
-});
+// The browser of the tests (web/scripts/browser.mjs). Chinese glyphs need CJK fonts: Debian's chromium with
+// fonts-noto-cjk, or the packaged Chromium with fonts-noto-cjk installed.
+const found = await findBrowser();
+const browser = await chromium.launch({ executablePath: found.executablePath, args: found.args, headless: true });
 try {
   for (const s of shots) {
     if (ONLY && !ONLY.includes(s.name)) continue;

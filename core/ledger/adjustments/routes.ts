@@ -3,7 +3,6 @@ import { defineRoute } from '../../http/route.js';
 import { UnitParams } from '../../units/schema.js';
 import { DecisionBody } from '../approvals/schema.js';
 import { AdjustmentDraft, AdjustmentView, DocParams, StatusQuery, TransferCheckBody, TransferCheckResult, TransferDraft, TransferView } from './schema.js';
-import { announced } from '../../notifications/service.js';
 import {
   adjustmentDetail, approveAdjustment, approveTransfer, checkTransfer, closeDocument, createAdjustment, createTransfer, listAdjustments,
   listTransfers, transferDetail,
@@ -28,7 +27,7 @@ export const adjustmentRoutes = [
     method: 'post', path: '/api/units/:unitId/transfers', tag: 'transfers',
     summary: '申请预算调剂 Move money between two indicators (total unchanged); within the flexible quota one approval suffices',
     access: { kind: 'unit', permission: 'transfer.create' }, params: UnitParams, body: TransferDraft, response: TransferView, status: 201,
-    handler: async ({ kernel, actor, scope, body }) => announced(kernel, scope!.unitId, await createTransfer(kernel.db, actor!, scope!, body)),
+    handler: async ({ kernel, actor, scope, body }) => await createTransfer(kernel.db, actor!, scope!, body),
   }),
   defineRoute({
     method: 'get', path: '/api/units/:unitId/transfers/:id', tag: 'transfers',
@@ -40,13 +39,13 @@ export const adjustmentRoutes = [
     method: 'post', path: '/api/units/:unitId/transfers/:id/approve', tag: 'transfers',
     summary: '审批调剂 Approve the current step; the last one moves the money',
     access: { kind: 'unit', permission: 'transfer.approve' }, params: DocParams, body: DecisionBody, response: TransferView,
-    handler: async ({ kernel, actor, scope, params, body }) => announced(kernel, scope!.unitId, await approveTransfer(kernel.db, actor!, scope!, params.id, body)),
+    handler: async ({ kernel, actor, scope, params, body }) => await approveTransfer(kernel.db, actor!, scope!, params.id, body),
   }),
   defineRoute({
     method: 'post', path: '/api/units/:unitId/transfers/:id/reject', tag: 'transfers',
     summary: '驳回调剂 Reject at the current step',
     access: { kind: 'unit', permission: 'transfer.approve' }, params: DocParams, body: CommentBody, response: TransferView,
-    handler: async ({ kernel, actor, scope, params, body }) => announced(kernel, scope!.unitId, await closeDocument(kernel.db, actor!, scope!, 'transfer', params.id, 'rejected', body.comment)),
+    handler: async ({ kernel, actor, scope, params, body }) => await closeDocument(kernel.db, actor!, scope!, 'transfer', params.id, 'rejected', body.comment),
   }),
   defineRoute({
     method: 'post', path: '/api/units/:unitId/transfers/:id/withdraw', tag: 'transfers',
@@ -64,7 +63,7 @@ export const adjustmentRoutes = [
     method: 'post', path: '/api/units/:unitId/adjustments', tag: 'adjustments',
     summary: '申请追加/追减 Increase (positive fen) or reduce (negative) an indicator, through the adjustment flow',
     access: { kind: 'unit', permission: 'indicator.adjust' }, params: UnitParams, body: AdjustmentDraft, response: AdjustmentView, status: 201,
-    handler: async ({ kernel, actor, scope, body }) => announced(kernel, scope!.unitId, await createAdjustment(kernel.db, actor!, scope!, body)),
+    handler: async ({ kernel, actor, scope, body }) => await createAdjustment(kernel.db, actor!, scope!, body),
   }),
   defineRoute({
     method: 'get', path: '/api/units/:unitId/adjustments/:id', tag: 'adjustments',
@@ -76,13 +75,13 @@ export const adjustmentRoutes = [
     method: 'post', path: '/api/units/:unitId/adjustments/:id/approve', tag: 'adjustments',
     summary: '审批调整 Approve the current step; the last one changes the indicator',
     access: { kind: 'unit', permission: 'transfer.approve' }, params: DocParams, body: DecisionBody, response: AdjustmentView,
-    handler: async ({ kernel, actor, scope, params, body }) => announced(kernel, scope!.unitId, await approveAdjustment(kernel.db, actor!, scope!, params.id, body)),
+    handler: async ({ kernel, actor, scope, params, body }) => await approveAdjustment(kernel.db, actor!, scope!, params.id, body),
   }),
   defineRoute({
     method: 'post', path: '/api/units/:unitId/adjustments/:id/reject', tag: 'adjustments',
     summary: '驳回调整 Reject at the current step',
     access: { kind: 'unit', permission: 'transfer.approve' }, params: DocParams, body: CommentBody, response: AdjustmentView,
-    handler: async ({ kernel, actor, scope, params, body }) => announced(kernel, scope!.unitId, await closeDocument(kernel.db, actor!, scope!, 'adjustment', params.id, 'rejected', body.comment)),
+    handler: async ({ kernel, actor, scope, params, body }) => await closeDocument(kernel.db, actor!, scope!, 'adjustment', params.id, 'rejected', body.comment),
   }),
   defineRoute({
     method: 'post', path: '/api/units/:unitId/adjustments/:id/withdraw', tag: 'adjustments',

@@ -10,7 +10,7 @@ import type { Actor, UnitScope } from '../../permissions/service.js';
 import { assertDepartmentAccess, departmentBound } from '../scope.js';
 import { applyMovement, availableOf, findIndicator, lockIndicator, type IndicatorRow } from '../indicators/service.js';
 import { cancelOpenSteps, decideStep, plannedSteps, startApproval, stepsOf } from '../approvals/service.js';
-import { notifyPendingStep, notifyRequester } from '../../notifications/service.js';
+import { notifyPendingStep, notifyRequester } from '../approvals/notices.js';
 import { addComment, trailOf } from '../comments.js';
 import { addDateFindings, assertMayApproveOverride, Findings, ledgerSettings, overriddenRules, ruleModes } from '../rules/service.js';
 import { THREE_PUBLIC_CODES } from '../rules/catalog.js';
@@ -73,7 +73,7 @@ export async function createTransfer(
     assertDepartmentAccess(actor, scope, to.department_id);
     const { findings, fastTrack } = await evaluateTransfer(tx, scope.unitId, from, to, draft);
     const warnings = findings.enforce(draft.override?.reason);
-    warnings.push(...(await askValidators(db, tx, 'transfer.validate', scope.unitId, { ...draft, fromEconomicCode: from.economic_code, toEconomicCode: to.economic_code })));
+    warnings.push(...(await askValidators(tx, 'transfer.validate', scope.unitId, { ...draft, fromEconomicCode: from.economic_code, toEconomicCode: to.economic_code })));
     const overridden = overriddenRules(warnings).length > 0;
     const row = await tx
       .insertInto('transfers')

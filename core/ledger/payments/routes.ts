@@ -3,7 +3,6 @@ import { defineRoute } from '../../http/route.js';
 import { UnitParams } from '../../units/schema.js';
 import { DecisionBody } from '../approvals/schema.js';
 import { CheckResult, PayBody, PaymentCheckBody, PaymentDetail, PaymentDraft, PaymentListQuery, PaymentParams, PaymentView } from './schema.js';
-import { announced } from '../../notifications/service.js';
 import { approvePayment, checkPayment, createPayment, getPayment, listPayments, payPayment, rejectPayment, withdrawPayment } from './service.js';
 
 const CommentBody = z.object({ comment: z.string().trim().max(500).optional() });
@@ -18,7 +17,7 @@ export const paymentRoutes = [
     params: UnitParams,
     query: PaymentListQuery,
     response: z.array(PaymentView),
-    handler: async ({ kernel, actor, scope, query }) => listPayments(kernel.db, actor!, scope!, query),
+    handler: async ({ kernel, actor, scope, query }) => listPayments(kernel.db, actor, scope, query),
   }),
   defineRoute({
     method: 'post',
@@ -29,7 +28,7 @@ export const paymentRoutes = [
     params: UnitParams,
     body: PaymentCheckBody,
     response: CheckResult,
-    handler: async ({ kernel, actor, scope, body }) => checkPayment(kernel.db, actor!, scope!, body),
+    handler: async ({ kernel, actor, scope, body }) => checkPayment(kernel.db, actor, scope, body),
   }),
   defineRoute({
     method: 'post',
@@ -41,7 +40,7 @@ export const paymentRoutes = [
     body: PaymentDraft,
     response: PaymentDetail,
     status: 201,
-    handler: async ({ kernel, actor, scope, body }) => announced(kernel, scope!.unitId, await createPayment(kernel.db, actor!, scope!, body)),
+    command: async ({ tx, actor, scope, body }) => createPayment(tx, actor, scope, body),
   }),
   defineRoute({
     method: 'get',
@@ -51,7 +50,7 @@ export const paymentRoutes = [
     access: { kind: 'unit', permission: 'payment.read' },
     params: PaymentParams,
     response: PaymentDetail,
-    handler: async ({ kernel, actor, scope, params }) => getPayment(kernel.db, actor!, scope!, params.id),
+    handler: async ({ kernel, actor, scope, params }) => getPayment(kernel.db, actor, scope, params.id),
   }),
   defineRoute({
     method: 'post',
@@ -62,7 +61,7 @@ export const paymentRoutes = [
     params: PaymentParams,
     body: DecisionBody,
     response: PaymentDetail,
-    handler: async ({ kernel, actor, scope, params, body }) => announced(kernel, scope!.unitId, await approvePayment(kernel.db, actor!, scope!, params.id, body)),
+    command: async ({ tx, actor, scope, params, body }) => approvePayment(tx, actor, scope, params.id, body),
   }),
   defineRoute({
     method: 'post',
@@ -73,7 +72,7 @@ export const paymentRoutes = [
     params: PaymentParams,
     body: CommentBody,
     response: PaymentDetail,
-    handler: async ({ kernel, actor, scope, params, body }) => announced(kernel, scope!.unitId, await rejectPayment(kernel.db, actor!, scope!, params.id, body)),
+    command: async ({ tx, actor, scope, params, body }) => rejectPayment(tx, actor, scope, params.id, body),
   }),
   defineRoute({
     method: 'post',
@@ -84,7 +83,7 @@ export const paymentRoutes = [
     params: PaymentParams,
     body: PayBody,
     response: PaymentDetail,
-    handler: async ({ kernel, actor, scope, params, body }) => announced(kernel, scope!.unitId, await payPayment(kernel.db, actor!, scope!, params.id, body)),
+    command: async ({ tx, actor, scope, params, body }) => payPayment(tx, actor, scope, params.id, body),
   }),
   defineRoute({
     method: 'post',
@@ -95,6 +94,6 @@ export const paymentRoutes = [
     params: PaymentParams,
     body: CommentBody,
     response: PaymentDetail,
-    handler: async ({ kernel, actor, scope, params, body }) => withdrawPayment(kernel.db, actor!, scope!, params.id, body),
+    command: async ({ tx, actor, scope, params, body }) => withdrawPayment(tx, actor, scope, params.id, body),
   }),
 ];

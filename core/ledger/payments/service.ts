@@ -2,21 +2,19 @@ import type { Executor, Tx } from '../../db/connection.js';
 import type { PaymentsTable } from '../../db/schema.js';
 import type { Selectable } from 'kysely';
 import { nowIso } from '../../clock.js';
-import { appendAudit } from '../../audit/service.js';
-import { auditActorOf } from '../../accounts/service.js';
-import { publishEvent } from '../../events/outbox.js';
 import { askValidators } from '../../events/validators.js';
 import { AppError } from '../errors.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
 import { assertDepartmentAccess, departmentBound } from '../scope.js';
 import { applyMovement, availableOf, findIndicator, lockIndicator, type IndicatorRow } from '../indicators/service.js';
 import { cancelOpenSteps, decideStep, plannedSteps, startApproval, stepsOf } from '../approvals/service.js';
-import { addComment, trailOf } from '../comments.js';
+import { trailOf } from '../comments.js';
+import { recordCommand } from '../record.js';
 import { addDateFindings, assertMayApproveOverride, economicFitsKind, findStandard, Findings, ledgerSettings, overriddenRules, ruleModes, threePublicCap, threePublicUsed } from '../rules/service.js';
 import { KIND_LABELS, THREE_PUBLIC_CODES } from '../rules/catalog.js';
 import { assertPeriodOpen } from '../../periods/service.js';
 import type { PaymentDraft } from './schema.js';
-import { notifyPendingStep, notifyRequester } from '../../notifications/service.js';
+import { notifyPendingStep, notifyRequester } from '../approvals/notices.js';
 
 type PaymentRow = Selectable<PaymentsTable>;
 
@@ -65,48 +63,47 @@ export async function checkPayment(db: Executor, actor: Actor, scope: UnitScope,
   return { ok: findings.blocking.length === 0, findings: findings.items, available, steps: steps.map((s) => ({ role: s.role, label: s.label })) };
 }
 
-export async function createPayment(db: Executor, actor: Actor, scope: UnitScope, draft: PaymentDraft) {
-  return db.transaction().execute(async (tx) => {
-    const indicator = await lockIndicator(tx, scope.unitId, draft.indicatorId);
-    assertDepartmentAccess(actor, scope, indicator.department_id);
-    const { findings } = await evaluatePayment(tx, scope.unitId, indicator, draft);
-    const warnings = findings.enforce(draft.override?.reason);
-    warnings.push(...(await askValidators(db, tx, 'payment.validate', scope.unitId, { ...draft, economicCode: indicator.economic_code, departmentId: indicator.department_id })));
-    const row = await tx
-      .insertInto('payments')
-      .values({
-        unit_id: scope.unitId,
-        indicator_id: indicator.id,
-        department_id: indicator.department_id,
-        payee_name: draft.payeeName,
-        payee_account: draft.payeeAccount ?? '',
-        payee_bank: draft.payeeBank ?? '',
-        purpose: draft.purpose,
-        economic_code: indicator.economic_code,
-        amount: draft.amount,
-        date: draft.date,
-        status: 'pending',
-        procurement: draft.procurement ? 1 : 0,
-        contract_no: draft.contractNo ?? null,
-        standard: draft.standard ? JSON.stringify(draft.standard) : null,
-        attachments: JSON.stringify(draft.attachments ?? []),
-        warnings: JSON.stringify(warnings),
-        override_reason: draft.override?.reason ?? null,
-        created_by: actor.userId,
-        created_at: nowIso(),
-        approved_at: null,
-        paid_at: null,
-        closed_at: null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const steps = await plannedSteps(tx, scope.unitId, 'payment', { amount: row.amount, economicCode: row.economic_code }, { override: overriddenRules(warnings).length > 0 });
-    await startApproval(tx, scope.unitId, 'payment', row.id, steps);
-    await notifyPendingStep(tx, scope.unitId, noticeOf(row));
-    const view = await paymentDetail(tx, scope.unitId, row.id);
-    await appendAudit(tx, { actor: auditActorOf(actor), unitId: scope.unitId, action: 'payment.submit', entity: 'payment', entityId: row.id, after: view });
-    await publishEvent(tx, { type: 'payment.submitted', unitId: scope.unitId, payload: { payment: view } });
-    return view;
+export async function createPayment(tx: Tx, actor: Actor, scope: UnitScope, draft: PaymentDraft) {
+  const indicator = await lockIndicator(tx, scope.unitId, draft.indicatorId);
+  assertDepartmentAccess(actor, scope, indicator.department_id);
+  const { findings } = await evaluatePayment(tx, scope.unitId, indicator, draft);
+  const warnings = findings.enforce(draft.override?.reason);
+  warnings.push(...(await askValidators(tx, 'payment.validate', scope.unitId, { ...draft, economicCode: indicator.economic_code, departmentId: indicator.department_id })));
+  const row = await tx
+    .insertInto('payments')
+    .values({
+      unit_id: scope.unitId,
+      indicator_id: indicator.id,
+      department_id: indicator.department_id,
+      payee_name: draft.payeeName,
+      payee_account: draft.payeeAccount ?? '',
+      payee_bank: draft.payeeBank ?? '',
+      purpose: draft.purpose,
+      economic_code: indicator.economic_code,
+      amount: draft.amount,
+      date: draft.date,
+      status: 'pending',
+      procurement: draft.procurement ? 1 : 0,
+      contract_no: draft.contractNo ?? null,
+      standard: draft.standard ? JSON.stringify(draft.standard) : null,
+      attachments: JSON.stringify(draft.attachments ?? []),
+      warnings: JSON.stringify(warnings),
+      override_reason: draft.override?.reason ?? null,
+      created_by: actor.userId,
+      created_at: nowIso(),
+      approved_at: null,
+      paid_at: null,
+      closed_at: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const steps = await plannedSteps(tx, scope.unitId, 'payment', { amount: row.amount, economicCode: row.economic_code }, { override: overriddenRules(warnings).length > 0 });
+  await startApproval(tx, scope.unitId, 'payment', row.id, steps);
+  await notifyPendingStep(tx, scope.unitId, noticeOf(row));
+  return recordCommand(tx, actor, scope.unitId, {
+    entity: 'payment', entityId: row.id, action: 'payment.submit',
+    view: () => paymentDetail(tx, scope.unitId, row.id),
+    event: (payment) => ({ type: 'payment.submitted', payload: { payment } }),
   });
 }
 
@@ -131,37 +128,34 @@ function requireStatus(row: PaymentRow, ...allowed: PaymentRow['status'][]) {
  * One approval decision. The last approval freezes the amount on the indicator — under the
  * indicator's row lock, with the rules checked again against the balance as it is now.
  */
-export async function approvePayment(db: Executor, actor: Actor, scope: UnitScope, id: number, input: { comment?: string | undefined }) {
-  return db.transaction().execute(async (tx) => {
-    const before = await lockPayment(tx, scope.unitId, id);
-    requireStatus(before, 'pending');
-    const { final, label } = await decideStep(tx, actor, scope.unitId, 'payment', id, { userId: before.created_by, departmentId: before.department_id }, 'approved', input.comment);
-    await addComment(tx, auditActorOf(actor), { unitId: scope.unitId, entity: 'payment', entityId: id, action: `approve:${label}`, body: input.comment });
-    if (final) {
-      const indicator = await lockIndicator(tx, scope.unitId, before.indicator_id);
-      const { findings } = await evaluatePayment(tx, scope.unitId, indicator, {
-        amount: before.amount, procurement: before.procurement === 1, ...(before.contract_no ? { contractNo: before.contract_no } : {}),
-        ...(before.standard ? { standard: JSON.parse(before.standard) } : {}),
-      });
-      const previous = JSON.parse(before.warnings) as Array<{ rule: string; overridden?: boolean }>;
-      assertMayApproveOverride(scope, previous);
-      const warnings = findings.without(overriddenRules(previous)).enforce(undefined);
-      await applyMovement(tx, { indicator, kind: 'freeze', amount: before.amount, refType: 'payment', refId: id, date: before.date, actorId: actor.userId });
-      await tx
-        .updateTable('payments')
-        .set({ status: 'approved', approved_at: nowIso(), warnings: JSON.stringify(mergeWarnings(previous, warnings)) })
-        .where('id', '=', id)
-        .execute();
-    }
-    const after = await paymentDetail(tx, scope.unitId, id);
-    await appendAudit(tx, {
-      actor: auditActorOf(actor), unitId: scope.unitId, action: final ? 'payment.approve' : 'payment.approve_step', entity: 'payment', entityId: id,
-      before: { status: before.status }, after: { status: after.status, step: label, comment: input.comment ?? null },
+export async function approvePayment(tx: Tx, actor: Actor, scope: UnitScope, id: number, input: { comment?: string | undefined }) {
+  const before = await lockPayment(tx, scope.unitId, id);
+  requireStatus(before, 'pending');
+  const { final, label } = await decideStep(tx, actor, scope.unitId, 'payment', id, { userId: before.created_by, departmentId: before.department_id }, 'approved', input.comment);
+  if (final) {
+    const indicator = await lockIndicator(tx, scope.unitId, before.indicator_id);
+    const { findings } = await evaluatePayment(tx, scope.unitId, indicator, {
+      amount: before.amount, procurement: before.procurement === 1, ...(before.contract_no ? { contractNo: before.contract_no } : {}),
+      ...(before.standard ? { standard: JSON.parse(before.standard) } : {}),
     });
-    if (final) await publishEvent(tx, { type: 'payment.approved', unitId: scope.unitId, payload: { payment: after } });
-    if (final) await notifyRequester(tx, scope.unitId, noticeOf(before), 'approved');
-    else await notifyPendingStep(tx, scope.unitId, noticeOf(before));
-    return after;
+    const previous = JSON.parse(before.warnings) as Array<{ rule: string; overridden?: boolean }>;
+    assertMayApproveOverride(scope, previous);
+    const warnings = findings.without(overriddenRules(previous)).enforce(undefined);
+    await applyMovement(tx, { indicator, kind: 'freeze', amount: before.amount, refType: 'payment', refId: id, date: before.date, actorId: actor.userId });
+    await tx
+      .updateTable('payments')
+      .set({ status: 'approved', approved_at: nowIso(), warnings: JSON.stringify(mergeWarnings(previous, warnings)) })
+      .where('id', '=', id)
+      .execute();
+  }
+  if (final) await notifyRequester(tx, scope.unitId, noticeOf(before), 'approved');
+  else await notifyPendingStep(tx, scope.unitId, noticeOf(before));
+  return recordCommand(tx, actor, scope.unitId, {
+    entity: 'payment', entityId: id, action: final ? 'payment.approve' : 'payment.approve_step',
+    trail: { action: `approve:${label}`, body: input.comment },
+    view: () => paymentDetail(tx, scope.unitId, id),
+    audit: (after) => ({ before: { status: before.status }, after: { status: after.status, step: label, comment: input.comment ?? null } }),
+    event: final ? (payment) => ({ type: 'payment.approved', payload: { payment } }) : undefined,
   });
 }
 
@@ -171,22 +165,22 @@ function mergeWarnings(previous: unknown[], current: unknown[]) {
 }
 
 /** 支付: the frozen amount becomes spent. Dated by the payment date, refused in a closed period. */
-export async function payPayment(db: Executor, actor: Actor, scope: UnitScope, id: number, input: { date?: string | undefined; comment?: string | undefined }) {
-  return db.transaction().execute(async (tx) => {
-    const before = await lockPayment(tx, scope.unitId, id);
-    requireStatus(before, 'approved');
-    const date = input.date ?? nowIso().slice(0, 10);
-    const indicator = await lockIndicator(tx, scope.unitId, before.indicator_id);
-    if (Number(date.slice(0, 4)) !== indicator.year) throw new AppError('YEAR_MISMATCH', { year: indicator.year, date });
-    await assertPeriodOpen(tx, scope.unitId, date);
-    await applyMovement(tx, { indicator, kind: 'pay', amount: before.amount, refType: 'payment', refId: id, date, actorId: actor.userId });
-    await tx.updateTable('payments').set({ status: 'paid', paid_at: date }).where('id', '=', id).execute();
-    await addComment(tx, auditActorOf(actor), { unitId: scope.unitId, entity: 'payment', entityId: id, action: 'pay', body: input.comment });
-    const after = await paymentDetail(tx, scope.unitId, id);
-    await appendAudit(tx, { actor: auditActorOf(actor), unitId: scope.unitId, action: 'payment.pay', entity: 'payment', entityId: id, before: { status: before.status }, after: { status: 'paid', paidAt: date } });
-    await publishEvent(tx, { type: 'payment.paid', unitId: scope.unitId, payload: { payment: after } });
-    await notifyRequester(tx, scope.unitId, noticeOf(before), 'paid');
-    return after;
+export async function payPayment(tx: Tx, actor: Actor, scope: UnitScope, id: number, input: { date?: string | undefined; comment?: string | undefined }) {
+  const before = await lockPayment(tx, scope.unitId, id);
+  requireStatus(before, 'approved');
+  const date = input.date ?? nowIso().slice(0, 10);
+  const indicator = await lockIndicator(tx, scope.unitId, before.indicator_id);
+  if (Number(date.slice(0, 4)) !== indicator.year) throw new AppError('YEAR_MISMATCH', { year: indicator.year, date });
+  await assertPeriodOpen(tx, scope.unitId, date);
+  await applyMovement(tx, { indicator, kind: 'pay', amount: before.amount, refType: 'payment', refId: id, date, actorId: actor.userId });
+  await tx.updateTable('payments').set({ status: 'paid', paid_at: date }).where('id', '=', id).execute();
+  await notifyRequester(tx, scope.unitId, noticeOf(before), 'paid');
+  return recordCommand(tx, actor, scope.unitId, {
+    entity: 'payment', entityId: id, action: 'payment.pay',
+    trail: { action: 'pay', body: input.comment },
+    view: () => paymentDetail(tx, scope.unitId, id),
+    audit: () => ({ before: { status: before.status }, after: { status: 'paid', paidAt: date } }),
+    event: (payment) => ({ type: 'payment.paid', payload: { payment } }),
   });
 }
 
@@ -194,40 +188,40 @@ export async function payPayment(db: Executor, actor: Actor, scope: UnitScope, i
  * Rejection: by the approver of the current step while pending, or by finance (payment.pay) after
  * approval, which releases the frozen amount. Never checks a rule: undoing must always be possible.
  */
-export async function rejectPayment(db: Executor, actor: Actor, scope: UnitScope, id: number, input: { comment?: string | undefined }) {
-  return db.transaction().execute(async (tx) => {
-    const before = await lockPayment(tx, scope.unitId, id);
-    requireStatus(before, 'pending', 'approved');
-    if (before.status === 'pending') {
-      await decideStep(tx, actor, scope.unitId, 'payment', id, { userId: before.created_by, departmentId: before.department_id }, 'rejected', input.comment);
-    } else {
-      if (!scope.permissions.has('payment.pay')) throw new AppError('FORBIDDEN', { permission: 'payment.pay' });
-      await release(tx, scope.unitId, before, actor.userId);
-    }
-    await tx.updateTable('payments').set({ status: 'rejected', closed_at: nowIso() }).where('id', '=', id).execute();
-    await addComment(tx, auditActorOf(actor), { unitId: scope.unitId, entity: 'payment', entityId: id, action: 'reject', body: input.comment });
-    const after = await paymentDetail(tx, scope.unitId, id);
-    await appendAudit(tx, { actor: auditActorOf(actor), unitId: scope.unitId, action: 'payment.reject', entity: 'payment', entityId: id, before: { status: before.status }, after: { status: 'rejected', comment: input.comment ?? null } });
-    await publishEvent(tx, { type: 'payment.rejected', unitId: scope.unitId, payload: { payment: after } });
-    await notifyRequester(tx, scope.unitId, noticeOf(before), 'rejected', input.comment);
-    return after;
+export async function rejectPayment(tx: Tx, actor: Actor, scope: UnitScope, id: number, input: { comment?: string | undefined }) {
+  const before = await lockPayment(tx, scope.unitId, id);
+  requireStatus(before, 'pending', 'approved');
+  if (before.status === 'pending') {
+    await decideStep(tx, actor, scope.unitId, 'payment', id, { userId: before.created_by, departmentId: before.department_id }, 'rejected', input.comment);
+  } else {
+    if (!scope.permissions.has('payment.pay')) throw new AppError('FORBIDDEN', { permission: 'payment.pay' });
+    await release(tx, scope.unitId, before, actor.userId);
+  }
+  await tx.updateTable('payments').set({ status: 'rejected', closed_at: nowIso() }).where('id', '=', id).execute();
+  await notifyRequester(tx, scope.unitId, noticeOf(before), 'rejected', input.comment);
+  return recordCommand(tx, actor, scope.unitId, {
+    entity: 'payment', entityId: id, action: 'payment.reject',
+    trail: { action: 'reject', body: input.comment },
+    view: () => paymentDetail(tx, scope.unitId, id),
+    audit: () => ({ before: { status: before.status }, after: { status: 'rejected', comment: input.comment ?? null } }),
+    event: (payment) => ({ type: 'payment.rejected', payload: { payment } }),
   });
 }
 
 /** The requester takes a pending or approved (unpaid) payment back; an approved one releases its freeze. */
-export async function withdrawPayment(db: Executor, actor: Actor, scope: UnitScope, id: number, input: { comment?: string | undefined }) {
-  return db.transaction().execute(async (tx) => {
-    const before = await lockPayment(tx, scope.unitId, id);
-    requireStatus(before, 'pending', 'approved');
-    if (before.created_by !== actor.userId) throw new AppError('NOT_REQUESTER');
-    await cancelOpenSteps(tx, 'payment', id);
-    if (before.status === 'approved') await release(tx, scope.unitId, before, actor.userId);
-    await tx.updateTable('payments').set({ status: 'withdrawn', closed_at: nowIso() }).where('id', '=', id).execute();
-    await addComment(tx, auditActorOf(actor), { unitId: scope.unitId, entity: 'payment', entityId: id, action: 'withdraw', body: input.comment });
-    const after = await paymentDetail(tx, scope.unitId, id);
-    await appendAudit(tx, { actor: auditActorOf(actor), unitId: scope.unitId, action: 'payment.withdraw', entity: 'payment', entityId: id, before: { status: before.status }, after: { status: 'withdrawn' } });
-    await publishEvent(tx, { type: 'payment.withdrawn', unitId: scope.unitId, payload: { payment: after } });
-    return after;
+export async function withdrawPayment(tx: Tx, actor: Actor, scope: UnitScope, id: number, input: { comment?: string | undefined }) {
+  const before = await lockPayment(tx, scope.unitId, id);
+  requireStatus(before, 'pending', 'approved');
+  if (before.created_by !== actor.userId) throw new AppError('NOT_REQUESTER');
+  await cancelOpenSteps(tx, 'payment', id);
+  if (before.status === 'approved') await release(tx, scope.unitId, before, actor.userId);
+  await tx.updateTable('payments').set({ status: 'withdrawn', closed_at: nowIso() }).where('id', '=', id).execute();
+  return recordCommand(tx, actor, scope.unitId, {
+    entity: 'payment', entityId: id, action: 'payment.withdraw',
+    trail: { action: 'withdraw', body: input.comment },
+    view: () => paymentDetail(tx, scope.unitId, id),
+    audit: () => ({ before: { status: before.status }, after: { status: 'withdrawn' } }),
+    event: (payment) => ({ type: 'payment.withdrawn', payload: { payment } }),
   });
 }
 

@@ -4,7 +4,6 @@ import { defineRoute } from '../../http/route.js';
 import { auditActorOf } from '../../accounts/service.js';
 import { UnitParams } from '../../units/schema.js';
 import { departmentBound } from '../scope.js';
-import { announced } from '../../notifications/service.js';
 import {
   ApproveBody, CreateRequestBody, PutTemplateBody, RequestDetail, RequestListQuery, RequestParams, RequestView, ReturnBody,
   SubmitBody, SummaryQuery, SummaryView, TemplateParams, TemplateView, UpdateRequestBody,
@@ -126,7 +125,7 @@ export const preparationRoutes: RouteSpec[] = [
     body: ReturnBody,
     response: RequestDetail,
     handler: async ({ kernel, actor, scope, params, body }) =>
-      announced(kernel, scope!.unitId, await kernel.db.transaction().execute((tx) => returnRequest(tx, auditActorOf(actor!), scope!.unitId, params.id, body))),
+      await kernel.db.transaction().execute((tx) => returnRequest(tx, auditActorOf(actor!), scope!.unitId, params.id, body)),
   }),
   defineRoute({
     method: 'post',
@@ -138,6 +137,6 @@ export const preparationRoutes: RouteSpec[] = [
     body: ApproveBody,
     response: RequestDetail,
     handler: async ({ kernel, actor, scope, params, body }) =>
-      announced(kernel, scope!.unitId, await kernel.db.transaction().execute((tx) => approveRequest(tx, auditActorOf(actor!), scope!.unitId, params.id, body))),
+      await kernel.db.transaction().execute((tx) => approveRequest(tx, auditActorOf(actor!), scope!.unitId, params.id, body)),
   }),
 ];

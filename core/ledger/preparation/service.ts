@@ -6,7 +6,7 @@ import type {
 import { nowIso } from '../../clock.js';
 import { appendAudit, type AuditActor } from '../../audit/service.js';
 import { publishEvent } from '../../events/outbox.js';
-import { notifyBudgetRequest } from '../../notifications/service.js';
+import { notifyBudgetRequest } from '../approvals/notices.js';
 import { AppError } from '../errors.js';
 import { assertPeriodOpen } from '../../periods/service.js';
 import { assertDepartmentInUnit } from '../../units/service.js';

@@ -1,0 +1,41 @@
+import type { Tx } from '../db/connection.js';
+import { appendAudit } from '../audit/service.js';
+import { auditActorOf } from '../accounts/service.js';
+import { publishEvent } from '../events/outbox.js';
+import type { Actor } from '../permissions/service.js';
+import { addComment } from './comments.js';
+
+export interface CommandRecord<V> {
+  entity: string;
+  entityId: number;
+  /** The audit action, e.g. `payment.approve`. */
+  action: string;
+  /** The line the document's trail shows (who did what, with their comment); written before the view is read. */
+  trail?: { action: string; body?: string | undefined };
+  /** The document as the command leaves it: the command's answer and the event's payload. */
+  view: () => Promise<V>;
+  /** What the audit entry keeps; without it, the whole view is the entry's `after`. */
+  audit?: (view: V) => { before?: unknown; after?: unknown };
+  /** The domain event that plugins and integrators receive after commit. */
+  event?: ((view: V) => { type: string; payload: Record<string, unknown> }) | undefined;
+}
+
+/**
+ * The tail every ledger command writes in its own transaction: the document trail, the audit entry
+ * and the outbox event. One helper, so no command forgets one of the three or writes them in
+ * another order. Returns the view.
+ */
+export async function recordCommand<V>(tx: Tx, actor: Actor, unitId: string, record: CommandRecord<V>): Promise<V> {
+  const by = auditActorOf(actor);
+  if (record.trail) {
+    await addComment(tx, by, { unitId, entity: record.entity, entityId: record.entityId, action: record.trail.action, body: record.trail.body });
+  }
+  const view = await record.view();
+  const audited = record.audit ? record.audit(view) : { after: view };
+  await appendAudit(tx, { actor: by, unitId, action: record.action, entity: record.entity, entityId: record.entityId, ...audited });
+  if (record.event) {
+    const event = record.event(view);
+    await publishEvent(tx, { type: event.type, unitId, payload: event.payload });
+  }
+  return view;
+}

@@ -1,0 +1,96 @@
+import type { EventEmitter } from 'node:events';
+import type { Executor } from '../db/connection.js';
+import { engineSatisfied } from '../../sdk/manifest.js';
+import { REFUSAL_CODE, REFUSAL_STATUSES } from '../../sdk/plugin.js';
+import { errorReply, type InvokeRequest, type MarshalledError, type Reply, type RunnerClient } from './runner/client.js';
+import { hostApiVersion } from './version.js';
+import { scheduleBudget, type PluginLimits } from './limits.js';
+import type { PackageCache } from './packages.js';
+import type { PluginMetrics } from './metrics.js';
+import type { Breaker } from './breaker.js';
+import type { Enablement } from './enablement.js';
+import type { CallContext, InvokeStats } from './host-api.js';
+
+export interface InvokeOptions {
+  /** Where the call's host calls read and write (a validator's: the writer's transaction); the core's database by default. */
+  executor?: Executor;
+  timeoutMs?: number;
+  /** Counts what the call's host calls did, for the caller. */
+  stats?: InvokeStats;
+}
+
+/** What an invocation works with: the host's parts. */
+export interface InvokeDeps {
+  db: Executor;
+  runner: RunnerClient;
+  limits: PluginLimits;
+  packages: PackageCache;
+  metrics: PluginMetrics;
+  breaker: Breaker;
+  events: EventEmitter;
+}
+
+/**
+ * Runs one entry of a plugin for a unit under the limits. Faults (throw, timeout, out of memory,
+ * runner death, bad result) are logged with the plugin id, counted, and may trip the breaker.
+ */
+export async function invokeEntry(
+  deps: InvokeDeps,
+  enablement: Enablement,
+  entry: InvokeRequest['entry'],
+  name: string,
+  input: unknown,
+  options: InvokeOptions = {},
+): Promise<Reply> {
+  const { limits } = deps;
+  const executor = options.executor ?? deps.db;
+  const pkg = await deps.packages.load(executor, enablement.pluginId, enablement.version);
+  // After a core upgrade an enabled plugin whose engine range no longer matches is not run at
+  // all (its unit sees it listed as incompatible); that is the core's doing, not a plugin fault.
+  if (!engineSatisfied(pkg.manifest.engine, hostApiVersion())) {
+    return errorReply('PLUGIN_NOT_LOADED', `needs host API ${pkg.manifest.engine}; this system provides ${hostApiVersion()}`, 409);
+  }
+  const context: CallContext = {
+    pluginId: pkg.pluginId, unitId: enablement.unitId, grants: new Set(enablement.grants), manifest: pkg.manifest, executor,
+    stats: options.stats ?? { writes: 0 },
+  };
+  const budget = entry === 'schedule' ? scheduleBudget(limits, pkg.manifest, name) : { timeoutMs: options.timeoutMs ?? limits.timeoutMs, cpuMs: limits.cpuMs };
+  const outcome = await deps.runner.invoke({
+    key: pkg.key, code: pkg.code, unitId: enablement.unitId, entry, name, input, settings: enablement.settings,
+    timeoutMs: budget.timeoutMs, cpuMs: budget.cpuMs, memoryMb: limits.memoryMb,
+    maxResultBytes: limits.maxResultBytes, maxHostCalls: limits.maxHostCalls, context,
+  });
+  const reply = !outcome.reply.ok && outcome.reply.error.refused ? checkedRefusal(pkg.pluginId, entry, outcome.reply.error) : outcome.reply;
+  // A refusal is the plugin answering, not failing: it neither counts as an error nor toward the breaker.
+  const isFault = !reply.ok && reply.error.code !== 'PLUGIN_ENTRY_MISSING' && !reply.error.refused;
+  deps.metrics.record(pkg.pluginId, enablement.unitId, outcome, !reply.ok && isFault ? reply.error.code : null);
+  if (!reply.ok && isFault) {
+    console.warn(`[plugins] ${pkg.key} in unit ${enablement.unitId}: ${entry} ${name} failed: ${reply.error.code} ${reply.error.message}`);
+    deps.breaker.fault(enablement, `${entry} ${name}: ${reply.error.code}: ${reply.error.message}`);
+  } else {
+    deps.breaker.succeeded(enablement);
+  }
+  deps.events.emit('invoked', { pluginId: pkg.pluginId, unitId: enablement.unitId, entry, name, reply });
+  return reply;
+}
+
+/**
+ * A refusal as the sandbox reported it, believed only where a refusal means something (a route or a
+ * view answering its caller) and only in its allowed shape; otherwise it is the plugin's fault. The
+ * code is prefixed with the plugin id (`analytics.BAD_INPUT`): core codes have no lower case or dot,
+ * so a plugin cannot answer as the core would.
+ */
+function checkedRefusal(pluginId: string, entry: InvokeRequest['entry'], error: MarshalledError): Reply {
+  const shown = `${error.status} ${error.code}: ${error.message}`.slice(0, 500);
+  if (entry !== 'routes' && entry !== 'views') return errorReply('PLUGIN_THREW', `refused (${shown}) where only a result or a throw is expected`, 500);
+  if (!(REFUSAL_STATUSES as readonly number[]).includes(error.status)) {
+    return errorReply('PLUGIN_BAD_REFUSAL', `a refusal's status must be one of ${REFUSAL_STATUSES.join(', ')} (${shown})`, 500);
+  }
+  if (!REFUSAL_CODE.test(error.code)) return errorReply('PLUGIN_BAD_REFUSAL', `a refusal's code must match ${REFUSAL_CODE} (${shown})`, 500);
+  const refused: MarshalledError = {
+    code: `${pluginId}.${error.code}`, message: (error.message || error.code).slice(0, 500), status: error.status, refused: true,
+    details: error.details && typeof error.details === 'object' && !Array.isArray(error.details) ? error.details : {},
+  };
+  if (error.messageEn) refused.messageEn = error.messageEn.slice(0, 500);
+  return { ok: false, error: refused };
+}

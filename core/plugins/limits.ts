@@ -1,0 +1,48 @@
+import type { Manifest } from '../../sdk/manifest.js';
+
+export interface PluginLimits {
+  /** Wall-time limit of every entry (event, route, view, schedule, migrate), ms. */
+  timeoutMs: number;
+  /** Validators run inside the writer's transaction: a stricter limit. */
+  validatorTimeoutMs: number;
+  /**
+   * CPU time of one entry, ms (capped by its wall limit). Code running after an await escapes
+   * isolated-vm's own timeout; this budget stops it even while the wall limit has time left.
+   */
+  cpuMs: number;
+  memoryMb: number;
+  maxResultBytes: number;
+  maxHostCalls: number;
+  /** Consecutive faults in one unit that trip the breaker. */
+  breakerThreshold: number;
+  /**
+   * The most wall time a scheduled job may declare (`timeoutMs` of its manifest entry), ms. Only
+   * scheduled jobs get more than `timeoutMs`; validators, routes, views, events and migrations never do.
+   */
+  scheduleMaxTimeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: PluginLimits = {
+  timeoutMs: 2000,
+  validatorTimeoutMs: 500,
+  cpuMs: 1000,
+  memoryMb: 64,
+  maxResultBytes: 1024 * 1024,
+  maxHostCalls: 1000,
+  breakerThreshold: 5,
+  scheduleMaxTimeoutMs: Number(process.env.UNIBUDGET_PLUGIN_SCHEDULE_MAX_MS) > 0 ? Number(process.env.UNIBUDGET_PLUGIN_SCHEDULE_MAX_MS) : 60_000,
+};
+
+/**
+ * The limits of one scheduled job: its manifest entry may declare a longer wall time (up to the
+ * host's maximum), and its CPU budget grows by the same amount, keeping the allowance an
+ * interactive call has for waiting on host calls (by default 2 s wall / 1 s CPU, so 5 s declared
+ * gives 4 s of CPU). A job that declares nothing runs under the ordinary limits.
+ */
+export function scheduleBudget(limits: PluginLimits, manifest: Manifest, jobName: string): { timeoutMs: number; cpuMs: number } {
+  const job = manifest.schedule.find((j) => j.name === jobName);
+  const ceiling = Math.max(limits.timeoutMs, limits.scheduleMaxTimeoutMs);
+  const timeoutMs = job?.timeoutMs ? Math.min(Math.max(job.timeoutMs, limits.timeoutMs), ceiling) : limits.timeoutMs;
+  const waiting = Math.max(0, limits.timeoutMs - limits.cpuMs);
+  return { timeoutMs, cpuMs: Math.min(timeoutMs, Math.max(limits.cpuMs, timeoutMs - waiting)) };
+}

@@ -1,0 +1,75 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { RunnerClient, type HostCall, type InvokeRequest } from './client.js';
+
+/**
+ * The runner child dying while the core is answering its host calls: every reply then goes to a
+ * closed pipe. Each failed send must settle its call as PLUGIN_RUNNER_DIED, never surface as an
+ * uncaught EPIPE (vitest fails a run that has one).
+ */
+const request = (code: string, name: string): InvokeRequest => ({
+  key: 'dying@1.0.0', code, unitId: 'a', entry: 'routes', name, input: null, settings: {},
+  timeoutMs: 5000, memoryMb: 32, maxResultBytes: 1024 * 1024, maxHostCalls: 100, context: {},
+});
+
+/** Blocks the event loop (no IPC is read meanwhile), so the child is dead but not yet seen as disconnected. */
+const blockFor = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+const PARALLEL = `var __plugin = { default: { routes: {
+  'GET many': async (req, host) => Promise.all([1, 2, 3, 4, 5, 6].map((i) => host.storage.get('docs', 'd' + i))),
+} } };`;
+
+let runner: RunnerClient | null = null;
+const uncaught: unknown[] = [];
+const onUncaught = (error: unknown) => uncaught.push(error);
+
+afterEach(async () => {
+  process.off('uncaughtException', onUncaught);
+  await runner?.stop();
+  runner = null;
+});
+
+describe('runner client', () => {
+  it('a child killed while host-call replies are in flight fails the call as PLUGIN_RUNNER_DIED, with no uncaught exception', async () => {
+    process.on('uncaughtException', onUncaught);
+    const arrived: HostCall[] = [];
+    let releaseAll!: () => void;
+    const gate = new Promise<void>((resolve) => { releaseAll = resolve; });
+    runner = new RunnerClient(async (call) => {
+      arrived.push(call);
+      if (arrived.length === 6) {
+        // Every call is waiting on its answer: kill the runner, give the kernel time to close its
+        // end of the channel before this process reads the hang-up, then answer all six at once.
+        process.kill(runner!.pid!, 'SIGKILL');
+        blockFor(300);
+        releaseAll();
+      }
+      await gate;
+      return { id: 'x', data: {} };
+    });
+    const outcome = await runner.invoke(request(PARALLEL, 'GET many'));
+    expect(arrived).toHaveLength(6);
+    expect(outcome.reply).toMatchObject({ ok: false, error: { code: 'PLUGIN_RUNNER_DIED', status: 503 } });
+    // Errors of failed sends surface on the next ticks: give them the chance.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(uncaught).toEqual([]);
+
+    // The runner restarts for the next call.
+    const next = await runner.invoke(request("var __plugin = { default: { routes: { 'GET ok': () => 'fine' } } };", 'GET ok'));
+    expect(next.reply).toEqual({ ok: true, value: 'fine' });
+    expect(runner.restarts).toBe(1);
+  });
+
+  it('drop and crash on a runner that is gone or going are quiet', async () => {
+    process.on('uncaughtException', onUncaught);
+    runner = new RunnerClient(async () => null);
+    const first = await runner.invoke(request("var __plugin = { default: { routes: { 'GET ok': () => 1 } } };", 'GET ok'));
+    expect(first.reply).toEqual({ ok: true, value: 1 });
+    process.kill(runner.pid!, 'SIGKILL');
+    blockFor(300);
+    runner.drop('dying@1.0.0', 'a');
+    runner.drop('dying@1.0.0');
+    runner.crash();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(uncaught).toEqual([]);
+  });
+});

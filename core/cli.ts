@@ -8,6 +8,7 @@ import { DEMO_PASSWORD, DEMO_USERS, hasUsers, seedDemo } from './demo/seed.js';
 import { seedDemoPlugins } from './demo/plugins.js';
 import { hashPassword } from './accounts/password.js';
 import { createUser } from './accounts/service.js';
+import { runCommand } from './db/command.js';
 import { SYSTEM_ACTOR, appendAudit } from './audit/service.js';
 import { ROLES, type Role } from './permissions/roles.js';
 import { nowIso } from './clock.js';
@@ -17,8 +18,9 @@ import { ensureReferenceData } from './ledger/reference.js';
 import fs from 'node:fs';
 import net from 'node:net';
 import { hostOf } from './plugins/host.js';
+import { startDelivery } from './plugins/delivery.js';
 import { AppError } from './errors.js';
-import { installBundle } from './plugins/service.js';
+import { installBundle } from './plugins/admin.js';
 import { backup, restore, BackupError } from './backup/service.js';
 
 const USAGE = `unibudget ${VERSION} — 预算管理一体化系统
@@ -69,8 +71,9 @@ async function start(demo: boolean): Promise<void> {
     await seedDemo(kernel);
   }
   if (demo) await seedDemoPlugins(kernel, { log: console.log });
-  // The plugin host: sandbox runner (started on first use) and this process's outbox delivery loop.
-  hostOf(kernel).startDelivery();
+  // The plugin host: sandbox runner (started on first use) and, beside it, this process's outbox
+  // delivery loop (stopped before the host when the kernel closes).
+  startDelivery(hostOf(kernel));
   const app = createApp(kernel);
   const server = serve({ fetch: app.fetch, port: kernel.config.port, hostname: process.env.HOST || '127.0.0.1' }, (info) => {
     const url = `http://${info.address === '::1' ? 'localhost' : info.address}:${info.port}`;
@@ -150,7 +153,7 @@ async function addUser(args: string[]): Promise<void> {
     const unit = await kernel.db.selectFrom('units').select('id').where('id', '=', values.unit!).executeTakeFirst();
     if (!unit) throw new Error(`unit ${values.unit} does not exist`);
     const passwordHash = await hashPassword(values.password!, kernel.config.kdf);
-    await kernel.db.transaction().execute(async (tx) => {
+    await runCommand(kernel, async (tx) => {
       const userId = await createUser(tx, SYSTEM_ACTOR, { username, displayName: values.name ?? username, passwordHash });
       for (const role of roles) {
         await tx.insertInto('role_grants').values({ user_id: userId, unit_id: unit.id, role, department_id: null, granted_at: nowIso() }).execute();

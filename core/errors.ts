@@ -86,6 +86,8 @@ const KERNEL_ERRORS = {
     zh: '无法读取导入文件（{reason}）：请上传 UTF-8 编码的 CSV 或 xlsx 文件',
     en: 'The import file cannot be read ({reason}); upload a UTF-8 CSV or an xlsx file',
   },
+  /** A validator answered `block` (core/events/validators.ts: the kernel's registry raises it, whoever answers). */
+  PLUGIN_VALIDATION_BLOCKED: { status: 422, zh: '插件 {pluginId} 阻止了此操作：{message}', en: 'Plugin {pluginId} blocked this: {message}' },
   INTERNAL: { status: 500, zh: '服务器内部错误，已记录', en: 'Internal error; it has been logged' },
   UNAVAILABLE: { status: 503, zh: '服务暂不可用', en: 'Service unavailable' },
 } satisfies Record<string, ErrorSpec>;

@@ -1,13 +1,33 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
-import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { build, type Plugin } from 'esbuild';
 import { bundleSchema, makeBundle, sha256Hex, type Bundle } from './bundle.js';
 import { engineSatisfied, HOST_API_VERSION, manifestSchema } from './manifest.js';
 
 /**
+ * The plugin API this SDK carries (index.ts in the repository, index.js in the published
+ * package): what `import … from '@unibudget/sdk'` bundles when the plugin's folder has no
+ * @unibudget/sdk of its own to resolve (a folder outside any project, e.g. in a temp directory).
+ */
+const OWN_PLUGIN_API = ['index.ts', 'index.js'].map((f) => fileURLToPath(new URL(`./${f}`, import.meta.url))).find((f) => fs.existsSync(f));
+
+const sdkFallback: Plugin = {
+  name: 'unibudget-sdk-fallback',
+  setup(b) {
+    b.onResolve({ filter: /^@unibudget\/sdk$/ }, async (args) => {
+      if (args.pluginData === 'fallback' || !OWN_PLUGIN_API) return undefined;
+      const found = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'fallback' });
+      return found.errors.length ? { path: OWN_PLUGIN_API } : found;
+    });
+  },
+};
+
+/**
  * A plugin folder: `manifest.json` and `src/index.ts` (default export: `definePlugin({...})`).
- * The build bundles the source with esbuild into one script that defines `__plugin`.
+ * The build bundles the source with esbuild into one script that defines `__plugin`; plugin code
+ * imports `@unibudget/sdk` (its runtime part is a few helpers, bundled in).
  */
 export async function buildPlugin(dir: string): Promise<{ manifest: Record<string, unknown>; code: string }> {
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
@@ -15,7 +35,7 @@ export async function buildPlugin(dir: string): Promise<{ manifest: Record<strin
   if (!entry) throw new Error(`${dir}: no src/index.ts`);
   const result = await build({
     entryPoints: [entry], bundle: true, write: false, format: 'iife', globalName: '__plugin', platform: 'neutral',
-    target: 'es2022', charset: 'utf8', legalComments: 'none', logLevel: 'silent',
+    target: 'es2022', charset: 'utf8', legalComments: 'none', logLevel: 'silent', plugins: [sdkFallback],
   });
   const code = result.outputFiles[0]!.text;
   return { manifest, code };

@@ -1,20 +1,35 @@
-// The plugin author's command line:  npx tsx sdk/cli.ts <build|validate|pack|new> …
-//   build <dir>                      bundle src/index.ts with esbuild; print size and SHA-256
-//   validate <dir|bundle.json>       check what the host checks at install
-//   pack <dir> [--out dist] [--key key.pem --publisher name]   write <id>-<version>.ubplugin.json (signed with an ed25519 key)
-//   new <id> [--dir plugins/<id>]    scaffold a working plugin with a passing test
+// The plugin author's command line, `unibudget-plugin` (the bin of @unibudget/sdk; in this
+// repository also `npx tsx sdk/cli.ts …` and `unibudget plugin new`):
+//   new <id> [--dir <folder>]        scaffold a working plugin with a passing test (default folder:
+//                                    plugins/<id> where a plugins/ folder exists, else <id>)
+//   test [filters…]                  run the plugin tests (vitest) in the real sandbox
+//   build [dir]                      bundle src/index.ts with esbuild; print size and SHA-256
+//   validate [dir|bundle.json]       check what the host checks at install
+//   keygen [--out publisher]         write an ed25519 publisher key pair: <out>.pem (keep it) and <out>.pub.pem (give it to the admins)
+//   pack [dir] [--out dist] [--key key.pem --publisher name]   write <id>-<version>.ubplugin.json (signed with the key)
 import fs from 'node:fs';
 import path from 'node:path';
+import { generateKeyPairSync } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildPlugin, packPlugin, validateBundle } from './build.js';
 import { makeBundle, sha256Hex } from './bundle.js';
 import { scaffoldPlugin } from './scaffold.js';
 
+const USAGE = `usage: unibudget-plugin <command>
+  new <id> [--dir <folder>]                              scaffold a plugin with a passing test
+  test [filters…]                                        run its tests in the real sandbox (vitest)
+  build [dir]                                            bundle it, print size and SHA-256
+  validate [dir|bundle.json]                             check what the host checks at install
+  keygen [--out publisher]                               write an ed25519 publisher key pair
+  pack [dir] [--out dist] [--key key.pem --publisher name]   write the (signed) bundle`;
+
 export async function sdkMain(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true,
+    args: argv, allowPositionals: true, strict: false,
     options: { out: { type: 'string' }, key: { type: 'string' }, publisher: { type: 'string' }, dir: { type: 'string' } },
   });
+  const option = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   const [command, target] = positionals;
   switch (command) {
     case 'build': {
@@ -29,25 +44,54 @@ export async function sdkMain(argv: string[]): Promise<number> {
       console.log(report.ok ? 'valid' : `invalid:\n  ${report.problems.join('\n  ')}`);
       return report.ok ? 0 : 1;
     }
+    case 'keygen': {
+      const out = option('out') ?? 'publisher';
+      if (fs.existsSync(`${out}.pem`)) throw new Error(`${out}.pem exists already: keep using it, or choose another --out`);
+      const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+      fs.writeFileSync(`${out}.pem`, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
+      fs.writeFileSync(`${out}.pub.pem`, publicKey.export({ type: 'spki', format: 'pem' }).toString());
+      console.log(`wrote ${out}.pem (private: sign with it, never share it) and ${out}.pub.pem (the administrators add it as a trusted publisher)`);
+      return 0;
+    }
     case 'pack': {
-      const signer = values.key ? { publisher: values.publisher ?? 'unknown', privateKeyPem: fs.readFileSync(values.key, 'utf8') } : undefined;
-      const { file } = await packPlugin(target ?? '.', values.out ?? 'dist', signer);
+      const key = option('key');
+      const signer = key ? { publisher: option('publisher') ?? 'unknown', privateKeyPem: fs.readFileSync(key, 'utf8') } : undefined;
+      const { file } = await packPlugin(target ?? '.', option('out') ?? 'dist', signer);
       console.log(`packed ${file}${signer ? ` (signed by ${signer.publisher})` : ' (unsigned)'}`);
       return 0;
     }
     case 'new': {
-      if (!target) throw new Error('usage: new <id> [--dir plugins/<id>]');
-      const dir = values.dir ?? path.join('plugins', target);
+      if (!target) throw new Error('usage: new <id> [--dir <folder>]');
+      const dir = option('dir') ?? (fs.existsSync('plugins') ? path.join('plugins', target) : target);
       for (const file of scaffoldPlugin(dir, target)) console.log(`  wrote ${file}`);
-      console.log(`\nnext: npx vitest run ${dir}`);
+      console.log(`\nnext: npx unibudget-plugin test ${dir.split(path.sep).join('/')}`);
       return 0;
     }
+    case 'test': {
+      // The project's own vitest config applies when it has one; these keep the harness's start-up
+      // (a core seeded in memory, the sandbox runner) inside the time limits on a slow machine.
+      const { startVitest } = await import('vitest/node');
+      await startVitest('test', positionals.slice(1), { run: true, watch: false, testTimeout: 120_000, hookTimeout: 180_000 });
+      return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    }
     default:
-      console.error('usage: sdk/cli.ts build|validate|pack|new …');
+      console.error(USAGE);
       return 2;
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]).replace(/\.ts$/, '') === path.resolve(new URL(import.meta.url).pathname).replace(/\.ts$/, '')) {
+/**
+ * Runs the command line when this file is the program: `npx tsx sdk/cli.ts …` in the repository,
+ * and the published package's bin (this file bundled; npx calls it through a symlink).
+ */
+const isProgram = (() => {
+  try {
+    const strip = (file: string) => file.replace(/\.[cm]?[jt]s$/, '');
+    return Boolean(process.argv[1]) && strip(fs.realpathSync(process.argv[1]!)) === strip(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+})();
+if (isProgram) {
   sdkMain(process.argv.slice(2)).then((code) => process.exit(code), (error) => { console.error(error.message); process.exit(1); });
 }

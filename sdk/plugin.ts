@@ -1,17 +1,13 @@
 /**
- * The runtime side of the SDK that plugin code imports: tiny and dependency-free, so it bundles
- * into the sandbox. Types come from the rest of the SDK (erased at build time).
+ * The runtime side of the SDK that plugin code uses: `definePlugin()`, the validator answers,
+ * `refuse()` and the view-spec builders. Tiny and dependency-free, so it bundles into the sandbox;
+ * the types come from api.ts and views.ts (erased at build time). The package's entry (index.ts)
+ * re-exports this file: each helper is defined here once.
  */
-import type { PluginDefinition, ValidationResult } from './index.js';
+import type { PluginDefinition, ValidationResult } from './api.js';
 import type { ViewBlock, ViewSpec } from './views.js';
 
-export type {
-  DepartmentRecord, ExecutionReportRecord, HostApi, HostError, IndicatorRecord, PaymentRecord, ProjectRecord, PluginDefinition, PluginEvent, RouteRequest, StoredDoc, TransferRecord,
-  ValidationInput, ValidationResult, ViewContext,
-} from './index.js';
-export type { ViewBlock, ViewSpec } from './views.js';
-
-/** Declares a plugin; the bundle's default export. */
+/** Declares a plugin; the bundle's default export. (Identity at run time: the types are the point.) */
 export function definePlugin<T extends PluginDefinition>(definition: T): T {
   return definition;
 }

@@ -1,21 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { RESERVED_PLUGIN_IDS } from './manifest.js';
-
-const SDK_DIR = path.dirname(fileURLToPath(import.meta.url));
 
 /**
  * Writes a working plugin folder: manifest, source (a route, a view, a payment validator, an
  * event handler using storage and a nightly cron job reading the execution report) and a vitest
- * test that runs it in the real sandbox.
+ * test that runs it in the real sandbox. The code imports only `@unibudget/sdk` (and its test
+ * `@unibudget/sdk/testing`), the same inside this repository and in a project that installed the SDK.
  */
 export function scaffoldPlugin(targetDir: string, id: string): string[] {
   if (!/^[a-z][a-z0-9-]{1,47}$/.test(id)) throw new Error('plugin id: lowercase letters, digits and dashes, 2–48 characters, starting with a letter');
   if ((RESERVED_PLUGIN_IDS as readonly string[]).includes(id)) throw new Error(`plugin id: "${id}" is reserved for the core`);
   if (fs.existsSync(path.join(targetDir, 'manifest.json'))) throw new Error(`${targetDir} already holds a plugin`);
-  const sdk = path.relative(path.join(targetDir, 'src'), SDK_DIR).split(path.sep).join('/');
-  const sdkFromRoot = path.relative(targetDir, SDK_DIR).split(path.sep).join('/');
+  const shown = (path.relative(process.cwd(), targetDir) || '.').split(path.sep).join('/');
   const files: Record<string, string> = {
     'manifest.json': JSON.stringify({
       id, name: { zh: `${id} 插件`, en: `${id} plugin` }, version: '0.1.0', engine: '^1.0.0',
@@ -28,7 +25,7 @@ export function scaffoldPlugin(targetDir: string, id: string): string[] {
       collections: [{ name: 'paid', indexes: ['month'] }, { name: 'snapshots', indexes: ['month'] }],
       schedule: [{ name: 'nightly-snapshot', cron: '0 2 * * *' }],
     }, null, 2) + '\n',
-    'src/index.ts': `import { definePlugin, ok, view, warn } from '${sdk}/plugin.js';
+    'src/index.ts': `import { definePlugin, ok, view, warn } from '@unibudget/sdk';
 
 export default definePlugin({
   validators: {
@@ -74,7 +71,7 @@ export default definePlugin({
 `,
     'plugin.test.ts': `import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { createPluginHarness, type PluginHarness } from '${sdkFromRoot}/testing.js';
+import { createPluginHarness, type PluginHarness } from '@unibudget/sdk/testing';
 
 let harness: PluginHarness;
 beforeAll(async () => {
@@ -116,7 +113,11 @@ describe('${id}', () => {
   });
 });
 `,
-    'README.md': `# ${id}\n\nBuilt with the unibudget plugin SDK. \`npx vitest run ${path.basename(targetDir)}\` runs its tests in the real sandbox;\n\`npx tsx sdk/cli.ts pack <this folder>\` writes the bundle to install with \`unibudget plugin install\`.\n`,
+    'README.md': `# ${id}\n\nBuilt with the unibudget plugin SDK (\`@unibudget/sdk\`).\n\n` +
+      `- \`npx unibudget-plugin test ${shown}\` runs its tests in the real sandbox against an in-memory core;\n` +
+      `- \`npx unibudget-plugin keygen\` makes a publisher key pair once (give \`publisher.pub.pem\` to the administrators who trust you);\n` +
+      `- \`npx unibudget-plugin pack ${shown} --key publisher.pem --publisher <your name>\` writes the signed bundle\n` +
+      `  \`dist/${id}-0.1.0.ubplugin.json\` to install with \`unibudget plugin install\` (or \`POST /api/plugins\`).\n`,
   };
   const written: string[] = [];
   for (const [name, content] of Object.entries(files)) {

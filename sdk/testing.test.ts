@@ -35,7 +35,7 @@ afterAll(async () => harness.close());
 describe('plugin harness', () => {
   it('seeds ledger activity for the new ledger calls', async () => {
     const r = await harness.route('GET', 'ledger');
-    const payments = await harness.kernel.db.selectFrom('payments').select('id').where('unit_id', '=', 'a').execute();
+    const payments = await harness.ledger('a').payments({ afterId: 0, limit: 5000 });
     expect(r).toMatchObject({ payments: payments.length, ascending: true, departments: 4 });
     expect(r.payments).toBeGreaterThan(50);
     expect(r.transfers).toBeGreaterThan(0);
@@ -54,5 +54,62 @@ describe('plugin harness', () => {
     await harness.runSchedule('monthly', { scheduledAt: '2026-07-01T08:00:00.000Z' });
     expect(await harness.documents('runs')).toEqual([{ id: '2026-07-01T08:00:00.000Z', data: { month: '2026-07' } }]);
     await expect(harness.runSchedule('nope')).rejects.toBeInstanceOf(HarnessError);
+  });
+});
+
+describe('what a plugin test reads of the core, through the harness', () => {
+  it('seedLedger writes rows the plugin reads back; ledger() reads them as the plugin would', async () => {
+    const [dept] = await harness.ledger('b').departments();
+    const { projects, indicators, payments } = await harness.seedLedger('b', {
+      projects: [{ code: 'SEED-P1', name: '种子项目', startYear: 2025, endYear: 2026, totalAmount: 900_000 }],
+    }).then(async ({ projects }) => ({
+      projects,
+      ...(await harness.seedLedger('b', {
+        indicators: [{ year: 2025, code: 'SEED-I1', name: '种子指标', departmentId: dept!.id, projectId: projects[0]!.id, expenditureKind: 'project', economicCode: '30201', fundSourceCode: '11', issued: 500_000 }],
+      }).then(async ({ indicators }) => ({ indicators, payments: (await harness.seedLedger('b', { payments: [{ indicatorId: indicators[0]!.id, amount: 12_345, date: '2025-03-04' }] })).payments }))),
+    }));
+    expect(projects[0]).toMatchObject({ code: 'SEED-P1', status: 'executing' });
+    expect(indicators[0]).toMatchObject({ code: 'SEED-I1', issued: 500_000, available: 500_000, departmentId: dept!.id });
+    expect(payments[0]).toMatchObject({ indicatorId: indicators[0]!.id, departmentId: dept!.id, economicCode: '30201', amount: 12_345, status: 'paid', paidAt: '2025-03-04' });
+    expect((await harness.ledger('b').payments({ year: 2025 })).map((p) => p.id)).toEqual([payments[0]!.id]);
+    expect((await harness.ledger('b').projects()).map((p) => p.code)).toContain('SEED-P1');
+  });
+
+  it('enable() changes grants and settings in a unit; enablement(), userId(), audit() and idle() report', async () => {
+    await expect(harness.enablement('b')).rejects.toMatchObject({ code: 'PLUGIN_NOT_ENABLED' });
+    await expect(harness.enablement('a')).resolves.toMatchObject({ state: 'enabled', faults: 0, grants: MANIFEST.permissions });
+    const state = await harness.enable('b', { grants: ['routes', 'ledger.read'] });
+    expect(state).toMatchObject({ unitId: 'b', state: 'enabled', grants: ['routes', 'ledger.read'] });
+    expect((await harness.route('GET', 'ledger', { unitId: 'b' })).departments).toBe(4);
+    expect(await harness.userId('b.finance')).toBeGreaterThan(0);
+    await expect(harness.userId('nobody')).rejects.toBeInstanceOf(HarnessError);
+    const enables = await harness.audit({ unitId: 'b', action: 'plugin.enable' });
+    expect(enables.map((e) => [e.actorName, e.entityId])).toEqual([['b.admin', 'b:harness-check']]);
+    await harness.idle();
+  });
+});
+
+describe('a signed bundle installed as production installs it', () => {
+  it('trusts the publisher, refuses unsigned bundles, and collects notifications and logs', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    const signer = { publisher: '示范县财政局', privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+    const manifest = {
+      id: 'signed-check', name: { zh: '签名', en: 'Signed' }, version: '1.0.0', engine: '^1.0.0', author: 'sdk tests',
+      permissions: ['routes', 'notify', 'log'], routes: [{ method: 'POST', path: 'ping', roles: ['finance_officer'] }],
+    };
+    const code = `var __plugin = { default: { routes: { 'POST ping': async (req, host) => {
+      await host.log.info('pinged', { by: req.user.username }); await host.notify({ title: 'ping', roles: ['finance_officer'] }); return { pong: true }; } } } };`;
+    const signed = await createPluginHarness({ bundle: makeBundle(manifest, code, signer), trust: { publisher: signer.publisher, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() } });
+    try {
+      expect(await signed.route('POST', 'ping', { as: 'a.finance' })).toEqual({ pong: true });
+      expect(await signed.logs()).toEqual([expect.objectContaining({ level: 'info', message: 'pinged', data: { by: 'a.finance' } })]);
+      expect(await signed.notifications()).toEqual([expect.objectContaining({ title: 'ping', role: 'finance_officer', userId: null, source: 'plugin:signed-check' })]);
+      await expect(signed.install(makeBundle({ ...manifest, version: '1.0.1' }, code))).rejects.toMatchObject({ code: 'PLUGIN_UNSIGNED_REFUSED' });
+      expect(await signed.install(makeBundle({ ...manifest, version: '1.0.1' }, code, signer))).toEqual({ pluginId: 'signed-check', version: '1.0.1', signedBy: '示范县财政局' });
+      expect(await signed.enable('a', { version: '1.0.1' })).toMatchObject({ version: '1.0.1' });
+    } finally {
+      await signed.close();
+    }
   });
 });

@@ -78,13 +78,3 @@ export function validateViewSpec(value: unknown): { ok: true; view: ValidatedVie
   if (parsed.success) return { ok: true, view: parsed.data };
   return { ok: false, issues: parsed.error.issues.slice(0, 10).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`) };
 }
-
-/** Small builders so plugin code reads like the screen it describes. */
-export const view = {
-  stat: (label: string, value: number | string, extra: Partial<Omit<z.input<typeof statCardSchema>, 'type' | 'label' | 'value'>> = {}): ViewBlock => ({ type: 'stat', label, value, ...extra }),
-  table: (columns: z.input<typeof tableSchema>['columns'], rows: z.input<typeof tableSchema>['rows'], title?: string): ViewBlock => ({ type: 'table', columns, rows, ...(title ? { title } : {}) }),
-  line: (x: Array<string | number>, series: Array<{ name: string; data: number[] }>, title?: string): ViewBlock => ({ type: 'line', x, series, ...(title ? { title } : {}) }),
-  bar: (x: Array<string | number>, series: Array<{ name: string; data: number[] }>, title?: string): ViewBlock => ({ type: 'bar', x, series, ...(title ? { title } : {}) }),
-  pie: (slices: Array<{ label: string; value: number }>, title?: string): ViewBlock => ({ type: 'pie', slices, ...(title ? { title } : {}) }),
-  markdown: (text: string): ViewBlock => ({ type: 'markdown', text }),
-};

@@ -156,7 +156,7 @@ async function sandboxed() {
   try {
     const g = generateUnit({ seed: 3, years: YEARS, asOf: '2026-12-31', departments: 4, paymentsPerLineMonth: 7.7, plant: { splitting: true, largePayment: true, spike: true, yearEndRush: true } });
     const last = g.payments.pop()!;
-    const written = await writeLedger(h.kernel, 'a', g);
+    const written = await writeLedger(h, 'a', g);
     const at = '2026-12-31T02:00:00.000Z';
     const runs: number[] = [];
     for (let k = 0; k < 3; k++) {
@@ -166,7 +166,7 @@ async function sandboxed() {
     }
     // Incremental: one more paid payment delivered as an event (written to the ledger first, as the core would).
     const before = written.payments.length;
-    await writeLedger(h.kernel, 'a', { departments: g.departments, projects: [], indicators: [], payments: [last] }, written);
+    await writeLedger(h, 'a', { departments: g.departments, projects: [], indicators: [], payments: [last] }, written);
     const payment = written.payments[before]!;
     const events: number[] = [];
     for (let k = 0; k < 5; k++) {

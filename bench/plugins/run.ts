@@ -10,7 +10,7 @@ import { DEMO_PASSWORD, seedDemo } from '../../core/demo/seed.js';
 import { SYSTEM_ACTOR } from '../../core/audit/service.js';
 import { hostOf } from '../../core/plugins/host.js';
 import { DeliveryLoop } from '../../core/plugins/delivery.js';
-import { enable, enabledIn, installBundle, updateTrust } from '../../core/plugins/service.js';
+import { enable, enabledIn, installBundle, updateTrust } from '../../core/plugins/admin.js';
 import { readPayments } from '../../core/plugins/ledger-read.js';
 import { sql } from 'kysely';
 import { makeBundle } from '../../sdk/bundle.js';

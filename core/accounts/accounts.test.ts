@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../demo/seed.js';
-import { createTestEnv, type TestEnv } from '../../test/support/kernel.js';
+import { runCommand } from '../db/command.js';
+import { auditCount, createTestEnv, footprint, refusedWithoutTrace, type TestEnv } from '../../test/support/kernel.js';
+import { authenticate } from './service.js';
+import { createToken } from './tokens.js';
 
 let env: TestEnv;
 
@@ -186,6 +189,107 @@ describe('API tokens', () => {
     for (const header of ['Bearer', 'Basic abc', 'Bearer ubs_doesnotexist', 'Bearer random']) {
       const result = await env.call('GET', '/api/me', { headers: { authorization: header } });
       expect(result.status, header).toBe(401);
+    }
+  });
+});
+
+describe('sign-in bookkeeping and the account commands', () => {
+  const count = async (table: 'sessions' | 'login_attempts' | 'api_tokens', where: (qb: any) => any = (qb) => qb) =>
+    Number((await where(env.kernel.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n'))).executeTakeFirstOrThrow()).n);
+  const sessionsOf = async (username: string) => {
+    const user = await env.kernel.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow();
+    return count('sessions', (qb) => qb.where('user_id', '=', user.id));
+  };
+
+  it('keeps a refused sign-in’s failed attempt (the lockout counts it), and writes nothing else', async () => {
+    const failures = () => count('login_attempts', (qb) => qb.where('username', '=', 'b.leader').where('succeeded', '=', 0));
+    const before = { footprint: await footprint(env), failures: await failures(), sessions: await sessionsOf('b.leader') };
+    const refused = await login('b.leader', 'not-the-password', '10.6.0.1');
+    expect(refused.status).toBe(401);
+    expect(await failures()).toBe(before.failures + 1);
+    // No session, no audit entry, no business row.
+    expect(await sessionsOf('b.leader')).toBe(before.sessions);
+    expect(await footprint(env)).toEqual(before.footprint);
+  });
+
+  it('opens a session with its successful attempt and its audit entry together', async () => {
+    const audited = await auditCount(env);
+    const successes = () => count('login_attempts', (qb) => qb.where('username', '=', 'b.leader').where('succeeded', '=', 1));
+    const before = await successes();
+    const signIn = await login('b.leader', DEMO_PASSWORD, '10.6.0.2');
+    expect(signIn.status).toBe(200);
+    expect(await successes()).toBe(before + 1);
+    expect(await auditCount(env)).toBe(audited + 1);
+    const entry = await env.kernel.db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    expect(entry).toMatchObject({ action: 'auth.login', actor_name: 'b.leader', unit_id: null });
+    expect(JSON.parse(entry.after_json)).toEqual({ address: '10.6.0.2' });
+  });
+
+  it('signs out of a session, never of an API token (revoked only), each audited as auth.logout', async () => {
+    const session = (await login('a.head', DEMO_PASSWORD, '10.6.0.3')).body.token as string;
+    const created = await env.call('POST', '/api/tokens', { token: session, body: { name: 'sign-out probe' } });
+    expect(created.status).toBe(201);
+    const audited = await auditCount(env);
+    expect((await env.call('POST', '/api/auth/logout', { token: created.body.token })).status).toBe(200);
+    expect((await env.call('GET', '/api/me', { token: created.body.token })).status).toBe(200);
+    expect((await env.call('POST', '/api/auth/logout', { token: session })).status).toBe(200);
+    expect((await env.call('GET', '/api/me', { token: session })).status).toBe(401);
+    const entries = await env.kernel.db.selectFrom('audit_log').select(['action', 'actor_name']).where('seq', '>', audited).orderBy('seq').execute();
+    expect(entries).toEqual([{ action: 'auth.logout', actor_name: 'a.head' }, { action: 'auth.logout', actor_name: 'a.head' }]);
+  });
+
+  it('writes a token in the caller’s command: rolled back, neither the token nor its audit entry remains', async () => {
+    const actor = await authenticate(env.kernel, await env.login('a.leader'));
+    const audited = await auditCount(env);
+    await expect(runCommand(env.kernel, async (tx) => {
+      const made = await createToken(tx, actor, { name: 'rolled back' });
+      expect(made.token).toMatch(/^ubt_/);
+      throw new Error('abort');
+    })).rejects.toThrow('abort');
+    expect(await count('api_tokens', (qb) => qb.where('name', '=', 'rolled back'))).toBe(0);
+    expect(await auditCount(env)).toBe(audited);
+  });
+
+  it('revokes once: another user’s token is not found and writes nothing; revoking again changes nothing', async () => {
+    const owner = await env.login('a.leader');
+    const created = await env.call('POST', '/api/tokens', { token: owner, body: { name: 'revoke probe' } });
+    const other = await env.login('a.finance');
+    await refusedWithoutTrace(env, () => env.call('DELETE', `/api/tokens/${created.body.id}`, { token: other }), 404, 'TOKEN_NOT_FOUND');
+    const first = await env.call('DELETE', `/api/tokens/${created.body.id}`, { token: owner });
+    expect(first.status).toBe(200);
+    const audited = await auditCount(env);
+    const second = await env.call('DELETE', `/api/tokens/${created.body.id}`, { token: owner });
+    expect(second.body).toEqual(first.body);
+    expect(await auditCount(env)).toBe(audited);
+  });
+
+  it('refuses a wrong current password without ending any session or writing anything', async () => {
+    const first = (await login('b.staff', DEMO_PASSWORD, '10.6.0.4')).body.token as string;
+    await login('b.staff', DEMO_PASSWORD, '10.6.0.4');
+    const sessions = await sessionsOf('b.staff');
+    await refusedWithoutTrace(
+      env,
+      () => env.call('POST', '/api/me/password', { token: first, body: { currentPassword: 'wrong-wrong', newPassword: 'another-pass-1' } }),
+      422,
+      'WRONG_PASSWORD',
+    );
+    expect(await sessionsOf('b.staff')).toBe(sessions);
+  });
+
+  it('refuses a disabled account even with the right password: no session, no attempt, no audit entry', async () => {
+    await env.kernel.db.updateTable('users').set({ disabled: 1 }).where('username', '=', 'b.head').execute();
+    try {
+      const attempts = await count('login_attempts', (qb) => qb.where('username', '=', 'b.head'));
+      const sessions = await sessionsOf('b.head');
+      const before = await footprint(env);
+      const refused = await login('b.head', DEMO_PASSWORD, '10.6.0.5');
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.code).toBe('ACCOUNT_DISABLED');
+      expect(await count('login_attempts', (qb) => qb.where('username', '=', 'b.head'))).toBe(attempts);
+      expect(await sessionsOf('b.head')).toBe(sessions);
+      expect(await footprint(env)).toEqual(before);
+    } finally {
+      await env.kernel.db.updateTable('users').set({ disabled: 0 }).where('username', '=', 'b.head').execute();
     }
   });
 });

@@ -5,7 +5,10 @@ import { SESSION_COOKIE } from '../http/auth.js';
 import {
   ChangePasswordBody, CreatedToken, CreateTokenBody, LoginBody, LoginResult, MeView, TokenIdParams, TokenView,
 } from './schema.js';
-import { changePassword, createToken, listTokens, login, logout, meView, revokeToken } from './service.js';
+import { runCommand } from '../db/command.js';
+import { changePassword, meView, newPasswordHash } from './service.js';
+import { signIn, signOut } from './sign-in.js';
+import { createToken, listTokens, revokeToken } from './tokens.js';
 
 export const accountRoutes = [
   defineRoute({
@@ -16,8 +19,9 @@ export const accountRoutes = [
     access: { kind: 'public' },
     body: LoginBody,
     response: LoginResult,
+    // Not a command: a refused sign-in still records its failed attempt (sign-in.ts opens its own short commands).
     handler: async ({ kernel, c, body, clientAddress }) => {
-      const result = await login(kernel, {
+      const result = await signIn(kernel, {
         username: body.username,
         password: body.password,
         address: clientAddress,
@@ -40,8 +44,8 @@ export const accountRoutes = [
     summary: '退出登录 Sign out (ends this session)',
     access: { kind: 'self' },
     response: z.object({ ok: z.literal(true) }),
-    handler: async ({ kernel, c, actor, secret }) => {
-      await logout(kernel, actor!, secret!);
+    command: async ({ tx, c, actor, secret }) => {
+      await signOut(tx, actor, secret);
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
       return { ok: true };
     },
@@ -53,7 +57,7 @@ export const accountRoutes = [
     summary: '当前用户 The signed-in user with their units and roles',
     access: { kind: 'self' },
     response: MeView,
-    handler: async ({ kernel, actor }) => meView(kernel.db, actor!.userId),
+    handler: async ({ kernel, actor }) => meView(kernel.db, actor.userId),
   }),
   defineRoute({
     method: 'post',
@@ -63,8 +67,11 @@ export const accountRoutes = [
     access: { kind: 'self' },
     body: ChangePasswordBody,
     response: z.object({ ok: z.literal(true) }),
+    // Not a `command:` route: both scrypt runs (~0.1 s each) come before the command's transaction
+    // opens, so they never hold the database (SQLite has a single connection).
     handler: async ({ kernel, actor, secret, body }) => {
-      await changePassword(kernel, actor!, secret!, body.currentPassword, body.newPassword);
+      const passwordHash = await newPasswordHash(kernel.db, kernel.config, actor, body.currentPassword, body.newPassword);
+      await runCommand(kernel, (tx) => changePassword(tx, actor, { passwordHash, keepSecret: secret }));
       return { ok: true };
     },
   }),
@@ -75,7 +82,7 @@ export const accountRoutes = [
     summary: 'API 令牌 List own API tokens (never their secrets)',
     access: { kind: 'self' },
     response: z.array(TokenView),
-    handler: async ({ kernel, actor }) => listTokens(kernel, actor!),
+    handler: async ({ kernel, actor }) => listTokens(kernel.db, actor),
   }),
   defineRoute({
     method: 'post',
@@ -86,7 +93,7 @@ export const accountRoutes = [
     body: CreateTokenBody,
     response: CreatedToken,
     status: 201,
-    handler: async ({ kernel, actor, body }) => createToken(kernel, actor!, body),
+    command: async ({ tx, actor, body }) => createToken(tx, actor, body),
   }),
   defineRoute({
     method: 'delete',
@@ -96,6 +103,6 @@ export const accountRoutes = [
     access: { kind: 'self' },
     params: TokenIdParams,
     response: TokenView,
-    handler: async ({ kernel, actor, params }) => revokeToken(kernel, actor!, params.id),
+    command: async ({ tx, actor, params }) => revokeToken(tx, actor, params.id),
   }),
 ];

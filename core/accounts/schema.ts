@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { ROLES } from '../permissions/roles.js';
+// The answers the web app reads are shared contracts of the SDK.
+import { MeView } from '@unibudget/sdk/contracts/kernel';
+export { MeView, MembershipView, UserView } from '@unibudget/sdk/contracts/kernel';
 
 export const Username = z
   .string()
@@ -12,26 +14,6 @@ export const Password = z.string().min(8, '密码至少 8 位').max(256);
 export const LoginBody = z.object({
   username: z.string().trim().min(1).max(64),
   password: z.string().min(1).max(256),
-});
-
-export const UserView = z.object({
-  id: z.number().int(),
-  username: z.string(),
-  displayName: z.string(),
-  disabled: z.boolean(),
-});
-export type UserView = z.infer<typeof UserView>;
-
-export const MembershipView = z.object({
-  unitId: z.string(),
-  unitName: z.string(),
-  role: z.enum(ROLES),
-  departmentId: z.number().int().nullable(),
-});
-
-export const MeView = UserView.extend({
-  memberships: z.array(MembershipView),
-  systemAdmin: z.boolean(),
 });
 
 export const LoginResult = z.object({ token: z.string(), expiresAt: z.string(), user: MeView });

@@ -1,22 +1,28 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Executor, Tx } from '../db/connection.js';
 import type { Kernel } from '../kernel.js';
+import type { Config } from '../config.js';
 import { addSeconds, nowIso } from '../clock.js';
 import { appendAudit, type AuditActor } from '../audit/service.js';
 import { AppError } from '../errors.js';
 import type { Actor, Grant } from '../permissions/service.js';
 import type { Role } from '../permissions/roles.js';
-import { burnPasswordCheck, hashPassword, verifyPassword } from './password.js';
+import { hashPassword, verifyPassword } from './password.js';
 import type { UserView } from './schema.js';
 
-const SESSION_PREFIX = 'ubs_';
-const API_TOKEN_PREFIX = 'ubt_';
+/**
+ * People: their accounts, their grants, the actor a credential resolves to, and passwords.
+ * Signing in and out is in sign-in.ts, API tokens in tokens.ts.
+ */
+
+export const SESSION_PREFIX = 'ubs_';
+export const API_TOKEN_PREFIX = 'ubt_';
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-function newSecret(prefix: string): string {
+export function newSecret(prefix: string): string {
   return prefix + randomBytes(32).toString('base64url');
 }
 
@@ -94,116 +100,11 @@ export async function createUser(tx: Tx, by: AuditActor, input: CreateUserInput)
   return id;
 }
 
-// ---------------------------------------------------------------- sign-in
-
-export interface LoginInput {
-  username: string;
-  password: string;
-  address: string;
-  userAgent: string | null;
-}
-
-async function recentFailures(db: Executor, column: 'username' | 'address', value: string, since: string) {
-  // Failures count from the last success on the account, so a good sign-in clears the slate.
-  const lastSuccess =
-    column === 'username'
-      ? await db
-          .selectFrom('login_attempts')
-          .select('at')
-          .where('username', '=', value)
-          .where('succeeded', '=', 1)
-          .orderBy('at', 'desc')
-          .limit(1)
-          .executeTakeFirst()
-      : undefined;
-  const from = lastSuccess && lastSuccess.at > since ? lastSuccess.at : since;
-  const rows = await db
-    .selectFrom('login_attempts')
-    .select('at')
-    .where(column, '=', value)
-    .where('succeeded', '=', 0)
-    .where('at', '>', from)
-    .orderBy('at')
-    .execute();
-  return rows.map((r) => r.at);
-}
-
-async function assertNotLocked(kernel: Kernel, username: string, address: string): Promise<void> {
-  const { loginWindowSeconds: windowSeconds } = kernel.config;
-  const since = addSeconds(nowIso(), -windowSeconds);
-  const checks: Array<['username' | 'address', string, number]> = [
-    ['username', username, kernel.config.loginMaxFailuresPerAccount],
-    ['address', address, kernel.config.loginMaxFailuresPerAddress],
-  ];
-  for (const [column, value, limit] of checks) {
-    const failures = await recentFailures(kernel.db, column, value, since);
-    if (failures.length >= limit) {
-      // Locked until the oldest failure that still counts leaves the window.
-      const unlockAt = Date.parse(failures[failures.length - limit]!) + windowSeconds * 1000;
-      const retryAfterSeconds = Math.max(1, Math.ceil((unlockAt - Date.now()) / 1000));
-      throw new AppError('LOGIN_LOCKED', { retryAfterSeconds, minutes: Math.ceil(retryAfterSeconds / 60), scope: column });
-    }
-  }
-}
-
-async function recordAttempt(db: Executor, username: string, address: string, succeeded: boolean) {
-  await db.insertInto('login_attempts').values({ username, address, succeeded: succeeded ? 1 : 0, at: nowIso() }).execute();
-}
-
-export async function login(kernel: Kernel, input: LoginInput) {
-  const username = input.username.trim();
-  await assertNotLocked(kernel, username, input.address);
-  const user = await kernel.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
-  const passwordOk = user
-    ? await verifyPassword(input.password, user.password_hash)
-    : (await burnPasswordCheck(input.password, kernel.config.kdf), false);
-  if (!user || !passwordOk) {
-    await recordAttempt(kernel.db, username, input.address, false);
-    throw new AppError('INVALID_CREDENTIALS');
-  }
-  if (user.disabled) throw new AppError('ACCOUNT_DISABLED');
-
-  const token = newSecret(SESSION_PREFIX);
-  const now = nowIso();
-  const expiresAt = addSeconds(now, kernel.config.sessionTtlSeconds);
-  await kernel.db.transaction().execute(async (tx) => {
-    await tx
-      .insertInto('sessions')
-      .values({
-        token_hash: sha256(token),
-        user_id: user.id,
-        created_at: now,
-        expires_at: expiresAt,
-        last_seen_at: now,
-        address: input.address,
-        user_agent: input.userAgent?.slice(0, 300) ?? null,
-      })
-      .execute();
-    await recordAttempt(tx, username, input.address, true);
-    await appendAudit(tx, {
-      actor: { userId: user.id, username: user.username },
-      unitId: null,
-      action: 'auth.login',
-      entity: 'user',
-      entityId: user.id,
-      after: { address: input.address },
-    });
-  });
-  return { token, expiresAt, user: await meView(kernel.db, user.id) };
-}
-
-export async function logout(kernel: Kernel, actor: Actor, token: string): Promise<void> {
-  await kernel.db.transaction().execute(async (tx) => {
-    if (token.startsWith(SESSION_PREFIX)) {
-      await tx.deleteFrom('sessions').where('token_hash', '=', sha256(token)).execute();
-    }
-    await appendAudit(tx, { actor: auditActorOf(actor), unitId: null, action: 'auth.logout', entity: 'user', entityId: actor.userId });
-  });
-}
-
 /**
  * Resolves a bearer secret (session or API token) to the acting user and their grants.
  * Sessions expire absolutely and after idling; last-seen is written at most once a minute.
+ * Not a command: removing an expired session and touching last-seen are one statement each, the
+ * credential's own bookkeeping before any command runs, kept even when the request is refused.
  */
 export async function authenticate(kernel: Kernel, secret: string): Promise<Actor> {
   const { db } = kernel;
@@ -247,29 +148,36 @@ export async function authenticate(kernel: Kernel, secret: string): Promise<Acto
   };
 }
 
-export async function changePassword(kernel: Kernel, actor: Actor, currentToken: string, current: string, next: string) {
-  const user = await kernel.db.selectFrom('users').selectAll().where('id', '=', actor.userId).executeTakeFirstOrThrow();
+/**
+ * The hash a password change will store, once the current password is proven. Run before the
+ * command: both scrypt runs (~0.1 s each) stay outside the transaction, so they never hold the
+ * database (SQLite has a single connection).
+ */
+export async function newPasswordHash(db: Executor, config: Pick<Config, 'kdf'>, actor: Actor, current: string, next: string): Promise<string> {
+  const user = await db.selectFrom('users').select('password_hash').where('id', '=', actor.userId).executeTakeFirstOrThrow();
   if (!(await verifyPassword(current, user.password_hash))) throw new AppError('WRONG_PASSWORD');
-  const passwordHash = await hashPassword(next, kernel.config.kdf);
-  await kernel.db.transaction().execute(async (tx) => {
-    await tx
-      .updateTable('users')
-      .set({ password_hash: passwordHash, password_changed_at: nowIso() })
-      .where('id', '=', actor.userId)
-      .execute();
-    // Every other session of this user ends: a changed password must lock out whoever had the old one.
-    await tx
-      .deleteFrom('sessions')
-      .where('user_id', '=', actor.userId)
-      .where('token_hash', '!=', sha256(currentToken))
-      .execute();
-    await appendAudit(tx, {
-      actor: auditActorOf(actor),
-      unitId: null,
-      action: 'user.password_change',
-      entity: 'user',
-      entityId: actor.userId,
-    });
+  return hashPassword(next, config.kdf);
+}
+
+/** Stores a new own password (hashed by newPasswordHash) and ends every session but the caller's. */
+export async function changePassword(tx: Tx, actor: Actor, input: { passwordHash: string; keepSecret: string }): Promise<void> {
+  await tx
+    .updateTable('users')
+    .set({ password_hash: input.passwordHash, password_changed_at: nowIso() })
+    .where('id', '=', actor.userId)
+    .execute();
+  // Every other session of this user ends: a changed password must lock out whoever had the old one.
+  await tx
+    .deleteFrom('sessions')
+    .where('user_id', '=', actor.userId)
+    .where('token_hash', '!=', sha256(input.keepSecret))
+    .execute();
+  await appendAudit(tx, {
+    actor: auditActorOf(actor),
+    unitId: null,
+    action: 'user.password_change',
+    entity: 'user',
+    entityId: actor.userId,
   });
 }
 
@@ -286,79 +194,3 @@ export async function setDisabled(tx: Tx, userId: number, disabled: boolean): Pr
   }
 }
 
-// ---------------------------------------------------------------- API tokens
-
-function tokenView(row: {
-  id: number; name: string; prefix: string; created_at: string;
-  expires_at: string | null; last_used_at: string | null; revoked_at: string | null;
-}) {
-  return {
-    id: row.id,
-    name: row.name,
-    prefix: row.prefix,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    lastUsedAt: row.last_used_at,
-    revokedAt: row.revoked_at,
-  };
-}
-
-export async function listTokens(kernel: Kernel, actor: Actor) {
-  const rows = await kernel.db.selectFrom('api_tokens').selectAll().where('user_id', '=', actor.userId).orderBy('id').execute();
-  return rows.map(tokenView);
-}
-
-export async function createToken(kernel: Kernel, actor: Actor, input: { name: string; expiresInDays?: number | undefined }) {
-  const token = newSecret(API_TOKEN_PREFIX);
-  const now = nowIso();
-  return kernel.db.transaction().execute(async (tx) => {
-    const row = await tx
-      .insertInto('api_tokens')
-      .values({
-        user_id: actor.userId,
-        name: input.name,
-        token_hash: sha256(token),
-        prefix: token.slice(0, 10),
-        created_at: now,
-        expires_at: input.expiresInDays ? addSeconds(now, input.expiresInDays * 86400) : null,
-        last_used_at: null,
-        revoked_at: null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await appendAudit(tx, {
-      actor: auditActorOf(actor),
-      unitId: null,
-      action: 'token.create',
-      entity: 'api_token',
-      entityId: row.id,
-      after: { name: row.name, prefix: row.prefix, expiresAt: row.expires_at },
-    });
-    return { ...tokenView(row), token };
-  });
-}
-
-export async function revokeToken(kernel: Kernel, actor: Actor, id: number) {
-  return kernel.db.transaction().execute(async (tx) => {
-    const row = await tx
-      .selectFrom('api_tokens')
-      .selectAll()
-      .where('id', '=', id)
-      .where('user_id', '=', actor.userId)
-      .executeTakeFirst();
-    if (!row) throw new AppError('TOKEN_NOT_FOUND');
-    if (row.revoked_at) return tokenView(row);
-    const revokedAt = nowIso();
-    await tx.updateTable('api_tokens').set({ revoked_at: revokedAt }).where('id', '=', id).execute();
-    await appendAudit(tx, {
-      actor: auditActorOf(actor),
-      unitId: null,
-      action: 'token.revoke',
-      entity: 'api_token',
-      entityId: id,
-      before: { revokedAt: null },
-      after: { revokedAt },
-    });
-    return tokenView({ ...row, revoked_at: revokedAt });
-  });
-}

@@ -9,7 +9,8 @@ import { createTestEnv, type TestEnv } from '../../test/support/kernel.js';
 import { createKernel } from '../kernel.js';
 import { seedDemo } from '../demo/seed.js';
 import { canonicalJson } from './canonical.js';
-import { appendAudit, rowToEntry, SYSTEM_ACTOR, verifyChain } from './service.js';
+import { runCommand } from '../db/command.js';
+import { appendAudit, listAuditEntries, rowToEntry, SYSTEM_ACTOR, verifyChain } from './service.js';
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -44,7 +45,7 @@ describe('audit hash chain', () => {
     const before = (await verifyChain(env.kernel.db)).checked;
     await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        env.kernel.db.transaction().execute((tx) =>
+        runCommand(env.kernel, (tx) =>
           appendAudit(tx, { actor: SYSTEM_ACTOR, unitId: 'a', action: 'test.concurrent', entity: 'test', entityId: i, after: { i } }),
         ),
       ),
@@ -65,6 +66,24 @@ describe('audit hash chain', () => {
     expect(result.body.every((e: { unitId: string }) => e.unitId === 'a')).toBe(true);
     const bad = await env.call('GET', '/api/units/a/audit?limit=100000', { token });
     expect(bad.status).toBe(400);
+  });
+
+  it('pages a unit’s entries by sequence number and filters them by entity, id and action', async () => {
+    const scope = { unitId: 'b', unitPath: '/bureau/dept/b/', permissions: new Set<never>(), readOnly: false };
+    const written = await runCommand(env.kernel, async (tx) => {
+      const entries = [];
+      for (const [entity, id] of [['probe', 1], ['probe', 2], ['other', 1]] as const) {
+        entries.push(await appendAudit(tx, { actor: SYSTEM_ACTOR, unitId: 'b', action: 'test.page', entity, entityId: id, after: { id } }));
+      }
+      await appendAudit(tx, { actor: SYSTEM_ACTOR, unitId: 'a', action: 'test.page', entity: 'probe', entityId: 1 });
+      return entries;
+    });
+    const page = async (query: Record<string, unknown>) =>
+      (await listAuditEntries(env.kernel.db, scope, { limit: 100, action: 'test.page', ...query })).map((e) => [e.entity, e.entityId, e.unitId]);
+    expect(await page({})).toEqual([['probe', '1', 'b'], ['probe', '2', 'b'], ['other', '1', 'b']]);
+    expect(await page({ entity: 'probe' })).toEqual([['probe', '1', 'b'], ['probe', '2', 'b']]);
+    expect(await page({ entity: 'probe', entityId: '2' })).toEqual([['probe', '2', 'b']]);
+    expect(await page({ afterSeq: written[0]!.seq, limit: 1 })).toEqual([['probe', '2', 'b']]);
   });
 
   it('names the entry edited behind the application’s back', async () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineRoute } from '../http/route.js';
 import { UnitParams } from '../units/schema.js';
 import { AuditEntry, AuditListQuery, VerifyResult } from './schema.js';
-import { rowToEntry, verifyChain } from './service.js';
+import { listAuditEntries, verifyChain } from './service.js';
 
 export const auditRoutes = [
   defineRoute({
@@ -23,19 +23,6 @@ export const auditRoutes = [
     params: UnitParams,
     query: AuditListQuery,
     response: z.array(AuditEntry),
-    handler: async ({ kernel, scope, query }) => {
-      const rows = await kernel.db
-        .selectFrom('audit_log')
-        .selectAll()
-        .where('unit_id', '=', scope!.unitId)
-        .$if(query.entity !== undefined, (qb) => qb.where('entity', '=', query.entity!))
-        .$if(query.entityId !== undefined, (qb) => qb.where('entity_id', '=', query.entityId!))
-        .$if(query.action !== undefined, (qb) => qb.where('action', '=', query.action!))
-        .$if(query.afterSeq !== undefined, (qb) => qb.where('seq', '>', query.afterSeq!))
-        .orderBy('seq')
-        .limit(query.limit)
-        .execute();
-      return rows.map(rowToEntry);
-    },
+    handler: async ({ kernel, scope, query }) => listAuditEntries(kernel.db, scope, query),
   }),
 ];

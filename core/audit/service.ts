@@ -3,7 +3,8 @@ import type { Executor, Tx } from '../db/connection.js';
 import type { AuditLogTable } from '../db/schema.js';
 import { nowIso } from '../clock.js';
 import { canonicalJson } from './canonical.js';
-import type { AuditEntry, VerifyResult } from './schema.js';
+import type { UnitScope } from '../permissions/service.js';
+import type { AuditEntry, AuditListQuery, VerifyResult } from './schema.js';
 
 export interface AuditActor {
   userId: number | null;
@@ -95,6 +96,22 @@ export function rowToEntry(row: AuditLogTable): AuditEntry {
     prevHash: row.prev_hash,
     hash: row.hash,
   };
+}
+
+/** A unit's entries, oldest first, paged by sequence number and filtered by entity, id and action. */
+export async function listAuditEntries(db: Executor, scope: UnitScope, query: AuditListQuery): Promise<AuditEntry[]> {
+  const rows = await db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('unit_id', '=', scope.unitId)
+    .$if(query.entity !== undefined, (qb) => qb.where('entity', '=', query.entity!))
+    .$if(query.entityId !== undefined, (qb) => qb.where('entity_id', '=', query.entityId!))
+    .$if(query.action !== undefined, (qb) => qb.where('action', '=', query.action!))
+    .$if(query.afterSeq !== undefined, (qb) => qb.where('seq', '>', query.afterSeq!))
+    .orderBy('seq')
+    .limit(query.limit)
+    .execute();
+  return rows.map(rowToEntry);
 }
 
 /**

@@ -1,3 +1,4 @@
+// Over 400 lines: data, not logic — a year of realistic budget lines, projects and payees for the demo units.
 import type { Standard } from '../ledger/preparation/schema.js';
 import { stableDigits } from './ledger-demo-random.js';
 

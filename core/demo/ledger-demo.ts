@@ -1,12 +1,12 @@
 import type { Kernel } from '../kernel.js';
 import type { Tx } from '../db/connection.js';
 import { runCommand } from '../db/command.js';
-import { auditActorOf, loadGrants } from '../accounts/service.js';
+import { loadGrants } from '../accounts/service.js';
 import { authorizeUnit, type Actor, type UnitScope } from '../permissions/service.js';
 import type { Permission } from '../permissions/roles.js';
-import { departmentBound } from '../ledger/scope.js';
 import { ApproveBody, CreateRequestBody, PutTemplateBody, ReturnBody, SubmitBody } from '../ledger/preparation/schema.js';
-import { approveRequest, createRequest, putTemplate, returnRequest, submitRequest } from '../ledger/preparation/service.js';
+import { approveRequest, createRequest, returnRequest, submitRequest } from '../ledger/preparation/lifecycle.js';
+import { putTemplate } from '../ledger/preparation/templates.js';
 import { CreateProjectBody } from '../ledger/projects/schema.js';
 import { changeProjectStatus, createProject } from '../ledger/projects/service.js';
 import { IssueIndicatorBody } from '../ledger/indicators/schema.js';
@@ -15,8 +15,10 @@ import { CapsBody } from '../ledger/rules/schema.js';
 import { saveCaps } from '../ledger/rules/service.js';
 import { PayBody, PaymentDraft } from '../ledger/payments/schema.js';
 import { approvePayment, createPayment, payPayment, rejectPayment, withdrawPayment } from '../ledger/payments/service.js';
-import { AdjustmentDraft, TransferDraft } from '../ledger/adjustments/schema.js';
-import { approveAdjustment, approveTransfer, createAdjustment, createTransfer } from '../ledger/adjustments/service.js';
+import { TransferDraft } from '../ledger/transfers/schema.js';
+import { approveTransfer, createTransfer } from '../ledger/transfers/service.js';
+import { AdjustmentDraft } from '../ledger/adjustments/schema.js';
+import { approveAdjustment, createAdjustment } from '../ledger/adjustments/service.js';
 import { DecisionBody } from '../ledger/approvals/schema.js';
 import { DEMO_UNITS, type UnitDemo } from './ledger-demo-data.js';
 import { DemoCalendar, planUnitYear, type IssuedIndicator, type PlannedAdjustment, type PlannedPayment, type PlannedTransfer } from './ledger-demo-plan.js';
@@ -108,20 +110,19 @@ async function seedUnit(kernel: Kernel, unit: UnitDemo, calendar: DemoCalendar):
 async function prepareBudget(ctx: UnitContext): Promise<Map<string, IssuedIndicator>> {
   const { unit, calendar, actors, departmentId } = ctx;
   const year = calendar.year;
-  const unitId = unit.unitId;
 
   // The unit admin saves the templates (per-head standards) the requests are computed from.
   for (const [kind, standards, name] of [
     ['personnel', unit.personnel, '人员经费测算模板'],
     ['operating', unit.operating, '公用经费测算模板'],
   ] as const) {
-    await ctx.scope('admin', 'template.manage');
+    const adminScope = await ctx.scope('admin', 'template.manage');
     const body = PutTemplateBody.parse({ name, functionalCode: unit.functionalCode, fundSourceCode: '11', standards });
-    await inTx(ctx, (tx) => putTemplate(tx, auditActorOf(actors.admin), unitId, kind, body));
+    await inTx(ctx, (tx) => putTemplate(tx, actors.admin, adminScope, kind, body));
   }
 
   // Finance enters the projects into the library (储备).
-  await ctx.scope('finance', 'project.manage');
+  const projectScope = await ctx.scope('finance', 'project.manage');
   const projects = unit.projects(year);
   const projectIds = new Map<string, number>();
   for (const p of projects) {
@@ -130,14 +131,13 @@ async function prepareBudget(ctx: UnitContext): Promise<Map<string, IssuedIndica
       startYear: p.startYear, endYear: p.endYear, totalAmount: p.plans.reduce((s, x) => s + x.amount, 0), plans: p.plans,
       description: p.description,
     });
-    const created = await inTx(ctx, (tx) => createProject(tx, auditActorOf(actors.finance), unitId, body));
+    const created = await inTx(ctx, (tx) => createProject(tx, actors.finance, projectScope, body));
     projectIds.set(p.slug, created.id);
   }
   const slugOf = new Map([...projectIds].map(([slug, id]) => [id, slug]));
 
   // 一上: the business staff draws up the basic and the project request of the department.
   const staffScope = await ctx.scope('staff', 'budget.prepare');
-  const onlyDepartment = departmentBound(actors.staff, staffScope);
   const basicBody = CreateRequestBody.parse({
     year, departmentId, title: `${year}年度基本支出预算（人员经费、公用经费）`,
     lines: [{ kind: 'personnel', headcount: unit.headcount }, { kind: 'operating', headcount: unit.headcount }],
@@ -152,13 +152,13 @@ async function prepareBudget(ctx: UnitContext): Promise<Map<string, IssuedIndica
   });
   const requests = [];
   for (const body of [basicBody, projectBody]) {
-    const draft = await inTx(ctx, (tx) => createRequest(tx, auditActorOf(actors.staff), unitId, onlyDepartment, body));
+    const draft = await inTx(ctx, (tx) => createRequest(tx, actors.staff, staffScope, body));
     const submit = SubmitBody.parse({ comment: '一上：请财务科审核汇总' });
-    requests.push(await inTx(ctx, (tx) => submitRequest(tx, auditActorOf(actors.staff), unitId, onlyDepartment, draft.id, submit)));
+    requests.push(await inTx(ctx, (tx) => submitRequest(tx, actors.staff, staffScope, draft.id, submit)));
   }
 
   // 一下: finance hands down control numbers, cutting some lines; 二上: the department resubmits within them.
-  await ctx.scope('finance', 'budget.review');
+  const reviewScope = await ctx.scope('finance', 'budget.review');
   const lineKey = (line: { expenditureKind: string; projectId: number | null; economicCode: string }) =>
     line.projectId === null ? `basic:${line.economicCode}` : `proj:${slugOf.get(line.projectId)}:${line.economicCode}`;
   const approved = [];
@@ -172,16 +172,16 @@ async function prepareBudget(ctx: UnitContext): Promise<Map<string, IssuedIndica
       lines: controls,
       comment: cutCount > 0 ? `一下：按县财政局控制数下达，压减一般性支出${cutCount}项，请按控制数调整后二上` : '一下：按申请数下达控制数',
     });
-    const returned = await inTx(ctx, (tx) => returnRequest(tx, auditActorOf(actors.finance), unitId, request.id, returnBody));
+    const returned = await inTx(ctx, (tx) => returnRequest(tx, actors.finance, reviewScope, request.id, returnBody));
     const resubmit = SubmitBody.parse({
       lines: returned.lines.filter((l) => l.controlAmount !== l.amount).map((l) => ({ lineId: l.id, amount: l.controlAmount! })),
       comment: '二上：已按控制数调整',
     });
-    const again = await inTx(ctx, (tx) => submitRequest(tx, auditActorOf(actors.staff), unitId, onlyDepartment, returned.id, resubmit));
+    const again = await inTx(ctx, (tx) => submitRequest(tx, actors.staff, staffScope, returned.id, resubmit));
     // 二下: the leader approves in January; the indicators are issued in the same transaction.
-    await ctx.scope('leader', 'budget.approve');
+    const approveScope = await ctx.scope('leader', 'budget.approve');
     const approveBody = ApproveBody.parse({ date: calendar.approvalDate, comment: '同意，按批复执行' });
-    approved.push(await inTx(ctx, (tx) => approveRequest(tx, auditActorOf(actors.leader), unitId, again.id, approveBody)));
+    approved.push(await inTx(ctx, (tx) => approveRequest(tx, actors.leader, approveScope, again.id, approveBody)));
   }
 
   const indicators = new Map<string, IssuedIndicator>();
@@ -195,13 +195,16 @@ async function prepareBudget(ctx: UnitContext): Promise<Map<string, IssuedIndica
   // The approved projects start (执行中); the reserve one stays in the library.
   for (const p of projects) {
     if (p.lines.length === 0) continue;
-    await inTx(ctx, (tx) => changeProjectStatus(tx, auditActorOf(actors.finance), unitId, projectIds.get(p.slug)!, 'executing', '预算已批复，项目启动实施'));
+    const projectId = projectIds.get(p.slug);
+    if (projectId === undefined) throw new Error(`demo: no project ${p.slug}`);
+    await inTx(ctx, (tx) => changeProjectStatus(tx, actors.finance, projectScope, projectId, { status: 'executing', comment: '预算已批复，项目启动实施' }));
   }
 
   // 三公经费 caps for the year, then the indicators finance issues directly.
-  await ctx.scope('finance', 'indicator.issue');
+  const issueScope = await ctx.scope('finance', 'indicator.issue');
   const caps = CapsBody.parse({ year, caps: unit.threePublic.map((t) => ({ economicCode: t.economicCode, amount: t.cap })) });
-  await inTx(ctx, (tx) => saveCaps(tx, auditActorOf(actors.finance), unitId, year, caps.caps));
+  const capsScope = await ctx.scope('finance', 'indicator.issue');
+  await inTx(ctx, (tx) => saveCaps(tx, actors.finance, capsScope, caps));
   const direct = [
     ...unit.socialInsurance.map((s) => ({
       key: `si:${s.economicCode}`, name: `${year}年${s.name}（单位缴费）`, expenditureKind: 'personnel' as const,
@@ -221,7 +224,7 @@ async function prepareBudget(ctx: UnitContext): Promise<Map<string, IssuedIndica
       year, name: d.name, departmentId, projectId: null, expenditureKind: d.expenditureKind, functionalCode: d.functionalCode,
       economicCode: d.economicCode, fundSourceCode: '11', amount: d.amount, date: calendar.approvalDate, isFlexibleReserve: d.isFlexibleReserve,
     });
-    const issued = await inTx(ctx, (tx) => issueIndicator(tx, auditActorOf(actors.finance), { ...body, unitId, refType: 'direct' }));
+    const issued = await inTx(ctx, (tx) => issueIndicator(tx, actors.finance, issueScope, { ...body, refType: 'direct' }));
     indicators.set(d.key, { id: issued.id, amount: issued.amount, economicCode: issued.economicCode });
   }
   return indicators;
@@ -257,14 +260,16 @@ async function runPayment(ctx: UnitContext, ids: ReadonlyMap<string, number>, p:
     ...(p.procurement ? { procurement: true, contractNo: p.procurement.contractNo } : {}),
     ...(p.standard ? { standard: p.standard } : {}),
   });
-  let doc = await inTx(ctx, async (tx) => createPayment(tx, actors.staff, await ctx.scope('staff', 'payment.create'), draft));
+  const staffScope = await ctx.scope('staff', 'payment.create');
+  let doc = await inTx(ctx, (tx) => createPayment(tx, actors.staff, staffScope, draft));
   const stopAt = p.end.kind === 'pending' || p.end.kind === 'rejected' || p.end.kind === 'withdrawn' ? p.end.atStep : Infinity;
   for (let step = pendingStep(doc); step; step = pendingStep(doc)) {
     if (step.seq >= stopAt) break;
     const role = DECIDER[step.role]!;
     const body = DecisionBody.parse({ comment: ctx.words.pick(APPROVAL_WORDS[role]) });
     const id = doc.id;
-    doc = await inTx(ctx, async (tx) => approvePayment(tx, actors[role], await ctx.scope(role, 'payment.approve'), id, body));
+    const scope = await ctx.scope(role, 'payment.approve');
+    doc = await inTx(ctx, (tx) => approvePayment(tx, actors[role], scope, id, body));
   }
   const step = pendingStep(doc);
   const id = doc.id;
@@ -272,17 +277,19 @@ async function runPayment(ctx: UnitContext, ids: ReadonlyMap<string, number>, p:
   switch (end.kind) {
     case 'paid': {
       const body = PayBody.parse({ date: p.payDate });
-      doc = await inTx(ctx, async (tx) => payPayment(tx, actors.finance, await ctx.scope('finance', 'payment.pay'), id, body));
+      const scope = await ctx.scope('finance', 'payment.pay');
+      doc = await inTx(ctx, (tx) => payPayment(tx, actors.finance, scope, id, body));
       break;
     }
     case 'rejected': {
       if (!step) throw new Error(`demo: payment ${doc.id} has no step to reject at`);
       const role = DECIDER[step.role]!;
-      doc = await inTx(ctx, async (tx) => rejectPayment(tx, actors[role], await ctx.scope(role, 'payment.approve'), id, { comment: end.comment }));
+      const scope = await ctx.scope(role, 'payment.approve');
+      doc = await inTx(ctx, (tx) => rejectPayment(tx, actors[role], scope, id, { comment: end.comment }));
       break;
     }
     case 'withdrawn':
-      doc = await inTx(ctx, async (tx) => withdrawPayment(tx, actors.staff, await ctx.scope('staff', 'payment.create'), id, { comment: end.comment }));
+      doc = await inTx(ctx, (tx) => withdrawPayment(tx, actors.staff, staffScope, id, { comment: end.comment }));
       break;
     case 'pending':
       if (step?.seq !== end.atStep) throw new Error(`demo: payment ${doc.id} should wait at step ${end.atStep}`);
@@ -300,13 +307,16 @@ async function runTransfer(ctx: UnitContext, ids: ReadonlyMap<string, number>, t
   const draft = TransferDraft.parse({
     fromIndicatorId: indicatorId(ids, t.from), toIndicatorId: indicatorId(ids, t.to), amount: t.amount, reason: t.reason, date: t.date,
   });
-  let doc = await createTransfer(ctx.kernel.db, actors.staff, await ctx.scope('staff', 'transfer.create'), draft);
+  const staffScope = await ctx.scope('staff', 'transfer.create');
+  let doc = await inTx(ctx, (tx) => createTransfer(tx, actors.staff, staffScope, draft));
   const waitFor = t.end === 'approved' ? null : t.end === 'pending:finance' ? 'finance_officer' : 'leader';
   for (let step = pendingStep(doc); step; step = pendingStep(doc)) {
     if (step.role === waitFor) break;
     const role = DECIDER[step.role]!;
     const body = DecisionBody.parse({ comment: role === 'finance' ? (doc.fastTrack ? '机动额度内，同意调剂' : '经审核，同意调剂，报领导审批') : '同意调剂' });
-    doc = await approveTransfer(ctx.kernel.db, actors[role], await ctx.scope(role, 'transfer.approve'), doc.id, body);
+    const id = doc.id;
+    const scope = await ctx.scope(role, 'transfer.approve');
+    doc = await inTx(ctx, (tx) => approveTransfer(tx, actors[role], scope, id, body));
   }
   const expected = t.end === 'approved' ? 'approved' : 'pending';
   if (doc.status !== expected || (waitFor && pendingStep(doc)?.role !== waitFor)) {
@@ -317,10 +327,13 @@ async function runTransfer(ctx: UnitContext, ids: ReadonlyMap<string, number>, t
 async function runAdjustment(ctx: UnitContext, ids: ReadonlyMap<string, number>, a: PlannedAdjustment): Promise<void> {
   const { actors } = ctx;
   const draft = AdjustmentDraft.parse({ indicatorId: indicatorId(ids, a.key), amount: a.amount, reason: a.reason, docNo: a.docNo, date: a.date });
-  let doc = await createAdjustment(ctx.kernel.db, actors.finance, await ctx.scope('finance', 'indicator.adjust'), draft);
+  const financeScope = await ctx.scope('finance', 'indicator.adjust');
+  let doc = await inTx(ctx, (tx) => createAdjustment(tx, actors.finance, financeScope, draft));
   for (let step = pendingStep(doc); step; step = pendingStep(doc)) {
     const role = DECIDER[step.role]!;
-    doc = await approveAdjustment(ctx.kernel.db, actors[role], await ctx.scope(role, 'transfer.approve'), doc.id, { comment: '同意追加，按文件执行' });
+    const id = doc.id;
+    const scope = await ctx.scope(role, 'transfer.approve');
+    doc = await inTx(ctx, (tx) => approveAdjustment(tx, actors[role], scope, id, { comment: '同意追加，按文件执行' }));
   }
   if (doc.status !== 'approved') throw new Error(`demo: adjustment ${doc.id} ended ${doc.status}`);
 }

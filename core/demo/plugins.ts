@@ -9,7 +9,7 @@ import { buildPlugin, validateBundle } from '../../sdk/build.js';
 import { makeBundle } from '../../sdk/bundle.js';
 import { manifestSchema } from '../../sdk/manifest.js';
 import { hostOf } from '../plugins/host.js';
-import { enable, enabledIn, installBundle, updateTrust } from '../plugins/service.js';
+import { enable, enabledIn, installBundle, updateTrust } from '../plugins/admin.js';
 
 /** Where first-party plugins live: every folder with a manifest.json under plugins/. */
 export const FIRST_PARTY_DIR = fileURLToPath(new URL('../../plugins/', import.meta.url));

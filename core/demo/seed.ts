@@ -2,8 +2,10 @@ import type { Kernel } from '../kernel.js';
 import { appendAudit, SYSTEM_ACTOR } from '../audit/service.js';
 import { createUser } from '../accounts/service.js';
 import { hashPassword } from '../accounts/password.js';
-import { createUnit, createDepartment } from '../units/service.js';
-import { closePeriod, createFiscalYear } from '../periods/service.js';
+import { insertDepartment, insertUnit } from '../units/service.js';
+import { runCommand } from '../db/command.js';
+import { insertFiscalYear } from '../periods/service.js';
+import { closeMonthAs } from '../ledger/accounting/month-close.js';
 import { nowIso } from '../clock.js';
 import type { Role } from '../permissions/roles.js';
 import { ensureReferenceData } from '../ledger/reference.js';
@@ -74,15 +76,15 @@ export async function seedDemo(kernel: Kernel, today = new Date(), options: { ac
   const year = today.getUTCFullYear();
   const hashes = await Promise.all(DEMO_USERS.map(() => hashPassword(DEMO_PASSWORD, kernel.config.kdf)));
   await ensureReferenceData(kernel, year);
-  await kernel.db.transaction().execute(async (tx) => {
+  await runCommand(kernel, async (tx) => {
     const departmentIds = new Map<string, number>();
     for (const unit of UNITS) {
-      await createUnit(tx, SYSTEM_ACTOR, { ...unit });
+      await insertUnit(tx, SYSTEM_ACTOR, { ...unit });
       for (const [code, name] of DEPARTMENTS[unit.id] ?? []) {
-        const department = await createDepartment(tx, SYSTEM_ACTOR, unit.id, { code, name });
+        const department = await insertDepartment(tx, SYSTEM_ACTOR, unit.id, { code, name });
         departmentIds.set(`${unit.id}:${code}`, department.id);
       }
-      await createFiscalYear(tx, SYSTEM_ACTOR, unit.id, year);
+      await insertFiscalYear(tx, SYSTEM_ACTOR, unit.id, year);
     }
     for (const [i, user] of DEMO_USERS.entries()) {
       const userId = await createUser(tx, SYSTEM_ACTOR, {
@@ -107,13 +109,15 @@ export async function seedDemo(kernel: Kernel, today = new Date(), options: { ac
   });
   if (options.activity !== false) {
     await seedLedgerDemo(kernel, today);
-    for (const unitId of ['a', 'b']) await markHistoryRead(kernel.db, unitId, DEMO_UNREAD_NOTICES);
+    await runCommand(kernel, async (tx) => {
+      for (const unitId of ['a', 'b']) await markHistoryRead(tx, unitId, DEMO_UNREAD_NOTICES);
+    });
   }
   // The months before last are closed, as a finance office keeps them; last month stays open for late entries.
-  await kernel.db.transaction().execute(async (tx) => {
+  await runCommand(kernel, async (tx) => {
     for (const unitId of ['a', 'b']) {
       for (let month = 1; month <= today.getUTCMonth() - 1; month++) {
-        await closePeriod(tx, SYSTEM_ACTOR, unitId, year, month);
+        await closeMonthAs(tx, SYSTEM_ACTOR, unitId, { year, month });
       }
     }
   });

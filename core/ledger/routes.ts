@@ -3,6 +3,7 @@ import { classificationRoutes } from './classifications/routes.js';
 import { projectRoutes } from './projects/routes.js';
 import { preparationRoutes } from './preparation/routes.js';
 import { indicatorRoutes } from './indicators/routes.js';
+import { transferRoutes } from './transfers/routes.js';
 import { adjustmentRoutes } from './adjustments/routes.js';
 import { paymentRoutes } from './payments/routes.js';
 import { approvalRoutes } from './approvals/routes.js';
@@ -15,6 +16,7 @@ export const ledgerRoutes: RouteSpec[] = [
   ...projectRoutes,
   ...preparationRoutes,
   ...indicatorRoutes,
+  ...transferRoutes,
   ...adjustmentRoutes,
   ...paymentRoutes,
   ...approvalRoutes,

@@ -7,13 +7,17 @@ import { approveThrough, departmentId, issue, submitPayment } from '../../test/s
 import { ensureClassifications } from '../ledger/classifications/service.js';
 import { realtimeOf, type RealtimeMessage } from '../events/realtime.js';
 import { hostOf } from '../plugins/host.js';
-import { CORE_NOTIFICATIONS_CHANNEL } from './service.js';
+import { CORE_NOTIFICATIONS_CHANNEL, notify } from './service.js';
+import { runCommand } from '../db/command.js';
 import { formatYuan } from '../errors.js';
 
 /**
- * The ledger tells people when their documents move: each transition writes exactly the notices
- * it should, to the right people, in the same transaction (a refused change notifies nobody);
- * read state is per user; units never see each other's notices; SSE clients hear about it.
+ * The module stores and delivers, knowing no ledger document: `notify` writes on the command's
+ * transaction and announces after its commit (first block, no ledger involved). The blocks after it
+ * see notices as people do, from the ledger's approvals (core/ledger/approvals/notices.ts): each
+ * transition writes exactly the notices it should, to the right people, in the same transaction (a
+ * refused change notifies nobody); read state is per user; units never see each other's notices;
+ * SSE clients hear about it.
  */
 
 let env: TestEnv;
@@ -58,6 +62,80 @@ async function step(run: () => Promise<{ status: number; body: any }>, status = 
   expect(result.status, JSON.stringify(result.body).slice(0, 400)).toBe(status);
   return { result, notices: await noticesSince(before) };
 }
+
+describe('storing and delivering', () => {
+  const userId = async (username: string) => (await env.kernel.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow()).id;
+  const notice = (title: string) => ({ title, body: '正文', link: '/inbox' });
+
+  async function listen(unitId: string) {
+    const heard: RealtimeMessage[] = [];
+    const stop = await realtimeOf(env.kernel).subscribe(unitId, CORE_NOTIFICATIONS_CHANNEL, (m) => heard.push(m));
+    return { heard, stop };
+  }
+  /** Lets a PostgreSQL NOTIFY come back through LISTEN (in-process with SQLite: at once). */
+  const settle = () => new Promise((resolve) => setTimeout(resolve, env.kernel.dialect === 'postgres' ? 300 : 10));
+
+  it('writes one core notice per distinct recipient, addressed to a person or to a role', async () => {
+    const before = await lastId();
+    const head = await userId('a.head');
+    const written = await runCommand(env.kernel, (tx) =>
+      notify(tx, 'a', [{ userId: head }, { role: 'finance_officer' }, { userId: head }, { role: 'finance_officer' }], notice('通知一')));
+    expect(written).toBe(2);
+    expect(await noticesSince(before)).toEqual([
+      { unit: 'a', source: 'core', to: 'a.head', title: '通知一', link: '/inbox' },
+      { unit: 'a', source: 'core', to: 'role:finance_officer', title: '通知一', link: '/inbox' },
+    ]);
+    expect(await runCommand(env.kernel, (tx) => notify(tx, 'a', [], notice('无人')))).toBe(0);
+    expect((await noticesSince(before)).length).toBe(2);
+  });
+
+  it('announces once per unit after the commit, however many notices the command wrote', async () => {
+    const a = await listen('a');
+    const b = await listen('b');
+    try {
+      const staffA = await userId('a.staff');
+      const staffB = await userId('b.staff');
+      await runCommand(env.kernel, async (tx) => {
+        await notify(tx, 'a', [{ userId: staffA }], notice('甲'));
+        await notify(tx, 'a', [{ role: 'leader' }], notice('乙'));
+        await notify(tx, 'b', [{ userId: staffB }], notice('丙'));
+        await settle();
+        expect([a.heard, b.heard]).toEqual([[], []]);
+      });
+      await settle();
+      expect(a.heard.map((m) => m.unitId)).toEqual(['a']);
+      expect(b.heard.map((m) => m.unitId)).toEqual(['b']);
+      // The channel is shared by everyone in the unit: the announcement carries no content.
+      expect(JSON.parse(a.heard[0]!.data)).toEqual({ changed: true, at: expect.any(String) });
+    } finally {
+      a.stop();
+      b.stop();
+    }
+  });
+
+  it('takes its notices with a command that rolls back, and announces nothing', async () => {
+    const a = await listen('a');
+    try {
+      const before = await lastId();
+      await expect(runCommand(env.kernel, async (tx) => {
+        await notify(tx, 'a', [{ role: 'leader' }], notice('回滚'));
+        throw new Error('refused');
+      })).rejects.toThrow('refused');
+      await settle();
+      expect(await noticesSince(before)).toEqual([]);
+      expect(a.heard).toEqual([]);
+    } finally {
+      a.stop();
+    }
+  });
+
+  it('refuses to notify outside a command transaction, where nothing would announce it', async () => {
+    const before = await lastId();
+    await expect(env.kernel.db.transaction().execute((tx) => notify(tx, 'a', [{ role: 'leader' }], notice('无主'))))
+      .rejects.toThrow(/outside a command transaction/);
+    expect(await noticesSince(before)).toEqual([]);
+  });
+});
 
 describe('payments notify', () => {
   it('submitted → the department head; step approved → finance; finally approved, paid → the creator', async () => {

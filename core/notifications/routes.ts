@@ -19,7 +19,7 @@ export const notificationRoutes = [
     params: UnitParams,
     query: NotificationListQuery,
     response: z.array(NotificationView),
-    handler: async ({ kernel, actor, scope, query }) => listNotifications(kernel.db, actor!, scope!, query),
+    handler: async ({ kernel, actor, scope, query }) => listNotifications(kernel.db, actor, scope, query),
   }),
   defineRoute({
     method: 'get',
@@ -29,7 +29,7 @@ export const notificationRoutes = [
     access: { kind: 'unit', permission: 'unit.read' },
     params: UnitParams,
     response: UnreadCount,
-    handler: async ({ kernel, actor, scope }) => unreadCount(kernel.db, actor!, scope!),
+    handler: async ({ kernel, actor, scope }) => unreadCount(kernel.db, actor, scope),
   }),
   defineRoute({
     method: 'post',
@@ -39,7 +39,7 @@ export const notificationRoutes = [
     access: { kind: 'unit', permission: 'unit.read' },
     params: NotificationParams,
     response: MarkReadResult,
-    handler: async ({ kernel, actor, scope, params }) => markRead(kernel.db, actor!, scope!, params.id),
+    command: async ({ tx, actor, scope, params }) => markRead(tx, actor, scope, params.id),
   }),
   defineRoute({
     method: 'post',
@@ -50,6 +50,6 @@ export const notificationRoutes = [
     params: UnitParams,
     body: ReadAllBody,
     response: MarkAllResult,
-    handler: async ({ kernel, actor, scope, body }) => markAllRead(kernel.db, actor!, scope!, body.upToId),
+    command: async ({ tx, actor, scope, body }) => markAllRead(tx, actor, scope, body.upToId),
   }),
 ];

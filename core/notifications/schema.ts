@@ -13,17 +13,8 @@ export const ReadAllBody = z.object({
   upToId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().describe('mark only notices up to this id (what the client has shown)'),
 });
 
-export const NotificationView = z.object({
-  id: z.number().int(),
-  source: z.string().describe('core, plugin:<id>, or the breaker'),
-  title: z.string(),
-  body: z.string(),
-  link: z.string().nullable().describe('web page that shows the document, e.g. /inbox'),
-  createdAt: z.string(),
-  role: z.string().nullable().describe('set when addressed to a role rather than a person'),
-  read: z.boolean().describe('read by the caller (per user: a role notice read by one holder stays unread for the others)'),
-  readAt: z.string().nullable(),
-});
+// The notice as the web app reads it is a shared contract of the SDK.
+export { NotificationView } from '@unibudget/sdk/contracts/kernel';
 
 export const UnreadCount = z.object({ unread: z.number().int() });
 export const MarkReadResult = UnreadCount.extend({ id: z.number().int(), read: z.literal(true), readAt: z.string() });

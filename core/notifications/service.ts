@@ -114,32 +114,28 @@ async function insertReads(tx: Tx, userId: number, ids: number[], readAt: string
  * is "not found": its existence is not disclosed. Not audited: read state is a personal
  * convenience, like a mail client's flag, and changes no business record.
  */
-export async function markRead(db: Executor, actor: Actor, scope: UnitScope, id: number) {
-  return db.transaction().execute(async (tx) => {
-    const row = await addressedTo(tx, actor, scope)
-      .select(['notifications.id', 'notification_reads.read_at'])
-      .where('notifications.id', '=', id)
-      .executeTakeFirst();
-    if (!row) throw new AppError('NOT_FOUND', { notificationId: id });
-    const readAt = row.read_at ?? nowIso();
-    if (!row.read_at) await insertReads(tx, actor.userId, [id], readAt);
-    return { id, read: true, readAt, ...(await unreadCount(tx, actor, scope)) };
-  });
+export async function markRead(tx: Tx, actor: Actor, scope: UnitScope, id: number) {
+  const row = await addressedTo(tx, actor, scope)
+    .select(['notifications.id', 'notification_reads.read_at'])
+    .where('notifications.id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw new AppError('NOT_FOUND', { notificationId: id });
+  const readAt = row.read_at ?? nowIso();
+  if (!row.read_at) await insertReads(tx, actor.userId, [id], readAt);
+  return { id, read: true as const, readAt, ...(await unreadCount(tx, actor, scope)) };
 }
 
 /** Marks every notice of the caller in this unit read (optionally only up to an id the client has seen). */
-export async function markAllRead(db: Executor, actor: Actor, scope: UnitScope, upToId?: number | undefined) {
-  return db.transaction().execute(async (tx) => {
-    const rows = await addressedTo(tx, actor, scope)
-      .select('notifications.id')
-      .where('notification_reads.read_at', 'is', null)
-      .$if(upToId !== undefined, (qb) => qb.where('notifications.id', '<=', upToId!))
-      .execute();
-    const ids = rows.map((r) => r.id);
-    // Chunked: SQLite caps bound parameters per statement.
-    for (let i = 0; i < ids.length; i += 200) await insertReads(tx, actor.userId, ids.slice(i, i + 200), nowIso());
-    return { marked: ids.length, ...(await unreadCount(tx, actor, scope)) };
-  });
+export async function markAllRead(tx: Tx, actor: Actor, scope: UnitScope, upToId?: number | undefined) {
+  const rows = await addressedTo(tx, actor, scope)
+    .select('notifications.id')
+    .where('notification_reads.read_at', 'is', null)
+    .$if(upToId !== undefined, (qb) => qb.where('notifications.id', '<=', upToId!))
+    .execute();
+  const ids = rows.map((r) => r.id);
+  // Chunked: SQLite caps bound parameters per statement.
+  for (let i = 0; i < ids.length; i += 200) await insertReads(tx, actor.userId, ids.slice(i, i + 200), nowIso());
+  return { marked: ids.length, ...(await unreadCount(tx, actor, scope)) };
 }
 
 /**
@@ -147,11 +143,11 @@ export async function markAllRead(db: Executor, actor: Actor, scope: UnitScope, 
  * a seeded history reads as already dealt with, so the bell opens on what is new rather than on
  * hundreds of notices nobody could have acted on.
  */
-export async function markHistoryRead(db: Executor, unitId: string, keepUnread: number): Promise<void> {
-  const newest = await db.selectFrom('notifications').select('id').where('unit_id', '=', unitId)
+export async function markHistoryRead(tx: Tx, unitId: string, keepUnread: number): Promise<void> {
+  const newest = await tx.selectFrom('notifications').select('id').where('unit_id', '=', unitId)
     .orderBy('id', 'desc').offset(keepUnread).limit(1).executeTakeFirst();
   if (!newest) return;
-  await db.insertInto('notification_reads')
+  await tx.insertInto('notification_reads')
     .columns(['notification_id', 'user_id', 'read_at'])
     .expression((eb) => eb.selectFrom('notifications as n')
       .innerJoin('role_grants as g', (join) => join.onRef('g.unit_id', '=', 'n.unit_id')

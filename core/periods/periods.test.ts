@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
-import { assertPeriodOpen } from './service.js';
-import { auditCount, createTestEnv, TEST_YEAR, type TestEnv, refusedWithoutTrace, type CallResult } from '../../test/support/kernel.js';
+import { runCommand } from '../db/command.js';
+import { SYSTEM_ACTOR } from '../audit/service.js';
+import { assertPeriodOpen, closePeriod, reopenPeriod, type PeriodGuard, type PeriodRef } from './service.js';
+import { auditCount, createTestEnv, footprint, TEST_YEAR, type TestEnv, refusedWithoutTrace, type CallResult } from '../../test/support/kernel.js';
 
 /**
- * Fiscal years and monthly periods over HTTP. The demo is seeded as of 2026-06-15: in units a and
+ * Fiscal years and monthly periods over HTTP, and the kernel's close/reopen mechanics on their own.
+ * (The close and reopen routes are the ledger's month close, core/ledger/accounting/month-close.ts,
+ * which adds the trial-balance and year-end rules; their paths are the periods' own.) The demo is seeded as of 2026-06-15: in units a and
  * b January to April of 2026 are closed (by the system), May to December open; bureau and dept
  * have 2026 all open. Tests that close or reopen months of unit a first bring it to the state they
  * need (see `closeThrough`), so they do not depend on each other's order.
@@ -390,5 +394,49 @@ describe('who may close and reopen', () => {
     // The system administrator manages people, not the books.
     await expectRefused(() => close('sysadmin', 'a', 5), 403, 'FORBIDDEN');
     expect(await periodsOf('a')).toEqual(before);
+  });
+});
+
+describe('the kernel mechanics: closePeriod and reopenPeriod with a guard', () => {
+  // The bureau's 2026 is all open and no other test closes it; every test leaves it so.
+  const guarded = (calls: PeriodRef[], refuse = false): PeriodGuard => async (_tx, period) => {
+    calls.push(period);
+    if (refuse) throw new AppError('VALIDATION_FAILED', { where: 'guard' });
+  };
+  const closeBureau = (month: number, guard?: PeriodGuard) =>
+    runCommand(env.kernel, (tx) => closePeriod(tx, SYSTEM_ACTOR, 'bureau', { year: TEST_YEAR, month }, guard));
+  const reopenBureau = (month: number, guard?: PeriodGuard) =>
+    runCommand(env.kernel, (tx) => reopenPeriod(tx, SYSTEM_ACTOR, 'bureau', { year: TEST_YEAR, month, reason: '内核机制测试' }, guard));
+
+  it('runs the guard on the locked period before writing; a refusing guard writes nothing', async () => {
+    const calls: PeriodRef[] = [];
+    const before = await footprint(env);
+    await expect(closeBureau(1, guarded(calls, true))).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(calls).toEqual([{ year: TEST_YEAR, month: 1 }]);
+    expect(await footprint(env)).toEqual(before);
+    expect((await periodOf('bureau', 1)).status).toBe('open');
+
+    const closed = await closeBureau(1, guarded(calls));
+    expect(closed).toMatchObject({ year: TEST_YEAR, month: 1, status: 'closed', closedBy: null });
+    expect(calls).toHaveLength(2);
+    expect(await auditCount(env)).toBe(before.auditSeq! + 1);
+  });
+
+  it('checks its own rules (status, order) before the guard', async () => {
+    await expect(closeBureau(3, guarded([]))).rejects.toMatchObject({ code: 'PERIOD_ORDER' });
+    const calls: PeriodRef[] = [];
+    await expect(closeBureau(1, guarded(calls))).rejects.toMatchObject({ code: 'PERIOD_ALREADY_CLOSED' });
+    await expect(reopenBureau(2, guarded(calls))).rejects.toMatchObject({ code: 'PERIOD_NOT_CLOSED' });
+    expect(calls).toEqual([]);
+  });
+
+  it('reopens only when the guard lets it, and then without any guard too', async () => {
+    const calls: PeriodRef[] = [];
+    const before = await footprint(env);
+    await expect(reopenBureau(1, guarded(calls, true))).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(calls).toEqual([{ year: TEST_YEAR, month: 1 }]);
+    expect(await footprint(env)).toEqual(before);
+    expect(await reopenBureau(1)).toEqual({ year: TEST_YEAR, month: 1, status: 'open', closedAt: null, closedBy: null });
+    expect((await periodsOf('bureau')).every((p) => p.status === 'open')).toBe(true);
   });
 });

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { defineRoute } from '../http/route.js';
-import { auditActorOf } from '../accounts/service.js';
 import { UnitParams } from '../units/schema.js';
-import { CreateFiscalYearBody, FiscalYearParams, FiscalYearView, PeriodParams, PeriodView, ReopenBody } from './schema.js';
-import { closePeriod, createFiscalYear, listFiscalYears, reopenPeriod, rolloverFiscalYear } from './service.js';
+import { CreateFiscalYearBody, FiscalYearParams, FiscalYearView } from './schema.js';
+import { createFiscalYear, listFiscalYears, rolloverFiscalYear } from './service.js';
 
+/**
+ * Fiscal years. Closing and reopening a month (结账, 反结账) are the ledger's commands, declared
+ * with its routes (core/ledger/accounting/routes.ts): a month closes only when its books balance.
+ */
 export const periodRoutes = [
   defineRoute({
     method: 'get',
@@ -14,7 +17,7 @@ export const periodRoutes = [
     access: { kind: 'unit', permission: 'period.read' },
     params: UnitParams,
     response: z.array(FiscalYearView),
-    handler: async ({ kernel, scope }) => listFiscalYears(kernel.db, scope!.unitId),
+    handler: async ({ kernel, scope }) => listFiscalYears(kernel.db, scope.unitId),
   }),
   defineRoute({
     method: 'post',
@@ -26,8 +29,7 @@ export const periodRoutes = [
     body: CreateFiscalYearBody,
     response: FiscalYearView,
     status: 201,
-    handler: async ({ kernel, actor, scope, body }) =>
-      kernel.db.transaction().execute((tx) => createFiscalYear(tx, auditActorOf(actor!), scope!.unitId, body.year)),
+    command: async ({ tx, actor, scope, body }) => createFiscalYear(tx, actor, scope, body),
   }),
   defineRoute({
     method: 'post',
@@ -38,32 +40,6 @@ export const periodRoutes = [
     params: FiscalYearParams,
     response: FiscalYearView,
     status: 201,
-    handler: async ({ kernel, actor, scope, params }) =>
-      kernel.db.transaction().execute((tx) => rolloverFiscalYear(tx, auditActorOf(actor!), scope!.unitId, params.year)),
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/api/units/:unitId/periods/:year/:month/close',
-    tag: 'periods',
-    summary: '结账 Close a monthly period (in order); nothing dated in it can be written afterwards',
-    access: { kind: 'unit', permission: 'period.manage' },
-    params: PeriodParams,
-    response: PeriodView,
-    handler: async ({ kernel, actor, scope, params }) =>
-      kernel.db.transaction().execute((tx) => closePeriod(tx, auditActorOf(actor!), scope!.unitId, params.year, params.month)),
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/api/units/:unitId/periods/:year/:month/reopen',
-    tag: 'periods',
-    summary: '反结账 Reopen the latest closed period, with a reason (audited)',
-    access: { kind: 'unit', permission: 'period.reopen' },
-    params: PeriodParams,
-    body: ReopenBody,
-    response: PeriodView,
-    handler: async ({ kernel, actor, scope, params, body }) =>
-      kernel.db
-        .transaction()
-        .execute((tx) => reopenPeriod(tx, auditActorOf(actor!), scope!.unitId, params.year, params.month, body.reason)),
+    command: async ({ tx, actor, scope, params }) => rolloverFiscalYear(tx, actor, scope, params.year),
   }),
 ];

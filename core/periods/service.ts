@@ -2,10 +2,18 @@ import { dialectOf, type Executor, type Tx } from '../db/connection.js';
 import type { PeriodsTable } from '../db/schema.js';
 import { nowIso } from '../clock.js';
 import { appendAudit, type AuditActor } from '../audit/service.js';
+import { auditActorOf } from '../accounts/service.js';
 import { publishEvent } from '../events/outbox.js';
 import { AppError } from '../errors.js';
+import type { Actor, UnitScope } from '../permissions/service.js';
 import type { FiscalYearView } from './schema.js';
-import { assertPeriodBalanced } from '../ledger/accounting/service.js';
+
+/*
+ * Fiscal years and their monthly periods: the bare mechanics of opening a year and of closing and
+ * reopening a month. The kernel knows no money: what must hold before a month closes (the trial
+ * balance) or may reopen (no year end run) is the ledger's rule, passed in as a guard by the
+ * ledger's month close (core/ledger/accounting/month-close.ts).
+ */
 
 function periodView(p: PeriodsTable) {
   return { year: p.year, month: p.month, status: p.status, closedAt: p.closed_at, closedBy: p.closed_by };
@@ -36,7 +44,12 @@ async function fiscalYear(db: Executor, unitId: string, year: number): Promise<F
 }
 
 /** Creates a fiscal year with its twelve monthly periods, all open. */
-export async function createFiscalYear(tx: Tx, by: AuditActor, unitId: string, year: number): Promise<FiscalYearView> {
+export async function createFiscalYear(tx: Tx, actor: Actor, scope: UnitScope, input: { year: number }): Promise<FiscalYearView> {
+  return insertFiscalYear(tx, auditActorOf(actor), scope.unitId, input.year);
+}
+
+/** The fiscal year's write, also made by the system itself (demo seeding), where no person acts. */
+export async function insertFiscalYear(tx: Tx, by: AuditActor, unitId: string, year: number): Promise<FiscalYearView> {
   const exists = await tx
     .selectFrom('fiscal_years')
     .select('year')
@@ -59,9 +72,11 @@ export async function createFiscalYear(tx: Tx, by: AuditActor, unitId: string, y
 }
 
 /** Year-end rollover: opens the next fiscal year (balances are carried forward by the ledger's year-end). */
-export async function rolloverFiscalYear(tx: Tx, by: AuditActor, unitId: string, year: number): Promise<FiscalYearView> {
+export async function rolloverFiscalYear(tx: Tx, actor: Actor, scope: UnitScope, year: number): Promise<FiscalYearView> {
+  const by = auditActorOf(actor);
+  const unitId = scope.unitId;
   await fiscalYear(tx, unitId, year);
-  const next = await createFiscalYear(tx, by, unitId, year + 1);
+  const next = await insertFiscalYear(tx, by, unitId, year + 1);
   await appendAudit(tx, {
     actor: by, unitId, action: 'fiscal_year.rollover', entity: 'fiscal_year', entityId: `${unitId}:${year}`,
     after: { nextYear: year + 1 },
@@ -83,8 +98,19 @@ async function lockPeriod(tx: Tx, unitId: string, year: number, month: number): 
   return period;
 }
 
-/** Closes a month. Months close in order: every earlier month of the year must be closed already. */
-export async function closePeriod(tx: Tx, by: AuditActor, unitId: string, year: number, month: number) {
+export interface PeriodRef {
+  year: number;
+  month: number;
+}
+
+/** A rule of the caller's, run on the locked period before it changes; it refuses by throwing. */
+export type PeriodGuard = (tx: Tx, period: PeriodRef) => Promise<void>;
+
+/**
+ * Closes a month. Months close in order: every earlier month of the year must be closed already.
+ * `guard` runs once the period is locked, open and next in order, before anything is written.
+ */
+export async function closePeriod(tx: Tx, by: AuditActor, unitId: string, { year, month }: PeriodRef, guard?: PeriodGuard) {
   const period = await lockPeriod(tx, unitId, year, month);
   if (period.status === 'closed') throw new AppError('PERIOD_ALREADY_CLOSED', { year, month });
   const earlierOpen = await tx
@@ -97,8 +123,7 @@ export async function closePeriod(tx: Tx, by: AuditActor, unitId: string, year: 
     .orderBy('month')
     .executeTakeFirst();
   if (earlierOpen) throw new AppError('PERIOD_ORDER', { year, month, blockingMonth: earlierOpen.month });
-  // 结账 checks the trial balance of both accounting tracks (会计核算).
-  await assertPeriodBalanced(tx, unitId, year, month);
+  if (guard) await guard(tx, { year, month });
   const closedAt = nowIso();
   await tx
     .updateTable('periods')
@@ -116,13 +141,16 @@ export async function closePeriod(tx: Tx, by: AuditActor, unitId: string, year: 
   return after;
 }
 
-/** Reopens a month (反结账): a permissioned act with a stated reason; only the latest closed month. */
-export async function reopenPeriod(tx: Tx, by: AuditActor, unitId: string, year: number, month: number, reason: string) {
+/**
+ * Reopens a month (反结账): a permissioned act with a stated reason; only the latest closed month.
+ * `guard` runs once the period is locked and closed, before the order check and any write.
+ */
+export async function reopenPeriod(
+  tx: Tx, by: AuditActor, unitId: string, { year, month, reason }: PeriodRef & { reason: string }, guard?: PeriodGuard,
+) {
   const period = await lockPeriod(tx, unitId, year, month);
   if (period.status !== 'closed') throw new AppError('PERIOD_NOT_CLOSED', { year, month });
-  // After the year end has carried balances forward, the year's books are final.
-  const yearEnd = await tx.selectFrom('year_end_runs').select('year').where('unit_id', '=', unitId).where('year', '=', year).executeTakeFirst();
-  if (yearEnd) throw new AppError('YEAR_END_ALREADY_RUN', { year });
+  if (guard) await guard(tx, { year, month });
   const laterClosed = await tx
     .selectFrom('periods')
     .select('month')

@@ -1,19 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
-import type { Tx } from '../db/connection.js';
-import type { OutboxTable, PluginDeliveriesTable } from '../db/schema.js';
-import { enablementOf, type PluginHost } from './host.js';
-import { parseCron, previousRun, type CronSchedule } from '../../sdk/cron.js';
-
-const parsedCrons = new Map<string, CronSchedule>();
-function cronOf(expression: string): CronSchedule {
-  let parsed = parsedCrons.get(expression);
-  if (!parsed) {
-    parsed = parseCron(expression);
-    parsedCrons.set(expression, parsed);
-  }
-  return parsed;
-}
+import { sql, type Selectable } from 'kysely';
+import type { PluginDeliveriesTable } from '../db/schema.js';
+import { runCommand } from '../db/command.js';
+import { enablementOf } from './enablement.js';
+import { fanOut } from './fan-out.js';
+import { CLAIM_LOCK_KEY, iso, pairKey, Scheduler } from './schedule.js';
+import type { PluginHost } from './host.js';
 
 export interface DeliveryOptions {
   /** Pause between rounds when idle, ms. */
@@ -30,36 +22,45 @@ export interface DeliveryOptions {
 
 const DEFAULTS: DeliveryOptions = { intervalMs: 250, batchSize: 50, leaseMs: 30_000, retryBaseMs: 1000, maxAttempts: 8 };
 
-type Selectable<T> = { [K in keyof T]: T[K] extends import('kysely').Generated<infer U> ? U : T[K] };
 type DeliveryRow = Selectable<PluginDeliveriesTable>;
 
-const iso = (ms: number) => new Date(ms).toISOString();
-/** pg_advisory_xact_lock key of delivery claims (any constant unique to this use). */
-const CLAIM_LOCK_KEY = 0x75624456;
-/**
- * A scheduled job holds its (plugin, unit) pair by a lease row in plugin_host_settings, value
- * `<until ISO>|<worker>`: the ISO prefix compares as text against "now", so claim() can skip a
- * held pair in the same statement that checks the pair's delivery claims.
- */
-const pairKey = (pluginId: string, unitId: string) => `busy:${pluginId}:${unitId}`;
 const SCHEDULE_CHECK_MS = 5000;
 
-/** An event type matches a subscription `payment.paid` exactly or `payment.*` by family. */
-export function subscribed(patterns: readonly string[], type: string): boolean {
-  return patterns.some((p) => p === type || (p.endsWith('.*') && type.startsWith(p.slice(0, -1))));
+const loops = new WeakMap<PluginHost, DeliveryLoop>();
+
+/**
+ * Starts the outbox delivery loop of this process beside a host (idempotent per host). Whoever
+ * assembles the running core calls it (the CLI's start, the multi-process test's app); the loop is
+ * stopped before the host when the kernel closes, a longer job failed and rescheduled after 5 s
+ * (within the 15 s of a graceful shutdown, core/cli.ts).
+ */
+export function startDelivery(host: PluginHost, options: Partial<DeliveryOptions> = {}): DeliveryLoop {
+  let loop = loops.get(host);
+  if (!loop) {
+    const started = new DeliveryLoop(host, options);
+    loop = started;
+    loops.set(host, started);
+    started.start();
+    host.beforeStop(async () => {
+      loops.delete(host);
+      await started.stop({ failJobsAfterMs: 5000 });
+    });
+  }
+  return loop;
 }
 
 /**
  * Delivers committed outbox events to subscribed plugins: at least once, retried with backoff,
  * idempotent by (event id, plugin, unit). Two steps, each safe with several app processes:
- * fan-out reads the outbox past a cursor row held under lock and queues one delivery per
- * subscriber; claiming takes due deliveries with FOR UPDATE SKIP LOCKED (PostgreSQL), so no
+ * fan-out (fan-out.ts) reads the outbox past a cursor row held under lock and queues one delivery
+ * per subscriber; claiming takes due deliveries with FOR UPDATE SKIP LOCKED (PostgreSQL), so no
  * delivery is worked by two processes at once, and an expired claim (a process that died
- * mid-delivery) is taken over.
+ * mid-delivery) is taken over. Scheduled jobs (schedule.ts) run beside the rounds.
  */
 export class DeliveryLoop {
   readonly options: DeliveryOptions;
   readonly workerId = randomUUID();
+  private readonly scheduler: Scheduler;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private scheduling: Promise<void> | null = null;
@@ -70,6 +71,9 @@ export class DeliveryLoop {
 
   constructor(private readonly host: PluginHost, options: Partial<DeliveryOptions> = {}) {
     this.options = { ...DEFAULTS, ...options };
+    this.scheduler = new Scheduler(host, {
+      leaseMs: this.options.leaseMs, workerId: this.workerId, stopped: () => this.stopped, crashed: () => this.crashed,
+    });
   }
 
   start(): void {
@@ -125,7 +129,7 @@ export class DeliveryLoop {
   private kickSchedules(): void {
     if (this.scheduling || this.stopped || this.crashed || Date.now() < this.nextScheduleCheck) return;
     this.nextScheduleCheck = Date.now() + SCHEDULE_CHECK_MS;
-    this.scheduling = this.schedulePass(Date.now(), true)
+    this.scheduling = this.scheduler.pass(Date.now(), true)
       .then(({ deferred }) => {
         if (deferred > 0) this.nextScheduleCheck = Date.now() + this.options.intervalMs;
       })
@@ -147,182 +151,16 @@ export class DeliveryLoop {
   }
 
   /**
-   * Scheduled jobs (`schedule` in the manifest, per unit): every N minutes, or at the slots of a
-   * cron expression (UTC). The last slot run of each job is a row claimed by compare-and-set, so
-   * with several app processes exactly one of them runs it. After downtime only the latest missed
-   * slot runs, once: a nightly job that missed three nights runs one catch-up, not three.
-   * A job runs holding its (plugin, unit) pair like a delivery claim (holdPair), so it never
-   * overlaps an event delivery to that pair in any process; a pair busy with deliveries is left
-   * for the next pass, its slot still unclaimed. Runs the due jobs and waits for them; the loop
-   * calls it in the background, tests call it directly.
+   * Runs the due scheduled jobs (schedule.ts) and waits for them; the loop runs them in the
+   * background, tests call this directly.
    */
   async runSchedules(now = Date.now()): Promise<number> {
-    return (await this.schedulePass(now, false)).ran;
+    return (await this.scheduler.pass(now, false)).ran;
   }
 
-  private async schedulePass(now: number, fromLoop: boolean): Promise<{ ran: number; deferred: number }> {
-    const db = this.host.kernel.db;
-    const rows = await db.selectFrom('plugin_units').selectAll().where('state', '=', 'enabled').where('grants', 'like', '%"schedule"%').execute();
-    let ran = 0;
-    let deferred = 0;
-    for (const row of rows) {
-      if (fromLoop && (this.stopped || this.crashed)) break;
-      const enablement = enablementOf(row);
-      const pkg = await this.host.loadPackage(db, enablement.pluginId, enablement.version);
-      const due: Array<{ name: string; key: string; last: string | undefined; stamp: string }> = [];
-      for (const job of pkg.manifest.schedule) {
-        const key = `schedule:${enablement.pluginId}:${enablement.unitId}:${job.name}`;
-        const last = await db.selectFrom('plugin_host_settings').select('value').where('key', '=', key).executeTakeFirst();
-        let slot: number;
-        if ('cron' in job) {
-          const due = previousRun(cronOf(job.cron), new Date(now));
-          if (!due) continue;
-          slot = due.getTime();
-          // Never run yet: only slots after the plugin was enabled here count (enabling at 15:00 does not replay last night's 02:00).
-          const since = last ? Date.parse(last.value) : Date.parse(row.updated_at) - 1;
-          if (slot <= since) continue;
-        } else {
-          if (last && now - Date.parse(last.value) < job.everyMinutes * 60_000) continue;
-          slot = now;
-        }
-        due.push({ name: job.name, key, last: last?.value, stamp: iso(slot) });
-      }
-      if (due.length === 0) continue;
-      const pair = await this.holdPair(enablement.pluginId, enablement.unitId);
-      if (!pair) {
-        deferred += 1;
-        continue;
-      }
-      try {
-        for (const job of due) {
-          const claimed = job.last !== undefined
-            ? Number((await db.updateTable('plugin_host_settings').set({ value: job.stamp }).where('key', '=', job.key).where('value', '=', job.last).executeTakeFirst()).numUpdatedRows) === 1
-            : Number((await db.insertInto('plugin_host_settings').values({ key: job.key, value: job.stamp }).onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst()).numInsertedOrUpdatedRows ?? 0) === 1;
-          if (!claimed) continue;
-          const reply = await this.host.invoke(enablement, 'schedule', job.name, { scheduledAt: job.stamp });
-          if (!reply.ok && reply.error.code === 'PLUGIN_RUNNER_DIED' && this.stopped) {
-            // Cut off by shutdown, not by the plugin: the slot is due again after the restart.
-            const back = db.updateTable('plugin_host_settings').where('key', '=', job.key).where('value', '=', job.stamp);
-            if (job.last !== undefined) await back.set({ value: job.last }).execute();
-            else await db.deleteFrom('plugin_host_settings').where('key', '=', job.key).where('value', '=', job.stamp).execute();
-            break;
-          }
-          ran += 1;
-        }
-      } finally {
-        await pair.release();
-      }
-    }
-    return { ran, deferred };
-  }
-
-  /**
-   * Takes a (plugin, unit) pair for a scheduled job, or null while a delivery to it holds a live
-   * claim or another job holds it. Checked and taken in one transaction, on PostgreSQL under the
-   * same advisory lock as claim(), so a claimer and a job never both see the pair free. The lease
-   * is renewed while the job runs (a job may take up to 60 s); if this process dies, it lapses
-   * and deliveries to the pair resume.
-   */
-  private async holdPair(pluginId: string, unitId: string): Promise<{ release: () => Promise<void> } | null> {
-    const db = this.host.kernel.db;
-    const key = pairKey(pluginId, unitId);
-    const leaseMs = this.options.leaseMs;
-    const valueUntil = (ms: number) => `${iso(ms)}|${this.workerId}`;
-    let value = valueUntil(Date.now() + leaseMs);
-    const taken = await db.transaction().execute(async (tx) => {
-      if (this.host.kernel.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${CLAIM_LOCK_KEY})`.execute(tx);
-      const now = iso(Date.now());
-      const delivering = await tx.selectFrom('plugin_deliveries').select('id')
-        .where('plugin_id', '=', pluginId).where('unit_id', '=', unitId).where('status', '=', 'claimed').where('claimed_until', '>=', now)
-        .limit(1).executeTakeFirst();
-      if (delivering) return false;
-      const result = await tx.insertInto('plugin_host_settings').values({ key, value })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ value }).where('plugin_host_settings.value', '<', now))
-        .executeTakeFirst();
-      return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
-    });
-    if (!taken) return null;
-    let renewing: Promise<unknown> = Promise.resolve();
-    const timer = setInterval(() => {
-      const next = valueUntil(Date.now() + leaseMs);
-      renewing = db.updateTable('plugin_host_settings').set({ value: next }).where('key', '=', key).where('value', '=', value).executeTakeFirst()
-        .then((r) => {
-          if (Number(r.numUpdatedRows) === 1) value = next;
-        })
-        .catch((error) => console.error('[plugins] schedule lease renewal failed:', error));
-    }, Math.max(20, Math.floor(leaseMs / 3)));
-    return {
-      release: async () => {
-        clearInterval(timer);
-        await renewing;
-        await db.deleteFrom('plugin_host_settings').where('key', '=', key).where('value', '=', value).execute();
-      },
-    };
-  }
-
+  /** Queues the deliveries of new outbox events (fan-out.ts). */
   async fanOut(): Promise<number> {
-    const db = this.host.kernel.db;
-    const pg = this.host.kernel.dialect === 'postgres';
-    return db.transaction().execute(async (tx) => {
-      const cursor = pg
-        ? (await sql<{ last_id: number }>`select last_id from plugin_outbox_cursor where id = 1 for update`.execute(tx)).rows[0]
-        : await tx.selectFrom('plugin_outbox_cursor').select('last_id').where('id', '=', 1).executeTakeFirst();
-      if (!cursor) return 0;
-      let events = await tx.selectFrom('outbox').selectAll().where('id', '>', cursor.last_id).orderBy('id').limit(500).execute();
-      if (pg && events.length) {
-        // Outbox ids come from a sequence, handed out before commit: a transaction still running
-        // may commit id 10 after id 11 is visible. Moving the cursor past 11 would lose 10, so the
-        // batch stops at the first event written by a transaction not older than every running one.
-        const settled = await sql<{ id: number }>`
-          select id from outbox where id > ${cursor.last_id} and id <= ${events[events.length - 1]!.id}
-            and age(xmin) > age(((pg_snapshot_xmin(pg_current_snapshot())::text::bigint % 4294967296)::text)::xid)`.execute(tx);
-        const ok = new Set(settled.rows.map((r) => Number(r.id)));
-        const firstOpen = events.findIndex((e) => !ok.has(e.id));
-        if (firstOpen >= 0) events = events.slice(0, firstOpen);
-      }
-      if (events.length === 0) return 0;
-      const subscribers = new Map<string, Array<{ pluginId: string }>>();
-      let queued = 0;
-      for (const event of events) {
-        if (!event.unit_id) continue;
-        let list = subscribers.get(event.unit_id);
-        if (!list) {
-          list = await this.subscribersOf(tx, event.unit_id);
-          subscribers.set(event.unit_id, list as Array<{ pluginId: string; events: string[] }>);
-        }
-        for (const s of list as Array<{ pluginId: string; events: string[] }>) {
-          if (!subscribed(s.events, event.type)) continue;
-          queued += await this.queue(tx, event, s.pluginId);
-        }
-      }
-      await tx.updateTable('plugin_outbox_cursor').set({ last_id: events[events.length - 1]!.id }).where('id', '=', 1).execute();
-      return queued;
-    });
-  }
-
-  private async subscribersOf(tx: Tx, unitId: string): Promise<Array<{ pluginId: string; events: string[] }>> {
-    const rows = await tx.selectFrom('plugin_units').selectAll().where('unit_id', '=', unitId).where('state', '=', 'enabled').execute();
-    const out = [];
-    for (const row of rows) {
-      const enablement = enablementOf(row);
-      if (!enablement.grants.includes('events')) continue;
-      const pkg = await this.host.loadPackage(tx, enablement.pluginId, enablement.version);
-      if (pkg.manifest.events.length) out.push({ pluginId: enablement.pluginId, events: pkg.manifest.events });
-    }
-    return out;
-  }
-
-  private async queue(tx: Tx, event: Selectable<OutboxTable>, pluginId: string): Promise<number> {
-    const result = await tx
-      .insertInto('plugin_deliveries')
-      .values({
-        event_id: event.event_id, plugin_id: pluginId, unit_id: event.unit_id!, type: event.type, payload: event.payload,
-        occurred_at: event.occurred_at, status: 'pending', attempts: 0, next_at: event.occurred_at,
-        claimed_by: null, claimed_until: null, last_error: null, done_at: null,
-      })
-      .onConflict((oc) => oc.columns(['event_id', 'plugin_id', 'unit_id']).doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0);
+    return fanOut(this.host);
   }
 
   /**
@@ -334,12 +172,12 @@ export class DeliveryLoop {
    * without it two claimers could each see the other's (uncommitted) pair as free.
    */
   async claim(): Promise<DeliveryRow[]> {
-    const db = this.host.kernel.db;
+    const kernel = this.host.kernel;
     const now = iso(Date.now());
     const until = iso(Date.now() + this.options.leaseMs);
-    const pg = this.host.kernel.dialect === 'postgres';
+    const pg = kernel.dialect === 'postgres';
     const lock = pg ? sql`for update skip locked` : sql``;
-    const claimIn = async (executor: typeof db) => (await sql<DeliveryRow>`
+    const claimIn = async (executor: typeof kernel.db) => (await sql<DeliveryRow>`
       update plugin_deliveries set status = 'claimed', claimed_by = ${this.workerId}, claimed_until = ${until}
       where id in (
         select d.id from plugin_deliveries d
@@ -357,11 +195,11 @@ export class DeliveryLoop {
       )
       returning *`.execute(executor)).rows;
     const rows = pg
-      ? await db.transaction().execute(async (tx) => {
+      ? await runCommand(kernel, async (tx) => {
         await sql`select pg_advisory_xact_lock(${CLAIM_LOCK_KEY})`.execute(tx);
         return claimIn(tx);
       })
-      : await claimIn(db);
+      : await claimIn(kernel.db);
     return [...rows].sort((x, y) => x.id - y.id);
   }
 

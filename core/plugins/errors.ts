@@ -37,7 +37,6 @@ export const PLUGIN_ERRORS = defineErrors({
     zh: '插件 {pluginId} 与本系统的宿主接口不兼容，未加载（{reason}）',
     en: 'Plugin {pluginId} is not loaded: it is incompatible with this system ({reason})',
   },
-  PLUGIN_VALIDATION_BLOCKED: { status: 422, zh: '插件 {pluginId} 阻止了此操作：{message}', en: 'Plugin {pluginId} blocked this: {message}' },
 } as const satisfies Record<string, ErrorSpec>);
 
 type PluginErrorTable = typeof PLUGIN_ERRORS;

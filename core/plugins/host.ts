@@ -15,10 +15,8 @@ import { invokeEntry, type InvokeDeps, type InvokeOptions } from './invoke.js';
 import { pluginValidators } from './validators.js';
 import type { Enablement } from './enablement.js';
 
-export { DEFAULT_LIMITS, type PluginLimits } from './limits.js';
-export type { Enablement } from './enablement.js';
-export type { LoadedPackage } from './packages.js';
-export type { InvokeStats } from './host-api.js';
+/** The limits are the host's constructor options: importable from here as from limits.ts. */
+export type { PluginLimits } from './limits.js';
 
 /**
  * The plugin host of one core, assembled from its parts: the supervised runner (runner/client.ts),

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { appendAudit } from '../audit/service.js';
 import { auditActorOf } from '../accounts/service.js';
+import { runCommand } from '../db/command.js';
 import { AppError, type Lang } from './errors.js';
 import { defineRoute, type RouteSpec } from '../http/route.js';
 import { UnitParams } from '../units/schema.js';
@@ -11,9 +10,11 @@ import type { Actor, UnitScope } from '../permissions/service.js';
 import { ROLE_LABELS, type Role } from '../permissions/roles.js';
 import { HOST_PERMISSIONS, routeRoles } from '../../sdk/manifest.js';
 import { validateViewSpec } from '../../sdk/views.js';
-import { hostOf, type InvokeStats } from './host.js';
+import { hostOf } from './host.js';
+import type { InvokeStats } from './host-api.js';
 import type { MarshalledError } from './runner/client.js';
-import { disable, enable, enabledIn, installBundle, listForUnit, listPackages, trustSettings, uninstall, updateTrust } from './service.js';
+import { installBundle, listPackages, trustSettings, uninstall, updateTrust } from './service.js';
+import { auditRouteCall, disable, enable, enabledIn, listForUnit, pluginMetrics, prepareEnable } from './units.js';
 
 const PluginId = z.string().regex(/^[a-z][a-z0-9-]{1,47}$/);
 const PluginParams = UnitParams.extend({ pluginId: PluginId });
@@ -44,9 +45,6 @@ function refusalResponse(c: Context, lang: Lang, error: MarshalledError): Respon
   return c.json({ error: { code: error.code, message, details: error.details ?? {} } }, error.status as 400 | 403 | 404 | 409 | 422);
 }
 
-/** Bodies up to this size are kept whole in the audit entry of a plugin POST; larger ones by digest and size. */
-const AUDIT_BODY_BYTES = 2048;
-
 /**
  * The caller's roles in the unit itself, as a plugin sees them (`request.user.roles`): grants on this
  * unit, and system_admin, which holds everywhere. A supervising unit's grant is not a role here — it
@@ -76,16 +74,16 @@ const pluginCall = (method: 'get' | 'post') =>
     maxBodyBytes: 256 * 1024,
     handler: async ({ kernel, actor, scope, params, c, lang }) => {
       // A supervising unit reads, never writes: a POST into a plugin may write its storage.
-      if (method === 'post' && scope!.readOnly) throw new AppError('FORBIDDEN', { permission: 'plugin.read', unitId: scope!.unitId });
+      if (method === 'post' && scope.readOnly) throw new AppError('FORBIDDEN', { permission: 'plugin.read', unitId: scope.unitId });
       const prefix = `/api/units/${params.unitId}/plugins/${params.pluginId}/routes/`;
       const sub = decodeURIComponent(c.req.path.slice(prefix.length));
-      const enablement = await enabledIn(kernel.db, scope!.unitId, params.pluginId);
+      const enablement = await enabledIn(kernel.db, scope.unitId, params.pluginId);
       if (!enablement.grants.includes('routes')) throw new AppError('PLUGIN_ROUTE_NOT_FOUND', { pluginId: params.pluginId });
       const host = hostOf(kernel);
       const pkg = await host.loadPackage(kernel.db, enablement.pluginId, enablement.version);
       const declared = pkg.manifest.routes.find((r) => r.method === method.toUpperCase() && r.path === sub);
       if (!declared) throw new AppError('PLUGIN_ROUTE_NOT_FOUND', { pluginId: params.pluginId });
-      const roles = rolesIn(actor!, scope!);
+      const roles = rolesIn(actor, scope);
       const allowed = routeRoles(declared);
       // Checked before the body is read or any plugin code runs: a refused caller changes nothing and
       // leaves no audit entry (like a core route refused by its permission).
@@ -106,24 +104,18 @@ const pluginCall = (method: 'get' | 'post') =>
           throw new AppError('INVALID_JSON');
         }
       }
-      const request = { method: declared.method, path: sub, query: c.req.query(), body, user: { id: actor!.userId, username: actor!.username, roles } };
+      const request = { method: declared.method, path: sub, query: c.req.query(), body, user: { id: actor.userId, username: actor.username, roles } };
       const stats: InvokeStats = { writes: 0 };
       const routeKey = `${declared.method} ${declared.path}`;
       const reply = await host.invoke(enablement, 'routes', routeKey, request, { stats });
       // A POST is a write through the plugin: audited like a core write once it has run (the plugin's
-      // storage writes are its own, so the entry follows them in a short transaction of its own
-      // rather than holding the chain while sandboxed code runs). A refusal or fault that wrote
-      // nothing changed nothing and is not audited; GET routes never are.
+      // storage writes are its own, so the entry follows them in a short command of its own rather
+      // than a transaction held open while sandboxed code runs: not a `command:` route). A refusal
+      // or fault that wrote nothing changed nothing and is not audited; GET routes never are.
       if (method === 'post' && (reply.ok || stats.writes > 0)) {
-        const bytes = Buffer.byteLength(text, 'utf8');
-        await kernel.db.transaction().execute((tx) => appendAudit(tx, {
-          actor: auditActorOf(actor!), unitId: scope!.unitId, action: `plugin.${enablement.pluginId}.route`, entity: 'plugin',
-          entityId: `${scope!.unitId}:${enablement.pluginId}`,
-          after: {
-            route: routeKey, version: enablement.version, bodyBytes: bytes, bodySha256: createHash('sha256').update(text).digest('hex'),
-            ...(bytes <= AUDIT_BODY_BYTES ? { body } : {}),
-            outcome: reply.ok ? 'ok' : reply.error.refused ? 'refused' : 'fault', ...(reply.ok ? {} : { code: reply.error.code }), writes: stats.writes,
-          },
+        await runCommand(kernel, (tx) => auditRouteCall(tx, auditActorOf(actor), scope.unitId, {
+          pluginId: enablement.pluginId, version: enablement.version, route: routeKey, text, body,
+          outcome: reply.ok ? 'ok' : reply.error.refused ? 'refused' : 'fault', code: reply.ok ? undefined : reply.error.code, writes: stats.writes,
         }));
       }
       if (!reply.ok) {
@@ -152,7 +144,7 @@ export const pluginRoutes: RouteSpec[] = [
     body: z.unknown(),
     maxBodyBytes: 4 * 1024 * 1024,
     status: 201,
-    handler: async ({ kernel, actor, body }) => installBundle(kernel, auditActorOf(actor!), body),
+    command: async ({ tx, actor, body }) => installBundle(tx, auditActorOf(actor), body),
   }),
   defineRoute({
     method: 'delete',
@@ -162,8 +154,8 @@ export const pluginRoutes: RouteSpec[] = [
     access: { kind: 'system', permission: 'plugin.install' },
     params: SystemPluginParams,
     query: UninstallQuery,
-    handler: async ({ kernel, actor, params, query }) =>
-      uninstall(kernel, auditActorOf(actor!), params.pluginId, { purge: query.purge === 'true', version: query.version }),
+    command: async ({ tx, kernel, actor, params, query }) =>
+      uninstall(tx, auditActorOf(actor), { pluginId: params.pluginId, purge: query.purge === 'true', version: query.version }, hostOf(kernel)),
   }),
   defineRoute({
     method: 'get',
@@ -180,7 +172,7 @@ export const pluginRoutes: RouteSpec[] = [
     summary: '修改插件信任设置 Add or remove a trusted publisher (ed25519 PEM); allow or refuse unsigned bundles',
     access: { kind: 'system', permission: 'plugin.install' },
     body: TrustBody,
-    handler: async ({ kernel, actor, body }) => updateTrust(kernel, auditActorOf(actor!), body),
+    command: async ({ tx, actor, body }) => updateTrust(tx, auditActorOf(actor), body),
   }),
   defineRoute({
     method: 'get',
@@ -197,7 +189,7 @@ export const pluginRoutes: RouteSpec[] = [
     summary: '本单位插件 Installed plugins with their state in this unit, requested permissions and grants',
     access: { kind: 'unit', permission: 'plugin.read' },
     params: UnitParams,
-    handler: async ({ kernel, scope }) => listForUnit(kernel.db, scope!.unitId),
+    handler: async ({ kernel, scope }) => listForUnit(kernel.db, scope.unitId),
   }),
   defineRoute({
     method: 'post',
@@ -207,7 +199,13 @@ export const pluginRoutes: RouteSpec[] = [
     access: { kind: 'unit', permission: 'plugin.manage' },
     params: PluginParams,
     body: EnableBody,
-    handler: async ({ kernel, actor, scope, params, body }) => enable(kernel, auditActorOf(actor!), scope!.unitId, params.pluginId, body),
+    // The plugin's migration runs first, outside any transaction (no core lock is held while plugin
+    // code runs); then the enable is one command: hence a handler calling runCommand, not `command:`.
+    handler: async ({ kernel, actor, scope, params, body }) => {
+      const host = hostOf(kernel);
+      const plan = await prepareEnable(kernel.db, host, scope.unitId, params.pluginId, body);
+      return runCommand(kernel, (tx) => enable(tx, auditActorOf(actor), scope.unitId, plan, host));
+    },
   }),
   defineRoute({
     method: 'post',
@@ -216,7 +214,7 @@ export const pluginRoutes: RouteSpec[] = [
     summary: '停用插件 Disable a plugin in this unit (its data is kept)',
     access: { kind: 'unit', permission: 'plugin.manage' },
     params: PluginParams,
-    handler: async ({ kernel, actor, scope, params }) => disable(kernel, auditActorOf(actor!), scope!.unitId, params.pluginId),
+    command: async ({ tx, kernel, actor, scope, params }) => disable(tx, auditActorOf(actor), scope.unitId, params.pluginId, hostOf(kernel)),
   }),
   defineRoute({
     method: 'get',
@@ -225,15 +223,7 @@ export const pluginRoutes: RouteSpec[] = [
     summary: '插件运行指标 Calls, errors, latency percentiles and memory of a plugin in this unit (this process)',
     access: { kind: 'unit', permission: 'plugin.manage' },
     params: PluginParams,
-    handler: async ({ kernel, scope, params }) => {
-      const row = await kernel.db.selectFrom('plugin_units').select(['state', 'faults', 'last_fault']).where('unit_id', '=', scope!.unitId).where('plugin_id', '=', params.pluginId).executeTakeFirst();
-      const [metrics] = hostOf(kernel).metricsSnapshot({ pluginId: params.pluginId, unitId: scope!.unitId });
-      return {
-        pluginId: params.pluginId, unitId: scope!.unitId, state: row?.state ?? 'available', consecutiveFaults: row?.faults ?? 0, lastFault: row?.last_fault ?? null,
-        calls: metrics?.calls ?? 0, errors: metrics?.errors ?? 0, faultsByCode: metrics?.faultsByCode ?? {},
-        latencyMs: metrics?.latencyMs ?? { p50: 0, p95: 0, p99: 0 }, memoryBytes: metrics?.memoryBytes ?? 0,
-      };
-    },
+    handler: async ({ kernel, scope, params }) => pluginMetrics(kernel.db, hostOf(kernel), scope.unitId, params.pluginId),
   }),
   defineRoute({
     method: 'get',
@@ -243,13 +233,13 @@ export const pluginRoutes: RouteSpec[] = [
     access: { kind: 'unit', permission: 'plugin.read' },
     params: ViewParams,
     handler: async ({ kernel, actor, scope, params, c, lang }) => {
-      const enablement = await enabledIn(kernel.db, scope!.unitId, params.pluginId);
+      const enablement = await enabledIn(kernel.db, scope.unitId, params.pluginId);
       const host = hostOf(kernel);
       const pkg = await host.loadPackage(kernel.db, enablement.pluginId, enablement.version);
       if (!enablement.grants.includes('views') || !pkg.manifest.views.some((v) => v.id === params.viewId)) {
         throw new AppError('PLUGIN_ROUTE_NOT_FOUND', { pluginId: params.pluginId });
       }
-      const reply = await host.invoke(enablement, 'views', params.viewId, { user: { id: actor!.userId, username: actor!.username, roles: rolesIn(actor!, scope!) }, query: c.req.query() });
+      const reply = await host.invoke(enablement, 'views', params.viewId, { user: { id: actor.userId, username: actor.username, roles: rolesIn(actor, scope) }, query: c.req.query() });
       if (!reply.ok && reply.error.refused) return refusalResponse(c, lang, reply.error);
       if (!reply.ok) throw faultError(params.pluginId, reply.error);
       const checked = validateViewSpec(reply.value);
@@ -273,7 +263,7 @@ export const pluginRoutes: RouteSpec[] = [
         let unsubscribe: (() => void) | null = null;
         let closed = false;
         const done = new Promise<void>((resolve) => stream.onAbort(() => { closed = true; resolve(); }));
-        unsubscribe = await host.realtime.subscribe(scope!.unitId, query.channel, (message) => {
+        unsubscribe = await host.realtime.subscribe(scope.unitId, query.channel, (message) => {
           if (!closed) void stream.writeSSE({ event: 'message', data: message.data });
         });
         await stream.writeSSE({ event: 'ready', data: JSON.stringify({ channel: query.channel }) });

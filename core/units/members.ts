@@ -1,9 +1,7 @@
 import type { Executor, Tx } from '../db/connection.js';
-import type { Kernel } from '../kernel.js';
 import { nowIso } from '../clock.js';
 import { appendAudit } from '../audit/service.js';
 import { auditActorOf, createUser, resetPassword, setDisabled } from '../accounts/service.js';
-import { hashPassword } from '../accounts/password.js';
 import { AppError } from '../errors.js';
 import { isSystemAdmin, type Actor, type UnitScope } from '../permissions/service.js';
 import { ROLES, type Role } from '../permissions/roles.js';
@@ -57,72 +55,65 @@ async function setRoles(tx: Tx, unitId: string, userId: number, roles: readonly 
 export interface AddMemberInput {
   username: string;
   displayName?: string | undefined;
-  password?: string | undefined;
   roles: Role[];
   departmentId?: number | null | undefined;
+  /** From hashPassword() of the body's password, computed before the command so the KDF never holds a lock. */
+  passwordHash?: string | null | undefined;
 }
 
 /** Adds a person to the unit with roles, creating their account when the username is new. */
-export async function addMember(kernel: Kernel, actor: Actor, scope: UnitScope, input: AddMemberInput): Promise<MemberView> {
+export async function addMember(tx: Tx, actor: Actor, scope: UnitScope, input: AddMemberInput): Promise<MemberView> {
   assertGrantable(actor, input.roles);
   const departmentId = input.departmentId ?? null;
-  if (departmentId !== null) await assertDepartmentInUnit(kernel.db, scope.unitId, departmentId);
-  const existing = await kernel.db.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst();
-  if (!existing && (!input.displayName || !input.password)) {
+  if (departmentId !== null) await assertDepartmentInUnit(tx, scope.unitId, departmentId);
+  const existing = await tx.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst();
+  if (!existing && (!input.displayName || !input.passwordHash)) {
     throw new AppError('VALIDATION_FAILED', {
       where: 'body',
       issues: [{ path: 'displayName', message: '新用户需要姓名和初始密码', code: 'custom' }],
     });
   }
-  const passwordHash = existing ? null : await hashPassword(input.password!, kernel.config.kdf);
   const by = auditActorOf(actor);
-  const userId = await kernel.db.transaction().execute(async (tx) => {
-    const id = existing
-      ? existing.id
-      : await createUser(tx, by, { username: input.username, displayName: input.displayName!, passwordHash: passwordHash! });
-    const before = await memberOf(tx, scope.unitId, id);
-    const roles = [...new Set([...(before?.roles ?? []), ...input.roles])];
-    await setRoles(tx, scope.unitId, id, roles, departmentId ?? before?.departmentId ?? null);
-    await appendAudit(tx, {
-      actor: by,
-      unitId: scope.unitId,
-      action: 'member.grant',
-      entity: 'member',
-      entityId: `${scope.unitId}:${id}`,
-      before: before ? { roles: before.roles, departmentId: before.departmentId } : null,
-      after: { roles, departmentId: departmentId ?? before?.departmentId ?? null },
-    });
-    return id;
+  const userId = existing
+    ? existing.id
+    : await createUser(tx, by, { username: input.username, displayName: input.displayName!, passwordHash: input.passwordHash! });
+  const before = await memberOf(tx, scope.unitId, userId);
+  const roles = [...new Set([...(before?.roles ?? []), ...input.roles])];
+  await setRoles(tx, scope.unitId, userId, roles, departmentId ?? before?.departmentId ?? null);
+  await appendAudit(tx, {
+    actor: by,
+    unitId: scope.unitId,
+    action: 'member.grant',
+    entity: 'member',
+    entityId: `${scope.unitId}:${userId}`,
+    before: before ? { roles: before.roles, departmentId: before.departmentId } : null,
+    after: { roles, departmentId: departmentId ?? before?.departmentId ?? null },
   });
-  return (await memberOf(kernel.db, scope.unitId, userId))!;
+  return (await memberOf(tx, scope.unitId, userId))!;
 }
 
 export interface UpdateMemberInput {
   roles?: Role[] | undefined;
   departmentId?: number | null | undefined;
   disabled?: boolean | undefined;
-  password?: string | undefined;
+  /** From hashPassword() of the body's new password, computed before the command. */
+  passwordHash?: string | null | undefined;
 }
 
-export async function updateMember(
-  kernel: Kernel,
-  actor: Actor,
-  scope: UnitScope,
-  userId: number,
-  input: UpdateMemberInput,
-): Promise<MemberView | null> {
-  const before = await memberOf(kernel.db, scope.unitId, userId);
+export async function updateMember(tx: Tx, actor: Actor, scope: UnitScope, userId: number, input: UpdateMemberInput): Promise<MemberView | null> {
+  const before = await memberOf(tx, scope.unitId, userId);
   if (!before) throw new AppError('USER_NOT_FOUND', { userId });
   if (input.roles) assertGrantable(actor, input.roles);
   // A system administrator's account is changed only by a system administrator.
   if (before.roles.includes('system_admin') && !isSystemAdmin(actor)) throw new AppError('ROLE_NOT_GRANTABLE', { role: 'system_admin' });
-  if (input.departmentId) await assertDepartmentInUnit(kernel.db, scope.unitId, input.departmentId);
+  if (input.departmentId) await assertDepartmentInUnit(tx, scope.unitId, input.departmentId);
   if (userId === actor.userId && input.roles && before.roles.includes('unit_admin') && !input.roles.includes('unit_admin')) {
     throw new AppError('SELF_LOCKOUT');
   }
-  if (input.disabled !== undefined || input.password !== undefined) {
+  const passwordHash = input.passwordHash ?? null;
+  if (input.disabled !== undefined || passwordHash !== null) {
     // An account shared with other units is everyone's: only a system administrator may lock or reset it.
-    const elsewhere = await kernel.db
+    const elsewhere = await tx
       .selectFrom('role_grants')
       .select('id')
       .where('user_id', '=', userId)
@@ -130,28 +121,24 @@ export async function updateMember(
       .executeTakeFirst();
     if (elsewhere && !isSystemAdmin(actor)) throw new AppError('USER_SHARED', { userId });
   }
-  const passwordHash = input.password ? await hashPassword(input.password, kernel.config.kdf) : null;
-  const by = auditActorOf(actor);
-  await kernel.db.transaction().execute(async (tx) => {
-    const roles = input.roles ?? before.roles;
-    const departmentId = input.departmentId === undefined ? before.departmentId : input.departmentId;
-    await setRoles(tx, scope.unitId, userId, roles, departmentId);
-    if (input.disabled !== undefined) await setDisabled(tx, userId, input.disabled);
-    if (passwordHash) await resetPassword(tx, userId, passwordHash);
-    await appendAudit(tx, {
-      actor: by,
-      unitId: scope.unitId,
-      action: 'member.update',
-      entity: 'member',
-      entityId: `${scope.unitId}:${userId}`,
-      before: { roles: before.roles, departmentId: before.departmentId, disabled: before.disabled },
-      after: {
-        roles,
-        departmentId,
-        disabled: input.disabled ?? before.disabled,
-        ...(passwordHash ? { passwordReset: true } : {}),
-      },
-    });
+  const roles = input.roles ?? before.roles;
+  const departmentId = input.departmentId === undefined ? before.departmentId : input.departmentId;
+  await setRoles(tx, scope.unitId, userId, roles, departmentId);
+  if (input.disabled !== undefined) await setDisabled(tx, userId, input.disabled);
+  if (passwordHash) await resetPassword(tx, userId, passwordHash);
+  await appendAudit(tx, {
+    actor: auditActorOf(actor),
+    unitId: scope.unitId,
+    action: 'member.update',
+    entity: 'member',
+    entityId: `${scope.unitId}:${userId}`,
+    before: { roles: before.roles, departmentId: before.departmentId, disabled: before.disabled },
+    after: {
+      roles,
+      departmentId,
+      disabled: input.disabled ?? before.disabled,
+      ...(passwordHash ? { passwordReset: true } : {}),
+    },
   });
-  return (await memberOf(kernel.db, scope.unitId, userId)) ?? null;
+  return (await memberOf(tx, scope.unitId, userId)) ?? null;
 }

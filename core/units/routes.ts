@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { defineRoute } from '../http/route.js';
-import { auditActorOf } from '../accounts/service.js';
+import { hashPassword } from '../accounts/password.js';
+import { runCommand } from '../db/command.js';
 import {
   AddMemberBody, CreateDepartmentBody, CreateUnitBody, DepartmentView, MemberParams, MemberView, UnitDetail, UnitParams,
-  UnitView,
+  UnitView, UpdateMemberBody,
 } from './schema.js';
 import { createDepartment, createUnit, getUnitDetail, listDepartments, listReadableUnits } from './service.js';
 import { addMember, listMembers, updateMember } from './members.js';
-import { UpdateMemberBody } from './schema.js';
 
 export const unitRoutes = [
   defineRoute({
@@ -17,7 +17,7 @@ export const unitRoutes = [
     summary: '单位列表 Units the caller can see: their own and every unit below them',
     access: { kind: 'self' },
     response: z.array(UnitView),
-    handler: async ({ kernel, actor }) => listReadableUnits(kernel.db, actor!),
+    handler: async ({ kernel, actor }) => listReadableUnits(kernel.db, actor),
   }),
   defineRoute({
     method: 'post',
@@ -28,8 +28,7 @@ export const unitRoutes = [
     body: CreateUnitBody,
     response: UnitView,
     status: 201,
-    handler: async ({ kernel, actor, body }) =>
-      kernel.db.transaction().execute((tx) => createUnit(tx, auditActorOf(actor!), body)),
+    command: async ({ tx, actor, body }) => createUnit(tx, actor, body),
   }),
   defineRoute({
     method: 'get',
@@ -39,7 +38,7 @@ export const unitRoutes = [
     access: { kind: 'unit', permission: 'unit.read' },
     params: UnitParams,
     response: UnitDetail,
-    handler: async ({ kernel, scope }) => getUnitDetail(kernel.db, scope!),
+    handler: async ({ kernel, scope }) => getUnitDetail(kernel.db, scope),
   }),
   defineRoute({
     method: 'get',
@@ -49,7 +48,7 @@ export const unitRoutes = [
     access: { kind: 'unit', permission: 'unit.read' },
     params: UnitParams,
     response: z.array(DepartmentView),
-    handler: async ({ kernel, scope }) => listDepartments(kernel.db, scope!),
+    handler: async ({ kernel, scope }) => listDepartments(kernel.db, scope),
   }),
   defineRoute({
     method: 'post',
@@ -61,8 +60,7 @@ export const unitRoutes = [
     body: CreateDepartmentBody,
     response: DepartmentView,
     status: 201,
-    handler: async ({ kernel, actor, scope, body }) =>
-      kernel.db.transaction().execute((tx) => createDepartment(tx, auditActorOf(actor!), scope!.unitId, body)),
+    command: async ({ tx, actor, scope, body }) => createDepartment(tx, actor, scope, body),
   }),
   defineRoute({
     method: 'get',
@@ -72,7 +70,7 @@ export const unitRoutes = [
     access: { kind: 'unit', permission: 'member.read' },
     params: UnitParams,
     response: z.array(MemberView),
-    handler: async ({ kernel, scope }) => listMembers(kernel.db, scope!.unitId),
+    handler: async ({ kernel, scope }) => listMembers(kernel.db, scope.unitId),
   }),
   defineRoute({
     method: 'post',
@@ -84,7 +82,12 @@ export const unitRoutes = [
     body: AddMemberBody,
     response: MemberView,
     status: 201,
-    handler: async ({ kernel, actor, scope, body }) => addMember(kernel, actor!, scope!, body),
+    // Not a `command:` route: a new account's password is hashed (scrypt, ~0.1 s) before the
+    // command's transaction opens, so the hash never holds the database (SQLite has one connection).
+    handler: async ({ kernel, actor, scope, body: { password, ...body } }) => {
+      const passwordHash = password ? await hashPassword(password, kernel.config.kdf) : null;
+      return runCommand(kernel, (tx) => addMember(tx, actor, scope, { ...body, passwordHash }));
+    },
   }),
   defineRoute({
     method: 'patch',
@@ -95,6 +98,10 @@ export const unitRoutes = [
     params: MemberParams,
     body: UpdateMemberBody,
     response: MemberView.nullable(),
-    handler: async ({ kernel, actor, scope, params, body }) => updateMember(kernel, actor!, scope!, params.userId, body),
+    // Not a `command:` route, for the same reason: a password reset is hashed before the transaction.
+    handler: async ({ kernel, actor, scope, params, body: { password, ...body } }) => {
+      const passwordHash = password ? await hashPassword(password, kernel.config.kdf) : null;
+      return runCommand(kernel, (tx) => updateMember(tx, actor, scope, params.userId, { ...body, passwordHash }));
+    },
   }),
 ];

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { Password, Username } from '../accounts/schema.js';
 import { ROLES } from '../permissions/roles.js';
+// The answers the web app reads are shared contracts of the SDK.
+import { DepartmentView } from '@unibudget/sdk/contracts/kernel';
+export { DepartmentView, MemberView } from '@unibudget/sdk/contracts/kernel';
 
 export const UnitId = z
   .string()
@@ -31,7 +34,6 @@ export const UnitView = z.object({
 });
 export type UnitView = z.infer<typeof UnitView>;
 
-export const DepartmentView = z.object({ id: z.number().int(), unitId: z.string(), code: z.string(), name: z.string() });
 
 export const UnitDetail = UnitView.extend({
   departments: z.array(DepartmentView),
@@ -42,16 +44,6 @@ export const CreateDepartmentBody = z.object({
   code: z.string().trim().regex(/^[0-9A-Za-z]{1,16}$/),
   name: z.string().trim().min(1).max(60),
 });
-
-export const MemberView = z.object({
-  userId: z.number().int(),
-  username: z.string(),
-  displayName: z.string(),
-  disabled: z.boolean(),
-  roles: z.array(z.enum(ROLES)),
-  departmentId: z.number().int().nullable(),
-});
-export type MemberView = z.infer<typeof MemberView>;
 
 const Roles = z.array(z.enum(ROLES)).min(1).max(ROLES.length).refine((r) => new Set(r).size === r.length, '角色不能重复');
 

@@ -2,6 +2,7 @@ import type { Executor, Tx } from '../db/connection.js';
 import type { UnitsTable } from '../db/schema.js';
 import { nowIso } from '../clock.js';
 import { appendAudit, type AuditActor } from '../audit/service.js';
+import { auditActorOf } from '../accounts/service.js';
 import { AppError } from '../errors.js';
 import { readableUnitPaths, type Actor, type UnitScope } from '../permissions/service.js';
 import type { UnitView } from './schema.js';
@@ -60,7 +61,13 @@ export interface CreateUnitInput {
   kind: UnitsTable['kind'];
 }
 
-export async function createUnit(tx: Tx, by: AuditActor, input: CreateUnitInput): Promise<UnitView> {
+/** Creates a unit in the tree (a system administrator's command). */
+export async function createUnit(tx: Tx, actor: Actor, input: CreateUnitInput): Promise<UnitView> {
+  return insertUnit(tx, auditActorOf(actor), input);
+}
+
+/** The unit's write, also made by the system itself (demo seeding), where no person acts. */
+export async function insertUnit(tx: Tx, by: AuditActor, input: CreateUnitInput): Promise<UnitView> {
   let path = `/${input.id}/`;
   if (input.parentId === null) {
     if (input.level !== 'finance_bureau') throw new AppError('UNIT_LEVEL_INVALID', { level: input.level, parentLevel: 'none' });
@@ -99,7 +106,17 @@ export async function listDepartments(db: Executor, scope: UnitScope) {
   return rows.map((d) => ({ id: d.id, unitId: d.unit_id, code: d.code, name: d.name }));
 }
 
-export async function createDepartment(tx: Tx, by: AuditActor, unitId: string, input: { code: string; name: string }) {
+export interface CreateDepartmentInput {
+  code: string;
+  name: string;
+}
+
+export async function createDepartment(tx: Tx, actor: Actor, scope: UnitScope, input: CreateDepartmentInput) {
+  return insertDepartment(tx, auditActorOf(actor), scope.unitId, input);
+}
+
+/** The department's write, also made by the system itself (demo seeding), where no person acts. */
+export async function insertDepartment(tx: Tx, by: AuditActor, unitId: string, input: CreateDepartmentInput) {
   const clash = await tx
     .selectFrom('departments')
     .select('id')

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS } from '../demo/seed.js';
 import { auditCount, createTestEnv, type TestEnv, refusedWithoutTrace, type CallResult } from '../../test/support/kernel.js';
+import { runCommand } from '../db/command.js';
+import { authenticate } from '../accounts/service.js';
+import { hashPassword } from '../accounts/password.js';
+import { authorizeUnit } from '../permissions/service.js';
+import { addMember, updateMember } from './members.js';
+import { createDepartment } from './service.js';
 
 /**
  * Units, departments and members over HTTP. Every refused command is checked three ways: its
@@ -571,5 +577,55 @@ describe('members', () => {
     expect((await memberOf('a', userId))?.roles).toEqual(['system_admin']);
     expect((await userRow('a.sysop'))?.disabled).toBe(0);
     expect((await login('a.sysop', 'sysop-pass-123')).status).toBe(200);
+  });
+});
+
+describe('unit and member commands, run without HTTP', () => {
+  /** a.admin as the server would resolve and authorize them for a member command in unit a. */
+  async function aAdmin() {
+    const actor = await authenticate(env.kernel, await as('a.admin'));
+    return { actor, scope: await authorizeUnit(env.kernel.db, actor, 'a', 'member.manage') };
+  }
+
+  it('names who acted: the person for a command, the system for what the demo seeded', async () => {
+    const seeded = await auditEntries('unit.create', 'a');
+    expect(seeded.map((e) => e.actor_name)).toEqual(['system']);
+    const { actor, scope } = await aAdmin();
+    const made = await runCommand(env.kernel, (tx) => createDepartment(tx, actor, scope, { code: '07', name: '档案室' }));
+    expect((await auditEntries('department.create', String(made.id))).map((e) => [e.actor_name, e.unit_id])).toEqual([['a.admin', 'a']]);
+  });
+
+  it('adds a new member in one transaction: rolled back, neither the account nor its grant nor an audit entry remains', async () => {
+    const { actor, scope } = await aAdmin();
+    const passwordHash = await hashPassword('rolled-back-1', 'fast');
+    const before = await auditCount(env);
+    await expect(runCommand(env.kernel, async (tx) => {
+      const member = await addMember(tx, actor, scope, { username: 'a.rolledback', displayName: '回滚', roles: ['auditor'], passwordHash });
+      expect(member).toMatchObject({ username: 'a.rolledback', roles: ['auditor'] });
+      throw new Error('abort');
+    })).rejects.toThrow('abort');
+    expect(await userRow('a.rolledback')).toBeUndefined();
+    expect(await auditCount(env)).toBe(before);
+  });
+
+  it('refuses a new account that comes without its password hash, whatever the caller forgot', async () => {
+    const { actor, scope } = await aAdmin();
+    await expect(runCommand(env.kernel, (tx) => addMember(tx, actor, scope, { username: 'a.nohash', displayName: '无密码', roles: ['auditor'] })))
+      .rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(await userRow('a.nohash')).toBeUndefined();
+  });
+
+  it('resets a password to the hash it is given: the stored hash, not the password, and the sessions end', async () => {
+    const { userId, username } = await newMemberOfA();
+    const session = (await login(username, 'first-pass-123')).body.token as string;
+    const { actor, scope } = await aAdmin();
+    const passwordHash = await hashPassword('second-pass-456', 'fast');
+    const updated = await runCommand(env.kernel, (tx) => updateMember(tx, actor, scope, userId, { passwordHash }));
+    expect(updated).toMatchObject({ userId, disabled: false });
+    expect((await userRow(username))?.password_hash).toBe(passwordHash);
+    expect((await env.call('GET', '/api/me', { token: session })).status).toBe(401);
+    const entry = (await auditEntries('member.update', `a:${userId}`)).at(-1)!;
+    expect(JSON.parse(entry.after_json)).toMatchObject({ passwordReset: true });
+    expect(entry.after_json).not.toContain('second-pass-456');
   });
 });

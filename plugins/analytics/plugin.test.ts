@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createPluginHarness, type PluginHarness } from '../../sdk/testing.js';
-import { enable } from '../../core/plugins/service.js';
-import { SYSTEM_ACTOR } from '../../core/audit/service.js';
+import { createPluginHarness, type PluginHarness } from '@unibudget/sdk/testing';
 import { DEFAULT_SETTINGS } from './src/settings.js';
 import { POST_ROUTE_ROLES } from './src/roles.js';
 import { generateUnit, type Generated } from './fixtures/generate.js';
@@ -34,16 +32,16 @@ let eventsDelivered = 0;
 beforeAll(async () => {
   h = await createPluginHarness({ dir, units: ['a', 'b'] });
   // Unit b keeps the defaults except the year-end rush share, set by its admin.
-  await enable(h.kernel, SYSTEM_ACTOR, 'b', h.pluginId, { grants: ['ledger.read', 'storage', 'events', 'notify', 'routes', 'views', 'schedule', 'log'], settings: { rushShare: 0.7 } });
+  await h.enable('b', { grants: ['ledger.read', 'storage', 'events', 'notify', 'routes', 'views', 'schedule', 'log'], settings: { rushShare: 0.7 } });
   const g = generate();
   full = g;
   // Unit a: everything up to mid-year is in the ledger before the first nightly run; the rest arrives as events.
   const cutoff = `${thisYear}-06-01`;
   const early = { ...g, payments: g.payments.filter((p) => p.day < cutoff) };
-  a = await writeLedger(h.kernel, 'a', early);
-  const head = await h.kernel.db.selectFrom('users').select('id').where('username', '=', 'a.head').executeTakeFirstOrThrow();
+  a = await writeLedger(h, 'a', early);
+  const head = await h.userId('a.head');
   const rushDept = a.departmentOf.get(g.planted.rushDepartment!)!;
-  await h.route('POST', 'contacts', { as: 'a.admin', body: { departmentId: rushDept, users: String(head.id) } });
+  await h.route('POST', 'contacts', { as: 'a.admin', body: { departmentId: rushDept, users: String(head) } });
   await h.runSchedule('nightly-recompute', { scheduledAt: new Date().toISOString() });
 }, 180_000);
 afterAll(async () => h?.close());
@@ -54,7 +52,7 @@ describe('analytics plugin end to end', () => {
     const cutoff = `${thisYear}-06-01`;
     // The rest of the year's payments: written to the ledger, then delivered as payment.paid events (one twice).
     const before = a.payments.length;
-    await writeLedger(h.kernel, 'a', { departments: g.departments, projects: [], indicators: [], payments: g.payments.filter((p) => p.day >= cutoff) }, a);
+    await writeLedger(h, 'a', { departments: g.departments, projects: [], indicators: [], payments: g.payments.filter((p) => p.day >= cutoff) }, a);
     for (const payment of a.payments.slice(before)) {
       await h.emit('payment.paid', { payment }, { id: `evt-${payment.id}` });
       eventsDelivered += 1;
@@ -73,9 +71,9 @@ describe('analytics plugin end to end', () => {
   });
 
   it('a new red warning notifies the responsible people of its department', async () => {
-    const head = await h.kernel.db.selectFrom('users').select('id').where('username', '=', 'a.head').executeTakeFirstOrThrow();
-    const notes = await h.kernel.db.selectFrom('notifications').selectAll().where('unit_id', '=', 'a').where('source', '=', `plugin:${h.pluginId}`).execute();
-    const toHead = notes.filter((n) => n.user_id === head.id);
+    const head = await h.userId('a.head');
+    const notes = await h.notifications('a');
+    const toHead = notes.filter((n) => n.userId === head);
     expect(toHead.length).toBeGreaterThan(0);
     expect(toHead[0]!.title).toContain('红色预警');
     expect(toHead[0]!.body).toContain('年末');
@@ -84,8 +82,7 @@ describe('analytics plugin end to end', () => {
     // Re-running raises nothing new: no second notification for the same warnings.
     const before = notes.length;
     await h.runSchedule('nightly-recompute', { scheduledAt: new Date().toISOString() });
-    const after = await h.kernel.db.selectFrom('notifications').select('id').where('unit_id', '=', 'a').where('source', '=', `plugin:${h.pluginId}`).execute();
-    expect(after.length).toBe(before);
+    expect((await h.notifications('a')).length).toBe(before);
   });
 
   it('warning lifecycle: acknowledge → handle with a note → close, stored and logged', async () => {
@@ -106,9 +103,8 @@ describe('analytics plugin end to end', () => {
     await expect(h.route('POST', 'warnings/handle', { body: { id: target.id, note: '' }, as: 'a.finance' }))
       .rejects.toMatchObject({ status: 400, code: 'analytics.VALIDATION_FAILED', details: { field: 'note' } });
     // Refusals answer the caller; they are not plugin faults (no breaker streak).
-    await h.host.idle();
-    expect(await h.kernel.db.selectFrom('plugin_units').select(['state', 'faults']).where('unit_id', '=', 'a').where('plugin_id', '=', h.pluginId).executeTakeFirstOrThrow())
-      .toEqual({ state: 'enabled', faults: 0 });
+    await h.idle();
+    expect(await h.enablement('a')).toMatchObject({ state: 'enabled', faults: 0 });
     r = await h.route('POST', 'warnings/handle', { body: { id: target.id, note: '已通过机动指标调剂 5 万元' }, as: 'a.finance' });
     expect(r.status).toBe('handled');
     r = await h.route('POST', 'warnings/close', { body: { id: target.id }, as: 'a.leader' });
@@ -117,9 +113,12 @@ describe('analytics plugin end to end', () => {
     expect(stored.status).toBe('closed');
     expect(stored.history.map((x: { action: string }) => x.action)).toEqual(['raise', 'acknowledge', 'handle', 'close']);
     expect(stored.history[2]).toMatchObject({ by: expect.stringContaining('a.finance'), note: '已通过机动指标调剂 5 万元' });
-    const logs = await h.kernel.db.selectFrom('plugin_logs').select(['message', 'data']).where('unit_id', '=', 'a').where('plugin_id', '=', h.pluginId).execute();
-    const actions = logs.filter((l) => l.message.startsWith('warning ')).map((l) => [l.message, JSON.parse(l.data!).by.split('#')[0]]);
+    const logs = await h.logs('a');
+    const actions = logs.filter((l) => l.message.startsWith('warning ')).map((l) => [l.message, (l.data as { by: string }).by.split('#')[0]]);
     expect(actions).toEqual([['warning acknowledge', 'a.finance'], ['warning handle', 'a.finance'], ['warning close', 'a.leader']]);
+    // Each POST route call the host answered is in the core's audit chain, by whom it was made.
+    const audited = (await h.audit({ unitId: 'a', action: `plugin.${h.pluginId}.route` })).map((e) => [e.actorName, (e.after as { route: string }).route]);
+    expect(audited).toEqual(expect.arrayContaining([['a.finance', 'POST warnings/acknowledge'], ['a.finance', 'POST warnings/handle'], ['a.leader', 'POST warnings/close']]));
     // The nightly run keeps it closed (the condition did not get worse).
     await h.runSchedule('nightly-recompute', { scheduledAt: new Date().toISOString() });
     expect((await h.documents('warnings')).find((d) => d.id === target.id)!.data.status).toBe('closed');
@@ -138,7 +137,7 @@ describe('analytics plugin end to end', () => {
   it('settings are per unit, with the manifest defaults', async () => {
     const manifest = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as { settings: Array<{ key: string; default: unknown }> };
     expect(Object.fromEntries(manifest.settings.map((f) => [f.key, f.default]))).toEqual(DEFAULT_SETTINGS);
-    const b = await writeLedger(h.kernel, 'b', generate());
+    const b = await writeLedger(h, 'b', generate());
     // No scan has run in b yet: the transfer event's short path runs the full scan instead of judging empty state.
     const first = (await h.emit('transfer.approved', { transfer: { id: 1 } }, { unitId: 'b' })) as { scanned?: number };
     expect(first.scanned).toBe(b.payments.length);
@@ -153,7 +152,7 @@ describe('analytics plugin end to end', () => {
   });
 
   it('project progress records drive the milestone monitor', async () => {
-    const projects = await h.kernel.db.selectFrom('projects').select(['id', 'code']).where('unit_id', '=', 'a').orderBy('id').execute();
+    const projects = await h.ledger('a').projects();
     await expect(h.route('POST', 'milestones', { body: { projectId: projects[1]!.id, date: 'soon', plannedPct: 50, reportedPct: 5 } }))
       .rejects.toMatchObject({ status: 400, code: 'analytics.VALIDATION_FAILED', details: { field: 'date' } });
     const r = await h.route('POST', 'milestones', { body: { projectId: projects[1]!.id, date: today, plannedPct: 50, reportedPct: 2, note: '施工单位进场延迟' } });
@@ -163,7 +162,7 @@ describe('analytics plugin end to end', () => {
   });
 
   it('scenarios are saved and compared side by side', async () => {
-    const projects = await h.kernel.db.selectFrom('projects').select(['code']).where('unit_id', '=', 'a').orderBy('id').execute();
+    const projects = await h.ledger('a').projects();
     await expect(h.route('POST', 'scenarios', { body: { name: '基准', revenueCut: 10 } })).rejects.toMatchObject({ status: 403, code: 'PLUGIN_ROLE_REQUIRED' });
     const base = await h.route('POST', 'scenarios', { body: { name: '基准', revenueCut: 10 }, as: 'a.finance' });
     expect(base.result.stress.cuts[0].tierName).toBe('三公经费');
@@ -223,19 +222,18 @@ describe('analytics plugin end to end', () => {
     expect((await h.runSchedule('monthly-report', { scheduledAt: first })) as { skipped: boolean }).toMatchObject({ skipped: true });
     const reports = await h.route('GET', 'reports');
     expect(reports.reports[0].text).toContain('预算执行异常报告');
-    const notes = await h.kernel.db.selectFrom('notifications').select('title').where('unit_id', '=', 'a').where('source', '=', `plugin:${h.pluginId}`).execute();
+    const notes = await h.notifications('a');
     expect(notes.some((n) => n.title.includes('预算执行异常报告'))).toBe(true);
   });
 
   it('a responsible person the host refuses (not a member of the unit) gets the notice sent to the roles instead, and the job succeeds', async () => {
-    const outsider = await h.kernel.db.selectFrom('users').select('id').where('username', '=', 'b.head').executeTakeFirstOrThrow();
+    const outsider = await h.userId('b.head');
     const rushDept = a.departmentOf.get(full.planted.rushDepartment!)!;
-    await h.route('POST', 'contacts', { as: 'a.admin', body: { departmentId: rushDept, users: String(outsider.id) } });
+    await h.route('POST', 'contacts', { as: 'a.admin', body: { departmentId: rushDept, users: String(outsider) } });
     const r = (await h.runSchedule('monthly-report', { scheduledAt: `${thisYear - 1}-12-01T08:00:00.000Z` })) as { skipped: boolean };
     expect(r.skipped).toBe(false);
-    const notes = await h.kernel.db.selectFrom('notifications').select(['user_id', 'role']).where('unit_id', '=', 'a')
-      .where('source', '=', `plugin:${h.pluginId}`).where('title', 'like', `${thisYear - 1} 年 11 月%`).execute();
+    const notes = (await h.notifications('a')).filter((n) => n.title.startsWith(`${thisYear - 1} 年 11 月`));
     expect(notes.length).toBeGreaterThan(0);
-    expect(notes.every((n) => n.user_id === null && n.role !== null)).toBe(true);
+    expect(notes.every((n) => n.userId === null && n.role !== null)).toBe(true);
   });
 });

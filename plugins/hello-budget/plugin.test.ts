@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { createPluginHarness, type PluginHarness } from '../../sdk/testing.js';
+import { createPluginHarness, type PluginHarness } from '@unibudget/sdk/testing';
 
 let harness: PluginHarness;
 beforeAll(async () => {

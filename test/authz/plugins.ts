@@ -8,7 +8,7 @@ import { ALL_A, UNIT_READERS, type Expectation } from './common.js';
  * that is not enabled, so the call stops before the sandbox and neither runs nor audits anything.
  * Past this permission check a declared route is also gated by role (its manifest `roles`, or the
  * business roles for a POST without them): that second gate is per plugin route and is proven in
- * test/plugins-roles.test.ts, not here.
+ * core/plugins/roles.test.ts, not here.
  */
 const SYSADMIN = ['sysadmin'];
 const MANAGERS = ['sysadmin', 'a.admin'];

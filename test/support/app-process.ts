@@ -4,10 +4,11 @@ import { serve } from '@hono/node-server';
 import { createKernel } from '../../core/kernel.js';
 import { createApp } from '../../core/server/app.js';
 import { hostOf } from '../../core/plugins/host.js';
+import { startDelivery } from '../../core/plugins/delivery.js';
 
 const kernel = await createKernel({ databaseUrl: process.env.DATABASE_URL!, kdf: 'fast', pgSchema: process.env.PG_SCHEMA! });
 const host = hostOf(kernel, { timeoutMs: 2000 });
-host.startDelivery({ intervalMs: 20, leaseMs: 10_000, batchSize: 5 });
+startDelivery(host, { intervalMs: 20, leaseMs: 10_000, batchSize: 5 });
 const server = serve({ fetch: createApp(kernel).fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
   console.log(`ready ${info.port}`);
 });

@@ -1,5 +1,11 @@
 import { expect } from 'vitest';
-import type { TestEnv } from './kernel.js';
+import type { Tx } from '../../core/db/connection.js';
+import { runCommand } from '../../core/db/command.js';
+import { loadGrants } from '../../core/accounts/service.js';
+import { authorizeUnit, type Actor } from '../../core/permissions/service.js';
+import type { Permission } from '../../core/permissions/roles.js';
+import { AppError } from '../../core/errors.js';
+import { footprint, type TestEnv } from './kernel.js';
 
 /** Demo users who decide each approval step, per unit. */
 const DECIDER: Record<string, string> = { department_head: 'head', finance_officer: 'finance', leader: 'leader' };
@@ -73,4 +79,32 @@ export async function approveThrough(env: TestEnv, kind: 'payments' | 'transfers
     if (result.status !== 200) return result;
   }
   throw new Error('approval did not finish');
+}
+
+/** A demo user as the server knows them once signed in: the actor a command runs for. */
+export async function actorOf(env: TestEnv, username: string): Promise<Actor> {
+  const user = await env.kernel.db.selectFrom('users').select(['id', 'username', 'display_name']).where('username', '=', username).executeTakeFirstOrThrow();
+  return { userId: user.id, username: user.username, displayName: user.display_name, grants: await loadGrants(env.kernel.db, user.id), via: 'session' };
+}
+
+/** The actor and their authorized scope at a unit for one permission, as a route's access check gives them to its command. */
+export async function commandContext(env: TestEnv, username: string, permission: Permission, unitId = username.split('.')[0]!) {
+  const actor = await actorOf(env, username);
+  return { actor, scope: await authorizeUnit(env.kernel.db, actor, unitId, permission) };
+}
+
+/**
+ * Runs a command that must be refused, through the one command transaction, and proves it: the
+ * stable error code, and no trace in any table.
+ */
+export async function commandRefusedWithoutTrace(env: TestEnv, work: (tx: Tx) => Promise<unknown>, code: string): Promise<AppError> {
+  const before = await footprint(env);
+  const error = await runCommand(env.kernel, work).then(
+    () => { throw new Error(`expected ${code}, the command succeeded`); },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  expect((error as AppError).code).toBe(code);
+  expect(await footprint(env)).toEqual(before);
+  return error as AppError;
 }

@@ -27,8 +27,12 @@ export async function findBrowser() {
   if (fs.existsSync(SYSTEM_CHROMIUM) && !packagedOnly) return { executablePath: SYSTEM_CHROMIUM, args: DESKTOP_ARGS, source: 'system' };
   const { default: chromium } = await import('@sparticuz/chromium');
   const executablePath = await unpackOnce(() => chromium.executablePath());
-  // The package's own flags (--single-process, --no-zygote, --no-sandbox, headless shell): without them it exits at once.
-  return { executablePath, args: [...chromium.args, '--no-first-run', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync'], source: '@sparticuz/chromium' };
+  // The package's own flags (--no-zygote, --no-sandbox, headless shell, SwiftShader), less three meant for AWS
+  // Lambda: --single-process makes all browser contexts share one storage (the e2e stories' second login would
+  // find the first user's token in localStorage), and the pages under test get the same-origin rules as a user's.
+  const LAMBDA_ONLY = ['--single-process', '--disable-web-security', '--allow-running-insecure-content'];
+  const args = chromium.args.filter((a) => !LAMBDA_ONLY.includes(a));
+  return { executablePath, args: [...args, ...DESKTOP_ARGS.filter((a) => !args.includes(a) && a !== '--disable-gpu')], source: '@sparticuz/chromium' };
 }
 
 /**

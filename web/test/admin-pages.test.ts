@@ -16,15 +16,18 @@ import type { UbSettingsForm } from '../src/components/settings-form.js';
 import type { UbPluginHealth } from '../src/components/plugin-health.js';
 import type { UnitPlugin } from '../src/lib/types.js';
 
-const admin = ctx({ roles: ['unit_admin'], departmentId: null, me: { id: 2, username: 'a.admin', displayName: '赵磊', memberships: [{ unitId: 'a', unitName: '机关', role: 'unit_admin', departmentId: null }], systemAdmin: false } });
-const sysadmin = ctx({ unitId: 'bureau', roles: ['system_admin'], departmentId: null, me: { id: 1, username: 'sysadmin', displayName: '系统管理员', memberships: [{ unitId: 'bureau', unitName: '财政局', role: 'system_admin', departmentId: null }], systemAdmin: true } });
+const admin = ctx({ roles: ['unit_admin'], departmentId: null, me: { id: 2, username: 'a.admin', displayName: '赵磊', disabled: false, memberships: [{ unitId: 'a', unitName: '机关', role: 'unit_admin', departmentId: null }], systemAdmin: false } });
+const sysadmin = ctx({ unitId: 'bureau', roles: ['system_admin'], departmentId: null, me: { id: 1, username: 'sysadmin', displayName: '系统管理员', disabled: false, memberships: [{ unitId: 'bureau', unitName: '财政局', role: 'system_admin', departmentId: null }], systemAdmin: true } });
 
 const hello = (over: Partial<UnitPlugin> = {}): UnitPlugin => ({
   pluginId: 'hello-budget', name: { zh: 'hello-budget 插件', en: 'hello-budget plugin' }, description: '统计已支付笔数', author: 'your unit',
-  versions: [{ version: '0.2.0', compatible: false, incompatibleReason: 'needs host API ^2.0.0; this system provides 1.0.0', signedBy: null }, { version: '0.1.0', compatible: true, incompatibleReason: null, signedBy: null }],
-  latestVersion: '0.1.0', compatible: true, state: 'available', version: null,
+  versions: [
+    { version: '0.2.0', compatible: false, incompatibleReason: 'needs host API ^2.0.0; this system provides 1.0.0', signedBy: null, permissions: ['ledger.read', 'storage', 'routes', 'views'] },
+    { version: '0.1.0', compatible: true, incompatibleReason: null, signedBy: null, permissions: ['ledger.read', 'storage', 'routes', 'views'] },
+  ],
+  latestVersion: '0.1.0', compatible: true, inUseCompatible: null, inUseIncompatibleReason: null, state: 'available', version: null,
   requestedPermissions: ['ledger.read', 'storage', 'routes', 'views'], grants: [], settings: {}, failMode: 'open', faults: 0, lastFault: null,
-  settingsSchema: [{ key: 'warnAboveFen', label: { zh: '提醒金额（分）', en: 'Warn above (fen)' }, type: 'number', default: 1000000, min: 0 }],
+  settingsSchema: [{ key: 'warnAboveFen', label: { zh: '提醒金额（分）', en: 'Warn above (fen)' }, type: 'number', required: false, default: 1000000, min: 0 }],
   views: [{ id: 'overview', title: { zh: '概览', en: 'Overview' }, placement: 'dashboard' }], routes: [], dependencies: {}, ...over,
 });
 

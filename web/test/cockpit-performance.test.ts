@@ -5,7 +5,10 @@ import '../src/pages/cockpit-page.js';
 import { execLight, parseTarget, projectLights, targetLight, timeProgress, type UbCockpitPage } from '../src/pages/cockpit-page.js';
 import type { PerformanceTarget, Project } from '../src/lib/types.js';
 
-const project = (id: number, name: string): Project => ({ id, code: `JY2026-00${id}`, name, departmentId: 3, status: 'executing', functionalCode: '2050801', fundSourceCode: '11', totalAmount: 0 });
+const project = (id: number, name: string): Project => ({
+  id, unitId: 'a', code: `JY2026-00${id}`, name, departmentId: 3, status: 'executing', functionalCode: '2050801', fundSourceCode: '11', totalAmount: 0,
+  startYear: 2026, endYear: 2026, description: '', createdBy: null, createdAt: '', updatedAt: '',
+});
 const target = (projectId: number, name: string, value: string): PerformanceTarget => ({ id: projectId * 10, projectId, source: 'manual', targetRef: `T${projectId}`, name, value, createdAt: '' });
 
 describe('cockpit performance traffic lights', () => {

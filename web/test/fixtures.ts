@@ -2,7 +2,7 @@ import type { UnitContext } from '../src/lib/context.js';
 import type { Indicator } from '../src/lib/types.js';
 
 export const ctx = (over: Partial<UnitContext> = {}): UnitContext => ({
-  me: { id: 6, username: 'a.staff', displayName: '孙浩', memberships: [{ unitId: 'a', unitName: '示范县教育局机关', role: 'business_staff', departmentId: 3 }], systemAdmin: false },
+  me: { id: 6, username: 'a.staff', displayName: '孙浩', disabled: false, memberships: [{ unitId: 'a', unitName: '示范县教育局机关', role: 'business_staff', departmentId: 3 }], systemAdmin: false },
   unitId: 'a',
   unitName: '示范县教育局机关',
   roles: ['business_staff'],

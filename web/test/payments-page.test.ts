@@ -8,7 +8,7 @@ import type { Payment } from '../src/lib/types.js';
 const payment = (over: Partial<Payment>): Payment => ({
   id: 11, unitId: 'a', indicatorId: 4, indicatorCode: 'ZB2026-0004', departmentId: 3, payeeName: '示范县文印中心', payeeAccount: '', payeeBank: '',
   purpose: '教研资料印刷', functionalCode: '2050101', economicCode: '30202', fundSourceCode: '11', amount: 320000, date: '2026-11-20',
-  status: 'approved', procurement: false, contractNo: null, warnings: [], overrideReason: null, createdBy: 6, createdByName: '孙浩',
+  status: 'approved', procurement: false, contractNo: null, standard: null, attachments: [], warnings: [], overrideReason: null, createdBy: 6, createdByName: '孙浩',
   createdAt: '2026-11-20T08:00:00Z', approvedAt: '2026-11-21T08:00:00Z', paidAt: null, ...over,
 });
 

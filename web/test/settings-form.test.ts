@@ -5,10 +5,10 @@ import type { SettingField } from '../src/lib/types.js';
 import { setLang } from '../src/lib/i18n.js';
 
 const fields: SettingField[] = [
-  { key: 'warnAboveFen', label: { zh: '提醒金额（分）', en: 'Warn above (fen)' }, type: 'number', default: 1000000, min: 0, max: 100000000 },
+  { key: 'warnAboveFen', label: { zh: '提醒金额（分）', en: 'Warn above (fen)' }, type: 'number', required: false, default: 1000000, min: 0, max: 100000000 },
   { key: 'channel', label: { zh: '通知方式', en: 'Channel' }, type: 'select', required: true, options: [{ value: 'inbox', label: '站内' }, { value: 'sms', label: '短信' }] },
   { key: 'title', label: { zh: '标题', en: 'Title' }, type: 'string', required: true },
-  { key: 'strict', label: { zh: '严格模式', en: 'Strict' }, type: 'boolean', default: true },
+  { key: 'strict', label: { zh: '严格模式', en: 'Strict' }, type: 'boolean', required: false, default: true },
 ];
 
 const input = (el: UbSettingsForm, name: string) => el.shadowRoot!.querySelector(`[name=${name}]`) as HTMLInputElement & HTMLSelectElement;

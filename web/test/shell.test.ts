@@ -6,7 +6,7 @@ import type { Me } from '../src/lib/types.js';
 import { rankDepartments, timeProgress } from '../src/pages/cockpit-page.js';
 import { indicator } from './fixtures.js';
 
-const me = (memberships: Me['memberships']): Me => ({ id: 1, username: 'x', displayName: '某人', memberships, systemAdmin: false });
+const me = (memberships: Me['memberships']): Me => ({ id: 1, username: 'x', displayName: '某人', disabled: false, memberships, systemAdmin: false });
 
 describe('app shell', () => {
   const start = location.href;

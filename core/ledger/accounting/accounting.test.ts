@@ -132,27 +132,6 @@ describe('postings (平行记账)', () => {
   });
 });
 
-describe('period close checks the trial balance', () => {
-  it('refuses to close a month whose journal does not balance, and writes nothing', async () => {
-    const local = await createTestEnv();
-    try {
-      const token = await local.login('a.finance');
-      await issue(local, { amount: 1_000_00, date: '2026-05-10' });
-      // A broken line written behind the ledger's back (a faulty import, a manual fix):
-      const entry = await local.kernel.db.selectFrom('journal_entries').select(['id']).where('unit_id', '=', 'a').where('track', '=', 'financial').executeTakeFirstOrThrow();
-      await local.kernel.db.insertInto('journal_lines').values({ entry_id: entry.id, unit_id: 'a', track: 'financial', year: 2026, month: 5, line_no: 9, account_code: '1001', debit: 1, credit: 0, indicator_id: null, department_id: null, functional_code: null, economic_code: null, fund_source_code: null }).execute();
-      const r = await refusedWithoutTrace(local, async () => local.call('POST', '/api/units/a/periods/2026/5/close', { token }), 409, 'TRIAL_BALANCE_UNBALANCED');
-      expect(r.body.error.details).toMatchObject({ track: 'financial', year: 2026, month: 5, debit: 100_001, credit: 100_000 });
-      const tb = (await local.call('GET', '/api/units/a/trial-balance?track=financial&year=2026&month=5', { token })).body;
-      expect(tb.balanced).toBe(false);
-      // The budgetary track of b is untouched: b closes May.
-      expect((await local.call('POST', '/api/units/b/periods/2026/5/close', { token: await local.login('b.finance') })).status).toBe(200);
-    } finally {
-      await local.close();
-    }
-  });
-});
-
 async function readXlsx(bytes: ArrayBuffer) {
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(bytes);

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { defineRoute, type RouteSpec } from '../../http/route.js';
-import { auditActorOf } from '../../accounts/service.js';
 import type { UnitScope } from '../../permissions/service.js';
 import type { Kernel } from '../../kernel.js';
 import { UnitParams } from '../../units/schema.js';
+import { PeriodParams, PeriodView, ReopenBody } from '../../periods/schema.js';
 import { departmentBound } from '../scope.js';
 import { CHART } from './chart.js';
 import { reportResponse } from './export.js';
@@ -14,6 +14,7 @@ import {
 } from './schema.js';
 import { listJournal, trialBalance, unitsCovered } from './service.js';
 import { runYearEnd, yearEndPreview } from './year-end.js';
+import { closeMonth, reopenMonth } from './month-close.js';
 
 /**
  * 会计核算, reports and year end. Reading needs report.read (finance, department heads, leaders,
@@ -51,7 +52,7 @@ export const accountingRoutes: RouteSpec[] = [
     params: UnitParams,
     query: JournalQuery,
     response: z.array(JournalEntry),
-    handler: async ({ kernel, scope, query }) => listJournal(kernel.db, scope!, query),
+    handler: async ({ kernel, scope, query }) => listJournal(kernel.db, scope, query),
   }),
   defineRoute({
     method: 'get',
@@ -63,7 +64,7 @@ export const accountingRoutes: RouteSpec[] = [
     query: TrialBalanceQuery,
     response: TrialBalanceView,
     handler: async ({ kernel, scope, query }) => {
-      const units = await unitsCovered(kernel.db, scope!, query.consolidated === 'true');
+      const units = await unitsCovered(kernel.db, scope, query.consolidated === 'true');
       const unitIds = units.map((u) => u.id);
       return { ...(await trialBalance(kernel.db, unitIds, query.track, query.year, query.month)), unitIds };
     },
@@ -79,8 +80,8 @@ export const accountingRoutes: RouteSpec[] = [
     response: ReportView,
     handler: async ({ kernel, actor, scope, query }) => {
       const consolidated = query.consolidated === 'true';
-      const bound = consolidated ? null : departmentBound(actor!, scope!);
-      const report = await executionReport(kernel.db, await covered(kernel, scope!, consolidated), query.year, query.month ?? reportMonthFor(query.year), bound);
+      const bound = consolidated ? null : departmentBound(actor, scope);
+      const report = await executionReport(kernel.db, await covered(kernel, scope, consolidated), query.year, query.month ?? reportMonthFor(query.year), bound);
       return reportResponse(report, query.format);
     },
   }),
@@ -94,7 +95,7 @@ export const accountingRoutes: RouteSpec[] = [
     query: DisclosureQuery,
     response: ReportView,
     handler: async ({ kernel, scope, query }) =>
-      reportResponse(await disclosureReport(kernel.db, await covered(kernel, scope!, query.consolidated === 'true'), query.year, query.basis), query.format),
+      reportResponse(await disclosureReport(kernel.db, await covered(kernel, scope, query.consolidated === 'true'), query.year, query.basis), query.format),
   }),
   defineRoute({
     method: 'get',
@@ -106,7 +107,7 @@ export const accountingRoutes: RouteSpec[] = [
     query: FinalAccountsQuery,
     response: ReportView,
     handler: async ({ kernel, scope, query }) =>
-      reportResponse(await finalAccountsReport(kernel.db, await covered(kernel, scope!, query.consolidated === 'true'), query.year), query.format),
+      reportResponse(await finalAccountsReport(kernel.db, await covered(kernel, scope, query.consolidated === 'true'), query.year), query.format),
   }),
   defineRoute({
     method: 'get',
@@ -117,7 +118,7 @@ export const accountingRoutes: RouteSpec[] = [
     params: UnitParams,
     query: YearEndQuery,
     response: YearEndView,
-    handler: async ({ kernel, scope, query }) => yearEndPreview(kernel.db, scope!.unitId, query.year),
+    handler: async ({ kernel, scope, query }) => yearEndPreview(kernel.db, scope.unitId, query.year),
   }),
   defineRoute({
     method: 'post',
@@ -128,8 +129,29 @@ export const accountingRoutes: RouteSpec[] = [
     params: UnitParams,
     body: YearEndBody,
     response: YearEndView,
-    handler: async ({ kernel, actor, scope, body }) =>
-      kernel.db.transaction().execute((tx) => runYearEnd(tx, auditActorOf(actor!), scope!.unitId, body.year)),
+    command: async ({ tx, actor, scope, body }) => runYearEnd(tx, actor, scope, body.year),
+  }),
+  // 结账 and 反结账 under the periods tag and paths: the ledger's month close (month-close.ts).
+  defineRoute({
+    method: 'post',
+    path: '/api/units/:unitId/periods/:year/:month/close',
+    tag: 'periods',
+    summary: '结账 Close a monthly period (in order); nothing dated in it can be written afterwards',
+    access: { kind: 'unit', permission: 'period.manage' },
+    params: PeriodParams,
+    response: PeriodView,
+    command: async ({ tx, actor, scope, params }) => closeMonth(tx, actor, scope, params),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/units/:unitId/periods/:year/:month/reopen',
+    tag: 'periods',
+    summary: '反结账 Reopen the latest closed period, with a reason (audited)',
+    access: { kind: 'unit', permission: 'period.reopen' },
+    params: PeriodParams,
+    body: ReopenBody,
+    response: PeriodView,
+    command: async ({ tx, actor, scope, params, body }) => reopenMonth(tx, actor, scope, { year: params.year, month: params.month, reason: body.reason }),
   }),
 ];
 

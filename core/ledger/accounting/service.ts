@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/connection.js';
 import type { AccountingTrack } from '../../db/schema.js';
-import { AppError } from '../errors.js';
 import type { UnitScope } from '../../permissions/service.js';
 import { scoped } from '../../permissions/service.js';
 import { underPath } from '../../units/paths.js';
@@ -132,29 +131,4 @@ export async function trialBalance(db: Executor, unitIds: string[], track: Accou
   for (const a of accounts) for (const k of Object.keys(totals) as Array<keyof typeof totals>) totals[k] += a[k];
   const balanced = totals.openingDebit === totals.openingCredit && totals.periodDebit === totals.periodCredit && totals.closingDebit === totals.closingCredit;
   return { track, year, month: month ?? null, accounts, totals, balanced };
-}
-
-/**
- * Called by the period close (core/periods/service.ts closePeriod): both tracks of the month and
- * everything up to it must balance, or the close is refused with TRIAL_BALANCE_UNBALANCED.
- */
-export async function assertPeriodBalanced(db: Executor, unitId: string, year: number, month: number): Promise<void> {
-  for (const track of ['financial', 'budgetary'] as const) {
-    const rows = await db
-      .selectFrom('journal_lines')
-      .select([
-        sql<number>`coalesce(sum(case when year = ${year} and month = ${month} then debit else 0 end), 0)`.as('debit'),
-        sql<number>`coalesce(sum(case when year = ${year} and month = ${month} then credit else 0 end), 0)`.as('credit'),
-        sql<number>`coalesce(sum(debit - credit), 0)`.as('cumulative'),
-      ])
-      .where('unit_id', '=', unitId)
-      .where('track', '=', track)
-      .where((eb) => eb.or([eb('year', '<', year), eb.and([eb('year', '=', year), eb('month', '<=', month)])]))
-      .executeTakeFirstOrThrow();
-    const debit = Number(rows.debit);
-    const credit = Number(rows.credit);
-    if (debit !== credit || Number(rows.cumulative) !== 0) {
-      throw new AppError('TRIAL_BALANCE_UNBALANCED', { track, trackLabel: TRACK_LABELS[track], year, month, debit, credit, cumulativeDifference: Number(rows.cumulative) });
-    }
-  }
 }

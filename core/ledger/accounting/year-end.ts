@@ -1,9 +1,11 @@
 import { sql } from 'kysely';
 import type { Executor, Tx } from '../../db/connection.js';
 import { nowIso } from '../../clock.js';
-import { appendAudit, type AuditActor } from '../../audit/service.js';
+import { appendAudit } from '../../audit/service.js';
+import { auditActorOf } from '../../accounts/service.js';
 import { publishEvent } from '../../events/outbox.js';
 import { AppError } from '../errors.js';
+import type { Actor, UnitScope } from '../../permissions/service.js';
 import { rolloverFiscalYear } from '../../periods/service.js';
 import { issueIndicator } from '../indicators/service.js';
 import { isFiscalFund, postEntry, type PostingLine } from './posting.js';
@@ -115,7 +117,9 @@ function pair(debit: string, credit: string, amount: number): PostingLine[] {
 }
 
 /** Runs the year end of one unit in one transaction: carry-overs, closing entries, one audit entry. */
-export async function runYearEnd(tx: Tx, by: AuditActor, unitId: string, year: number) {
+export async function runYearEnd(tx: Tx, actor: Actor, scope: UnitScope, year: number) {
+  const by = auditActorOf(actor);
+  const unitId = scope.unitId;
   const done = await tx.selectFrom('year_end_runs').select('year').where('unit_id', '=', unitId).where('year', '=', year).executeTakeFirst();
   if (done) throw new AppError('YEAR_END_ALREADY_RUN', { year });
   const periods = await tx.selectFrom('periods').select(['month', 'status']).where('unit_id', '=', unitId).where('year', '=', year).orderBy('month').execute();
@@ -144,7 +148,7 @@ export async function runYearEnd(tx: Tx, by: AuditActor, unitId: string, year: n
 
   const preview = await yearEndPreview(tx, unitId, year);
   const nextYearExists = await tx.selectFrom('fiscal_years').select('year').where('unit_id', '=', unitId).where('year', '=', year + 1).executeTakeFirst();
-  if (!nextYearExists) await rolloverFiscalYear(tx, by, unitId, year);
+  if (!nextYearExists) await rolloverFiscalYear(tx, actor, scope, year);
 
   // Closing entries of the old year, dated 31 December, in period 12.
   const closing = { unitId, date: `${year}-12-31`, year, month: 12, sourceType: 'year_end' as const, sourceId: year };
@@ -187,8 +191,8 @@ export async function runYearEnd(tx: Tx, by: AuditActor, unitId: string, year: n
   const carried: Array<{ fromIndicatorId: number; indicatorId: number; code: string; amount: number }> = [];
   for (const item of preview.items) {
     if (item.decision !== 'carry_forward') continue;
-    const created = await issueIndicator(tx, by, {
-      unitId, year: year + 1, name: `${item.name}（${year}年结转）`, departmentId: item.departmentId, projectId: item.projectId,
+    const created = await issueIndicator(tx, actor, scope, {
+      year: year + 1, name: `${item.name}（${year}年结转）`, departmentId: item.departmentId, projectId: item.projectId,
       expenditureKind: item.expenditureKind, functionalCode: item.functionalCode, economicCode: item.economicCode,
       fundSourceCode: item.fundSourceCode, amount: item.carried, date: `${year + 1}-01-01`, carriedFromId: item.indicatorId, refType: 'year_end',
     });

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand } from '../../db/command.js';
 import { createTestEnv, type TestEnv, refusedWithoutTrace, type CallResult } from '../../../test/support/kernel.js';
-import { approveThrough, indicator, issue, submitPayment } from '../../../test/support/ledger.js';
+import { approveThrough, commandContext, commandRefusedWithoutTrace, indicator, issue, submitPayment } from '../../../test/support/ledger.js';
+import { DEFAULT_FLOWS, saveFlow } from '../approvals/service.js';
+import { approveAdjustment, createAdjustment, rejectAdjustment, withdrawAdjustment } from './service.js';
+import type { AdjustmentDraft } from './schema.js';
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -8,104 +12,7 @@ beforeAll(async () => {
 });
 afterAll(async () => env.close());
 
-const transfer = async (body: Record<string, unknown>, username = 'a.staff') =>
-  env.call('POST', '/api/units/a/transfers', { token: await env.login(username), body: { reason: '工作重点调整', date: '2026-07-01', ...body } });
-
 const expectNothingWritten = (run: () => Promise<CallResult>, status: number, code: string) => refusedWithoutTrace(env, run, status, code).then((r) => r.body);
-
-describe('transfers (调剂)', () => {
-  it('moves money between indicators with the total unchanged, linked both ways', async () => {
-    const from = await issue(env, { amount: 1_000_000, name: '办公费' });
-    const to = await issue(env, { amount: 500_000, name: '印刷费', economicCode: '30202' });
-    const t = await transfer({ fromIndicatorId: from.id, toIndicatorId: to.id, amount: 250_000 });
-    expect(t.status).toBe(201);
-    expect(t.body).toMatchObject({ status: 'pending', fastTrack: false });
-    expect(t.body.steps.map((s: any) => s.role)).toEqual(['finance_officer', 'leader']);
-    expect((await indicator(env, from.id)).available).toBe(1_000_000);
-
-    const done = await approveThrough(env, 'transfers', t.body.id);
-    expect(done.status).toBe('approved');
-    const a = await indicator(env, from.id);
-    const b = await indicator(env, to.id);
-    expect([a.amount, b.amount]).toEqual([750_000, 750_000]);
-    expect(a.amount + b.amount).toBe(1_500_000);
-    expect(a.movements.at(-1)).toMatchObject({ kind: 'transfer_out', amount: 250_000, refType: 'transfer', refId: t.body.id, counterpartIndicatorId: to.id });
-    expect(b.movements.at(-1)).toMatchObject({ kind: 'transfer_in', amount: 250_000, counterpartIndicatorId: from.id });
-    expect(b.origins.map((o: any) => [o.indicatorId, o.via])).toEqual([[to.id, 'issue'], [from.id, 'transfer']]);
-  });
-
-  it('passes with one approval inside the flexible quota, and takes the full flow above it', async () => {
-    const reserve = await issue(env, { amount: 10_000_000, name: '机动额度', isFlexibleReserve: true });
-    const to = await issue(env, { amount: 100_000 });
-    const small = await transfer({ fromIndicatorId: reserve.id, toIndicatorId: to.id, amount: 20_000_00 });
-    expect(small.body.fastTrack).toBe(true);
-    expect(small.body.steps.map((s: any) => s.role)).toEqual(['finance_officer']);
-    expect((await approveThrough(env, 'transfers', small.body.id)).status).toBe('approved');
-
-    const large = await transfer({ fromIndicatorId: reserve.id, toIndicatorId: to.id, amount: 20_000_01 });
-    expect(large.body.fastTrack).toBe(false);
-    expect(large.body.steps.map((s: any) => s.role)).toEqual(['finance_officer', 'leader']);
-
-    await env.call('PUT', '/api/units/a/ledger-settings', {
-      token: await env.login('a.admin'),
-      body: { flexibleThreshold: 30_000_00, kindEconomicMap: { personnel: ['301', '303'], operating: ['302', '310'], project: ['302', '310', '312'] } },
-    });
-    const check = await env.call('POST', '/api/units/a/transfers/check', { token: await env.login('a.staff'), body: { fromIndicatorId: reserve.id, toIndicatorId: to.id, amount: 25_000_00 } });
-    expect(check.body).toMatchObject({ ok: true, fastTrack: true, steps: [{ role: 'finance_officer' }] });
-  });
-
-  it('refuses more than the source has, the same indicator, and transfers into 三公经费', async () => {
-    const from = await issue(env, { amount: 100_000 });
-    const to = await issue(env, { amount: 100_000 });
-    const reception = await issue(env, { amount: 100_000, economicCode: '30217' });
-    await expectNothingWritten(() => transfer({ fromIndicatorId: from.id, toIndicatorId: to.id, amount: 100_001 }), 422, 'BALANCE_EXCEEDED');
-    await expectNothingWritten(() => transfer({ fromIndicatorId: from.id, toIndicatorId: from.id, amount: 1 }), 422, 'SAME_INDICATOR');
-    await expectNothingWritten(() => transfer({ fromIndicatorId: from.id, toIndicatorId: reception.id, amount: 1_000 }), 422, 'THREE_PUBLIC_INCREASE');
-    await expectNothingWritten(() => transfer({ fromIndicatorId: from.id, toIndicatorId: to.id, amount: 1_000, date: '2026-04-30' }), 422, 'PERIOD_CLOSED');
-  });
-
-  it('FUND_SOURCE_MISMATCH blocks by default and can be set to warn', async () => {
-    const from = await issue(env, { amount: 100_000, fundSourceCode: '11' });
-    const to = await issue(env, { amount: 100_000, fundSourceCode: '21' });
-    await expectNothingWritten(() => transfer({ fromIndicatorId: from.id, toIndicatorId: to.id, amount: 1_000 }), 422, 'FUND_SOURCE_MISMATCH');
-    await env.call('PUT', '/api/units/a/control-rules/FUND_SOURCE_MISMATCH', { token: await env.login('a.admin'), body: { mode: 'warn' } });
-    const warned = await transfer({ fromIndicatorId: from.id, toIndicatorId: to.id, amount: 1_000 });
-    expect(warned.status).toBe(201);
-    expect(warned.body.warnings).toEqual([expect.objectContaining({ rule: 'FUND_SOURCE_MISMATCH', severity: 'warn' })]);
-  });
-
-  it('checks the balance again at the final approval: money spent meanwhile cannot be transferred', async () => {
-    const from = await issue(env, { amount: 100_000 });
-    const to = await issue(env, { amount: 100_000 });
-    const t = await transfer({ fromIndicatorId: from.id, toIndicatorId: to.id, amount: 80_000 });
-    const p = await submitPayment(env, from.id, 50_000);
-    await approveThrough(env, 'payments', p.body.id);
-    await env.call('POST', `/api/units/a/transfers/${t.body.id}/approve`, { token: await env.login('a.finance'), body: {} });
-    const final = await env.call('POST', `/api/units/a/transfers/${t.body.id}/approve`, { token: await env.login('a.leader'), body: {} });
-    expect(final.status).toBe(422);
-    expect(final.body.error.code).toBe('BALANCE_EXCEEDED');
-    const after = await env.call('GET', `/api/units/a/transfers/${t.body.id}`, { token: await env.login('a.finance') });
-    expect(after.body.status).toBe('pending');
-    expect(after.body.steps.map((s: any) => s.status)).toEqual(['approved', 'pending']);
-    expect((await indicator(env, from.id))).toMatchObject({ amount: 100_000, frozen: 50_000 });
-  });
-
-  it('rejects and withdraws without touching balances', async () => {
-    const from = await issue(env, { amount: 100_000 });
-    const to = await issue(env, { amount: 100_000 });
-    const t1 = await transfer({ fromIndicatorId: from.id, toIndicatorId: to.id, amount: 10_000 });
-    const rejected = await env.call('POST', `/api/units/a/transfers/${t1.body.id}/reject`, { token: await env.login('a.finance'), body: { comment: '理由不充分' } });
-    expect(rejected.body.status).toBe('rejected');
-    const t2 = await transfer({ fromIndicatorId: from.id, toIndicatorId: to.id, amount: 10_000 });
-    const other = await env.call('POST', `/api/units/a/transfers/${t2.body.id}/withdraw`, { token: await env.login('a.head'), body: {} });
-    expect(other.body.error.code).toBe('NOT_REQUESTER');
-    const withdrawn = await env.call('POST', `/api/units/a/transfers/${t2.body.id}/withdraw`, { token: await env.login('a.staff'), body: {} });
-    expect(withdrawn.body.status).toBe('withdrawn');
-    const again = await env.call('POST', `/api/units/a/transfers/${t2.body.id}/approve`, { token: await env.login('a.finance'), body: {} });
-    expect(again.body.error.code).toBe('INVALID_STATE');
-    expect((await indicator(env, from.id)).amount).toBe(100_000);
-  });
-});
 
 describe('adjustments (追加/追减)', () => {
   const adjust = async (indicatorId: number, amount: number, date = '2026-07-01') =>
@@ -148,29 +55,72 @@ describe('adjustments (追加/追减)', () => {
   });
 });
 
-describe('approval flows edited by the unit admin', () => {
-  it('govern the next payment', async () => {
-    const admin = await env.login('a.admin');
-    const flows = await env.call('GET', '/api/units/a/approval-flows', { token: admin });
-    expect(flows.body.map((f: any) => f.target)).toEqual(['payment', 'transfer', 'adjustment']);
-    const edited = await env.call('PUT', '/api/units/a/approval-flows/payment', {
-      token: admin,
-      body: { name: '简化支付审批', steps: [{ role: 'finance_officer', label: '财务审核' }, { role: 'leader', label: '领导审批', when: { amountAbove: 1_000_00 } }] },
-    });
-    expect(edited.status).toBe(200);
-    expect(edited.body.version).toBe(1);
+describe('adjustments as commands', () => {
+  const draft = (indicatorId: number, amount: number): AdjustmentDraft => ({ indicatorId, amount, reason: '年中追加', docNo: '示财预〔2026〕12号', date: '2026-07-01' });
+  const submit = async (body: AdjustmentDraft) => {
+    const { actor, scope } = await commandContext(env, 'a.finance', 'indicator.adjust');
+    return runCommand(env.kernel, (tx) => createAdjustment(tx, actor, scope, body));
+  };
+  const eventsOf = async (id: number) => {
+    const rows = await env.kernel.db.selectFrom('outbox').select(['type', 'payload']).where('type', 'like', 'adjustment.%').orderBy('id').execute();
+    return rows.map((r) => ({ type: r.type, payload: JSON.parse(r.payload) })).filter((e) => (e.payload.adjustment?.id ?? e.payload.id) === id);
+  };
+  const auditOf = async (id: number) =>
+    (await env.kernel.db.selectFrom('audit_log').select(['action', 'actor_name', 'before_json', 'after_json'])
+      .where('entity', '=', 'adjustment').where('entity_id', '=', String(id)).orderBy('seq').execute())
+      .map((e) => [e.action, e.actor_name, JSON.parse(e.before_json), JSON.parse(e.after_json)]);
+
+  it('changes the indicator by exactly the amount at the leader’s approval, with audit entries and events', async () => {
+    const ind = await issue(env, { amount: 123_456 });
+    const submitted = await submit(draft(ind.id, -23_456));
+    expect(submitted).toMatchObject({ status: 'pending', amount: -23_456, docNo: '示财预〔2026〕12号', steps: [{ role: 'leader', status: 'pending' }] });
+    expect((await indicator(env, ind.id)).amount).toBe(123_456);
+    const leader = await commandContext(env, 'a.leader', 'transfer.approve');
+    const done = await runCommand(env.kernel, (tx) => approveAdjustment(tx, leader.actor, leader.scope, submitted.id, { comment: '同意' }));
+    expect(done).toMatchObject({ status: 'approved', comments: [{ action: 'approve:单位领导审批', body: '同意' }] });
+    expect((await indicator(env, ind.id))).toMatchObject({ issued: 123_456, adjusted: -23_456, amount: 100_000, available: 100_000 });
+    expect(await auditOf(submitted.id)).toEqual([
+      ['adjustment.submit', 'a.finance', null, submitted],
+      ['adjustment.approve', 'a.leader', { status: 'pending' }, { status: 'approved', step: '单位领导审批' }],
+    ]);
+    expect(await eventsOf(submitted.id)).toEqual([
+      { type: 'adjustment.submitted', payload: { adjustment: submitted } }, { type: 'adjustment.approved', payload: { adjustment: done } },
+    ]);
+  });
+
+  it('tiers by the size of the change, whichever its sign', async () => {
+    const admin = await commandContext(env, 'a.admin', 'approval.manage');
+    await runCommand(env.kernel, (tx) => saveFlow(tx, admin.actor, admin.scope, 'adjustment', {
+      name: '大额调整报领导', steps: [{ role: 'finance_officer', label: '财务审核' }, { role: 'leader', label: '单位领导审批', when: { amountAbove: 10_000 } }],
+    }));
     const ind = await issue(env, { amount: 1_000_000 });
-    const small = await submitPayment(env, ind.id, 1_000_00);
-    expect(small.body.steps.map((s: any) => s.role)).toEqual(['finance_officer']);
-    const big = await submitPayment(env, ind.id, 1_000_01);
-    expect(big.body.steps.map((s: any) => s.role)).toEqual(['finance_officer', 'leader']);
-    const inbox = await env.call('GET', '/api/units/a/approvals/inbox', { token: await env.login('a.finance') });
-    expect(inbox.body.map((i: any) => i.targetId)).toEqual(expect.arrayContaining([small.body.id, big.body.id]));
-    const bad = await env.call('PUT', '/api/units/a/approval-flows/payment', { token: admin, body: { name: 'x', steps: [{ role: 'auditor', label: '审计' }] } });
-    expect(bad.status).toBe(400);
-    await env.call('PUT', '/api/units/a/approval-flows/payment', {
-      token: admin,
-      body: { name: '支付审批流', steps: [{ role: 'department_head', label: '科室负责人审核' }, { role: 'finance_officer', label: '财务审核' }, { role: 'leader', label: '单位领导审批', when: { amountAbove: 5_000_000, threePublic: true } }] },
-    });
+    expect((await submit(draft(ind.id, 10_000))).steps.map((s) => s.role)).toEqual(['finance_officer']);
+    expect((await submit(draft(ind.id, -10_001))).steps.map((s) => s.role)).toEqual(['finance_officer', 'leader']);
+    await runCommand(env.kernel, (tx) => saveFlow(tx, admin.actor, admin.scope, 'adjustment', DEFAULT_FLOWS.adjustment));
+  });
+
+  it('a refused approval or closing writes nothing; reject and withdraw leave the indicator as it was', async () => {
+    const ind = await issue(env, { amount: 100_000 });
+    const leader = await commandContext(env, 'a.leader', 'transfer.approve');
+    const finance = await commandContext(env, 'a.finance', 'indicator.adjust');
+    const staff = await commandContext(env, 'a.staff', 'transfer.create');
+    const cut = await submit(draft(ind.id, -60_000));
+    await submitPayment(env, ind.id, 50_000).then((p) => approveThrough(env, 'payments', p.body.id));
+    await commandRefusedWithoutTrace(env, (tx) => approveAdjustment(tx, leader.actor, leader.scope, cut.id, {}), 'REDUCTION_BELOW_USED');
+    await commandRefusedWithoutTrace(env, (tx) => approveAdjustment(tx, finance.actor, finance.scope, cut.id, {}), 'NOT_YOUR_STEP');
+    await commandRefusedWithoutTrace(env, (tx) => withdrawAdjustment(tx, staff.actor, staff.scope, cut.id, {}), 'NOT_REQUESTER');
+
+    const rejected = await runCommand(env.kernel, (tx) => rejectAdjustment(tx, leader.actor, leader.scope, cut.id, { comment: '已有支出，不宜调减' }));
+    expect(rejected).toMatchObject({ status: 'rejected', steps: [{ status: 'rejected' }], comments: [{ action: 'reject', body: '已有支出，不宜调减' }] });
+    expect((await eventsOf(cut.id)).at(-1)).toEqual({ type: 'adjustment.rejected', payload: { id: cut.id } });
+    const notice = await env.kernel.db.selectFrom('notifications').select(['user_id', 'title']).where('user_id', '=', finance.actor.userId).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(notice.title).toBe(`预算调整 #${cut.id} 被退回，600.00 元`);
+
+    const more = await submit(draft(ind.id, 5_000));
+    const withdrawn = await runCommand(env.kernel, (tx) => withdrawAdjustment(tx, finance.actor, finance.scope, more.id, {}));
+    expect(withdrawn).toMatchObject({ status: 'withdrawn', steps: [{ status: 'cancelled' }] });
+    expect((await auditOf(more.id)).at(-1)).toEqual(['adjustment.withdraw', 'a.finance', { status: 'pending' }, { status: 'withdrawn' }]);
+    await commandRefusedWithoutTrace(env, (tx) => approveAdjustment(tx, leader.actor, leader.scope, more.id, {}), 'INVALID_STATE');
+    expect((await indicator(env, ind.id))).toMatchObject({ amount: 100_000, adjusted: 0, frozen: 50_000 });
   });
 });

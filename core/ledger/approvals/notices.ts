@@ -55,10 +55,27 @@ async function currentApprovers(tx: Tx, unitId: string, target: ApprovalTarget, 
 
 const DOC_NAME: Record<ApprovalTarget, string> = { payment: '支付申请', transfer: '预算调剂', adjustment: '预算调整' };
 
+/** How a document reads in a notice and in the approval inbox: one line saying what it is for. */
+export const summaryOf = {
+  payment: (p: { purpose: string; payeeName: string }) => `${p.purpose}（收款人：${p.payeeName}）`,
+  transfer: (t: { reason: string }) => `预算调剂：${t.reason}`,
+  adjustment: (a: { amount: number; reason: string }) => `${a.amount >= 0 ? '追加' : '追减'}：${a.reason}`,
+};
+
+/** What a notice says about a document going through its approval flow, and whom it concerns. */
+export interface ApprovalDocument {
+  target: ApprovalTarget;
+  id: number;
+  /** fen; a reduction (追减) is negative and reads as its absolute value */
+  amount: number;
+  /** The department whose head decides a 科室负责人 step (a transfer's is its source indicator's). */
+  departmentId: number;
+  requesterId: number;
+  summary: string;
+}
+
 /** A document waits at its current step: tell that step's approvers. */
-export async function notifyPendingStep(
-  tx: Tx, unitId: string, doc: { target: ApprovalTarget; id: number; amount: number; departmentId: number; requesterId: number; summary: string },
-): Promise<number> {
+export async function notifyPendingStep(tx: Tx, unitId: string, doc: ApprovalDocument): Promise<number> {
   const approvers = await currentApprovers(tx, unitId, doc.target, doc.id, doc.departmentId, doc.requesterId);
   if (!approvers) return 0;
   return notify(tx, unitId, approvers.recipients, {
@@ -70,7 +87,7 @@ export async function notifyPendingStep(
 
 /** A document reached its end (approved, rejected, paid): tell the person who submitted it. */
 export async function notifyRequester(
-  tx: Tx, unitId: string, doc: { target: ApprovalTarget; id: number; amount: number; requesterId: number; summary: string },
+  tx: Tx, unitId: string, doc: ApprovalDocument,
   outcome: 'approved' | 'rejected' | 'paid', comment?: string | undefined,
 ): Promise<number> {
   const verb = { approved: '已审批通过', rejected: '被退回', paid: '已支付' }[outcome];

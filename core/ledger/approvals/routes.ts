@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { defineRoute } from '../../http/route.js';
-import { auditActorOf } from '../../accounts/service.js';
 import { UnitParams } from '../../units/schema.js';
 import { FlowBody, FlowParams, FlowView, InboxItem } from './schema.js';
-import { inbox, listFlows, saveFlow } from './service.js';
+import { listFlows, saveFlow } from './service.js';
+import { inbox } from './inbox.js';
 
 export const approvalRoutes = [
   defineRoute({
@@ -14,7 +14,7 @@ export const approvalRoutes = [
     access: { kind: 'unit', permission: 'approval.read' },
     params: UnitParams,
     response: z.array(FlowView),
-    handler: async ({ kernel, scope }) => listFlows(kernel.db, scope!.unitId),
+    handler: async ({ kernel, scope }) => listFlows(kernel.db, scope.unitId),
   }),
   defineRoute({
     method: 'put',
@@ -25,8 +25,7 @@ export const approvalRoutes = [
     params: FlowParams,
     body: FlowBody,
     response: FlowView,
-    handler: async ({ kernel, actor, scope, params, body }) =>
-      kernel.db.transaction().execute((tx) => saveFlow(tx, auditActorOf(actor!), scope!.unitId, params.target, body)),
+    command: async ({ tx, actor, scope, params, body }) => saveFlow(tx, actor, scope, params.target, body),
   }),
   defineRoute({
     method: 'get',
@@ -36,6 +35,6 @@ export const approvalRoutes = [
     access: { kind: 'unit', permission: 'approval.read' },
     params: UnitParams,
     response: z.array(InboxItem),
-    handler: async ({ kernel, actor, scope }) => inbox(kernel.db, actor!, scope!.unitId),
+    handler: async ({ kernel, actor, scope }) => inbox(kernel.db, actor, scope),
   }),
 ];

@@ -1,9 +1,10 @@
 import type { Executor, Tx } from '../../db/connection.js';
 import type { ApprovalTarget } from '../../db/schema.js';
 import { nowIso } from '../../clock.js';
-import { appendAudit, type AuditActor } from '../../audit/service.js';
+import { appendAudit } from '../../audit/service.js';
+import { auditActorOf } from '../../accounts/service.js';
 import { AppError } from '../errors.js';
-import type { Actor } from '../../permissions/service.js';
+import type { Actor, UnitScope } from '../../permissions/service.js';
 import type { Role } from '../../permissions/roles.js';
 import { THREE_PUBLIC_CODES } from '../rules/catalog.js';
 import type { FlowStep } from './schema.js';
@@ -44,25 +45,27 @@ export async function listFlows(db: Executor, unitId: string) {
   return Promise.all((['payment', 'transfer', 'adjustment'] as const).map((t) => getFlow(db, unitId, t)));
 }
 
-export async function saveFlow(tx: Tx, by: AuditActor, unitId: string, target: ApprovalTarget, flow: { name: string; steps: FlowStep[] }) {
+/** The admin replaces a flow (approval.manage); documents already under way keep the steps they started with. */
+export async function saveFlow(tx: Tx, actor: Actor, scope: UnitScope, target: ApprovalTarget, flow: { name: string; steps: FlowStep[] }) {
+  const { unitId } = scope;
   const before = await getFlow(tx, unitId, target);
   const updatedAt = nowIso();
   const version = before.version + 1;
   if (before.version === 0) {
     await tx
       .insertInto('approval_flows')
-      .values({ unit_id: unitId, target, name: flow.name, tiers: JSON.stringify(flow.steps), version, updated_by: by.userId, updated_at: updatedAt })
+      .values({ unit_id: unitId, target, name: flow.name, tiers: JSON.stringify(flow.steps), version, updated_by: actor.userId, updated_at: updatedAt })
       .execute();
   } else {
     await tx
       .updateTable('approval_flows')
-      .set({ name: flow.name, tiers: JSON.stringify(flow.steps), version, updated_by: by.userId, updated_at: updatedAt })
+      .set({ name: flow.name, tiers: JSON.stringify(flow.steps), version, updated_by: actor.userId, updated_at: updatedAt })
       .where('unit_id', '=', unitId)
       .where('target', '=', target)
       .execute();
   }
   const after = { target, ...flow, version, updatedAt };
-  await appendAudit(tx, { actor: by, unitId, action: 'approval_flow.update', entity: 'approval_flow', entityId: `${unitId}:${target}`, before, after });
+  await appendAudit(tx, { actor: auditActorOf(actor), unitId, action: 'approval_flow.update', entity: 'approval_flow', entityId: `${unitId}:${target}`, before, after });
   return after;
 }
 
@@ -195,54 +198,4 @@ export async function cancelOpenSteps(tx: Tx, target: ApprovalTarget, targetId: 
     .where('target_id', '=', targetId)
     .where('status', 'in', ['pending', 'waiting'])
     .execute();
-}
-
-/** The approval inbox: pending steps in the unit whose role the actor holds there. */
-export async function inbox(db: Executor, actor: Actor, unitId: string) {
-  const roles = actor.grants.filter((g) => g.unitId === unitId).map((g) => g.role);
-  if (roles.length === 0) return [];
-  const steps = await db
-    .selectFrom('approval_steps')
-    .selectAll()
-    .where('unit_id', '=', unitId)
-    .where('status', '=', 'pending')
-    .where('role', 'in', roles)
-    .orderBy('id')
-    .execute();
-  const departmentOf = new Map(actor.grants.filter((g) => g.unitId === unitId && g.role === 'department_head').map((g) => [g.departmentId, true]));
-  const items = [];
-  for (const step of steps) {
-    const doc = await documentSummary(db, step.target, step.target_id);
-    if (!doc || doc.requestedById === actor.userId) continue;
-    if (step.role === 'department_head' && !departmentOf.has(doc.departmentId)) continue;
-    items.push({
-      target: step.target, targetId: step.target_id, seq: step.seq, label: step.label,
-      amount: doc.amount, summary: doc.summary, requestedBy: doc.requestedBy, requestedAt: doc.requestedAt,
-    });
-  }
-  return items;
-}
-
-async function documentSummary(db: Executor, target: ApprovalTarget, id: number) {
-  if (target === 'payment') {
-    const p = await db
-      .selectFrom('payments').innerJoin('users', 'users.id', 'payments.created_by')
-      .select(['payments.amount', 'payments.purpose', 'payments.payee_name', 'payments.department_id', 'payments.created_by', 'payments.created_at', 'users.display_name'])
-      .where('payments.id', '=', id).executeTakeFirst();
-    return p && { amount: p.amount, summary: `${p.purpose}（收款人：${p.payee_name}）`, departmentId: p.department_id, requestedById: p.created_by, requestedBy: p.display_name, requestedAt: p.created_at };
-  }
-  if (target === 'transfer') {
-    const t = await db
-      .selectFrom('transfers').innerJoin('users', 'users.id', 'transfers.created_by')
-      .innerJoin('indicators', 'indicators.id', 'transfers.from_indicator_id')
-      .select(['transfers.amount', 'transfers.reason', 'transfers.created_by', 'transfers.created_at', 'users.display_name', 'indicators.department_id'])
-      .where('transfers.id', '=', id).executeTakeFirst();
-    return t && { amount: t.amount, summary: `预算调剂：${t.reason}`, departmentId: t.department_id, requestedById: t.created_by, requestedBy: t.display_name, requestedAt: t.created_at };
-  }
-  const a = await db
-    .selectFrom('adjustments').innerJoin('users', 'users.id', 'adjustments.created_by')
-    .innerJoin('indicators', 'indicators.id', 'adjustments.indicator_id')
-    .select(['adjustments.amount', 'adjustments.reason', 'adjustments.created_by', 'adjustments.created_at', 'users.display_name', 'indicators.department_id'])
-    .where('adjustments.id', '=', id).executeTakeFirst();
-  return a && { amount: a.amount, summary: `${a.amount >= 0 ? '追加' : '追减'}：${a.reason}`, departmentId: a.department_id, requestedById: a.created_by, requestedBy: a.display_name, requestedAt: a.created_at };
 }

@@ -4,9 +4,10 @@ import { AppError } from '../errors.js';
 import { auditCount, createTestEnv, TEST_YEAR, type TestEnv, refusedWithoutTrace, type CallResult } from '../../../test/support/kernel.js';
 import { IMPORT_MAX_BYTES, type ClassificationView } from './schema.js';
 import {
-  assertClassExists, decodeImportContent, economicCategory, ensureClassifications, isThreePublic, lookupClass, parseCsv,
-  seedClassifications, standardSet, standardYears,
+  assertClassExists, economicCategory, ensureClassifications, isThreePublic, lookupClass, seedClassifications, standardSet,
+  standardYears,
 } from './service.js';
+import { decodeImportContent, parseCsv } from './parse.js';
 
 /**
  * Classification codes: the shipped national standard sets, seeding by year, the lookups other

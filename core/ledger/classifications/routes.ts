@@ -1,9 +1,9 @@
-import { IMPORT_MAX_BYTES } from './schema.js';
 import { z } from 'zod';
 import { defineRoute, type RouteSpec } from '../../http/route.js';
-import { auditActorOf } from '../../accounts/service.js';
-import { ClassificationListQuery, ClassificationView, ClassificationYearsView, ImportBody, ImportResult } from './schema.js';
-import { importClassifications, listClassificationYears, listClassifications } from './service.js';
+import { runCommand } from '../../db/command.js';
+import { ClassificationListQuery, ClassificationView, ClassificationYearsView, IMPORT_MAX_BYTES, ImportBody, ImportResult } from './schema.js';
+import { listClassificationYears, listClassifications } from './service.js';
+import { applyImport, checkImport, readImport } from './import.js';
 
 export const classificationRoutes: RouteSpec[] = [
   defineRoute({
@@ -36,6 +36,12 @@ export const classificationRoutes: RouteSpec[] = [
     // The file travels base64-encoded in JSON: room for a full-size file plus the envelope.
     maxBodyBytes: Math.ceil((IMPORT_MAX_BYTES * 4) / 3) + 64 * 1024,
     response: ImportResult,
-    handler: async ({ kernel, actor, body, lang }) => importClassifications(kernel, auditActorOf(actor!), body, lang),
+    // Not a `command:` route: the file (up to 2 MB, an xlsx unpacked) is read before the command's
+    // transaction opens, so reading it never holds the database; `validate` writes nothing at all.
+    handler: async ({ kernel, actor, body, lang }) => {
+      const file = await readImport(body, lang);
+      if (body.mode === 'validate') return checkImport(kernel.db, body, file, lang);
+      return runCommand(kernel, (tx) => applyImport(tx, actor, body, file, lang));
+    },
   }),
 ];

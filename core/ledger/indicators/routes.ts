@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { defineRoute } from '../../http/route.js';
-import { auditActorOf } from '../../accounts/service.js';
 import { UnitParams } from '../../units/schema.js';
 import { assertDepartmentAccess, departmentBound } from '../scope.js';
 import { IndicatorDetail, IndicatorListQuery, IndicatorParams, IndicatorView, IssueIndicatorBody } from './schema.js';
@@ -17,8 +16,8 @@ export const indicatorRoutes = [
     query: IndicatorListQuery,
     response: z.array(IndicatorView),
     handler: async ({ kernel, actor, scope, query }) => {
-      const bound = departmentBound(actor!, scope!);
-      return listIndicators(kernel.db, scope!.unitId, bound === null ? query : { ...query, departmentId: bound });
+      const bound = departmentBound(actor, scope);
+      return listIndicators(kernel.db, scope.unitId, bound === null ? query : { ...query, departmentId: bound });
     },
   }),
   defineRoute({
@@ -30,8 +29,8 @@ export const indicatorRoutes = [
     params: IndicatorParams,
     response: IndicatorDetail,
     handler: async ({ kernel, actor, scope, params }) => {
-      const detail = await indicatorDetail(kernel.db, scope!.unitId, params.id);
-      assertDepartmentAccess(actor!, scope!, detail.departmentId);
+      const detail = await indicatorDetail(kernel.db, scope.unitId, params.id);
+      assertDepartmentAccess(actor, scope, detail.departmentId);
       return detail;
     },
   }),
@@ -45,7 +44,6 @@ export const indicatorRoutes = [
     body: IssueIndicatorBody,
     response: IndicatorView,
     status: 201,
-    handler: async ({ kernel, actor, scope, body }) =>
-      kernel.db.transaction().execute((tx) => issueIndicator(tx, auditActorOf(actor!), { ...body, unitId: scope!.unitId, refType: 'direct' })),
+    command: async ({ tx, actor, scope, body }) => issueIndicator(tx, actor, scope, { ...body, refType: 'direct' }),
   }),
 ];

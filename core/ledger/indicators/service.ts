@@ -2,9 +2,10 @@ import { sql, type Selectable } from 'kysely';
 import { dialectOf, type Executor, type Tx } from '../../db/connection.js';
 import type { ExpenditureKind, IndicatorsTable, MovementKind } from '../../db/schema.js';
 import { nowIso } from '../../clock.js';
-import { appendAudit, type AuditActor } from '../../audit/service.js';
 import { publishEvent } from '../../events/outbox.js';
 import { AppError } from '../errors.js';
+import type { Actor, UnitScope } from '../../permissions/service.js';
+import { recordCommand } from '../record.js';
 import { assertPeriodOpen } from '../../periods/service.js';
 import { assertDepartmentInUnit } from '../../units/service.js';
 import { assertClassExists } from '../classifications/service.js';
@@ -151,7 +152,6 @@ export async function applyMovement(tx: Tx, m: Movement): Promise<IndicatorRow> 
 }
 
 export interface IssueInput {
-  unitId: string;
   year: number;
   name: string;
   departmentId: number;
@@ -179,20 +179,24 @@ async function nextIndicatorCode(tx: Tx, unitId: string, year: number): Promise<
   return `ZB${year}-${String(Number(row.n) + 1).padStart(4, '0')}`;
 }
 
-/** 下达指标: creates a spendable quota. Dated: refused in a closed period. */
-export async function issueIndicator(tx: Tx, by: AuditActor, input: IssueInput): Promise<IndicatorView> {
+/**
+ * 下达指标: creates a spendable quota in the scoped unit. Dated: refused in a closed period. Also
+ * issued by budget approval (one per request line) and the year end (carry-overs) in their commands.
+ */
+export async function issueIndicator(tx: Tx, actor: Actor, scope: UnitScope, input: IssueInput): Promise<IndicatorView> {
+  const unitId = scope.unitId;
   if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new Error('issue amount must be positive fen');
   if (Number(input.date.slice(0, 4)) !== input.year) throw new AppError('YEAR_MISMATCH', { year: input.year, date: input.date });
-  await assertPeriodOpen(tx, input.unitId, input.date);
-  await assertDepartmentInUnit(tx, input.unitId, input.departmentId);
+  await assertPeriodOpen(tx, unitId, input.date);
+  await assertDepartmentInUnit(tx, unitId, input.departmentId);
   await assertClassExists(tx, 'functional', input.year, input.functionalCode);
   await assertClassExists(tx, 'economic', input.year, input.economicCode);
   await assertClassExists(tx, 'fund_source', input.year, input.fundSourceCode);
-  const code = await nextIndicatorCode(tx, input.unitId, input.year);
+  const code = await nextIndicatorCode(tx, unitId, input.year);
   const row = await tx
     .insertInto('indicators')
     .values({
-      unit_id: input.unitId,
+      unit_id: unitId,
       year: input.year,
       code,
       name: input.name,
@@ -222,15 +226,16 @@ export async function issueIndicator(tx: Tx, by: AuditActor, input: IssueInput):
       counterpart_indicator_id: input.carriedFromId ?? null,
       at: row.created_at,
       date: input.date,
-      actor_id: by.userId,
+      actor_id: actor.userId,
     })
     .returning(['id', 'ref_type'])
     .executeTakeFirstOrThrow();
   await postIssue(tx, row, movement.id, input.date, movement.ref_type);
-  const view = indicatorView(row);
-  await appendAudit(tx, { actor: by, unitId: row.unit_id, action: 'indicator.issue', entity: 'indicator', entityId: row.id, after: view });
-  await publishEvent(tx, { type: 'indicator.issued', unitId: row.unit_id, payload: { indicator: view } });
-  return view;
+  return recordCommand(tx, actor, unitId, {
+    entity: 'indicator', entityId: row.id, action: 'indicator.issue',
+    view: async () => indicatorView(row),
+    event: (indicator) => ({ type: 'indicator.issued', payload: { indicator } }),
+  });
 }
 
 export interface IndicatorFilter {

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditCount, createTestEnv, type TestEnv, refusedWithoutTrace, type CallResult } from '../../../test/support/kernel.js';
-import { approveThrough, departmentId, indicator, issue, submitPayment } from '../../../test/support/ledger.js';
+import { runCommand } from '../../db/command.js';
+import { auditCount, createTestEnv, footprint, type TestEnv, refusedWithoutTrace, type CallResult } from '../../../test/support/kernel.js';
+import { approveThrough, commandContext, commandRefusedWithoutTrace, departmentId, indicator, issue, paymentBody, submitPayment } from '../../../test/support/ledger.js';
+import { PaymentDraft } from './schema.js';
+import { approvePayment, createPayment, payPayment } from './service.js';
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -271,5 +274,68 @@ describe('attachments', () => {
     expect(accepted.body.attachments.map((a: { name: string }) => a.name)).toEqual(invoices.map((i) => i.name));
     await expectRefused(() => submitPayment(env, ind.id, 10_000, { attachments: [{ name: 'invoice.html', size: 10, contentType: 'text/plain' }] }), 400, 'VALIDATION_FAILED');
     await expectRefused(() => submitPayment(env, ind.id, 10_000, { attachments: [{ name: 'logo.svg', size: 10, contentType: 'image/svg+xml' }] }), 400, 'VALIDATION_FAILED');
+  });
+});
+
+describe('payments as commands', () => {
+  const submit = async (indicatorId: number, amount: number, username = 'a.staff') => {
+    const { actor, scope } = await commandContext(env, username, 'payment.create');
+    return runCommand(env.kernel, (tx) => createPayment(tx, actor, scope, PaymentDraft.parse(paymentBody(indicatorId, amount))));
+  };
+  const approveAs = async (username: string, id: number, comment?: string) => {
+    const { actor, scope } = await commandContext(env, username, 'payment.approve');
+    return runCommand(env.kernel, (tx) => approvePayment(tx, actor, scope, id, { comment }));
+  };
+  const auditOf = async (id: number) =>
+    (await env.kernel.db.selectFrom('audit_log').select(['action', 'actor_name', 'before_json', 'after_json'])
+      .where('entity', '=', 'payment').where('entity_id', '=', String(id)).orderBy('seq').execute())
+      .map((e) => [e.action, e.actor_name, JSON.parse(e.before_json), JSON.parse(e.after_json)]);
+  const eventsOf = async (id: number) =>
+    (await env.kernel.db.selectFrom('outbox').select(['type', 'payload']).where('type', 'like', 'payment.%').orderBy('id').execute())
+      .map((r) => ({ type: r.type, payload: JSON.parse(r.payload) })).filter((e) => e.payload.payment?.id === id);
+
+  it('each step writes its trail, audit entry and event in its own transaction; the amount is frozen, then spent, exactly', async () => {
+    const ind = await issue(env, { amount: 1_000_000 });
+    const submitted = await submit(ind.id, 123_45);
+    await approveAs('a.head', submitted.id, '同意');
+    const approved = await approveAs('a.finance', submitted.id);
+    expect((await indicator(env, ind.id))).toMatchObject({ frozen: 123_45, paid: 0, available: 1_000_000 - 123_45 });
+    const finance = await commandContext(env, 'a.finance', 'payment.pay');
+    const paid = await runCommand(env.kernel, (tx) => payPayment(tx, finance.actor, finance.scope, submitted.id, { date: '2026-06-12', comment: '已支付' }));
+    expect((await indicator(env, ind.id))).toMatchObject({ frozen: 0, paid: 123_45, available: 1_000_000 - 123_45 });
+
+    expect(await auditOf(submitted.id)).toEqual([
+      ['payment.submit', 'a.staff', null, submitted],
+      ['payment.approve_step', 'a.head', { status: 'pending' }, { status: 'pending', step: '科室负责人审核', comment: '同意' }],
+      ['payment.approve', 'a.finance', { status: 'pending' }, { status: 'approved', step: '财务审核', comment: null }],
+      ['payment.pay', 'a.finance', { status: 'approved' }, { status: 'paid', paidAt: '2026-06-12' }],
+    ]);
+    expect(await eventsOf(submitted.id)).toEqual([
+      { type: 'payment.submitted', payload: { payment: submitted } },
+      { type: 'payment.approved', payload: { payment: approved } },
+      { type: 'payment.paid', payload: { payment: paid } },
+    ]);
+    expect(paid.comments.map((c) => c.action)).toEqual(['approve:科室负责人审核', 'approve:财务审核', 'pay']);
+  });
+
+  it('the final approval checks the balance again under the indicator’s lock: a refusal there writes nothing', async () => {
+    const ind = await issue(env, { amount: 100_000 });
+    const first = await submit(ind.id, 70_000);
+    const second = await submit(ind.id, 40_000);
+    for (const p of [first, second]) await approveAs('a.head', p.id);
+    await approveAs('a.finance', first.id);
+    const finance = await commandContext(env, 'a.finance', 'payment.approve');
+    const refusal = await commandRefusedWithoutTrace(env, (tx) => approvePayment(tx, finance.actor, finance.scope, second.id, {}), 'BALANCE_EXCEEDED');
+    expect(refusal.details).toMatchObject({ available: 30_000, amount: 40_000 });
+    expect((await indicator(env, ind.id))).toMatchObject({ frozen: 70_000, available: 30_000 });
+  });
+
+  it('runs only inside the command transaction: opened anywhere else, it fails before anything is kept', async () => {
+    const ind = await issue(env, { amount: 100_000 });
+    const { actor, scope } = await commandContext(env, 'a.staff', 'payment.create');
+    const before = await footprint(env);
+    await expect(env.kernel.db.transaction().execute((tx) => createPayment(tx, actor, scope, PaymentDraft.parse(paymentBody(ind.id, 1_000)))))
+      .rejects.toThrow(/outside a command transaction/);
+    expect(await footprint(env)).toEqual(before);
   });
 });

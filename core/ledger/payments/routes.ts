@@ -5,8 +5,6 @@ import { DecisionBody } from '../approvals/schema.js';
 import { CheckResult, PayBody, PaymentCheckBody, PaymentDetail, PaymentDraft, PaymentListQuery, PaymentParams, PaymentView } from './schema.js';
 import { approvePayment, checkPayment, createPayment, getPayment, listPayments, payPayment, rejectPayment, withdrawPayment } from './service.js';
 
-const CommentBody = z.object({ comment: z.string().trim().max(500).optional() });
-
 export const paymentRoutes = [
   defineRoute({
     method: 'get',
@@ -70,7 +68,7 @@ export const paymentRoutes = [
     summary: '退回/驳回 Reject at the current step, or (finance) refuse to pay an approved request; releases any freeze',
     access: { kind: 'unit', permission: 'payment.approve' },
     params: PaymentParams,
-    body: CommentBody,
+    body: DecisionBody,
     response: PaymentDetail,
     command: async ({ tx, actor, scope, params, body }) => rejectPayment(tx, actor, scope, params.id, body),
   }),
@@ -92,7 +90,7 @@ export const paymentRoutes = [
     summary: '撤回 The requester withdraws a pending or approved (unpaid) request',
     access: { kind: 'unit', permission: 'payment.create' },
     params: PaymentParams,
-    body: CommentBody,
+    body: DecisionBody,
     response: PaymentDetail,
     command: async ({ tx, actor, scope, params, body }) => withdrawPayment(tx, actor, scope, params.id, body),
   }),

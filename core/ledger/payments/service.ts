@@ -14,7 +14,7 @@ import { addDateFindings, assertMayApproveOverride, economicFitsKind, findStanda
 import { KIND_LABELS, THREE_PUBLIC_CODES } from '../rules/catalog.js';
 import { assertPeriodOpen } from '../../periods/service.js';
 import type { PaymentDraft } from './schema.js';
-import { notifyPendingStep, notifyRequester } from '../approvals/notices.js';
+import { notifyPendingStep, notifyRequester, summaryOf, type ApprovalDocument } from '../approvals/notices.js';
 
 type PaymentRow = Selectable<PaymentsTable>;
 
@@ -99,7 +99,7 @@ export async function createPayment(tx: Tx, actor: Actor, scope: UnitScope, draf
     .executeTakeFirstOrThrow();
   const steps = await plannedSteps(tx, scope.unitId, 'payment', { amount: row.amount, economicCode: row.economic_code }, { override: overriddenRules(warnings).length > 0 });
   await startApproval(tx, scope.unitId, 'payment', row.id, steps);
-  await notifyPendingStep(tx, scope.unitId, noticeOf(row));
+  await notifyPendingStep(tx, scope.unitId, paymentNotice(row));
   return recordCommand(tx, actor, scope.unitId, {
     entity: 'payment', entityId: row.id, action: 'payment.submit',
     view: () => paymentDetail(tx, scope.unitId, row.id),
@@ -148,8 +148,8 @@ export async function approvePayment(tx: Tx, actor: Actor, scope: UnitScope, id:
       .where('id', '=', id)
       .execute();
   }
-  if (final) await notifyRequester(tx, scope.unitId, noticeOf(before), 'approved');
-  else await notifyPendingStep(tx, scope.unitId, noticeOf(before));
+  if (final) await notifyRequester(tx, scope.unitId, paymentNotice(before), 'approved');
+  else await notifyPendingStep(tx, scope.unitId, paymentNotice(before));
   return recordCommand(tx, actor, scope.unitId, {
     entity: 'payment', entityId: id, action: final ? 'payment.approve' : 'payment.approve_step',
     trail: { action: `approve:${label}`, body: input.comment },
@@ -174,7 +174,7 @@ export async function payPayment(tx: Tx, actor: Actor, scope: UnitScope, id: num
   await assertPeriodOpen(tx, scope.unitId, date);
   await applyMovement(tx, { indicator, kind: 'pay', amount: before.amount, refType: 'payment', refId: id, date, actorId: actor.userId });
   await tx.updateTable('payments').set({ status: 'paid', paid_at: date }).where('id', '=', id).execute();
-  await notifyRequester(tx, scope.unitId, noticeOf(before), 'paid');
+  await notifyRequester(tx, scope.unitId, paymentNotice(before), 'paid');
   return recordCommand(tx, actor, scope.unitId, {
     entity: 'payment', entityId: id, action: 'payment.pay',
     trail: { action: 'pay', body: input.comment },
@@ -198,7 +198,7 @@ export async function rejectPayment(tx: Tx, actor: Actor, scope: UnitScope, id: 
     await release(tx, scope.unitId, before, actor.userId);
   }
   await tx.updateTable('payments').set({ status: 'rejected', closed_at: nowIso() }).where('id', '=', id).execute();
-  await notifyRequester(tx, scope.unitId, noticeOf(before), 'rejected', input.comment);
+  await notifyRequester(tx, scope.unitId, paymentNotice(before), 'rejected', input.comment);
   return recordCommand(tx, actor, scope.unitId, {
     entity: 'payment', entityId: id, action: 'payment.reject',
     trail: { action: 'reject', body: input.comment },
@@ -226,8 +226,11 @@ export async function withdrawPayment(tx: Tx, actor: Actor, scope: UnitScope, id
 }
 
 /** What a notice about this payment says and whom it concerns. */
-function noticeOf(row: PaymentRow) {
-  return { target: 'payment' as const, id: row.id, amount: row.amount, departmentId: row.department_id, requesterId: row.created_by, summary: `${row.purpose}（收款人：${row.payee_name}）` };
+function paymentNotice(row: PaymentRow): ApprovalDocument {
+  return {
+    target: 'payment', id: row.id, amount: row.amount, departmentId: row.department_id, requesterId: row.created_by,
+    summary: summaryOf.payment({ purpose: row.purpose, payeeName: row.payee_name }),
+  };
 }
 
 async function release(tx: Tx, unitId: string, payment: PaymentRow, actorId: number) {

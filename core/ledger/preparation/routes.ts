@@ -1,17 +1,16 @@
 import { z } from 'zod';
 import type { RouteSpec } from '../../http/route.js';
 import { defineRoute } from '../../http/route.js';
-import { auditActorOf } from '../../accounts/service.js';
 import { UnitParams } from '../../units/schema.js';
 import { departmentBound } from '../scope.js';
 import {
   ApproveBody, CreateRequestBody, PutTemplateBody, RequestDetail, RequestListQuery, RequestParams, RequestView, ReturnBody,
   SubmitBody, SummaryQuery, SummaryView, TemplateParams, TemplateView, UpdateRequestBody,
 } from './schema.js';
-import {
-  approveRequest, budgetSummary, createRequest, getTemplate, listRequests, putTemplate, requestDetail, returnRequest,
-  submitRequest, updateRequest,
-} from './service.js';
+import { approveRequest, createRequest, returnRequest, submitRequest, updateRequest } from './lifecycle.js';
+import { listRequests, requestDetail } from './requests.js';
+import { budgetSummary } from './summary.js';
+import { getTemplate, putTemplate } from './templates.js';
 
 export const preparationRoutes: RouteSpec[] = [
   defineRoute({
@@ -22,7 +21,7 @@ export const preparationRoutes: RouteSpec[] = [
     access: { kind: 'unit', permission: 'budget.read' },
     params: TemplateParams,
     response: TemplateView,
-    handler: async ({ kernel, scope, params }) => getTemplate(kernel.db, scope!.unitId, params.kind),
+    handler: async ({ kernel, scope, params }) => getTemplate(kernel.db, scope.unitId, params.kind),
   }),
   defineRoute({
     method: 'put',
@@ -33,8 +32,7 @@ export const preparationRoutes: RouteSpec[] = [
     params: TemplateParams,
     body: PutTemplateBody,
     response: TemplateView,
-    handler: async ({ kernel, actor, scope, params, body }) =>
-      kernel.db.transaction().execute((tx) => putTemplate(tx, auditActorOf(actor!), scope!.unitId, params.kind, body)),
+    command: async ({ tx, actor, scope, params, body }) => putTemplate(tx, actor, scope, params.kind, body),
   }),
   defineRoute({
     method: 'get',
@@ -46,7 +44,7 @@ export const preparationRoutes: RouteSpec[] = [
     query: RequestListQuery,
     response: z.array(RequestView),
     handler: async ({ kernel, actor, scope, query }) =>
-      listRequests(kernel.db, scope!.unitId, departmentBound(actor!, scope!), query),
+      listRequests(kernel.db, scope.unitId, departmentBound(actor, scope), query),
   }),
   // Before '/budget-requests/:id', so 'summary' is not taken for an id.
   defineRoute({
@@ -59,7 +57,7 @@ export const preparationRoutes: RouteSpec[] = [
     query: SummaryQuery,
     response: SummaryView,
     handler: async ({ kernel, actor, scope, query }) =>
-      budgetSummary(kernel.db, scope!.unitId, departmentBound(actor!, scope!), query.year, query.status),
+      budgetSummary(kernel.db, scope.unitId, departmentBound(actor, scope), query.year, query.status),
   }),
   defineRoute({
     method: 'post',
@@ -71,10 +69,7 @@ export const preparationRoutes: RouteSpec[] = [
     body: CreateRequestBody,
     response: RequestDetail,
     status: 201,
-    handler: async ({ kernel, actor, scope, body }) =>
-      kernel.db
-        .transaction()
-        .execute((tx) => createRequest(tx, auditActorOf(actor!), scope!.unitId, departmentBound(actor!, scope!), body)),
+    command: async ({ tx, actor, scope, body }) => createRequest(tx, actor, scope, body),
   }),
   defineRoute({
     method: 'get',
@@ -85,7 +80,7 @@ export const preparationRoutes: RouteSpec[] = [
     params: RequestParams,
     response: RequestDetail,
     handler: async ({ kernel, actor, scope, params }) =>
-      requestDetail(kernel.db, scope!.unitId, params.id, departmentBound(actor!, scope!)),
+      requestDetail(kernel.db, scope.unitId, params.id, departmentBound(actor, scope)),
   }),
   defineRoute({
     method: 'patch',
@@ -96,10 +91,7 @@ export const preparationRoutes: RouteSpec[] = [
     params: RequestParams,
     body: UpdateRequestBody,
     response: RequestDetail,
-    handler: async ({ kernel, actor, scope, params, body }) =>
-      kernel.db
-        .transaction()
-        .execute((tx) => updateRequest(tx, auditActorOf(actor!), scope!.unitId, departmentBound(actor!, scope!), params.id, body)),
+    command: async ({ tx, actor, scope, params, body }) => updateRequest(tx, actor, scope, params.id, body),
   }),
   defineRoute({
     method: 'post',
@@ -110,10 +102,7 @@ export const preparationRoutes: RouteSpec[] = [
     params: RequestParams,
     body: SubmitBody,
     response: RequestDetail,
-    handler: async ({ kernel, actor, scope, params, body }) =>
-      kernel.db
-        .transaction()
-        .execute((tx) => submitRequest(tx, auditActorOf(actor!), scope!.unitId, departmentBound(actor!, scope!), params.id, body)),
+    command: async ({ tx, actor, scope, params, body }) => submitRequest(tx, actor, scope, params.id, body),
   }),
   defineRoute({
     method: 'post',
@@ -124,8 +113,7 @@ export const preparationRoutes: RouteSpec[] = [
     params: RequestParams,
     body: ReturnBody,
     response: RequestDetail,
-    handler: async ({ kernel, actor, scope, params, body }) =>
-      await kernel.db.transaction().execute((tx) => returnRequest(tx, auditActorOf(actor!), scope!.unitId, params.id, body)),
+    command: async ({ tx, actor, scope, params, body }) => returnRequest(tx, actor, scope, params.id, body),
   }),
   defineRoute({
     method: 'post',
@@ -136,7 +124,6 @@ export const preparationRoutes: RouteSpec[] = [
     params: RequestParams,
     body: ApproveBody,
     response: RequestDetail,
-    handler: async ({ kernel, actor, scope, params, body }) =>
-      await kernel.db.transaction().execute((tx) => approveRequest(tx, auditActorOf(actor!), scope!.unitId, params.id, body)),
+    command: async ({ tx, actor, scope, params, body }) => approveRequest(tx, actor, scope, params.id, body),
   }),
 ];

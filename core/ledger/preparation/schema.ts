@@ -1,26 +1,22 @@
 import { z } from 'zod';
 import { UnitId } from '../../units/schema.js';
 import { ClassCode, ExpenditureKind, Fen, FundSourceCode, IsoDate } from '../indicators/schema.js';
-import { TrailEntry } from '../projects/schema.js';
+// The answers the web app reads are shared contracts of the SDK.
+import { BudgetRequestStatus, Standard } from '@unibudget/sdk/contracts/budget';
+export {
+  BUDGET_REQUEST_STATUSES, BudgetRequestStatus, LineView, MAX_PER_HEAD, RequestDetail, RequestView, Standard, TemplateView,
+} from '@unibudget/sdk/contracts/budget';
 
 // ------------------------------------------------------------------ templates
 
 /** Headcount × per-head standard stays far inside the exact integer range. */
 export const MAX_HEADCOUNT = 100_000;
-export const MAX_PER_HEAD = 10_000_000_000; // 1 亿元 per person per year, fen
 /** A single line's ceiling: with at most MAX_LINES lines a request total is still an exact integer. */
 export const MAX_LINE_AMOUNT = 10_000_000_000_000; // 1000 亿元, fen
 export const MAX_LINES = 500;
 
 export const TemplateKind = ExpenditureKind;
 export const TemplateParams = z.object({ unitId: UnitId, kind: TemplateKind });
-
-export const Standard = z.object({
-  economicCode: ClassCode,
-  name: z.string().trim().min(1).max(60),
-  perHeadAmount: Fen.max(MAX_PER_HEAD).describe('fen per person per year'),
-});
-export type Standard = z.infer<typeof Standard>;
 
 export const PutTemplateBody = z.object({
   name: z.string().trim().min(1).max(60).optional(),
@@ -33,25 +29,7 @@ export const PutTemplateBody = z.object({
     .describe('personnel and operating: {economicCode, name, perHeadAmount}; project: none'),
 });
 
-export const TemplateView = z.object({
-  unitId: z.string(),
-  kind: TemplateKind,
-  name: z.string(),
-  functionalCode: z.string(),
-  fundSourceCode: z.string(),
-  standards: z.array(Standard),
-  version: z.number().int().describe('0 while the unit uses the built-in defaults'),
-  isDefault: z.boolean(),
-  updatedAt: z.string().nullable(),
-});
-export type TemplateView = z.infer<typeof TemplateView>;
-
 // ------------------------------------------------------------------ budget requests
-
-export const BUDGET_REQUEST_STATUSES = ['draft', 'submitted', 'returned', 'resubmitted', 'approved'] as const;
-export const BudgetRequestStatus = z
-  .enum(BUDGET_REQUEST_STATUSES)
-  .describe('draft 草稿 · submitted 一上 · returned 一下（控制数） · resubmitted 二上 · approved 二下（批复，指标已下达）');
 
 export const RequestParams = z.object({ unitId: UnitId, id: z.coerce.number().int().positive() });
 
@@ -132,46 +110,6 @@ export const SummaryQuery = z.object({
   year: z.coerce.number().int().min(2000).max(2100),
   status: BudgetRequestStatus.optional().describe('default: every request except drafts'),
 });
-
-export const LineView = z.object({
-  id: z.number().int(),
-  lineNo: z.number().int(),
-  expenditureKind: ExpenditureKind,
-  projectId: z.number().int().nullable(),
-  functionalCode: z.string(),
-  economicCode: z.string(),
-  fundSourceCode: z.string(),
-  headcount: z.number().int().nullable(),
-  standardAmount: z.number().int().nullable().describe('per-head standard, fen (personnel/operating lines)'),
-  amount: z.number().int().describe('requested, fen'),
-  controlAmount: z.number().int().nullable().describe('控制数, fen, once finance returned the request'),
-  note: z.string(),
-  indicatorId: z.number().int().nullable().describe('the indicator issued from this line on approval'),
-});
-export type LineView = z.infer<typeof LineView>;
-
-export const RequestView = z.object({
-  id: z.number().int(),
-  unitId: z.string(),
-  year: z.number().int(),
-  departmentId: z.number().int(),
-  departmentName: z.string(),
-  title: z.string(),
-  status: BudgetRequestStatus,
-  round: z.number().int().describe('number of submissions (1 一上, 2 二上, …)'),
-  amount: z.number().int().describe('total requested, fen'),
-  controlAmount: z.number().int().nullable().describe('total of the control numbers, fen'),
-  createdBy: z.number().int(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-export type RequestView = z.infer<typeof RequestView>;
-
-export const RequestDetail = RequestView.extend({
-  lines: z.array(LineView),
-  trail: z.array(TrailEntry).describe('every step with its comment, oldest first'),
-});
-export type RequestDetail = z.infer<typeof RequestDetail>;
 
 const Totals = { amount: z.number().int(), controlAmount: z.number().int() };
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { RouteSpec } from '../../http/route.js';
 import { defineRoute } from '../../http/route.js';
-import { auditActorOf } from '../../accounts/service.js';
 import { UnitParams } from '../../units/schema.js';
 import {
   AttachTargetBody, CreateProjectBody, ProjectDetail, ProjectListQuery, ProjectParams, ProjectStatusBody, ProjectView,
@@ -21,7 +20,7 @@ export const projectRoutes: RouteSpec[] = [
     params: UnitParams,
     query: ProjectListQuery,
     response: z.array(ProjectView),
-    handler: async ({ kernel, scope, query }) => listProjects(kernel.db, scope!.unitId, query),
+    handler: async ({ kernel, scope, query }) => listProjects(kernel.db, scope.unitId, query),
   }),
   defineRoute({
     method: 'post',
@@ -33,8 +32,7 @@ export const projectRoutes: RouteSpec[] = [
     body: CreateProjectBody,
     response: ProjectDetail,
     status: 201,
-    handler: async ({ kernel, actor, scope, body }) =>
-      kernel.db.transaction().execute((tx) => createProject(tx, auditActorOf(actor!), scope!.unitId, body)),
+    command: async ({ tx, actor, scope, body }) => createProject(tx, actor, scope, body),
   }),
   defineRoute({
     method: 'get',
@@ -44,7 +42,7 @@ export const projectRoutes: RouteSpec[] = [
     access: { kind: 'unit', permission: 'project.read' },
     params: ProjectParams,
     response: ProjectDetail,
-    handler: async ({ kernel, scope, params }) => projectDetail(kernel.db, scope!.unitId, params.id),
+    handler: async ({ kernel, scope, params }) => projectDetail(kernel.db, scope.unitId, params.id),
   }),
   defineRoute({
     method: 'patch',
@@ -55,8 +53,7 @@ export const projectRoutes: RouteSpec[] = [
     params: ProjectParams,
     body: UpdateProjectBody,
     response: ProjectDetail,
-    handler: async ({ kernel, actor, scope, params, body }) =>
-      kernel.db.transaction().execute((tx) => updateProject(tx, auditActorOf(actor!), scope!.unitId, params.id, body)),
+    command: async ({ tx, actor, scope, params, body }) => updateProject(tx, actor, scope, params.id, body),
   }),
   defineRoute({
     method: 'post',
@@ -67,10 +64,7 @@ export const projectRoutes: RouteSpec[] = [
     params: ProjectParams,
     body: ProjectStatusBody,
     response: ProjectDetail,
-    handler: async ({ kernel, actor, scope, params, body }) =>
-      kernel.db
-        .transaction()
-        .execute((tx) => changeProjectStatus(tx, auditActorOf(actor!), scope!.unitId, params.id, body.status, body.comment)),
+    command: async ({ tx, actor, scope, params, body }) => changeProjectStatus(tx, actor, scope, params.id, body),
   }),
   defineRoute({
     method: 'get',
@@ -80,7 +74,7 @@ export const projectRoutes: RouteSpec[] = [
     access: { kind: 'unit', permission: 'project.read' },
     params: ProjectParams,
     response: z.array(TargetView),
-    handler: async ({ kernel, scope, params }) => listTargets(kernel.db, scope!.unitId, params.id),
+    handler: async ({ kernel, scope, params }) => listTargets(kernel.db, scope.unitId, params.id),
   }),
   defineRoute({
     method: 'post',
@@ -92,7 +86,6 @@ export const projectRoutes: RouteSpec[] = [
     body: AttachTargetBody,
     response: TargetView,
     status: 201,
-    handler: async ({ kernel, actor, scope, params, body }) =>
-      kernel.db.transaction().execute((tx) => attachTarget(tx, auditActorOf(actor!), scope!.unitId, params.id, body)),
+    command: async ({ tx, actor, scope, params, body }) => attachTarget(tx, actor, scope, params.id, body),
   }),
 ];

@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import { UnitId } from '../../units/schema.js';
 import { ClassCode, Fen, FundSourceCode } from '../indicators/schema.js';
-
-export const PROJECT_STATUSES = ['reserve', 'approved', 'executing', 'closed'] as const;
-export const ProjectStatus = z
-  .enum(PROJECT_STATUSES)
-  .describe('reserve 储备 · approved 已批复 · executing 执行中 · closed 已结项');
+// The answers the web app reads are shared contracts of the SDK.
+import { PROJECT_STATUSES, ProjectStatus, ProjectView, TargetView, TrailEntry } from '@unibudget/sdk/contracts/budget';
+export { PROJECT_STATUSES, ProjectStatus, ProjectView, TargetView, TrailEntry } from '@unibudget/sdk/contracts/budget';
 
 /**
  * Lifecycle: one step forward at a time (reserve → approved → executing), and `closed` (结项 or
@@ -92,44 +90,6 @@ export const AttachTargetBody = z.object({
   name: z.string().trim().min(1).max(200),
   value: z.string().trim().max(500).optional().describe('the target value as text, e.g. "≥95%"'),
 });
-
-export const TargetView = z.object({
-  id: z.number().int(),
-  projectId: z.number().int(),
-  source: z.string(),
-  targetRef: z.string(),
-  name: z.string(),
-  value: z.string(),
-  createdAt: z.string(),
-});
-export type TargetView = z.infer<typeof TargetView>;
-
-export const ProjectView = z.object({
-  id: z.number().int(),
-  unitId: z.string(),
-  code: z.string(),
-  name: z.string(),
-  departmentId: z.number().int(),
-  functionalCode: z.string(),
-  fundSourceCode: z.string(),
-  status: ProjectStatus,
-  startYear: z.number().int(),
-  endYear: z.number().int(),
-  totalAmount: z.number().int().describe('fen'),
-  description: z.string(),
-  createdBy: z.number().int().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-export type ProjectView = z.infer<typeof ProjectView>;
-
-export const TrailEntry = z.object({
-  action: z.string(),
-  body: z.string(),
-  authorName: z.string(),
-  at: z.string(),
-});
-export type TrailEntry = z.infer<typeof TrailEntry>;
 
 export const ProjectDetail = ProjectView.extend({
   plans: z.array(YearPlan),

@@ -2,13 +2,13 @@ import type { Selectable } from 'kysely';
 import { dialectOf, type Executor, type Tx } from '../../db/connection.js';
 import type { ProjectsTable, ProjectStatus } from '../../db/schema.js';
 import { nowIso } from '../../clock.js';
-import { appendAudit, type AuditActor } from '../../audit/service.js';
-import { publishEvent } from '../../events/outbox.js';
 import { AppError } from '../errors.js';
+import type { Actor, UnitScope } from '../../permissions/service.js';
+import { recordCommand } from '../record.js';
 import { assertDepartmentInUnit } from '../../units/service.js';
 import { assertClassExists } from '../classifications/service.js';
 import { PROJECT_TRANSITIONS, type ProjectDetail, type ProjectView, type TargetView } from './schema.js';
-import { addComment, trailOf } from '../comments.js';
+import { trailOf } from '../comments.js';
 
 export type ProjectRow = Selectable<ProjectsTable>;
 
@@ -31,8 +31,6 @@ export function projectView(row: ProjectRow): ProjectView {
     updatedAt: row.updated_at,
   };
 }
-
-// ------------------------------------------------------------------ comments (shared with preparation)
 
 // ------------------------------------------------------------------ reads
 
@@ -181,7 +179,8 @@ export interface CreateProjectInput {
 }
 
 /** 项目入库: a new project enters the library in reserve. */
-export async function createProject(tx: Tx, by: AuditActor, unitId: string, input: CreateProjectInput): Promise<ProjectDetail> {
+export async function createProject(tx: Tx, actor: Actor, scope: UnitScope, input: CreateProjectInput): Promise<ProjectDetail> {
+  const unitId = scope.unitId;
   assertPlan(input.totalAmount, input.startYear, input.endYear, input.plans);
   await assertDepartmentInUnit(tx, unitId, input.departmentId);
   await assertProjectClasses(tx, input.startYear, input.functionalCode, input.fundSourceCode);
@@ -201,29 +200,25 @@ export async function createProject(tx: Tx, by: AuditActor, unitId: string, inpu
       end_year: input.endYear,
       total_amount: input.totalAmount,
       description: input.description ?? '',
-      created_by: by.userId,
+      created_by: actor.userId,
       created_at: now,
       updated_at: now,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
   await writePlans(tx, row.id, input.plans);
-  const detail = await projectDetail(tx, unitId, row.id);
-  await appendAudit(tx, { actor: by, unitId, action: 'project.create', entity: 'project', entityId: row.id, after: detail });
-  await publishEvent(tx, { type: 'project.created', unitId, payload: { projectId: row.id, code: row.code, status: row.status } });
-  return detail;
+  return recordCommand(tx, actor, unitId, {
+    entity: 'project', entityId: row.id, action: 'project.create',
+    view: () => projectDetail(tx, unitId, row.id),
+    event: () => ({ type: 'project.created', payload: { projectId: row.id, code: row.code, status: row.status } }),
+  });
 }
 
 export type UpdateProjectInput = Partial<CreateProjectInput>;
 
 /** Edits a project while it is still in reserve; an approved project is changed only through the budget. */
-export async function updateProject(
-  tx: Tx,
-  by: AuditActor,
-  unitId: string,
-  id: number,
-  input: UpdateProjectInput,
-): Promise<ProjectDetail> {
+export async function updateProject(tx: Tx, actor: Actor, scope: UnitScope, id: number, input: UpdateProjectInput): Promise<ProjectDetail> {
+  const unitId = scope.unitId;
   const row = await lockProject(tx, unitId, id);
   if (row.status !== 'reserve') throw new AppError('INVALID_STATE', { status: row.status });
   const before = await projectDetail(tx, unitId, id);
@@ -262,38 +257,36 @@ export async function updateProject(
     .where('id', '=', id)
     .execute();
   if (input.plans) await writePlans(tx, id, input.plans);
-  const after = await projectDetail(tx, unitId, id);
-  await appendAudit(tx, { actor: by, unitId, action: 'project.update', entity: 'project', entityId: id, before, after });
-  await publishEvent(tx, { type: 'project.updated', unitId, payload: { projectId: id, code: after.code } });
-  return after;
+  return recordCommand(tx, actor, unitId, {
+    entity: 'project', entityId: id, action: 'project.update',
+    view: () => projectDetail(tx, unitId, id),
+    audit: (after) => ({ before, after }),
+    event: (after) => ({ type: 'project.updated', payload: { projectId: id, code: after.code } }),
+  });
+}
+
+export interface ProjectStatusInput {
+  status: ProjectStatus;
+  comment?: string | undefined;
 }
 
 /**
  * Moves a project along its lifecycle (see PROJECT_TRANSITIONS), with the comment kept in the
  * trail. Also called by budget approval to move reserve projects to approved in its transaction.
  */
-export async function changeProjectStatus(
-  tx: Tx,
-  by: AuditActor,
-  unitId: string,
-  id: number,
-  to: ProjectStatus,
-  comment?: string,
-): Promise<ProjectDetail> {
+export async function changeProjectStatus(tx: Tx, actor: Actor, scope: UnitScope, id: number, input: ProjectStatusInput): Promise<ProjectDetail> {
+  const unitId = scope.unitId;
+  const { status: to, comment } = input;
   const row = await lockProject(tx, unitId, id);
   if (!PROJECT_TRANSITIONS[row.status].includes(to)) throw new AppError('INVALID_STATE', { status: row.status, to });
   await tx.updateTable('projects').set({ status: to, updated_at: nowIso() }).where('id', '=', id).execute();
-  await addComment(tx, by, { unitId, entity: 'project', entityId: id, action: to, body: comment });
-  await appendAudit(tx, {
-    actor: by, unitId, action: 'project.status', entity: 'project', entityId: id,
-    before: { status: row.status }, after: { status: to, comment: comment ?? '' },
+  return recordCommand(tx, actor, unitId, {
+    entity: 'project', entityId: id, action: 'project.status',
+    trail: { action: to, body: comment },
+    view: () => projectDetail(tx, unitId, id),
+    audit: () => ({ before: { status: row.status }, after: { status: to, comment: comment ?? '' } }),
+    event: () => ({ type: 'project.status_changed', payload: { projectId: id, code: row.code, from: row.status, to, comment: comment ?? '' } }),
   });
-  await publishEvent(tx, {
-    type: 'project.status_changed',
-    unitId,
-    payload: { projectId: id, code: row.code, from: row.status, to, comment: comment ?? '' },
-  });
-  return projectDetail(tx, unitId, id);
 }
 
 export interface AttachTargetInput {
@@ -304,7 +297,8 @@ export interface AttachTargetInput {
 }
 
 /** Links a performance target (owned by a plugin, or entered by hand) to a project. */
-export async function attachTarget(tx: Tx, by: AuditActor, unitId: string, projectId: number, input: AttachTargetInput): Promise<TargetView> {
+export async function attachTarget(tx: Tx, actor: Actor, scope: UnitScope, projectId: number, input: AttachTargetInput): Promise<TargetView> {
+  const unitId = scope.unitId;
   const project = await lockProject(tx, unitId, projectId);
   const clash = await tx
     .selectFrom('project_targets')
@@ -327,12 +321,12 @@ export async function attachTarget(tx: Tx, by: AuditActor, unitId: string, proje
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  const view = targetView(row);
-  await appendAudit(tx, { actor: by, unitId, action: 'project.target_attach', entity: 'project', entityId: projectId, after: view });
-  await publishEvent(tx, {
-    type: 'project.target_attached',
-    unitId,
-    payload: { projectId, code: project.code, targetId: row.id, source: row.source, targetRef: row.target_ref },
+  return recordCommand(tx, actor, unitId, {
+    entity: 'project', entityId: projectId, action: 'project.target_attach',
+    view: async () => targetView(row),
+    event: () => ({
+      type: 'project.target_attached',
+      payload: { projectId, code: project.code, targetId: row.id, source: row.source, targetRef: row.target_ref },
+    }),
   });
-  return view;
 }

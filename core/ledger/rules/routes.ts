@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { defineRoute } from '../../http/route.js';
-import { auditActorOf } from '../../accounts/service.js';
 import { UnitParams } from '../../units/schema.js';
-import type { RuleCode, RuleMode } from './catalog.js';
 import { CapsBody, CapsQuery, CapView, LedgerSettingsBody, RuleModeBody, RuleParams, RuleSettingView, StandardView } from './schema.js';
 import { ledgerSettings, listCaps, listRuleSettings, listStandards, saveCaps, saveLedgerSettings, setRuleMode } from './service.js';
 
@@ -15,7 +13,7 @@ export const ruleRoutes = [
     access: { kind: 'unit', permission: 'unit.read' },
     params: UnitParams,
     response: z.array(RuleSettingView),
-    handler: async ({ kernel, scope }) => listRuleSettings(kernel.db, scope!.unitId),
+    handler: async ({ kernel, scope }) => listRuleSettings(kernel.db, scope.unitId),
   }),
   defineRoute({
     method: 'put',
@@ -26,8 +24,7 @@ export const ruleRoutes = [
     params: RuleParams,
     body: RuleModeBody,
     response: RuleSettingView,
-    handler: async ({ kernel, actor, scope, params, body }) =>
-      kernel.db.transaction().execute((tx) => setRuleMode(tx, auditActorOf(actor!), scope!.unitId, params.code as RuleCode, body.mode as RuleMode)),
+    command: async ({ tx, actor, scope, params, body }) => setRuleMode(tx, actor, scope, params.code, body.mode),
   }),
   defineRoute({
     method: 'get',
@@ -38,7 +35,7 @@ export const ruleRoutes = [
     params: UnitParams,
     query: CapsQuery,
     response: z.array(CapView),
-    handler: async ({ kernel, scope, query }) => listCaps(kernel.db, scope!.unitId, query.year),
+    handler: async ({ kernel, scope, query }) => listCaps(kernel.db, scope.unitId, query.year),
   }),
   defineRoute({
     method: 'put',
@@ -49,8 +46,7 @@ export const ruleRoutes = [
     params: UnitParams,
     body: CapsBody,
     response: z.array(CapView),
-    handler: async ({ kernel, actor, scope, body }) =>
-      kernel.db.transaction().execute((tx) => saveCaps(tx, auditActorOf(actor!), scope!.unitId, body.year, body.caps)),
+    command: async ({ tx, actor, scope, body }) => saveCaps(tx, actor, scope, body),
   }),
   defineRoute({
     method: 'get',
@@ -60,7 +56,7 @@ export const ruleRoutes = [
     access: { kind: 'unit', permission: 'unit.read' },
     params: UnitParams,
     response: LedgerSettingsBody,
-    handler: async ({ kernel, scope }) => ledgerSettings(kernel.db, scope!.unitId),
+    handler: async ({ kernel, scope }) => ledgerSettings(kernel.db, scope.unitId),
   }),
   defineRoute({
     method: 'put',
@@ -71,8 +67,7 @@ export const ruleRoutes = [
     params: UnitParams,
     body: LedgerSettingsBody,
     response: LedgerSettingsBody,
-    handler: async ({ kernel, actor, scope, body }) =>
-      kernel.db.transaction().execute((tx) => saveLedgerSettings(tx, auditActorOf(actor!), scope!.unitId, body)),
+    command: async ({ tx, actor, scope, body }) => saveLedgerSettings(tx, actor, scope, body),
   }),
   defineRoute({
     method: 'get',

@@ -1,26 +1,14 @@
 import { z } from 'zod';
 import { UnitId } from '../../units/schema.js';
-import { RULE_CODES } from './catalog.js';
+import { RULE_CODES, type RuleCode } from './catalog.js';
+// The answers the web app reads are shared contracts of the SDK.
+import { RuleModeSchema } from '@unibudget/sdk/contracts/ledger';
+export { CapView, Finding, RuleModeSchema, RuleSettingView } from '@unibudget/sdk/contracts/ledger';
 
-export const RuleCodeSchema = z.enum(RULE_CODES as [string, ...string[]]);
-export const RuleModeSchema = z.enum(['block', 'warn', 'ignore']);
+export const RuleCodeSchema = z.enum(RULE_CODES as [RuleCode, ...RuleCode[]]);
 
-export const Finding = z.object({
-  rule: z.string(),
-  severity: z.enum(['block', 'warn']),
-  message: z.string(),
-  details: z.record(z.string(), z.unknown()),
-  overridden: z.boolean().optional(),
-  overrideReason: z.string().optional(),
-});
-export type Finding = z.infer<typeof Finding>;
-
-export const RuleSettingView = z.object({
-  code: z.string(),
-  label: z.string(),
-  hard: z.boolean(),
-  mode: RuleModeSchema,
-});
+/** A requester's ask to pass configurable blocks with a reason; the document then ends with the leader. */
+export const OverrideRequest = z.object({ reason: z.string().trim().min(4).max(500) });
 
 export const RuleParams = z.object({ unitId: UnitId, code: RuleCodeSchema });
 export const RuleModeBody = z.object({ mode: RuleModeSchema });
@@ -32,7 +20,6 @@ export const CapsBody = z.object({
     .array(z.object({ economicCode: z.enum(['30212', '30217', '30231', '31013']), amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }))
     .max(4),
 });
-export const CapView = z.object({ economicCode: z.string(), amount: z.number().int(), used: z.number().int() });
 
 export const LedgerSettingsBody = z.object({
   flexibleThreshold: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe('机动额度: transfers from the reserve up to this many fen need one approval'),

@@ -1,7 +1,8 @@
 import type { Executor, Tx } from '../../db/connection.js';
 import { nowIso } from '../../clock.js';
-import { appendAudit, type AuditActor } from '../../audit/service.js';
-import type { UnitScope } from '../../permissions/service.js';
+import { appendAudit } from '../../audit/service.js';
+import { auditActorOf } from '../../accounts/service.js';
+import type { Actor, UnitScope } from '../../permissions/service.js';
 import { AppError, type ErrorCode } from '../errors.js';
 import { DEFAULT_KIND_ECONOMIC_MAP, RULE_CODES, RULES, THREE_PUBLIC_CODES, type RuleCode, type RuleMode } from './catalog.js';
 import type { Finding } from './schema.js';
@@ -18,12 +19,14 @@ export async function listRuleSettings(db: Executor, unitId: string) {
   return RULE_CODES.map((code) => ({ code, label: RULES[code].zh, hard: RULES[code].hard, mode: modes[code] }));
 }
 
-export async function setRuleMode(tx: Tx, by: AuditActor, unitId: string, code: RuleCode, mode: RuleMode) {
+/** The unit sets a configurable rule to block, warn or ignore (rule.manage); hard rules always block. */
+export async function setRuleMode(tx: Tx, actor: Actor, scope: UnitScope, code: RuleCode, mode: RuleMode) {
+  const { unitId } = scope;
   if (RULES[code].hard && mode !== 'block') throw new AppError('RULE_NOT_CONFIGURABLE', { rule: code });
   const before = (await ruleModes(tx, unitId))[code];
   await tx.deleteFrom('rule_settings').where('unit_id', '=', unitId).where('rule_code', '=', code).execute();
-  await tx.insertInto('rule_settings').values({ unit_id: unitId, rule_code: code, mode, updated_by: by.userId, updated_at: nowIso() }).execute();
-  await appendAudit(tx, { actor: by, unitId, action: 'rule.set_mode', entity: 'rule', entityId: `${unitId}:${code}`, before: { mode: before }, after: { mode } });
+  await tx.insertInto('rule_settings').values({ unit_id: unitId, rule_code: code, mode, updated_by: actor.userId, updated_at: nowIso() }).execute();
+  await appendAudit(tx, { actor: auditActorOf(actor), unitId, action: 'rule.set_mode', entity: 'rule', entityId: `${unitId}:${code}`, before: { mode: before }, after: { mode } });
   return { code, label: RULES[code].zh, hard: RULES[code].hard, mode };
 }
 
@@ -111,14 +114,16 @@ export async function ledgerSettings(db: Executor, unitId: string): Promise<Ledg
   return { flexibleThreshold: row.flexible_threshold, kindEconomicMap: JSON.parse(row.kind_economic_map) };
 }
 
-export async function saveLedgerSettings(tx: Tx, by: AuditActor, unitId: string, settings: LedgerSettings) {
+/** The flexible-quota threshold and the expenditure-kind → economic-class map (rule.manage). */
+export async function saveLedgerSettings(tx: Tx, actor: Actor, scope: UnitScope, settings: LedgerSettings) {
+  const { unitId } = scope;
   const before = await ledgerSettings(tx, unitId);
   await tx.deleteFrom('ledger_settings').where('unit_id', '=', unitId).execute();
   await tx
     .insertInto('ledger_settings')
     .values({ unit_id: unitId, flexible_threshold: settings.flexibleThreshold, kind_economic_map: JSON.stringify(settings.kindEconomicMap), updated_at: nowIso() })
     .execute();
-  await appendAudit(tx, { actor: by, unitId, action: 'ledger_settings.update', entity: 'ledger_settings', entityId: unitId, before, after: settings });
+  await appendAudit(tx, { actor: auditActorOf(actor), unitId, action: 'ledger_settings.update', entity: 'ledger_settings', entityId: unitId, before, after: settings });
   return settings;
 }
 
@@ -160,14 +165,17 @@ export async function listCaps(db: Executor, unitId: string, year: number) {
   return caps;
 }
 
-export async function saveCaps(tx: Tx, by: AuditActor, unitId: string, year: number, caps: Array<{ economicCode: string; amount: number }>) {
+/** Sets the year's 三公 caps per economic class (indicator.issue); classes not named keep theirs. */
+export async function saveCaps(tx: Tx, actor: Actor, scope: UnitScope, input: { year: number; caps: Array<{ economicCode: string; amount: number }> }) {
+  const { unitId } = scope;
+  const { year, caps } = input;
   const before = await listCaps(tx, unitId, year);
   for (const cap of caps) {
     await tx.deleteFrom('three_public_caps').where('unit_id', '=', unitId).where('year', '=', year).where('economic_code', '=', cap.economicCode).execute();
     await tx.insertInto('three_public_caps').values({ unit_id: unitId, year, economic_code: cap.economicCode, amount: cap.amount }).execute();
   }
   const after = await listCaps(tx, unitId, year);
-  await appendAudit(tx, { actor: by, unitId, action: 'three_public_caps.update', entity: 'three_public_caps', entityId: `${unitId}:${year}`, before, after });
+  await appendAudit(tx, { actor: auditActorOf(actor), unitId, action: 'three_public_caps.update', entity: 'three_public_caps', entityId: `${unitId}:${year}`, before, after });
   return after;
 }
 

@@ -66,6 +66,8 @@ export function errorReply(code: string, message: string, status = 500): Reply {
   return { ok: false, error: { code, message, status } };
 }
 
+const runnerDied = () => errorReply('PLUGIN_RUNNER_DIED', 'the plugin runner process stopped during the call; it has been restarted', 503);
+
 function toMarshalled(error: unknown): MarshalledError {
   if (error && typeof error === 'object' && 'code' in error && typeof (error as { code: unknown }).code === 'string') {
     const e = error as { code: string; message?: unknown; status?: unknown };
@@ -85,6 +87,8 @@ export class RunnerClient {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private stopping = false;
+  /** Children whose channel failed: already being replaced. */
+  private readonly retired = new WeakSet<ChildProcess>();
   restarts = 0;
 
   constructor(private readonly onHostCall: HostCallHandler) {}
@@ -104,6 +108,7 @@ export class RunnerClient {
     this.ready = new Promise<void>((resolve, reject) => {
       const onEarlyExit = (code: number | null) => reject(new Error(`plugin runner exited while starting (code ${code})`));
       child.once('exit', onEarlyExit);
+      child.once('error', reject);
       child.on('message', (message: any) => {
         if (message?.t === 'ready') {
           child.off('exit', onEarlyExit);
@@ -114,19 +119,67 @@ export class RunnerClient {
       });
     });
     child.on('exit', () => this.onExit(child));
+    // Without this listener a failed send (EPIPE when the child died with a reply in flight) or a
+    // failed spawn would be thrown as an uncaught exception and take the core down with it.
+    child.on('error', (error) => this.onChildError(child, error));
     this.ready.catch(() => {});
     return this.ready;
+  }
+
+  /**
+   * The channel to a child failed (a send, a spawn, a kill): it is as good as dead. Its calls are
+   * failed now (as PLUGIN_RUNNER_DIED), it is killed if still there, and the next call starts a
+   * new runner.
+   */
+  private onChildError(child: ChildProcess, error: Error): void {
+    if (this.retired.has(child)) return;
+    this.retired.add(child);
+    if (this.child === child && !this.stopping) console.warn(`[plugins] plugin runner channel failed: ${error.message}`);
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+    this.onExit(child);
+  }
+
+  /**
+   * Sends to a child; never throws and never leaves an error unhandled. A send that cannot be
+   * made or fails on the way (the child died: EPIPE, channel closed) calls `failed` and retires
+   * the child.
+   */
+  private send(child: ChildProcess, message: object, failed?: () => void): void {
+    const fail = (error: Error) => {
+      failed?.();
+      this.onChildError(child, error);
+    };
+    if (!child.connected) {
+      failed?.();
+      return;
+    }
+    try {
+      child.send(message, (error) => {
+        if (error) fail(error);
+      });
+    } catch (error) {
+      fail(error as Error);
+    }
+  }
+
+  /** Fails one pending call as the runner's death (its reply can no longer arrive). */
+  private failPending(id: number): void {
+    const pending = this.pending.get(id);
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    this.pending.delete(id);
+    pending.resolve({ reply: runnerDied(), memory: 0, wallMs: Date.now() - pending.started });
   }
 
   private onExit(child: ChildProcess): void {
     if (this.child !== child) return;
     this.child = null;
     this.ready = null;
-    for (const [id, pending] of this.pending) {
-      clearTimeout(pending.timer);
-      this.pending.delete(id);
-      pending.resolve({ reply: errorReply('PLUGIN_RUNNER_DIED', 'the plugin runner process stopped during the call; it has been restarted', 503), memory: 0, wallMs: Date.now() - pending.started });
-    }
+    for (const id of [...this.pending.keys()]) this.failPending(id);
     if (!this.stopping) this.restarts += 1;
   }
 
@@ -138,9 +191,8 @@ export class RunnerClient {
       this.pending.delete(message.id);
       pending.resolve({ reply: parseReply(message.reply), memory: Number(message.memory) || 0, wallMs: Number(message.wallMs) || 0 });
     } else if (message?.t === 'hostcall') {
-      const reply = (payload: string) => {
-        if (child.connected) child.send({ t: 'hostreply', callId: message.callId, reply: payload });
-      };
+      // The invocation waiting on this answer cannot finish if the answer is not delivered.
+      const reply = (payload: string) => this.send(child, { t: 'hostreply', callId: message.callId, reply: payload }, () => this.failPending(message.invokeId));
       let args: unknown[];
       try {
         args = JSON.parse(message.args);
@@ -193,22 +245,23 @@ export class RunnerClient {
         this.kill();
       }, request.timeoutMs + GRACE_MS);
       this.pending.set(id, { resolve, timer, started, key: request.key, unitId: request.unitId, context: request.context });
-      child.send({
+      this.send(child, {
         t: 'invoke', id, key: request.key, code: request.code, memoryMb: request.memoryMb, unitId: request.unitId,
         entry: request.entry, name: request.name, input: inputJson, settings: settingsJson, timeoutMs: request.timeoutMs, cpuMs: request.cpuMs,
         maxResultBytes: request.maxResultBytes, maxHostCalls: request.maxHostCalls,
-      });
+      }, () => this.failPending(id));
     });
   }
 
   /** Drops a plugin version's isolate (disable, uninstall, breaker). */
   drop(key: string, unitId?: string): void {
-    if (this.child?.connected) this.child.send(unitId ? { t: 'dropUnit', key, unitId } : { t: 'drop', key });
+    // A runner that is gone has dropped everything already.
+    if (this.child) this.send(this.child, unitId ? { t: 'dropUnit', key, unitId } : { t: 'drop', key });
   }
 
   /** Test hook: the runner dies as on a V8 abort. */
   crash(): void {
-    if (this.child?.connected) this.child.send({ t: 'crash' });
+    if (this.child) this.send(this.child, { t: 'crash' });
   }
 
   kill(): void {

@@ -1,4 +1,4 @@
-import type { HostApi, IndicatorRecord, PaymentRecord } from '../../../sdk/plugin.js';
+import type { HostApi, IndicatorRecord, PaymentRecord } from '@unibudget/sdk';
 import { emptyYear, foldPages, foldPayment, yearOf, type YearState } from './aggregate.js';
 import { readSettings, type AnalyticsSettings } from './settings.js';
 import { loadIndex, loadYear, saveChunked, saveIndex, saveYear, type LoadedYear } from './store.js';

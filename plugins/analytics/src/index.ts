@@ -1,4 +1,4 @@
-import { definePlugin, refuse, type HostApi, type RouteRequest } from '../../../sdk/plugin.js';
+import { definePlugin, refuse, type HostApi, type RouteRequest } from '@unibudget/sdk';
 import { dayOf, fullRecompute, loadContext, monthlyReport, onPaymentPaid, reevaluate, toPayment } from './engine.js';
 import { body, InputError, isoDate, num, refusalOf, scenarioParams, text } from './requests.js';
 import { structureByYear } from './structure.js';

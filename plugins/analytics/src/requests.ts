@@ -1,4 +1,4 @@
-import { refuse } from '../../../sdk/plugin.js';
+import { refuse } from '@unibudget/sdk';
 import type { ScenarioParams } from './simulation.js';
 
 /**

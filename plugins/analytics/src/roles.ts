@@ -1,4 +1,4 @@
-import type { ViewBlock, ViewSpec } from '../../../sdk/plugin.js';
+import type { ViewBlock, ViewSpec } from '@unibudget/sdk';
 
 /**
  * The `roles` of each POST route in manifest.json (a test keeps the two equal). The host enforces

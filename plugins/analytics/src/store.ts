@@ -1,4 +1,4 @@
-import type { HostApi } from '../../../sdk/plugin.js';
+import type { HostApi } from '@unibudget/sdk';
 import { canonical, emptyYear, type YearState } from './aggregate.js';
 import type { WarningIndex } from './warnings.js';
 

@@ -1,4 +1,4 @@
-import { view, type HostApi, type ViewBlock, type ViewSpec } from '../../../sdk/plugin.js';
+import { view, type HostApi, type ViewBlock, type ViewSpec } from '@unibudget/sdk';
 import { cumulative, emptyYear, sum } from './aggregate.js';
 import { loadContext, type Context } from './engine.js';
 import { forecastIndicators, unitSeries } from './forecast.js';

@@ -1,4 +1,4 @@
-import { definePlugin, ok, view, warn } from '../../../sdk/plugin.js';
+import { definePlugin, ok, view, warn } from '@unibudget/sdk';
 
 export default definePlugin({
   validators: {

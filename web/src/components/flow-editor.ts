@@ -3,10 +3,11 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { UbElement, shared } from '../lib/base.js';
 import { t, type MessageKey } from '../lib/i18n.js';
 import { formatFen, parseYuan } from '../lib/money.js';
-import type { FlowStep, Role } from '../lib/types.js';
+import type { FlowStep } from '../lib/types.js';
 
-/** Roles that may decide a step (core/ledger/approvals/schema.ts FlowStep.role). */
-export const APPROVER_ROLES: Role[] = ['department_head', 'finance_officer', 'leader', 'unit_admin', 'business_staff'];
+/** Roles that may decide a step (FlowStep.role of the SDK's ledger contract). */
+type ApproverRole = FlowStep['role'];
+export const APPROVER_ROLES: ApproverRole[] = ['department_head', 'finance_officer', 'leader', 'unit_admin', 'business_staff'];
 /** 三公经费 economic classes, as core/ledger/rules/catalog.ts counts them. */
 export const THREE_PUBLIC = new Set(['30212', '30217', '30231', '31013']);
 const MAX_STEPS = 8;
@@ -30,7 +31,7 @@ export function describeCondition(step: FlowStep): string {
   return parts.length ? parts.join(` ${t('flow_or')} `) : t('flow_always');
 }
 
-interface DraftStep { role: Role; label: string; conditional: boolean; amount: string; prefixes: string; threePublic: boolean }
+interface DraftStep { role: ApproverRole; label: string; conditional: boolean; amount: string; prefixes: string; threePublic: boolean }
 
 /** The draft as a step, skipping tiers typed wrong (for the preview and the summary line). */
 function lenientStep(d: DraftStep): FlowStep {
@@ -158,7 +159,7 @@ export class UbFlowEditor extends UbElement {
       <div class="step-head">
         <span class="n">${t('flow_step', { n: i + 1 })}</span>
         <label class="field">${t('flow_role')}
-          <select name="role" @change=${(e: Event) => this.patch(i, { role: (e.target as HTMLSelectElement).value as Role })}>
+          <select name="role" @change=${(e: Event) => this.patch(i, { role: (e.target as HTMLSelectElement).value as ApproverRole })}>
             ${APPROVER_ROLES.map((r) => html`<option value=${r} ?selected=${r === d.role}>${t(`role_${r}` as MessageKey)}</option>`)}
           </select></label>
         <label class="field grow">${t('flow_label')}

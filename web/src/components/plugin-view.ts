@@ -9,23 +9,9 @@ import './view-chart.js';
 import './view-form.js';
 import './view-chat.js';
 
-/** The view-spec kinds of sdk/views.ts as the host answers them (validated, defaults filled in). */
-export type Cell = string | number | boolean | null;
-export type Tone = 'normal' | 'good' | 'warn' | 'bad';
-export interface StatBlock { type: 'stat'; label: string; value: number | string; unit?: string; format?: 'number' | 'fen' | 'percent' | 'text'; trend?: 'up' | 'down' | 'flat'; tone?: Tone }
-export interface TableBlock { type: 'table'; title?: string; columns: { key: string; label: string; format?: 'text' | 'number' | 'fen' | 'date' | 'percent' }[]; rows: Record<string, Cell>[] }
-export interface Series { name: string; data: number[] }
-export interface LineBlock { type: 'line'; title?: string; x: Array<string | number>; series: Series[] }
-export interface BarBlock { type: 'bar'; title?: string; x: Array<string | number>; series: Series[]; stacked?: boolean }
-export interface PieBlock { type: 'pie'; title?: string; slices: { label: string; value: number }[] }
-export interface FormField { key: string; label: string; input: 'text' | 'textarea' | 'number' | 'fen' | 'date' | 'select' | 'checkbox'; required?: boolean; options?: { value: string; label: string }[]; value?: Cell }
-export interface FormBlock { type: 'form'; title?: string; submit: string; fields: FormField[]; submitLabel?: string }
-export interface MarkdownBlock { type: 'markdown'; text: string }
-export interface TimelineBlock { type: 'timeline'; title?: string; items: { at: string; title: string; text?: string; tone?: Tone }[] }
-export interface ChatBlock { type: 'chat'; title?: string; messages: { id: string; author: string; at: string; text: string }[]; post?: string }
-export type ChartBlock = LineBlock | BarBlock | PieBlock;
-export type ViewBlock = StatBlock | TableBlock | ChartBlock | FormBlock | MarkdownBlock | TimelineBlock | ChatBlock;
-export interface ViewSpec { title?: string; blocks: ViewBlock[] }
+import type { Cell, StatBlock, TableBlock, ViewBlock, ViewSpec } from './view-spec.js';
+
+export type { ViewSpec };
 
 /** A cell or stat value in the format the plugin declared; money arrives in fen. */
 export function formatValue(value: Cell | undefined, format: string | undefined): string {

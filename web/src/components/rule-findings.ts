@@ -57,7 +57,7 @@ export class UbRuleFindings extends UbElement {
               ${t('available')}: <span class="num">${formatFen(r.available)}</span>
               ${this.amount !== null ? html` · ${t('balanceAfter')}: <span class="num" data-after>${formatFen(r.available - this.amount)}</span>` : ''}
             </div>
-            ${r.fastTrack ? html`<div class="ok">${t('fastTrack')}</div>` : ''}
+            ${'fastTrack' in r && r.fastTrack ? html`<div class="ok">${t('fastTrack')}</div>` : ''}
             ${r.steps.length
               ? html`<div class="steps muted">${t('approvers')}:
                   ${r.steps.map((st, i) => html`${i ? ' → ' : ''}<span class="badge">${st.label}</span>`)}</div>`

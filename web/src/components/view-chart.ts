@@ -3,7 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { UbElement, shared } from '../lib/base.js';
 import { t } from '../lib/i18n.js';
 import type { Chart, Option } from '../lib/charts.js';
-import type { ChartBlock } from './plugin-view.js';
+import type { ChartBlock } from './view-spec.js';
 
 /** True when a chart block has nothing to draw. */
 export function chartIsEmpty(b: ChartBlock): boolean {

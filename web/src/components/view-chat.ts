@@ -3,7 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { UbElement, shared } from '../lib/base.js';
 import { ApiError, post } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
-import type { ChatBlock } from './plugin-view.js';
+import type { ChatBlock } from './view-spec.js';
 import { pluginRouteUrl } from './view-form.js';
 
 /** A chat thread; with `post` set, a message box that sends `{ text }` to the plugin's route. */

@@ -4,7 +4,7 @@ import { UbElement, shared } from '../lib/base.js';
 import { ApiError, post } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { formatFen, parseYuan } from '../lib/money.js';
-import type { Cell, FormBlock, FormField } from './plugin-view.js';
+import type { Cell, FormBlock, FormField } from './view-spec.js';
 
 /** URL of a plugin's own route (the view spec names it relative to the plugin). */
 export const pluginRouteUrl = (unitId: string, pluginId: string, path: string) =>

@@ -6,7 +6,7 @@ import { ApiError, get, post } from '../lib/api.js';
 import { t, type MessageKey } from '../lib/i18n.js';
 import { formatFen } from '../lib/money.js';
 import { today } from '../lib/context.js';
-import type { CheckResult, DocView, Indicator } from '../lib/types.js';
+import type { AdjustmentView, CheckResult, Indicator, TransferView } from '../lib/types.js';
 import '../components/amount-input.js';
 import '../components/rule-findings.js';
 import type { AmountChange } from '../components/amount-input.js';
@@ -25,8 +25,8 @@ export class UbTransferForms extends UnitPage {
   `];
 
   @state() indicators: Indicator[] = [];
-  @state() transfers: DocView[] = [];
-  @state() adjustments: DocView[] = [];
+  @state() transfers: TransferView[] = [];
+  @state() adjustments: AdjustmentView[] = [];
   // transfer
   @state() fromId: number | null = null;
   @state() toId: number | null = null;
@@ -61,8 +61,8 @@ export class UbTransferForms extends UnitPage {
     try {
       const [inds, transfers, adjustments] = await Promise.all([
         get<Indicator[]>(`/api/units/${u}/indicators`),
-        get<DocView[]>(`/api/units/${u}/transfers`),
-        get<DocView[]>(`/api/units/${u}/adjustments`),
+        get<TransferView[]>(`/api/units/${u}/transfers`),
+        get<AdjustmentView[]>(`/api/units/${u}/adjustments`),
       ]);
       const year = Math.max(...inds.map((i) => i.year));
       this.indicators = inds.filter((i) => i.year === year);
@@ -99,7 +99,7 @@ export class UbTransferForms extends UnitPage {
     if (this.tErr) return;
     this.busy = true;
     try {
-      const doc = await post<DocView>(`/api/units/${this.ctx.unitId}/transfers`, {
+      const doc = await post<TransferView>(`/api/units/${this.ctx.unitId}/transfers`, {
         fromIndicatorId: this.fromId, toIndicatorId: this.toId, amount: this.tAmount, reason: this.tReason.trim(), date: this.tDate,
       });
       this.tMsg = t('transferSubmitted', { id: doc.id });
@@ -124,7 +124,7 @@ export class UbTransferForms extends UnitPage {
     this.aErr = '';
     this.busy = true;
     try {
-      const doc = await post<DocView>(`/api/units/${this.ctx.unitId}/adjustments`, {
+      const doc = await post<AdjustmentView>(`/api/units/${this.ctx.unitId}/adjustments`, {
         indicatorId: this.aId, amount: this.aDir * this.aAmount, reason: this.aReason.trim(), date: this.aDate,
         ...(this.aDocNo.trim() ? { docNo: this.aDocNo.trim() } : {}),
       });
@@ -145,13 +145,13 @@ export class UbTransferForms extends UnitPage {
     )}`;
   }
 
-  private docTable(rows: DocView[], kind: 'transfer' | 'adjustment') {
+  private docTable(rows: Array<TransferView | AdjustmentView>, kind: 'transfer' | 'adjustment') {
     return html`<table>
       <thead><tr><th>#</th><th>${t('date')}</th><th>${kind === 'transfer' ? `${t('fromIndicator')} → ${t('toIndicator')}` : t('indicator')}</th><th>${t('reason')}</th><th class="num">${t('amountYuan')}</th><th>${t('status')}</th></tr></thead>
       <tbody>
         ${rows.length === 0 ? html`<tr><td colspan="6" class="muted">${t('none')}</td></tr>` : ''}
         ${rows.map((d) => html`<tr><td>${d.id}</td><td class="date">${d.date}</td>
-          <td class="nowrap">${kind === 'transfer' ? `${this.code(d.fromIndicatorId)} → ${this.code(d.toIndicatorId)}` : this.code(d.indicatorId)}</td>
+          <td class="nowrap">${'fromIndicatorId' in d ? `${this.code(d.fromIndicatorId)} → ${this.code(d.toIndicatorId)}` : this.code(d.indicatorId)}</td>
           <td>${d.reason}</td><td class="num">${formatFen(d.amount)}</td><td><span class="badge ${d.status}">${t(`dstatus_${d.status}` as MessageKey)}</span></td></tr>`)}
       </tbody></table>`;
   }

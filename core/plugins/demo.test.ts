@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PUBLISHER, FIRST_PARTY_DIR, firstPartyFolders, seedDemoPlugins } from '../core/demo/plugins.js';
-import { createTestEnv, type TestEnv } from './support/kernel.js';
-import { testBundle } from './support/plugins.js';
+import { DEMO_PUBLISHER, FIRST_PARTY_DIR, firstPartyFolders, seedDemoPlugins } from '../demo/plugins.js';
+import { createTestEnv, type TestEnv } from '../../test/support/kernel.js';
+import { testBundle } from '../../test/support/plugins.js';
 
 /**
  * `start --demo` installs every first-party plugin under plugins/ and enables hello-budget and

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeliveryLoop } from '../core/plugins/delivery.js';
-import { DEFAULT_LIMITS } from '../core/plugins/host.js';
-import { enabledIn } from '../core/plugins/service.js';
-import { manifestSchema } from '../sdk/manifest.js';
-import { createPluginEnv, testManifest, type PluginTestEnv } from './support/plugins.js';
+import { DeliveryLoop } from './delivery.js';
+import { DEFAULT_LIMITS } from './limits.js';
+import { enabledIn } from './units.js';
+import { manifestSchema } from '../../sdk/manifest.js';
+import { createPluginEnv, testManifest, type PluginTestEnv } from '../../test/support/plugins.js';
 
 /**
  * A scheduled job may declare a longer wall time (`timeoutMs`, CPU budget scaled with it) for work

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { hostOf } from '../core/plugins/host.js';
-import { PAYMENT_PAGE_MAX, readPayments } from '../core/plugins/ledger-read.js';
-import { createTestEnv, TEST_TODAY, type TestEnv } from './support/kernel.js';
-import { testBundle, TEST_LIMITS } from './support/plugins.js';
+import { hostOf } from './host.js';
+import { PAYMENT_PAGE_MAX, readPayments } from './ledger-read.js';
+import { createTestEnv, TEST_TODAY, type TestEnv } from '../../test/support/kernel.js';
+import { testBundle, TEST_LIMITS } from '../../test/support/plugins.js';
 
 /**
  * The `ledger.read` host calls against a core seeded with half a year of budget work: each answer

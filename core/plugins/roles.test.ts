@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES } from '../core/permissions/roles.js';
-import { CORE_ROLES, DEFAULT_POST_ROLES, manifestSchema, type ManifestInput } from '../sdk/manifest.js';
-import { refusedWithoutTrace } from './support/kernel.js';
-import { createPluginEnv, testBundle, testManifest, type PluginTestEnv } from './support/plugins.js';
+import { ROLES } from '../permissions/roles.js';
+import { CORE_ROLES, DEFAULT_POST_ROLES, manifestSchema, type ManifestInput } from '../../sdk/manifest.js';
+import { refusedWithoutTrace } from '../../test/support/kernel.js';
+import { createPluginEnv, testBundle, testManifest, type PluginTestEnv } from '../../test/support/plugins.js';
 
 /**
  * Role-gated plugin routes: a route's `roles` (or, for a POST without them, the business roles) are

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeliveryLoop } from '../core/plugins/delivery.js';
-import { publishEvent } from '../core/events/outbox.js';
-import { issue, submitPayment } from './support/ledger.js';
-import { createPluginEnv, type PluginTestEnv } from './support/plugins.js';
+import { DeliveryLoop } from './delivery.js';
+import { publishEvent } from '../events/outbox.js';
+import { issue, submitPayment } from '../../test/support/ledger.js';
+import { createPluginEnv, type PluginTestEnv } from '../../test/support/plugins.js';
 
 /**
  * Events reach plugins after commit, from the outbox: at least once, retried with backoff, and —

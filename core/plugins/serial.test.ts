@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeliveryLoop } from '../core/plugins/delivery.js';
-import { issue, submitPayment } from './support/ledger.js';
-import { createPluginEnv, type PluginTestEnv } from './support/plugins.js';
+import { DeliveryLoop } from './delivery.js';
+import { issue, submitPayment } from '../../test/support/ledger.js';
+import { createPluginEnv, type PluginTestEnv } from '../../test/support/plugins.js';
 
 /**
  * Delivery to one (plugin, unit) is serial, whatever the number of delivery loops (processes): a

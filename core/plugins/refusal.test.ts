@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyChain } from '../core/audit/service.js';
-import { auditCount } from './support/kernel.js';
-import { issue, submitPayment } from './support/ledger.js';
-import { createPluginEnv, type PluginTestEnv } from './support/plugins.js';
+import { verifyChain } from '../audit/service.js';
+import { auditCount } from '../../test/support/kernel.js';
+import { issue, submitPayment } from '../../test/support/ledger.js';
+import { createPluginEnv, type PluginTestEnv } from '../../test/support/plugins.js';
 
 /**
  * A plugin answers bad input with a 4xx of its own (sdk `refuse()`: plain data the host checks),

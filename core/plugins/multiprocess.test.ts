@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issue, submitPayment } from './support/ledger.js';
-import { createPluginEnv, type PluginTestEnv } from './support/plugins.js';
+import { issue, submitPayment } from '../../test/support/ledger.js';
+import { createPluginEnv, type PluginTestEnv } from '../../test/support/plugins.js';
 
 /**
  * Several app processes on one PostgreSQL: both run the delivery loop against the same outbox

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallResult } from './support/kernel.js';
-import { createPluginEnv, type PluginTestEnv } from './support/plugins.js';
+import type { CallResult } from '../../test/support/kernel.js';
+import { createPluginEnv, type PluginTestEnv } from '../../test/support/plugins.js';
 
 /**
  * The hostile-plugin suite: each plugin tries one thing. Every test checks that the plugin got a
@@ -87,7 +87,7 @@ describe('runaway code is stopped', () => {
   });
 
   it('7 endless code at load time (top level) → timeout', async () => {
-    await env.install((await import('./support/plugins.js')).testBundle('toplevel-loop', 'for (;;) {} return {};', GO));
+    await env.install((await import('../../test/support/plugins.js')).testBundle('toplevel-loop', 'for (;;) {} return {};', GO));
     // Enabling runs the plugin (its migration) first: a plugin that cannot load is refused, clearly.
     const r = await env.call('POST', '/api/units/a/plugins/toplevel-loop/enable', { token: await env.login('a.admin'), body: { grants: ['routes'] } });
     expectFault(r, 'PLUGIN_TIMEOUT');
@@ -131,7 +131,7 @@ describe('flooding', () => {
 
 describe('permissions and units', () => {
   it('12 a host call without the granted permission is refused', async () => {
-    await env.install((await import('./support/plugins.js')).testBundle('no-grant', "return { routes: { 'GET go': async (req, host) => { try { await host.ledger.indicators(); return 'leaked'; } catch (e) { return { code: e.code, message: e.message }; } } } };", withPerms('ledger.read')));
+    await env.install((await import('../../test/support/plugins.js')).testBundle('no-grant', "return { routes: { 'GET go': async (req, host) => { try { await host.ledger.indicators(); return 'leaked'; } catch (e) { return { code: e.code, message: e.message }; } } } };", withPerms('ledger.read')));
     await env.enable('a', 'no-grant', ['routes']);
     const r = await go('no-grant');
     expect(r.body.code).toBe('PLUGIN_PERMISSION_DENIED');
@@ -272,7 +272,7 @@ describe('strange failures are reported clearly', () => {
   });
 
   it('29 a plugin that throws at load time', async () => {
-    await env.install((await import('./support/plugins.js')).testBundle('load-throw', "throw new TypeError('broken at load'); return {};", GO));
+    await env.install((await import('../../test/support/plugins.js')).testBundle('load-throw', "throw new TypeError('broken at load'); return {};", GO));
     const r = await env.call('POST', '/api/units/a/plugins/load-throw/enable', { token: await env.login('a.admin'), body: { grants: ['routes'] } });
     expectFault(r, 'PLUGIN_THREW');
     expect(r.body.error.details.message).toContain('broken at load');

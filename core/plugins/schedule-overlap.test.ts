@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeliveryLoop } from '../core/plugins/delivery.js';
-import { DEFAULT_LIMITS } from '../core/plugins/host.js';
-import { issue, submitPayment } from './support/ledger.js';
-import { createPluginEnv, type PluginTestEnv } from './support/plugins.js';
+import { DeliveryLoop } from './delivery.js';
+import { DEFAULT_LIMITS } from './limits.js';
+import { issue, submitPayment } from '../../test/support/ledger.js';
+import { createPluginEnv, type PluginTestEnv } from '../../test/support/plugins.js';
 
 /**
  * Scheduled jobs run beside event delivery, not inside it: a long job in one unit holds up no

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeBundle } from '../sdk/bundle.js';
-import { DeliveryLoop } from '../core/plugins/delivery.js';
-import { auditCount } from './support/kernel.js';
-import { approveThrough, issue, submitPayment } from './support/ledger.js';
-import { createPluginEnv, pluginCode, testManifest, type PluginTestEnv } from './support/plugins.js';
+import { makeBundle } from '../../sdk/bundle.js';
+import { DeliveryLoop } from './delivery.js';
+import { auditCount } from '../../test/support/kernel.js';
+import { approveThrough, issue, submitPayment } from '../../test/support/ledger.js';
+import { createPluginEnv, pluginCode, testManifest, type PluginTestEnv } from '../../test/support/plugins.js';
 
 /**
  * The plugin lifecycle while the core runs: plugins enabled or upgraded under a running delivery

@@ -1,0 +1,99 @@
+/**
+ * The host API v1 and the shapes that cross the sandbox boundary, as plugin code sees them.
+ * Types only: nothing here exists at run time (the runtime helpers are in plugin.ts).
+ */
+import type { ValidatorKind } from './manifest.js';
+import type { ViewSpec } from './views.js';
+
+export interface IndicatorRecord {
+  id: number; year: number; code: string; name: string; departmentId: number; projectId: number | null;
+  expenditureKind: 'personnel' | 'operating' | 'project'; functionalCode: string; economicCode: string; fundSourceCode: string;
+  /** Fen. */ issued: number; adjusted: number; frozen: number; paid: number; available: number;
+}
+export interface PaymentRecord {
+  id: number; indicatorId: number; departmentId: number; payeeName: string; purpose: string; economicCode: string;
+  /** Fen. */ amount: number; date: string; status: string; createdAt: string;
+  approvedAt: string | null; paidAt: string | null;
+}
+export interface DepartmentRecord { id: number; code: string; name: string }
+export interface TransferRecord {
+  id: number; fromIndicatorId: number; toIndicatorId: number; /** Fen. */ amount: number; reason: string; date: string; status: string; decidedAt: string | null;
+}
+/** One line of a grouped execution table (by department, by economic class, or the total). Fen; rates are fractions (0.4567 = 45.67%). */
+export interface ExecutionGroupRecord { code: string; name: string; /** Fen. */ budget: number; paid: number; balance: number; executionRate: number; /** executionRate − timeProgress. */ gap: number }
+/**
+ * Execution of the bound unit's indicators up to a month: the ledger's own execution report
+ * (预算执行情况表, the same numbers as the report page) as plain data.
+ */
+export interface ExecutionReportRecord {
+  year: number; month: number; title: string; /** Time progress month/12 as a fraction. */ timeProgress: number;
+  totals: ExecutionGroupRecord;
+  rows: Array<{ indicatorId: number; code: string; name: string; departmentId: number; projectId: number | null; expenditureKind: string; economicCode: string; fundSourceCode: string;
+    /** Fen. */ budget: number; paidToDate: number; paidInMonth: number; balance: number; executionRate: number; gap: number }>;
+  byDepartment: Array<ExecutionGroupRecord & { departmentId: number | null }>;
+  byEconomic: ExecutionGroupRecord[];
+  /** Months 1..month: paid in the month, cumulative, cumulative rate against time progress. */
+  byMonth: Array<{ month: number; /** Fen. */ paid: number; cumulative: number; executionRate: number; timeProgress: number; gap: number }>;
+}
+export interface ProjectRecord { id: number; code: string; name: string; status: string; startYear: number; endYear: number; totalAmount: number }
+
+export type Doc = Record<string, unknown>;
+export interface StoredDoc<T extends Doc = Doc> { id: string; data: T; updatedAt: string }
+
+/** The host API v1 as plugin code sees it. Every call returns a promise and may reject with a HostError. */
+export interface HostApi {
+  readonly unitId: string;
+  readonly settings: Record<string, string | number | boolean>;
+  ledger: {
+    indicators(filter?: { year?: number }): Promise<IndicatorRecord[]>;
+    /**
+     * Newest first, or — with `afterId` — oldest first from that id on, for paging through all payments
+     * (`afterId: 0` starts a full scan). `year` filters on the payment date; `from`/`to` are inclusive ISO dates.
+     * `limit` defaults to 500, at most 5000.
+     */
+    payments(filter?: { status?: string; year?: number; from?: string; to?: string; afterId?: number; limit?: number }): Promise<PaymentRecord[]>;
+    projects(): Promise<ProjectRecord[]>;
+    departments(): Promise<DepartmentRecord[]>;
+    transfers(filter?: { year?: number; status?: string }): Promise<TransferRecord[]>;
+    /** The execution report (month defaults to the current month of the running year, or December of a past year). */
+    executionReport(params: { year: number; month?: number }): Promise<ExecutionReportRecord>;
+  };
+  storage: {
+    put<T extends Doc>(collection: string, id: string, data: T): Promise<void>;
+    get<T extends Doc>(collection: string, id: string): Promise<StoredDoc<T> | null>;
+    delete(collection: string, id: string): Promise<boolean>;
+    /** Equality on indexed fields (declared in the manifest), newest first. */
+    query<T extends Doc>(collection: string, where?: Record<string, string | number | boolean>, options?: { limit?: number }): Promise<Array<StoredDoc<T>>>;
+  };
+  notify(message: { title: string; body?: string; users?: number[]; roles?: string[]; link?: string }): Promise<void>;
+  realtime: { publish(channel: string, data: unknown): Promise<void> };
+  log: { info(message: string, data?: unknown): Promise<void>; warn(message: string, data?: unknown): Promise<void>; error(message: string, data?: unknown): Promise<void> };
+}
+
+/** A host call refused or failed: errors cross the sandbox boundary as plain data. */
+export interface HostError { code: string; message: string; status: number }
+
+export interface PluginEvent<P = Record<string, unknown>> { id: string; type: string; unitId: string; occurredAt: string; payload: P }
+
+export interface ValidationInput { kind: ValidatorKind; unitId: string; document: Record<string, unknown> }
+export type ValidationResult = { result: 'ok' } | { result: 'warn'; message: string } | { result: 'block'; message: string };
+
+/**
+ * The caller: `roles` are the core role names they hold in this unit (not through a supervising
+ * unit), for finer decisions than the manifest's `roles` of a route.
+ */
+export interface CallerIdentity { id: number; username: string; roles: string[] }
+export interface RouteRequest { method: 'GET' | 'POST'; path: string; query: Record<string, string>; body: unknown; user: CallerIdentity }
+export interface ViewContext { user: CallerIdentity; query: Record<string, string> }
+
+export interface PluginDefinition {
+  /** `payment.paid`, … (as subscribed in the manifest). */
+  events?: Record<string, (event: PluginEvent, host: HostApi) => unknown | Promise<unknown>>;
+  validators?: Partial<Record<ValidatorKind, (input: ValidationInput, host: HostApi) => ValidationResult | Promise<ValidationResult>>>;
+  /** Keyed `GET summary`, `POST notes/save`: method, space, path as in the manifest. */
+  routes?: Record<string, (request: RouteRequest, host: HostApi) => unknown | Promise<unknown>>;
+  views?: Record<string, (context: ViewContext, host: HostApi) => ViewSpec | Promise<ViewSpec>>;
+  schedule?: Record<string, (host: HostApi, run: { scheduledAt: string }) => unknown | Promise<unknown>>;
+  /** Runs once per unit when the plugin is enabled there or upgraded: `from` is null on first enable. */
+  migrate?: (host: HostApi, versions: { from: string | null; to: string }) => unknown | Promise<unknown>;
+}

@@ -12,6 +12,7 @@ import type { HostApi, IndicatorRecord, PaymentRecord, ProjectRecord } from './a
 import { buildPlugin } from './build.js';
 import { makeBundle, type Bundle } from './bundle.js';
 import type { HostPermission } from './manifest.js';
+import type { PluginLimits } from './contracts/plugins.js';
 
 /**
  * A real core in memory (SQLite), seeded with the demo units (`a` and `b`, their people and fiscal
@@ -47,16 +48,7 @@ export interface HarnessOptions {
 }
 
 /** The sandbox limits of the host (defaults as in production: 2 s wall time a call, 64 MB, …). */
-export interface HarnessLimits {
-  timeoutMs: number;
-  validatorTimeoutMs: number;
-  cpuMs: number;
-  memoryMb: number;
-  maxResultBytes: number;
-  maxHostCalls: number;
-  breakerThreshold: number;
-  scheduleMaxTimeoutMs: number;
-}
+export type HarnessLimits = PluginLimits;
 
 export class HarnessError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly details: unknown) {

@@ -73,3 +73,26 @@ export const PluginMetricsView = z.object({
   memoryBytes: z.number(),
 });
 export type PluginMetricsView = z.infer<typeof PluginMetricsView>;
+
+/** The sandbox limits the host applies to every plugin call (defaults in core/plugins/limits.ts; the harness takes overrides). */
+export interface PluginLimits {
+  /** Wall-time limit of every entry (event, route, view, schedule, migrate), ms. */
+  timeoutMs: number;
+  /** Validators run inside the writer's transaction: a stricter limit. */
+  validatorTimeoutMs: number;
+  /**
+   * CPU time of one entry, ms (capped by its wall limit). Code running after an await escapes
+   * isolated-vm's own timeout; this budget stops it even while the wall limit has time left.
+   */
+  cpuMs: number;
+  memoryMb: number;
+  maxResultBytes: number;
+  maxHostCalls: number;
+  /** Consecutive faults in one unit that trip the breaker. */
+  breakerThreshold: number;
+  /**
+   * The most wall time a scheduled job may declare (`timeoutMs` of its manifest entry), ms. Only
+   * scheduled jobs get more than `timeoutMs`; validators, routes, views, events and migrations never do.
+   */
+  scheduleMaxTimeoutMs: number;
+}

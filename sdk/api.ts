@@ -39,22 +39,31 @@ export interface ProjectRecord { id: number; code: string; name: string; status:
 
 export type Doc = Record<string, unknown>;
 export interface StoredDoc<T extends Doc = Doc> { id: string; data: T; updatedAt: string }
+/** One page of `storage.query(…, { after })`: pass `next` as `after` for the following page; null after the last. */
+export interface StoredPage<T extends Doc = Doc> { items: Array<StoredDoc<T>>; next: string | null }
 
-/** The host API v1 as plugin code sees it. Every call returns a promise and may reject with a HostError. */
+/**
+ * The host API v1 as plugin code sees it. Every call returns a promise and may reject with a HostError.
+ * Every answer has a size budget (storage 1 MiB of JSON, as a plugin's own result; ledger lists 2 MiB):
+ * lists stop before it and page (`after` for storage, `afterId` for ledger lists; a page may be
+ * shorter than `limit`, only an empty page ends). Writes count against the plugin's
+ * quotas in the unit (`PLUGIN_QUOTA_EXCEEDED`); during a GET route they are refused (`PLUGIN_READ_ONLY`).
+ */
 export interface HostApi {
   readonly unitId: string;
   readonly settings: Record<string, string | number | boolean>;
   ledger: {
-    indicators(filter?: { year?: number }): Promise<IndicatorRecord[]>;
+    /** By id; `afterId` (ascending ids after it) and `limit` (1–5000, default 5000) page through a large unit. */
+    indicators(filter?: { year?: number; afterId?: number; limit?: number }): Promise<IndicatorRecord[]>;
     /**
      * Newest first, or — with `afterId` — oldest first from that id on, for paging through all payments
-     * (`afterId: 0` starts a full scan). `year` filters on the payment date; `from`/`to` are inclusive ISO dates.
-     * `limit` defaults to 500, at most 5000.
+     * (`afterId: 0` starts a full scan; a page may be shorter than `limit` at the 2 MiB answer budget: only an empty page ends).
+     * `year` filters on the payment date; `from`/`to` are inclusive ISO dates. `limit` defaults to 500, at most 5000.
      */
     payments(filter?: { status?: string; year?: number; from?: string; to?: string; afterId?: number; limit?: number }): Promise<PaymentRecord[]>;
     projects(): Promise<ProjectRecord[]>;
     departments(): Promise<DepartmentRecord[]>;
-    transfers(filter?: { year?: number; status?: string }): Promise<TransferRecord[]>;
+    transfers(filter?: { year?: number; status?: string; afterId?: number; limit?: number }): Promise<TransferRecord[]>;
     /** The execution report (month defaults to the current month of the running year, or December of a past year). */
     executionReport(params: { year: number; month?: number }): Promise<ExecutionReportRecord>;
   };
@@ -62,9 +71,16 @@ export interface HostApi {
     put<T extends Doc>(collection: string, id: string, data: T): Promise<void>;
     get<T extends Doc>(collection: string, id: string): Promise<StoredDoc<T> | null>;
     delete(collection: string, id: string): Promise<boolean>;
-    /** Equality on indexed fields (declared in the manifest), newest first. */
+    /**
+     * Equality on indexed fields (declared in the manifest), newest first. With `after` (null for the
+     * first page, then the `next` of the page before) the answer is a page `{ items, next }`: at most
+     * `limit` documents (default 100, at most 500) and at most 1 MiB of JSON.
+     */
+    query<T extends Doc>(collection: string, where: Record<string, string | number | boolean>, options: { limit?: number; after: string | null }): Promise<StoredPage<T>>;
+    /** Host API 1.0.0: the first page as an array — up to `limit` documents, fewer once the 1 MiB answer budget is reached. */
     query<T extends Doc>(collection: string, where?: Record<string, string | number | boolean>, options?: { limit?: number }): Promise<Array<StoredDoc<T>>>;
   };
+  /** Each person at most once (a user also reached through a named role gets one notice); counts toward the hourly quota. */
   notify(message: { title: string; body?: string; users?: number[]; roles?: string[]; link?: string }): Promise<void>;
   realtime: { publish(channel: string, data: unknown): Promise<void> };
   log: { info(message: string, data?: unknown): Promise<void>; warn(message: string, data?: unknown): Promise<void>; error(message: string, data?: unknown): Promise<void> };

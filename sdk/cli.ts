@@ -5,8 +5,11 @@
 //   test [filters…]                  run the plugin tests (vitest) in the real sandbox
 //   build [dir]                      bundle src/index.ts with esbuild; print size and SHA-256
 //   validate [dir|bundle.json]       check what the host checks at install
-//   keygen [--out publisher]         write an ed25519 publisher key pair: <out>.pem (keep it) and <out>.pub.pem (give it to the admins)
-//   pack [dir] [--out dist] [--key key.pem --publisher name]   write <id>-<version>.ubplugin.json (signed with the key)
+//   keygen [--out publisher]         write an ed25519 publisher key pair: <out>.pem (PKCS#8, keep it) and
+//                                    <out>.pub.pem (SPKI, what PUT /api/plugins/trust takes as addPublisher.publicKey)
+//   pack [dir] --key key.pem --publisher name [--out dist]   write <id>-<version>.ubplugin.json signed with the key;
+//                                    the publisher name has no default: it must be the name the administrators trust
+//                                    the key under. `pack [dir] --unsigned` writes an unsigned bundle (for hosts that allow them)
 import fs from 'node:fs';
 import path from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
@@ -21,13 +24,14 @@ const USAGE = `usage: unibudget-plugin <command>
   test [filters…]                                        run its tests in the real sandbox (vitest)
   build [dir]                                            bundle it, print size and SHA-256
   validate [dir|bundle.json]                             check what the host checks at install
-  keygen [--out publisher]                               write an ed25519 publisher key pair
-  pack [dir] [--out dist] [--key key.pem --publisher name]   write the (signed) bundle`;
+  keygen [--out publisher]                               write an ed25519 key pair: <out>.pem (PKCS#8, private) and <out>.pub.pem (SPKI, for the trust API)
+  pack [dir] --key key.pem --publisher <name> [--out dist]   write the bundle signed as <name> (the name your key is trusted under)
+  pack [dir] --unsigned [--out dist]                     write an unsigned bundle (installs only where unsigned bundles are allowed)`;
 
 export async function sdkMain(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true, strict: false,
-    options: { out: { type: 'string' }, key: { type: 'string' }, publisher: { type: 'string' }, dir: { type: 'string' } },
+    options: { out: { type: 'string' }, key: { type: 'string' }, publisher: { type: 'string' }, dir: { type: 'string' }, unsigned: { type: 'boolean' } },
   });
   const option = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   const [command, target] = positionals;
@@ -50,12 +54,14 @@ export async function sdkMain(argv: string[]): Promise<number> {
       const { publicKey, privateKey } = generateKeyPairSync('ed25519');
       fs.writeFileSync(`${out}.pem`, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
       fs.writeFileSync(`${out}.pub.pem`, publicKey.export({ type: 'spki', format: 'pem' }).toString());
-      console.log(`wrote ${out}.pem (private: sign with it, never share it) and ${out}.pub.pem (the administrators add it as a trusted publisher)`);
+      console.log(`wrote ${out}.pem (PKCS#8 private key: sign with it, never share it) and ${out}.pub.pem (SPKI public key)`);
+      console.log('the system administrator trusts it under your publisher name: PUT /api/plugins/trust');
+      console.log(`  {"addPublisher": {"name": "<your publisher name>", "publicKey": <the text of ${out}.pub.pem>}}`);
+      console.log(`then: unibudget-plugin pack <dir> --key ${out}.pem --publisher "<that same name>"`);
       return 0;
     }
     case 'pack': {
-      const key = option('key');
-      const signer = key ? { publisher: option('publisher') ?? 'unknown', privateKeyPem: fs.readFileSync(key, 'utf8') } : undefined;
+      const signer = packSigner(option('key'), option('publisher'), values.unsigned === true);
       const { file } = await packPlugin(target ?? '.', option('out') ?? 'dist', signer);
       console.log(`packed ${file}${signer ? ` (signed by ${signer.publisher})` : ' (unsigned)'}`);
       return 0;
@@ -78,6 +84,22 @@ export async function sdkMain(argv: string[]): Promise<number> {
       console.error(USAGE);
       return 2;
   }
+}
+
+/**
+ * Who signs a pack: `--key` and `--publisher` together (the name is the one the administrators trust
+ * the key under, so it has no default: a wrong name makes the bundle fail to install), or nobody
+ * with an explicit `--unsigned`. Anything else is refused before anything is built.
+ */
+export function packSigner(key: string | undefined, publisher: string | undefined, unsigned: boolean): { publisher: string; privateKeyPem: string } | undefined {
+  if (unsigned) {
+    if (key || publisher) throw new Error('pack: --unsigned takes no --key or --publisher');
+    return undefined;
+  }
+  if (!key || !publisher?.trim()) {
+    throw new Error('pack: give --key <private key .pem> and --publisher <the name your key is trusted under> (make a key pair with `unibudget-plugin keygen`), or --unsigned for a host that allows unsigned bundles');
+  }
+  return { publisher: publisher.trim(), privateKeyPem: fs.readFileSync(key, 'utf8') };
 }
 
 /**

@@ -13,7 +13,7 @@ export {
 } from './plugin.js';
 export type {
   CallerIdentity, DepartmentRecord, Doc, ExecutionGroupRecord, ExecutionReportRecord, HostApi, HostError, IndicatorRecord, PaymentRecord, PluginDefinition,
-  PluginEvent, ProjectRecord, RouteRequest, StoredDoc, TransferRecord, ValidationInput, ValidationResult, ViewContext,
+  PluginEvent, ProjectRecord, RouteRequest, StoredDoc, StoredPage, TransferRecord, ValidationInput, ValidationResult, ViewContext,
 } from './api.js';
 export type { ViewBlock, ViewSpec, ValidatedViewSpec } from './views.js';
 export type { CoreRole, HostPermission, Manifest, ManifestInput, ScheduleEntry, SettingField, ValidatorKind } from './manifest.js';

@@ -38,7 +38,12 @@ const pluginId = z.string().regex(/^[a-z][a-z0-9-]{1,47}$/, 'lowercase letters, 
 const semverString = z.string().refine((v) => semver.valid(v) !== null, 'not a semantic version (x.y.z)');
 const semverRange = z.string().refine((v) => semver.validRange(v) !== null, 'not a semver range');
 const localized = z.object({ zh: z.string().min(1).max(100), en: z.string().min(1).max(100) });
-const eventPattern = z.string().regex(/^[a-z]+\.(\*|[a-z_]+)$/, 'an event type such as payment.paid or transfer.*');
+/**
+ * A subscription: one event type (`payment.paid`), a family (`transfer.*`), or `*` — every domain
+ * event of the unit, including types a later host adds. The same keys an `events` handler may have,
+ * so a plugin whose handler is keyed `'*'` subscribes with `"events": ["*"]`.
+ */
+const eventPattern = z.string().regex(/^(\*|[a-z]+\.(\*|[a-z_]+))$/, 'an event type such as payment.paid, a family such as transfer.*, or * for every event');
 
 /** One field of the settings form the admin console renders (a JSON-schema-like subset). */
 export const settingFieldSchema = z.object({
@@ -125,7 +130,8 @@ export const manifestSchema = z.object({
   version: semverString,
   engine: semverRange,
   description: z.string().max(2000).default(''),
-  author: z.string().min(1).max(200),
+  /** Who wrote it, shown in the admin console; optional (the console shows the signing publisher too). */
+  author: z.string().max(200).default(''),
   permissions: z.array(z.enum(HOST_PERMISSIONS)).default([]),
   events: z.array(eventPattern).default([]),
   validators: z.array(z.enum(VALIDATOR_KINDS)).default([]),

@@ -115,8 +115,9 @@ describe('${id}', () => {
 `,
     'README.md': `# ${id}\n\nBuilt with the unibudget plugin SDK (\`@unibudget/sdk\`).\n\n` +
       `- \`npx unibudget-plugin test ${shown}\` runs its tests in the real sandbox against an in-memory core;\n` +
-      `- \`npx unibudget-plugin keygen\` makes a publisher key pair once (give \`publisher.pub.pem\` to the administrators who trust you);\n` +
-      `- \`npx unibudget-plugin pack ${shown} --key publisher.pem --publisher <your name>\` writes the signed bundle\n` +
+      `- \`npx unibudget-plugin keygen\` makes a publisher key pair once: \`publisher.pem\` (PKCS#8, keep it) and \`publisher.pub.pem\`\n` +
+      `  (SPKI: the system administrator trusts it under your publisher name, \`PUT /api/plugins/trust\`);\n` +
+      `- \`npx unibudget-plugin pack ${shown} --key publisher.pem --publisher <that publisher name>\` writes the signed bundle\n` +
       `  \`dist/${id}-0.1.0.ubplugin.json\` to install with \`unibudget plugin install\` (or \`POST /api/plugins\`).\n`,
   };
   const written: string[] = [];

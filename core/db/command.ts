@@ -1,5 +1,5 @@
 import type { Kernel } from '../kernel.js';
-import type { Db, Tx } from './connection.js';
+import type { Tx } from './connection.js';
 
 /**
  * The one place a command's transaction is opened. A write is `(tx, actor, scope, input)`: the
@@ -39,9 +39,4 @@ export function afterCommit(tx: Tx, key: string, hook: AfterCommit): void {
   const state = commands.get(tx);
   if (!state) throw new Error(`afterCommit(${key}) outside a command transaction: open it with runCommand`);
   if (!state.afterCommit.has(key)) state.afterCommit.set(key, hook);
-}
-
-/** The database a command's transaction belongs to (registries such as the validators are keyed by it). */
-export function databaseOf(tx: Tx): Db | null {
-  return commands.get(tx)?.kernel.db ?? null;
 }

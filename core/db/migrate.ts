@@ -6,6 +6,9 @@ import * as m003 from './migrations/003_accounting.js';
 import * as m004 from './migrations/004_plugins.js';
 import * as m005 from './migrations/005_plugin_paging.js';
 import * as m006 from './migrations/006_notification_reads.js';
+import * as m007 from './migrations/007_plugin_quotas.js';
+import * as m008 from './migrations/008_plugin_quarantine.js';
+import * as m009 from './migrations/009_plugin_owners.js';
 
 /** Migrations are listed in code (not read from disk) so bundling and tsx behave the same. */
 const migrations: Record<string, Migration> = {
@@ -15,6 +18,9 @@ const migrations: Record<string, Migration> = {
   '004_plugins': m004,
   '005_plugin_paging': m005,
   '006_notification_reads': m006,
+  '007_plugin_quotas': m007,
+  '008_plugin_quarantine': m008,
+  '009_plugin_owners': m009,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -478,6 +478,7 @@ export interface YearEndRunsTable {
 export interface Database {
   plugin_packages: PluginPackagesTable;
   plugin_publishers: PluginPublishersTable;
+  plugin_owners: PluginOwnersTable;
   plugin_host_settings: PluginHostSettingsTable;
   plugin_units: PluginUnitsTable;
   plugin_docs: PluginDocsTable;
@@ -486,6 +487,10 @@ export interface Database {
   notifications: NotificationsTable;
   notification_reads: NotificationReadsTable;
   plugin_logs: PluginLogsTable;
+  plugin_runner_kills: PluginRunnerKillsTable;
+  plugin_quarantine: PluginQuarantineTable;
+  plugin_quotas: PluginQuotasTable;
+  plugin_rates: PluginRatesTable;
 }
 
 export interface PluginPackagesTable {
@@ -508,6 +513,19 @@ export interface PluginPublishersTable {
   /** ed25519 public key, SPKI PEM. */
   public_key: string;
   added_at: string;
+}
+
+/**
+ * Who owns a plugin id (migration 009): the trusted publisher (by name) whose bundles may install
+ * under it, or null for unsigned bundles. Set by the first install, changed only by the system
+ * administrator's transfer; kept when the plugin is uninstalled.
+ */
+export interface PluginOwnersTable {
+  plugin_id: string;
+  publisher: string | null;
+  since: string;
+  assigned_by: number | null;
+  how: 'install' | 'transfer' | 'migration';
 }
 
 export interface PluginHostSettingsTable {
@@ -543,6 +561,29 @@ export interface PluginDocsTable {
   idx1: string | null;
   idx2: string | null;
   updated_at: string;
+  /** UTF-8 size of `data` (migration 007): answer budgets and the storage quota read this, never the document. */
+  bytes: Generated<number>;
+}
+
+/** Quota overrides set by the system administrator (migration 007): `unit_id` '' = every unit; null inherits. */
+export interface PluginQuotasTable {
+  plugin_id: string;
+  unit_id: string;
+  storage_bytes: number | null;
+  storage_docs: number | null;
+  log_entries: number | null;
+  notifications_per_hour: number | null;
+  updated_at: string;
+  updated_by: number | null;
+}
+
+/** Fixed-window counters per (plugin, unit, kind), e.g. notifications in the current hour (migration 007). */
+export interface PluginRatesTable {
+  plugin_id: string;
+  unit_id: string;
+  kind: string;
+  window_start: string;
+  count: number;
 }
 
 export interface PluginDeliveriesTable {
@@ -585,6 +626,28 @@ export interface NotificationReadsTable {
   notification_id: number;
   user_id: number;
   read_at: string;
+}
+
+/** A death of the plugin runner pinned on one plugin version (migration 008). */
+export interface PluginRunnerKillsTable {
+  id: Generated<number>;
+  plugin_id: string;
+  version: string;
+  /** memory | catastrophic | hung | exit */
+  reason: string;
+  unit_id: string | null;
+  at: string;
+}
+
+/** A plugin quarantined everywhere for killing the runner again and again (migration 008); released_at null while it holds. */
+export interface PluginQuarantineTable {
+  plugin_id: string;
+  version: string;
+  since: string;
+  kills: number;
+  reason: string;
+  released_at: string | null;
+  released_by: number | null;
 }
 
 export interface PluginLogsTable {

@@ -14,9 +14,9 @@ import { issueIndicator } from '../ledger/indicators/service.js';
 import { CapsBody } from '../ledger/rules/schema.js';
 import { saveCaps } from '../ledger/rules/service.js';
 import { PayBody, PaymentDraft } from '../ledger/payments/schema.js';
-import { approvePayment, createPayment, payPayment, rejectPayment, withdrawPayment } from '../ledger/payments/service.js';
+import { approvePayment, createPayment, validatePayment, payPayment, rejectPayment, withdrawPayment } from '../ledger/payments/service.js';
 import { TransferDraft } from '../ledger/transfers/schema.js';
-import { approveTransfer, createTransfer } from '../ledger/transfers/service.js';
+import { approveTransfer, createTransfer, validateTransfer } from '../ledger/transfers/service.js';
 import { AdjustmentDraft } from '../ledger/adjustments/schema.js';
 import { approveAdjustment, createAdjustment } from '../ledger/adjustments/service.js';
 import { DecisionBody } from '../ledger/approvals/schema.js';
@@ -261,7 +261,8 @@ async function runPayment(ctx: UnitContext, ids: ReadonlyMap<string, number>, p:
     ...(p.standard ? { standard: p.standard } : {}),
   });
   const staffScope = await ctx.scope('staff', 'payment.create');
-  let doc = await inTx(ctx, (tx) => createPayment(tx, actors.staff, staffScope, draft));
+  const check = await validatePayment(ctx.kernel.db, actors.staff, staffScope, draft);
+  let doc = await inTx(ctx, (tx) => createPayment(tx, actors.staff, staffScope, draft, check));
   const stopAt = p.end.kind === 'pending' || p.end.kind === 'rejected' || p.end.kind === 'withdrawn' ? p.end.atStep : Infinity;
   for (let step = pendingStep(doc); step; step = pendingStep(doc)) {
     if (step.seq >= stopAt) break;
@@ -308,7 +309,8 @@ async function runTransfer(ctx: UnitContext, ids: ReadonlyMap<string, number>, t
     fromIndicatorId: indicatorId(ids, t.from), toIndicatorId: indicatorId(ids, t.to), amount: t.amount, reason: t.reason, date: t.date,
   });
   const staffScope = await ctx.scope('staff', 'transfer.create');
-  let doc = await inTx(ctx, (tx) => createTransfer(tx, actors.staff, staffScope, draft));
+  const check = await validateTransfer(ctx.kernel.db, actors.staff, staffScope, draft);
+  let doc = await inTx(ctx, (tx) => createTransfer(tx, actors.staff, staffScope, draft, check));
   const waitFor = t.end === 'approved' ? null : t.end === 'pending:finance' ? 'finance_officer' : 'leader';
   for (let step = pendingStep(doc); step; step = pendingStep(doc)) {
     if (step.role === waitFor) break;

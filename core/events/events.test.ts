@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestEnv, type TestEnv } from '../../test/support/kernel.js';
-import { afterCommit, databaseOf, runCommand } from '../db/command.js';
-import type { Tx } from '../db/connection.js';
+import { afterCommit, runCommand } from '../db/command.js';
 import { AppError } from '../errors.js';
 import { publishEvent } from './outbox.js';
 import { askValidators, registerValidatorProvider, unregisterValidatorProvider, type ValidatorProvider } from './validators.js';
@@ -78,13 +77,9 @@ describe('the command transaction', () => {
     }
   });
 
-  it('refuses an after-commit hook outside a command transaction, and knows no database there', async () => {
+  it('refuses an after-commit hook outside a command transaction', async () => {
     await env.kernel.db.transaction().execute(async (tx) => {
       expect(() => afterCommit(tx, 'announce:a', () => {})).toThrow(/outside a command transaction/);
-      expect(databaseOf(tx)).toBeNull();
-    });
-    await runCommand(env.kernel, async (tx) => {
-      expect(databaseOf(tx)).toBe(env.kernel.db);
     });
   });
 });
@@ -107,22 +102,16 @@ describe('the outbox', () => {
 describe('the validator registry', () => {
   const document = { amount: 100_00, economicCode: '30201' };
 
-  async function ask(work?: (tx: Tx) => Promise<void>) {
-    return runCommand(env.kernel, async (tx) => {
-      const warnings = await askValidators(tx, 'payment.validate', 'a', document);
-      await work?.(tx);
-      return warnings;
-    });
-  }
+  const ask = () => askValidators(env.kernel.db, 'payment.validate', 'a', document);
 
   it('asks nobody while no provider is registered for the core', async () => {
     expect(await ask()).toEqual([]);
   });
 
-  it('hands the provider the command’s transaction, and turns its warnings into findings', async () => {
+  it('hands the provider the database (never a transaction), and turns its warnings into findings', async () => {
     const asked: unknown[] = [];
-    const provider: ValidatorProvider = async (tx, kind, unitId, doc) => {
-      asked.push([databaseOf(tx) === env.kernel.db, kind, unitId, doc]);
+    const provider: ValidatorProvider = async (db, kind, unitId, doc) => {
+      asked.push([db === env.kernel.db && !db.isTransaction, kind, unitId, doc]);
       return [
         { source: 'budget-watch', result: 'warn', message: '接近年度上限' },
         { source: 'quiet', result: 'ok', message: '' },
@@ -140,30 +129,26 @@ describe('the validator registry', () => {
     expect(await ask()).toEqual([]);
   });
 
-  it('refuses the command on a block: nothing written in it stays', async () => {
+  it('refuses on a block, before the command would open its transaction', async () => {
     registerValidatorProvider(env.kernel.db, async () => [
       { source: 'budget-watch', result: 'warn', message: '接近年度上限' },
       { source: 'strict', result: 'block', message: '超出年度上限' },
     ]);
     try {
-      const refused = runCommand(env.kernel, async (tx) => {
-        await publishEvent(tx, { type: 'test.blocked', unitId: 'a', payload: {} });
-        return askValidators(tx, 'payment.validate', 'a', document);
-      });
+      const refused = ask();
       await expect(refused).rejects.toBeInstanceOf(AppError);
       await expect(refused).rejects.toMatchObject({
         code: 'PLUGIN_VALIDATION_BLOCKED',
         details: { pluginId: 'strict', message: '超出年度上限', kind: 'payment.validate' },
       });
-      expect(await outboxOf('test.blocked')).toEqual([]);
     } finally {
       unregisterValidatorProvider(env.kernel.db);
     }
   });
 
-  it('refuses to be asked outside a command transaction, so no document skips its validators unseen', async () => {
-    await expect(env.kernel.db.transaction().execute((tx) => askValidators(tx, 'transfer.validate', 'a', document)))
-      .rejects.toThrow(/transfer\.validate asked outside a command transaction/);
+  it('refuses to be asked inside a transaction: plugin time never holds the database', async () => {
+    await expect(runCommand(env.kernel, (tx) => askValidators(tx, 'transfer.validate', 'a', document)))
+      .rejects.toThrow(/transfer\.validate asked inside a transaction/);
   });
 
   it('keeps providers per core: another core’s provider is never asked', async () => {

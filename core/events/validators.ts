@@ -1,6 +1,5 @@
-import type { Tx } from '../db/connection.js';
+import type { Db } from '../db/connection.js';
 import { AppError } from '../errors.js';
-import { databaseOf } from '../db/command.js';
 
 /**
  * The validator registry: the ledger asks, the plugin host answers; neither imports the other.
@@ -16,7 +15,7 @@ export interface ValidatorVerdict {
   message: string;
 }
 
-export type ValidatorProvider = (tx: Tx, kind: ValidatorKind, unitId: string, document: Record<string, unknown>) => Promise<ValidatorVerdict[]>;
+export type ValidatorProvider = (db: Db, kind: ValidatorKind, unitId: string, document: Record<string, unknown>) => Promise<ValidatorVerdict[]>;
 
 const providers = new WeakMap<object, ValidatorProvider>();
 
@@ -36,17 +35,18 @@ export interface ValidatorWarning {
 }
 
 /**
- * Asks the validators of the unit's enabled plugins about a document, inside the writer's
- * transaction and before commit. A `block` refuses the command (nothing is written); `warn`s come
- * back as findings to store with the document.
+ * Asks the validators of the unit's enabled plugins about a document. Never inside a write
+ * transaction: plugin time (up to the validator limit, for every enabled plugin) must not hold the
+ * database — on SQLite that is every unit's one connection. The command asks first, on committed
+ * data, and then checks in its transaction that the document it writes is the one the validators
+ * judged (core/ledger/validation.ts). A `block` refuses the command before anything is written;
+ * `warn`s come back as findings to store with the document.
  */
-export async function askValidators(tx: Tx, kind: ValidatorKind, unitId: string, document: Record<string, unknown>): Promise<ValidatorWarning[]> {
-  const db = databaseOf(tx);
-  // A document validated outside a command transaction would skip the plugins' validators unseen.
-  if (!db) throw new Error(`${kind} asked outside a command transaction: open it with runCommand`);
+export async function askValidators(db: Db, kind: ValidatorKind, unitId: string, document: Record<string, unknown>): Promise<ValidatorWarning[]> {
+  if (db.isTransaction) throw new Error(`${kind} asked inside a transaction: validators run before the command's transaction`);
   const provider = providers.get(db);
   if (!provider) return [];
-  const verdicts = await provider(tx, kind, unitId, document);
+  const verdicts = await provider(db, kind, unitId, document);
   const blocked = verdicts.find((v) => v.result === 'block');
   if (blocked) throw new AppError('PLUGIN_VALIDATION_BLOCKED', { pluginId: blocked.source, message: blocked.message, kind });
   return verdicts

@@ -45,8 +45,10 @@ export interface HandlerContext<P, Q, B, A extends Access = Access> {
 }
 
 /** A write: the server opens its transaction (core/db/command.ts), commits, then runs its after-commit work. */
-export interface CommandContext<P, Q, B, A extends Access = Access> extends HandlerContext<P, Q, B, A> {
+export interface CommandContext<P, Q, B, A extends Access = Access, X = undefined> extends HandlerContext<P, Q, B, A> {
   tx: Tx;
+  /** What the route's `prepare` step produced before the transaction opened. */
+  prepared: X;
 }
 
 interface RouteBase<P, Q, B> {
@@ -65,15 +67,25 @@ interface RouteBase<P, Q, B> {
   status?: 200 | 201;
 }
 
-/** A route answers either by reading (`handler`) or by running one command in one transaction (`command`). */
+/**
+ * A route answers either by reading (`handler`) or by running one command in one transaction
+ * (`command`). Work that must not hold the database — asking the plugins' validators, which may
+ * take their whole time limit — runs in `prepare`, before the transaction opens; the command then
+ * checks under its locks that what was prepared still holds.
+ */
 export type RouteSpec<
   P extends z.ZodType | undefined = z.ZodType | undefined,
   Q extends z.ZodType | undefined = z.ZodType | undefined,
   B extends z.ZodType | undefined = z.ZodType | undefined,
   A extends Access = Access,
+  X = unknown,
 > = RouteBase<P, Q, B> & { access: A } & (
-  | { handler: (ctx: HandlerContext<Infer<P>, Infer<Q>, Infer<B>, A>) => Promise<unknown>; command?: never }
-  | { command: (ctx: CommandContext<Infer<P>, Infer<Q>, Infer<B>, A>) => Promise<unknown>; handler?: never }
+  | { handler: (ctx: HandlerContext<Infer<P>, Infer<Q>, Infer<B>, A>) => Promise<unknown>; command?: never; prepare?: never }
+  | {
+      prepare?: (ctx: HandlerContext<Infer<P>, Infer<Q>, Infer<B>, A>) => Promise<X>;
+      command: (ctx: CommandContext<Infer<P>, Infer<Q>, Infer<B>, A, X>) => Promise<unknown>;
+      handler?: never;
+    }
 );
 
 /** Keeps each route's parameter types tied to its schemas and its context to its access kind. */
@@ -82,6 +94,7 @@ export function defineRoute<
   P extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
->(spec: RouteSpec<P, Q, B, A>): RouteSpec {
+  X = undefined,
+>(spec: RouteSpec<P, Q, B, A, X>): RouteSpec {
   return spec as unknown as RouteSpec;
 }

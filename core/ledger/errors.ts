@@ -20,6 +20,11 @@ export const LEDGER_ERRORS = defineErrors({
     zh: '当前审批环节需要「{label}」审批',
     en: 'The current approval step needs: {label}',
   },
+  VALIDATION_STALE: {
+    status: 409,
+    zh: '插件校验期间，单据所依据的数据发生了变化，请重新提交',
+    en: 'What this document was validated against changed meanwhile; submit it again',
+  },
   SELF_APPROVAL: { status: 403, zh: '不能审批自己提交的申请', en: 'You cannot approve your own request' },
   NOT_REQUESTER: { status: 403, zh: '只有申请人可以撤回', en: 'Only the requester can withdraw' },
   DEPARTMENT_SCOPE: {

@@ -225,8 +225,9 @@ export class DeliveryLoop {
     }
     const event = { id: delivery.event_id, type: delivery.type, unitId: delivery.unit_id, occurredAt: delivery.occurred_at, payload: JSON.parse(delivery.payload) };
     const reply = await this.host.invoke(enablementOf(row), 'events', delivery.type, event);
-    if (!reply.ok && reply.error.code === 'PLUGIN_NOT_LOADED') {
-      // Incompatible after a core upgrade: the event waits for a compatible version rather than burning its attempts.
+    if (!reply.ok && (reply.error.code === 'PLUGIN_NOT_LOADED' || reply.error.code === 'PLUGIN_QUARANTINED')) {
+      // Incompatible after a core upgrade, or quarantined until the system administrator releases it:
+      // the event waits rather than burning its attempts.
       await mine().set({ status: 'pending', claimed_by: null, claimed_until: null, next_at: iso(Date.now() + this.options.leaseMs) }).execute();
       return;
     }

@@ -5,9 +5,9 @@ import { runCommand } from '../db/command.js';
 import { enablementOf } from './enablement.js';
 import type { PluginHost } from './host.js';
 
-/** An event type matches a subscription `payment.paid` exactly or `payment.*` by family. */
+/** An event type matches a subscription `payment.paid` exactly, `payment.*` by family, or `*` (every event). */
 export function subscribed(patterns: readonly string[], type: string): boolean {
-  return patterns.some((p) => p === type || (p.endsWith('.*') && type.startsWith(p.slice(0, -1))));
+  return patterns.some((p) => p === '*' || p === type || (p.endsWith('.*') && type.startsWith(p.slice(0, -1))));
 }
 
 /**

@@ -3,14 +3,18 @@ import { nowIso } from '../clock.js';
 import type { RealtimeBus } from '../events/realtime.js';
 import type { HostPermission, Manifest } from '../../sdk/manifest.js';
 import type { HostCall } from './runner/client.js';
-import { HostCallError } from './errors.js';
+import { AppError, HostCallError } from './errors.js';
 import { objectArg, readDepartments, readExecutionReport, readIndicators, readPayments, readProjects, readTransfers } from './ledger-read.js';
 import { storageCall } from './storage.js';
+import { appendLog } from './logs.js';
+import { quotaExceeded, quotasFor, takeRate, type PluginQuotas } from './quotas.js';
 
 /**
  * The host API: the calls a plugin makes from its sandbox (`host.ledger.*`, `host.storage.*`,
  * `host.notify`, `host.realtime.publish`, `host.log.*`), each checked against the permission the
- * unit granted, and answered for the one plugin, unit and invocation that made it.
+ * unit granted, and answered for the one plugin, unit and invocation that made it. Every answer
+ * has a size budget (storage.ts, ledger-read.ts); writes count against the plugin's quotas in the
+ * unit (quotas.ts); an invocation that may only read (a GET route) has its writes refused.
  */
 
 /** What one invocation did, for its caller (the route audit). */
@@ -27,6 +31,18 @@ export interface CallContext {
   manifest: Manifest;
   executor: Executor;
   stats: InvokeStats;
+  /**
+   * A read-only invocation (a GET route, which any reader of the unit may trigger and which is not
+   * audited): storage.put/delete, notify and realtime.publish are refused; the log stays open.
+   */
+  readOnly?: boolean | undefined;
+  /** The plugin's quotas in the unit, read once per invocation on first need. */
+  quotaMemo?: Promise<PluginQuotas> | undefined;
+}
+
+function quotasOf(context: CallContext): Promise<PluginQuotas> {
+  context.quotaMemo ??= quotasFor(context.executor, context.pluginId, context.unitId);
+  return context.quotaMemo;
 }
 
 /** Host calls that change something outside the sandbox (the plugin log is not counted). */
@@ -48,6 +64,54 @@ const METHOD_PERMISSION: Record<string, HostPermission> = {
   log: 'log',
 };
 
+/**
+ * A counting semaphore: `run` waits for a free place (first come, first served). A place is handed
+ * to the next waiter on a later turn of the event loop, never in the same one: a queue of host calls
+ * must not run back to back in one turn (each resuming the next through promise callbacks), which
+ * would keep every route of the core waiting until the whole queue was answered.
+ */
+class Gate {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  constructor(private readonly places: number) {}
+  get idle(): boolean {
+    return this.active === 0 && this.waiting.length === 0;
+  }
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active < this.places) this.active += 1;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) setImmediate(next);
+      else this.active -= 1;
+    }
+  }
+}
+
+/**
+ * Host calls answered at once in this process, and of one plugin in one unit: the others wait their
+ * turn (in the plugin's own wall time). A plugin firing dozens of large queries at once can then
+ * take neither every database connection from the core's routes (PostgreSQL's pool, SQLite's one
+ * connection) nor every turn from other plugins, nor from itself in other units.
+ */
+export const HOST_CALLS_AT_ONCE = 3;
+export const HOST_CALLS_PER_PLUGIN_AND_UNIT = 1;
+const everyone = new Gate(HOST_CALLS_AT_ONCE);
+const perPluginAndUnit = new Map<string, Gate>();
+
+async function gated<T>(context: CallContext, work: () => Promise<T>): Promise<T> {
+  const key = `${context.pluginId}\u0000${context.unitId}`;
+  let gate = perPluginAndUnit.get(key);
+  if (!gate) perPluginAndUnit.set(key, (gate = new Gate(HOST_CALLS_PER_PLUGIN_AND_UNIT)));
+  try {
+    return await gate.run(() => everyone.run(work));
+  } finally {
+    if (gate.idle && perPluginAndUnit.get(key) === gate) perPluginAndUnit.delete(key);
+  }
+}
+
 /** Answers one host call from the sandbox; a refusal is thrown as a HostCallError. */
 export async function answerHostCall(call: HostCall, realtime: RealtimeBus): Promise<unknown> {
   const context = call.context as CallContext | undefined;
@@ -57,10 +121,21 @@ export async function answerHostCall(call: HostCall, realtime: RealtimeBus): Pro
   if (!context.grants.has(permission)) {
     throw new HostCallError('PLUGIN_PERMISSION_DENIED', `${call.method} needs the permission ${permission}, which this unit did not grant`, 403);
   }
+  if (WRITE_METHODS.has(call.method)) {
+    if (context.readOnly) {
+      const error = new AppError('PLUGIN_READ_ONLY', { pluginId: context.pluginId, call: call.method });
+      throw new HostCallError(error.code, error.messageIn('en'), error.status);
+    }
+    context.stats.writes += 1;
+  }
+  // A call inside an open transaction already holds its connection: it must not queue behind calls waiting for one.
+  return context.executor.isTransaction ? answer(call, context, realtime) : gated(context, () => answer(call, context, realtime));
+}
+
+async function answer(call: HostCall, context: CallContext, realtime: RealtimeBus): Promise<unknown> {
   const db = context.executor;
   const unitId = context.unitId;
   const a = call.args;
-  if (WRITE_METHODS.has(call.method)) context.stats.writes += 1;
   switch (call.method) {
     case 'ledger.indicators':
       return readIndicators(db, unitId, a[0]);
@@ -78,7 +153,7 @@ export async function answerHostCall(call: HostCall, realtime: RealtimeBus): Pro
     case 'storage.get':
     case 'storage.delete':
     case 'storage.query':
-      return storageCall(db, context, call.method, a);
+      return storageCall(db, { ...context, quotas: () => quotasOf(context) }, call.method, a);
     case 'notify':
       return notify(db, context, objectArg(a[0]));
     case 'realtime.publish': {
@@ -89,12 +164,9 @@ export async function answerHostCall(call: HostCall, realtime: RealtimeBus): Pro
       await realtime.publish({ unitId, channel: `${context.pluginId}:${channel}`, data });
       return null;
     }
-    case 'log': {
-      const level = ['info', 'warn', 'error'].includes(String(a[0])) ? String(a[0]) : 'info';
-      const data = a[2] === null || a[2] === undefined ? null : JSON.stringify(a[2]).slice(0, 4000);
-      await db.insertInto('plugin_logs').values({ plugin_id: context.pluginId, unit_id: unitId, level, message: String(a[1] ?? '').slice(0, 2000), data, at: nowIso() }).execute();
+    case 'log':
+      await appendLog(db, context.pluginId, unitId, { level: a[0], message: a[1], data: a[2] }, (await quotasOf(context)).logEntries);
       return null;
-    }
   }
   throw new HostCallError('PLUGIN_UNKNOWN_HOST_CALL', 'unknown host call', 400);
 }
@@ -105,14 +177,24 @@ async function notify(db: Executor, context: CallContext, message: Record<string
   const body = typeof message.body === 'string' ? message.body.slice(0, 2000) : '';
   const link = typeof message.link === 'string' ? message.link.slice(0, 300) : null;
   const users = Array.isArray(message.users) ? [...new Set(message.users.filter((u): u is number => Number.isSafeInteger(u)))].slice(0, 50) : [];
-  const roles = Array.isArray(message.roles) ? message.roles.filter((r): r is string => typeof r === 'string').slice(0, 10) : [];
+  // Each role once: a role named ten times is one row, seen once by each of its holders.
+  const roles = Array.isArray(message.roles) ? [...new Set(message.roles.filter((r): r is string => typeof r === 'string'))].slice(0, 10) : [];
   // Only members of the bound unit can be addressed.
   const members = users.length
     ? (await db.selectFrom('role_grants').select('user_id').distinct().where('unit_id', '=', context.unitId).where('user_id', 'in', users).execute()).map((r) => r.user_id)
     : [];
   if (members.length < users.length) throw new HostCallError('PLUGIN_BAD_ARGUMENTS', 'notifications go only to members of this unit', 403);
-  const recipients = [...members.map((u) => ({ user_id: u, role: null })), ...roles.map((r) => ({ user_id: null, role: r }))];
+  // A person named and also holding a named role would see the notice twice: the role reaches them.
+  const covered = members.length && roles.length
+    ? new Set((await db.selectFrom('role_grants').select('user_id').where('unit_id', '=', context.unitId).where('user_id', 'in', members)
+      .where('role', 'in', roles as never[]).execute()).map((r) => r.user_id))
+    : new Set<number>();
+  const recipients = [...members.filter((u) => !covered.has(u)).map((u) => ({ user_id: u, role: null })), ...roles.map((r) => ({ user_id: null, role: r }))];
   if (recipients.length === 0) recipients.push({ user_id: null, role: 'unit_admin' });
+  const { notificationsPerHour } = await quotasOf(context);
+  if (!(await takeRate(db, context.pluginId, context.unitId, 'notify', notificationsPerHour))) {
+    throw quotaExceeded(context.pluginId, 'notificationsPerHour', notificationsPerHour, notificationsPerHour);
+  }
   await db.insertInto('notifications').values(recipients.map((r) => ({
     unit_id: context.unitId, ...r, source: `plugin:${context.pluginId}`, title, body, link, created_at: nowIso(), read_at: null,
   }))).execute();

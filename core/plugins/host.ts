@@ -39,7 +39,10 @@ export class PluginHost {
 
   constructor(readonly kernel: Kernel, limits: Partial<PluginLimits> = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
-    this.runner = new RunnerClient((call) => answerHostCall(call, this.realtime));
+    // A death of the runner is charged to the plugin it was blamed on (the breaker counts kills toward quarantine).
+    this.runner = new RunnerClient((call) => answerHostCall(call, this.realtime), {
+      memoryMb: this.limits.runnerMemoryMb, onDeath: (death) => this.breaker.runnerKilled(death),
+    });
     // The kernel's one bus: core announcements (core:notifications) and plugin channels share it.
     this.realtime = realtimeOf(kernel);
     this.breaker = new Breaker(kernel, this.limits, this.runner);
@@ -91,6 +94,11 @@ export class PluginHost {
   /** The limits of one scheduled job (limits.ts). */
   scheduleBudget(manifest: Manifest, jobName: string): { timeoutMs: number; cpuMs: number } {
     return scheduleBudget(this.limits, manifest, jobName);
+  }
+
+  /** The system administrator released a quarantined plugin (breaker.ts releaseQuarantine): run it again at once. */
+  quarantineReleased(pluginId: string): void {
+    this.breaker.released(pluginId);
   }
 
   metricsSnapshot(filter: { pluginId?: string; unitId?: string } = {}): MetricSnapshot[] {

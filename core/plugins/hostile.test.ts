@@ -10,6 +10,8 @@ import { createPluginEnv, type PluginTestEnv } from '../../test/support/plugins.
 let env: PluginTestEnv;
 const GO = { permissions: ['routes'] as any, routes: [{ method: 'GET' as const, path: 'go' }] };
 const withPerms = (...perms: string[]) => ({ ...GO, permissions: ['routes', ...perms] as any });
+/** GET routes are read-only: a plugin that writes declares `POST go` too. */
+const WRITE = (...perms: string[]) => ({ permissions: ['routes', ...perms] as any, routes: [{ method: 'GET' as const, path: 'go' }, { method: 'POST' as const, path: 'go' }] });
 
 beforeAll(async () => {
   env = await createPluginEnv({ timeoutMs: 400, validatorTimeoutMs: 400, memoryMb: 32, breakerThreshold: 3, maxHostCalls: 200 });
@@ -19,6 +21,10 @@ afterAll(async () => env.close());
 
 async function go(pluginId: string, unitId = 'a'): Promise<CallResult> {
   return env.call('GET', `/api/units/${unitId}/plugins/${pluginId}/routes/go`, { token: await env.login(`${unitId}.staff`) });
+}
+
+async function post(pluginId: string, unitId = 'a'): Promise<CallResult> {
+  return env.call('POST', `/api/units/${unitId}/plugins/${pluginId}/routes/go`, { token: await env.login(`${unitId}.staff`) });
 }
 
 /** The host is up: a good plugin and a core route both answer, quickly. */
@@ -151,8 +157,9 @@ describe('permissions and units', () => {
   });
 
   it('14 storage written in one unit is invisible from another', async () => {
-    await hostile('store-cross', "return { routes: { 'GET go': async (req, host) => { if (host.unitId === 'a') { await host.storage.put('docs', 'secret', { kind: 's', v: 42 }); return 'stored'; } return { get: await host.storage.get('docs', 'secret'), all: await host.storage.query('docs', {}) }; } } };", withPerms('storage'), ['a', 'b']);
-    expect((await go('store-cross', 'a')).body).toBe('stored');
+    // Writes go through a POST route (GET routes are read-only).
+    await hostile('store-cross', "return { routes: { 'POST go': async (req, host) => { await host.storage.put('docs', 'secret', { kind: 's', v: 42 }); return 'stored'; }, 'GET go': async (req, host) => ({ get: await host.storage.get('docs', 'secret'), all: await host.storage.query('docs', {}) }) } };", WRITE('storage'), ['a', 'b']);
+    expect((await post('store-cross', 'a')).body).toBe('stored');
     expect((await go('store-cross', 'b')).body).toEqual({ get: null, all: [] });
   });
 
@@ -171,17 +178,17 @@ describe('permissions and units', () => {
   });
 
   it('17 notifications cannot be sent to users outside the unit', async () => {
-    await hostile('notify-out', "return { routes: { 'GET go': async (req, host) => { try { await host.notify({ title: 'x', users: [req.query.user * 1] }); return 'sent'; } catch (e) { return e.code; } } } };", withPerms('notify'));
+    await hostile('notify-out', "return { routes: { 'POST go': async (req, host) => { try { await host.notify({ title: 'x', users: [req.query.user * 1] }); return 'sent'; } catch (e) { return e.code; } } } };", WRITE('notify'));
     const bAdmin = await env.kernel.db.selectFrom('users').select('id').where('username', '=', 'b.admin').executeTakeFirstOrThrow();
-    const r = await env.call('GET', `/api/units/a/plugins/notify-out/routes/go?user=${bAdmin.id}`, { token: await env.login('a.staff') });
+    const r = await env.call('POST', `/api/units/a/plugins/notify-out/routes/go?user=${bAdmin.id}`, { token: await env.login('a.staff') });
     expect(r.body).toBe('PLUGIN_BAD_ARGUMENTS');
     const rows = await env.kernel.db.selectFrom('notifications').select('id').where('source', '=', 'plugin:notify-out').execute();
     expect(rows).toEqual([]);
   });
 
   it('18 storage outside declared collections and oversized documents are refused', async () => {
-    await hostile('storage-abuse', "return { routes: { 'GET go': async (req, host) => { const out = []; for (const f of [() => host.storage.put('other', 'x', {}), () => host.storage.put('docs', 'x', { big: 'x'.repeat(100000) }), () => host.storage.query('docs', { notIndexed: 1 })]) { try { await f(); out.push('ok'); } catch (e) { out.push(e.code); } } return out; } } };", withPerms('storage'));
-    expect((await go('storage-abuse')).body).toEqual(['PLUGIN_UNKNOWN_COLLECTION', 'PLUGIN_BAD_ARGUMENTS', 'PLUGIN_NOT_INDEXED']);
+    await hostile('storage-abuse', "return { routes: { 'POST go': async (req, host) => { const out = []; for (const f of [() => host.storage.put('other', 'x', {}), () => host.storage.put('docs', 'x', { big: 'x'.repeat(100000) }), () => host.storage.query('docs', { notIndexed: 1 })]) { try { await f(); out.push('ok'); } catch (e) { out.push(e.code); } } return out; } } };", WRITE('storage'));
+    expect((await post('storage-abuse')).body).toEqual(['PLUGIN_UNKNOWN_COLLECTION', 'PLUGIN_BAD_ARGUMENTS', 'PLUGIN_NOT_INDEXED']);
   });
 });
 
@@ -310,7 +317,7 @@ describe('runner death and the breaker', () => {
     const staffInbox = await env.call('GET', '/api/units/a/notifications', { token: await env.login('a.staff') });
     expect(staffInbox.body.some((n: any) => n.source === 'plugin-host')).toBe(false);
     const listed = await env.call('GET', '/api/units/a/plugins', { token: await env.login('a.admin') });
-    expect(listed.body.find((p: any) => p.pluginId === 'faulty')).toMatchObject({ state: 'tripped', lastFault: expect.stringContaining('always') });
+    expect(listed.body.find((p: any) => p.pluginId === 'faulty')).toMatchObject({ state: 'tripped', lastFault: 'routes GET go: PLUGIN_THREW' }); // the code, never the plugin's text (issue 14)
     // unit b still runs it (and faults there on its own account)
     expectFault(await go('faulty', 'b'), 'PLUGIN_THREW');
     await hostStaysUp();

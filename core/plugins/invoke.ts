@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { Executor } from '../db/connection.js';
 import { engineSatisfied } from '../../sdk/manifest.js';
 import { REFUSAL_CODE, REFUSAL_STATUSES } from '../../sdk/plugin.js';
-import { errorReply, type InvokeRequest, type MarshalledError, type Reply, type RunnerClient } from './runner/client.js';
+import { errorReply, type InvokeOutcome, type InvokeRequest, type MarshalledError, type Reply, type RunnerClient } from './runner/client.js';
 import { hostApiVersion } from './version.js';
 import { scheduleBudget, type PluginLimits } from './limits.js';
 import type { PackageCache } from './packages.js';
@@ -17,6 +17,8 @@ export interface InvokeOptions {
   timeoutMs?: number;
   /** Counts what the call's host calls did, for the caller. */
   stats?: InvokeStats;
+  /** Host calls that write are refused (a GET route: see CallContext.readOnly). */
+  readOnly?: boolean;
 }
 
 /** What an invocation works with: the host's parts. */
@@ -32,7 +34,11 @@ export interface InvokeDeps {
 
 /**
  * Runs one entry of a plugin for a unit under the limits. Faults (throw, timeout, out of memory,
- * runner death, bad result) are logged with the plugin id, counted, and may trip the breaker.
+ * bringing the runner down, bad result) are logged with the plugin id, counted, and may trip the
+ * breaker. A call that failed only because the shared runner died under it (PLUGIN_RUNNER_DIED:
+ * another plugin was blamed, or no one could be) is nobody's fault: not counted, and a read (a view,
+ * a GET route) whose runner death was pinned on another plugin is run once more. A quarantined
+ * plugin is not run at all (PLUGIN_QUARANTINED).
  */
 export async function invokeEntry(
   deps: InvokeDeps,
@@ -44,6 +50,9 @@ export async function invokeEntry(
 ): Promise<Reply> {
   const { limits } = deps;
   const executor = options.executor ?? deps.db;
+  if (await deps.breaker.isQuarantined(executor, enablement.pluginId)) {
+    return errorReply('PLUGIN_QUARANTINED', 'the plugin repeatedly brought down the plugin runner and is quarantined until the system administrator releases it', 409);
+  }
   const pkg = await deps.packages.load(executor, enablement.pluginId, enablement.version);
   // After a core upgrade an enabled plugin whose engine range no longer matches is not run at
   // all (its unit sees it listed as incompatible); that is the core's doing, not a plugin fault.
@@ -52,26 +61,35 @@ export async function invokeEntry(
   }
   const context: CallContext = {
     pluginId: pkg.pluginId, unitId: enablement.unitId, grants: new Set(enablement.grants), manifest: pkg.manifest, executor,
-    stats: options.stats ?? { writes: 0 },
+    stats: options.stats ?? { writes: 0 }, readOnly: options.readOnly === true,
   };
   const budget = entry === 'schedule' ? scheduleBudget(limits, pkg.manifest, name) : { timeoutMs: options.timeoutMs ?? limits.timeoutMs, cpuMs: limits.cpuMs };
-  const outcome = await deps.runner.invoke({
+  const run = () => deps.runner.invoke({
     key: pkg.key, code: pkg.code, unitId: enablement.unitId, entry, name, input, settings: enablement.settings,
     timeoutMs: budget.timeoutMs, cpuMs: budget.cpuMs, memoryMb: limits.memoryMb,
     maxResultBytes: limits.maxResultBytes, maxHostCalls: limits.maxHostCalls, context,
   });
+  let outcome = await run();
+  if (bystander(outcome) && outcome.death?.culpritKnown && (entry === 'views' || (entry === 'routes' && name.startsWith('GET ')))) outcome = await run();
   const reply = !outcome.reply.ok && outcome.reply.error.refused ? checkedRefusal(pkg.pluginId, entry, outcome.reply.error) : outcome.reply;
-  // A refusal is the plugin answering, not failing: it neither counts as an error nor toward the breaker.
-  const isFault = !reply.ok && reply.error.code !== 'PLUGIN_ENTRY_MISSING' && !reply.error.refused;
+  // A refusal is the plugin answering, not failing: it neither counts as an error nor toward the
+  // breaker; nor does a runner death that was not this call's doing.
+  const innocent = bystander(outcome);
+  const isFault = !reply.ok && reply.error.code !== 'PLUGIN_ENTRY_MISSING' && !reply.error.refused && !innocent;
   deps.metrics.record(pkg.pluginId, enablement.unitId, outcome, !reply.ok && isFault ? reply.error.code : null);
   if (!reply.ok && isFault) {
     console.warn(`[plugins] ${pkg.key} in unit ${enablement.unitId}: ${entry} ${name} failed: ${reply.error.code} ${reply.error.message}`);
-    deps.breaker.fault(enablement, `${entry} ${name}: ${reply.error.code}: ${reply.error.message}`);
-  } else {
+    deps.breaker.fault(enablement, { entry, name, code: reply.error.code, message: reply.error.message });
+  } else if (!innocent) {
     deps.breaker.succeeded(enablement);
   }
   deps.events.emit('invoked', { pluginId: pkg.pluginId, unitId: enablement.unitId, entry, name, reply });
   return reply;
+}
+
+/** The call failed only because the runner died under it, and it was not the call blamed for that. */
+function bystander(outcome: InvokeOutcome): boolean {
+  return !outcome.reply.ok && outcome.reply.error.code === 'PLUGIN_RUNNER_DIED' && outcome.death?.charged !== true;
 }
 
 /**

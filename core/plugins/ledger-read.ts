@@ -7,12 +7,71 @@ import { HostCallError } from './errors.js';
 /**
  * The `ledger.read` host calls: every query is pinned to the unit the call is bound to (never an
  * argument of the plugin), results are plain records in fen, and lists are capped so one call
- * cannot pull an unbounded result through the sandbox boundary.
+ * cannot pull an unbounded result through the sandbox boundary: at most 5,000 records and at most
+ * LEDGER_ANSWER_BYTES of JSON, read in chunks of 500 rows with the event loop free between them.
+ * The budget holds a full page of 5,000 typical payments (~1.4 MB), so a plugin written to host
+ * API 1.0.0 that ends a scan on a short page keeps working on ordinary data; records with long
+ * texts make shorter pages. A list cut by the budget continues with `afterId` (the last id); only
+ * an empty page ends a scan (as documented since host API 1.0.0 for payments).
  */
 
 const PAYMENT_PAGE_DEFAULT = 500;
 export const PAYMENT_PAGE_MAX = 5000;
 const LIST_CAP = 5000;
+/** The most one ledger answer carries, in characters of JSON. */
+export const LEDGER_ANSWER_BYTES = 2 * 1024 * 1024;
+/** Rows per query: a chunk is read synchronously on SQLite, so it stays small (≤ ~600 KB of the longest rows). */
+const CHUNK_ROWS = 500;
+
+/** The JSON size of a flat record, as it will cross the boundary (escapes aside). */
+function recordSize(record: object): number {
+  let n = 2;
+  for (const [key, value] of Object.entries(record)) {
+    n += key.length + 4 + (typeof value === 'string' ? value.length + 2 : value === null || value === undefined ? 4 : String(value).length);
+  }
+  return n;
+}
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Reads up to `limit` records in id order (`direction`), a chunk of rows per query starting after
+ * `from`, and stops before the record that would pass the answer budget.
+ */
+async function budgeted<Row extends { id: number }, R extends object>(
+  fetch: (after: number | undefined, rows: number) => Promise<Row[]>, limit: number, map: (row: Row) => R, from?: number,
+): Promise<R[]> {
+  const out: R[] = [];
+  let size = 2;
+  let cursor = from;
+  while (out.length < limit) {
+    const want = Math.min(CHUNK_ROWS, limit - out.length);
+    const rows = await fetch(cursor, want);
+    for (const row of rows) {
+      const record = map(row);
+      const bytes = recordSize(record) + 1;
+      if (out.length > 0 && size + bytes > LEDGER_ANSWER_BYTES) return out;
+      out.push(record);
+      size += bytes;
+    }
+    if (rows.length < want) break;
+    cursor = rows[rows.length - 1]!.id;
+    await yieldToLoop();
+  }
+  return out;
+}
+
+/** `afterId` and `limit` of the lists that gained paging after 1.0.0: checked strictly. */
+function pageArgs(filter: Record<string, unknown>): { afterId: number | undefined; limit: number } {
+  const { afterId, limit } = filter;
+  if (afterId !== undefined && (typeof afterId !== 'number' || !Number.isSafeInteger(afterId) || afterId < 0)) {
+    throw new HostCallError('PLUGIN_BAD_ARGUMENTS', 'afterId must be a non-negative integer (0 starts from the first record)');
+  }
+  if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > LIST_CAP)) {
+    throw new HostCallError('PLUGIN_BAD_ARGUMENTS', `limit must be an integer 1–${LIST_CAP}`);
+  }
+  return { afterId: afterId as number | undefined, limit: (limit as number | undefined) ?? LIST_CAP };
+}
 
 const PAYMENT_STATUSES: readonly PaymentStatus[] = ['pending', 'approved', 'paid', 'rejected', 'withdrawn'];
 const DECISION_STATUSES: readonly string[] = ['pending', 'approved', 'rejected', 'withdrawn'];
@@ -66,17 +125,20 @@ function dateArg(value: unknown, field: string): string | undefined {
 }
 
 export async function readIndicators(db: Executor, unitId: string, raw: unknown): Promise<IndicatorRecord[]> {
-  const year = tolerantYear(objectArg(raw).year);
+  const filter = objectArg(raw);
+  const year = tolerantYear(filter.year);
+  const { afterId, limit } = pageArgs(filter);
   if (year === null) return [];
-  const rows = await db.selectFrom('indicators').selectAll().where('unit_id', '=', unitId)
+  const fetch = (after: number | undefined, rows: number) => db.selectFrom('indicators').selectAll().where('unit_id', '=', unitId)
     .$if(year !== undefined, (q) => q.where('year', '=', year!))
-    .orderBy('id').limit(LIST_CAP).execute();
-  return rows.map((r) => ({
+    .$if(after !== undefined, (q) => q.where('id', '>', after!))
+    .orderBy('id').limit(rows).execute();
+  return budgeted(fetch, limit, (r) => ({
     id: r.id, year: r.year, code: r.code, name: r.name, departmentId: r.department_id, projectId: r.project_id,
     expenditureKind: r.expenditure_kind, functionalCode: r.functional_code, economicCode: r.economic_code, fundSourceCode: r.fund_source_code,
     issued: r.issued_amount, adjusted: r.adjusted_amount, frozen: r.frozen_amount, paid: r.paid_amount,
     available: r.issued_amount + r.adjusted_amount - r.frozen_amount - r.paid_amount,
-  }));
+  }), afterId);
 }
 
 /**
@@ -99,30 +161,33 @@ export async function readPayments(db: Executor, unitId: string, raw: unknown): 
     throw new HostCallError('PLUGIN_BAD_ARGUMENTS', 'afterId must be a non-negative integer (0 starts from the first payment)');
   }
   const limit = tolerantLimit(filter.limit);
-  const rows = await db.selectFrom('payments').selectAll().where('unit_id', '=', unitId)
+  const ascending = afterId !== undefined;
+  const fetch = (after: number | undefined, rows: number) => db.selectFrom('payments').selectAll().where('unit_id', '=', unitId)
     .$if(status !== undefined, (q) => q.where('status', '=', status as PaymentStatus))
     .$if(year !== undefined, (q) => q.where('date', '>=', `${year}-01-01`).where('date', '<=', `${year}-12-31`))
     .$if(from !== undefined, (q) => q.where('date', '>=', from!))
     .$if(to !== undefined, (q) => q.where('date', '<=', to!))
-    .$if(afterId !== undefined, (q) => q.where('id', '>', afterId as number))
-    .orderBy('id', afterId !== undefined ? 'asc' : 'desc')
-    .limit(limit)
+    .$if(after !== undefined, (q) => q.where('id', ascending ? '>' : '<', after!))
+    .orderBy('id', ascending ? 'asc' : 'desc')
+    .limit(rows)
     .execute();
-  return rows.map((r) => ({
+  return budgeted(fetch, limit, (r) => ({
     id: r.id, indicatorId: r.indicator_id, departmentId: r.department_id, payeeName: r.payee_name, purpose: r.purpose,
     economicCode: r.economic_code, amount: r.amount, date: r.date, status: r.status, createdAt: r.created_at,
     approvedAt: r.approved_at, paidAt: r.paid_at,
-  }));
+  }), afterId as number | undefined);
 }
 
 export async function readProjects(db: Executor, unitId: string): Promise<ProjectRecord[]> {
-  const rows = await db.selectFrom('projects').selectAll().where('unit_id', '=', unitId).orderBy('id').limit(LIST_CAP).execute();
-  return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, status: r.status, startYear: r.start_year, endYear: r.end_year, totalAmount: r.total_amount }));
+  const fetch = (after: number | undefined, rows: number) => db.selectFrom('projects').selectAll().where('unit_id', '=', unitId)
+    .$if(after !== undefined, (q) => q.where('id', '>', after!)).orderBy('id').limit(rows).execute();
+  return budgeted(fetch, LIST_CAP, (r) => ({ id: r.id, code: r.code, name: r.name, status: r.status, startYear: r.start_year, endYear: r.end_year, totalAmount: r.total_amount }));
 }
 
+/** Departments are ordered by code (a unit has dozens): one read, under the same caps. */
 export async function readDepartments(db: Executor, unitId: string): Promise<DepartmentRecord[]> {
   const rows = await db.selectFrom('departments').select(['id', 'code', 'name']).where('unit_id', '=', unitId).orderBy('code').limit(LIST_CAP).execute();
-  return rows.map((r) => ({ id: r.id, code: r.code, name: r.name }));
+  return budgeted(async (after) => (after === undefined ? rows : []), LIST_CAP, (r) => ({ id: r.id, code: r.code, name: r.name }));
 }
 
 export async function readTransfers(db: Executor, unitId: string, raw: unknown): Promise<TransferRecord[]> {
@@ -132,14 +197,16 @@ export async function readTransfers(db: Executor, unitId: string, raw: unknown):
   if (status !== undefined && !DECISION_STATUSES.includes(status as string)) {
     throw new HostCallError('PLUGIN_BAD_ARGUMENTS', `status must be one of ${DECISION_STATUSES.join(', ')}`);
   }
-  const rows = await db.selectFrom('transfers').selectAll().where('unit_id', '=', unitId)
+  const { afterId, limit } = pageArgs(filter);
+  const fetch = (after: number | undefined, rows: number) => db.selectFrom('transfers').selectAll().where('unit_id', '=', unitId)
     .$if(year !== undefined, (q) => q.where('date', '>=', `${year}-01-01`).where('date', '<=', `${year}-12-31`))
     .$if(status !== undefined, (q) => q.where('status', '=', status as DecisionStatus))
-    .orderBy('id').limit(LIST_CAP).execute();
-  return rows.map((r) => ({
+    .$if(after !== undefined, (q) => q.where('id', '>', after!))
+    .orderBy('id').limit(rows).execute();
+  return budgeted(fetch, limit, (r) => ({
     id: r.id, fromIndicatorId: r.from_indicator_id, toIndicatorId: r.to_indicator_id, amount: r.amount, reason: r.reason,
     date: r.date, status: r.status, decidedAt: r.decided_at,
-  }));
+  }), afterId);
 }
 
 /** A report of the running year stands at the current month; a past (or future) year is seen whole (as the report route does). */
@@ -190,7 +257,7 @@ export async function readExecutionReport(db: Executor, unitId: string, raw: unk
   const departmentIds = new Map((await readDepartments(db, unitId)).map((d) => [d.code, d.id]));
   const group = (r: Row) => ({ code: str(r.code), name: str(r.name), budget: num(r.budget), paid: num(r.paid), balance: num(r.balance), executionRate: num(r.rate), gap: num(r.gap) });
   const totals = report.totals as Row;
-  return {
+  const result: ExecutionReportRecord = {
     year, month, title: report.title, timeProgress: num(report.timeProgress),
     totals: group(totals),
     rows,
@@ -200,4 +267,10 @@ export async function readExecutionReport(db: Executor, unitId: string, raw: unk
       month: k + 1, paid: num(r.paid), cumulative: num(r.cumulative), executionRate: num(r.rate), timeProgress: num(r.progress), gap: num(r.gap),
     })),
   };
+  // One object, not a list: over the budget it is refused rather than cut (a unit with that many indicators pages them instead).
+  const size = [result.rows, result.byDepartment, result.byEconomic, result.byMonth].reduce((n, list) => n + list.reduce((m: number, r: object) => m + recordSize(r) + 1, 0), 1000);
+  if (size > LEDGER_ANSWER_BYTES) {
+    throw new HostCallError('PLUGIN_ANSWER_TOO_LARGE', `the execution report of this unit is about ${size} bytes, over the ${LEDGER_ANSWER_BYTES} bytes of a host answer: read indicators and payments page by page instead`, 413);
+  }
+  return result;
 }

@@ -1,7 +1,21 @@
 import type { Manifest } from '../../sdk/manifest.js';
-import type { PluginLimits } from '@unibudget/sdk/contracts/plugins';
+import type { PluginLimits as CallLimits } from '@unibudget/sdk/contracts/plugins';
 
-export type { PluginLimits };
+/**
+ * The limits of every plugin call (the SDK's contract, which its harness takes too) and the host's
+ * own limits on the shared runner, which no single call sees.
+ */
+export interface PluginLimits extends CallLimits {
+  /**
+   * The runner process's resident memory limit, MB. An isolate's own limit does not hold for every
+   * allocation (WebAssembly memory is outside it): past this, the runner exits at once, blaming the
+   * isolate that has been computing, before the system's out-of-memory killer picks a victim.
+   */
+  runnerMemoryMb: number;
+  /** Runner deaths blamed on one plugin within `quarantineWindowMs` that quarantine it everywhere until the system administrator releases it. */
+  quarantineKills: number;
+  quarantineWindowMs: number;
+}
 
 export const DEFAULT_LIMITS: PluginLimits = {
   timeoutMs: 2000,
@@ -12,6 +26,9 @@ export const DEFAULT_LIMITS: PluginLimits = {
   maxHostCalls: 1000,
   breakerThreshold: 5,
   scheduleMaxTimeoutMs: Number(process.env.UNIBUDGET_PLUGIN_SCHEDULE_MAX_MS) > 0 ? Number(process.env.UNIBUDGET_PLUGIN_SCHEDULE_MAX_MS) : 60_000,
+  runnerMemoryMb: Number(process.env.UNIBUDGET_PLUGIN_RUNNER_MEMORY_MB) > 0 ? Number(process.env.UNIBUDGET_PLUGIN_RUNNER_MEMORY_MB) : 2048,
+  quarantineKills: 3,
+  quarantineWindowMs: 10 * 60_000,
 };
 
 /**

@@ -1,6 +1,8 @@
-import type { Executor } from '../db/connection.js';
+import type { Executor, Tx } from '../db/connection.js';
+import { nowIso } from '../clock.js';
+import { appendAudit, type AuditActor } from '../audit/service.js';
 import { manifestSchema, type Manifest } from '../../sdk/manifest.js';
-import { HostCallError } from './errors.js';
+import { AppError, HostCallError } from './errors.js';
 
 /** An installed plugin version as the host runs it: its checked manifest and its code. */
 export interface LoadedPackage {
@@ -38,4 +40,87 @@ export class PackageCache {
     }
     return forgotten;
   }
+}
+
+// ------------------------------------------------------------------ who owns a plugin id
+
+/**
+ * A plugin id's owner (plugin_owners, migration 009). The id is the plugin's identity — its storage,
+ * enablements, deliveries and logs are keyed by it — so it belongs to one publisher: the trusted
+ * publisher (by name, the name its key is trusted under) whose bundle first installed it, or
+ * unsigned bundles (`publisher: null`) when the first install was unsigned. Only the system
+ * administrator moves it (transferPluginId); uninstalling, even with purge, keeps it.
+ */
+export interface PluginOwner {
+  pluginId: string;
+  /** The trusted publisher's name; null: unsigned bundles. */
+  publisher: string | null;
+  since: string;
+  how: 'install' | 'transfer' | 'migration';
+  assignedBy: number | null;
+}
+
+const ownerView = (row: { plugin_id: string; publisher: string | null; since: string; how: PluginOwner['how']; assigned_by: number | null }): PluginOwner => ({
+  pluginId: row.plugin_id, publisher: row.publisher, since: row.since, how: row.how, assignedBy: row.assigned_by,
+});
+
+/** How an owner (or a bundle's signer) is named in messages. */
+export function publisherLabel(publisher: string | null): { zh: string; en: string } {
+  return publisher === null ? { zh: '未签名的插件包', en: 'unsigned bundles' } : { zh: `发布者「${publisher}」`, en: `publisher "${publisher}"` };
+}
+
+export async function ownerOf(db: Executor, pluginId: string): Promise<PluginOwner | null> {
+  const row = await db.selectFrom('plugin_owners').selectAll().where('plugin_id', '=', pluginId).executeTakeFirst();
+  return row ? ownerView(row) : null;
+}
+
+export async function listOwners(db: Executor): Promise<PluginOwner[]> {
+  return (await db.selectFrom('plugin_owners').selectAll().orderBy('plugin_id').execute()).map(ownerView);
+}
+
+/**
+ * At install, before anything is written: the id is claimed for the bundle's publisher (signer, or
+ * null when unsigned) if nobody owns it yet, and refused when someone else does — a signed bundle
+ * never takes an id its publisher does not own, and an unsigned one never takes a publisher's id.
+ * Concurrent first installs of one id by two publishers: the key serializes them, one is refused.
+ */
+export async function claimPluginId(tx: Tx, by: AuditActor, pluginId: string, publisher: string | null): Promise<PluginOwner & { claimed: boolean }> {
+  const inserted = await tx.insertInto('plugin_owners')
+    .values({ plugin_id: pluginId, publisher, since: nowIso(), assigned_by: by.userId, how: 'install' })
+    .onConflict((oc) => oc.column('plugin_id').doNothing())
+    .executeTakeFirst();
+  const owner = await ownerOf(tx, pluginId);
+  if (!owner) throw new Error(`plugin_owners: no row for ${pluginId} after claiming it`);
+  if (owner.publisher !== publisher) {
+    const ownerLabel = publisherLabel(owner.publisher);
+    const from = publisherLabel(publisher);
+    throw new AppError('PLUGIN_ID_OWNED_BY_OTHER', {
+      pluginId, owner: owner.publisher, publisher, ownerZh: ownerLabel.zh, ownerEn: ownerLabel.en, publisherZh: from.zh, publisherEn: from.en,
+    });
+  }
+  return { ...owner, claimed: Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0 };
+}
+
+/**
+ * The system administrator gives a plugin id to another trusted publisher (or to unsigned bundles,
+ * `null`), audited: from then on only that publisher's bundles install under it, and enabling
+ * without naming a version picks its versions. Versions already installed stay installed; a unit
+ * keeps the version it has until its admin enables another. An id nobody owns yet may be given
+ * ahead of its first install (a reservation).
+ */
+export async function transferPluginId(tx: Tx, by: AuditActor, pluginId: string, publisher: string | null): Promise<PluginOwner> {
+  if (publisher !== null) {
+    const trusted = await tx.selectFrom('plugin_publishers').select('name').where('name', '=', publisher).executeTakeFirst();
+    if (!trusted) throw new AppError('PLUGIN_PUBLISHER_UNKNOWN', { publisher });
+  }
+  const before = await ownerOf(tx, pluginId);
+  if (before && before.publisher === publisher) return before;
+  await tx.deleteFrom('plugin_owners').where('plugin_id', '=', pluginId).execute();
+  await tx.insertInto('plugin_owners').values({ plugin_id: pluginId, publisher, since: nowIso(), assigned_by: by.userId, how: 'transfer' }).execute();
+  await appendAudit(tx, {
+    actor: by, unitId: null, action: 'plugin.owner', entity: 'plugin', entityId: pluginId,
+    before: before ? { publisher: before.publisher, since: before.since, how: before.how } : null,
+    after: { publisher },
+  });
+  return (await ownerOf(tx, pluginId))!;
 }

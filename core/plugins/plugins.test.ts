@@ -214,10 +214,10 @@ describe('views, metrics', () => {
 
 describe('notify', () => {
   it('a member named twice is one recipient, not a refusal', async () => {
-    await env.plugin('notify-twice', "return { routes: { 'GET go': async (req, host) => { const u = req.query.user * 1; await host.notify({ title: 'twice', users: [u, u] }); return 'sent'; } } };",
-      { permissions: ['notify', 'routes'], routes: [{ method: 'GET', path: 'go', summary: 'go' }] });
+    await env.plugin('notify-twice', "return { routes: { 'POST go': async (req, host) => { const u = req.query.user * 1; await host.notify({ title: 'twice', users: [u, u] }); return 'sent'; } } };",
+      { permissions: ['notify', 'routes'], routes: [{ method: 'POST', path: 'go', summary: 'go' }] });
     const head = await env.kernel.db.selectFrom('users').select('id').where('username', '=', 'a.head').executeTakeFirstOrThrow();
-    const r = await env.call('GET', `/api/units/a/plugins/notify-twice/routes/go?user=${head.id}`, { token: await env.login('a.staff') });
+    const r = await env.call('POST', `/api/units/a/plugins/notify-twice/routes/go?user=${head.id}`, { token: await env.login('a.staff') });
     expect([r.status, r.body]).toEqual([200, 'sent']);
     const rows = await env.kernel.db.selectFrom('notifications').select('user_id').where('source', '=', 'plugin:notify-twice').execute();
     expect(rows).toEqual([{ user_id: head.id }]);

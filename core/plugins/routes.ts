@@ -8,13 +8,17 @@ import { defineRoute, type RouteSpec } from '../http/route.js';
 import { UnitParams } from '../units/schema.js';
 import type { Actor, UnitScope } from '../permissions/service.js';
 import { ROLE_LABELS, type Role } from '../permissions/roles.js';
-import { HOST_PERMISSIONS, routeRoles } from '../../sdk/manifest.js';
+import { HOST_PERMISSIONS, RESERVED_PLUGIN_IDS, routeRoles } from '../../sdk/manifest.js';
 import { validateViewSpec } from '../../sdk/views.js';
 import { hostOf } from './host.js';
+import { releaseQuarantine } from './breaker.js';
 import type { InvokeStats } from './host-api.js';
 import type { MarshalledError } from './runner/client.js';
 import { installBundle, listPackages, trustSettings, uninstall, updateTrust } from './service.js';
+import { listOwners, transferPluginId } from './packages.js';
 import { auditRouteCall, disable, enable, enabledIn, listForUnit, pluginMetrics, prepareEnable } from './units.js';
+import { quotaFigures, quotaView, setQuotas } from './quotas.js';
+import { LOG_LEVELS, readLogs } from './logs.js';
 
 const PluginId = z.string().regex(/^[a-z][a-z0-9-]{1,47}$/);
 const PluginParams = UnitParams.extend({ pluginId: PluginId });
@@ -32,6 +36,28 @@ const TrustBody = z.object({
   addPublisher: z.object({ name: z.string().min(1).max(100), publicKey: z.string().min(20).max(2000) }).optional(),
   removePublisher: z.string().min(1).max(100).optional(),
 });
+// An id the core reserves is no plugin's to own.
+const OwnedPluginParams = z.object({
+  pluginId: PluginId.refine((id) => !(RESERVED_PLUGIN_IDS as readonly string[]).includes(id), 'this id is reserved for the core'),
+});
+const OwnerBody = z.object({
+  publisher: z.string().min(1).max(100).nullable().describe('a trusted publisher\'s name; null: unsigned bundles'),
+}).strict();
+const quotaField = (max: number, what: string) => z.number().int().min(0).max(max).nullable().optional().describe(`${what}; null: inherit (unit → plugin → default)`);
+const QuotaBody = z.object({
+  unitId: UnitParams.shape.unitId.optional().describe('absent: the plugin in every unit; else this unit only'),
+  storageBytes: quotaField(16 * 1024 ** 3, 'UTF-8 bytes of stored documents'),
+  storageDocs: quotaField(10_000_000, 'stored documents'),
+  logEntries: quotaField(1_000_000, 'log entries kept (a ring)'),
+  notificationsPerHour: quotaField(1_000_000, 'notify calls per clock hour'),
+}).strict();
+const LogQuery = z.object({
+  before: z.coerce.number().int().positive().optional(),
+  level: z.enum(LOG_LEVELS).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+/** Who reads a plugin's log in a unit: its admin and its digital specialist (direct grants on the unit). */
+const LOG_READERS: readonly Role[] = ['unit_admin', 'plugin_developer'];
 const UninstallQuery = z.object({ purge: z.enum(['true', 'false']).default('false'), version: z.string().max(50).optional() });
 // `pluginId:name` for a plugin's channels; `core:notifications` (the core's own) fits the same shape.
 const RealtimeQuery = z.object({ channel: z.string().regex(/^[a-z][a-z0-9-]{1,47}:[a-z0-9][a-z0-9:_-]{0,63}$/) });
@@ -60,6 +86,7 @@ function rolesIn(actor: Actor, scope: UnitScope): Role[] {
 function faultError(pluginId: string, error: { code: string; message: string; status: number }): AppError {
   if (error.code === 'PLUGIN_ENTRY_MISSING') return new AppError('PLUGIN_ROUTE_NOT_FOUND', { pluginId });
   if (error.code === 'PLUGIN_NOT_LOADED') return new AppError('PLUGIN_NOT_LOADED', { pluginId, reason: error.message });
+  if (error.code === 'PLUGIN_QUARANTINED') return new AppError('PLUGIN_QUARANTINED', { pluginId });
   return new AppError('PLUGIN_FAULT', { pluginId, code: error.code, message: error.message });
 }
 
@@ -107,7 +134,8 @@ const pluginCall = (method: 'get' | 'post') =>
       const request = { method: declared.method, path: sub, query: c.req.query(), body, user: { id: actor.userId, username: actor.username, roles } };
       const stats: InvokeStats = { writes: 0 };
       const routeKey = `${declared.method} ${declared.path}`;
-      const reply = await host.invoke(enablement, 'routes', routeKey, request, { stats });
+      // A GET is read-only (any reader of the unit may call it and it is not audited): its host writes are refused.
+      const reply = await host.invoke(enablement, 'routes', routeKey, request, { stats, readOnly: method === 'get' });
       // A POST is a write through the plugin: audited like a core write once it has run (the plugin's
       // storage writes are its own, so the entry follows them in a short command of its own rather
       // than a transaction held open while sandboxed code runs: not a `command:` route). A refusal
@@ -176,6 +204,52 @@ export const pluginRoutes: RouteSpec[] = [
   }),
   defineRoute({
     method: 'get',
+    path: '/api/plugins/owners',
+    tag: 'plugins',
+    summary: '插件标识归属 Who owns each plugin id: the trusted publisher whose bundles may install under it (null: unsigned bundles)',
+    access: { kind: 'system', permission: 'plugin.install' },
+    handler: async ({ kernel }) => listOwners(kernel.db),
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/api/plugins/:pluginId/owner',
+    tag: 'plugins',
+    summary: '移交插件标识 Transfer a plugin id to another trusted publisher (or to unsigned bundles: null), audited; only its bundles install under the id afterwards',
+    access: { kind: 'system', permission: 'plugin.install' },
+    params: OwnedPluginParams,
+    body: OwnerBody,
+    command: async ({ tx, actor, params, body }) => transferPluginId(tx, auditActorOf(actor), params.pluginId, body.publisher),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/plugins/:pluginId/quotas',
+    tag: 'plugins',
+    summary: '插件配额 A plugin\'s quotas: the defaults, its overrides (every unit, each unit) and each unit\'s usage',
+    access: { kind: 'system', permission: 'plugin.install' },
+    params: SystemPluginParams,
+    handler: async ({ kernel, params }) => quotaView(kernel.db, params.pluginId),
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/api/plugins/:pluginId/quotas',
+    tag: 'plugins',
+    summary: '设置插件配额 Set (null: clear) a plugin\'s quotas for every unit or one unit: storage bytes and documents, log entries kept, notifications per hour; audited',
+    access: { kind: 'system', permission: 'plugin.install' },
+    params: SystemPluginParams,
+    body: QuotaBody,
+    command: async ({ tx, actor, params, body }) => setQuotas(tx, auditActorOf(actor), params.pluginId, body),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/plugins/:pluginId/release',
+    tag: 'plugins',
+    summary: '解除插件隔离 Release a plugin quarantined for bringing down the plugin runner again and again: it runs again in the units that have it; audited',
+    access: { kind: 'system', permission: 'plugin.install' },
+    params: SystemPluginParams,
+    command: async ({ tx, kernel, actor, params }) => releaseQuarantine(tx, auditActorOf(actor), params.pluginId, hostOf(kernel)),
+  }),
+  defineRoute({
+    method: 'get',
     path: '/api/metrics',
     tag: 'system',
     summary: 'Prometheus metrics (text format): plugin calls, errors, latency percentiles, memory, runner restarts',
@@ -223,7 +297,28 @@ export const pluginRoutes: RouteSpec[] = [
     summary: '插件运行指标 Calls, errors, latency percentiles and memory of a plugin in this unit (this process)',
     access: { kind: 'unit', permission: 'plugin.manage' },
     params: PluginParams,
-    handler: async ({ kernel, scope, params }) => pluginMetrics(kernel.db, hostOf(kernel), scope.unitId, params.pluginId),
+    handler: async ({ kernel, scope, params }) => ({
+      ...(await pluginMetrics(kernel.db, hostOf(kernel), scope.unitId, params.pluginId)),
+      quotas: await quotaFigures(kernel.db, params.pluginId, scope.unitId),
+    }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/units/:unitId/plugins/:pluginId/logs',
+    tag: 'plugins',
+    summary: '插件日志 The plugin log in this unit, newest first (a ring of the last N entries; ?before=&level=&limit=); for the unit admin and the digital specialist',
+    access: { kind: 'unit', permission: 'plugin.read' },
+    params: PluginParams,
+    query: LogQuery,
+    handler: async ({ kernel, actor, scope, params, query }) => {
+      if (!rolesIn(actor, scope).some((r) => LOG_READERS.includes(r))) {
+        throw new AppError('PLUGIN_ROLE_REQUIRED', {
+          pluginId: params.pluginId, route: 'GET logs', roles: [...LOG_READERS],
+          rolesZh: LOG_READERS.map((r) => ROLE_LABELS[r].zh).join('、'), rolesEn: LOG_READERS.map((r) => ROLE_LABELS[r].en).join(', '),
+        });
+      }
+      return readLogs(kernel.db, scope.unitId, params.pluginId, query);
+    },
   }),
   defineRoute({
     method: 'get',
@@ -236,9 +331,9 @@ export const pluginRoutes: RouteSpec[] = [
       const enablement = await enabledIn(kernel.db, scope.unitId, params.pluginId);
       const host = hostOf(kernel);
       const pkg = await host.loadPackage(kernel.db, enablement.pluginId, enablement.version);
-      if (!enablement.grants.includes('views') || !pkg.manifest.views.some((v) => v.id === params.viewId)) {
-        throw new AppError('PLUGIN_ROUTE_NOT_FOUND', { pluginId: params.pluginId });
-      }
+      if (!pkg.manifest.views.some((v) => v.id === params.viewId)) throw new AppError('PLUGIN_ROUTE_NOT_FOUND', { pluginId: params.pluginId });
+      // A view the plugin declares but the unit did not grant `views` for: refused, not "not found".
+      if (!enablement.grants.includes('views')) throw new AppError('PLUGIN_VIEW_NOT_GRANTED', { pluginId: params.pluginId, viewId: params.viewId });
       const reply = await host.invoke(enablement, 'views', params.viewId, { user: { id: actor.userId, username: actor.username, roles: rolesIn(actor, scope) }, query: c.req.query() });
       if (!reply.ok && reply.error.refused) return refusalResponse(c, lang, reply.error);
       if (!reply.ok) throw faultError(params.pluginId, reply.error);

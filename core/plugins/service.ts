@@ -1,5 +1,6 @@
 import { createPublicKey, verify } from 'node:crypto';
 import vm from 'node:vm';
+import semver from 'semver';
 import type { Executor, Tx } from '../db/connection.js';
 import { afterCommit } from '../db/command.js';
 import { nowIso } from '../clock.js';
@@ -8,6 +9,7 @@ import { AppError } from './errors.js';
 import { bundleSchema, sha256Hex, signaturePayload } from '../../sdk/bundle.js';
 import { engineSatisfied, manifestSchema, type Manifest } from '../../sdk/manifest.js';
 import type { PluginHost } from './host.js';
+import { claimPluginId, listOwners, ownerOf, publisherLabel } from './packages.js';
 import { hostApiVersion } from './version.js';
 
 /**
@@ -17,6 +19,8 @@ import { hostApiVersion } from './version.js';
  * wait for the commit (dropping isolates and cached packages) is registered with afterCommit.
  * Plugin administration is also done by the system (demo seeding, the CLI, the SDK harness: see
  * admin.ts), so commands take the audit actor and the unit id rather than a signed-in actor's scope.
+ * A plugin id belongs to one publisher (packages.ts, claimPluginId): install refuses anyone else's
+ * bundle for it, and enabling without naming a version picks the owner's versions only.
  */
 
 async function hostSetting(db: Executor, key: string): Promise<string | null> {
@@ -70,14 +74,23 @@ export async function updateTrust(tx: Tx, by: AuditActor, input: TrustInput) {
 
 // ------------------------------------------------------------------ install / uninstall
 
-/** An installed version as listed: its manifest and whether this host API can run it. */
+/**
+ * An installed version as listed: its manifest, whether this host API can run it, who owns the id
+ * (`ownedBy`: a publisher's name, null for unsigned bundles) and whether this version comes from
+ * that owner (a version installed before a transfer does not).
+ */
 export type PackageView = ReturnType<typeof packageView>;
 
-function packageView(row: { plugin_id: string; version: string; manifest: string; sha256: string; signed_by: string | null; installed_at: string }) {
+function packageView(
+  row: { plugin_id: string; version: string; manifest: string; sha256: string; signed_by: string | null; installed_at: string },
+  owner: { publisher: string | null } | null,
+) {
   const manifest = JSON.parse(row.manifest) as Manifest;
   const compatible = engineSatisfied(manifest.engine, hostApiVersion());
   return {
     pluginId: row.plugin_id, version: row.version, sha256: row.sha256, signedBy: row.signed_by, installedAt: row.installed_at,
+    ownedBy: owner ? owner.publisher : row.signed_by,
+    fromOwner: owner ? owner.publisher === row.signed_by : true,
     compatible,
     incompatibleReason: compatible ? null : `needs host API ${manifest.engine}; this system provides ${hostApiVersion()}`,
     manifest,
@@ -112,6 +125,9 @@ export async function installBundle(tx: Tx, by: AuditActor, raw: unknown) {
   } else if ((await hostSetting(tx, 'allow_unsigned')) !== '1') {
     throw new AppError('PLUGIN_UNSIGNED_REFUSED');
   }
+  // The id is its storage's key: a bundle from anyone but the id's owner is refused (or, for an id
+  // nobody owns yet, the id becomes its publisher's). Refused here, before anything else is written.
+  const owner = await claimPluginId(tx, by, manifest.id, signedBy);
   try {
     // Parse only (never run here): a syntax error is refused at install, not at first use.
     new vm.Script(bundle.code, { filename: `${manifest.id}.js` });
@@ -128,10 +144,10 @@ export async function installBundle(tx: Tx, by: AuditActor, raw: unknown) {
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  const view = packageView(row);
+  const view = packageView(row, owner);
   await appendAudit(tx, {
     actor: by, unitId: null, action: 'plugin.install', entity: 'plugin', entityId: `${manifest.id}@${manifest.version}`,
-    after: { pluginId: manifest.id, version: manifest.version, sha256: bundle.sha256, signedBy, permissions: manifest.permissions },
+    after: { pluginId: manifest.id, version: manifest.version, sha256: bundle.sha256, signedBy, permissions: manifest.permissions, ...(owner.claimed ? { claimedId: true } : {}) },
   });
   return view;
 }
@@ -139,7 +155,36 @@ export async function installBundle(tx: Tx, by: AuditActor, raw: unknown) {
 export async function listPackages(db: Executor) {
   // Not the code: this list is read on every page load of the web app (navigation, bell).
   const rows = await db.selectFrom('plugin_packages').select(['plugin_id', 'version', 'manifest', 'sha256', 'signed_by', 'installed_at']).orderBy('plugin_id').orderBy('id').execute();
-  return rows.map(packageView);
+  const owners = new Map((await listOwners(db)).map((o) => [o.pluginId, o]));
+  return rows.map((row) => packageView(row, owners.get(row.plugin_id) ?? null));
+}
+
+/**
+ * The version an enable runs: the one named, else the newest compatible version from the id's
+ * owner (never another publisher's). A named version from someone else is refused unless it is the
+ * version the unit already has (re-enabling after the breaker, or saving settings, after a transfer).
+ */
+export async function chooseVersion(db: Executor, pluginId: string, packages: PackageView[], requested: string | undefined, current: string | undefined): Promise<PackageView> {
+  if (requested) {
+    const named = packages.find((p) => p.version === requested);
+    if (!named) throw new AppError('PLUGIN_NOT_FOUND', { pluginId, version: requested });
+    if (!named.fromOwner && named.version !== current) {
+      const signer = publisherLabel(named.signedBy);
+      const owner = publisherLabel(named.ownedBy);
+      throw new AppError('PLUGIN_VERSION_NOT_FROM_OWNER', {
+        pluginId, version: named.version, signedBy: named.signedBy, owner: named.ownedBy, signerZh: signer.zh, signerEn: signer.en, ownerZh: owner.zh, ownerEn: owner.en,
+      });
+    }
+    return named;
+  }
+  const owned = packages.filter((p) => p.fromOwner);
+  const chosen = owned.filter((p) => p.compatible).sort((x, y) => semver.compare(y.version, x.version))[0] ?? owned[0];
+  if (!chosen) {
+    const publisher = (await ownerOf(db, pluginId))?.publisher ?? null;
+    const owner = publisherLabel(publisher);
+    throw new AppError('PLUGIN_NO_OWNER_VERSION', { pluginId, owner: publisher, ownerZh: owner.zh, ownerEn: owner.en });
+  }
+  return chosen;
 }
 
 export interface UninstallInput {

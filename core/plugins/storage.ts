@@ -3,44 +3,49 @@ import { nowIso } from '../clock.js';
 import type { Manifest } from '../../sdk/manifest.js';
 import { HostCallError } from './errors.js';
 import { objectArg } from './ledger-read.js';
+import { quotaExceeded, storageUsage, withQuotaLock, type PluginQuotas } from './quotas.js';
 
-/** A plugin's storage: document collections per plugin and unit, declared in its manifest, never shared. */
+/**
+ * A plugin's storage: document collections per plugin and unit, declared in its manifest, never
+ * shared. Every answer has a size budget, enforced while rows are read: a query first reads the
+ * candidates' recorded sizes from an index (no document is touched), then fetches only the
+ * documents that fit, in slices, yielding to the event loop between them — so a collection of
+ * large documents never builds tens of megabytes on the core's main thread. Writes are checked
+ * against the plugin's storage quota in the unit before anything is written.
+ */
 const MAX_DOC_BYTES = 64 * 1024;
+/** The most one storage answer carries, in characters of JSON (as the 1 MiB cap on a plugin's result). */
+export const STORAGE_ANSWER_BYTES = 1024 * 1024;
+const QUERY_DEFAULT = 100;
+const QUERY_MAX = 500;
+/** `{"id":…,"data":…,"updatedAt":"…"}` around a document: the id is at most 200 characters. */
+const ENTRY_OVERHEAD = 300;
+/** Documents fetched per slice of a query, by their recorded size. */
+const SLICE_BYTES = 256 * 1024;
 
 /** Who is calling: storage is always bound to one plugin in one unit. */
 export interface StorageOwner {
   pluginId: string;
   unitId: string;
   manifest: Manifest;
+  /** The plugin's quotas in the unit (read once per invocation). */
+  quotas(): Promise<PluginQuotas>;
 }
+
+type Collection = Manifest['collections'][number];
 
 /** Answers `storage.put`, `storage.get`, `storage.delete` and `storage.query`. */
 export async function storageCall(db: Executor, owner: StorageOwner, method: string, a: unknown[]): Promise<unknown> {
   const name = String(a[0] ?? '');
   const collection = owner.manifest.collections.find((c) => c.name === name);
   if (!collection) throw new HostCallError('PLUGIN_UNKNOWN_COLLECTION', `collection ${name.slice(0, 40)} is not declared in the manifest`, 400);
-  const base = db
-    .selectFrom('plugin_docs')
-    .where('plugin_id', '=', owner.pluginId)
-    .where('unit_id', '=', owner.unitId)
-    .where('collection', '=', name);
-  if (method === 'storage.query') {
-    const where = objectArg(a[1]);
-    const options = objectArg(a[2]);
-    let q = base.select(['doc_id', 'data', 'updated_at']);
-    for (const [field, value] of Object.entries(where)) {
-      const index = collection.indexes.indexOf(field);
-      if (index < 0) throw new HostCallError('PLUGIN_NOT_INDEXED', `field ${field.slice(0, 40)} is not an indexed field of ${name}`, 400);
-      q = q.where(`idx${index}` as 'idx0', '=', String(value));
-    }
-    const limit = Math.min(Math.max(1, Number(options.limit) || 100), 500);
-    const rows = await q.orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
-    return rows.map((r) => ({ id: r.doc_id, data: JSON.parse(r.data), updatedAt: r.updated_at }));
-  }
+  if (method === 'storage.query') return query(db, owner, collection, objectArg(a[1]), objectArg(a[2]));
   const id = String(a[1] ?? '');
   if (id.length === 0 || id.length > 200) throw new HostCallError('PLUGIN_BAD_ARGUMENTS', 'document ids are 1–200 characters', 400);
+  const key = (q: ReturnType<typeof docs>) => q.where('doc_id', '=', id);
+  const docs = (x: Executor) => x.selectFrom('plugin_docs').where('plugin_id', '=', owner.pluginId).where('unit_id', '=', owner.unitId).where('collection', '=', name);
   if (method === 'storage.get') {
-    const row = await base.select(['doc_id', 'data', 'updated_at']).where('doc_id', '=', id).executeTakeFirst();
+    const row = await key(docs(db)).select(['doc_id', 'data', 'updated_at']).executeTakeFirst();
     return row ? { id: row.doc_id, data: JSON.parse(row.data), updatedAt: row.updated_at } : null;
   }
   if (method === 'storage.delete') {
@@ -53,16 +58,106 @@ export async function storageCall(db: Executor, owner: StorageOwner, method: str
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw new HostCallError('PLUGIN_BAD_ARGUMENTS', 'documents are JSON objects', 400);
   const json = JSON.stringify(data);
   if (json.length > MAX_DOC_BYTES) throw new HostCallError('PLUGIN_BAD_ARGUMENTS', `documents are limited to ${MAX_DOC_BYTES} bytes`, 413);
+  const bytes = Buffer.byteLength(json, 'utf8');
   const idx = (i: number) => {
     const field = collection.indexes[i];
     const value = field ? (data as Record<string, unknown>)[field] : undefined;
     return value === undefined || value === null ? null : String(value).slice(0, 200);
   };
-  const values = { idx0: idx(0), idx1: idx(1), idx2: idx(2), data: json, updated_at: nowIso() };
-  await db
-    .insertInto('plugin_docs')
-    .values({ plugin_id: owner.pluginId, unit_id: owner.unitId, collection: name, doc_id: id, ...values })
-    .onConflict((oc) => oc.columns(['plugin_id', 'unit_id', 'collection', 'doc_id']).doUpdateSet(values))
-    .execute();
+  const values = { idx0: idx(0), idx1: idx(1), idx2: idx(2), data: json, bytes, updated_at: nowIso() };
+  const quotas = await owner.quotas();
+  // Usage, check and write under one lock per (plugin, unit): concurrent puts cannot both pass the last free byte.
+  await withQuotaLock(db, owner.pluginId, owner.unitId, async (tx) => {
+    const usage = await storageUsage(tx, owner.pluginId, owner.unitId, { collection: name, docId: id });
+    if (usage.old === null && usage.docs + 1 > quotas.storageDocs) throw quotaExceeded(owner.pluginId, 'storageDocs', usage.docs, quotas.storageDocs, 1);
+    const growth = bytes - (usage.old ?? 0);
+    // A document that shrinks is always accepted, even over a quota lowered since it was stored.
+    if (growth > 0 && usage.bytes + growth > quotas.storageBytes) throw quotaExceeded(owner.pluginId, 'storageBytes', usage.bytes, quotas.storageBytes, growth);
+    await tx
+      .insertInto('plugin_docs')
+      .values({ plugin_id: owner.pluginId, unit_id: owner.unitId, collection: name, doc_id: id, ...values })
+      .onConflict((oc) => oc.columns(['plugin_id', 'unit_id', 'collection', 'doc_id']).doUpdateSet(values))
+      .execute();
+  });
   return null;
+}
+
+/** The position after a document in a query's order (newest first): opaque to the plugin. */
+function cursorOf(row: { updated_at: string; id: number }): string {
+  return Buffer.from(`${row.updated_at}\n${row.id}`, 'utf8').toString('base64url');
+}
+
+function parseCursor(value: unknown): { at: string; id: number } | null {
+  if (value === null) return null;
+  if (typeof value !== 'string' || value.length > 200) throw new HostCallError('PLUGIN_BAD_ARGUMENTS', 'after: null for the first page, else the `next` of the page before');
+  const [at, id, extra] = Buffer.from(value, 'base64url').toString('utf8').split('\n');
+  const n = Number(id);
+  if (extra !== undefined || !at || !/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(at) || !Number.isSafeInteger(n) || n < 0) {
+    throw new HostCallError('PLUGIN_BAD_ARGUMENTS', 'after: not a cursor of this collection (pass the `next` of the page before)');
+  }
+  return { at, id: n };
+}
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * `storage.query(collection, where, { limit, after })`: equality on indexed fields, newest first.
+ * Without `after` the answer is an array (host API 1.0.0): at most `limit` documents, fewer when
+ * the answer budget is reached. With `after` (null for the first page, then the `next` it returned)
+ * it is a page `{ items, next }`; `next` is null after the last page.
+ */
+async function query(db: Executor, owner: StorageOwner, collection: Collection, where: Record<string, unknown>, options: Record<string, unknown>) {
+  const paged = Object.prototype.hasOwnProperty.call(options, 'after');
+  const after = paged ? parseCursor(options.after) : null;
+  const limit = Math.min(Math.max(1, Number(options.limit) || QUERY_DEFAULT), QUERY_MAX);
+  let heads = db.selectFrom('plugin_docs').select(['id', 'bytes', 'updated_at'])
+    .where('plugin_id', '=', owner.pluginId).where('unit_id', '=', owner.unitId).where('collection', '=', collection.name);
+  for (const [field, value] of Object.entries(where)) {
+    const index = collection.indexes.indexOf(field);
+    if (index < 0) throw new HostCallError('PLUGIN_NOT_INDEXED', `field ${field.slice(0, 40)} is not an indexed field of ${collection.name}`, 400);
+    heads = heads.where(`idx${index}` as 'idx0', '=', String(value));
+  }
+  if (after) heads = heads.where((eb) => eb(eb.refTuple('updated_at', 'id'), '<', eb.tuple(after.at, after.id)));
+  // Step 1: positions and recorded sizes only (index plugin_docs_recent / idxN; no document read).
+  const candidates = await heads.orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+  const chosen: typeof candidates = [];
+  let planned = 0;
+  for (const c of candidates.slice(0, limit)) {
+    const size = c.bytes + ENTRY_OVERHEAD;
+    if (chosen.length > 0 && planned + size > STORAGE_ANSWER_BYTES) break;
+    chosen.push(c);
+    planned += size;
+  }
+  // Step 2: the chosen documents, a slice at a time, with the budget checked again on what was read
+  // (a document may have grown or gone since step 1).
+  const items: Array<{ id: string; data: unknown; updatedAt: string }> = [];
+  let used = 0;
+  let last: (typeof candidates)[number] | undefined;
+  let stopped = false;
+  for (let start = 0; start < chosen.length && !stopped;) {
+    let end = start;
+    for (let slice = 0; end < chosen.length && (end === start || slice + chosen[end]!.bytes <= SLICE_BYTES) && end - start < 200; end++) slice += chosen[end]!.bytes;
+    const ids = chosen.slice(start, end).map((c) => c.id);
+    await yieldToLoop();
+    const rows = new Map((await db.selectFrom('plugin_docs').select(['id', 'doc_id', 'data', 'updated_at'])
+      .where('plugin_id', '=', owner.pluginId).where('unit_id', '=', owner.unitId).where('collection', '=', collection.name)
+      .where('id', 'in', ids).execute()).map((r) => [r.id, r]));
+    for (const c of chosen.slice(start, end)) {
+      const row = rows.get(c.id);
+      if (row) {
+        const size = row.data.length + row.doc_id.length + 64;
+        if (items.length > 0 && used + size > STORAGE_ANSWER_BYTES) {
+          stopped = true;
+          break;
+        }
+        items.push({ id: row.doc_id, data: JSON.parse(row.data), updatedAt: row.updated_at });
+        used += size;
+      }
+      last = c;
+    }
+    start = end;
+  }
+  if (!paged) return items;
+  const more = stopped || chosen.length < Math.min(limit, candidates.length) || candidates.length > limit;
+  return { items, next: more && last ? cursorOf(last) : null };
 }

@@ -9,7 +9,7 @@ import type { HostPermission, Manifest } from '../../sdk/manifest.js';
 import { enablementOf } from './enablement.js';
 import type { PluginHost } from './host.js';
 import { hostApiVersion } from './version.js';
-import { listPackages, type PackageView } from './service.js';
+import { chooseVersion, listPackages, type PackageView } from './service.js';
 
 /**
  * Plugins in one unit: what the unit has (listForUnit), enabling with the grants the unit gives
@@ -25,7 +25,8 @@ export async function listForUnit(db: Executor, unitId: string) {
   const out = [];
   for (const [pluginId, versions] of byPlugin) {
     const sorted = [...versions].sort((x, y) => semver.compare(y.version, x.version));
-    const latest = sorted.find((v) => v.compatible) ?? sorted[0]!;
+    // What the console offers to enable or upgrade to: the id owner's newest (compatible) version.
+    const latest = sorted.find((v) => v.compatible && v.fromOwner) ?? sorted.find((v) => v.fromOwner) ?? sorted.find((v) => v.compatible) ?? sorted[0]!;
     const row = enabled.find((e) => e.plugin_id === pluginId);
     const current = row ? sorted.find((v) => v.version === row.version) ?? latest : latest;
     out.push({
@@ -33,8 +34,9 @@ export async function listForUnit(db: Executor, unitId: string) {
       name: current.manifest.name,
       description: current.manifest.description,
       author: current.manifest.author,
+      ownedBy: latest.ownedBy,
       // Each version's requested permissions: the admin console asks for those of the version it enables.
-      versions: sorted.map((v) => ({ version: v.version, compatible: v.compatible, incompatibleReason: v.incompatibleReason, signedBy: v.signedBy, permissions: v.manifest.permissions })),
+      versions: sorted.map((v) => ({ version: v.version, compatible: v.compatible, incompatibleReason: v.incompatibleReason, signedBy: v.signedBy, fromOwner: v.fromOwner, permissions: v.manifest.permissions })),
       latestVersion: latest.version,
       compatible: sorted.some((v) => v.compatible),
       // The version this unit has (enabled or tripped) may be the one a core upgrade left behind:
@@ -113,10 +115,9 @@ export interface EnablePlan {
 export async function prepareEnable(db: Executor, host: PluginHost, unitId: string, pluginId: string, input: EnableInput): Promise<EnablePlan> {
   const packages = (await listPackages(db)).filter((p) => p.pluginId === pluginId);
   if (packages.length === 0) throw new AppError('PLUGIN_NOT_FOUND', { pluginId });
-  const chosen = input.version
-    ? packages.find((p) => p.version === input.version)
-    : [...packages].filter((p) => p.compatible).sort((x, y) => semver.compare(y.version, x.version))[0] ?? packages[0];
-  if (!chosen) throw new AppError('PLUGIN_NOT_FOUND', { pluginId, version: input.version });
+  // The owner's newest compatible version, or the one named (another publisher's only if the unit has it already).
+  const current = await db.selectFrom('plugin_units').select('version').where('unit_id', '=', unitId).where('plugin_id', '=', pluginId).executeTakeFirst();
+  const chosen = await chooseVersion(db, pluginId, packages, input.version, current?.version);
   const manifest = chosen.manifest;
   if (!chosen.compatible) throw new AppError('PLUGIN_ENGINE_INCOMPATIBLE', { pluginId, engine: manifest.engine, hostVersion: hostApiVersion() });
   const extra = input.grants.filter((g) => !manifest.permissions.includes(g));

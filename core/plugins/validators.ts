@@ -1,4 +1,4 @@
-import type { Executor, Tx } from '../db/connection.js';
+import type { Db, Executor } from '../db/connection.js';
 import type { ValidatorKind, ValidatorProvider, ValidatorVerdict } from '../events/validators.js';
 import type { InvokeRequest, Reply } from './runner/client.js';
 import type { PluginLimits } from './limits.js';
@@ -17,22 +17,35 @@ export interface ValidatorDeps {
 }
 
 /**
- * The plugins' answer to the ledger's synchronous validators (`payment.validate`, …), run inside the
- * writer's transaction under the validator time limit: every plugin enabled in the unit with the
+ * The plugins' answer to the ledger's synchronous validators (`payment.validate`, …), asked before
+ * the writer's transaction opens (plugin time never holds the database), under the validator time limit: every plugin enabled in the unit with the
  * `validators` grant and the validator in its manifest gives a verdict. A validator that faults
  * blocks or warns as the unit chose for that plugin (fail-closed or fail-open).
  */
 export function pluginValidators(deps: ValidatorDeps): ValidatorProvider {
-  return async (tx: Tx, kind: ValidatorKind, unitId: string, document: Record<string, unknown>): Promise<ValidatorVerdict[]> => {
-    const rows = await tx.selectFrom('plugin_units').selectAll().where('unit_id', '=', unitId).where('state', '=', 'enabled').execute();
+  // Validations of one plugin in one unit run one after another. They run outside the write
+  // transaction, so concurrent submissions no longer queue on the database; queued in the plugin's
+  // isolate instead, each would be charged the time of those ahead of it and time out. Waiting here,
+  // each call gets its whole limit, and a slow validator slows only its own unit's submissions.
+  const tails = new Map<string, Promise<unknown>>();
+  const serially = <T>(key: string, call: () => Promise<T>): Promise<T> => {
+    const run = (tails.get(key) ?? Promise.resolve()).then(call, call);
+    const tail = run.catch(() => undefined);
+    tails.set(key, tail);
+    void tail.then(() => { if (tails.get(key) === tail) tails.delete(key); });
+    return run;
+  };
+  return async (db: Db, kind: ValidatorKind, unitId: string, document: Record<string, unknown>): Promise<ValidatorVerdict[]> => {
+    const rows = await db.selectFrom('plugin_units').selectAll().where('unit_id', '=', unitId).where('state', '=', 'enabled').execute();
     if (rows.length === 0) return [];
     const verdicts: ValidatorVerdict[] = [];
     for (const row of rows) {
       const enablement = enablementOf(row);
       if (!enablement.grants.includes('validators')) continue;
-      const pkg = await deps.loadPackage(tx, enablement.pluginId, enablement.version);
+      const pkg = await deps.loadPackage(db, enablement.pluginId, enablement.version);
       if (!pkg.manifest.validators.includes(kind)) continue;
-      const reply = await deps.invoke(enablement, 'validators', kind, { kind, unitId, document }, { executor: tx, timeoutMs: deps.limits.validatorTimeoutMs });
+      const reply = await serially(`${enablement.pluginId}\u0000${unitId}`, () =>
+        deps.invoke(enablement, 'validators', kind, { kind, unitId, document }, { executor: db, timeoutMs: deps.limits.validatorTimeoutMs }));
       const answer = reply.ok ? readVerdict(reply.value) : null;
       if (answer) {
         verdicts.push({ source: enablement.pluginId, ...answer });

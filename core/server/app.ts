@@ -11,7 +11,7 @@ import { authorizeUnit, holdsAnywhere, isSystemAdmin, type Actor, type UnitScope
 import { ROLE_PERMISSIONS } from '../permissions/roles.js';
 import { AppError, langFrom } from '../errors.js';
 import { clientAddressOf, credentialOf, isCrossSite } from '../http/auth.js';
-import { defineRoute, type RouteSpec } from '../http/route.js';
+import { defineRoute, type HandlerContext, type RouteSpec } from '../http/route.js';
 import { allRoutes } from './registry.js';
 import { buildOpenApi } from './openapi.js';
 import { runCommand } from '../db/command.js';
@@ -111,6 +111,12 @@ export function withOpenApi(routes: RouteSpec[]): RouteSpec[] {
   ];
 }
 
+/** A command route: its `prepare` step (outside any transaction), then the command in the one transaction. */
+async function runPrepared(kernel: Kernel, route: RouteSpec & { command: NonNullable<RouteSpec['command']> }, context: HandlerContext<unknown, unknown, unknown>) {
+  const prepared = route.prepare ? await route.prepare(context) : undefined;
+  return runCommand(kernel, (tx) => route.command({ ...context, tx, prepared }));
+}
+
 export function createApp(kernel: Kernel, routes: RouteSpec[] = allRoutes) {
   const app = new Hono();
   app.use(
@@ -155,7 +161,7 @@ export function createApp(kernel: Kernel, routes: RouteSpec[] = allRoutes) {
         clientAddress: clientAddressOf(c, kernel.config.trustProxy),
       };
       const result = route.command
-        ? await runCommand(kernel, (tx) => route.command({ ...context, tx }))
+        ? await runPrepared(kernel, route, context)
         : await route.handler(context);
       if (result instanceof Response) return result;
       return c.json(result as object, route.status ?? 200);

@@ -18,6 +18,8 @@ export const PluginPackageView = z.object({
   sha256: z.string(),
   signedBy: z.string().nullable(),
   installedAt: z.string(),
+  ownedBy: z.string().nullable().optional().describe('the publisher the plugin id belongs to (null: unsigned bundles)'),
+  fromOwner: z.boolean().optional().describe('this version comes from the id\'s owner (false: installed before a transfer)'),
   compatible: z.boolean().describe("the manifest's engine range accepts this host API"),
   incompatibleReason: z.string().nullable(),
   manifest: manifestSchema,
@@ -29,6 +31,7 @@ export const PluginVersionInfo = z.object({
   compatible: z.boolean(),
   incompatibleReason: z.string().nullable(),
   signedBy: z.string().nullable(),
+  fromOwner: z.boolean().optional().describe('signed by the publisher the id belongs to: only such versions are enabled without naming one'),
   permissions: z.array(z.enum(HOST_PERMISSIONS)).describe('what this version requests'),
 });
 export type PluginVersionInfo = z.infer<typeof PluginVersionInfo>;
@@ -39,6 +42,7 @@ export const UnitPluginView = z.object({
   name: localized,
   description: z.string(),
   author: z.string(),
+  ownedBy: z.string().nullable().optional().describe('the publisher the plugin id belongs to (null: unsigned bundles)'),
   versions: z.array(PluginVersionInfo).describe('newest first'),
   latestVersion: z.string().describe('the newest compatible version, else the newest'),
   compatible: z.boolean().describe('some installed version runs on this host'),
@@ -71,6 +75,13 @@ export const PluginMetricsView = z.object({
   faultsByCode: z.record(z.string(), z.number().int()),
   latencyMs: z.object({ p50: z.number(), p95: z.number(), p99: z.number() }),
   memoryBytes: z.number(),
+  /** Usage against the plugin's quotas in this unit (core/plugins/quotas.ts). */
+  quotas: z.object({
+    storageBytes: z.object({ used: z.number(), limit: z.number() }),
+    storageDocs: z.object({ used: z.number(), limit: z.number() }),
+    logEntries: z.object({ used: z.number(), limit: z.number() }).describe('entries the log ring keeps'),
+    notificationsPerHour: z.object({ used: z.number(), limit: z.number() }).describe('notify calls in the current clock hour (UTC)'),
+  }).optional(),
 });
 export type PluginMetricsView = z.infer<typeof PluginMetricsView>;
 

@@ -3,7 +3,7 @@ import { runCommand } from '../../db/command.js';
 import { auditCount, createTestEnv, footprint, type TestEnv, refusedWithoutTrace, type CallResult } from '../../../test/support/kernel.js';
 import { approveThrough, commandContext, commandRefusedWithoutTrace, departmentId, indicator, issue, paymentBody, submitPayment } from '../../../test/support/ledger.js';
 import { PaymentDraft } from './schema.js';
-import { approvePayment, createPayment, payPayment } from './service.js';
+import { approvePayment, createPayment, validatePayment, payPayment } from './service.js';
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -280,7 +280,9 @@ describe('attachments', () => {
 describe('payments as commands', () => {
   const submit = async (indicatorId: number, amount: number, username = 'a.staff') => {
     const { actor, scope } = await commandContext(env, username, 'payment.create');
-    return runCommand(env.kernel, (tx) => createPayment(tx, actor, scope, PaymentDraft.parse(paymentBody(indicatorId, amount))));
+    const draft = PaymentDraft.parse(paymentBody(indicatorId, amount));
+    const check = await validatePayment(env.kernel.db, actor, scope, draft);
+    return runCommand(env.kernel, (tx) => createPayment(tx, actor, scope, draft, check));
   };
   const approveAs = async (username: string, id: number, comment?: string) => {
     const { actor, scope } = await commandContext(env, username, 'payment.approve');
@@ -333,8 +335,10 @@ describe('payments as commands', () => {
   it('runs only inside the command transaction: opened anywhere else, it fails before anything is kept', async () => {
     const ind = await issue(env, { amount: 100_000 });
     const { actor, scope } = await commandContext(env, 'a.staff', 'payment.create');
+    const draft = PaymentDraft.parse(paymentBody(ind.id, 1_000));
+    const check = await validatePayment(env.kernel.db, actor, scope, draft);
     const before = await footprint(env);
-    await expect(env.kernel.db.transaction().execute((tx) => createPayment(tx, actor, scope, PaymentDraft.parse(paymentBody(ind.id, 1_000)))))
+    await expect(env.kernel.db.transaction().execute((tx) => createPayment(tx, actor, scope, draft, check)))
       .rejects.toThrow(/outside a command transaction/);
     expect(await footprint(env)).toEqual(before);
   });

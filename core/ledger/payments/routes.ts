@@ -3,7 +3,7 @@ import { defineRoute } from '../../http/route.js';
 import { UnitParams } from '../../units/schema.js';
 import { DecisionBody } from '../approvals/schema.js';
 import { CheckResult, PayBody, PaymentCheckBody, PaymentDetail, PaymentDraft, PaymentListQuery, PaymentParams, PaymentView } from './schema.js';
-import { approvePayment, checkPayment, createPayment, getPayment, listPayments, payPayment, rejectPayment, withdrawPayment } from './service.js';
+import { approvePayment, checkPayment, createPayment, validatePayment, getPayment, listPayments, payPayment, rejectPayment, withdrawPayment } from './service.js';
 
 export const paymentRoutes = [
   defineRoute({
@@ -38,7 +38,8 @@ export const paymentRoutes = [
     body: PaymentDraft,
     response: PaymentDetail,
     status: 201,
-    command: async ({ tx, actor, scope, body }) => createPayment(tx, actor, scope, body),
+    prepare: async ({ kernel, actor, scope, body }) => validatePayment(kernel.db, actor, scope, body),
+    command: async ({ tx, actor, scope, body, prepared }) => createPayment(tx, actor, scope, body, prepared),
   }),
   defineRoute({
     method: 'get',

@@ -1,8 +1,8 @@
-import type { Executor, Tx } from '../../db/connection.js';
+import type { Db, Executor, Tx } from '../../db/connection.js';
 import type { PaymentsTable } from '../../db/schema.js';
 import type { Selectable } from 'kysely';
 import { nowIso } from '../../clock.js';
-import { askValidators } from '../../events/validators.js';
+import { askBeforeCommand, validatorWarningsFor, type ValidatorCheck } from '../validation.js';
 import { AppError } from '../errors.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
 import { assertDepartmentAccess, departmentBound } from '../scope.js';
@@ -63,12 +63,30 @@ export async function checkPayment(db: Executor, actor: Actor, scope: UnitScope,
   return { ok: findings.blocking.length === 0, findings: findings.items, available, steps: steps.map((s) => ({ role: s.role, label: s.label })) };
 }
 
-export async function createPayment(tx: Tx, actor: Actor, scope: UnitScope, draft: PaymentDraft) {
+/** What `payment.validate` validators see: the draft and the class and department of its indicator. */
+function paymentDocument(draft: PaymentDraft, indicator: IndicatorRow): Record<string, unknown> {
+  return { ...draft, economicCode: indicator.economic_code, departmentId: indicator.department_id };
+}
+
+/**
+ * Before the submission's transaction: the core's rules on committed data (a draft the core refuses
+ * never reaches a plugin), then the plugins' validators — outside any lock.
+ */
+export async function validatePayment(db: Db, actor: Actor, scope: UnitScope, draft: PaymentDraft): Promise<ValidatorCheck> {
+  const indicator = await findIndicator(db, scope.unitId, draft.indicatorId);
+  assertDepartmentAccess(actor, scope, indicator.department_id);
+  const { findings } = await evaluatePayment(db, scope.unitId, indicator, draft);
+  findings.enforce(draft.override?.reason);
+  return askBeforeCommand(db, 'payment.validate', scope.unitId, paymentDocument(draft, indicator));
+}
+
+/** 提交支付申请: `check` is what the validators said before the transaction (validatePayment). */
+export async function createPayment(tx: Tx, actor: Actor, scope: UnitScope, draft: PaymentDraft, check: ValidatorCheck) {
   const indicator = await lockIndicator(tx, scope.unitId, draft.indicatorId);
   assertDepartmentAccess(actor, scope, indicator.department_id);
   const { findings } = await evaluatePayment(tx, scope.unitId, indicator, draft);
   const warnings = findings.enforce(draft.override?.reason);
-  warnings.push(...(await askValidators(tx, 'payment.validate', scope.unitId, { ...draft, economicCode: indicator.economic_code, departmentId: indicator.department_id })));
+  warnings.push(...validatorWarningsFor(check, paymentDocument(draft, indicator)));
   const row = await tx
     .insertInto('payments')
     .values({

@@ -3,7 +3,7 @@ import { defineRoute } from '../../http/route.js';
 import { UnitParams } from '../../units/schema.js';
 import { DecisionBody, DocParams, StatusQuery } from '../approvals/schema.js';
 import { TransferCheckBody, TransferCheckResult, TransferDraft, TransferView } from './schema.js';
-import { approveTransfer, checkTransfer, createTransfer, listTransfers, rejectTransfer, transferDetail, withdrawTransfer } from './service.js';
+import { approveTransfer, checkTransfer, createTransfer, validateTransfer, listTransfers, rejectTransfer, transferDetail, withdrawTransfer } from './service.js';
 
 export const transferRoutes = [
   defineRoute({
@@ -22,7 +22,8 @@ export const transferRoutes = [
     method: 'post', path: '/api/units/:unitId/transfers', tag: 'transfers',
     summary: '申请预算调剂 Move money between two indicators (total unchanged); within the flexible quota one approval suffices',
     access: { kind: 'unit', permission: 'transfer.create' }, params: UnitParams, body: TransferDraft, response: TransferView, status: 201,
-    command: async ({ tx, actor, scope, body }) => createTransfer(tx, actor, scope, body),
+    prepare: async ({ kernel, actor, scope, body }) => validateTransfer(kernel.db, actor, scope, body),
+    command: async ({ tx, actor, scope, body, prepared }) => createTransfer(tx, actor, scope, body, prepared),
   }),
   defineRoute({
     method: 'get', path: '/api/units/:unitId/transfers/:id', tag: 'transfers',

@@ -1,8 +1,8 @@
 import type { Selectable } from 'kysely';
-import type { Executor, Tx } from '../../db/connection.js';
+import type { Db, Executor, Tx } from '../../db/connection.js';
 import type { TransfersTable } from '../../db/schema.js';
 import { nowIso } from '../../clock.js';
-import { askValidators } from '../../events/validators.js';
+import { askBeforeCommand, validatorWarningsFor, type ValidatorCheck } from '../validation.js';
 import { AppError } from '../errors.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
 import { assertDepartmentAccess, departmentBound } from '../scope.js';
@@ -67,14 +67,31 @@ export async function checkTransfer(db: Executor, actor: Actor, scope: UnitScope
  * 申请调剂. Nothing moves yet: the money moves at the final approval. Within the flexible quota
  * (机动额度) only the flow's first step applies, unless the requester overrode a rule.
  */
-export async function createTransfer(tx: Tx, actor: Actor, scope: UnitScope, draft: TransferDraft) {
+/** What `transfer.validate` validators see: the draft and the classes of both indicators. */
+function transferDocument(draft: TransferDraft, from: IndicatorRow, to: IndicatorRow): Record<string, unknown> {
+  return { ...draft, fromEconomicCode: from.economic_code, toEconomicCode: to.economic_code };
+}
+
+/** Before the transaction: the core's rules on committed data, then the plugins' validators, outside any lock. */
+export async function validateTransfer(db: Db, actor: Actor, scope: UnitScope, draft: TransferDraft): Promise<ValidatorCheck> {
+  assertDistinct(draft.fromIndicatorId, draft.toIndicatorId);
+  const from = await findIndicator(db, scope.unitId, draft.fromIndicatorId);
+  const to = await findIndicator(db, scope.unitId, draft.toIndicatorId);
+  assertDepartmentAccess(actor, scope, from.department_id);
+  assertDepartmentAccess(actor, scope, to.department_id);
+  const { findings } = await evaluateTransfer(db, scope.unitId, from, to, draft);
+  findings.enforce(draft.override?.reason);
+  return askBeforeCommand(db, 'transfer.validate', scope.unitId, transferDocument(draft, from, to));
+}
+
+export async function createTransfer(tx: Tx, actor: Actor, scope: UnitScope, draft: TransferDraft, check: ValidatorCheck) {
   assertDistinct(draft.fromIndicatorId, draft.toIndicatorId);
   const { from, to } = await lockPair(tx, scope.unitId, draft.fromIndicatorId, draft.toIndicatorId);
   assertDepartmentAccess(actor, scope, from.department_id);
   assertDepartmentAccess(actor, scope, to.department_id);
   const { findings, fastTrack } = await evaluateTransfer(tx, scope.unitId, from, to, draft);
   const warnings = findings.enforce(draft.override?.reason);
-  warnings.push(...(await askValidators(tx, 'transfer.validate', scope.unitId, { ...draft, fromEconomicCode: from.economic_code, toEconomicCode: to.economic_code })));
+  warnings.push(...validatorWarningsFor(check, transferDocument(draft, from, to)));
   const overridden = overriddenRules(warnings).length > 0;
   const row = await tx
     .insertInto('transfers')

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ValidatorCheck } from '../validation.js';
 import { runCommand } from '../../db/command.js';
 import { createTestEnv, footprint, refusedWithoutTrace, type CallResult, type TestEnv } from '../../../test/support/kernel.js';
 import { approveThrough, commandContext, commandRefusedWithoutTrace, indicator, issue, submitPayment } from '../../../test/support/ledger.js';
-import { approveTransfer, createTransfer, rejectTransfer, transferDetail, withdrawTransfer } from './service.js';
+import { approveTransfer, createTransfer, validateTransfer, rejectTransfer, transferDetail, withdrawTransfer } from './service.js';
 import type { TransferDraft } from './schema.js';
 
 let env: TestEnv;
@@ -21,8 +22,12 @@ const draft = (fromIndicatorId: number, toIndicatorId: number, amount: number, e
 
 async function submitAs(username: string, body: TransferDraft) {
   const { actor, scope } = await commandContext(env, username, 'transfer.create');
-  return runCommand(env.kernel, (tx) => createTransfer(tx, actor, scope, body));
+  const check = await validateTransfer(env.kernel.db, actor, scope, body);
+  return runCommand(env.kernel, (tx) => createTransfer(tx, actor, scope, body, check));
 }
+
+/** A check as if no plugin validates transfers: the refusals below come from the core's own rules under the locks. */
+const unvalidated = (body: TransferDraft): ValidatorCheck => ({ kind: 'transfer.validate', document: body, warnings: [] });
 
 async function approveAs(username: string, id: number, comment?: string) {
   const { actor, scope } = await commandContext(env, username, 'transfer.approve');
@@ -177,9 +182,9 @@ describe('transfers as commands', () => {
     const from = await issue(env, { amount: 100_000 });
     const to = await issue(env, { amount: 100_000 });
     const other = await issue(env, { amount: 100_000, departmentCode: '01' });
-    await commandRefusedWithoutTrace(env, (tx) => createTransfer(tx, actor, scope, draft(from.id, to.id, 100_001)), 'BALANCE_EXCEEDED');
-    await commandRefusedWithoutTrace(env, (tx) => createTransfer(tx, actor, scope, draft(other.id, to.id, 1_000)), 'DEPARTMENT_SCOPE');
-    await commandRefusedWithoutTrace(env, (tx) => createTransfer(tx, actor, scope, draft(from.id, 999_999, 1_000)), 'INDICATOR_NOT_FOUND');
+    await commandRefusedWithoutTrace(env, (tx) => createTransfer(tx, actor, scope, draft(from.id, to.id, 100_001), unvalidated(draft(from.id, to.id, 100_001))), 'BALANCE_EXCEEDED');
+    await commandRefusedWithoutTrace(env, (tx) => createTransfer(tx, actor, scope, draft(other.id, to.id, 1_000), unvalidated(draft(other.id, to.id, 1_000))), 'DEPARTMENT_SCOPE');
+    await commandRefusedWithoutTrace(env, (tx) => createTransfer(tx, actor, scope, draft(from.id, 999_999, 1_000), unvalidated(draft(from.id, 999_999, 1_000))), 'INDICATOR_NOT_FOUND');
 
     const t = await submitAs('a.staff', draft(from.id, to.id, 60_000));
     await approveAs('a.finance', t.id);
@@ -193,8 +198,9 @@ describe('transfers as commands', () => {
     const { actor, scope } = await commandContext(env, 'a.staff', 'transfer.create');
     const from = await issue(env, { amount: 100_000 });
     const to = await issue(env, { amount: 100_000 });
+    const check = await validateTransfer(env.kernel.db, actor, scope, draft(from.id, to.id, 1_000));
     const before = await footprint(env);
-    await expect(env.kernel.db.transaction().execute((tx) => createTransfer(tx, actor, scope, draft(from.id, to.id, 1_000)))).rejects.toThrow(/outside a command transaction/);
+    await expect(env.kernel.db.transaction().execute((tx) => createTransfer(tx, actor, scope, draft(from.id, to.id, 1_000), check))).rejects.toThrow(/outside a command transaction/);
     expect(await footprint(env)).toEqual(before);
   });
 

@@ -1,43 +1,96 @@
+// Over 400 lines: the runner is one file the SDK ships beside its harness (sdk/scripts/build-package.ts copies it alone): the sandbox bootstrap, the blame sampler and the call protocol stay together.
 // The plugin runner: a child process of the core that owns every isolate. An out-of-memory or
-// catastrophic V8 error here kills this process, never the core: the parent restarts it and fails
-// the calls that were in flight. Plain JavaScript so it starts without a TypeScript loader.
+// catastrophic V8 error here kills this process, never the core: the parent restarts it, fails the
+// calls that were in flight and charges only the plugin that brought it down (client.ts).
+// Plain JavaScript so it starts without a TypeScript loader. argv[2]: the runner's memory limit, MB.
 // Protocol (JSON over the IPC channel):
 //   parent → child  {t:'invoke', id, key, code, memoryMb, unitId, entry, name, input, settings, timeoutMs, cpuMs, maxResultBytes, maxHostCalls}
-//                   {t:'hostreply', callId, reply}   {t:'drop', key}   {t:'dropUnit', key, unitId}   {t:'ping', id}
+//                   {t:'hostreply', callId, reply, error?}   {t:'drop', key}   {t:'dropUnit', key, unitId}   {t:'ping', id}
 //   child → parent  {t:'ready'}  {t:'result', id, reply, memory}  {t:'hostcall', callId, invokeId, key, unitId, method, args}  {t:'pong', id}
+//                   {t:'suspect', key}   the isolate computing hardest lately (null: none): whom to blame if this process dies
+//                   {t:'dying', reason, key, detail}   about to exit (over its memory limit, a catastrophic V8 error) and who caused it
 import ivm from 'isolated-vm';
 
-/** @type {Map<string, {isolate: any, contexts: Map<string, Promise<any>>, disposedFor?: string, inflight?: number}>} */
+/**
+ * @typedef {{ isolate: any, key: string, contexts: Map<string, Promise<any>>, disposedFor?: string, inflight: number,
+ *   heap: number, heapAt: number, heapPending: boolean, cpuLast?: bigint, recent: number[], idleBusyNs: number, cpuMs: number }} IsolateEntry
+ */
+/** @type {Map<string, IsolateEntry>} */
 const isolates = new Map();
-/** @type {Map<number, {key: string, unitId: string, hostCalls: number, inFlight: number, fault?: {code: string, message: string}}>} */
+/** @type {Map<number, {key: string, unitId: string, hostCalls: number, inFlight: number, maxHostCalls: number, hostErrors: Set<string>, fault?: {code: string, message: string}}>} */
 const invocations = new Map();
-/** @type {Map<number, (reply: string) => void>} */
+/** @type {Map<number, {invokeId: number, resolve: (reply: string) => void}>} */
 const hostCalls = new Map();
 let nextCallId = 1;
 
 const MAX_INFLIGHT_HOST_CALLS = 32;
+const RUNNER_MEMORY_BYTES = Number(process.argv[2]) > 0 ? Number(process.argv[2]) * 1024 * 1024 : 0;
+/** The sampler: every tick it reads each isolate's CPU clock and this process's resident memory. */
+const TICK_MS = 20;
+const WINDOW_TICKS = 10;
+/** An isolate is the suspect when it computed at least this share of the window (the hardest-working one). */
+const SUSPECT_SHARE = 0.2;
+/** An isolate's heap is measured again (when it is next free) at most this often. */
+const HEAP_REFRESH_MS = 1000;
+/** Codes the sandbox itself gives a call's failure; any other code must be one a host call of that call answered. */
+const SANDBOX_CODES = new Set(['PLUGIN_THREW', 'PLUGIN_ENTRY_MISSING', 'PLUGIN_BAD_RESULT']);
+
 const send = (message) => { if (process.connected) process.send(message); };
 const fail = (code, message, status = 500) => JSON.stringify({ ok: false, e: { code, message, status } });
 
+/**
+ * isolated-vm reads its options (`timeout`, `result`, `copy`, `reference`, `filename`, …) with
+ * ordinary property lookups, prototype chain included: every options object handed to it is built
+ * here without a prototype, so no getter planted on an Object.prototype can answer for a missing key.
+ * Nested plain objects are rebuilt the same way; functions and other values pass as they are.
+ */
+function options(fields) {
+  const out = Object.create(null);
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
+    out[key] = value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype ? options(value) : value;
+  }
+  return out;
+}
+
 // Runs inside each context before the plugin's code, as a closure: $0 is the host-call reference.
 // It returns the invoke function; neither the reference nor the invoke function is reachable from
-// plugin code (they live only in this closure), and the builtins it uses are captured first.
+// plugin code (they live only in this closure), and the builtins it uses are captured first. Every
+// object it hands to isolated-vm or to JSON.stringify has no prototype (no planted getter or toJSON
+// reaches them). Host errors are known by identity (a WeakMap of this closure, holding the code and
+// message the host gave), never by a property a plugin could put on any object it throws.
 const BOOTSTRAP = `
   const hostRef = $0;
-  const parse = JSON.parse, stringify = JSON.stringify, freeze = Object.freeze, ErrorCtor = Error;
-  const isArray = Array.isArray, StringCtor = String, NumberCtor = Number, PromiseCtor = Promise, apply = Reflect.apply;
-  const then = Promise.prototype.then;
+  const parse = JSON.parse, stringify = JSON.stringify, freeze = Object.freeze, defineProperty = Object.defineProperty, ErrorCtor = Error;
+  const StringCtor = String, NumberCtor = Number, PromiseCtor = Promise, apply = Reflect.apply;
+  const then = Promise.prototype.then, promiseResolve = Promise.resolve, hasOwn = Object.prototype.hasOwnProperty;
+  const split = String.prototype.split, sliceOf = String.prototype.slice;
+  const mapGet = WeakMap.prototype.get, mapSet = WeakMap.prototype.set;
   const refApply = hostRef.apply;
+  const hostErrors = new WeakMap();
+  const CALL_OPTIONS = freeze({ __proto__: null, arguments: freeze({ __proto__: null, copy: true }), result: freeze({ __proto__: null, promise: true, copy: true }) });
+  const cut = (s, n) => apply(sliceOf, s, [0, n]);
+  const data = (value) => ({ __proto__: null, value, writable: true, enumerable: true, configurable: true });
+  const hostRecord = (err) => (err !== null && (typeof err === 'object' || typeof err === 'function') ? apply(mapGet, hostErrors, [err]) : undefined);
+  const hostError = (e) => {
+    const code = StringCtor(e.code), message = StringCtor(e.message), status = NumberCtor(e.status);
+    const error = new ErrorCtor(message);
+    defineProperty(error, 'code', data(code));
+    defineProperty(error, 'status', data(status));
+    apply(mapSet, hostErrors, [error, freeze({ __proto__: null, code, message, status })]);
+    return error;
+  };
   const describe = (err) => {
     try {
-      if (err !== null && typeof err === 'object' && err.__hostError === true) return { code: StringCtor(err.code), message: StringCtor(err.message), status: 500 };
-      if (err instanceof ErrorCtor) return { code: 'PLUGIN_THREW', message: StringCtor(err.name) + ': ' + StringCtor(err.message).slice(0, 500), status: 500 };
+      const host = hostRecord(err);
+      if (host !== undefined) return { __proto__: null, code: host.code, message: cut(host.message, 500), status: 500 };
+      if (err instanceof ErrorCtor) return { __proto__: null, code: 'PLUGIN_THREW', message: StringCtor(err.name) + ': ' + cut(StringCtor(err.message), 500), status: 500 };
       const kind = err === null ? 'null' : typeof err;
       let shown = '';
       try { shown = kind === 'object' ? stringify(err) : StringCtor(err); } catch (e) { shown = '(unprintable)'; }
-      return { code: 'PLUGIN_THREW', message: 'plugin threw a non-Error value (' + kind + '): ' + StringCtor(shown).slice(0, 200), status: 500 };
+      return { __proto__: null, code: 'PLUGIN_THREW', message: 'plugin threw a non-Error value (' + kind + '): ' + cut(StringCtor(shown), 200), status: 500 };
     } catch (e) {
-      return { code: 'PLUGIN_THREW', message: 'plugin threw an unprintable value', status: 500 };
+      return { __proto__: null, code: 'PLUGIN_THREW', message: 'plugin threw an unprintable value', status: 500 };
     }
   };
   // A refusal (sdk refuse()) is plain data the host recognises by __refusal: status, code, message
@@ -45,9 +98,9 @@ const BOOTSTRAP = `
   // whether the entry may refuse at all. Anything unreadable makes it an ordinary throw.
   const refusalOf = (err) => {
     try {
-      if (err === null || typeof err !== 'object' || err.__refusal !== true || err.__hostError === true) return null;
-      const out = { code: StringCtor(err.code).slice(0, 60), message: StringCtor(err.message).slice(0, 500), status: NumberCtor(err.status), refused: true };
-      if (typeof err.messageEn === 'string') out.messageEn = err.messageEn.slice(0, 500);
+      if (err === null || typeof err !== 'object' || err.__refusal !== true || hostRecord(err) !== undefined) return null;
+      const out = { __proto__: null, code: cut(StringCtor(err.code), 60), message: cut(StringCtor(err.message), 500), status: NumberCtor(err.status), refused: true };
+      if (typeof err.messageEn === 'string') out.messageEn = cut(err.messageEn, 500);
       if (err.details !== undefined && err.details !== null) {
         const json = stringify(err.details);
         if (typeof json === 'string' && json.length <= 4096) out.details = parse(json);
@@ -59,14 +112,14 @@ const BOOTSTRAP = `
   };
   const makeHost = (invokeId, unitId, settings) => {
     const call = async (method, args) => {
-      let argsJson;
-      try { argsJson = stringify(args); } catch (e) { const x = new ErrorCtor('arguments of ' + method + ' are not JSON'); x.code = 'PLUGIN_BAD_ARGUMENTS'; x.__hostError = true; throw x; }
-      const replyJson = await apply(refApply, hostRef, [undefined, [invokeId, method, argsJson], { arguments: { copy: true }, result: { promise: true, copy: true } }]);
+      // Arguments that are not JSON go as null: the runner answers that with a host error.
+      let argsJson = null;
+      try { argsJson = stringify(args); } catch (e) { argsJson = null; }
+      if (typeof argsJson !== 'string') argsJson = null;
+      const replyJson = await apply(refApply, hostRef, [undefined, [invokeId, StringCtor(method), argsJson], CALL_OPTIONS]);
       const reply = parse(replyJson);
-      if (reply.ok) return reply.v;
-      const error = new ErrorCtor(reply.e.message);
-      error.code = reply.e.code; error.status = reply.e.status; error.__hostError = true;
-      throw error;
+      if (reply.ok === true) return reply.v;
+      throw hostError(reply.e);
     };
     return freeze({
       unitId,
@@ -94,6 +147,7 @@ const BOOTSTRAP = `
       }),
     });
   };
+  const failure = (e) => stringify({ __proto__: null, ok: false, e });
   return function invoke(invokeId, unitId, entry, name, inputJson, settingsJson) {
     let fn;
     try {
@@ -102,37 +156,64 @@ const BOOTSTRAP = `
       if (entry === 'migrate') fn = def && def.migrate;
       else {
         const table = def && def[entry];
-        const own = (k) => (table && Object.prototype.hasOwnProperty.call(table, k) ? table[k] : undefined);
+        const own = (k) => (table && apply(hasOwn, table, [k]) ? table[k] : undefined);
         fn = own(name);
         // Events: an exact handler first, then the family (\`payment.*\`), then a catch-all \`*\`.
-        if (fn === undefined && entry === 'events') fn = own(StringCtor(name).split('.')[0] + '.*') ?? own('*');
+        if (fn === undefined && entry === 'events') fn = own(apply(split, StringCtor(name), ['.'])[0] + '.*') ?? own('*');
       }
-    } catch (e) { return stringify({ ok: false, e: describe(e) }); }
-    if (typeof fn !== 'function') return stringify({ ok: false, e: { code: 'PLUGIN_ENTRY_MISSING', message: 'the plugin has no ' + entry + ' entry ' + StringCtor(name), status: 404 } });
+    } catch (e) { return failure(describe(e)); }
+    if (typeof fn !== 'function') return failure({ __proto__: null, code: 'PLUGIN_ENTRY_MISSING', message: 'the plugin has no ' + entry + ' entry ' + StringCtor(name), status: 404 });
     const host = makeHost(invokeId, unitId, parse(settingsJson));
     const input = parse(inputJson);
     return new PromiseCtor((resolve) => {
       const done = (value) => {
         try { const s = stringify(value === undefined ? null : value); resolve('{"ok":true,"v":' + (s === undefined ? 'null' : s) + '}'); }
-        catch (e) { resolve(stringify({ ok: false, e: { code: 'PLUGIN_BAD_RESULT', message: 'the result is not JSON: ' + describe(e).message, status: 500 } })); }
+        catch (e) { resolve(failure({ __proto__: null, code: 'PLUGIN_BAD_RESULT', message: 'the result is not JSON: ' + describe(e).message, status: 500 })); }
       };
-      const failed = (e) => resolve(stringify({ ok: false, e: refusalOf(e) ?? describe(e) }));
-      try { apply(then, PromiseCtor.resolve(entry === 'migrate' || entry === 'schedule' ? fn(host, input) : fn(input, host)), [done, failed]); } catch (e) { failed(e); }
+      const failed = (e) => resolve(failure(refusalOf(e) ?? describe(e)));
+      try {
+        const result = entry === 'migrate' || entry === 'schedule' ? fn(host, input) : fn(input, host);
+        apply(then, apply(promiseResolve, PromiseCtor, [result]), [done, failed]);
+      } catch (e) { failed(e); }
     });
   };
 `;
 
+// ------------------------------------------------------------------ dying, and saying who did it
+
+let dying = false;
+
+/**
+ * Ends this process after telling the parent why and which isolate caused it (the parent charges
+ * that plugin and no other). The message goes first; the exit follows it, or a moment later.
+ */
+function die(reason, key, detail, exitCode) {
+  if (dying) return;
+  dying = true;
+  // Over the memory limit, the culprit's isolate stops growing while the message goes out (after a
+  // catastrophic error V8 has lost the isolate: it is left alone).
+  if (key && reason === 'memory') disposeIsolate(key, reason);
+  const exit = () => process.exit(exitCode);
+  setTimeout(exit, 200);
+  try {
+    if (process.connected) process.send({ t: 'dying', reason, key: key ?? null, detail }, exit);
+    else exit();
+  } catch {
+    exit();
+  }
+}
+
 function entryFor(key, memoryMb) {
   let entry = isolates.get(key);
   if (entry && !entry.isolate.isDisposed) return entry;
-  const isolate = new ivm.Isolate({
+  const isolate = new ivm.Isolate(options({
     memoryLimit: memoryMb,
     onCatastrophicError: (message) => {
       console.error(`[plugin-runner] catastrophic error in isolate ${key}: ${message}`);
-      process.exit(70);
+      die('catastrophic', key, String(message).slice(0, 200), 70);
     },
-  });
-  entry = { isolate, contexts: new Map() };
+  }));
+  entry = { isolate, key, contexts: new Map(), inflight: 0, heap: 0, heapAt: 0, heapPending: false, recent: [], idleBusyNs: 0, cpuMs: 1000 };
   isolates.set(key, entry);
   return entry;
 }
@@ -145,14 +226,65 @@ function disposeIsolate(key, reason) {
   try { if (!entry.isolate.isDisposed) entry.isolate.dispose(); } catch { /* already gone */ }
 }
 
+// ------------------------------------------------------------------ the sampler
+
+let suspect = null;
+
+/**
+ * Every tick: which isolate has been computing (its CPU clock advances only while its code runs,
+ * never while it waits on a host call), whether an isolate with no call in flight keeps computing
+ * (a continuation left running after its call ended: disposed once it has used a call's CPU
+ * budget), and whether this process is over its memory limit. The hardest-computing isolate of the
+ * last ten ticks is reported to the parent as the suspect when it changes: if this process dies
+ * without a word (killed by the system, a V8 abort), the parent blames that one and no other.
+ */
+function sample() {
+  let top = null;
+  let topNs = 0;
+  for (const [key, entry] of isolates) {
+    let cpu;
+    try { cpu = entry.isolate.cpuTime; } catch { continue; }
+    const delta = entry.cpuLast === undefined ? 0 : Number(cpu - entry.cpuLast);
+    entry.cpuLast = cpu;
+    entry.recent.push(delta);
+    if (entry.recent.length > WINDOW_TICKS) entry.recent.shift();
+    const recentNs = entry.recent.reduce((sum, ns) => sum + ns, 0);
+    if (recentNs > topNs) { top = key; topNs = recentNs; }
+    if (entry.inflight === 0 && delta > TICK_MS * 1e6 * 0.5) {
+      entry.idleBusyNs += delta;
+      if (entry.idleBusyNs > entry.cpuMs * 1e6) {
+        console.warn(`[plugin-runner] ${key} kept computing after its calls ended; its sandbox was reset`);
+        disposeIsolate(key, 'runaway');
+      }
+    } else {
+      entry.idleBusyNs = 0;
+    }
+  }
+  const next = topNs >= TICK_MS * 1e6 * WINDOW_TICKS * SUSPECT_SHARE ? top : null;
+  if (next !== suspect) {
+    suspect = next;
+    send({ t: 'suspect', key: suspect });
+  }
+  if (RUNNER_MEMORY_BYTES && process.memoryUsage.rss() > RUNNER_MEMORY_BYTES) {
+    // Memory is filled by computing: only an isolate that has clearly been computing is blamed (the
+    // suspect); with none, no one is, and the runner starts again all the same.
+    const limitMb = Math.round(RUNNER_MEMORY_BYTES / 1024 / 1024);
+    console.error(`[plugin-runner] over its ${limitMb} MB memory limit; ${suspect ?? 'no isolate'} is blamed; exiting`);
+    die('memory', suspect, `the plugin runner went over its ${limitMb} MB memory limit`, 71);
+  }
+}
+setInterval(sample, TICK_MS);
+
+// ------------------------------------------------------------------ contexts and host calls
+
 async function contextFor(entry, key, unitId, code, timeoutMs) {
   let pending = entry.contexts.get(unitId);
   if (!pending) {
     pending = (async () => {
-      const context = await entry.isolate.createContext();
+      const context = await entry.isolate.createContext(options({}));
       const hostRef = new ivm.Reference((invokeId, method, args) => hostCall(key, unitId, invokeId, method, args));
-      const invokeRef = await context.evalClosure(BOOTSTRAP, [hostRef], { timeout: timeoutMs, result: { reference: true } });
-      await context.eval(code, { timeout: timeoutMs, filename: `plugin:${key}` });
+      const invokeRef = await context.evalClosure(BOOTSTRAP, [hostRef], options({ timeout: timeoutMs, result: { reference: true } }));
+      await context.eval(code, options({ timeout: timeoutMs, filename: `plugin:${key}` }));
       return { context, invokeRef };
     })();
     entry.contexts.set(unitId, pending);
@@ -161,37 +293,75 @@ async function contextFor(entry, key, unitId, code, timeoutMs) {
   return pending;
 }
 
+/** A host error the runner gives a call itself: remembered, so the call may report it as its failure. */
+function refuse(invocation, code, message, status) {
+  invocation?.hostErrors.add(code);
+  return fail(code, message, status);
+}
+
 function hostCall(key, unitId, invokeId, method, args) {
   const invocation = invocations.get(invokeId);
   // A host object kept from an earlier call (or another unit's) is dead: calls are bound to one invocation.
-  if (!invocation || invocation.key !== key || invocation.unitId !== unitId) return fail('PLUGIN_CALL_EXPIRED', 'host calls are allowed only during the call that received the host object', 403);
+  if (!invocation || invocation.key !== key || invocation.unitId !== unitId) {
+    for (const live of invocations.values()) if (live.key === key && live.unitId === unitId) live.hostErrors.add('PLUGIN_CALL_EXPIRED');
+    return fail('PLUGIN_CALL_EXPIRED', 'host calls are allowed only during the call that received the host object', 403);
+  }
   // A call already caught flooding gets nothing more.
-  if (invocation.fault) return fail(invocation.fault.code, invocation.fault.message, 429);
+  if (invocation.fault) return refuse(invocation, invocation.fault.code, invocation.fault.message, 429);
   invocation.hostCalls += 1;
   if (invocation.hostCalls > invocation.maxHostCalls) {
     invocation.fault ??= { code: 'PLUGIN_HOST_CALL_LIMIT', message: `more than ${invocation.maxHostCalls} host calls in one call` };
-    return fail('PLUGIN_HOST_CALL_LIMIT', `more than ${invocation.maxHostCalls} host calls in one call`, 429);
+    return refuse(invocation, 'PLUGIN_HOST_CALL_LIMIT', `more than ${invocation.maxHostCalls} host calls in one call`, 429);
   }
   if (invocation.inFlight >= MAX_INFLIGHT_HOST_CALLS) {
     invocation.fault ??= { code: 'PLUGIN_HOST_CALL_LIMIT', message: `more than ${MAX_INFLIGHT_HOST_CALLS} host calls at once` };
-    return fail('PLUGIN_HOST_CALL_LIMIT', `more than ${MAX_INFLIGHT_HOST_CALLS} host calls at once`, 429);
+    return refuse(invocation, 'PLUGIN_HOST_CALL_LIMIT', `more than ${MAX_INFLIGHT_HOST_CALLS} host calls at once`, 429);
   }
-  if (typeof args !== 'string' || args.length > 1_000_000) return fail('PLUGIN_BAD_ARGUMENTS', 'host call arguments too large', 413);
+  if (args === null) return refuse(invocation, 'PLUGIN_BAD_ARGUMENTS', `the arguments of ${String(method).slice(0, 60)} are not JSON`, 400);
+  if (typeof args !== 'string' || args.length > 1_000_000) return refuse(invocation, 'PLUGIN_BAD_ARGUMENTS', 'host call arguments too large', 413);
   invocation.inFlight += 1;
   const callId = nextCallId++;
   return new Promise((resolve) => {
-    hostCalls.set(callId, (reply) => {
-      invocation.inFlight -= 1;
-      resolve(reply);
+    hostCalls.set(callId, {
+      invokeId,
+      resolve: (reply) => {
+        invocation.inFlight -= 1;
+        resolve(reply);
+      },
     });
     send({ t: 'hostcall', callId, invokeId, key, unitId, method: String(method), args });
   });
 }
 
+/**
+ * A call's failure as the sandbox reported it, believed only if the sandbox could have produced it:
+ * one of its own codes, a refusal (checked again by the host), or a host error that a host call of
+ * this very call was answered with. Anything else is the plugin's own throw.
+ */
+function vetted(reply, invocation) {
+  if (reply.startsWith('{"ok":true,')) return reply;
+  let e;
+  try { e = JSON.parse(reply).e; } catch { return fail('PLUGIN_BAD_RESULT', 'the sandbox returned an unreadable result'); }
+  if (!e || typeof e.code !== 'string') return fail('PLUGIN_BAD_RESULT', 'the sandbox returned an unreadable error');
+  if (e.refused === true || SANDBOX_CODES.has(e.code) || invocation.hostErrors.has(e.code)) return reply;
+  return fail('PLUGIN_THREW', `the plugin threw an error carrying a host code (${String(e.code).slice(0, 60)}) that no host call of this call was answered with`, 500);
+}
+
+/** The heap of an isolate, measured when it is next free (a synchronous read would wait for a busy isolate). */
+function refreshHeap(entry) {
+  if (entry.heapPending || entry.isolate.isDisposed || Date.now() - entry.heapAt < HEAP_REFRESH_MS) return;
+  entry.heapPending = true;
+  entry.heapAt = Date.now();
+  entry.isolate.getHeapStatistics().then(
+    (heap) => { entry.heap = heap.used_heap_size; },
+    () => {},
+  ).finally(() => { entry.heapPending = false; });
+}
+
 async function invoke(message) {
   const { id, key, code, memoryMb, unitId, entry: entryName, name, input, settings, timeoutMs, maxResultBytes, maxHostCalls } = message;
   const cpuMs = Number(message.cpuMs) > 0 ? Math.min(Number(message.cpuMs), timeoutMs) : timeoutMs;
-  const invocation = { key, unitId, hostCalls: 0, inFlight: 0, maxHostCalls };
+  const invocation = { key, unitId, hostCalls: 0, inFlight: 0, maxHostCalls, hostErrors: new Set() };
   invocations.set(id, invocation);
   const started = process.hrtime.bigint();
   let entry;
@@ -201,7 +371,8 @@ async function invoke(message) {
   let cpuWatchdog;
   try {
     entry = entryFor(key, memoryMb);
-    entry.inflight = (entry.inflight ?? 0) + 1;
+    entry.inflight += 1;
+    entry.cpuMs = cpuMs;
     const isolate = entry.isolate;
     const cpuBefore = isolate.cpuTime;
     // The watchdog: isolated-vm's timeout covers synchronous code only. A promise that never
@@ -222,42 +393,43 @@ async function invoke(message) {
       try { used = isolate.cpuTime - cpuBefore; } catch { return; }
       // Calls of other units on the same isolate run on its CPU clock too: with N in flight the
       // budget is N times larger, which still stops a runaway loop (it starves them all).
-      if (used > cpuBudgetNs * BigInt(Math.max(1, entry.inflight ?? 1))) {
+      if (used > cpuBudgetNs * BigInt(Math.max(1, entry.inflight))) {
         cpuExceeded = true;
         disposeIsolate(key, 'cpu');
       }
     }, Math.max(5, Math.min(50, Math.floor(cpuMs / 4))));
     const { invokeRef } = await contextFor(entry, key, unitId, code, timeoutMs);
-    const replyJson = await invokeRef.apply(undefined, [id, unitId, entryName, name, input, settings], {
+    const replyJson = await invokeRef.apply(undefined, [id, unitId, entryName, name, input, settings], options({
       timeout: timeoutMs,
       arguments: { copy: true },
       result: { promise: true, copy: true },
-    });
-    let reply = typeof replyJson === 'string' ? replyJson : fail('PLUGIN_BAD_RESULT', 'the sandbox returned no result');
+    }));
+    let reply = typeof replyJson === 'string' ? vetted(replyJson, invocation) : fail('PLUGIN_BAD_RESULT', 'the sandbox returned no result');
     if (reply.length > maxResultBytes) reply = fail('PLUGIN_RESULT_TOO_LARGE', `the result has ${reply.length} bytes; the limit is ${maxResultBytes}`, 500);
     if (invocation.fault) reply = fail(invocation.fault.code, invocation.fault.message, 429);
     const cpuUsedMs = isolate.isDisposed ? 0 : Number(isolate.cpuTime - cpuBefore) / 1e6;
-    send({ t: 'result', id, reply, memory: heapOf(isolate), cpuMs: cpuUsedMs, wallMs: Number(process.hrtime.bigint() - started) / 1e6 });
+    send({ t: 'result', id, reply, memory: entry.heap, cpuMs: cpuUsedMs, wallMs: Number(process.hrtime.bigint() - started) / 1e6 });
+    refreshHeap(entry);
   } catch (error) {
+    // Told apart by what the runner itself saw (its watchdogs, the isolate's disposal), never by
+    // the error's text alone: a plugin can throw any text while its code loads.
     const text = String(error && error.message ? error.message : error);
+    const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const disposed = entry !== undefined && entry.isolate.isDisposed;
     let reply;
     if (cpuExceeded) reply = fail('PLUGIN_CPU_LIMIT', `the call used more than ${cpuMs} ms of CPU time; the plugin's sandbox was reset`, 504);
-    else if (timedOut || /timed out/i.test(text)) reply = fail('PLUGIN_TIMEOUT', `the call did not finish within ${timeoutMs} ms; the plugin's sandbox was reset`, 504);
-    else if (/memory limit/i.test(text) || entry?.disposedFor === undefined && entry?.isolate.isDisposed) reply = fail('PLUGIN_OUT_OF_MEMORY', `the plugin exceeded its ${memoryMb} MB memory limit; the sandbox was reset`, 500);
+    else if (timedOut || (/timed out/i.test(text) && elapsedMs >= timeoutMs * 0.9)) reply = fail('PLUGIN_TIMEOUT', `the call did not finish within ${timeoutMs} ms; the plugin's sandbox was reset`, 504);
+    else if (disposed && entry.disposedFor === undefined) reply = fail('PLUGIN_OUT_OF_MEMORY', `the plugin exceeded its ${memoryMb} MB memory limit; the sandbox was reset`, 500);
     else if (entry?.disposedFor) reply = fail('PLUGIN_SANDBOX_RESET', `the plugin's sandbox was reset (${entry.disposedFor}) during the call`, 500);
     else reply = fail('PLUGIN_THREW', text.slice(0, 500), 500);
-    if (entry && entry.isolate.isDisposed) disposeIsolate(key, 'disposed');
-    send({ t: 'result', id, reply, memory: 0, cpuMs: 0, wallMs: Number(process.hrtime.bigint() - started) / 1e6 });
+    if (disposed) disposeIsolate(key, 'disposed');
+    send({ t: 'result', id, reply, memory: 0, cpuMs: 0, wallMs: elapsedMs });
   } finally {
     clearTimeout(watchdog);
     clearInterval(cpuWatchdog);
-    if (entry) entry.inflight = Math.max(0, (entry.inflight ?? 1) - 1);
+    if (entry) entry.inflight = Math.max(0, entry.inflight - 1);
     invocations.delete(id);
   }
-}
-
-function heapOf(isolate) {
-  try { return isolate.isDisposed ? 0 : isolate.getHeapStatisticsSync().used_heap_size; } catch { return 0; }
 }
 
 process.on('message', (message) => {
@@ -266,8 +438,12 @@ process.on('message', (message) => {
       void invoke(message);
       break;
     case 'hostreply': {
-      const resolve = hostCalls.get(message.callId);
-      if (resolve) { hostCalls.delete(message.callId); resolve(message.reply); }
+      const pending = hostCalls.get(message.callId);
+      if (pending) {
+        hostCalls.delete(message.callId);
+        if (typeof message.error === 'string') invocations.get(pending.invokeId)?.hostErrors.add(message.error);
+        pending.resolve(message.reply);
+      }
       break;
     }
     case 'drop':

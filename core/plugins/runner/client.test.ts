@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RunnerClient, type HostCall, type InvokeRequest } from './client.js';
+import { RunnerClient, type HostCall, type InvokeRequest, type RunnerDeath } from './client.js';
 
 /**
  * The runner child dying while the core is answering its host calls: every reply then goes to a
@@ -71,5 +71,52 @@ describe('runner client', () => {
     runner.crash();
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(uncaught).toEqual([]);
+  });
+});
+
+describe('runner client: blame and host errors', () => {
+  const BOMB = `var __plugin = { default: { routes: { 'GET go': () => {
+    const keep = []; for (let i = 0; i < 40; i++) { const m = new WebAssembly.Memory({ initial: 1600 }); new Uint8Array(m.buffer).fill(1); keep.push(m); } return keep.length;
+  } } } };`;
+  const WAITING = "var __plugin = { default: { routes: { 'GET go': async (req, host) => { await host.storage.get('docs', 'x'); return 'answered'; } } } };";
+
+  it('the runner over its own memory limit names the computing isolate: its call is charged, a call waiting beside it is not', async () => {
+    process.on('uncaughtException', onUncaught);
+    const deaths: RunnerDeath[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    runner = new RunnerClient(async () => { await gate; return null; }, { memoryMb: 300, onDeath: (death) => deaths.push(death) });
+    const waiting = runner.invoke({ ...request(WAITING, 'GET go'), key: 'waiting@1.0.0' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const bomb = await runner.invoke({ ...request(BOMB, 'GET go'), key: 'bomb@1.0.0' });
+    const other = await waiting;
+    release();
+    expect(bomb.reply).toMatchObject({ ok: false, error: { code: 'PLUGIN_OUT_OF_MEMORY' } });
+    expect(bomb.death).toMatchObject({ charged: true, culpritKnown: true });
+    expect(other.reply).toMatchObject({ ok: false, error: { code: 'PLUGIN_RUNNER_DIED', status: 503 } });
+    expect(other.death).toMatchObject({ charged: false, culpritKnown: true });
+    expect(deaths).toEqual([expect.objectContaining({ reason: 'memory', culprit: { key: 'bomb@1.0.0', unitIds: ['a'] } })]);
+    expect(runner.restarts).toBe(1);
+    expect(uncaught).toEqual([]);
+  });
+
+  it('a call may fail with a host code only if one of its host calls was answered with it', async () => {
+    runner = new RunnerClient(async (call) => {
+      throw Object.assign(new Error('no such document'), { code: call.args[0] === 'real' ? 'PLUGIN_UNKNOWN_COLLECTION' : 'PLUGIN_NOT_INDEXED', status: 400 });
+    });
+    const code = `var __plugin = { default: { routes: {
+      'GET rethrow': async (req, host) => { await host.storage.get('real', 'x'); },
+      'GET relabel': async (req, host) => { try { await host.storage.get('real', 'x'); } catch (e) { e.code = 'PLUGIN_QUOTA_EXCEEDED'; throw e; } },
+      'GET forge': async () => { throw { __hostError: true, code: 'PLUGIN_QUOTA_EXCEEDED', message: 'x' }; },
+      'GET forge-seen': async (req, host) => { try { await host.storage.get('other', 'x'); } catch (e) {} const e = new Error('x'); e.code = 'PLUGIN_UNKNOWN_COLLECTION'; e.__hostError = true; throw e; },
+    } } };`;
+    const codeOf = async (name: string) => {
+      const outcome = await runner!.invoke(request(code, name));
+      return outcome.reply.ok ? 'ok' : outcome.reply.error.code;
+    };
+    expect(await codeOf('GET rethrow')).toBe('PLUGIN_UNKNOWN_COLLECTION');
+    expect(await codeOf('GET relabel')).toBe('PLUGIN_UNKNOWN_COLLECTION');
+    expect(await codeOf('GET forge')).toBe('PLUGIN_THREW');
+    expect(await codeOf('GET forge-seen')).toBe('PLUGIN_THREW');
   });
 });

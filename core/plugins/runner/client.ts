@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 /** An error as it crosses the sandbox boundary: plain data, never an object with behaviour. */
@@ -34,9 +35,33 @@ export interface InvokeRequest {
 }
 export interface InvokeOutcome {
   reply: Reply;
-  /** Heap used by the plugin's isolate after the call, bytes. */
+  /** Heap used by the plugin's isolate (measured after its latest call that left it free), bytes. */
   memory: number;
   wallMs: number;
+  /**
+   * The runner died during the call. `charged`: this call brought it down (it was computing in the
+   * isolate blamed for the death); otherwise it only shared the runner, and `culpritKnown` says
+   * whether another call was blamed (then running it again is safe from the same death).
+   */
+  death?: { id: string; charged: boolean; culpritKnown: boolean };
+}
+
+/** Why the runner died: over its memory limit, a catastrophic V8 error, hung (no answer in time), or an exit it did not explain. */
+export type DeathReason = 'memory' | 'catastrophic' | 'hung' | 'exit';
+
+/** One death of the runner and the plugin version blamed for it (null: no isolate was computing). */
+export interface RunnerDeath {
+  id: string;
+  reason: DeathReason;
+  culprit: { key: string; unitIds: string[] } | null;
+  detail: string;
+}
+
+export interface RunnerOptions {
+  /** The runner process's own memory limit (resident), MB: past it, it exits naming the isolate to blame. 0: none. */
+  memoryMb?: number;
+  /** Told of every death of the runner that was not a stop (the breaker counts them against the culprit). */
+  onDeath?: (death: RunnerDeath) => void;
 }
 export interface HostCall {
   key: string;
@@ -55,7 +80,20 @@ interface Pending {
   started: number;
   key: string;
   unitId: string;
+  timeoutMs: number;
   context: unknown;
+  /** Host calls of this call not answered yet: while one is, the call may be waiting rather than computing. */
+  awaiting: number;
+}
+
+/** What the parent knows of one runner process: whom it named, and how it ended. */
+interface ChildState {
+  /** The isolate computing hardest lately, as the child last reported it. */
+  suspect: string | null;
+  /** The child's last word before it exited on purpose. */
+  dying: { reason: DeathReason; key: string | null; detail: string } | null;
+  /** The parent killed it: a call got no answer in time. */
+  hung: boolean;
 }
 
 const CHILD_PATH = fileURLToPath(new URL('./child.mjs', import.meta.url));
@@ -68,6 +106,20 @@ export function errorReply(code: string, message: string, status = 500): Reply {
 
 const runnerDied = () => errorReply('PLUGIN_RUNNER_DIED', 'the plugin runner process stopped during the call; it has been restarted', 503);
 
+/** The answer of a call blamed for the runner's death. */
+function chargedReply(reason: DeathReason, pending: Pending): Reply {
+  switch (reason) {
+    case 'memory':
+      return errorReply('PLUGIN_OUT_OF_MEMORY', 'the call took the plugin runner over its memory limit; the runner was restarted', 500);
+    case 'hung':
+      return errorReply('PLUGIN_TIMEOUT', `no answer within ${pending.timeoutMs} ms; the plugin runner was restarted`, 504);
+    case 'catastrophic':
+      return errorReply('PLUGIN_RUNNER_KILLED', 'the call caused a fatal error in the plugin runner; it has been restarted', 500);
+    default:
+      return errorReply('PLUGIN_RUNNER_KILLED', 'the plugin runner process died while this call was computing; it has been restarted', 500);
+  }
+}
+
 function toMarshalled(error: unknown): MarshalledError {
   if (error && typeof error === 'object' && 'code' in error && typeof (error as { code: unknown }).code === 'string') {
     const e = error as { code: string; message?: unknown; status?: unknown };
@@ -78,8 +130,11 @@ function toMarshalled(error: unknown): MarshalledError {
 
 /**
  * The core's side of the runner: a supervised child process that holds every isolate. Calls are
- * matched by id; a child that dies or hangs is replaced and every call it had is failed cleanly
- * with PLUGIN_RUNNER_DIED (the caller counts it as the plugin's fault).
+ * matched by id; a child that dies or hangs is replaced and every call it had is failed cleanly.
+ * Blame: the child keeps the parent told which isolate has been computing (`suspect`) and says
+ * why it exits when it can (`dying`); the calls of the isolate blamed that were computing, not
+ * waiting on a host call, are charged with the death (PLUGIN_OUT_OF_MEMORY, PLUGIN_RUNNER_KILLED,
+ * PLUGIN_TIMEOUT); every other call fails as PLUGIN_RUNNER_DIED, which is nobody's fault.
  */
 export class RunnerClient {
   private child: ChildProcess | null = null;
@@ -89,9 +144,10 @@ export class RunnerClient {
   private stopping = false;
   /** Children whose channel failed: already being replaced. */
   private readonly retired = new WeakSet<ChildProcess>();
+  private readonly states = new WeakMap<ChildProcess, ChildState>();
   restarts = 0;
 
-  constructor(private readonly onHostCall: HostCallHandler) {}
+  constructor(private readonly onHostCall: HostCallHandler, private readonly options: RunnerOptions = {}) {}
 
   get pid(): number | undefined {
     return this.child?.pid;
@@ -99,12 +155,13 @@ export class RunnerClient {
 
   private spawn(): Promise<void> {
     if (this.ready) return this.ready;
-    const child = fork(CHILD_PATH, [], {
+    const child = fork(CHILD_PATH, this.options.memoryMb ? [String(this.options.memoryMb)] : [], {
       execArgv: ['--no-node-snapshot'],
       serialization: 'json',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.child = child;
+    this.states.set(child, { suspect: null, dying: null, hung: false });
     this.ready = new Promise<void>((resolve, reject) => {
       const onEarlyExit = (code: number | null) => reject(new Error(`plugin runner exited while starting (code ${code})`));
       child.once('exit', onEarlyExit);
@@ -128,8 +185,8 @@ export class RunnerClient {
 
   /**
    * The channel to a child failed (a send, a spawn, a kill): it is as good as dead. Its calls are
-   * failed now (as PLUGIN_RUNNER_DIED), it is killed if still there, and the next call starts a
-   * new runner.
+   * answered now (onExit: the culprit's charged, the others PLUGIN_RUNNER_DIED), it is killed if
+   * still there, and the next call starts a new runner.
    */
   private onChildError(child: ChildProcess, error: Error): void {
     if (this.retired.has(child)) return;
@@ -145,75 +202,103 @@ export class RunnerClient {
 
   /**
    * Sends to a child; never throws and never leaves an error unhandled. A send that cannot be
-   * made or fails on the way (the child died: EPIPE, channel closed) calls `failed` and retires
-   * the child.
+   * made or fails on the way (the child died: EPIPE, channel closed) retires the child: its calls
+   * are answered then, with the blame for its death, as when it exits.
    */
-  private send(child: ChildProcess, message: object, failed?: () => void): void {
-    const fail = (error: Error) => {
-      failed?.();
-      this.onChildError(child, error);
-    };
+  private send(child: ChildProcess, message: object): void {
     if (!child.connected) {
-      failed?.();
+      this.onChildError(child, new Error('the channel to the plugin runner is closed'));
       return;
     }
     try {
       child.send(message, (error) => {
-        if (error) fail(error);
+        if (error) this.onChildError(child, error);
       });
     } catch (error) {
-      fail(error as Error);
+      this.onChildError(child, error as Error);
     }
   }
 
-  /** Fails one pending call as the runner's death (its reply can no longer arrive). */
-  private failPending(id: number): void {
-    const pending = this.pending.get(id);
-    if (!pending) return;
-    clearTimeout(pending.timer);
-    this.pending.delete(id);
-    pending.resolve({ reply: runnerDied(), memory: 0, wallMs: Date.now() - pending.started });
-  }
-
+  /**
+   * The child is gone: each call it had is answered, charged if it is the culprit's (computing in
+   * the isolate the child named before it exited, or last reported as the suspect when it died
+   * without a word), as PLUGIN_RUNNER_DIED otherwise. A stop blames no one.
+   */
   private onExit(child: ChildProcess): void {
     if (this.child !== child) return;
     this.child = null;
     this.ready = null;
-    for (const id of [...this.pending.keys()]) this.failPending(id);
-    if (!this.stopping) this.restarts += 1;
+    const state = this.states.get(child);
+    const reason: DeathReason = state?.dying?.reason ?? (state?.hung ? 'hung' : 'exit');
+    const culpritKey = this.stopping ? null : state?.dying ? state.dying.key : state?.suspect ?? null;
+    const culpritCalls = [...this.pending.entries()].filter(([, p]) => p.key === culpritKey);
+    // Of the culprit's calls, those not waiting on a host call were computing; if all were waiting, all of them.
+    const computing = culpritCalls.filter(([, p]) => p.awaiting === 0);
+    const charged = new Set((computing.length ? computing : culpritCalls).map(([id]) => id));
+    const death: RunnerDeath = {
+      id: randomUUID(), reason, culprit: culpritKey ? { key: culpritKey, unitIds: [...new Set(culpritCalls.filter(([id]) => charged.has(id)).map(([, p]) => p.unitId))] } : null,
+      detail: state?.dying?.detail ?? (reason === 'hung' ? 'a call got no answer in time; the runner was killed' : 'the runner process exited'),
+    };
+    for (const [id, pending] of [...this.pending.entries()]) {
+      clearTimeout(pending.timer);
+      this.pending.delete(id);
+      const blamed = charged.has(id);
+      pending.resolve({
+        reply: blamed ? chargedReply(reason, pending) : runnerDied(), memory: 0, wallMs: Date.now() - pending.started,
+        death: { id: death.id, charged: blamed, culpritKnown: culpritKey !== null },
+      });
+    }
+    if (!this.stopping) {
+      this.restarts += 1;
+      if (death.culprit) console.warn(`[plugins] plugin runner died (${reason}); blamed: ${death.culprit.key}`);
+      this.options.onDeath?.(death);
+    }
   }
 
   private onMessage(child: ChildProcess, message: any): void {
-    if (message?.t === 'result') {
+    const state = this.states.get(child);
+    if (message?.t === 'suspect') {
+      if (state) state.suspect = typeof message.key === 'string' ? message.key : null;
+    } else if (message?.t === 'dying') {
+      const reason: DeathReason = message.reason === 'memory' || message.reason === 'catastrophic' ? message.reason : 'exit';
+      if (state) state.dying = { reason, key: typeof message.key === 'string' ? message.key : null, detail: String(message.detail ?? '').slice(0, 300) };
+    } else if (message?.t === 'result') {
       const pending = this.pending.get(message.id);
       if (!pending) return;
       clearTimeout(pending.timer);
       this.pending.delete(message.id);
       pending.resolve({ reply: parseReply(message.reply), memory: Number(message.memory) || 0, wallMs: Number(message.wallMs) || 0 });
     } else if (message?.t === 'hostcall') {
-      // The invocation waiting on this answer cannot finish if the answer is not delivered.
-      const reply = (payload: string) => this.send(child, { t: 'hostreply', callId: message.callId, reply: payload }, () => this.failPending(message.invokeId));
+      const owner = this.pending.get(message.invokeId);
+      const mine = owner && owner.key === message.key && owner.unitId === message.unitId ? owner : undefined;
+      if (mine) mine.awaiting += 1;
+      // The invocation waiting on this answer cannot finish if the answer is not delivered. An error
+      // answer names its code beside the payload: the child lets the call report only host codes it was given.
+      const reply = (payload: string, error?: string) => {
+        if (mine) mine.awaiting -= 1;
+        this.send(child, { t: 'hostreply', callId: message.callId, reply: payload, ...(error ? { error } : {}) });
+      };
+      const refuse = (marshalled: MarshalledError) => reply(JSON.stringify({ ok: false, e: marshalled }), marshalled.code);
       let args: unknown[];
       try {
         args = JSON.parse(message.args);
         if (!Array.isArray(args)) throw new Error('not an array');
       } catch {
-        reply(JSON.stringify({ ok: false, e: { code: 'PLUGIN_BAD_ARGUMENTS', message: 'host call arguments are not a JSON array', status: 400 } }));
+        refuse({ code: 'PLUGIN_BAD_ARGUMENTS', message: 'host call arguments are not a JSON array', status: 400 });
         return;
       }
-      const owner = this.pending.get(message.invokeId);
-      const context = owner && owner.key === message.key && owner.unitId === message.unitId ? owner.context : undefined;
-      this.onHostCall({ key: message.key, unitId: message.unitId, invokeId: message.invokeId, method: message.method, args, context }).then(
+      this.onHostCall({ key: message.key, unitId: message.unitId, invokeId: message.invokeId, method: message.method, args, context: mine?.context }).then(
         (value) => {
           let json: string;
           try {
             json = JSON.stringify({ ok: true, v: value ?? null });
           } catch {
-            json = JSON.stringify({ ok: false, e: { code: 'HOST_ERROR', message: 'result not serializable', status: 500 } });
+            refuse({ code: 'HOST_ERROR', message: 'result not serializable', status: 500 });
+            return;
           }
           reply(json);
         },
-        (error) => reply(JSON.stringify({ ok: false, e: toMarshalled(error) })),
+        (error) => refuse(toMarshalled(error)),
       );
     }
   }
@@ -225,7 +310,17 @@ export class RunnerClient {
     } catch (error) {
       return { reply: errorReply('PLUGIN_RUNNER_DIED', `the plugin runner could not start: ${(error as Error).message}`, 503), memory: 0, wallMs: Date.now() - started };
     }
-    const child = this.child;
+    let child = this.child;
+    if (child && !child.connected) {
+      // On its way out (its channel closed before its exit was seen): replaced now, not waited for.
+      this.onChildError(child, new Error('the channel to the plugin runner is closed'));
+      try {
+        await this.spawn();
+      } catch (error) {
+        return { reply: errorReply('PLUGIN_RUNNER_DIED', `the plugin runner could not start: ${(error as Error).message}`, 503), memory: 0, wallMs: Date.now() - started };
+      }
+      child = this.child;
+    }
     if (!child?.connected) return { reply: errorReply('PLUGIN_RUNNER_DIED', 'the plugin runner is not available', 503), memory: 0, wallMs: 0 };
     const id = this.nextId++;
     let inputJson: string;
@@ -237,19 +332,20 @@ export class RunnerClient {
       return { reply: errorReply('HOST_ERROR', 'call input is not serializable'), memory: 0, wallMs: 0 };
     }
     return new Promise<InvokeOutcome>((resolve) => {
-      // The parent's own watchdog: a runner that does not answer in time is hung; replace it.
+      // The parent's own watchdog: a runner that does not answer in time is hung; replace it (the
+      // calls it had are answered as it exits, the suspect's charged).
       const timer = setTimeout(() => {
-        if (!this.pending.has(id)) return;
-        this.pending.delete(id);
-        resolve({ reply: errorReply('PLUGIN_TIMEOUT', `no answer within ${request.timeoutMs} ms; the plugin runner was restarted`, 504), memory: 0, wallMs: Date.now() - started });
+        if (!this.pending.has(id) || this.child !== child) return;
+        const state = this.states.get(child);
+        if (state) state.hung = true;
         this.kill();
       }, request.timeoutMs + GRACE_MS);
-      this.pending.set(id, { resolve, timer, started, key: request.key, unitId: request.unitId, context: request.context });
+      this.pending.set(id, { resolve, timer, started, key: request.key, unitId: request.unitId, timeoutMs: request.timeoutMs, context: request.context, awaiting: 0 });
       this.send(child, {
         t: 'invoke', id, key: request.key, code: request.code, memoryMb: request.memoryMb, unitId: request.unitId,
         entry: request.entry, name: request.name, input: inputJson, settings: settingsJson, timeoutMs: request.timeoutMs, cpuMs: request.cpuMs,
         maxResultBytes: request.maxResultBytes, maxHostCalls: request.maxHostCalls,
-      }, () => this.failPending(id));
+      });
     });
   }
 

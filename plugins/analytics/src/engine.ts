@@ -93,7 +93,7 @@ export async function fullRecompute(host: HostApi, asOf: string, by: string) {
     scanned += page.length;
     const mapped = page.map(toPayment).filter((p): p is Payment => p !== null && yearOf(p.day) >= year - HISTORY_YEARS && yearOf(p.day) <= year);
     foldPages([mapped], settings, states);
-    if (page.length < PAGE) break;
+    // Only an empty page ends the scan: a page may be shorter than PAGE when it reaches the host's answer budget.
   }
   const years = new Map<number, LoadedYear>();
   for (let y = year - HISTORY_YEARS; y <= year; y++) {

@@ -1,0 +1,27 @@
+import type { Db } from '../db/connection.js';
+import { canonicalJson } from '../audit/canonical.js';
+import { askValidators, type ValidatorKind, type ValidatorWarning } from '../events/validators.js';
+import { AppError } from './errors.js';
+
+/** What the plugins' validators said about one document, asked before the command's transaction. */
+export interface ValidatorCheck {
+  kind: ValidatorKind;
+  /** The document exactly as the validators saw it. */
+  document: Record<string, unknown>;
+  warnings: ValidatorWarning[];
+}
+
+/** Asks the validators on committed data, outside any transaction (a `block` throws here). */
+export async function askBeforeCommand(db: Db, kind: ValidatorKind, unitId: string, document: Record<string, unknown>): Promise<ValidatorCheck> {
+  return { kind, document, warnings: await askValidators(db, kind, unitId, document) };
+}
+
+/**
+ * Inside the command's transaction, with the rows locked: the document the command is about to write
+ * must be the one the validators judged. If anything they saw changed meanwhile, the command is
+ * refused (409) and the client submits again; nothing is written.
+ */
+export function validatorWarningsFor(check: ValidatorCheck, document: Record<string, unknown>): ValidatorWarning[] {
+  if (canonicalJson(check.document) !== canonicalJson(document)) throw new AppError('VALIDATION_STALE', { kind: check.kind });
+  return check.warnings;
+}

@@ -311,12 +311,8 @@ export const pluginRoutes: RouteSpec[] = [
     params: PluginParams,
     query: LogQuery,
     handler: async ({ kernel, actor, scope, params, query }) => {
-      if (!rolesIn(actor, scope).some((r) => LOG_READERS.includes(r))) {
-        throw new AppError('PLUGIN_ROLE_REQUIRED', {
-          pluginId: params.pluginId, route: 'GET logs', roles: [...LOG_READERS],
-          rolesZh: LOG_READERS.map((r) => ROLE_LABELS[r].zh).join('、'), rolesEn: LOG_READERS.map((r) => ROLE_LABELS[r].en).join(', '),
-        });
-      }
+      // plugin.manage (unit_admin) or plugin.develop (plugin_developer), held in this unit itself.
+      if (!rolesIn(actor, scope).some((r) => LOG_READERS.includes(r))) throw new AppError('FORBIDDEN', { permission: 'plugin.manage | plugin.develop', unitId: scope.unitId, roles: [...LOG_READERS] });
       return readLogs(kernel.db, scope.unitId, params.pluginId, query);
     },
   }),

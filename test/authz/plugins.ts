@@ -24,6 +24,14 @@ export const MATRIX: Record<string, Expectation> = {
   'POST /api/units/:unitId/plugins/:pluginId/enable': { allowed: MANAGERS, path: '/api/units/a/plugins/no-such-plugin/enable', body: { grants: [] } },
   'POST /api/units/:unitId/plugins/:pluginId/disable': { allowed: MANAGERS, path: '/api/units/a/plugins/no-such-plugin/disable' },
   'GET /api/units/:unitId/plugins/:pluginId/metrics': { allowed: MANAGERS, path: '/api/units/a/plugins/no-such-plugin/metrics' },
+  // The unit's own admin and digital specialist (direct grants in the unit): not the system administrator, not a supervising unit.
+  'GET /api/units/:unitId/plugins/:pluginId/logs': { allowed: ['a.admin', 'a.dev'], path: '/api/units/a/plugins/no-such-plugin/logs' },
+  'GET /api/plugins/:pluginId/quotas': { allowed: SYSADMIN, path: '/api/plugins/no-such-plugin/quotas' },
+  'PUT /api/plugins/:pluginId/quotas': { allowed: SYSADMIN, path: '/api/plugins/no-such-plugin/quotas', body: { storageDocs: -1 } },
+  'GET /api/plugins/owners': { allowed: SYSADMIN },
+  'PUT /api/plugins/:pluginId/owner': { allowed: SYSADMIN, path: '/api/plugins/no-such-plugin/owner', body: { publisher: 42 } },
+  // Releasing a plugin that is not quarantined answers 409 and writes nothing.
+  'POST /api/plugins/:pluginId/release': { allowed: SYSADMIN, path: '/api/plugins/no-such-plugin/release' },
   'GET /api/units/:unitId/plugins/:pluginId/views/:viewId': { allowed: UNIT_READERS, path: '/api/units/a/plugins/no-such-plugin/views/main' },
   'GET /api/units/:unitId/plugins/:pluginId/routes/*': { allowed: UNIT_READERS, path: '/api/units/a/plugins/no-such-plugin/routes/summary' },
   'POST /api/units/:unitId/plugins/:pluginId/routes/*': { allowed: ['sysadmin', ...ALL_A], path: '/api/units/a/plugins/no-such-plugin/routes/summary', body: {} },

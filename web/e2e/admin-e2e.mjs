@@ -24,7 +24,7 @@ let tmp;
 /** The hello-budget bundle, packed by the SDK CLI; a higher patch version when one is installed already. */
 function packHelloBudget(installed) {
   const out = path.join(tmp, 'bundle');
-  execFileSync(path.join('node_modules', '.bin', 'tsx'), ['sdk/cli.ts', 'pack', 'plugins/hello-budget', '--out', out], { stdio: 'pipe' });
+  execFileSync(path.join('node_modules', '.bin', 'tsx'), ['sdk/cli.ts', 'pack', 'plugins/hello-budget', '--out', out, '--unsigned'], { stdio: 'pipe' });
   const file = path.join(out, fs.readdirSync(out).find((f) => f.endsWith('.ubplugin.json')));
   const bundle = JSON.parse(fs.readFileSync(file, 'utf8'));
   const versions = installed.filter((p) => p.pluginId === 'hello-budget').map((p) => p.version);
@@ -83,6 +83,9 @@ async function main() {
     }
     await aAdmin('PUT', '/api/units/a/control-rules/CONTRACT_REQUIRED', { mode: 'block' });
     const bundle = packHelloBudget(await sys('GET', '/api/plugins'));
+    // hello-budget belongs to the demo's signed first-party publisher: an unsigned build may take its
+    // id only after the system administrator moves the id to unsigned bundles (an audited act).
+    await sys('PUT', '/api/plugins/hello-budget/owner', { publisher: null });
 
     // ---- system admin: allow unsigned bundles, upload the bundle in the console
     step(`system admin uploads hello-budget ${bundle.version} in the console`);

@@ -198,6 +198,14 @@ function reportOf(line: string): FaultReport {
   return match ? { entry: match[1]!, name: match[2]!, code: match[3]! } : { entry: 'call', name: '', code: 'PLUGIN_FAULT' };
 }
 
+/** Quarantines, current first (releasedAt null), then released ones, newest first: one row per plugin, its last quarantine. */
+export async function listQuarantine(db: Executor) {
+  const rows = await db.selectFrom('plugin_quarantine').selectAll().orderBy('since', 'desc').execute();
+  return rows
+    .map((r) => ({ pluginId: r.plugin_id, version: r.version, since: r.since, kills: r.kills, reason: r.reason, releasedAt: r.released_at, releasedBy: r.released_by }))
+    .sort((a, b) => Number(a.releasedAt !== null) - Number(b.releasedAt !== null));
+}
+
 /**
  * Releases a quarantined plugin (the system administrator, after looking): it runs again in the
  * units that have it enabled, with a clean count of kills. Audited. The host's list is told after

@@ -1,4 +1,4 @@
-import { defineErrors, type ErrorSpec } from '../errors.js';
+import { AppError, defineErrors, type ErrorSpec } from '../errors.js';
 
 export { AppError, type ErrorCode, type Lang } from '../errors.js';
 /** Error codes of the plugin host, registered in the API's error catalog. */
@@ -91,7 +91,15 @@ declare module '../errors.js' {
 
 /** A host call refused or failed; crosses the sandbox boundary as `{code, message, status}`. */
 export class HostCallError extends Error {
-  constructor(readonly code: string, message: string, readonly status = 400) {
+  constructor(readonly code: string, message: string, readonly status = 400, readonly limit?: AppError) {
     super(message);
+  }
+
+  /**
+   * A limit of the host's (quota, read-only GET) rather than a mistake of the plugin's: `limit` is the
+   * refusal as the caller of the plugin is answered when the plugin does not catch it.
+   */
+  static limit(error: AppError, detail = ''): HostCallError {
+    return new HostCallError(error.code, `${error.messageIn('en')}${detail}`, error.status, error);
   }
 }

@@ -38,6 +38,8 @@ export interface CallContext {
   readOnly?: boolean | undefined;
   /** The plugin's quotas in the unit, read once per invocation on first need. */
   quotaMemo?: Promise<PluginQuotas> | undefined;
+  /** The host limits this invocation's host calls were refused with (invoke.ts answers an uncaught one to the caller). */
+  limitsHit?: AppError[] | undefined;
 }
 
 function quotasOf(context: CallContext): Promise<PluginQuotas> {
@@ -114,6 +116,16 @@ async function gated<T>(context: CallContext, work: () => Promise<T>): Promise<T
 
 /** Answers one host call from the sandbox; a refusal is thrown as a HostCallError. */
 export async function answerHostCall(call: HostCall, realtime: RealtimeBus): Promise<unknown> {
+  try {
+    return await dispatch(call, realtime);
+  } catch (error) {
+    const context = call.context as CallContext | undefined;
+    if (context && error instanceof HostCallError && error.limit) (context.limitsHit ??= []).push(error.limit);
+    throw error;
+  }
+}
+
+async function dispatch(call: HostCall, realtime: RealtimeBus): Promise<unknown> {
   const context = call.context as CallContext | undefined;
   if (!context || context.unitId !== call.unitId) throw new HostCallError('PLUGIN_CALL_EXPIRED', 'this host object belongs to a call that has finished', 403);
   const permission = METHOD_PERMISSION[call.method];
@@ -123,8 +135,7 @@ export async function answerHostCall(call: HostCall, realtime: RealtimeBus): Pro
   }
   if (WRITE_METHODS.has(call.method)) {
     if (context.readOnly) {
-      const error = new AppError('PLUGIN_READ_ONLY', { pluginId: context.pluginId, call: call.method });
-      throw new HostCallError(error.code, error.messageIn('en'), error.status);
+      throw HostCallError.limit(new AppError('PLUGIN_READ_ONLY', { pluginId: context.pluginId, call: call.method }));
     }
     context.stats.writes += 1;
   }

@@ -143,6 +143,21 @@ describe('blame for a runner death', () => {
     expect(env.host.runner.restarts).toBe(restarts);
     await env.host.idle();
     expect((await unitRow('bomber', 'b')).faults).toBe(0);
+
+    // The system administrator's list, and each unit's plugin list, say so.
+    const sys = await env.login('sysadmin');
+    const list = await env.call('GET', '/api/plugins/quarantine', { token: sys });
+    expect(list.body).toEqual([expect.objectContaining({ pluginId: 'bomber', version: '1.0.0', kills: 3, reason: 'memory', releasedAt: null, releasedBy: null })]);
+    expect((await env.call('GET', '/api/plugins/quarantine', { token: await env.login('a.admin') })).status).toBe(403);
+    const inUnit = await env.call('GET', '/api/units/a/plugins', { token: await env.login('a.admin') });
+    expect(inUnit.body.find((p: { pluginId: string }) => p.pluginId === 'bomber').quarantined).toBe(true);
+    expect(inUnit.body.find((p: { pluginId: string }) => p.pluginId === 'control').quarantined).toBe(false);
+    // Enabling it again (its migration would run it) is refused before any plugin code runs: a clear 409, nothing changed.
+    const before = await unitRow('bomber', 'a');
+    const reEnable = await env.call('POST', '/api/units/a/plugins/bomber/enable', { token: await env.login('a.admin'), body: { grants: ['routes'] } });
+    expect([reEnable.status, reEnable.body.error.code]).toEqual([409, 'PLUGIN_QUARANTINED']);
+    expect(await unitRow('bomber', 'a')).toEqual(before);
+    expect(env.host.runner.restarts).toBe(restarts);
   });
 
   it('only the system administrator releases a quarantined plugin, audited; it then runs again', async () => {
@@ -160,6 +175,8 @@ describe('blame for a runner death', () => {
     expect([again.status, again.body.error.code]).toEqual([409, 'PLUGIN_NOT_QUARANTINED']);
     expect(again.body.error.message).toBe('插件 bomber 未被隔离');
     for (const unitId of ['a', 'b']) expect((await go('bomber', unitId, '?small=1')).body).toEqual({ ok: true, kept: 0 });
+    const history = await env.call('GET', '/api/plugins/quarantine', { token: sys });
+    expect(history.body).toEqual([expect.objectContaining({ pluginId: 'bomber', releasedAt: expect.any(String), releasedBy: expect.any(Number) })]);
   });
 
   it('a runner killed from outside while one plugin computes: that plugin is charged, a plugin waiting on it is not', async () => {

@@ -10,6 +10,7 @@ import type { PluginMetrics } from './metrics.js';
 import type { Breaker } from './breaker.js';
 import type { Enablement } from './enablement.js';
 import type { CallContext, InvokeStats } from './host-api.js';
+import { AppError, type ErrorCode } from './errors.js';
 
 export interface InvokeOptions {
   /** Where the call's host calls read and write (a validator's: the writer's transaction); the core's database by default. */
@@ -71,11 +72,12 @@ export async function invokeEntry(
   });
   let outcome = await run();
   if (bystander(outcome) && outcome.death?.culpritKnown && (entry === 'views' || (entry === 'routes' && name.startsWith('GET ')))) outcome = await run();
-  const reply = !outcome.reply.ok && outcome.reply.error.refused ? checkedRefusal(pkg.pluginId, entry, outcome.reply.error) : outcome.reply;
+  const reply = !outcome.reply.ok && outcome.reply.error.refused ? checkedRefusal(pkg.pluginId, entry, outcome.reply.error) : withHostLimit(outcome.reply, context);
   // A refusal is the plugin answering, not failing: it neither counts as an error nor toward the
-  // breaker; nor does a runner death that was not this call's doing.
+  // breaker; nor does a host limit it ran into (a full quota is the administrator's setting, not a
+  // bug: the breaker must not switch a plugin off for it), nor a runner death that was not this call's doing.
   const innocent = bystander(outcome);
-  const isFault = !reply.ok && reply.error.code !== 'PLUGIN_ENTRY_MISSING' && !reply.error.refused && !innocent;
+  const isFault = !reply.ok && reply.error.code !== 'PLUGIN_ENTRY_MISSING' && !reply.error.refused && !reply.error.hostLimit && !innocent;
   deps.metrics.record(pkg.pluginId, enablement.unitId, outcome, !reply.ok && isFault ? reply.error.code : null);
   if (!reply.ok && isFault) {
     console.warn(`[plugins] ${pkg.key} in unit ${enablement.unitId}: ${entry} ${name} failed: ${reply.error.code} ${reply.error.message}`);
@@ -85,6 +87,26 @@ export async function invokeEntry(
   }
   deps.events.emit('invoked', { pluginId: pkg.pluginId, unitId: enablement.unitId, entry, name, reply });
   return reply;
+}
+
+/** A failed call as its caller is answered (a plugin route, a view, an enable's migration). */
+export function callFailure(pluginId: string, error: MarshalledError, during?: string): AppError {
+  if (error.hostLimit) return new AppError(error.hostLimit.code as ErrorCode, error.hostLimit.details);
+  if (error.code === 'PLUGIN_ENTRY_MISSING') return new AppError('PLUGIN_ROUTE_NOT_FOUND', { pluginId });
+  if (error.code === 'PLUGIN_NOT_LOADED') return new AppError('PLUGIN_NOT_LOADED', { pluginId, reason: error.message });
+  if (error.code === 'PLUGIN_QUARANTINED') return new AppError('PLUGIN_QUARANTINED', { pluginId });
+  return new AppError('PLUGIN_FAULT', { pluginId, code: error.code, message: error.message, ...(during ? { during } : {}) });
+}
+
+/**
+ * A call that failed with a host limit one of its own host calls was refused with (the runner only
+ * lets a call report host codes it was answered with): the failure carries that limit for the caller.
+ */
+function withHostLimit(reply: Reply, context: CallContext): Reply {
+  if (reply.ok || !context.limitsHit) return reply;
+  const limit = context.limitsHit.find((e) => e.code === reply.error.code);
+  if (!limit) return reply;
+  return { ok: false, error: { ...reply.error, status: limit.status, hostLimit: { code: limit.code, status: limit.status, details: { ...limit.details } } } };
 }
 
 /** The call failed only because the runner died under it, and it was not the call blamed for that. */

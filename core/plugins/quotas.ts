@@ -68,8 +68,7 @@ const LABEL: Record<QuotaKind, { zh: string; en: string }> = {
 /** The refusal a plugin receives (status 429), with the figures that explain it (the catalog's English text). */
 export function quotaExceeded(pluginId: string, kind: QuotaKind, used: number, limit: number, adding?: number): HostCallError {
   const error = new AppError('PLUGIN_QUOTA_EXCEEDED', { pluginId, quota: kind, quotaZh: LABEL[kind].zh, quotaEn: LABEL[kind].en, used, limit });
-  const more = adding === undefined ? '' : ` (this call needs ${adding} more)`;
-  return new HostCallError(error.code, `${error.messageIn('en')}${more}`, error.status);
+  return HostCallError.limit(error, adding === undefined ? '' : ` (this call needs ${adding} more)`);
 }
 
 /**

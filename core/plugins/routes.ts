@@ -11,8 +11,9 @@ import { ROLE_LABELS, type Role } from '../permissions/roles.js';
 import { HOST_PERMISSIONS, RESERVED_PLUGIN_IDS, routeRoles } from '../../sdk/manifest.js';
 import { validateViewSpec } from '../../sdk/views.js';
 import { hostOf } from './host.js';
-import { releaseQuarantine } from './breaker.js';
+import { listQuarantine, releaseQuarantine } from './breaker.js';
 import type { InvokeStats } from './host-api.js';
+import { callFailure } from './invoke.js';
 import type { MarshalledError } from './runner/client.js';
 import { installBundle, listPackages, trustSettings, uninstall, updateTrust } from './service.js';
 import { listOwners, transferPluginId } from './packages.js';
@@ -82,14 +83,6 @@ function rolesIn(actor: Actor, scope: UnitScope): Role[] {
   return [...roles].sort();
 }
 
-/** Plugin-route and view calls fail as an AppError carrying the plugin's marshalled error. */
-function faultError(pluginId: string, error: { code: string; message: string; status: number }): AppError {
-  if (error.code === 'PLUGIN_ENTRY_MISSING') return new AppError('PLUGIN_ROUTE_NOT_FOUND', { pluginId });
-  if (error.code === 'PLUGIN_NOT_LOADED') return new AppError('PLUGIN_NOT_LOADED', { pluginId, reason: error.message });
-  if (error.code === 'PLUGIN_QUARANTINED') return new AppError('PLUGIN_QUARANTINED', { pluginId });
-  return new AppError('PLUGIN_FAULT', { pluginId, code: error.code, message: error.message });
-}
-
 const pluginCall = (method: 'get' | 'post') =>
   defineRoute({
     method,
@@ -143,12 +136,12 @@ const pluginCall = (method: 'get' | 'post') =>
       if (method === 'post' && (reply.ok || stats.writes > 0)) {
         await runCommand(kernel, (tx) => auditRouteCall(tx, auditActorOf(actor), scope.unitId, {
           pluginId: enablement.pluginId, version: enablement.version, route: routeKey, text, body,
-          outcome: reply.ok ? 'ok' : reply.error.refused ? 'refused' : 'fault', code: reply.ok ? undefined : reply.error.code, writes: stats.writes,
+          outcome: reply.ok ? 'ok' : reply.error.refused || reply.error.hostLimit ? 'refused' : 'fault', code: reply.ok ? undefined : reply.error.code, writes: stats.writes,
         }));
       }
       if (!reply.ok) {
         if (reply.error.refused) return refusalResponse(c, lang, reply.error);
-        throw faultError(params.pluginId, reply.error);
+        throw callFailure(params.pluginId, reply.error);
       }
       return (reply.value ?? null) as object;
     },
@@ -238,6 +231,14 @@ export const pluginRoutes: RouteSpec[] = [
     params: SystemPluginParams,
     body: QuotaBody,
     command: async ({ tx, actor, params, body }) => setQuotas(tx, auditActorOf(actor), params.pluginId, body),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/plugins/quarantine',
+    tag: 'plugins',
+    summary: '插件隔离 Plugins quarantined for bringing down the plugin runner (releasedAt null: still quarantined), then released ones, newest first',
+    access: { kind: 'system', permission: 'plugin.install' },
+    handler: async ({ kernel }) => listQuarantine(kernel.db),
   }),
   defineRoute({
     method: 'post',
@@ -330,9 +331,10 @@ export const pluginRoutes: RouteSpec[] = [
       if (!pkg.manifest.views.some((v) => v.id === params.viewId)) throw new AppError('PLUGIN_ROUTE_NOT_FOUND', { pluginId: params.pluginId });
       // A view the plugin declares but the unit did not grant `views` for: refused, not "not found".
       if (!enablement.grants.includes('views')) throw new AppError('PLUGIN_VIEW_NOT_GRANTED', { pluginId: params.pluginId, viewId: params.viewId });
-      const reply = await host.invoke(enablement, 'views', params.viewId, { user: { id: actor.userId, username: actor.username, roles: rolesIn(actor, scope) }, query: c.req.query() });
+      // A view is read like a GET route (any reader of the unit opens it, unaudited): its host writes are refused.
+      const reply = await host.invoke(enablement, 'views', params.viewId, { user: { id: actor.userId, username: actor.username, roles: rolesIn(actor, scope) }, query: c.req.query() }, { readOnly: true });
       if (!reply.ok && reply.error.refused) return refusalResponse(c, lang, reply.error);
-      if (!reply.ok) throw faultError(params.pluginId, reply.error);
+      if (!reply.ok) throw callFailure(params.pluginId, reply.error);
       const checked = validateViewSpec(reply.value);
       if (!checked.ok) throw new AppError('PLUGIN_VIEW_INVALID', { pluginId: params.pluginId, issues: checked.issues.join('; ') });
       return checked.view;

@@ -8,6 +8,7 @@ import { AppError } from './errors.js';
 import type { HostPermission, Manifest } from '../../sdk/manifest.js';
 import { enablementOf } from './enablement.js';
 import type { PluginHost } from './host.js';
+import { callFailure } from './invoke.js';
 import { hostApiVersion } from './version.js';
 import { chooseVersion, listPackages, type PackageView } from './service.js';
 
@@ -20,6 +21,7 @@ import { chooseVersion, listPackages, type PackageView } from './service.js';
 export async function listForUnit(db: Executor, unitId: string) {
   const packages = await listPackages(db);
   const enabled = await db.selectFrom('plugin_units').selectAll().where('unit_id', '=', unitId).execute();
+  const quarantined = new Set((await db.selectFrom('plugin_quarantine').select('plugin_id').where('released_at', 'is', null).execute()).map((r) => r.plugin_id));
   const byPlugin = new Map<string, PackageView[]>();
   for (const p of packages) byPlugin.set(p.pluginId, [...(byPlugin.get(p.pluginId) ?? []), p]);
   const out = [];
@@ -44,6 +46,8 @@ export async function listForUnit(db: Executor, unitId: string) {
       inUseCompatible: row ? current.compatible : null,
       inUseIncompatibleReason: row ? current.incompatibleReason : null,
       state: row ? row.state : 'available',
+      // Quarantined everywhere (it brought the runner down again and again): not run, not enabled, until the system administrator releases it.
+      quarantined: quarantined.has(pluginId),
       version: row?.version ?? null,
       requestedPermissions: current.manifest.permissions,
       grants: row ? (JSON.parse(row.grants) as string[]) : [],
@@ -115,6 +119,8 @@ export interface EnablePlan {
 export async function prepareEnable(db: Executor, host: PluginHost, unitId: string, pluginId: string, input: EnableInput): Promise<EnablePlan> {
   const packages = (await listPackages(db)).filter((p) => p.pluginId === pluginId);
   if (packages.length === 0) throw new AppError('PLUGIN_NOT_FOUND', { pluginId });
+  const quarantine = await db.selectFrom('plugin_quarantine').select('plugin_id').where('plugin_id', '=', pluginId).where('released_at', 'is', null).executeTakeFirst();
+  if (quarantine) throw new AppError('PLUGIN_QUARANTINED', { pluginId });
   // The owner's newest compatible version, or the one named (another publisher's only if the unit has it already).
   const current = await db.selectFrom('plugin_units').select('version').where('unit_id', '=', unitId).where('plugin_id', '=', pluginId).executeTakeFirst();
   const chosen = await chooseVersion(db, pluginId, packages, input.version, current?.version);
@@ -137,9 +143,7 @@ export async function prepareEnable(db: Executor, host: PluginHost, unitId: stri
       { unitId, pluginId, version: chosen.version, state: 'enabled', grants, settings, failMode, faults: 0 },
       'migrate', 'migrate', { from, to: chosen.version },
     );
-    if (!reply.ok && reply.error.code !== 'PLUGIN_ENTRY_MISSING') {
-      throw new AppError('PLUGIN_FAULT', { pluginId, code: reply.error.code, message: reply.error.message, during: 'migrate' });
-    }
+    if (!reply.ok && reply.error.code !== 'PLUGIN_ENTRY_MISSING') throw callFailure(pluginId, reply.error, 'migrate');
   }
   return {
     pluginId, version: chosen.version, grants, settings, failMode,

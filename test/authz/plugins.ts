@@ -29,6 +29,7 @@ export const MATRIX: Record<string, Expectation> = {
   'GET /api/plugins/:pluginId/quotas': { allowed: SYSADMIN, path: '/api/plugins/no-such-plugin/quotas' },
   'PUT /api/plugins/:pluginId/quotas': { allowed: SYSADMIN, path: '/api/plugins/no-such-plugin/quotas', body: { storageDocs: -1 } },
   'GET /api/plugins/owners': { allowed: SYSADMIN },
+  'GET /api/plugins/quarantine': { allowed: SYSADMIN },
   'PUT /api/plugins/:pluginId/owner': { allowed: SYSADMIN, path: '/api/plugins/no-such-plugin/owner', body: { publisher: 42 } },
   // Releasing a plugin that is not quarantined answers 409 and writes nothing.
   'POST /api/plugins/:pluginId/release': { allowed: SYSADMIN, path: '/api/plugins/no-such-plugin/release' },

@@ -12,6 +12,12 @@ export interface MarshalledError {
   /** The refusal's English message, when the plugin gave one. */
   messageEn?: string;
   details?: unknown;
+  /**
+   * A limit the host refused a host call with (a quota, a GET's read-only rule) that the plugin left
+   * uncaught: the caller is answered with it (its code, status and details), and it is no fault. Set
+   * by the host (invoke.ts), never read from the sandbox.
+   */
+  hostLimit?: { code: string; status: number; details: Record<string, unknown> };
 }
 export type Reply = { ok: true; value: unknown } | { ok: false; error: MarshalledError };
 

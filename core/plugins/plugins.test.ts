@@ -209,6 +209,7 @@ describe('views, metrics', () => {
     expect(r.headers.get('content-type')).toContain('text/plain');
     expect(r.body).toContain('unibudget_plugin_calls_total{plugin="dash",unit="a"} 3');
     expect(r.body).toContain('unibudget_plugin_latency_ms{plugin="dash",unit="a",quantile="0.99"}');
+    expect(r.body).toMatch(/^unibudget_command_retries_total \d+$/m);
   });
 });
 

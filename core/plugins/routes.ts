@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { auditActorOf } from '../accounts/service.js';
-import { runCommand } from '../db/command.js';
+import { commandRetries, runCommand } from '../db/command.js';
 import { AppError, type Lang } from './errors.js';
 import { defineRoute, type RouteSpec } from '../http/route.js';
 import { UnitParams } from '../units/schema.js';
@@ -255,7 +255,10 @@ export const pluginRoutes: RouteSpec[] = [
     tag: 'system',
     summary: 'Prometheus metrics (text format): plugin calls, errors, latency percentiles, memory, runner restarts',
     access: { kind: 'system', permission: 'system.manage' },
-    handler: async ({ kernel, c }) => c.text(hostOf(kernel).prometheus(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }),
+    handler: async ({ kernel, c }) => {
+      const core = `# HELP unibudget_command_retries_total Commands re-run after a deadlock or serialization failure\n# TYPE unibudget_command_retries_total counter\nunibudget_command_retries_total ${commandRetries()}\n`;
+      return c.text(hostOf(kernel).prometheus() + core, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+    },
   }),
   defineRoute({
     method: 'get',

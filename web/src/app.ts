@@ -47,7 +47,7 @@ export const NAV: NavItem[] = [
   { id: 'admin-flows', key: 'nav_adminFlows', roles: ['unit_admin'], readOnlyOk: false },
   { id: 'admin-templates', key: 'nav_adminTemplates', roles: ['unit_admin'], readOnlyOk: false },
   { id: 'admin-rules', key: 'nav_adminRules', roles: ['unit_admin'], readOnlyOk: false },
-  { id: 'admin-plugins', key: 'nav_adminPlugins', roles: ['unit_admin', 'system_admin'], readOnlyOk: false },
+  { id: 'admin-plugins', key: 'nav_adminPlugins', roles: ['unit_admin', 'system_admin', 'plugin_developer'], readOnlyOk: false },
   { id: 'payments', key: 'nav_payments', roles: ['finance_officer', 'auditor'], readOnlyOk: true },
   { id: 'review', key: 'nav_review', roles: ['finance_officer', 'leader', 'auditor'], readOnlyOk: true },
   { id: 'reports', key: 'nav_reports', roles: ['finance_officer', 'leader', 'auditor'], readOnlyOk: true },

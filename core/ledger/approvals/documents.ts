@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { Tx } from '../../db/connection.js';
+import { dialectOf, type Tx } from '../../db/connection.js';
 import type { AdjustmentsTable, TransfersTable } from '../../db/schema.js';
 import { nowIso } from '../../clock.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
@@ -24,17 +24,17 @@ const TABLE = { transfer: 'transfers', adjustment: 'adjustments' } as const;
 const NOT_FOUND = { transfer: 'TRANSFER_NOT_FOUND', adjustment: 'ADJUSTMENT_NOT_FOUND' } as const;
 
 /**
- * Locks a document of the unit that is still pending. A no-op UPDATE takes the row lock on
- * PostgreSQL, so two deciders of one document run one after the other and the second sees the first's
- * outcome.
+ * Locks a document of the unit that is still pending (PostgreSQL: the row lock, FOR NO KEY UPDATE, which
+ * foreign-key checks of other transactions do not wait on), so two deciders of one document run one after
+ * the other and the second sees the first's outcome. Taken before any indicator lock (ARCHITECTURE.md).
  */
 export async function lockPending<T extends DocumentTarget>(tx: Tx, target: T, unitId: string, id: number): Promise<Rows[T]> {
   const row = await tx
-    .updateTable(TABLE[target] as 'transfers')
-    .set((eb) => ({ status: eb.ref('status') }))
+    .selectFrom(TABLE[target] as 'transfers')
+    .selectAll()
     .where('id', '=', id)
     .where('unit_id', '=', unitId)
-    .returningAll()
+    .$if(dialectOf(tx) === 'postgres', (qb) => qb.forNoKeyUpdate())
     .executeTakeFirst() as Rows[T] | undefined;
   if (!row) throw new AppError(NOT_FOUND[target], { id });
   if (row.status !== 'pending') throw new AppError('INVALID_STATE', { status: row.status, allowed: ['pending'] });

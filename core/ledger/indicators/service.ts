@@ -53,7 +53,10 @@ export async function findIndicator(db: Executor, unitId: string, id: number): P
 /**
  * Reads an indicator and, on PostgreSQL, locks its row until the transaction ends, so the rule
  * checks and the write that follows see the same balance. (SQLite transactions are serial.)
- * Lock several indicators in ascending id order to avoid deadlocks.
+ * FOR NO KEY UPDATE, the lock an UPDATE of the balance takes anyway: the foreign-key checks of other
+ * transactions (FOR KEY SHARE, fired by writing a payment or movement that references the indicator)
+ * do not wait on it, which FOR UPDATE made them do — the deadlocks of issue 15. Lock order: the
+ * document first, then its indicators in ascending id order (ARCHITECTURE.md).
  */
 export async function lockIndicator(tx: Tx, unitId: string, id: number): Promise<IndicatorRow> {
   const row = await tx
@@ -61,7 +64,7 @@ export async function lockIndicator(tx: Tx, unitId: string, id: number): Promise
     .selectAll()
     .where('id', '=', id)
     .where('unit_id', '=', unitId)
-    .$if(dialectOf(tx) === 'postgres', (qb) => qb.forUpdate())
+    .$if(dialectOf(tx) === 'postgres', (qb) => qb.forNoKeyUpdate())
     .executeTakeFirst();
   if (!row) throw new AppError('INDICATOR_NOT_FOUND', { indicatorId: id });
   return row;

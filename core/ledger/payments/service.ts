@@ -1,4 +1,4 @@
-import type { Db, Executor, Tx } from '../../db/connection.js';
+import { dialectOf, type Db, type Executor, type Tx } from '../../db/connection.js';
 import type { PaymentsTable } from '../../db/schema.js';
 import type { Selectable } from 'kysely';
 import { nowIso } from '../../clock.js';
@@ -125,14 +125,17 @@ export async function createPayment(tx: Tx, actor: Actor, scope: UnitScope, draf
   });
 }
 
+/**
+ * The payment's row lock (PostgreSQL; SQLite transactions are serial): two deciders of one payment run
+ * one after the other. Taken before any indicator lock — the lock order of ARCHITECTURE.md.
+ */
 async function lockPayment(tx: Tx, unitId: string, id: number): Promise<PaymentRow> {
-  // A no-op UPDATE takes the row lock on PostgreSQL: two deciders of one payment run one after the other.
   const row = await tx
-    .updateTable('payments')
-    .set((eb) => ({ status: eb.ref('status') }))
+    .selectFrom('payments')
+    .selectAll()
     .where('id', '=', id)
     .where('unit_id', '=', unitId)
-    .returningAll()
+    .$if(dialectOf(tx) === 'postgres', (qb) => qb.forNoKeyUpdate())
     .executeTakeFirst();
   if (!row) throw new AppError('PAYMENT_NOT_FOUND', { paymentId: id });
   return row;

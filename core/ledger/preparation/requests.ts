@@ -72,7 +72,7 @@ export async function lockRequest(tx: Tx, unitId: string, id: number, onlyDepart
     .selectAll()
     .where('id', '=', id)
     .where('unit_id', '=', unitId)
-    .$if(dialectOf(tx) === 'postgres', (qb) => qb.forUpdate())
+    .$if(dialectOf(tx) === 'postgres', (qb) => qb.forNoKeyUpdate())
     .executeTakeFirst();
   if (!row) throw new AppError('BUDGET_REQUEST_NOT_FOUND', { requestId: id });
   assertDepartment(row, onlyDepartment);

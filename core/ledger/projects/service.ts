@@ -47,7 +47,7 @@ export async function lockProject(tx: Tx, unitId: string, id: number): Promise<P
     .selectAll()
     .where('id', '=', id)
     .where('unit_id', '=', unitId)
-    .$if(dialectOf(tx) === 'postgres', (qb) => qb.forUpdate())
+    .$if(dialectOf(tx) === 'postgres', (qb) => qb.forNoKeyUpdate())
     .executeTakeFirst();
   if (!row) throw new AppError('PROJECT_NOT_FOUND', { projectId: id });
   return row;

@@ -4,11 +4,12 @@ import { UbElement, shared } from '../lib/base.js';
 import { get, errorText } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import type { PluginMetrics } from '../lib/types.js';
+import { formatMb } from '../lib/bytes.js';
+import './quota-bars.js';
 
 const ms = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(0));
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-/** Calls, errors, latency percentiles, memory and breaker state of one plugin in one unit. */
+/** Calls, errors, latency percentiles, memory and breaker state of one plugin in one unit; its quotas. */
 @customElement('ub-plugin-health')
 export class UbPluginHealth extends UbElement {
   static override styles = [shared, css`
@@ -63,7 +64,7 @@ export class UbPluginHealth extends UbElement {
             <div><dt>${t('hl_errors')}</dt><dd data-metric="errors">${m.errors}</dd></div>
             <div><dt>${t('hl_errorRate')}</dt><dd>${m.calls ? `${((m.errors / m.calls) * 100).toFixed(1)}%` : '—'}</dd></div>
             <div class="wide"><dt>${t('hl_latency')}</dt><dd data-metric="latency">${ms(m.latencyMs.p50)} / ${ms(m.latencyMs.p95)} / ${ms(m.latencyMs.p99)}</dd></div>
-            <div><dt>${t('hl_memory')}</dt><dd data-metric="memory">${mb(m.memoryBytes)}</dd></div>
+            <div><dt>${t('hl_memory')}</dt><dd data-metric="memory">${formatMb(m.memoryBytes)}</dd></div>
             <div><dt>${t('hl_breaker')}</dt><dd data-metric="breaker"><span class="badge ${tripped ? 'block' : 'ok'}">${tripped ? t('hl_breakerOpen') : t('hl_breakerClosed')}</span></dd></div>
           </dl>
           ${m.consecutiveFaults ? html`<p class="muted">${t('hl_consecutive', { n: m.consecutiveFaults })}</p>` : nothing}
@@ -71,7 +72,12 @@ export class UbPluginHealth extends UbElement {
           ${Object.keys(m.faultsByCode).length
             ? html`<p class="muted">${t('hl_byCode')}${t('adm_colon')}${Object.entries(m.faultsByCode).map(([c, n]) => `${c} × ${n}`).join(t('adm_sep'))}</p>`
             : nothing}
-          <p class="muted">${t('hl_scope')}</p>`}`;
+          <p class="muted">${t('hl_scope')}</p>
+          ${m.quotas
+            ? html`<section class="quotas" aria-label=${t('qt_title')}><h3>${t('qt_title')}</h3>
+                <ub-quota-bars .figures=${m.quotas}></ub-quota-bars>
+                <p class="muted">${t('qt_scope')}</p></section>`
+            : nothing}`}`;
   }
 }
 

@@ -2,10 +2,12 @@ import type { zh } from './messages-zh.js';
 
 import { enOps } from './messages-ops-en.js';
 import { enAdmin } from './messages-admin-en.js';
+import { enPlugins } from './messages-plugins-en.js';
 
 export const en: Record<keyof typeof zh, string> = {
   ...enOps,
   ...enAdmin,
+  ...enPlugins,
   appName: 'Integrated Budget Management',
   appShort: 'unibudget',
   loginTitle: 'Sign in',

@@ -1,9 +1,11 @@
 import { zhOps } from './messages-ops-zh.js';
 import { zhAdmin } from './messages-admin-zh.js';
+import { zhPlugins } from './messages-plugins-zh.js';
 
 export const zh = {
   ...zhOps,
   ...zhAdmin,
+  ...zhPlugins,
   appName: '预算管理一体化系统',
   appShort: '预算一体化',
   // login

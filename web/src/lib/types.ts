@@ -60,6 +60,70 @@ export type TrialBalance = TrialBalanceView;
 export type TrialBalanceRow = TrialBalanceView['accounts'][number];
 
 // ---- plugins (admin console and plugin views)
-export type UnitPlugin = UnitPluginView;
+/**
+ * `quarantined` (the plugin brought the plugin runner down again and again; no unit runs or enables
+ * it until the system administrator releases it) is answered by core/plugins/units.ts listForUnit
+ * and not yet part of the SDK contract: optional here, absent from an older core.
+ */
+export type UnitPlugin = UnitPluginView & { quarantined?: boolean };
 export type PluginPackage = PluginPackageView;
 export type PluginMetrics = PluginMetricsView;
+/** Usage against each quota of a plugin in a unit (core/plugins/quotas.ts quotaFigures). */
+export type QuotaFigures = NonNullable<PluginMetricsView['quotas']>;
+export type QuotaKind = keyof QuotaFigures;
+
+// Answers with no shared contract in the SDK: local shapes of what core/plugins returns.
+
+/** Who owns a plugin id (core/plugins/packages.ts PluginOwner; GET /api/plugins/owners). */
+export interface PluginOwner {
+  pluginId: string;
+  /** A trusted publisher's name; null: unsigned bundles. */
+  publisher: string | null;
+  since: string;
+  how: 'install' | 'transfer' | 'migration';
+  assignedBy: number | null;
+}
+
+/** Quota overrides of one scope; null (or absent) inherits (unit → plugin → default). */
+export type QuotaOverrides = { [K in QuotaKind]?: number | null };
+
+/** A plugin's quotas as the system administrator sees them (core/plugins/quotas.ts quotaView; GET /api/plugins/:id/quotas). */
+export interface PluginQuotaView {
+  pluginId: string;
+  defaults: Record<QuotaKind, number>;
+  /** The override for every unit; null: none. */
+  plugin: QuotaOverrides | null;
+  /** Defaults with the every-unit override applied. */
+  effective: Record<QuotaKind, number>;
+  units: { unitId: string; overrides: QuotaOverrides | null; usage: QuotaFigures }[];
+}
+
+/** One page of a plugin's log in a unit, newest first (core/plugins/logs.ts readLogs). */
+export interface PluginLogPage {
+  pluginId: string;
+  unitId: string;
+  entries: PluginLogEntry[];
+  /** The `before` of the next (older) page; null: no older entries. */
+  next: number | null;
+}
+export type PluginLogLevel = 'info' | 'warn' | 'error';
+export interface PluginLogEntry {
+  id: number;
+  level: PluginLogLevel;
+  message: string;
+  /** The JSON the plugin logged, cut at 4,000 characters (so possibly not whole); null: none. */
+  data: string | null;
+  at: string;
+}
+
+/** A plugin's last quarantine (core/plugins/breaker.ts listQuarantine; GET /api/plugins/quarantine). */
+export interface PluginQuarantine {
+  pluginId: string;
+  version: string;
+  since: string;
+  kills: number;
+  reason: string;
+  /** null: still quarantined. */
+  releasedAt: string | null;
+  releasedBy: number | null;
+}

@@ -3,12 +3,17 @@ import { customElement, query, state } from 'lit/decorators.js';
 import { shared, UnitPage } from '../lib/base.js';
 import { api, get, post, errorText } from '../lib/api.js';
 import { lang, t, type MessageKey } from '../lib/i18n.js';
-import type { Localized, PluginPackage, UnitPlugin } from '../lib/types.js';
+import type { Localized, PluginPackage, PluginVersionInfo, UnitPlugin } from '../lib/types.js';
 import { when } from '../components/step-trail.js';
 import { permissionName, type GrantRequest } from '../components/permission-grant-dialog.js';
 import '../components/permission-grant-dialog.js';
 import '../components/settings-form.js';
 import '../components/plugin-health.js';
+import '../components/plugin-logs.js';
+import '../components/plugin-owners.js';
+import '../components/plugin-quarantine.js';
+import '../components/plugin-quotas.js';
+import { ownerLabel, signerPhrase } from '../components/plugin-owners.js';
 import type { UbSettingsForm } from '../components/settings-form.js';
 
 export const localized = (l: Localized) => (lang() === 'en' ? l.en : l.zh);
@@ -17,10 +22,15 @@ interface Trust { allowUnsigned: boolean; hostApiVersion: string; publishers: { 
 /** Settings being edited: before enabling (with the grants just chosen) or of an enabled plugin. */
 interface SettingsStep { plugin: UnitPlugin; grants: string[]; enabling: boolean; version?: string | undefined }
 
+/** A version the unit may enable: compatible, and from the id's owner (or the version the unit has already). */
+export const pickable = (p: UnitPlugin, v: PluginVersionInfo) => v.compatible && (v.fromOwner !== false || v.version === p.version);
+
 /**
  * 插件管理: the plugins installed on this system and their state in this unit. The unit admin
- * enables one by granting its requested permissions one at a time, fills its settings form, watches
- * its health and disables it; the system admin also uploads bundles (POST /api/plugins is theirs).
+ * enables one by granting its requested permissions one at a time (only versions from the plugin
+ * id's owner), fills its settings form, watches its health and quotas, reads its log and disables
+ * it; the digital specialist reads the log. The system admin also uploads bundles, moves plugin ids
+ * between publishers, releases quarantined plugins and sets quotas.
  */
 @customElement('ub-admin-plugins')
 export class UbAdminPlugins extends UnitPage {
@@ -34,7 +44,10 @@ export class UbAdminPlugins extends UnitPage {
     .perms { display: flex; flex-wrap: wrap; gap: 6px; margin: 6px 0; }
     .actions { display: flex; gap: 8px; flex-wrap: wrap; margin-top: 8px; }
     .versions { font-size: 13px; }
-    .incompatible { color: #b42318; font-size: 13px; }
+    .incompatible, .refused { color: #b42318; font-size: 13px; }
+    .quarantine { margin: 8px 0; }
+    .table-wrap { overflow-x: auto; border: 1px solid #e6eaef; border-radius: 6px; }
+    .table-wrap table { min-width: 860px; }
     .upload { display: flex; gap: 12px; align-items: flex-end; flex-wrap: wrap; }
     section.system { margin-top: 24px; }
   `];
@@ -47,6 +60,8 @@ export class UbAdminPlugins extends UnitPage {
   @state() pickedVersion: Record<string, string> = {};
   @state() settingsStep: SettingsStep | null = null;
   @state() health = new Set<string>();
+  /** Plugins whose log is open. */
+  @state() logs = new Set<string>();
   @state() message = '';
   @state() error = '';
   @state() busy = false;
@@ -58,6 +73,31 @@ export class UbAdminPlugins extends UnitPage {
   get systemAdmin(): boolean {
     return this.ctx.me.systemAdmin;
   }
+
+  /** Enables, disables, configures and watches health: the unit admin (and the system admin). */
+  get canManage(): boolean {
+    return this.systemAdmin || this.ctx.roles.some((r) => r === 'unit_admin' || r === 'system_admin');
+  }
+
+  /** Reads plugin logs (the core answers them to these roles held in the unit itself). */
+  get canReadLogs(): boolean {
+    return this.ctx.roles.some((r) => r === 'unit_admin' || r === 'plugin_developer');
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.addEventListener('plugin-owner-changed', this.reload);
+    this.addEventListener('plugin-quarantine-changed', this.reload);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.removeEventListener('plugin-owner-changed', this.reload);
+    this.removeEventListener('plugin-quarantine-changed', this.reload);
+  }
+
+  /** A system section changed who owns an id or what is quarantined: the cards and tables show it. */
+  private reload = () => void this.load();
 
   async load() {
     try {
@@ -92,9 +132,10 @@ export class UbAdminPlugins extends UnitPage {
     }
   }
 
-  /** The version the next enable targets: the one picked, else the newest compatible one. */
+  /** The version the next enable targets: the one picked, else the owner's newest compatible one. */
   targetVersion(p: UnitPlugin): string {
-    return this.pickedVersion[p.pluginId] ?? p.latestVersion;
+    const offered = p.versions.filter((v) => pickable(p, v));
+    return this.pickedVersion[p.pluginId] ?? (offered.some((v) => v.version === p.latestVersion) ? p.latestVersion : offered[0]?.version ?? p.latestVersion);
   }
 
   /** Step 1 of enabling: the permission prompts, for what the target version requests. */
@@ -142,10 +183,11 @@ export class UbAdminPlugins extends UnitPage {
   }
 
   toggleHealth(id: string) {
-    const next = new Set(this.health);
-    if (next.has(id)) next.delete(id);
-    else next.add(id);
-    this.health = next;
+    this.health = toggled(this.health, id);
+  }
+
+  toggleLogs(id: string) {
+    this.logs = toggled(this.logs, id);
   }
 
   async upload() {
@@ -185,25 +227,41 @@ export class UbAdminPlugins extends UnitPage {
     return html`<span class="badge ${cls}" data-state=${p.state}>${t(`plg_state_${p.state}` as MessageKey)}</span>`;
   }
 
+  /** Versions of another publisher than the id's owner, which this unit cannot enable (the one it has excepted). */
+  private refusedVersions(p: UnitPlugin) {
+    return p.versions.filter((v) => v.fromOwner === false && v.version !== p.version);
+  }
+
   private card(p: UnitPlugin) {
     const active = p.state === 'enabled' || p.state === 'tripped';
     const readOnly = this.ctx.readOnly;
-    const incompatible = p.versions.filter((v) => !v.compatible);
-    const compatible = p.versions.filter((v) => v.compatible);
+    const manage = this.canManage;
+    const quarantined = p.quarantined === true;
+    const refused = this.refusedVersions(p);
+    const listed = p.versions.filter((v) => !refused.includes(v));
+    const incompatible = listed.filter((v) => !v.compatible);
+    const offered = p.versions.filter((v) => pickable(p, v));
+    const hasOwner = p.ownedBy !== undefined;
     return html`<article class="card plugin" data-plugin=${p.pluginId}>
       <header>
         <span class="name">${localized(p.name)}</span><code>${p.pluginId}</code>
         ${this.stateBadge(p)}
+        ${quarantined ? html`<span class="badge block" data-quarantined>${t('plg_quarantined')}</span>` : nothing}
         ${p.compatible && p.inUseCompatible !== false
           ? nothing
           : html`<span class="badge block" data-incompatible title=${p.inUseIncompatibleReason ?? ''}>${t('plg_incompatible')}</span>`}
         <span class="spacer"></span>
         <span class="muted">${p.version ? `${t('plg_current')} ${p.version}` : `${t('plg_versions')} ${p.latestVersion}`}</span>
       </header>
+      ${quarantined ? html`<div class="notice error quarantine" data-quarantine-note>${t('plg_quarantinedNote')}</div>` : nothing}
       ${p.description ? html`<p>${p.description}</p>` : nothing}
-      <div class="muted">${t('plg_author')}${t('adm_colon')}${p.author} ·
-        <span class="versions">${t('plg_versions')}${t('adm_colon')}${p.versions.map((v) => `${v.version}${v.compatible ? '' : ` (${t('plg_incompatible')})`}${v.signedBy ? '' : ` · ${t('plg_unsigned')}`}`).join(t('adm_sep'))}</span></div>
+      <div class="muted">${hasOwner ? html`<span data-owner>${t('plg_owner')}${t('adm_colon')}${p.ownedBy ?? t('plg_ownerUnsigned')}</span> · ` : nothing}${t('plg_author')}${t('adm_colon')}${p.author} ·
+        <span class="versions">${t('plg_versions')}${t('adm_colon')}${listed.map((v) => `${v.version}${v.compatible ? '' : ` (${t('plg_incompatible')})`}${v.signedBy ? '' : ` · ${t('plg_unsigned')}`}`).join(t('adm_sep'))}</span></div>
       ${incompatible.map((v) => html`<div class="incompatible">${v.version}: ${v.incompatibleReason}</div>`)}
+      ${refused.map((v) => html`<div class="refused" data-refused=${v.version}>${t('plg_versionRefused', { v: v.version, signer: signerPhrase(v.signedBy), owner: ownerLabel(p.ownedBy) })}</div>`)}
+      ${manage && p.state !== 'enabled' && p.compatible && offered.length === 0
+        ? html`<div class="refused" data-no-owner-version>${t('plg_noOwnerVersion', { owner: ownerLabel(p.ownedBy) })}</div>`
+        : nothing}
       <div class="perms" aria-label=${t('plg_requested')}>
         <span class="muted">${t('plg_requested')}${t('adm_colon')}</span>
         ${p.requestedPermissions.map((q) => html`<span class="badge ${active && p.grants.includes(q) ? 'ok' : ''}" title=${q} data-permission=${q}
@@ -212,24 +270,28 @@ export class UbAdminPlugins extends UnitPage {
       ${p.views.length ? html`<div class="muted">${t('plg_views')}${t('adm_colon')}${p.views.map((v) => localized(v.title)).join(t('adm_sep'))}</div>` : nothing}
       ${p.lastFault ? html`<div class="incompatible">${t('hl_lastFault', { fault: p.lastFault })}</div>` : nothing}
       <div class="actions">
-        ${p.state !== 'enabled' && compatible.length > 1
+        ${manage && p.state !== 'enabled' && offered.length > 1
           ? html`<label class="check">${t('plg_targetVersion')}
-              <select name="version" @change=${(e: Event) => (this.pickedVersion = { ...this.pickedVersion, [p.pluginId]: (e.target as HTMLSelectElement).value })}>
-                ${compatible.map((v) => html`<option value=${v.version} ?selected=${v.version === this.targetVersion(p)}>${v.version}</option>`)}
+              <select name="version" ?disabled=${quarantined} @change=${(e: Event) => (this.pickedVersion = { ...this.pickedVersion, [p.pluginId]: (e.target as HTMLSelectElement).value })}>
+                ${offered.map((v) => html`<option value=${v.version} ?selected=${v.version === this.targetVersion(p)}>${v.version}</option>`)}
               </select></label>`
           : nothing}
-        ${p.state !== 'enabled'
-          ? html`<button class="primary" data-action="enable" ?disabled=${this.busy || readOnly || !p.compatible} @click=${() => this.startEnable(p)}>${p.state === 'available' ? t('plg_enable') : t('plg_reenable')}</button>`
+        ${manage && p.state !== 'enabled'
+          ? html`<button class="primary" data-action="enable" ?disabled=${this.busy || readOnly || !p.compatible || quarantined || offered.length === 0}
+              @click=${() => this.startEnable(p)}>${p.state === 'available' ? t('plg_enable') : t('plg_reenable')}</button>`
           : nothing}
-        ${p.state === 'enabled' && p.version && p.latestVersion !== p.version && compatible.some((v) => v.version === p.latestVersion)
-          ? html`<button data-action="upgrade" ?disabled=${this.busy || readOnly} @click=${() => this.startEnable(p, p.latestVersion)}>${t('plg_upgrade', { v: p.latestVersion })}</button>`
+        ${manage && p.state === 'enabled' && p.version && p.latestVersion !== p.version && offered.some((v) => v.version === p.latestVersion)
+          ? html`<button data-action="upgrade" ?disabled=${this.busy || readOnly || quarantined} @click=${() => this.startEnable(p, p.latestVersion)}>${t('plg_upgrade', { v: p.latestVersion })}</button>`
           : nothing}
-        ${active
-          ? html`<button data-action="settings" ?disabled=${this.busy || readOnly} @click=${() => (this.settingsStep = { plugin: p, grants: p.grants, enabling: false })}>${t('plg_settings')}</button>
+        ${manage && active
+          ? html`<button data-action="settings" ?disabled=${this.busy || readOnly || quarantined} @click=${() => (this.settingsStep = { plugin: p, grants: p.grants, enabling: false })}>${t('plg_settings')}</button>
               <button class="danger" data-action="disable" ?disabled=${this.busy || readOnly} @click=${() => this.disable(p)}>${t('plg_disable')}</button>`
           : nothing}
-        ${p.state !== 'available'
+        ${manage && p.state !== 'available'
           ? html`<button data-action="health" aria-expanded=${this.health.has(p.pluginId) ? 'true' : 'false'} @click=${() => this.toggleHealth(p.pluginId)}>${this.health.has(p.pluginId) ? t('plg_hide') : t('plg_health')}</button>`
+          : nothing}
+        ${this.canReadLogs && p.state !== 'available'
+          ? html`<button data-action="logs" aria-expanded=${this.logs.has(p.pluginId) ? 'true' : 'false'} @click=${() => this.toggleLogs(p.pluginId)}>${this.logs.has(p.pluginId) ? t('plg_hideLogs') : t('plg_logs')}</button>`
           : nothing}
       </div>
       ${this.settingsStep?.plugin.pluginId === p.pluginId
@@ -243,6 +305,7 @@ export class UbAdminPlugins extends UnitPage {
           </div>`
         : nothing}
       ${this.health.has(p.pluginId) ? html`<ub-plugin-health .unitId=${this.ctx.unitId} .pluginId=${p.pluginId}></ub-plugin-health>` : nothing}
+      ${this.logs.has(p.pluginId) ? html`<ub-plugin-logs .unitId=${this.ctx.unitId} .pluginId=${p.pluginId}></ub-plugin-logs>` : nothing}
     </article>`;
   }
 
@@ -262,20 +325,30 @@ export class UbAdminPlugins extends UnitPage {
           : nothing}
       </div>
       <h2>${t('plg_installedSection')}</h2>
-      <table>
-        <thead><tr><th>ID</th><th>${t('plg_name')}</th><th>${t('plg_versions')}</th><th>SHA-256</th><th>${t('mem_status')}</th><th>${t('plg_installedAt')}</th><th></th></tr></thead>
+      <div class="table-wrap"><table>
+        <thead><tr><th>ID</th><th>${t('plg_name')}</th><th>${t('plg_versions')}</th><th>SHA-256</th><th>${t('mem_status')}</th><th>${t('plg_ownerCol')}</th><th>${t('plg_installedAt')}</th><th></th></tr></thead>
         <tbody>${this.packages.map((p) => html`<tr data-package=${`${p.pluginId}@${p.version}`}>
           <td><code>${p.pluginId}</code></td><td>${localized(p.manifest.name)}</td><td>${p.version}</td>
           <td><code title=${p.sha256}>${p.sha256.slice(0, 12)}…</code></td>
           <td>${p.compatible ? html`<span class="badge ok">${t('plg_compatible')}</span>` : html`<span class="badge block" title=${p.incompatibleReason ?? ''}>${t('plg_incompatible')}</span>`}
             ${p.signedBy ? html`<span class="badge">${t('plg_signedBy', { name: p.signedBy })}</span>` : html`<span class="badge warn">${t('plg_unsigned')}</span>`}</td>
+          <td data-owner>${p.ownedBy === undefined ? '' : p.ownedBy ?? t('plg_ownerUnsigned')}
+            ${p.fromOwner === false
+              ? html`<span class="badge block" data-not-from-owner title=${t('plg_notFromOwnerTitle', { signer: signerPhrase(p.signedBy), owner: ownerLabel(p.ownedBy) })}>${t('plg_notFromOwner')}</span>`
+              : nothing}</td>
           <td class="date">${when(p.installedAt)}</td>
           <td>${this.packages.find((x) => x.pluginId === p.pluginId) === p
             ? html`<button class="danger" @click=${() => this.uninstall(p.pluginId)} ?disabled=${this.busy}>${t('plg_uninstall')}</button>`
             : nothing}</td>
         </tr>`)}</tbody>
-      </table>
+      </table></div>
       <p><label class="check"><input type="checkbox" .checked=${this.purge} @change=${(e: Event) => (this.purge = (e.target as HTMLInputElement).checked)} />${t('plg_purge')}</label></p>
+      <h2>${t('own_title')}</h2>
+      <div class="card"><ub-plugin-owners .publishers=${trust?.publishers.map((p) => p.name) ?? []}></ub-plugin-owners></div>
+      <h2>${t('qr_title')}</h2>
+      <div class="card"><ub-plugin-quarantine></ub-plugin-quarantine></div>
+      <h2>${t('qe_title')}</h2>
+      <div class="card"><ub-plugin-quotas .pluginIds=${[...new Set(this.packages.map((p) => p.pluginId))]}></ub-plugin-quotas></div>
     </section>`;
   }
 
@@ -284,6 +357,7 @@ export class UbAdminPlugins extends UnitPage {
       ${this.message ? html`<div class="notice" role="status">${this.message}</div>` : nothing}
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
       <h2>${t('plg_unitSection')}（${this.ctx.unitName}）</h2>
+      ${this.canManage ? nothing : html`<p class="muted">${t('plg_readOnlyRole')}</p>`}
       ${!this.loaded
         ? html`<p class="muted" role="status">${t('adm_loading')}</p>`
         : this.plugins.length === 0
@@ -300,4 +374,11 @@ export class UbAdminPlugins extends UnitPage {
 
 declare global {
   interface HTMLElementTagNameMap { 'ub-admin-plugins': UbAdminPlugins }
+}
+
+function toggled(set: Set<string>, id: string): Set<string> {
+  const next = new Set(set);
+  if (next.has(id)) next.delete(id);
+  else next.add(id);
+  return next;
 }

@@ -33,6 +33,11 @@ export const LEDGER_ERRORS = defineErrors({
     en: 'You can act only for your own department',
   },
   OVERRIDE_NOT_ALLOWED: { status: 403, zh: '没有越权放行控制规则的权限', en: 'Not allowed to override control rules' },
+  AMOUNT_LIMIT_EXCEEDED: {
+    status: 422,
+    zh: '单位 {year} 年度预算指标合计将达 {total:yuan} 元，超出系统上限 {limit:yuan} 元（1,000 亿元），请核对金额',
+    en: 'The unit\'s indicators for {year} would total {total:yuan} yuan, over the system limit of {limit:yuan} yuan (100 billion); check the amount',
+  },
   // ---- control rules (422): each finding carries its rule code
   BALANCE_EXCEEDED: {
     status: 422,

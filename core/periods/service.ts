@@ -195,3 +195,32 @@ export async function assertPeriodOpen(tx: Tx, unitId: string, date: string): Pr
   if (!period) throw new AppError('FISCAL_YEAR_NOT_FOUND', { year });
   if (period.status === 'closed') throw new AppError('PERIOD_CLOSED', { year, month, date });
 }
+
+/**
+ * The date a movement of an earlier document is booked on (跨期): its own date while that month is
+ * open; once the month is closed, today if today is in a later open month of the same year, else the
+ * first day of the first open month after it. A closed month is never written into, and undoing a
+ * document (a release on rejection or withdrawal) stays possible after its month closed. Refused
+ * (PERIOD_CLOSED) only when no later month of that year is open. Shares the period row lock with
+ * close and reopen, as assertPeriodOpen does.
+ */
+export async function bookingDate(tx: Tx, unitId: string, date: string, today = nowIso().slice(0, 10)): Promise<string> {
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7));
+  const periods = await tx
+    .selectFrom('periods')
+    .select(['month', 'status'])
+    .where('unit_id', '=', unitId)
+    .where('year', '=', year)
+    .where('month', '>=', month)
+    .orderBy('month')
+    .$if(dialectOf(tx) === 'postgres', (qb) => qb.forShare())
+    .execute();
+  if (periods.length === 0) throw new AppError('FISCAL_YEAR_NOT_FOUND', { year });
+  if (periods[0]!.month === month && periods[0]!.status === 'open') return date;
+  const open = periods.find((p) => p.status === 'open');
+  if (!open) throw new AppError('PERIOD_CLOSED', { year, month, date });
+  const todayMonth = Number(today.slice(5, 7));
+  if (Number(today.slice(0, 4)) === year && todayMonth >= open.month && periods.some((p) => p.month === todayMonth && p.status === 'open')) return today;
+  return `${year}-${String(open.month).padStart(2, '0')}-01`;
+}

@@ -9,6 +9,7 @@ import type { PluginLimits } from './limits.js';
 import type { Enablement } from './enablement.js';
 import { appendLog } from './logs.js';
 import { quotasFor } from './quotas.js';
+import type { PluginQuarantineView } from '@unibudget/sdk/contracts/plugins';
 
 /** A fault code as an admin may be shown it: the host's and runner's codes have this shape; anything else is not quoted. */
 const CODE_SHAPE = /^[A-Z][A-Z0-9_]{1,59}$/;
@@ -199,10 +200,16 @@ function reportOf(line: string): FaultReport {
 }
 
 /** Quarantines, current first (releasedAt null), then released ones, newest first: one row per plugin, its last quarantine. */
-export async function listQuarantine(db: Executor) {
-  const rows = await db.selectFrom('plugin_quarantine').selectAll().orderBy('since', 'desc').execute();
+export async function listQuarantine(db: Executor): Promise<PluginQuarantineView[]> {
+  const rows = await db.selectFrom('plugin_quarantine as q')
+    .leftJoin('users as u', 'u.id', 'q.released_by')
+    .selectAll('q').select('u.display_name as released_by_name')
+    .orderBy('q.since', 'desc').execute();
   return rows
-    .map((r) => ({ pluginId: r.plugin_id, version: r.version, since: r.since, kills: r.kills, reason: r.reason, releasedAt: r.released_at, releasedBy: r.released_by }))
+    .map((r): PluginQuarantineView => ({
+      pluginId: r.plugin_id, version: r.version, since: r.since, kills: r.kills, reason: r.reason,
+      releasedAt: r.released_at, releasedBy: r.released_by, releasedByName: r.released_by_name,
+    }))
     .sort((a, b) => Number(a.releasedAt !== null) - Number(b.releasedAt !== null));
 }
 

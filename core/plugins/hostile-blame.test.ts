@@ -3,6 +3,7 @@ import type { CallResult } from '../../test/support/kernel.js';
 import { createPluginEnv, type PluginTestEnv } from '../../test/support/plugins.js';
 import { latencyDuring, type LatencyFigures } from '../../test/support/latency.js';
 import type { InvokeOutcome, InvokeRequest } from './runner/client.js';
+import { PluginQuarantineView, UnitPluginView } from '@unibudget/sdk/contracts/plugins';
 
 /**
  * Blame (issue 14, items 2, 6 and 8): a runner death is charged to the plugin that caused it and to
@@ -18,9 +19,10 @@ const GO = { permissions: ['routes'] as any, routes: [{ method: 'GET' as const, 
 const deaths: Array<{ key: string; charged: boolean; code: string | null }> = [];
 
 beforeAll(async () => {
-  // Long enough a call for a bomb to reach the runner's own memory limit before its time runs out.
+  // Long enough a call for a bomb to reach the runner's own memory limit before its time runs out, also
+  // on a machine busy with other test files (at 3 s a loaded machine once let the time limit win).
   env = await createPluginEnv({
-    timeoutMs: 3000, cpuMs: 3000, validatorTimeoutMs: 400, memoryMb: 32, breakerThreshold: 5, maxHostCalls: 200, runnerMemoryMb: 400,
+    timeoutMs: 8000, cpuMs: 8000, validatorTimeoutMs: 400, memoryMb: 32, breakerThreshold: 5, maxHostCalls: 200, runnerMemoryMb: 400,
   });
   const runner = env.host.runner;
   const invoke = runner.invoke.bind(runner);
@@ -147,9 +149,11 @@ describe('blame for a runner death', () => {
     // The system administrator's list, and each unit's plugin list, say so.
     const sys = await env.login('sysadmin');
     const list = await env.call('GET', '/api/plugins/quarantine', { token: sys });
-    expect(list.body).toEqual([expect.objectContaining({ pluginId: 'bomber', version: '1.0.0', kills: 3, reason: 'memory', releasedAt: null, releasedBy: null })]);
+    expect(list.body).toEqual([expect.objectContaining({ pluginId: 'bomber', version: '1.0.0', kills: 3, reason: 'memory', releasedAt: null, releasedBy: null, releasedByName: null })]);
     expect((await env.call('GET', '/api/plugins/quarantine', { token: await env.login('a.admin') })).status).toBe(403);
+    expect(PluginQuarantineView.array().safeParse(list.body).error).toBeUndefined();
     const inUnit = await env.call('GET', '/api/units/a/plugins', { token: await env.login('a.admin') });
+    expect(UnitPluginView.array().safeParse(inUnit.body).error).toBeUndefined();
     expect(inUnit.body.find((p: { pluginId: string }) => p.pluginId === 'bomber').quarantined).toBe(true);
     expect(inUnit.body.find((p: { pluginId: string }) => p.pluginId === 'control').quarantined).toBe(false);
     // Enabling it again (its migration would run it) is refused before any plugin code runs: a clear 409, nothing changed.
@@ -176,7 +180,9 @@ describe('blame for a runner death', () => {
     expect(again.body.error.message).toBe('插件 bomber 未被隔离');
     for (const unitId of ['a', 'b']) expect((await go('bomber', unitId, '?small=1')).body).toEqual({ ok: true, kept: 0 });
     const history = await env.call('GET', '/api/plugins/quarantine', { token: sys });
-    expect(history.body).toEqual([expect.objectContaining({ pluginId: 'bomber', releasedAt: expect.any(String), releasedBy: expect.any(Number) })]);
+    const releaser = await env.kernel.db.selectFrom('users').select(['id', 'display_name']).where('username', '=', 'sysadmin').executeTakeFirstOrThrow();
+    expect(history.body).toEqual([expect.objectContaining({ pluginId: 'bomber', releasedAt: expect.any(String), releasedBy: releaser.id, releasedByName: releaser.display_name })]);
+    expect(PluginQuarantineView.array().safeParse(history.body).error).toBeUndefined();
   });
 
   it('a runner killed from outside while one plugin computes: that plugin is charged, a plugin waiting on it is not', async () => {
@@ -213,8 +219,8 @@ describe('blame for a runner death', () => {
     } } };`, { permissions: ['routes', 'ledger.read'], routes: [{ method: 'GET', path: 'go' }] }, ['a']);
     const figures = await latencyDuring(env, async () => {
       expect((await go('orphan')).body).toEqual({ calls: 1 });
-      // The loop runs on in the isolate with no call in flight: the runner disposes it after a call's CPU budget.
-      await new Promise((resolve) => setTimeout(resolve, 3800));
+      // The loop runs on in the isolate with no call in flight: the runner disposes it after a call's CPU budget (8 s here).
+      await new Promise((resolve) => setTimeout(resolve, 8800));
     });
     expectCoreUnharmed(figures, 'a continuation left computing');
     const started = Date.now();

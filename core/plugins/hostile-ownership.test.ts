@@ -8,6 +8,7 @@ import { latencyDuring, type LatencyFigures } from '../../test/support/latency.j
 import { issue, submitPayment } from '../../test/support/ledger.js';
 import { createPluginEnv, pluginCode, testManifest, type PluginTestEnv } from '../../test/support/plugins.js';
 import { fanOut, subscribed } from './fan-out.js';
+import { PluginOwnerView } from '@unibudget/sdk/contracts/plugins';
 
 /**
  * Hostile suite, plugin identity (issue 14, item 4): a plugin id is its storage's key, so it belongs
@@ -196,6 +197,12 @@ describe('a plugin id belongs to the publisher that first installed it', () => {
     const owners = (await env.call('GET', '/api/plugins/owners', { token: sys })).body;
     expect(owners.filter((o: any) => ['future-tool', 'kept-data', 'local-tool'].includes(o.pluginId)).map((o: any) => [o.pluginId, o.publisher, o.how]))
       .toEqual([['future-tool', FIRST.name, 'transfer'], ['kept-data', FIRST.name, 'install'], ['local-tool', null, 'install']]);
+    expect(PluginOwnerView.array().safeParse(owners).error).toBeUndefined();
+    // Who installed or transferred each id, by id and by name.
+    const admin = await env.kernel.db.selectFrom('users').select(['id', 'display_name']).where('username', '=', 'sysadmin').executeTakeFirstOrThrow();
+    for (const id of ['future-tool', 'kept-data', 'local-tool']) {
+      expect(owners.find((o: any) => o.pluginId === id)).toMatchObject({ assignedBy: admin.id, assignedByName: admin.display_name });
+    }
     expect((await env.call('GET', '/api/plugins/owners', { token: await env.login('a.admin') })).status).toBe(403);
   });
 });

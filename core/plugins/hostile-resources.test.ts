@@ -5,6 +5,7 @@ import { latencyDuring, type LatencyFigures } from '../../test/support/latency.j
 import { DEFAULT_QUOTAS, storageUsage } from './quotas.js';
 import { STORAGE_ANSWER_BYTES } from './storage.js';
 import { LEDGER_ANSWER_BYTES } from './ledger-read.js';
+import { PluginLogPage, PluginQuotaView } from '@unibudget/sdk/contracts/plugins';
 
 /**
  * Hostile plugins against what the host lets one plugin consume (issue 14, items 1, 5 and 7):
@@ -180,6 +181,7 @@ describe('logs: a ring per plugin and unit, read by the admin and the digital sp
     expect(first.body.entries).toHaveLength(500);
     expect(first.body.entries[0].message).toMatch(/^entry 1799 /);
     expect(first.body.entries[0].data).toContain('zzz');
+    expect(PluginLogPage.safeParse(first.body).error).toBeUndefined();
     const second = await env.call('GET', `${path}?limit=500&before=${first.body.next}`, { token: await env.login('a.dev') });
     expect(second.status).toBe(200);
     expect(second.body.entries.at(-1).message).toMatch(/^entry 800 /);
@@ -251,6 +253,7 @@ describe('quotas are the system administrator\'s to set', () => {
     r = await env.call('PUT', '/api/plugins/keeper/quotas', { token: sys, body: { unitId: 'b', storageDocs: 1 } });
     expect(r.status).toBe(200);
     expect(r.body.plugin).toMatchObject({ storageDocs: 3, storageBytes: null });
+    expect(PluginQuotaView.safeParse(r.body).error).toBeUndefined();
     expect(r.body.units.find((u: { unitId: string }) => u.unitId === 'b').overrides).toMatchObject({ storageDocs: 1 });
     const put = (unitId: string, id: string) => call('POST', 'keeper', `put?id=${id}`, { unitId }).then((x) => x.body);
     expect([await put('a', '1'), await put('a', '2'), await put('a', '3'), await put('a', '4'), await put('a', '1')]).toEqual(['ok', 'ok', 'ok', 'PLUGIN_QUOTA_EXCEEDED', 'ok']);
@@ -269,6 +272,7 @@ describe('quotas are the system administrator\'s to set', () => {
     expect(await put('b', '2')).toBe('ok');
     const view = await env.call('GET', '/api/plugins/keeper/quotas', { token: sys });
     expect(view.body.defaults).toEqual(DEFAULT_QUOTAS);
+    expect(PluginQuotaView.safeParse(view.body).error).toBeUndefined();
     expect(view.body.units.find((u: { unitId: string }) => u.unitId === 'b').usage.storageDocs).toEqual({ used: 2, limit: 3 });
     const audit = await env.kernel.db.selectFrom('audit_log').select(['action', 'entity_id', 'after_json']).where('action', '=', 'plugin.quotas').orderBy('seq').execute();
     expect(audit.map((a) => a.entity_id)).toEqual(['keeper', 'b:keeper', 'b:keeper']);

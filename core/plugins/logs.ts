@@ -1,5 +1,6 @@
 import type { Executor } from '../db/connection.js';
 import { nowIso } from '../clock.js';
+import { PLUGIN_LOG_LEVELS, type PluginLogEntry, type PluginLogLevel, type PluginLogPage } from '@unibudget/sdk/contracts/plugins';
 
 /**
  * The plugin log of one plugin in one unit: a ring that keeps the newest entries (the quota
@@ -7,8 +8,8 @@ import { nowIso } from '../clock.js';
  * specialist (GET /api/units/:unitId/plugins/:pluginId/logs). Logging is never refused: the oldest
  * entries go. One entry is at most 2,000 characters of message and 4,000 of data.
  */
-export const LOG_LEVELS = ['info', 'warn', 'error'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_LEVELS = PLUGIN_LOG_LEVELS;
+export type LogLevel = PluginLogLevel;
 
 const MESSAGE_CHARS = 2000;
 const DATA_CHARS = 4000;
@@ -48,7 +49,7 @@ export interface LogQuery {
 }
 
 /** Newest first, a page at a time. `data` is the JSON the plugin logged (cut at 4,000 characters, so possibly not whole). */
-export async function readLogs(db: Executor, unitId: string, pluginId: string, query: LogQuery = {}) {
+export async function readLogs(db: Executor, unitId: string, pluginId: string, query: LogQuery = {}): Promise<PluginLogPage> {
   const limit = Math.min(Math.max(1, query.limit ?? 100), 500);
   const rows = await db.selectFrom('plugin_logs').select(['id', 'level', 'message', 'data', 'at'])
     .where('plugin_id', '=', pluginId).where('unit_id', '=', unitId)
@@ -58,7 +59,8 @@ export async function readLogs(db: Executor, unitId: string, pluginId: string, q
   const page = rows.slice(0, limit);
   return {
     pluginId, unitId,
-    entries: page.map((r) => ({ id: r.id, level: r.level, message: r.message, data: r.data, at: r.at })),
+    // appendLog writes only the levels of LOG_LEVELS.
+    entries: page.map((r): PluginLogEntry => ({ id: r.id, level: r.level as LogLevel, message: r.message, data: r.data, at: r.at })),
     next: rows.length > limit ? page[page.length - 1]!.id : null,
   };
 }

@@ -2,6 +2,7 @@ import type { Executor, Tx } from '../db/connection.js';
 import { nowIso } from '../clock.js';
 import { appendAudit, type AuditActor } from '../audit/service.js';
 import { manifestSchema, type Manifest } from '../../sdk/manifest.js';
+import type { PluginOwnerView } from '@unibudget/sdk/contracts/plugins';
 import { AppError, HostCallError } from './errors.js';
 
 /** An installed plugin version as the host runs it: its checked manifest and its code. */
@@ -51,18 +52,18 @@ export class PackageCache {
  * unsigned bundles (`publisher: null`) when the first install was unsigned. Only the system
  * administrator moves it (transferPluginId); uninstalling, even with purge, keeps it.
  */
-export interface PluginOwner {
-  pluginId: string;
-  /** The trusted publisher's name; null: unsigned bundles. */
-  publisher: string | null;
-  since: string;
-  how: 'install' | 'transfer' | 'migration';
-  assignedBy: number | null;
-}
+export type PluginOwner = PluginOwnerView;
 
-const ownerView = (row: { plugin_id: string; publisher: string | null; since: string; how: PluginOwner['how']; assigned_by: number | null }): PluginOwner => ({
-  pluginId: row.plugin_id, publisher: row.publisher, since: row.since, how: row.how, assignedBy: row.assigned_by,
+type OwnerRow = { plugin_id: string; publisher: string | null; since: string; how: PluginOwner['how']; assigned_by: number | null; assigned_by_name: string | null };
+
+const ownerView = (row: OwnerRow): PluginOwner => ({
+  pluginId: row.plugin_id, publisher: row.publisher, since: row.since, how: row.how, assignedBy: row.assigned_by, assignedByName: row.assigned_by_name,
 });
+
+/** plugin_owners with the display name of who assigned each id (null: the system). */
+const owners = (db: Executor) => db.selectFrom('plugin_owners as o')
+  .leftJoin('users as u', 'u.id', 'o.assigned_by')
+  .selectAll('o').select('u.display_name as assigned_by_name');
 
 /** How an owner (or a bundle's signer) is named in messages. */
 export function publisherLabel(publisher: string | null): { zh: string; en: string } {
@@ -70,12 +71,12 @@ export function publisherLabel(publisher: string | null): { zh: string; en: stri
 }
 
 export async function ownerOf(db: Executor, pluginId: string): Promise<PluginOwner | null> {
-  const row = await db.selectFrom('plugin_owners').selectAll().where('plugin_id', '=', pluginId).executeTakeFirst();
+  const row = await owners(db).where('o.plugin_id', '=', pluginId).executeTakeFirst();
   return row ? ownerView(row) : null;
 }
 
 export async function listOwners(db: Executor): Promise<PluginOwner[]> {
-  return (await db.selectFrom('plugin_owners').selectAll().orderBy('plugin_id').execute()).map(ownerView);
+  return (await owners(db).orderBy('o.plugin_id').execute()).map(ownerView);
 }
 
 /**

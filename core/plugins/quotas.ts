@@ -3,6 +3,11 @@ import { dialectOf, type Executor, type Tx } from '../db/connection.js';
 import { nowIso } from '../clock.js';
 import { appendAudit, type AuditActor } from '../audit/service.js';
 import { AppError, HostCallError } from './errors.js';
+import {
+  QUOTA_KINDS as KINDS, type PluginQuotaView, type QuotaFigure, type QuotaFigures, type QuotaKind, type QuotaLimits, type QuotaOverrides,
+} from '@unibudget/sdk/contracts/plugins';
+
+export type { QuotaFigure, QuotaFigures, QuotaKind, QuotaOverrides };
 
 /**
  * What one plugin may consume in one unit (issue 14): stored bytes and documents, the entries its
@@ -11,17 +16,8 @@ import { AppError, HostCallError } from './errors.js';
  * plugin and unit (`plugin_quotas`, migration 007). A host call that would pass a quota is refused
  * with `PLUGIN_QUOTA_EXCEEDED` and writes nothing; the plugin can catch it.
  */
-export interface PluginQuotas {
-  /** UTF-8 bytes of the JSON of every stored document. */
-  storageBytes: number;
-  storageDocs: number;
-  /** The log keeps this many newest entries (a ring; logging is never refused). */
-  logEntries: number;
-  /** `host.notify` calls per clock hour (UTC); each reaches a person at most once. */
-  notificationsPerHour: number;
-}
-export type QuotaKind = keyof PluginQuotas;
-export const QUOTA_KINDS: readonly QuotaKind[] = ['storageBytes', 'storageDocs', 'logEntries', 'notificationsPerHour'];
+export type PluginQuotas = QuotaLimits;
+export const QUOTA_KINDS: readonly QuotaKind[] = KINDS;
 
 export const DEFAULT_QUOTAS: Readonly<PluginQuotas> = Object.freeze({
   storageBytes: 64 * 1024 * 1024,
@@ -33,9 +29,6 @@ export const DEFAULT_QUOTAS: Readonly<PluginQuotas> = Object.freeze({
 const COLUMN = {
   storageBytes: 'storage_bytes', storageDocs: 'storage_docs', logEntries: 'log_entries', notificationsPerHour: 'notifications_per_hour',
 } as const satisfies Record<QuotaKind, string>;
-
-/** An override row: null (or absent) inherits. */
-export type QuotaOverrides = { [K in QuotaKind]?: number | null };
 
 type Row = { unit_id: string } & { [K in (typeof COLUMN)[QuotaKind]]: number | null };
 
@@ -133,9 +126,6 @@ export async function rateUsed(db: Executor, pluginId: string, unitId: string, k
   return row && row.window_start === hourWindow(now) ? Number(row.count) : 0;
 }
 
-export interface QuotaFigure { used: number; limit: number }
-export type QuotaFigures = Record<QuotaKind, QuotaFigure>;
-
 /** Usage against quota of a plugin in a unit: what its health page shows. */
 export async function quotaFigures(db: Executor, pluginId: string, unitId: string): Promise<QuotaFigures> {
   const [quotas, storage, logs, notifications] = await Promise.all([
@@ -160,12 +150,12 @@ export interface QuotaInput extends QuotaOverrides {
 }
 
 /** A plugin's quotas as the system administrator sees them: defaults, overrides, and each unit's usage. */
-export async function quotaView(db: Executor, pluginId: string) {
+export async function quotaView(db: Executor, pluginId: string): Promise<PluginQuotaView> {
   const rows = (await db.selectFrom('plugin_quotas').selectAll().where('plugin_id', '=', pluginId).execute()) as Row[];
   const pluginWide = overridesOf(rows.find((r) => r.unit_id === ''));
   const enabled = await db.selectFrom('plugin_units').select('unit_id').where('plugin_id', '=', pluginId).execute();
   const unitIds = [...new Set([...enabled.map((e) => e.unit_id), ...rows.filter((r) => r.unit_id !== '').map((r) => r.unit_id)])].sort();
-  const units = [];
+  const units: PluginQuotaView['units'] = [];
   for (const unitId of unitIds) {
     units.push({ unitId, overrides: overridesOf(rows.find((r) => r.unit_id === unitId)), usage: await quotaFigures(db, pluginId, unitId) });
   }
@@ -177,7 +167,7 @@ export async function quotaView(db: Executor, pluginId: string) {
  * Fields not given keep their override. Lowering a quota below what is in use refuses new writes
  * only: nothing stored is deleted.
  */
-export async function setQuotas(tx: Tx, by: AuditActor, pluginId: string, input: QuotaInput) {
+export async function setQuotas(tx: Tx, by: AuditActor, pluginId: string, input: QuotaInput): Promise<PluginQuotaView> {
   const installed = await tx.selectFrom('plugin_packages').select('id').where('plugin_id', '=', pluginId).executeTakeFirst();
   if (!installed) throw new AppError('PLUGIN_NOT_FOUND', { pluginId });
   const unitId = input.unitId ?? '';

@@ -20,6 +20,7 @@ import { listOwners, transferPluginId } from './packages.js';
 import { auditRouteCall, disable, enable, enabledIn, listForUnit, pluginMetrics, prepareEnable } from './units.js';
 import { quotaFigures, quotaView, setQuotas } from './quotas.js';
 import { LOG_LEVELS, readLogs } from './logs.js';
+import { PluginLogPage, PluginOwnerView, PluginQuarantineView, PluginQuotaView, UnitPluginView } from '@unibudget/sdk/contracts/plugins';
 
 const PluginId = z.string().regex(/^[a-z][a-z0-9-]{1,47}$/);
 const PluginParams = UnitParams.extend({ pluginId: PluginId });
@@ -201,6 +202,7 @@ export const pluginRoutes: RouteSpec[] = [
     tag: 'plugins',
     summary: '插件标识归属 Who owns each plugin id: the trusted publisher whose bundles may install under it (null: unsigned bundles)',
     access: { kind: 'system', permission: 'plugin.install' },
+    response: z.array(PluginOwnerView),
     handler: async ({ kernel }) => listOwners(kernel.db),
   }),
   defineRoute({
@@ -211,6 +213,7 @@ export const pluginRoutes: RouteSpec[] = [
     access: { kind: 'system', permission: 'plugin.install' },
     params: OwnedPluginParams,
     body: OwnerBody,
+    response: PluginOwnerView,
     command: async ({ tx, actor, params, body }) => transferPluginId(tx, auditActorOf(actor), params.pluginId, body.publisher),
   }),
   defineRoute({
@@ -220,6 +223,7 @@ export const pluginRoutes: RouteSpec[] = [
     summary: '插件配额 A plugin\'s quotas: the defaults, its overrides (every unit, each unit) and each unit\'s usage',
     access: { kind: 'system', permission: 'plugin.install' },
     params: SystemPluginParams,
+    response: PluginQuotaView,
     handler: async ({ kernel, params }) => quotaView(kernel.db, params.pluginId),
   }),
   defineRoute({
@@ -230,6 +234,7 @@ export const pluginRoutes: RouteSpec[] = [
     access: { kind: 'system', permission: 'plugin.install' },
     params: SystemPluginParams,
     body: QuotaBody,
+    response: PluginQuotaView,
     command: async ({ tx, actor, params, body }) => setQuotas(tx, auditActorOf(actor), params.pluginId, body),
   }),
   defineRoute({
@@ -238,6 +243,7 @@ export const pluginRoutes: RouteSpec[] = [
     tag: 'plugins',
     summary: '插件隔离 Plugins quarantined for bringing down the plugin runner (releasedAt null: still quarantined), then released ones, newest first',
     access: { kind: 'system', permission: 'plugin.install' },
+    response: z.array(PluginQuarantineView),
     handler: async ({ kernel }) => listQuarantine(kernel.db),
   }),
   defineRoute({
@@ -267,6 +273,7 @@ export const pluginRoutes: RouteSpec[] = [
     summary: '本单位插件 Installed plugins with their state in this unit, requested permissions and grants',
     access: { kind: 'unit', permission: 'plugin.read' },
     params: UnitParams,
+    response: z.array(UnitPluginView),
     handler: async ({ kernel, scope }) => listForUnit(kernel.db, scope.unitId),
   }),
   defineRoute({
@@ -314,6 +321,7 @@ export const pluginRoutes: RouteSpec[] = [
     access: { kind: 'unit', permission: 'plugin.read' },
     params: PluginParams,
     query: LogQuery,
+    response: PluginLogPage,
     handler: async ({ kernel, actor, scope, params, query }) => {
       // plugin.manage (unit_admin) or plugin.develop (plugin_developer), held in this unit itself.
       if (!rolesIn(actor, scope).some((r) => LOG_READERS.includes(r))) throw new AppError('FORBIDDEN', { permission: 'plugin.manage | plugin.develop', unitId: scope.unitId, roles: [...LOG_READERS] });

@@ -6,6 +6,7 @@ import { nowIso } from '../clock.js';
 import { appendAudit, type AuditActor } from '../audit/service.js';
 import { AppError } from './errors.js';
 import type { HostPermission, Manifest } from '../../sdk/manifest.js';
+import type { UnitPluginView } from '@unibudget/sdk/contracts/plugins';
 import { enablementOf } from './enablement.js';
 import type { PluginHost } from './host.js';
 import { callFailure } from './invoke.js';
@@ -18,13 +19,13 @@ import { chooseVersion, listPackages, type PackageView } from './service.js';
  * plugin's routes. Commands are `(tx, by, unitId, input)`, as in service.ts.
  */
 
-export async function listForUnit(db: Executor, unitId: string) {
+export async function listForUnit(db: Executor, unitId: string): Promise<UnitPluginView[]> {
   const packages = await listPackages(db);
   const enabled = await db.selectFrom('plugin_units').selectAll().where('unit_id', '=', unitId).execute();
   const quarantined = new Set((await db.selectFrom('plugin_quarantine').select('plugin_id').where('released_at', 'is', null).execute()).map((r) => r.plugin_id));
   const byPlugin = new Map<string, PackageView[]>();
   for (const p of packages) byPlugin.set(p.pluginId, [...(byPlugin.get(p.pluginId) ?? []), p]);
-  const out = [];
+  const out: UnitPluginView[] = [];
   for (const [pluginId, versions] of byPlugin) {
     const sorted = [...versions].sort((x, y) => semver.compare(y.version, x.version));
     // What the console offers to enable or upgrade to: the id owner's newest (compatible) version.

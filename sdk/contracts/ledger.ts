@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from './roles.js';
+import { MAX_FEN } from './money.js';
 
 /**
  * The ledger's API answers the web app reads: indicators, rule findings, approval flows and steps,
@@ -11,8 +12,8 @@ import { ROLES } from './roles.js';
 // ------------------------------------------------------------------ value types
 
 /** Integer fen, positive, within the exact range of JS numbers. */
-export const Fen = z.number().int('金额必须是整数（分）').positive('金额必须大于 0').max(Number.MAX_SAFE_INTEGER);
-export const FenSigned = z.number().int('金额必须是整数（分）').min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
+export const Fen = z.number().int('金额必须是整数（分）').positive('金额必须大于 0').max(MAX_FEN, '金额不能超过 1,000 亿元');
+export const FenSigned = z.number().int('金额必须是整数（分）').min(-MAX_FEN, '金额不能超过 1,000 亿元').max(MAX_FEN, '金额不能超过 1,000 亿元');
 export const IsoDate = z.iso.date('日期格式应为 YYYY-MM-DD');
 export const EXPENDITURE_KINDS = ['personnel', 'operating', 'project'] as const;
 export const ExpenditureKind = z.enum(EXPENDITURE_KINDS).describe('personnel 人员经费 · operating 公用经费 · project 项目支出');
@@ -116,7 +117,7 @@ export const FlowStep = z.object({
   label: z.string().trim().min(1).max(40),
   when: z
     .object({
-      amountAbove: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe('fen; applies when amount > this'),
+      amountAbove: z.number().int().min(0).max(MAX_FEN).optional().describe('fen; applies when amount > this'),
       economicPrefixes: z.array(z.string().regex(/^[0-9]{3,7}$/)).max(50).optional().describe('applies to these economic classes'),
       threePublic: z.boolean().optional().describe('applies to 三公经费 (30212, 30217, 30231, 31013)'),
     })
@@ -295,3 +296,34 @@ export const AdjustmentView = z.object({
   ...DocumentTrail,
 });
 export type AdjustmentView = z.infer<typeof AdjustmentView>;
+
+/**
+ * What finance deals with before closing a month (结账检查): documents dated in it that are still
+ * open — their movements will be booked in a later open month once it closes (跨期) — and whether both
+ * accounting tracks balance (a month that does not is refused).
+ */
+export const CloseChecklistDocument = z.object({
+  target: ApprovalTarget,
+  id: z.number().int(),
+  status: z.string().describe('payment: pending (awaiting approval) or approved (money frozen, not yet paid); transfer and adjustment: pending'),
+  date: z.string(),
+  amount: z.number().int().describe('fen (an adjustment: signed)'),
+  summary: z.string(),
+});
+export const CloseChecklistTrack = z.object({
+  track: z.enum(['financial', 'budgetary']),
+  debit: z.number().int(),
+  credit: z.number().int(),
+  balanced: z.boolean().describe('the month balances and so does everything up to it'),
+});
+export const CloseChecklistView = z.object({
+  year: z.number().int(),
+  month: z.number().int(),
+  status: z.enum(['open', 'closed']),
+  documents: z.array(CloseChecklistDocument),
+  tracks: z.array(CloseChecklistTrack),
+  /** Months close in order: the earliest open month before this one, if any. */
+  blockingMonth: z.number().int().nullable(),
+  canClose: z.boolean().describe('balanced and next in order (open documents do not prevent closing)'),
+});
+export type CloseChecklistView = z.infer<typeof CloseChecklistView>;

@@ -15,6 +15,14 @@ export function formatFen(fen: number | bigint, opts: { grouping?: boolean } = {
   return `${negative ? '-' : ''}${grouped}.${cents}`;
 }
 
+/**
+ * The largest amount the ledger takes, in fen: 10^13 fen = 1,000 亿元, far above any unit's budget (a
+ * county's whole general budget is a few hundred 亿元 at most). Every amount, and every unit's budget
+ * total for a year, stays at or below it, so sums of a unit's figures (a report, a trial balance) stay
+ * exact integers in JavaScript, whose exact range ends at 2^53 ≈ 9 × 10^15.
+ */
+export const MAX_FEN = 10_000_000_000_000;
+
 export type ParseResult = { ok: true; fen: number } | { ok: false; error: 'empty' | 'invalid' | 'precision' | 'range' };
 
 /**
@@ -47,7 +55,7 @@ export function parseYuan(input: string, opts: { allowNegative?: boolean } = {})
   if (parts.length === 2 && fracPart === '' && intPart === '') return { ok: false, error: 'invalid' };
   if (fracPart.length > 2) return { ok: false, error: 'precision' };
   const fen = BigInt(intPart || '0') * 100n + BigInt((fracPart + '00').slice(0, 2));
-  if (fen > BigInt(Number.MAX_SAFE_INTEGER)) return { ok: false, error: 'range' };
+  if (fen > BigInt(MAX_FEN)) return { ok: false, error: 'range' };
   const value = Number(fen);
   return { ok: true, fen: negative ? -value : value };
 }

@@ -27,6 +27,7 @@ export const KERNEL_MATRIX: Record<string, Expectation> = {
   'GET /api/units/:unitId/fiscal-years': { allowed: UNIT_READERS },
   'POST /api/units/:unitId/fiscal-years': { allowed: ['a.finance'], body: {} },
   'POST /api/units/:unitId/fiscal-years/:year/rollover': { allowed: ['a.finance'], path: '/api/units/a/fiscal-years/2099/rollover' },
+  'GET /api/units/:unitId/periods/:year/:month/checklist': { allowed: UNIT_READERS, path: '/api/units/a/periods/2026/6/checklist' },
   'POST /api/units/:unitId/periods/:year/:month/close': { allowed: ['a.finance'], path: '/api/units/a/periods/2099/1/close' },
   'POST /api/units/:unitId/periods/:year/:month/reopen': {
     allowed: ['a.leader'], path: '/api/units/a/periods/2099/1/reopen', body: { reason: '测试反结账' },

@@ -25,7 +25,7 @@ const hello = (over: Partial<UnitPlugin> = {}): UnitPlugin => ({
     { version: '0.2.0', compatible: false, incompatibleReason: 'needs host API ^2.0.0; this system provides 1.0.0', signedBy: null, permissions: ['ledger.read', 'storage', 'routes', 'views'] },
     { version: '0.1.0', compatible: true, incompatibleReason: null, signedBy: null, permissions: ['ledger.read', 'storage', 'routes', 'views'] },
   ],
-  latestVersion: '0.1.0', compatible: true, inUseCompatible: null, inUseIncompatibleReason: null, state: 'available', version: null,
+  latestVersion: '0.1.0', compatible: true, inUseCompatible: null, inUseIncompatibleReason: null, state: 'available', quarantined: false, version: null,
   requestedPermissions: ['ledger.read', 'storage', 'routes', 'views'], grants: [], settings: {}, failMode: 'open', faults: 0, lastFault: null,
   settingsSchema: [{ key: 'warnAboveFen', label: { zh: '提醒金额（分）', en: 'Warn above (fen)' }, type: 'number', required: false, default: 1000000, min: 0 }],
   views: [{ id: 'overview', title: { zh: '概览', en: 'Overview' }, placement: 'dashboard' }], routes: [], dependencies: {}, ...over,

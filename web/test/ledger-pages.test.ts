@@ -66,10 +66,19 @@ describe('ledger pages', () => {
     expect(mock.calls.find((c) => c.url === '/api/units/a/adjustments' && c.method === 'POST')!.body).to.include({ indicatorId: 2, amount: -1000 });
   });
 
-  it('period close: only the next open period, after confirmation', async () => {
+  it('period close: only the next open period, after its checklist and confirmation', async () => {
     const periods = Array.from({ length: 12 }, (_, i) => ({ year: 2026, month: i + 1, status: i < 3 ? 'closed' : 'open', closedAt: i < 3 ? '2026-04-01T00:00:00Z' : null, closedBy: 1 }));
+    const tracks = [{ track: 'financial', debit: 150000, credit: 150000, balanced: true }, { track: 'budgetary', debit: 90000, credit: 90000, balanced: true }];
+    const checklist = {
+      year: 2026, month: 4, status: 'open', blockingMonth: null, canClose: true, tracks,
+      documents: [
+        { target: 'payment', id: 7, status: 'approved', date: '2026-04-20', amount: 123456, summary: '印刷（文印中心）' },
+        { target: 'transfer', id: 3, status: 'pending', date: '2026-04-21', amount: 50000, summary: '<b>调剂</b>' },
+      ],
+    };
     mock = mockFetch({
       'GET /api/units/a/fiscal-years': { body: [{ unitId: 'a', year: 2026, status: 'open', periods }] },
+      'GET /api/units/a/periods/2026/4/checklist': { body: checklist },
       'POST /api/units/a/periods/2026/4/close': { body: {} },
     });
     const el = await fixture<UbPeriodClose>(html`<ub-period-close .ctx=${finance}></ub-period-close>`);
@@ -79,10 +88,39 @@ describe('ledger pages', () => {
     expect(buttons.length).to.equal(1);
     expect(buttons[0]!.closest('tr')!.textContent).to.contain('2026-04');
     (buttons[0] as HTMLButtonElement).click();
+    await until(() => el.checklist !== null);
     await el.updateComplete;
-    expect(el.shadowRoot!.querySelector('[role=alertdialog]')!.textContent).to.contain('2026 年 4 月');
-    await el.close(el.confirming!);
-    expect(mock.calls.some((c) => c.method === 'POST' && c.url === '/api/units/a/periods/2026/4/close')).to.equal(true);
+    const dialog = el.shadowRoot!.querySelector('[role=alertdialog]')!;
+    expect(dialog.textContent).to.contain('2026 年 4 月');
+    // The open documents of the month, amounts in yuan, plugin-free text never as HTML.
+    expect(dialog.querySelector('[data-doc="payment:7"]')!.textContent).to.contain('已审批未支付');
+    expect(dialog.querySelector('[data-doc="payment:7"]')!.textContent).to.contain('1,234.56');
+    expect(dialog.querySelector('[data-doc="transfer:3"]')!.textContent).to.contain('<b>调剂</b>');
+    expect(dialog.querySelector('[data-doc="transfer:3"] a')!.getAttribute('href')).to.equal('/inbox');
+    expect(dialog.querySelector('[data-track=financial]')!.textContent).to.contain('平衡');
+    const closeButton = dialog.querySelector('button.primary') as HTMLButtonElement;
+    expect(closeButton.disabled).to.equal(false);
+    closeButton.click();
+    await until(() => mock!.calls.some((c) => c.method === 'POST' && c.url === '/api/units/a/periods/2026/4/close'));
+  });
+
+  it('period close: an unbalanced month cannot be closed from its checklist', async () => {
+    const periods = Array.from({ length: 12 }, (_, i) => ({ year: 2026, month: i + 1, status: i < 3 ? 'closed' : 'open', closedAt: null, closedBy: null }));
+    mock = mockFetch({
+      'GET /api/units/a/fiscal-years': { body: [{ unitId: 'a', year: 2026, status: 'open', periods }] },
+      'GET /api/units/a/periods/2026/4/checklist': { body: {
+        year: 2026, month: 4, status: 'open', blockingMonth: null, canClose: false, documents: [],
+        tracks: [{ track: 'financial', debit: 100001, credit: 100000, balanced: false }, { track: 'budgetary', debit: 0, credit: 0, balanced: true }],
+      } },
+    });
+    const el = await fixture<UbPeriodClose>(html`<ub-period-close .ctx=${finance}></ub-period-close>`);
+    await until(() => el.years.length === 1);
+    await el.confirm(el.nextToClose!);
+    await el.updateComplete;
+    const dialog = el.shadowRoot!.querySelector('[role=alertdialog]')!;
+    expect(dialog.querySelector('[data-track=financial]')!.textContent).to.contain('不平衡');
+    expect(dialog.textContent).to.contain('本月没有未办结的单据');
+    expect((dialog.querySelector('button.primary') as HTMLButtonElement).disabled).to.equal(true);
   });
 
   it('my requests: status and approval trail', async () => {

@@ -17,7 +17,7 @@ import type { UbQuotaBars } from '../src/components/quota-bars.js';
 import type { UbPermissionGrantDialog } from '../src/components/permission-grant-dialog.js';
 import { bytesToMbText, mbTextToBytes } from '../src/lib/bytes.js';
 import { setLang } from '../src/lib/i18n.js';
-import type { PluginLogEntry, PluginQuotaView, QuotaFigures, UnitPlugin } from '../src/lib/types.js';
+import type { PluginLogEntry, PluginOwner, PluginQuotaView, QuotaFigures, UnitPlugin } from '../src/lib/types.js';
 
 const admin = ctx({ roles: ['unit_admin'], departmentId: null, me: { id: 2, username: 'a.admin', displayName: '赵磊', disabled: false, memberships: [{ unitId: 'a', unitName: '机关', role: 'unit_admin', departmentId: null }], systemAdmin: false } });
 const developer = ctx({ roles: ['plugin_developer'], departmentId: null, me: { id: 7, username: 'a.dev', displayName: '钱多', disabled: false, memberships: [{ unitId: 'a', unitName: '机关', role: 'plugin_developer', departmentId: null }], systemAdmin: false } });
@@ -211,9 +211,9 @@ describe('plugin administration (quotas, logs, ownership, quarantine)', () => {
   });
 
   it('ownership: a transfer asks first, then PUTs the chosen publisher, or null for unsigned bundles', async () => {
-    let owners = [
-      { pluginId: 'hello-budget', publisher: 'first-party', since: '2026-11-28T09:00:00Z', how: 'install', assignedBy: 1 },
-      { pluginId: 'attendance', publisher: null, since: '2026-11-29T09:00:00Z', how: 'install', assignedBy: 1 },
+    let owners: PluginOwner[] = [
+      { pluginId: 'hello-budget', publisher: 'first-party', since: '2026-11-28T09:00:00Z', how: 'install', assignedBy: 1, assignedByName: '系统管理员' },
+      { pluginId: 'attendance', publisher: null, since: '2026-11-29T09:00:00Z', how: 'migration', assignedBy: null, assignedByName: null },
     ];
     mock = mockFetch({
       'GET /api/plugins/owners': () => ({ body: owners }),
@@ -230,6 +230,8 @@ describe('plugin administration (quotas, logs, ownership, quarantine)', () => {
     const row = () => $(root, 'tr[data-owner=hello-budget]');
     expect([...row().querySelectorAll('option')].map((o) => [o.value, o.textContent])).to.deep.equal([['first-party', 'first-party'], ['county-it', 'county-it'], ['', '未签名的插件包']]);
     expect($(root, 'tr[data-owner=attendance]').textContent).to.contain('未签名的插件包');
+    expect($(root, 'tr[data-owner=hello-budget] [data-assigned-by]').textContent).to.equal('操作人：系统管理员');
+    expect(root.querySelector('tr[data-owner=attendance] [data-assigned-by]'), 'assigned by the system: no name').to.equal(null);
     let changed = 0;
     el.addEventListener('plugin-owner-changed', () => changed++);
     confirmStub = stubConfirm(false);
@@ -256,13 +258,13 @@ describe('plugin administration (quotas, logs, ownership, quarantine)', () => {
 
   it('quarantine: current and released ones; “release” asks, then POSTs, and the list shows it released', async () => {
     let rows = [
-      { pluginId: 'bomber', version: '1.0.0', since: '2026-12-03T08:00:00.000Z', kills: 3, reason: 'memory', releasedAt: null as string | null, releasedBy: null as number | null },
-      { pluginId: 'old-one', version: '0.1.0', since: '2026-11-01T08:00:00.000Z', kills: 3, reason: 'hung', releasedAt: '2026-11-02T08:00:00.000Z', releasedBy: 1 },
+      { pluginId: 'bomber', version: '1.0.0', since: '2026-12-03T08:00:00.000Z', kills: 3, reason: 'memory', releasedAt: null as string | null, releasedBy: null as number | null, releasedByName: null as string | null },
+      { pluginId: 'old-one', version: '0.1.0', since: '2026-11-01T08:00:00.000Z', kills: 3, reason: 'hung', releasedAt: '2026-11-02T08:00:00.000Z', releasedBy: 1, releasedByName: '系统管理员' },
     ];
     mock = mockFetch({
       'GET /api/plugins/quarantine': () => ({ body: rows }),
       'POST /api/plugins/bomber/release': () => {
-        rows = rows.map((r) => (r.pluginId === 'bomber' ? { ...r, releasedAt: '2026-12-03T09:00:00.000Z', releasedBy: 1 } : r));
+        rows = rows.map((r) => (r.pluginId === 'bomber' ? { ...r, releasedAt: '2026-12-03T09:00:00.000Z', releasedBy: 1, releasedByName: '系统管理员' } : r));
         return { body: { pluginId: 'bomber', state: 'released' } };
       },
     });
@@ -273,6 +275,8 @@ describe('plugin administration (quotas, logs, ownership, quarantine)', () => {
     expect($(root, 'tr[data-quarantine=bomber]').textContent).to.contain('超出内存上限');
     expect($(root, 'tr[data-quarantine=bomber]').textContent).to.contain('隔离中');
     expect($(root, 'tr[data-quarantine=old-one]').textContent).to.contain('已解除（2026-11-02 08:00）');
+    expect($(root, 'tr[data-quarantine=old-one] [data-released-by]').textContent).to.equal('操作人：系统管理员');
+    expect(root.querySelector('tr[data-quarantine=bomber] [data-released-by]')).to.equal(null);
     expect(root.querySelectorAll('button[data-action=release]')).to.have.length(1);
     expect(root.querySelector('tr[data-quarantine=old-one] button')).to.equal(null);
     confirmStub = stubConfirm(true);
@@ -295,7 +299,7 @@ describe('plugin administration (quotas, logs, ownership, quarantine)', () => {
       'GET /api/plugins': { body: [pkg('0.1.0', 'first-party', true), pkg('0.3.0', 'other-co', false)] },
       'GET /api/plugins/trust': { body: { allowUnsigned: false, hostApiVersion: '1.0.0', publishers: [{ name: 'first-party' }] } },
       'GET /api/plugins/owners': { body: [] },
-      'GET /api/plugins/quarantine': () => ({ body: [{ pluginId: 'hello-budget', version: '0.2.0', since: '2026-12-03T08:00:00.000Z', kills: 3, reason: 'exit', releasedAt: quarantined ? null : '2026-12-03T09:00:00.000Z', releasedBy: quarantined ? null : 1 }] }),
+      'GET /api/plugins/quarantine': () => ({ body: [{ pluginId: 'hello-budget', version: '0.2.0', since: '2026-12-03T08:00:00.000Z', kills: 3, reason: 'exit', releasedAt: quarantined ? null : '2026-12-03T09:00:00.000Z', releasedBy: quarantined ? null : 1, releasedByName: quarantined ? null : '系统管理员' }] }),
       'POST /api/plugins/hello-budget/release': () => ((quarantined = false), { body: {} }),
       'GET /api/units': { body: [] },
       'GET /api/plugins/hello-budget/quotas': { body: { pluginId: 'hello-budget', defaults: { storageBytes: 64 * MB, storageDocs: 20000, logEntries: 1000, notificationsPerHour: 120 }, plugin: null, effective: { storageBytes: 64 * MB, storageDocs: 20000, logEntries: 1000, notificationsPerHour: 120 }, units: [] } },

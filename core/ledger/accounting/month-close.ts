@@ -6,6 +6,7 @@ import type { Actor, UnitScope } from '../../permissions/service.js';
 import { closePeriod, reopenPeriod, type PeriodRef } from '../../periods/service.js';
 import { AppError } from '../errors.js';
 import { TRACK_LABELS } from './service.js';
+import type { CloseChecklistView } from '@unibudget/sdk/contracts/ledger';
 
 /*
  * 结账 and 反结账 of a month, as the ledger keeps them. The kernel's period service holds the
@@ -14,11 +15,9 @@ import { TRACK_LABELS } from './service.js';
  * once the year end has carried balances forward, the year's books are final.
  */
 
-/**
- * Both tracks of the month, and everything up to it, must balance, or the close is refused with
- * TRIAL_BALANCE_UNBALANCED.
- */
-export async function assertPeriodBalanced(db: Executor, unitId: string, year: number, month: number): Promise<void> {
+/** Each track's debit and credit in the month, and whether it and everything up to it balance. */
+async function trackBalances(db: Executor, unitId: string, year: number, month: number) {
+  const out = [];
   for (const track of ['financial', 'budgetary'] as const) {
     const rows = await db
       .selectFrom('journal_lines')
@@ -33,10 +32,53 @@ export async function assertPeriodBalanced(db: Executor, unitId: string, year: n
       .executeTakeFirstOrThrow();
     const debit = Number(rows.debit);
     const credit = Number(rows.credit);
-    if (debit !== credit || Number(rows.cumulative) !== 0) {
-      throw new AppError('TRIAL_BALANCE_UNBALANCED', { track, trackLabel: TRACK_LABELS[track], year, month, debit, credit, cumulativeDifference: Number(rows.cumulative) });
+    out.push({ track, debit, credit, cumulativeDifference: Number(rows.cumulative), balanced: debit === credit && Number(rows.cumulative) === 0 });
+  }
+  return out;
+}
+
+/**
+ * Both tracks of the month, and everything up to it, must balance, or the close is refused with
+ * TRIAL_BALANCE_UNBALANCED.
+ */
+export async function assertPeriodBalanced(db: Executor, unitId: string, year: number, month: number): Promise<void> {
+  for (const t of await trackBalances(db, unitId, year, month)) {
+    if (!t.balanced) {
+      throw new AppError('TRIAL_BALANCE_UNBALANCED', { track: t.track, trackLabel: TRACK_LABELS[t.track], year, month, debit: t.debit, credit: t.credit, cumulativeDifference: t.cumulativeDifference });
     }
   }
+}
+
+/**
+ * 结账检查: before closing a month, what is still open in it — payments awaiting approval or payment,
+ * transfers and adjustments awaiting a decision (they stay decidable after the close; their movements
+ * are then booked in a later open month) — and whether its books balance.
+ */
+export async function closeChecklist(db: Executor, unitId: string, { year, month }: PeriodRef): Promise<CloseChecklistView> {
+  const period = await db.selectFrom('periods').select('status').where('unit_id', '=', unitId).where('year', '=', year).where('month', '=', month).executeTakeFirst();
+  if (!period) throw new AppError('PERIOD_NOT_FOUND', { year, month });
+  const from = `${year}-${String(month).padStart(2, '0')}-01`;
+  const to = `${year}-${String(month).padStart(2, '0')}-31`;
+  const payments = await db.selectFrom('payments').select(['id', 'status', 'date', 'amount', 'purpose', 'payee_name'])
+    .where('unit_id', '=', unitId).where('date', '>=', from).where('date', '<=', to).where('status', 'in', ['pending', 'approved']).orderBy('date').orderBy('id').execute();
+  const transfers = await db.selectFrom('transfers').select(['id', 'status', 'date', 'amount', 'reason'])
+    .where('unit_id', '=', unitId).where('date', '>=', from).where('date', '<=', to).where('status', '=', 'pending').orderBy('date').orderBy('id').execute();
+  const adjustments = await db.selectFrom('adjustments').select(['id', 'status', 'date', 'amount', 'reason'])
+    .where('unit_id', '=', unitId).where('date', '>=', from).where('date', '<=', to).where('status', '=', 'pending').orderBy('date').orderBy('id').execute();
+  const earlierOpen = await db.selectFrom('periods').select('month').where('unit_id', '=', unitId).where('year', '=', year)
+    .where('month', '<', month).where('status', '=', 'open').orderBy('month').executeTakeFirst();
+  const tracks = (await trackBalances(db, unitId, year, month)).map(({ track, debit, credit, balanced }) => ({ track, debit, credit, balanced }));
+  return {
+    year, month, status: period.status,
+    documents: [
+      ...payments.map((p) => ({ target: 'payment' as const, id: p.id, status: p.status, date: p.date, amount: p.amount, summary: `${p.purpose}（${p.payee_name}）` })),
+      ...transfers.map((t) => ({ target: 'transfer' as const, id: t.id, status: t.status, date: t.date, amount: t.amount, summary: t.reason })),
+      ...adjustments.map((a) => ({ target: 'adjustment' as const, id: a.id, status: a.status, date: a.date, amount: a.amount, summary: a.reason })),
+    ],
+    tracks,
+    blockingMonth: earlierOpen?.month ?? null,
+    canClose: period.status === 'open' && !earlierOpen && tracks.every((t) => t.balanced),
+  };
 }
 
 /** 结账: closes the month once its books balance. */

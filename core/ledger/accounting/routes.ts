@@ -14,7 +14,8 @@ import {
 } from './schema.js';
 import { listJournal, trialBalance, unitsCovered } from './service.js';
 import { runYearEnd, yearEndPreview } from './year-end.js';
-import { closeMonth, reopenMonth } from './month-close.js';
+import { closeChecklist, closeMonth, reopenMonth } from './month-close.js';
+import { CloseChecklistView } from '@unibudget/sdk/contracts/ledger';
 
 /**
  * 会计核算, reports and year end. Reading needs report.read (finance, department heads, leaders,
@@ -132,6 +133,16 @@ export const accountingRoutes: RouteSpec[] = [
     command: async ({ tx, actor, scope, body }) => runYearEnd(tx, actor, scope, body.year),
   }),
   // 结账 and 反结账 under the periods tag and paths: the ledger's month close (month-close.ts).
+  defineRoute({
+    method: 'get',
+    path: '/api/units/:unitId/periods/:year/:month/checklist',
+    tag: 'periods',
+    summary: '结账检查 Before closing a month: documents dated in it still open (pending or approved-unpaid payments, pending transfers and adjustments) and whether both tracks balance',
+    access: { kind: 'unit', permission: 'period.read' },
+    params: PeriodParams,
+    response: CloseChecklistView,
+    handler: async ({ kernel, scope, params }) => closeChecklist(kernel.db, scope.unitId, params),
+  }),
   defineRoute({
     method: 'post',
     path: '/api/units/:unitId/periods/:year/:month/close',

@@ -4,7 +4,7 @@ import type { AdjustmentsTable } from '../../db/schema.js';
 import { nowIso } from '../../clock.js';
 import { AppError } from '../errors.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
-import { applyMovement, availableOf, findIndicator, lockIndicator, type IndicatorRow } from '../indicators/service.js';
+import { applyMovement, assertUnitYearTotal, availableOf, findIndicator, lockIndicator, type IndicatorRow } from '../indicators/service.js';
 import { decideStep, plannedSteps, startApproval, stepsOf } from '../approvals/service.js';
 import { closeDocument, lockPending, type PendingDocument } from '../approvals/documents.js';
 import { notifyPendingStep, notifyRequester, summaryOf, type ApprovalDocument } from '../approvals/notices.js';
@@ -16,9 +16,9 @@ import type { AdjustmentDraft } from './schema.js';
 type AdjustmentRow = Selectable<AdjustmentsTable>;
 
 /** The rules an adjustment meets: its date, and no reduction below what is already frozen and paid. */
-async function evaluateAdjustment(db: Executor, unitId: string, indicator: IndicatorRow, amount: number, date: string) {
+async function evaluateAdjustment(db: Executor, unitId: string, indicator: IndicatorRow, amount: number, date: string | null) {
   const findings = new Findings(await ruleModes(db, unitId));
-  await addDateFindings(db, findings, unitId, date, [indicator.year]);
+  if (date) await addDateFindings(db, findings, unitId, date, [indicator.year]);
   const used = indicator.frozen_amount + indicator.paid_amount;
   if (amount < 0 && availableOf(indicator) < -amount) findings.add('REDUCTION_BELOW_USED', { used, amount, available: availableOf(indicator) });
   return findings;
@@ -34,6 +34,7 @@ export async function checkAdjustment(db: Executor, scope: UnitScope, draft: { i
 export async function createAdjustment(tx: Tx, actor: Actor, scope: UnitScope, draft: AdjustmentDraft) {
   const indicator = await lockIndicator(tx, scope.unitId, draft.indicatorId);
   (await evaluateAdjustment(tx, scope.unitId, indicator, draft.amount, draft.date)).enforce(undefined);
+  if (draft.amount > 0) await assertUnitYearTotal(tx, scope.unitId, indicator.year, draft.amount);
   const row = await tx
     .insertInto('adjustments')
     .values({
@@ -58,7 +59,8 @@ export async function approveAdjustment(tx: Tx, actor: Actor, scope: UnitScope, 
   const { final, label } = await decideStep(tx, actor, scope.unitId, 'adjustment', id, { userId: row.created_by, departmentId: target.department_id }, 'approved', input.comment);
   if (final) {
     const indicator = await lockIndicator(tx, scope.unitId, row.indicator_id);
-    (await evaluateAdjustment(tx, scope.unitId, indicator, row.amount, row.date)).enforce(undefined);
+    // The date was checked at submission; a month closed since then books the movement in the next open one (bookingDate).
+    (await evaluateAdjustment(tx, scope.unitId, indicator, row.amount, null)).enforce(undefined);
     await applyMovement(tx, { indicator, kind: 'adjust', amount: row.amount, refType: 'adjustment', refId: id, date: row.date, actorId: actor.userId });
     await tx.updateTable('adjustments').set({ status: 'approved', decided_at: nowIso() }).where('id', '=', id).execute();
   }

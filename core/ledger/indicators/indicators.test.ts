@@ -241,3 +241,42 @@ describe('department scope and tenancy', () => {
     await expect(indicatorDetail(env.kernel.db, 'b', mine.id)).rejects.toMatchObject({ code: 'INDICATOR_NOT_FOUND' });
   });
 });
+
+describe('amounts stay in the exact range (issue 15 item 3)', () => {
+  it('the reproduction: 9,007,199,254,740,991 fen is refused; a unit-year total past 1,000 亿元 is refused, writing nothing; sums stay exact', async () => {
+    const local = await createTestEnv();
+    try {
+      const token = await local.login('b.finance');
+      const dept = await departmentId(local, 'b', '03');
+      const body = (amount: number, name = '大额指标') => ({
+        year: 2026, name, departmentId: dept, projectId: null, expenditureKind: 'operating', functionalCode: '2050101',
+        economicCode: '30201', fundSourceCode: '11', amount, date: '2026-06-01', isFlexibleReserve: false,
+      });
+      const huge = await local.call('POST', '/api/units/b/indicators', { token, body: body(9_007_199_254_740_991) });
+      expect([huge.status, huge.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
+      expect(JSON.stringify(huge.body.error.details)).toContain('1,000 亿元');
+      // What the unit already holds for 2026, then an indicator that fills it to the limit exactly.
+      const held = await local.kernel.db.selectFrom('indicators').select(['issued_amount', 'adjusted_amount']).where('unit_id', '=', 'b').where('year', '=', 2026).execute();
+      const total = held.reduce((n, r) => n + r.issued_amount + r.adjusted_amount, 0);
+      const LIMIT = 10_000_000_000_000;
+      const full = await local.call('POST', '/api/units/b/indicators', { token, body: body(LIMIT - total) });
+      expect(full.status, JSON.stringify(full.body)).toBe(201);
+      // One more fen, as a new indicator or as a 追加, is refused with the figures and writes nothing.
+      const before = await footprint(local);
+      const more = await local.call('POST', '/api/units/b/indicators', { token, body: body(1, '再多一分') });
+      expect([more.status, more.body.error.code]).toEqual([422, 'AMOUNT_LIMIT_EXCEEDED']);
+      expect(more.body.error.details).toMatchObject({ year: 2026, total: LIMIT + 1, limit: LIMIT });
+      const adjust = await local.call('POST', '/api/units/b/adjustments', { token, body: { indicatorId: full.body.id, amount: 5, reason: '追加五分', date: '2026-06-10' } });
+      expect([adjust.status, adjust.body.error.code]).toEqual([422, 'AMOUNT_LIMIT_EXCEEDED']);
+      expect(await footprint(local)).toEqual(before);
+      // The sums over the unit stay exact on both databases: the trial balance balances to the fen.
+      const tb = await local.call('GET', '/api/units/b/trial-balance?track=budgetary&year=2026', { token });
+      expect(tb.status, JSON.stringify(tb.body).slice(0, 300)).toBe(200);
+      expect(tb.body.balanced).toBe(true);
+      const detail = await local.call('GET', `/api/units/b/indicators/${full.body.id}`, { token });
+      expect(detail.body.available).toBe(LIMIT - total);
+    } finally {
+      await local.close();
+    }
+  });
+});

@@ -6,7 +6,8 @@ import { publishEvent } from '../../events/outbox.js';
 import { AppError } from '../errors.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
 import { recordCommand } from '../record.js';
-import { assertPeriodOpen } from '../../periods/service.js';
+import { assertPeriodOpen, bookingDate } from '../../periods/service.js';
+import { MAX_FEN } from '@unibudget/sdk/contracts/money';
 import { assertDepartmentInUnit } from '../../units/service.js';
 import { assertClassExists } from '../classifications/service.js';
 import type { IndicatorView } from './schema.js';
@@ -94,6 +95,7 @@ export async function applyMovement(tx: Tx, m: Movement): Promise<IndicatorRow> 
   let refusal: AppError;
   switch (m.kind) {
     case 'adjust':
+      if (m.amount > 0) await assertUnitYearTotal(tx, m.indicator.unit_id, m.indicator.year, m.amount);
       query = query.set((eb) => ({ adjusted_amount: eb('adjusted_amount', '+', m.amount) }));
       if (m.amount < 0) query = query.where(availableAtLeast(-m.amount));
       refusal = new AppError('REDUCTION_BELOW_USED', {
@@ -123,6 +125,9 @@ export async function applyMovement(tx: Tx, m: Movement): Promise<IndicatorRow> 
       refusal = new AppError('INVALID_STATE', { status: 'not frozen' });
       break;
   }
+  // A pay is dated by the payer and checked open by the caller; a year-end movement belongs to its year.
+  // Every other movement of a document is booked in an open month (跨期: periods/service.ts bookingDate).
+  const date = m.kind === 'pay' || m.refType === 'year_end' ? m.date : await bookingDate(tx, m.indicator.unit_id, m.date);
   const updated = await query.returningAll().executeTakeFirst();
   if (!updated) throw refusal;
   const movement = await tx
@@ -136,18 +141,18 @@ export async function applyMovement(tx: Tx, m: Movement): Promise<IndicatorRow> 
       ref_id: m.refId,
       counterpart_indicator_id: m.counterpartIndicatorId ?? null,
       at: nowIso(),
-      date: m.date,
+      date,
       actor_id: m.actorId,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
   // 会计核算: the accounting entries of this movement, in its transaction (core/ledger/accounting/posting.ts).
-  await postMovement(tx, updated, { id: movement.id, kind: m.kind, amount: m.amount, date: m.date, refType: m.refType, refId: m.refId });
+  await postMovement(tx, updated, { id: movement.id, kind: m.kind, amount: m.amount, date, refType: m.refType, refId: m.refId });
   await publishEvent(tx, {
     type: 'indicator.changed',
     unitId: m.indicator.unit_id,
     payload: {
-      indicatorId: m.indicator.id, kind: m.kind, amount: m.amount, refType: m.refType, refId: m.refId, date: m.date,
+      indicatorId: m.indicator.id, kind: m.kind, amount: m.amount, refType: m.refType, refId: m.refId, date,
       available: availableOf(updated),
     },
   });
@@ -186,9 +191,22 @@ async function nextIndicatorCode(tx: Tx, unitId: string, year: number): Promise<
  * 下达指标: creates a spendable quota in the scoped unit. Dated: refused in a closed period. Also
  * issued by budget approval (one per request line) and the year end (carry-overs) in their commands.
  */
+/**
+ * A unit's indicators of one year may not total more than MAX_FEN (1,000 亿元), so every sum over a
+ * unit's figures stays an exact integer. Checked where the total grows (an issue, a 追加); two such
+ * writes racing on PostgreSQL could together pass it by one amount — still far inside the exact range.
+ */
+export async function assertUnitYearTotal(tx: Tx, unitId: string, year: number, adding: number): Promise<void> {
+  const row = await tx.selectFrom('indicators').select((eb) => eb.fn.sum<number>(sql`issued_amount + adjusted_amount`).as('total'))
+    .where('unit_id', '=', unitId).where('year', '=', year).executeTakeFirst();
+  const total = Number(row?.total ?? 0) + adding;
+  if (total > MAX_FEN) throw new AppError('AMOUNT_LIMIT_EXCEEDED', { year, total, limit: MAX_FEN, amount: adding });
+}
+
 export async function issueIndicator(tx: Tx, actor: Actor, scope: UnitScope, input: IssueInput): Promise<IndicatorView> {
   const unitId = scope.unitId;
   if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new Error('issue amount must be positive fen');
+  await assertUnitYearTotal(tx, unitId, input.year, input.amount);
   if (Number(input.date.slice(0, 4)) !== input.year) throw new AppError('YEAR_MISMATCH', { year: input.year, date: input.date });
   await assertPeriodOpen(tx, unitId, input.date);
   await assertDepartmentInUnit(tx, unitId, input.departmentId);

@@ -4,6 +4,7 @@ import { ClassCode, Fen, IsoDate } from '../indicators/schema.js';
 import { OverrideRequest } from '../rules/schema.js';
 // The answers the web app reads are shared contracts of the SDK.
 import { Attachment, PAYMENT_STATUSES, StandardUse } from '@unibudget/sdk/contracts/ledger';
+import { MAX_FEN } from '@unibudget/sdk/contracts/money';
 export { ATTACHMENT_TYPES, Attachment, CheckResult, PAYMENT_STATUSES, PaymentDetail, PaymentView, StandardUse } from '@unibudget/sdk/contracts/ledger';
 
 export const PaymentDraft = z.object({
@@ -25,7 +26,7 @@ export const PaymentDraft = z.object({
 export type PaymentDraft = z.infer<typeof PaymentDraft>;
 
 /** For live checks while typing: everything optional except what a check cannot do without. */
-export const PaymentCheckBody = PaymentDraft.partial().extend({ indicatorId: z.number().int().positive(), amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) });
+export const PaymentCheckBody = PaymentDraft.partial().extend({ indicatorId: z.number().int().positive(), amount: z.number().int().min(0).max(MAX_FEN) });
 
 export const PaymentParams = z.object({ unitId: UnitId, id: z.coerce.number().int().positive() });
 

@@ -3,6 +3,7 @@ import { UnitId } from '../../units/schema.js';
 import { ClassCode, Fen, FundSourceCode } from '../indicators/schema.js';
 // The answers the web app reads are shared contracts of the SDK.
 import { PROJECT_STATUSES, ProjectStatus, ProjectView, TargetView, TrailEntry } from '@unibudget/sdk/contracts/budget';
+import { MAX_FEN } from '@unibudget/sdk/contracts/money';
 export { PROJECT_STATUSES, ProjectStatus, ProjectView, TargetView, TrailEntry } from '@unibudget/sdk/contracts/budget';
 
 /**
@@ -19,7 +20,7 @@ export const PROJECT_TRANSITIONS: Record<(typeof PROJECT_STATUSES)[number], Read
 
 const Year = z.number().int().min(2000).max(2100);
 /** A planned yearly amount may be zero (a year of the span with nothing planned). */
-const PlanFen = z.number().int('金额必须是整数（分）').min(0, '金额不能为负').max(Number.MAX_SAFE_INTEGER);
+const PlanFen = z.number().int('金额必须是整数（分）').min(0, '金额不能为负').max(MAX_FEN, '金额不能超过 1,000 亿元');
 
 export const ProjectCode = z.string().trim().regex(/^[0-9A-Za-z_-]{1,40}$/, '项目编码只能包含字母、数字、下划线和连字符（最长 40 位）');
 

@@ -3,6 +3,7 @@ import { UnitId } from '../../units/schema.js';
 import { RULE_CODES, type RuleCode } from './catalog.js';
 // The answers the web app reads are shared contracts of the SDK.
 import { RuleModeSchema } from '@unibudget/sdk/contracts/ledger';
+import { MAX_FEN } from '@unibudget/sdk/contracts/money';
 export { CapView, Finding, RuleModeSchema, RuleSettingView } from '@unibudget/sdk/contracts/ledger';
 
 export const RuleCodeSchema = z.enum(RULE_CODES as [RuleCode, ...RuleCode[]]);
@@ -17,12 +18,12 @@ export const CapsQuery = z.object({ year: z.coerce.number().int().min(2000).max(
 export const CapsBody = z.object({
   year: z.number().int().min(2000).max(2100),
   caps: z
-    .array(z.object({ economicCode: z.enum(['30212', '30217', '30231', '31013']), amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }))
+    .array(z.object({ economicCode: z.enum(['30212', '30217', '30231', '31013']), amount: z.number().int().min(0).max(MAX_FEN) }))
     .max(4),
 });
 
 export const LedgerSettingsBody = z.object({
-  flexibleThreshold: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe('机动额度: transfers from the reserve up to this many fen need one approval'),
+  flexibleThreshold: z.number().int().min(0).max(MAX_FEN).describe('机动额度: transfers from the reserve up to this many fen need one approval'),
   kindEconomicMap: z.object({
     personnel: z.array(z.string().regex(/^[0-9]{3,5}$/)).min(1),
     operating: z.array(z.string().regex(/^[0-9]{3,5}$/)).min(1),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Fen, IsoDate } from '../indicators/schema.js';
 import { OverrideRequest } from '../rules/schema.js';
+import { MAX_FEN } from '@unibudget/sdk/contracts/money';
 // The answers the web app reads are shared contracts of the SDK.
 export { TransferCheckResult, TransferView } from '@unibudget/sdk/contracts/ledger';
 
@@ -17,6 +18,6 @@ export type TransferDraft = z.infer<typeof TransferDraft>;
 
 export const TransferCheckBody = TransferDraft.partial().extend({
   fromIndicatorId: z.number().int().positive(),
-  amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  amount: z.number().int().min(0).max(MAX_FEN),
 });
 export type TransferCheckBody = z.infer<typeof TransferCheckBody>;

@@ -119,7 +119,8 @@ export async function approveTransfer(tx: Tx, actor: Actor, scope: UnitScope, id
   const { final, label } = await decideStep(tx, actor, scope.unitId, 'transfer', id, { userId: row.created_by, departmentId: source.department_id }, 'approved', input.comment);
   if (final) {
     const { from, to } = await lockPair(tx, scope.unitId, row.from_indicator_id, row.to_indicator_id);
-    const { findings } = await evaluateTransfer(tx, scope.unitId, from, to, row);
+    // The date was checked at submission; a month closed since then books the movement in the next open one (bookingDate).
+    const { findings } = await evaluateTransfer(tx, scope.unitId, from, to, { amount: row.amount });
     const submitted = JSON.parse(row.warnings) as Array<{ rule: string; overridden?: boolean }>;
     assertMayApproveOverride(scope, submitted);
     findings.without(overriddenRules(submitted)).enforce(undefined);

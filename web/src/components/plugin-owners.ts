@@ -90,7 +90,7 @@ export class UbPluginOwners extends UbElement {
       <td><code>${o.pluginId}</code></td>
       <td>${o.publisher === null ? html`<span class="badge warn">${ownerLabel(null)}</span>` : html`<span class="badge">${o.publisher}</span>`}</td>
       <td class="date">${when(o.since)}</td>
-      <td>${t(`own_how_${o.how}` as MessageKey)}</td>
+      <td>${t(`own_how_${o.how}` as MessageKey)}${o.assignedByName ? html` <span class="muted" data-assigned-by>${t('own_assignedBy', { name: o.assignedByName })}</span>` : nothing}</td>
       <td><div class="transfer">
         <label class="sr-only" for=${`owner-${o.pluginId}`}>${t('own_transferTo')}</label>
         <select id=${`owner-${o.pluginId}`} name="publisher" ?disabled=${this.busy}

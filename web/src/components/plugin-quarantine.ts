@@ -75,7 +75,7 @@ export class UbPluginQuarantine extends UbElement {
       <td>${current
         ? html`<span class="badge block">${t('qr_current')}</span>`
         : html`<span class="badge">${t('qr_released', { at: when(q.releasedAt) })}</span>
-            ${q.releasedBy !== null ? html`<span class="muted">${t('qr_releasedBy', { id: q.releasedBy })}</span>` : nothing}`}</td>
+            ${q.releasedByName ? html`<span class="muted" data-released-by>${t('qr_releasedBy', { name: q.releasedByName })}</span>` : nothing}`}</td>
       <td>${current
         ? html`<button class="danger" data-action="release" ?disabled=${this.busy} @click=${() => this.release(q.pluginId)}>${t('qr_release')}</button>`
         : nothing}</td>

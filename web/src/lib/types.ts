@@ -16,12 +16,16 @@ import type {
   BudgetRequestStatus, LineView, ProjectView, RequestDetail, RequestView, Standard, TargetView, TemplateView, TrailEntry,
 } from '@unibudget/sdk/contracts/budget';
 import type { JournalEntry, JournalLine, ReportView, TrialBalanceView, YearEndItem, YearEndView } from '@unibudget/sdk/contracts/reports';
-import type { Localized, PluginMetricsView, PluginPackageView, PluginVersionInfo, UnitPluginView } from '@unibudget/sdk/contracts/plugins';
+import type {
+  Localized, PluginLogEntry, PluginLogLevel, PluginLogPage, PluginMetricsView, PluginOwnerView, PluginPackageView, PluginQuarantineView,
+  PluginQuotaView, PluginVersionInfo, QuotaFigures, QuotaKind, QuotaOverrides, UnitPluginView,
+} from '@unibudget/sdk/contracts/plugins';
 import type { SettingField } from '@unibudget/sdk/manifest';
 
 export type { Role, AuditEntry, MemberView, VerifyResult, ExpenditureKind, Finding, FlowStep, IndicatorDetail, InboxItem, PaymentDetail, PaymentStatus };
 export type { TrailEntry, TemplateView, Standard, TransferView, AdjustmentView, JournalEntry, JournalLine, ReportView, YearEndItem, YearEndView };
 export type { Localized, PluginVersionInfo, SettingField };
+export type { PluginLogEntry, PluginLogLevel, PluginLogPage, PluginQuotaView, QuotaFigures, QuotaKind, QuotaOverrides };
 
 // ---- kernel
 export type Membership = MembershipView;
@@ -60,70 +64,11 @@ export type TrialBalance = TrialBalanceView;
 export type TrialBalanceRow = TrialBalanceView['accounts'][number];
 
 // ---- plugins (admin console and plugin views)
-/**
- * `quarantined` (the plugin brought the plugin runner down again and again; no unit runs or enables
- * it until the system administrator releases it) is answered by core/plugins/units.ts listForUnit
- * and not yet part of the SDK contract: optional here, absent from an older core.
- */
-export type UnitPlugin = UnitPluginView & { quarantined?: boolean };
+export type UnitPlugin = UnitPluginView;
 export type PluginPackage = PluginPackageView;
 export type PluginMetrics = PluginMetricsView;
-/** Usage against each quota of a plugin in a unit (core/plugins/quotas.ts quotaFigures). */
-export type QuotaFigures = NonNullable<PluginMetricsView['quotas']>;
-export type QuotaKind = keyof QuotaFigures;
+export type PluginOwner = PluginOwnerView;
+export type PluginQuarantine = PluginQuarantineView;
 
-// Answers with no shared contract in the SDK: local shapes of what core/plugins returns.
-
-/** Who owns a plugin id (core/plugins/packages.ts PluginOwner; GET /api/plugins/owners). */
-export interface PluginOwner {
-  pluginId: string;
-  /** A trusted publisher's name; null: unsigned bundles. */
-  publisher: string | null;
-  since: string;
-  how: 'install' | 'transfer' | 'migration';
-  assignedBy: number | null;
-}
-
-/** Quota overrides of one scope; null (or absent) inherits (unit → plugin → default). */
-export type QuotaOverrides = { [K in QuotaKind]?: number | null };
-
-/** A plugin's quotas as the system administrator sees them (core/plugins/quotas.ts quotaView; GET /api/plugins/:id/quotas). */
-export interface PluginQuotaView {
-  pluginId: string;
-  defaults: Record<QuotaKind, number>;
-  /** The override for every unit; null: none. */
-  plugin: QuotaOverrides | null;
-  /** Defaults with the every-unit override applied. */
-  effective: Record<QuotaKind, number>;
-  units: { unitId: string; overrides: QuotaOverrides | null; usage: QuotaFigures }[];
-}
-
-/** One page of a plugin's log in a unit, newest first (core/plugins/logs.ts readLogs). */
-export interface PluginLogPage {
-  pluginId: string;
-  unitId: string;
-  entries: PluginLogEntry[];
-  /** The `before` of the next (older) page; null: no older entries. */
-  next: number | null;
-}
-export type PluginLogLevel = 'info' | 'warn' | 'error';
-export interface PluginLogEntry {
-  id: number;
-  level: PluginLogLevel;
-  message: string;
-  /** The JSON the plugin logged, cut at 4,000 characters (so possibly not whole); null: none. */
-  data: string | null;
-  at: string;
-}
-
-/** A plugin's last quarantine (core/plugins/breaker.ts listQuarantine; GET /api/plugins/quarantine). */
-export interface PluginQuarantine {
-  pluginId: string;
-  version: string;
-  since: string;
-  kills: number;
-  reason: string;
-  /** null: still quarantined. */
-  releasedAt: string | null;
-  releasedBy: number | null;
-}
+// ---- periods
+export type { CloseChecklistView as CloseChecklist } from '@unibudget/sdk/contracts/ledger';

@@ -3,7 +3,8 @@ import { customElement, state } from 'lit/decorators.js';
 import { shared, UnitPage } from '../lib/base.js';
 import { get, post, errorText } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
-import type { FiscalYear, Period } from '../lib/types.js';
+import type { CloseChecklist, FiscalYear, Period } from '../lib/types.js';
+import { formatFen } from '../lib/money.js';
 import { when } from '../components/step-trail.js';
 
 /** 会计期间结账: the twelve periods of each fiscal year; the next open period can be closed. */
@@ -13,11 +14,18 @@ export class UbPeriodClose extends UnitPage {
     :host { display: block; max-width: 900px; }
     .tabs { display: flex; gap: 6px; margin-bottom: 10px; }
     .tabs button[aria-pressed='true'] { background: #1d5fbf; color: #fff; border-color: #1d5fbf; }
+    .checklist h3 { margin: 12px 0 6px; font-size: 15px; }
+    .checklist ul { margin: 0; padding-left: 20px; }
+    .checklist li { margin: 3px 0; }
+    .scroll { overflow-x: auto; }
+    .amount { font-variant-numeric: tabular-nums; white-space: nowrap; }
   `];
 
   @state() years: FiscalYear[] = [];
   @state() year: number | null = null;
   @state() confirming: Period | null = null;
+  /** 结账检查 of the month being confirmed: what is still open in it and whether its books balance. */
+  @state() checklist: CloseChecklist | null = null;
   @state() message = '';
   @state() error = '';
   @state() busy = false;
@@ -38,6 +46,40 @@ export class UbPeriodClose extends UnitPage {
   /** Periods close in order: only the first open one. */
   get nextToClose(): Period | undefined {
     return this.fiscalYear?.periods.find((p) => p.status === 'open');
+  }
+
+  async confirm(p: Period) {
+    this.confirming = p;
+    this.checklist = null;
+    this.error = '';
+    try {
+      this.checklist = await get<CloseChecklist>(`/api/units/${this.ctx.unitId}/periods/${p.year}/${p.month}/checklist`);
+    } catch (e) {
+      this.error = errorText(e);
+    }
+  }
+
+  private checklistView(c: CloseChecklist) {
+    const docPage = (d: CloseChecklist['documents'][number]) => (d.target === 'payment' && d.status === 'approved' ? '/payments' : '/inbox');
+    return html`<div class="checklist" aria-label=${t('closeChecklist')}>
+      <h3>${t('closeChecklistBooks')}</h3>
+      <ul>${c.tracks.map((tr) => html`<li data-track=${tr.track}>
+        <span class="badge ${tr.balanced ? 'ok' : 'block'}">${tr.balanced ? t('closeBalanced') : t('closeUnbalanced')}</span>
+        ${t(tr.track === 'financial' ? 'closeTrackFinancial' : 'closeTrackBudgetary')}${t('closeDebitCredit', { debit: formatFen(tr.debit), credit: formatFen(tr.credit) })}</li>`)}</ul>
+      ${c.blockingMonth ? html`<p class="error">${t('closeBlockedBy', { m: c.blockingMonth })}</p>` : ''}
+      <h3>${t('closeOpenDocuments', { n: c.documents.length })}</h3>
+      ${c.documents.length === 0
+        ? html`<p class="muted">${t('closeNoOpenDocuments')}</p>`
+        : html`<p class="muted">${t('closeOpenDocumentsHint')}</p>
+          <div class="scroll"><table>
+            <thead><tr><th>${t('closeDocKind')}</th><th>${t('status')}</th><th>${t('closeDocDate')}</th><th>${t('closeDocAmount')}</th><th>${t('closeDocSummary')}</th></tr></thead>
+            <tbody>${c.documents.map((d) => html`<tr data-doc=${`${d.target}:${d.id}`}>
+              <td><a href=${docPage(d)}>${t(`closeDoc_${d.target}` as 'closeDoc_payment')} #${d.id}</a></td>
+              <td>${t(d.target === 'payment' && d.status === 'approved' ? 'closeDocApprovedUnpaid' : 'closeDocPending')}</td>
+              <td>${d.date}</td><td class="amount">${formatFen(d.amount)}</td><td>${d.summary}</td>
+            </tr>`)}</tbody>
+          </table></div>`}
+    </div>`;
   }
 
   async close(p: Period) {
@@ -68,11 +110,14 @@ export class UbPeriodClose extends UnitPage {
       ${this.confirming
         ? html`<div class="card" role="alertdialog" aria-label=${t('closePeriod')}>
             <p>${t('closeConfirm', { y: this.confirming.year, m: this.confirming.month })}</p>
-            <button class="primary" ?disabled=${this.busy} @click=${() => this.close(this.confirming!)}>${t('closePeriod')}</button>
-            <button @click=${() => (this.confirming = null)}>${t('cancel')}</button>
+            ${this.checklist ? this.checklistView(this.checklist) : html`<p class="muted" role="status">${t('closeChecking')}</p>`}
+            <p>
+              <button class="primary" ?disabled=${this.busy || !this.checklist?.canClose} @click=${() => this.close(this.confirming!)}>${t('closePeriod')}</button>
+              <button @click=${() => { this.confirming = null; this.checklist = null; }}>${t('cancel')}</button>
+            </p>
           </div>`
         : ''}
-      <table>
+      <div class="scroll"><table>
         <thead><tr><th>${t('month')}</th><th>${t('status')}</th><th>${t('closedAt')}</th><th></th></tr></thead>
         <tbody>
           ${(fy?.periods ?? []).map(
@@ -81,12 +126,12 @@ export class UbPeriodClose extends UnitPage {
               <td><span class="badge ${p.status === 'closed' ? 'ok' : ''}">${t(p.status === 'closed' ? 'periodClosed' : 'periodOpen')}</span></td>
               <td>${when(p.closedAt)}</td>
               <td>${next && p.month === next.month && p.year === next.year && !this.ctx.readOnly
-                ? html`<button @click=${() => (this.confirming = p)}>${t('closePeriod')}</button>`
+                ? html`<button data-action="check-close" @click=${() => this.confirm(p)}>${t('closePeriod')}</button>`
                 : ''}</td>
             </tr>`,
           )}
         </tbody>
-      </table>`;
+      </table></div>`;
   }
 }
 

@@ -37,6 +37,17 @@ async function memberOf(db: Executor, unitId: string, userId: number): Promise<M
   return (await listMembers(db, unitId)).find((m) => m.userId === userId);
 }
 
+/**
+ * Whether `actor` may give an existing login roles in `unitId`: it is already a member here, or the
+ * actor is a system administrator or an admin of a unit the person belongs to.
+ */
+async function mayAddExisting(tx: Tx, actor: Actor, unitId: string, userId: number): Promise<boolean> {
+  if (isSystemAdmin(actor)) return true;
+  const units = (await tx.selectFrom('role_grants').select('unit_id').distinct().where('user_id', '=', userId).execute()).map((r) => r.unit_id);
+  if (units.includes(unitId)) return true;
+  return actor.grants.some((g) => g.role === 'unit_admin' && units.includes(g.unitId));
+}
+
 function assertGrantable(actor: Actor, roles: readonly Role[]): void {
   if (roles.includes('system_admin') && !isSystemAdmin(actor)) throw new AppError('ROLE_NOT_GRANTABLE', { role: 'system_admin' });
 }
@@ -66,7 +77,12 @@ export async function addMember(tx: Tx, actor: Actor, scope: UnitScope, input: A
   assertGrantable(actor, input.roles);
   const departmentId = input.departmentId ?? null;
   if (departmentId !== null) await assertDepartmentInUnit(tx, scope.unitId, departmentId);
-  const existing = await tx.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst();
+  const found = await tx.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst();
+  // A person who belongs elsewhere is added only with consent from their side: by a system administrator or
+  // an admin of a unit they belong to. To anyone else the username is answered as if it did not exist
+  // (no enumeration of other units' logins); creating it anew then fails as any taken username does.
+  const existing = found && (await mayAddExisting(tx, actor, scope.unitId, found.id)) ? found : undefined;
+  if (found && !existing && input.displayName && input.passwordHash) throw new AppError('USERNAME_TAKEN');
   if (!existing && (!input.displayName || !input.passwordHash)) {
     throw new AppError('VALIDATION_FAILED', {
       where: 'body',

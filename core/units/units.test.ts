@@ -363,6 +363,36 @@ describe('members', () => {
     expect((await login(username, password)).status).toBe(200);
   });
 
+  it('the reproduction: b.admin cannot add a login of another unit, and an unknown and a foreign username answer the same', async () => {
+    for (const username of ['a.finance', 'a.admin', 'sysadmin', 'nobody.here']) {
+      const before = await auditCount(env);
+      const r = await post('b.admin', '/api/units/b/members', { username, roles: ['business_staff'] });
+      expect([r.status, r.body.error.code], username).toEqual([400, 'VALIDATION_FAILED']);
+      // Neither the person's id nor their name comes back; nothing is written.
+      expect(JSON.stringify(r.body)).not.toMatch(/userId|displayName":"[^"]/);
+      expect(r.body.error.details.issues[0].message).toBe('新用户需要姓名和初始密码');
+      expect(await auditCount(env)).toBe(before);
+    }
+    expect((await membersOf('b')).map((m) => m.username)).not.toContain('a.finance');
+    // Creating it anew fails as any taken username does, granting nothing.
+    const taken = await post('b.admin', '/api/units/b/members', { username: 'a.finance', displayName: '冒名', password: 'imposter-pass-1', roles: ['finance_officer'] });
+    expect([taken.status, taken.body.error.code]).toEqual([409, 'USERNAME_TAKEN']);
+    expect((await membersOf('b')).map((m) => m.username)).not.toContain('a.finance');
+  });
+
+  it('a person of another unit is added with consent from their side: the system administrator or their own unit\'s admin', async () => {
+    const { userId, username } = await newMemberOfA(['business_staff']);
+    // a.admin (the person's own unit admin) may give them roles in b only if a.admin administers b too: not here.
+    expect((await post('a.admin', '/api/units/b/members', { username, roles: ['business_staff'] })).status).toBe(403);
+    const bySys = await post('sysadmin', '/api/units/b/members', { username, roles: ['auditor'] });
+    expect(bySys.status, JSON.stringify(bySys.body)).toBe(201);
+    expect(bySys.body).toMatchObject({ userId, roles: ['auditor'] });
+    // Now a member of b as well: b.admin may add roles in b to its own member.
+    const more = await post('b.admin', '/api/units/b/members', { username, roles: ['business_staff'] });
+    expect(more.status, JSON.stringify(more.body)).toBe(201);
+    expect([...more.body.roles].sort()).toEqual(['auditor', 'business_staff']);
+  });
+
   it('refuses a new username without a password with 400', async () => {
     const result = await expectRefused(
       () => post('a.admin', '/api/units/a/members', { username: 'a.nopass', displayName: '无密码', roles: ['business_staff'] }),
@@ -504,7 +534,8 @@ describe('members', () => {
 
   it('lets only the system administrator disable or reset a person who also holds roles in unit b', async () => {
     const { userId, username, password } = await newMemberOfA();
-    const shared = await post('b.admin', '/api/units/b/members', { username, roles: ['business_staff'] });
+    // Shared with b by the system administrator (a unit admin cannot take another unit's login: see above).
+    const shared = await post('sysadmin', '/api/units/b/members', { username, roles: ['business_staff'] });
     expect(shared.status).toBe(201);
     expect(shared.body.userId).toBe(userId);
 

@@ -59,6 +59,11 @@ export const LEDGER_ERRORS = defineErrors({
     zh: '三公经费（{economicCode}）超出年度控制数：已用 {used:yuan} 元，控制数 {cap:yuan} 元',
     en: 'Three public expenses ({economicCode}) exceed the annual cap: {used:yuan} yuan used of {cap:yuan}',
   },
+  PAYMENT_DATE_IN_FUTURE: {
+    status: 422,
+    zh: '支付日期 {date} 晚于今天（{today}）；如为预约支付，请说明理由后提交',
+    en: 'The payment date {date} is after today ({today}); for a scheduled payment, give a reason',
+  },
   CONTRACT_REQUIRED: { status: 422, zh: '政府采购事项必须填写合同编号', en: 'Government procurement needs a contract number' },
   REDUCTION_BELOW_USED: {
     status: 422,

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCommand } from '../../db/command.js';
 import { auditCount, createTestEnv, footprint, type TestEnv, refusedWithoutTrace, type CallResult } from '../../../test/support/kernel.js';
 import { approveThrough, commandContext, commandRefusedWithoutTrace, departmentId, indicator, issue, paymentBody, submitPayment } from '../../../test/support/ledger.js';
@@ -171,6 +171,23 @@ describe('control rules on payments: each blocks with its code and writes nothin
     const closed = await expectRefused(() => submitPayment(env, ind.id, 1_000, { date: '2026-03-15' }), 422, 'PERIOD_CLOSED');
     expect(closed.error.message).toContain('2026年3月');
     await expectRefused(() => submitPayment(env, ind.id, 1_000, { date: '2027-01-05' }), 422, 'YEAR_MISMATCH');
+  });
+
+  it('PAYMENT_DATE_IN_FUTURE: a payment dated after today (in China) needs a reason', async () => {
+    const ind = await issue(env, { amount: 1_000_000 });
+    // 2026-06-15 20:00 UTC is already 16 June in Beijing: the 16th is today, the 17th is not.
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-06-15T20:00:00Z') });
+    try {
+      expect((await submitPayment(env, ind.id, 1_000, { date: '2026-06-16' })).status).toBe(201);
+      const refused = await expectRefused(() => submitPayment(env, ind.id, 1_000, { date: '2026-06-17' }), 422, 'PAYMENT_DATE_IN_FUTURE');
+      expect(refused.error.details).toMatchObject({ date: '2026-06-17', today: '2026-06-16' });
+      expect(refused.error.message).toBe('支付日期 2026-06-17 晚于今天（2026-06-16）；如为预约支付，请说明理由后提交');
+      const scheduled = await submitPayment(env, ind.id, 1_000, { date: '2026-06-30', override: { reason: '合同约定月末付款' } });
+      expect(scheduled.status, JSON.stringify(scheduled.body)).toBe(201);
+      expect(scheduled.body.warnings).toContainEqual(expect.objectContaining({ rule: 'PAYMENT_DATE_IN_FUTURE', overridden: true, overrideReason: '合同约定月末付款' }));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('checks the pay date against closed periods too', async () => {

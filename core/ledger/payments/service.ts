@@ -1,7 +1,7 @@
 import { dialectOf, type Db, type Executor, type Tx } from '../../db/connection.js';
 import type { PaymentsTable } from '../../db/schema.js';
 import type { Selectable } from 'kysely';
-import { nowIso } from '../../clock.js';
+import { businessDate, nowIso } from '../../clock.js';
 import { askBeforeCommand, validatorWarningsFor, type ValidatorCheck } from '../validation.js';
 import { AppError } from '../errors.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
@@ -26,6 +26,9 @@ async function evaluatePayment(db: Executor, unitId: string, indicator: Indicato
   const findings = new Findings(await ruleModes(db, unitId));
   const available = availableOf(indicator);
   if (draft.date) await addDateFindings(db, findings, unitId, draft.date, [indicator.year]);
+  // A payment dated after today is a scheduled one (预约支付): it needs a stated reason, or the unit relaxes the rule.
+  const today = businessDate();
+  if (draft.date && draft.date > today) findings.add('PAYMENT_DATE_IN_FUTURE', { date: draft.date, today });
   if (draft.amount > available) findings.add('BALANCE_EXCEEDED', { available, amount: draft.amount, indicatorId: indicator.id });
   if (draft.economicCode && draft.economicCode !== indicator.economic_code) {
     findings.add('CLASS_MISMATCH', { given: draft.economicCode, expected: indicator.economic_code });

@@ -15,6 +15,7 @@ export const RULES = {
   EXPENDITURE_STANDARD_EXCEEDED: { hard: false, zh: '不得超过支出标准', en: 'Within the expenditure standards' },
   PROJECT_NOT_EXECUTING: { hard: false, zh: '项目须处于执行中', en: 'The project must be executing' },
   FUND_SOURCE_MISMATCH: { hard: false, zh: '调剂不得跨资金来源', en: 'No transfer across fund sources' },
+  PAYMENT_DATE_IN_FUTURE: { hard: false, zh: '支付日期不得晚于当日（预约支付须说明理由）', en: 'Payment date not after today (a scheduled payment needs a reason)' },
 } as const;
 export type RuleCode = keyof typeof RULES;
 export const RULE_CODES = Object.keys(RULES) as RuleCode[];

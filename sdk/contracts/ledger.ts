@@ -121,7 +121,8 @@ export const FlowStep = z.object({
       economicPrefixes: z.array(z.string().regex(/^[0-9]{3,7}$/)).max(50).optional().describe('applies to these economic classes'),
       threePublic: z.boolean().optional().describe('applies to 三公经费 (30212, 30217, 30231, 31013)'),
     })
-    .optional(),
+    .optional()
+    .describe('when the step applies: if ANY of the conditions given holds (they combine with OR: 满足任一条件即需此步); a step without conditions always applies'),
 });
 export type FlowStep = z.infer<typeof FlowStep>;
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifyChain } from '../../audit/service.js';
 import { createTestEnv, type TestEnv } from '../../../test/support/kernel.js';
 import { approveThrough, departmentId, paymentBody } from '../../../test/support/ledger.js';
@@ -12,9 +12,14 @@ import { approveThrough, departmentId, paymentBody } from '../../../test/support
 const YEAR = 2027;
 let env: TestEnv;
 beforeAll(async () => {
+  // The year is lived through to its end: "today" is its last day, so no payment of it is dated in the future.
+  vi.useFakeTimers({ toFake: ['Date'], now: new Date(`${YEAR}-12-31T04:00:00Z`) });
   env = await createTestEnv();
 });
-afterAll(async () => env.close());
+afterAll(async () => {
+  await env.close();
+  vi.useRealTimers();
+});
 
 describe('an accounting year (scenario)', () => {
   it('prepare → issue → pay monthly → transfer → close twelve periods → final accounts, disclosure, year end', async () => {

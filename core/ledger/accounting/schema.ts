@@ -13,9 +13,11 @@ export const JournalQuery = z.object({
   year: Year.optional(),
   month: Month.optional(),
   account: z.string().regex(/^[0-9]{4,6}$/, '科目编码应为 4-6 位数字').optional().describe('account code; a 4-digit code includes its sub-accounts'),
+  refType: z.enum(['payment', 'transfer', 'adjustment']).optional().describe('with refId: the entries of one source document'),
+  refId: z.coerce.number().int().positive().optional().describe('the source document id (with refType)'),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
   offset: z.coerce.number().int().min(0).default(0),
-});
+}).refine((q) => (q.refType === undefined) === (q.refId === undefined), { message: 'refType 与 refId 须同时给出', path: ['refId'] });
 
 export const TrialBalanceQuery = z.object({
   track: Track,

@@ -24,6 +24,8 @@ export interface JournalFilter {
   year?: number | undefined;
   month?: number | undefined;
   account?: string | undefined;
+  refType?: 'payment' | 'transfer' | 'adjustment' | undefined;
+  refId?: number | undefined;
   limit: number;
   offset: number;
 }
@@ -37,6 +39,13 @@ export async function listJournal(db: Executor, scope: UnitScope, filter: Journa
     .$if(filter.account !== undefined, (qb) =>
       qb.where('journal_entries.id', 'in', (eb) =>
         eb.selectFrom('journal_lines').select('journal_lines.entry_id').where('journal_lines.unit_id', '=', scope.unitId).where('journal_lines.account_code', 'like', `${filter.account}%`),
+      ),
+    )
+    // A document's entries: those its movements posted (payment, transfer, adjustment).
+    .$if(filter.refType !== undefined && filter.refId !== undefined, (qb) =>
+      qb.where('journal_entries.source_type', '=', 'movement').where('journal_entries.source_id', 'in', (eb) =>
+        eb.selectFrom('indicator_movements').select('indicator_movements.id')
+          .where('indicator_movements.unit_id', '=', scope.unitId).where('indicator_movements.ref_type', '=', filter.refType!).where('indicator_movements.ref_id', '=', filter.refId!),
       ),
     )
     .orderBy('journal_entries.date', 'desc')

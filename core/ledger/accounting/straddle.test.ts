@@ -98,6 +98,13 @@ describe('documents that straddle a month close (跨期)', () => {
     expect(await movements('adjustment', adjustment.body.id)).toEqual([{ kind: 'adjust', date: expectedBooking() }]);
     const months = await entryMonths('adjustment', adjustment.body.id);
     expect(months).toEqual([`2026-${Number(expectedBooking().slice(5, 7))}`]);
+    // The document's entries are one request away: both tracks of its 追加, and nothing else.
+    const journal = await env.call('GET', `/api/units/a/journal?refType=adjustment&refId=${adjustment.body.id}`, { token: await env.login('a.finance') });
+    expect(journal.status, JSON.stringify(journal.body).slice(0, 300)).toBe(200);
+    expect(journal.body.map((e: { track: string }) => e.track).sort()).toEqual(['budgetary', 'financial']);
+    expect(journal.body.every((e: { sourceType: string; date: string }) => e.sourceType === 'movement' && e.date === expectedBooking())).toBe(true);
+    const half = await env.call('GET', '/api/units/a/journal?refType=adjustment', { token: await env.login('a.finance') });
+    expect([half.status, half.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
 
     // Undoing stays possible: the withdrawal of the payment approved in May releases in an open month.
     const withdrawn = await env.call('POST', `/api/units/a/payments/${paymentsMade[1]}/withdraw`, { token: await env.login('a.staff'), body: {} });

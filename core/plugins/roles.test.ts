@@ -135,3 +135,19 @@ describe('manifest `roles`', () => {
     expect(r.body.error.message).toContain('roles');
   });
 });
+
+describe('the plugin\'s own OpenAPI document (issue 15 item 6)', () => {
+  it('lists each route of the plugin as enabled in the unit, under the unit\'s path, with the roles it admits', async () => {
+    const r = await env.call('GET', '/api/units/a/plugins/gated/openapi.json', { token: await env.login('a.auditor') });
+    expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBe(200);
+    expect(r.body.openapi).toBe('3.1.0');
+    expect(Object.keys(r.body.paths).sort()).toEqual([`${base}/close`, `${base}/note`, `${base}/secret`, `${base}/summary`]);
+    expect(r.body.paths[`${base}/close`].post['x-unibudget-roles']).toEqual(['finance_officer', 'leader']);
+    expect(r.body.paths[`${base}/note`].post['x-unibudget-roles']).toEqual([...DEFAULT_POST_ROLES]);
+    expect(r.body.paths[`${base}/summary`].get['x-unibudget-roles']).toEqual([]);
+    expect(r.body.paths[`${base}/secret`].get.responses['403'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
+    // Another unit has not enabled it: not found there, as its routes are.
+    const b = await env.call('GET', '/api/units/b/plugins/gated/openapi.json', { token: await env.login('b.admin') });
+    expect([b.status, b.body.error.code]).toEqual([409, 'PLUGIN_NOT_ENABLED']);
+  });
+});

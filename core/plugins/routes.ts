@@ -14,6 +14,7 @@ import { hostOf } from './host.js';
 import { listQuarantine, releaseQuarantine } from './breaker.js';
 import type { InvokeStats } from './host-api.js';
 import { callFailure } from './invoke.js';
+import { pluginOpenApi } from './openapi.js';
 import type { MarshalledError } from './runner/client.js';
 import { installBundle, listPackages, trustSettings, uninstall, updateTrust } from './service.js';
 import { listOwners, transferPluginId } from './packages.js';
@@ -349,6 +350,19 @@ export const pluginRoutes: RouteSpec[] = [
       const checked = validateViewSpec(reply.value);
       if (!checked.ok) throw new AppError('PLUGIN_VIEW_INVALID', { pluginId: params.pluginId, issues: checked.issues.join('; ') });
       return checked.view;
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/units/:unitId/plugins/:pluginId/openapi.json',
+    tag: 'plugins',
+    summary: '插件接口文档 The OpenAPI 3.1 document of a plugin\'s own routes as enabled in this unit, with the roles each route admits',
+    access: { kind: 'unit', permission: 'plugin.read' },
+    params: PluginParams,
+    handler: async ({ kernel, scope, params }) => {
+      const enablement = await enabledIn(kernel.db, scope.unitId, params.pluginId);
+      const pkg = await hostOf(kernel).loadPackage(kernel.db, enablement.pluginId, enablement.version);
+      return pluginOpenApi(pkg.manifest, scope.unitId, enablement.grants.includes('routes'));
     },
   }),
   pluginCall('get'),

@@ -34,6 +34,7 @@ export const MATRIX: Record<string, Expectation> = {
   // Releasing a plugin that is not quarantined answers 409 and writes nothing.
   'POST /api/plugins/:pluginId/release': { allowed: SYSADMIN, path: '/api/plugins/no-such-plugin/release' },
   'GET /api/units/:unitId/plugins/:pluginId/views/:viewId': { allowed: UNIT_READERS, path: '/api/units/a/plugins/no-such-plugin/views/main' },
+  'GET /api/units/:unitId/plugins/:pluginId/openapi.json': { allowed: UNIT_READERS, path: '/api/units/a/plugins/no-such-plugin/openapi.json' },
   'GET /api/units/:unitId/plugins/:pluginId/routes/*': { allowed: UNIT_READERS, path: '/api/units/a/plugins/no-such-plugin/routes/summary' },
   'POST /api/units/:unitId/plugins/:pluginId/routes/*': { allowed: ['sysadmin', ...ALL_A], path: '/api/units/a/plugins/no-such-plugin/routes/summary', body: {} },
   'GET /api/units/:unitId/notifications': { allowed: UNIT_READERS },

@@ -9,6 +9,8 @@ export interface IndicatorRecord {
   id: number; year: number; code: string; name: string; departmentId: number; projectId: number | null;
   expenditureKind: 'personnel' | 'operating' | 'project'; functionalCode: string; economicCode: string; fundSourceCode: string;
   /** Fen. */ issued: number; adjusted: number; frozen: number; paid: number; available: number;
+  /** Fen held by submitted payment requests and transfers out not yet decided (占用); `available` already excludes it. Absent from hosts older than reservations. */
+  reserved?: number;
 }
 export interface PaymentRecord {
   id: number; indicatorId: number; departmentId: number; payeeName: string; purpose: string; economicCode: string;

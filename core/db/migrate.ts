@@ -9,6 +9,7 @@ import * as m006 from './migrations/006_notification_reads.js';
 import * as m007 from './migrations/007_plugin_quotas.js';
 import * as m008 from './migrations/008_plugin_quarantine.js';
 import * as m009 from './migrations/009_plugin_owners.js';
+import * as m010 from './migrations/010_reservations.js';
 
 /** Migrations are listed in code (not read from disk) so bundling and tsx behave the same. */
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '007_plugin_quotas': m007,
   '008_plugin_quarantine': m008,
   '009_plugin_owners': m009,
+  '010_reservations': m010,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -273,6 +273,8 @@ export interface IndicatorsTable {
   adjusted_amount: Generated<number>;
   frozen_amount: Generated<number>;
   paid_amount: Generated<number>;
+  /** 占用: held by submitted payment requests and transfers out, not yet decided (migration 010). */
+  reserved_amount: Generated<number>;
   source_line_id: number | null;
   carried_from_id: number | null;
   is_flexible_reserve: Generated<number>;

@@ -136,8 +136,8 @@ export async function readIndicators(db: Executor, unitId: string, raw: unknown)
   return budgeted(fetch, limit, (r) => ({
     id: r.id, year: r.year, code: r.code, name: r.name, departmentId: r.department_id, projectId: r.project_id,
     expenditureKind: r.expenditure_kind, functionalCode: r.functional_code, economicCode: r.economic_code, fundSourceCode: r.fund_source_code,
-    issued: r.issued_amount, adjusted: r.adjusted_amount, frozen: r.frozen_amount, paid: r.paid_amount,
-    available: r.issued_amount + r.adjusted_amount - r.frozen_amount - r.paid_amount,
+    issued: r.issued_amount, adjusted: r.adjusted_amount, frozen: r.frozen_amount, paid: r.paid_amount, reserved: r.reserved_amount,
+    available: r.issued_amount + r.adjusted_amount - r.frozen_amount - r.paid_amount - r.reserved_amount,
   }), afterId);
 }
 

@@ -30,6 +30,20 @@ export async function ledgerViolations(db: Db): Promise<string[]> {
     if (have.issued + have.adjusted - have.frozen - have.paid < 0) problems.push(`indicator ${t.id}: negative balance`);
   }
 
+  // 占用: what an indicator holds is exactly what its pending payment requests and transfers out ask for.
+  const held = await db
+    .selectFrom('indicators as i')
+    .select([
+      'i.id', 'i.reserved_amount',
+      sql<number>`coalesce((select sum(p.amount) from payments p where p.indicator_id = i.id and p.status = 'pending'), 0)`.as('payments'),
+      sql<number>`coalesce((select sum(t.amount) from transfers t where t.from_indicator_id = i.id and t.status = 'pending'), 0)`.as('transfers'),
+    ])
+    .execute();
+  for (const h of held) {
+    const want = Number(h.payments) + Number(h.transfers);
+    if (Number(h.reserved_amount) !== want) problems.push(`indicator ${h.id}: holds ${h.reserved_amount} fen for pending documents that ask for ${want}`);
+  }
+
   // A payment and its movements change together: approved ⇔ one freeze not yet paid or released.
   const payments = await db
     .selectFrom('payments as p')

@@ -15,6 +15,6 @@ export const ctx = (over: Partial<UnitContext> = {}): UnitContext => ({
 export const indicator = (over: Partial<Indicator>): Indicator => ({
   id: 1, unitId: 'a', year: 2026, code: 'ZB2026-0001', name: '2026年度基本支出预算 · 办公费', departmentId: 3, projectId: null,
   expenditureKind: 'operating', functionalCode: '2050101', economicCode: '30201', fundSourceCode: '11',
-  issued: 1000000, adjusted: 0, amount: 1000000, frozen: 0, paid: 400000, available: 600000,
+  issued: 1000000, adjusted: 0, amount: 1000000, frozen: 0, paid: 400000, reserved: 0, available: 600000,
   isFlexibleReserve: false, sourceLineId: 1, carriedFromId: null, createdAt: '2026-01-01T00:00:00Z', ...over,
 });

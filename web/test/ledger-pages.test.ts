@@ -48,8 +48,9 @@ describe('ledger pages', () => {
     el.scheduleCheck();
     await sleep(CHECK_DEBOUNCE_MS + 100);
     expect(mock.calls.find((c) => c.url.endsWith('/transfers/check'))!.body).to.include({ fromIndicatorId: 1, amount: 50000 });
-    await el.updateComplete;
+    // The check's answer arrives after the debounce; on a busy machine later than the request itself.
     const findings = el.shadowRoot!.querySelector('ub-rule-findings')!;
+    await until(() => text(findings).includes('机动额度内'));
     expect(text(findings)).to.contain('机动额度内');
     expect(el.transferError).to.contain('不能相同');
     el.toId = 2;

@@ -26,7 +26,9 @@ describe('money: fen ↔ yuan text', () => {
     expect(parseYuan('１２３．４５')).to.deep.equal({ ok: true, fen: 12345 });
     expect(parseYuan('.5')).to.deep.equal({ ok: true, fen: 50 });
     expect(parseYuan('5.')).to.deep.equal({ ok: true, fen: 500 });
-    expect(parseYuan('90071992547409.91')).to.deep.equal({ ok: true, fen: Number.MAX_SAFE_INTEGER });
+    // The ledger's ceiling: 1,000 亿元 (MAX_FEN, 10^13 fen); one fen more is out of range.
+    expect(parseYuan('100000000000.00')).to.deep.equal({ ok: true, fen: 10_000_000_000_000 });
+    expect(parseYuan('100000000000.01')).to.deep.equal({ ok: false, error: 'range' });
   });
 
   it('rejects what is not an amount', () => {
@@ -42,7 +44,7 @@ describe('money: fen ↔ yuan text', () => {
   });
 
   it('round-trips every formatted amount', () => {
-    for (const fen of [0, 1, 99, 100, 101, 123456, 100000000, 987654321012, Number.MAX_SAFE_INTEGER]) {
+    for (const fen of [0, 1, 99, 100, 101, 123456, 100000000, 987654321012, 10_000_000_000_000]) {
       expect(parseYuan(formatFen(fen))).to.deep.equal({ ok: true, fen });
     }
   });

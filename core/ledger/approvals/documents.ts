@@ -49,6 +49,8 @@ export interface PendingDocument<V> {
   notice: () => Promise<ApprovalDocument>;
   /** The document as the command leaves it (the answer). */
   view: () => Promise<V>;
+  /** What it held (占用) becomes available again (a transfer's amount on its source). */
+  release?: () => Promise<void>;
 }
 
 /**
@@ -68,6 +70,7 @@ export async function closeDocument<V>(
     if (row.created_by !== actor.userId) throw new AppError('NOT_REQUESTER');
     await cancelOpenSteps(tx, target, row.id);
   }
+  await doc.release?.();
   await tx.updateTable(TABLE[target]).set({ status: action, decided_at: nowIso() }).where('id', '=', row.id).execute();
   const verb = action === 'rejected' ? 'reject' : 'withdraw';
   return recordCommand(tx, actor, scope.unitId, {

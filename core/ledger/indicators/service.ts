@@ -15,8 +15,9 @@ import { postIssue, postMovement } from '../accounting/posting.js';
 
 export type IndicatorRow = Selectable<IndicatorsTable>;
 
+/** What a requester can still ask for: the amount less what is frozen, paid and held by pending documents (占用). */
 export function availableOf(row: IndicatorRow): number {
-  return row.issued_amount + row.adjusted_amount - row.frozen_amount - row.paid_amount;
+  return row.issued_amount + row.adjusted_amount - row.frozen_amount - row.paid_amount - row.reserved_amount;
 }
 
 export function indicatorView(row: IndicatorRow): IndicatorView {
@@ -37,6 +38,7 @@ export function indicatorView(row: IndicatorRow): IndicatorView {
     amount: row.issued_amount + row.adjusted_amount,
     frozen: row.frozen_amount,
     paid: row.paid_amount,
+    reserved: row.reserved_amount,
     available: availableOf(row),
     isFlexibleReserve: row.is_flexible_reserve === 1,
     sourceLineId: row.source_line_id,
@@ -81,6 +83,32 @@ export interface Movement {
   date: string;
   actorId: number | null;
   counterpartIndicatorId?: number | null;
+  /**
+   * A freeze (final approval of a payment) or transfer_out (of a transfer) that takes the amount its
+   * document has held since submission (占用) rather than from what is still available.
+   */
+  fromReservation?: boolean;
+}
+
+const availableAtLeast = (fen: number) => sql<boolean>`issued_amount + adjusted_amount - frozen_amount - paid_amount - reserved_amount >= ${fen}`;
+
+/**
+ * 占用: a submitted payment request or transfer holds its amount on the indicator until it is decided,
+ * so what a requester can still ask for (available) is never promised twice. Refused past the
+ * available balance, under the same guard as a movement. Not a movement: nothing is booked.
+ */
+export async function reserve(tx: Tx, indicator: IndicatorRow, amount: number): Promise<IndicatorRow> {
+  const row = await tx.updateTable('indicators').set((eb) => ({ reserved_amount: eb('reserved_amount', '+', amount) }))
+    .where('id', '=', indicator.id).where(availableAtLeast(amount)).returningAll().executeTakeFirst();
+  if (!row) throw new AppError('BALANCE_EXCEEDED', { available: availableOf(indicator), amount, indicatorId: indicator.id });
+  return row;
+}
+
+/** A pending document is rejected or withdrawn: what it held is available again. */
+export async function unreserve(tx: Tx, indicatorId: number, amount: number): Promise<void> {
+  const row = await tx.updateTable('indicators').set((eb) => ({ reserved_amount: eb('reserved_amount', '-', amount) }))
+    .where('id', '=', indicatorId).where('reserved_amount', '>=', amount).returning('id').executeTakeFirst();
+  if (!row) throw new Error(`indicator ${indicatorId} holds less than ${amount} fen for its pending documents`);
 }
 
 /**
@@ -90,7 +118,9 @@ export interface Movement {
  */
 export async function applyMovement(tx: Tx, m: Movement): Promise<IndicatorRow> {
   if (m.kind !== 'adjust' && m.amount <= 0) throw new Error(`movement ${m.kind} needs a positive amount`);
-  const availableAtLeast = (fen: number) => sql<boolean>`issued_amount + adjusted_amount - frozen_amount - paid_amount >= ${fen}`;
+  // Drawing on the document's own reservation: the held amount moves out of `reserved`, available is unchanged.
+  const covered = (fen: number) => (m.fromReservation ? sql<boolean>`reserved_amount >= ${fen}` : availableAtLeast(fen));
+  const heldBack = m.fromReservation ? { reserved_amount: sql<number>`reserved_amount - ${m.amount}` } : {};
   let query = tx.updateTable('indicators').where('id', '=', m.indicator.id);
   let refusal: AppError;
   switch (m.kind) {
@@ -107,11 +137,11 @@ export async function applyMovement(tx: Tx, m: Movement): Promise<IndicatorRow> 
       refusal = new AppError('INDICATOR_NOT_FOUND', { indicatorId: m.indicator.id });
       break;
     case 'transfer_out':
-      query = query.set((eb) => ({ adjusted_amount: eb('adjusted_amount', '-', m.amount) })).where(availableAtLeast(m.amount));
+      query = query.set((eb) => ({ adjusted_amount: eb('adjusted_amount', '-', m.amount), ...heldBack })).where(covered(m.amount));
       refusal = new AppError('BALANCE_EXCEEDED', { available: availableOf(m.indicator), amount: m.amount, indicatorId: m.indicator.id });
       break;
     case 'freeze':
-      query = query.set((eb) => ({ frozen_amount: eb('frozen_amount', '+', m.amount) })).where(availableAtLeast(m.amount));
+      query = query.set((eb) => ({ frozen_amount: eb('frozen_amount', '+', m.amount), ...heldBack })).where(covered(m.amount));
       refusal = new AppError('BALANCE_EXCEEDED', { available: availableOf(m.indicator), amount: m.amount, indicatorId: m.indicator.id });
       break;
     case 'release':

@@ -46,7 +46,8 @@ describe('payment lifecycle', () => {
   });
 
   it('adds the leader above 50,000 yuan and for 三公经费 at any amount', async () => {
-    const office = await issue(env, { amount: 100_000_00 });
+    // Room for both requests: each holds its amount from submission (占用).
+    const office = await issue(env, { amount: 200_000_00 });
     const large = await submitPayment(env, office.id, 50_000_01);
     expect(large.body.steps.map((s: any) => s.role)).toEqual(['department_head', 'finance_officer', 'leader']);
     const atLimit = await submitPayment(env, office.id, 50_000_00);
@@ -337,16 +338,36 @@ describe('payments as commands', () => {
     expect(paid.comments.map((c) => c.action)).toEqual(['approve:科室负责人审核', 'approve:财务审核', 'pay']);
   });
 
-  it('the final approval checks the balance again under the indicator’s lock: a refusal there writes nothing', async () => {
+  it('占用: a request holds its amount from submission, so the balance is never promised twice; the final approval still re-checks under the lock', async () => {
     const ind = await issue(env, { amount: 100_000 });
     const first = await submit(ind.id, 70_000);
-    const second = await submit(ind.id, 40_000);
+    // The second request asks for more than is left once the first holds its amount: refused now, not at approval.
+    const { actor, scope } = await commandContext(env, 'a.staff', 'payment.create');
+    const draft = PaymentDraft.parse(paymentBody(ind.id, 40_000));
+    const refused = await commandRefusedWithoutTrace(env, (tx) => createPayment(tx, actor, scope, draft, { kind: 'payment.validate', document: draft, warnings: [] }), 'BALANCE_EXCEEDED');
+    expect(refused.details).toMatchObject({ available: 30_000, amount: 40_000 });
+    expect(await indicator(env, ind.id)).toMatchObject({ reserved: 70_000, frozen: 0, available: 30_000 });
+    const second = await submit(ind.id, 30_000);
     for (const p of [first, second]) await approveAs('a.head', p.id);
     await approveAs('a.finance', first.id);
+    // Approved: the held amount is now frozen; available is unchanged by the approval.
+    expect(await indicator(env, ind.id)).toMatchObject({ reserved: 30_000, frozen: 70_000, available: 0 });
+    // Behind the reservation, the re-check under the lock: shown by a correction made outside the ledger's commands.
+    await env.kernel.db.updateTable('indicators').set({ issued_amount: 90_000 }).where('id', '=', ind.id).execute();
     const finance = await commandContext(env, 'a.finance', 'payment.approve');
     const refusal = await commandRefusedWithoutTrace(env, (tx) => approvePayment(tx, finance.actor, finance.scope, second.id, {}), 'BALANCE_EXCEEDED');
-    expect(refusal.details).toMatchObject({ available: 30_000, amount: 40_000 });
-    expect((await indicator(env, ind.id))).toMatchObject({ frozen: 70_000, available: 30_000 });
+    expect(refusal.details).toMatchObject({ available: 20_000, amount: 30_000 });
+  });
+
+  it('a withdrawn or rejected request gives back what it held', async () => {
+    const ind = await issue(env, { amount: 100_000 });
+    const a = await submit(ind.id, 60_000);
+    const b = await submit(ind.id, 40_000);
+    expect(await indicator(env, ind.id)).toMatchObject({ reserved: 100_000, available: 0 });
+    expect((await env.call('POST', `/api/units/a/payments/${a.id}/withdraw`, { token: await env.login('a.staff'), body: {} })).status).toBe(200);
+    expect(await indicator(env, ind.id)).toMatchObject({ reserved: 40_000, available: 60_000 });
+    expect((await env.call('POST', `/api/units/a/payments/${b.id}/reject`, { token: await env.login('a.head'), body: { comment: '不符合规定' } })).status).toBe(200);
+    expect(await indicator(env, ind.id)).toMatchObject({ reserved: 0, frozen: 0, available: 100_000 });
   });
 
   it('runs only inside the command transaction: opened anywhere else, it fails before anything is kept', async () => {

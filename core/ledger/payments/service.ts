@@ -6,7 +6,7 @@ import { askBeforeCommand, validatorWarningsFor, type ValidatorCheck } from '../
 import { AppError } from '../errors.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
 import { assertDepartmentAccess, departmentBound } from '../scope.js';
-import { applyMovement, availableOf, findIndicator, lockIndicator, type IndicatorRow } from '../indicators/service.js';
+import { applyMovement, availableOf, findIndicator, lockIndicator, reserve, unreserve, type IndicatorRow } from '../indicators/service.js';
 import { cancelOpenSteps, decideStep, plannedSteps, startApproval, stepsOf } from '../approvals/service.js';
 import { trailOf } from '../comments.js';
 import { recordCommand } from '../record.js';
@@ -22,9 +22,10 @@ type PaymentRow = Selectable<PaymentsTable>;
  * Evaluates every control rule on a payment draft against its indicator as it stands. Used by the
  * live check (no write), at submission and again at final approval, inside the writing transaction.
  */
-async function evaluatePayment(db: Executor, unitId: string, indicator: IndicatorRow, draft: Partial<PaymentDraft> & { amount: number }) {
+/** `held`: what the payment itself already holds on the indicator (占用, at its final approval), counted as available to it. */
+async function evaluatePayment(db: Executor, unitId: string, indicator: IndicatorRow, draft: Partial<PaymentDraft> & { amount: number }, held = 0) {
   const findings = new Findings(await ruleModes(db, unitId));
-  const available = availableOf(indicator);
+  const available = availableOf(indicator) + held;
   if (draft.date) await addDateFindings(db, findings, unitId, draft.date, [indicator.year]);
   // A payment dated after today is a scheduled one (预约支付): it needs a stated reason, or the unit relaxes the rule.
   const today = businessDate();
@@ -90,6 +91,8 @@ export async function createPayment(tx: Tx, actor: Actor, scope: UnitScope, draf
   const { findings } = await evaluatePayment(tx, scope.unitId, indicator, draft);
   const warnings = findings.enforce(draft.override?.reason);
   warnings.push(...validatorWarningsFor(check, paymentDocument(draft, indicator)));
+  // 占用: the request holds its amount from now until it is approved (frozen), rejected or withdrawn.
+  await reserve(tx, indicator, draft.amount);
   const row = await tx
     .insertInto('payments')
     .values({
@@ -161,11 +164,11 @@ export async function approvePayment(tx: Tx, actor: Actor, scope: UnitScope, id:
     const { findings } = await evaluatePayment(tx, scope.unitId, indicator, {
       amount: before.amount, procurement: before.procurement === 1, ...(before.contract_no ? { contractNo: before.contract_no } : {}),
       ...(before.standard ? { standard: JSON.parse(before.standard) } : {}),
-    });
+    }, before.amount);
     const previous = JSON.parse(before.warnings) as Array<{ rule: string; overridden?: boolean }>;
     assertMayApproveOverride(scope, previous);
     const warnings = findings.without(overriddenRules(previous)).enforce(undefined);
-    await applyMovement(tx, { indicator, kind: 'freeze', amount: before.amount, refType: 'payment', refId: id, date: before.date, actorId: actor.userId });
+    await applyMovement(tx, { indicator, kind: 'freeze', amount: before.amount, refType: 'payment', refId: id, date: before.date, actorId: actor.userId, fromReservation: true });
     await tx
       .updateTable('payments')
       .set({ status: 'approved', approved_at: nowIso(), warnings: JSON.stringify(mergeWarnings(previous, warnings)) })
@@ -217,6 +220,7 @@ export async function rejectPayment(tx: Tx, actor: Actor, scope: UnitScope, id: 
   requireStatus(before, 'pending', 'approved');
   if (before.status === 'pending') {
     await decideStep(tx, actor, scope.unitId, 'payment', id, { userId: before.created_by, departmentId: before.department_id }, 'rejected', input.comment);
+    await unreserve(tx, before.indicator_id, before.amount);
   } else {
     if (!scope.permissions.has('payment.pay')) throw new AppError('FORBIDDEN', { permission: 'payment.pay' });
     await release(tx, scope.unitId, before, actor.userId);
@@ -239,6 +243,7 @@ export async function withdrawPayment(tx: Tx, actor: Actor, scope: UnitScope, id
   if (before.created_by !== actor.userId) throw new AppError('NOT_REQUESTER');
   await cancelOpenSteps(tx, 'payment', id);
   if (before.status === 'approved') await release(tx, scope.unitId, before, actor.userId);
+  else await unreserve(tx, before.indicator_id, before.amount);
   await tx.updateTable('payments').set({ status: 'withdrawn', closed_at: nowIso() }).where('id', '=', id).execute();
   return recordCommand(tx, actor, scope.unitId, {
     entity: 'payment', entityId: id, action: 'payment.withdraw',

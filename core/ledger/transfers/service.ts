@@ -6,7 +6,7 @@ import { askBeforeCommand, validatorWarningsFor, type ValidatorCheck } from '../
 import { AppError } from '../errors.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
 import { assertDepartmentAccess, departmentBound } from '../scope.js';
-import { applyMovement, availableOf, findIndicator, lockIndicator, type IndicatorRow } from '../indicators/service.js';
+import { applyMovement, availableOf, findIndicator, lockIndicator, reserve, unreserve, type IndicatorRow } from '../indicators/service.js';
 import { decideStep, plannedSteps, startApproval, stepsOf } from '../approvals/service.js';
 import { closeDocument, lockPending, type PendingDocument } from '../approvals/documents.js';
 import { notifyPendingStep, notifyRequester, summaryOf, type ApprovalDocument } from '../approvals/notices.js';
@@ -30,9 +30,10 @@ async function lockPair(tx: Tx, unitId: string, fromId: number, toId: number) {
  * Every control rule on a transfer, against its indicators as they stand: at the check (no write),
  * at submission and again at the final approval, under the indicators' locks.
  */
-async function evaluateTransfer(db: Executor, unitId: string, from: IndicatorRow, to: IndicatorRow | null, draft: { amount: number; date?: string | undefined }) {
+async function evaluateTransfer(db: Executor, unitId: string, from: IndicatorRow, to: IndicatorRow | null, draft: { amount: number; date?: string | undefined }, held = 0) {
   const findings = new Findings(await ruleModes(db, unitId));
-  const available = availableOf(from);
+  // `held`: what the transfer itself already holds on its source (占用, at its final approval).
+  const available = availableOf(from) + held;
   if (draft.date) await addDateFindings(db, findings, unitId, draft.date, to ? [from.year, to.year] : [from.year]);
   if (draft.amount > available) findings.add('BALANCE_EXCEEDED', { available, amount: draft.amount, indicatorId: from.id });
   if (to) {
@@ -93,6 +94,8 @@ export async function createTransfer(tx: Tx, actor: Actor, scope: UnitScope, dra
   const warnings = findings.enforce(draft.override?.reason);
   warnings.push(...validatorWarningsFor(check, transferDocument(draft, from, to)));
   const overridden = overriddenRules(warnings).length > 0;
+  // 占用: the amount to move out is held on the source until the transfer is decided.
+  await reserve(tx, from, draft.amount);
   const row = await tx
     .insertInto('transfers')
     .values({
@@ -120,12 +123,12 @@ export async function approveTransfer(tx: Tx, actor: Actor, scope: UnitScope, id
   if (final) {
     const { from, to } = await lockPair(tx, scope.unitId, row.from_indicator_id, row.to_indicator_id);
     // The date was checked at submission; a month closed since then books the movement in the next open one (bookingDate).
-    const { findings } = await evaluateTransfer(tx, scope.unitId, from, to, { amount: row.amount });
+    const { findings } = await evaluateTransfer(tx, scope.unitId, from, to, { amount: row.amount }, row.amount);
     const submitted = JSON.parse(row.warnings) as Array<{ rule: string; overridden?: boolean }>;
     assertMayApproveOverride(scope, submitted);
     findings.without(overriddenRules(submitted)).enforce(undefined);
     const base = { refType: 'transfer' as const, refId: id, date: row.date, actorId: actor.userId, amount: row.amount };
-    await applyMovement(tx, { ...base, indicator: from, kind: 'transfer_out', counterpartIndicatorId: to.id });
+    await applyMovement(tx, { ...base, indicator: from, kind: 'transfer_out', counterpartIndicatorId: to.id, fromReservation: true });
     await applyMovement(tx, { ...base, indicator: to, kind: 'transfer_in', counterpartIndicatorId: from.id });
     await tx.updateTable('transfers').set({ status: 'approved', decided_at: nowIso() }).where('id', '=', id).execute();
   }
@@ -158,6 +161,7 @@ function pendingTransfer(tx: Tx, unitId: string, row: TransferRow): PendingDocum
     row,
     notice: async () => transferNotice(row, (await findIndicator(tx, unitId, row.from_indicator_id)).department_id),
     view: () => transferDetail(tx, unitId, row.id),
+    release: () => unreserve(tx, row.from_indicator_id, row.amount),
   };
 }
 

@@ -211,10 +211,12 @@ describe('payments notify', () => {
     await refusedWithoutTrace(env, () => submitPayment(env, ind.id, 1_000_01), 422, 'BALANCE_EXCEEDED');
 
     const p1 = (await submitPayment(env, ind.id, 900_00)).body.id as number;
-    const p2 = (await submitPayment(env, ind.id, 900_00)).body.id as number;
+    const p2 = (await submitPayment(env, ind.id, 100_00)).body.id as number;
     expect((await approveThrough(env, 'payments', p1)).status).toBe('approved');
     await post('a.head', `/api/units/a/payments/${p2}/approve`);
-    // Finance's approval would freeze beyond the balance: refused, and with it the notice to the creator.
+    // p2 holds its amount (占用), so only a correction made outside the ledger's commands (a data repair)
+    // can leave too little behind it: finance's approval is then refused, and with it the notice to the creator.
+    await env.kernel.db.updateTable('indicators').set({ issued_amount: 950_00 }).where('id', '=', ind.id).execute();
     const before = await lastId();
     await refusedWithoutTrace(env, () => post('a.finance', `/api/units/a/payments/${p2}/approve`), 422, 'BALANCE_EXCEEDED');
     expect(await noticesSince(before)).toEqual([]);
@@ -356,7 +358,7 @@ describe('realtime announcement on core:notifications', () => {
     const stop = await realtimeOf(env.kernel).subscribe('a', CORE_NOTIFICATIONS_CHANNEL, (m) => heard.push(m));
     const ind = await issue(env, { amount: 1_000_00 });
     const p1 = (await submitPayment(env, ind.id, 800_00)).body.id as number;
-    const p2 = (await submitPayment(env, ind.id, 800_00)).body.id as number;
+    const p2 = (await submitPayment(env, ind.id, 200_00)).body.id as number;
     await post('a.head', `/api/units/a/payments/${p1}/approve`);
     await post('a.head', `/api/units/a/payments/${p2}/approve`);
     expect((await approveThrough(env, 'payments', p1)).status).toBe('approved');
@@ -372,7 +374,8 @@ describe('realtime announcement on core:notifications', () => {
     while (!text.includes('event: ready')) text += decoder.decode((await reader.read()).value);
     heard.length = 0;
 
-    // Refused (balance now frozen by p1): rolled back, so nothing is announced …
+    // Refused (a data repair left too little behind p2's hold): rolled back, so nothing is announced …
+    await env.kernel.db.updateTable('indicators').set({ issued_amount: 900_00 }).where('id', '=', ind.id).execute();
     expect((await post('a.finance', `/api/units/a/payments/${p2}/approve`)).status).toBe(422);
     // … and the next committed change is: its announcement is the first and only one heard.
     expect((await post('a.finance', `/api/units/a/payments/${p1}/pay`, { date: '2026-06-12' })).status).toBe(200);

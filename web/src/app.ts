@@ -87,14 +87,24 @@ const UNIT_KEY = 'ub.unit';
 @customElement('ub-app')
 export class UbApp extends UbElement {
   static override styles = [shared, css`
-    :host { display: flex; flex-direction: column; min-height: 100vh; }
-    header { display: flex; align-items: center; gap: 16px; background: #14365f; color: #fff; padding: 0 20px; height: 52px; flex: none; }
+    /*
+     * Chinese first: CJK fonts lead. In English Latin fonts lead, so that ’ “ ” and the like take their
+     * Latin (half-width) shapes; Chinese text in an English page (unit names) still finds a CJK font.
+     */
+    :host { display: flex; flex-direction: column; min-height: 100vh;
+      font-family: "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", system-ui, sans-serif; }
+    :host(:lang(en)) {
+      font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Liberation Sans", "Noto Sans", "DejaVu Sans",
+        "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif;
+    }
+    header { display: flex; align-items: center; flex-wrap: wrap; gap: 8px 16px; background: #14365f; color: #fff; padding: 8px 20px; min-height: 52px; flex: none; }
     header .brand { font-weight: 600; font-size: 16px; white-space: nowrap; display: flex; align-items: center; gap: 8px; }
     header .brand .logo { background: #b4232a; border-radius: 4px; padding: 2px 6px; }
     header .spacer { flex: 1; }
-    header label { display: flex; align-items: center; gap: 6px; font-size: 13px; color: #d3def0; }
-    header select { min-height: 30px; padding: 2px 6px; max-width: 240px; }
+    header label { display: flex; align-items: center; gap: 6px; font-size: 13px; color: #d3def0; white-space: nowrap; min-width: 0; }
+    header select { min-height: 30px; padding: 2px 6px; max-width: 240px; min-width: 0; }
     header .who { font-size: 13px; color: #d3def0; white-space: nowrap; }
+    header .unit-name { font-size: 13px; color: #d3def0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; min-width: 0; }
     header button { background: transparent; color: #fff; border-color: #5f7ea8; min-height: 30px; padding: 3px 10px; }
     header button:hover:not(:disabled) { background: #1f4a7e; }
     .body { display: flex; flex: 1; min-height: 0; }
@@ -113,7 +123,22 @@ export class UbApp extends UbElement {
       nav a[aria-current='page'] { border-bottom-color: #1d5fbf; }
       nav .roles { display: none; }
       header .who { display: none; }
+      header { padding: 8px 14px; gap: 8px 12px; }
       main { padding: 14px; }
+    }
+    /*
+     * A phone: the brand with the bell and sign-out on the first line, the unit and language on the
+     * next; the unit picker takes the room left and its select shrinks (a long unit name is cut, never
+     * the page widened).
+     */
+    @media (max-width: 600px) {
+      header .spacer { display: none; }
+      header .brand { flex: 1 1 auto; }
+      header ub-notification-bell { order: 1; }
+      header .signout { order: 2; }
+      header .unit-pick, header .unit-name { order: 3; flex: 1 1 160px; }
+      header .unit-pick select { flex: 1 1 auto; max-width: none; width: 0; }
+      header .lang { order: 4; }
     }
   `];
 
@@ -282,7 +307,7 @@ export class UbApp extends UbElement {
   }
 
   private renderLang() {
-    return html`<label>${t('language')}
+    return html`<label class="lang">${t('language')}
       <select @change=${(e: Event) => setLang((e.target as HTMLSelectElement).value as 'en' | 'zh-CN')} .value=${lang()}>
         <option value="zh-CN" ?selected=${lang() === 'zh-CN'}>中文</option>
         <option value="en" ?selected=${lang() === 'en'}>English</option>
@@ -303,15 +328,15 @@ export class UbApp extends UbElement {
         <span class="brand"><span class="logo">预</span>${t('appName')}</span>
         <span class="spacer"></span>
         ${this.units.length > 1
-          ? html`<label>${t('unit')}
+          ? html`<label class="unit-pick">${t('unit')}
               <select @change=${this.switchUnit} aria-label=${t('unit')}>
-                ${this.units.map((o) => html`<option value=${o.id} ?selected=${o.id === this.unitId}>${o.name}${o.readOnly ? `（${t('readOnly')}）` : ''}</option>`)}
+                ${this.units.map((o) => html`<option value=${o.id} ?selected=${o.id === this.unitId}>${o.name}${o.readOnly ? t('paren', { x: t('readOnly') }) : ''}</option>`)}
               </select></label>`
-          : html`<span class="who">${u?.name ?? ''}</span>`}
+          : html`<span class="unit-name" title=${u?.name ?? ''}>${u?.name ?? ''}</span>`}
         ${this.renderLang()}
         <ub-notification-bell .unitId=${this.unitId} .userId=${this.me.id}></ub-notification-bell>
         <span class="who">${this.me.displayName}</span>
-        <button @click=${this.logout}>${t('signOut')}</button>
+        <button class="signout" @click=${this.logout}>${t('signOut')}</button>
       </header>
       <div class="body">
         <nav aria-label=${t('mainNav')} @click=${this.onNavClick}>

@@ -1,4 +1,5 @@
 import { expect, fixture, html } from '@open-wc/testing';
+import { setViewport } from '@web/test-runner-commands';
 import { mockFetch, sleep, until } from './mock-fetch.js';
 import { ctx, indicator } from './fixtures.js';
 import '../src/pages/transfer-forms.js';
@@ -88,6 +89,9 @@ describe('ledger pages', () => {
     const buttons = [...el.shadowRoot!.querySelectorAll('tbody button')];
     expect(buttons.length).to.equal(1);
     expect(buttons[0]!.closest('tr')!.textContent).to.contain('2026-04');
+    expect(buttons[0]!.textContent, 'the row button opens the checklist').to.equal('结账检查…');
+    expect([...el.shadowRoot!.querySelectorAll('thead th')].map((th) => th.textContent)).to.deep.equal(['月份', '状态', '结账时间', '操作']);
+    expect(el.shadowRoot!.querySelector('tbody tr')!.textContent, 'closed at, in China time').to.contain('2026-04-01 08:00');
     (buttons[0] as HTMLButtonElement).click();
     await until(() => el.checklist !== null);
     await el.updateComplete;
@@ -99,10 +103,40 @@ describe('ledger pages', () => {
     expect(dialog.querySelector('[data-doc="transfer:3"]')!.textContent).to.contain('<b>调剂</b>');
     expect(dialog.querySelector('[data-doc="transfer:3"] a')!.getAttribute('href')).to.equal('/inbox');
     expect(dialog.querySelector('[data-track=financial]')!.textContent).to.contain('平衡');
+    const amount = dialog.querySelector('[data-doc="payment:7"] td.num')!;
+    expect(amount.textContent).to.equal('1,234.56');
+    expect(getComputedStyle(amount).textAlign, 'amounts right-aligned').to.equal('right');
     const closeButton = dialog.querySelector('button.primary') as HTMLButtonElement;
+    expect(closeButton.textContent, 'the confirm button is not the row button').to.equal('确认结账');
     expect(closeButton.disabled).to.equal(false);
     closeButton.click();
     await until(() => mock!.calls.some((c) => c.method === 'POST' && c.url === '/api/units/a/periods/2026/4/close'));
+  });
+
+  it('period close on a phone: each open document is a stacked card, its summary readable at full width', async () => {
+    const periods = Array.from({ length: 12 }, (_, i) => ({ year: 2026, month: i + 1, status: i < 10 ? 'closed' : 'open', closedAt: null, closedBy: null }));
+    const summary = '赴市教育局参加教师培训工作会议差旅费报销（张明）';
+    mock = mockFetch({
+      'GET /api/units/a/fiscal-years': { body: [{ unitId: 'a', year: 2026, status: 'open', periods }] },
+      'GET /api/units/a/periods/2026/11/checklist': { body: { year: 2026, month: 11, status: 'open', blockingMonth: null, canClose: true, tracks: [],
+        documents: [{ target: 'payment', id: 448, status: 'pending', date: '2026-11-30', amount: 148050, summary }] } },
+    });
+    await setViewport({ width: 390, height: 844 });
+    try {
+      const el = await fixture<UbPeriodClose>(html`<div style="width:360px"><ub-period-close .ctx=${finance}></ub-period-close></div>`).then((d) => d.querySelector('ub-period-close')!);
+      await until(() => el.years.length === 1);
+      await el.updateComplete;
+      el.shadowRoot!.querySelector<HTMLButtonElement>('button[data-action=check-close]')!.click();
+      await until(() => el.checklist !== null);
+      await el.updateComplete;
+      const cell = el.shadowRoot!.querySelector('[data-doc="payment:448"] td.summary')!;
+      expect(cell.getBoundingClientRect().width, 'the summary gets the card’s width').to.be.above(250);
+      expect(getComputedStyle(cell, '::before').content, 'labelled').to.equal('"摘要"');
+      const table = el.shadowRoot!.querySelector('table.docs')!;
+      expect(table.getBoundingClientRect().right).to.be.at.most(360 + 0.5);
+    } finally {
+      await setViewport({ width: 800, height: 600 });
+    }
   });
 
   it('period close: an unbalanced month cannot be closed from its checklist', async () => {

@@ -4,3 +4,4 @@ declare function it(name: string, fn: () => void | Promise<unknown>): void;
 declare function beforeEach(fn: () => void | Promise<unknown>): void;
 declare function afterEach(fn: () => void | Promise<unknown>): void;
 declare function before(fn: () => void | Promise<unknown>): void;
+declare function after(fn: () => void | Promise<unknown>): void;

@@ -1,4 +1,6 @@
+// Over 400 lines: one suite for the whole plugin console (cards, logs, ownership, quarantine, quotas, phone), sharing its fixtures.
 import { expect, fixture, html } from '@open-wc/testing';
+import { setViewport } from '@web/test-runner-commands';
 import { mockFetch, until, type Call } from './mock-fetch.js';
 import { ctx } from './fixtures.js';
 import '../src/pages/admin-plugins.js';
@@ -65,7 +67,10 @@ function stubConfirm(answer: boolean) {
 describe('plugin administration (quotas, logs, ownership, quarantine)', () => {
   let mock: ReturnType<typeof mockFetch> | undefined;
   let confirmStub: ReturnType<typeof stubConfirm> | undefined;
-  afterEach(() => {
+  let phoneViewport = false;
+  afterEach(async () => {
+    if (phoneViewport) await setViewport({ width: 800, height: 600 });
+    phoneViewport = false;
     mock?.restore();
     confirmStub?.restore();
     mock = undefined;
@@ -115,8 +120,8 @@ describe('plugin administration (quotas, logs, ownership, quarantine)', () => {
     const first = $(root, 'tr[data-log="10"]');
     expect(first.querySelector('img'), 'plugin text is never HTML').to.equal(null);
     expect(first.querySelector('td.msg')!.textContent).to.contain('<img src=x onerror="window.hacked=1">');
-    expect(first.querySelector('pre')!.textContent).to.equal('{"n":1}');
-    expect(first.textContent).to.contain('2026-12-03 09:00:10');
+    expect(first.querySelector('pre')!.textContent, 'the data, indented').to.equal('{\n  "n": 1\n}');
+    expect(first.textContent, 'China time, to the second').to.contain('2026-12-03 17:00:10');
     $(root, 'button[data-action=older]').click();
     await until(() => ids().length === 4);
     expect(params(mock.calls[1]!)).to.deep.equal({ before: '9', limit: '50' });
@@ -191,7 +196,7 @@ describe('plugin administration (quotas, logs, ownership, quarantine)', () => {
 
   it('card: the digital specialist opens the log from the card; enabling stays the unit admin’s', async () => {
     mock = mockFetch({
-      'GET /api/units/a/plugins': { body: [plugin({ state: 'enabled', version: '0.2.0', grants: ['views'] })] },
+      'GET /api/units/a/plugins': { body: [plugin({ state: 'enabled', version: '0.2.0', grants: ['views', 'log'], requestedPermissions: ['views', 'log'] })] },
       'GET /api/units/a/plugins/hello-budget/logs': { body: { pluginId: 'hello-budget', unitId: 'a', entries: [{ id: 1, level: 'info', message: 'hello', data: null, at: '2026-12-03T09:00:00.000Z' }], next: null } },
     });
     const el = await fixture<UbAdminPlugins>(html`<ub-admin-plugins .ctx=${developer}></ub-admin-plugins>`);
@@ -274,7 +279,7 @@ describe('plugin administration (quotas, logs, ownership, quarantine)', () => {
     const root = el.shadowRoot!;
     expect($(root, 'tr[data-quarantine=bomber]').textContent).to.contain('超出内存上限');
     expect($(root, 'tr[data-quarantine=bomber]').textContent).to.contain('隔离中');
-    expect($(root, 'tr[data-quarantine=old-one]').textContent).to.contain('已解除（2026-11-02 08:00）');
+    expect($(root, 'tr[data-quarantine=old-one]').textContent).to.contain('已解除（2026-11-02 16:00）');
     expect($(root, 'tr[data-quarantine=old-one] [data-released-by]').textContent).to.equal('操作人：系统管理员');
     expect(root.querySelector('tr[data-quarantine=bomber] [data-released-by]')).to.equal(null);
     expect(root.querySelectorAll('button[data-action=release]')).to.have.length(1);
@@ -365,7 +370,7 @@ describe('plugin administration (quotas, logs, ownership, quarantine)', () => {
     const pkg = { pluginId: 'hello-budget', version: '0.2.0', sha256: 'ab'.repeat(32), signedBy: 'first-party', ownedBy: 'first-party', fromOwner: true, installedAt: '2026-11-28T09:00:00Z', compatible: true, incompatibleReason: null, manifest: { name: { zh: 'hello-budget 插件', en: 'x' }, description: '', author: 'x', permissions: [], engine: '^1.0.0' } };
     const quotas: PluginQuotaView = { pluginId: 'hello-budget', defaults: { storageBytes: 64 * MB, storageDocs: 20000, logEntries: 1000, notificationsPerHour: 120 }, plugin: null, effective: { storageBytes: 64 * MB, storageDocs: 20000, logEntries: 1000, notificationsPerHour: 120 }, units: [{ unitId: 'bureau', overrides: null, usage: figures }] };
     mock = mockFetch({
-      'GET /api/units/bureau/plugins': { body: [plugin({ state: 'enabled', version: '0.2.0', grants: ['views'], quarantined: true })] },
+      'GET /api/units/bureau/plugins': { body: [plugin({ state: 'enabled', version: '0.2.0', grants: ['views', 'log'], requestedPermissions: ['views', 'log'], quarantined: true })] },
       'GET /api/plugins': { body: [pkg, { ...pkg, version: '0.3.0', signedBy: 'other-co', fromOwner: false }] },
       'GET /api/plugins/trust': { body: { allowUnsigned: false, hostApiVersion: '1.0.0', publishers: [{ name: 'first-party' }] } },
       'GET /api/plugins/owners': { body: [{ pluginId: 'hello-budget', publisher: 'first-party', since: '2026-11-28T09:00:00Z', how: 'install', assignedBy: 1 }] },
@@ -376,7 +381,9 @@ describe('plugin administration (quotas, logs, ownership, quarantine)', () => {
       'GET /api/units/bureau/plugins/hello-budget/logs': { body: { pluginId: 'hello-budget', unitId: 'bureau', entries: [{ id: 1, level: 'warn', message: 'x'.repeat(300), data: '{"a":1}', at: '2026-12-03T09:00:00.000Z' }], next: 1 } },
     });
     const phone = { ...sysadmin, roles: ['system_admin' as const, 'unit_admin' as const] };
-    const wrap = await fixture<HTMLDivElement>(html`<div style="width:390px"><ub-admin-plugins .ctx=${phone}></ub-admin-plugins></div>`);
+    await setViewport({ width: 390, height: 844 });
+    phoneViewport = true;
+    const wrap = await fixture<HTMLDivElement>(html`<div style="width:374px"><ub-admin-plugins .ctx=${phone}></ub-admin-plugins></div>`);
     const el = wrap.querySelector('ub-admin-plugins')!;
     await until(() => el.packages.length === 2 && el.plugins.length === 1);
     await el.updateComplete;
@@ -403,6 +410,7 @@ describe('plugin administration (quotas, logs, ownership, quarantine)', () => {
     };
     expect(wide(el)).to.deep.equal([]);
     expect(el.scrollWidth).to.be.at.most(390);
+    expect(document.documentElement.scrollWidth, 'nothing (not even a hidden label in a scrolled table) widens the page').to.be.at.most(390);
     for (const scroller of root.querySelectorAll('.table-wrap')) expect(scroller.scrollWidth).to.be.greaterThan(scroller.clientWidth);
   });
 

@@ -1,10 +1,12 @@
 import { expect, fixture, html } from '@open-wc/testing';
+import { setViewport } from '@web/test-runner-commands';
 import { mockFetch, until } from './mock-fetch.js';
 import { navFor, unitOptions } from '../src/app.js';
 import type { UbApp } from '../src/app.js';
 import type { Me } from '../src/lib/types.js';
 import { rankDepartments, timeProgress } from '../src/pages/cockpit-page.js';
 import { indicator } from './fixtures.js';
+import { setLang } from '../src/lib/i18n.js';
 
 const me = (memberships: Me['memberships']): Me => ({ id: 1, username: 'x', displayName: '某人', disabled: false, memberships, systemAdmin: false });
 
@@ -131,5 +133,88 @@ describe('app shell', () => {
     sel.value = 'b';
     sel.dispatchEvent(new Event('change'));
     await until(() => pluginLinks().length === 0 && location.pathname === '/admin-members');
+  });
+
+  describe('on a phone (390 px)', () => {
+    const LONG = '示范县教育局机关后勤服务中心附属幼儿园（分园）财务室';
+    before(() => setViewport({ width: 390, height: 844 }));
+    after(() => setViewport({ width: 800, height: 600 }));
+    afterEach(() => setLang('zh-CN'));
+
+    /** The shell signed in as `user`, on its first page. */
+    async function shell(user: Me) {
+      mock = mockFetch({ 'GET /api/me': { body: user }, 'GET /api/units': { body: [] }, 'GET /api/units/*': { body: [] }, 'GET /api/classifications': { body: [] } });
+      await import('../src/app.js');
+      const el = await fixture<UbApp>(html`<ub-app></ub-app>`);
+      await until(() => el.shadowRoot!.querySelector('nav a'));
+      await el.updateComplete;
+      await new Promise((r) => requestAnimationFrame(r));
+      return el;
+    }
+
+    /** Lines a piece of header text takes (1: never broken, let alone one character per line). */
+    const lines = (node: Node) => {
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      return new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
+    };
+
+    function expectFits(el: UbApp) {
+      expect(document.documentElement.scrollWidth, 'no sideways page scroll').to.be.at.most(390);
+      const header = el.shadowRoot!.querySelector('header')!;
+      for (const child of header.children) {
+        const r = child.getBoundingClientRect();
+        if (r.width === 0) continue;
+        expect(r.right, `${child.tagName.toLowerCase()}.${child.className} inside the blue bar`).to.be.at.most(header.getBoundingClientRect().right + 0.5);
+        expect(r.bottom, `${child.tagName.toLowerCase()}.${child.className} inside the blue bar`).to.be.at.most(header.getBoundingClientRect().bottom + 0.5);
+      }
+      for (const box of [...header.querySelectorAll('label'), header.querySelector('.brand')!]) {
+        const text = [...box.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim())!;
+        expect(lines(text), `“${text.textContent!.trim()}” on one line`).to.equal(1);
+      }
+    }
+
+    it('the header wraps inside 390 px with a long unit name in the switcher, in Chinese and English', async () => {
+      const el = await shell(me([
+        { unitId: 'a', unitName: LONG, role: 'finance_officer', departmentId: null },
+        { unitId: 'b', unitName: '实验小学', role: 'finance_officer', departmentId: null },
+      ]));
+      expect(el.shadowRoot!.querySelector('header select')).to.exist;
+      expectFits(el);
+      setLang('en');
+      await el.updateComplete;
+      await new Promise((r) => requestAnimationFrame(r));
+      expectFits(el);
+    });
+
+    it('one unit: its long name is cut with an ellipsis, never widening the page', async () => {
+      const el = await shell(me([{ unitId: 'a', unitName: LONG, role: 'finance_officer', departmentId: null }]));
+      const name = el.shadowRoot!.querySelector<HTMLElement>('header .unit-name')!;
+      expect(name.textContent).to.equal(LONG);
+      expect(name.getBoundingClientRect().width, 'shown').to.be.greaterThan(0);
+      expectFits(el);
+    });
+  });
+
+  it('English pages put Latin fonts first, so ’ and “” are not full-width', async () => {
+    mock = mockFetch({ 'GET /api/me': { status: 401, body: { error: { code: 'UNAUTHENTICATED', message: '', details: {} } } } });
+    await import('../src/app.js');
+    const el = await fixture<UbApp>(html`<ub-app></ub-app>`);
+    await until(() => el.shadowRoot!.querySelector('ub-login-page'));
+    const quoteWidth = () => {
+      const probe = document.createElement('span');
+      probe.style.cssText = 'position: absolute; white-space: nowrap; font-size: 14px';
+      probe.textContent = '’“”’“”’“”’';
+      el.shadowRoot!.append(probe);
+      const w = probe.getBoundingClientRect().width / 10;
+      probe.remove();
+      return w;
+    };
+    expect(getComputedStyle(el).fontFamily).to.match(/^"PingFang SC"/);
+    setLang('en');
+    expect(document.documentElement.lang).to.equal('en');
+    expect(getComputedStyle(el).fontFamily).to.match(/^-apple-system/);
+    expect(quoteWidth(), 'a Latin quote is narrow (about a third of the font size)').to.be.below(14 * 0.6);
+    setLang('zh-CN');
   });
 });

@@ -4,6 +4,7 @@ import { UbElement, shared } from '../lib/base.js';
 import { formatFen } from '../lib/money.js';
 import { t } from '../lib/i18n.js';
 import { buildXlsx, download, type Cell } from '../lib/xlsx.js';
+import { scrollHint } from '../lib/scroll-hint.js';
 
 export interface Column<R> {
   key: string;
@@ -64,7 +65,7 @@ export class UbDataTable<R = unknown> extends UbElement {
 
   /** The visible table (sorted, as filtered by the caller) as xlsx cells. */
   exportCells(): Cell[][] {
-    const head: Cell[] = this.columns.map((c) => (c.money ? `${c.label}（元）` : c.label));
+    const head: Cell[] = this.columns.map((c) => (c.money ? `${c.label}${t('paren', { x: t('yuan') })}` : c.label));
     const body = this.sortedRows.map((r) =>
       this.columns.map((c): Cell => {
         const v = c.value(r);
@@ -94,7 +95,7 @@ export class UbDataTable<R = unknown> extends UbElement {
             ${this.exportName ? html`<button @click=${this.exportXlsx}>${t('exportXlsx')}</button>` : ''}
           </div>`
         : ''}
-      <div class="wrap">
+      <div class="wrap" ${scrollHint()}>
         <table>
           ${this.caption ? html`<caption class="sr-only">${this.caption}</caption>` : ''}
           <thead>

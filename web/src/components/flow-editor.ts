@@ -68,7 +68,9 @@ export class UbFlowEditor extends UbElement {
     :host { display: block; }
     ol { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 10px; }
     li.step { border: 1px solid #dde3ea; border-radius: 6px; padding: 10px 12px; background: #fff; }
-    .step-head { display: flex; gap: 10px; align-items: center; margin-bottom: 8px; }
+    .step-head { display: flex; flex-wrap: wrap; gap: 10px; align-items: center; margin-bottom: 8px; }
+    .step-head .field { min-width: 0; }
+    .step-head input { min-width: 0; max-width: 100%; }
     .step-head .n { font-weight: 600; color: #14365f; min-width: 48px; }
     .step-head .spacer { flex: 1; }
     .step-head button { min-height: 28px; padding: 2px 8px; }

@@ -4,7 +4,7 @@ import { UbElement } from '../lib/base.js';
 import { get, post } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import type { UbNotification, UnitPlugin } from '../lib/types.js';
-import { when } from './step-trail.js';
+import { when } from '../lib/time.js';
 
 /** The core's own channel: it announces (after commit) that someone's notifications changed in the unit. */
 export const CORE_CHANNEL = 'core:notifications';
@@ -41,7 +41,7 @@ export function backoff(attempt: number): number {
 export class UbNotificationBell extends UbElement {
   static override styles = css`
     :host { position: relative; display: inline-block; font-size: 14px; }
-    .bell { position: relative; display: inline-flex; align-items: center; gap: 5px; background: transparent; color: inherit; border: 1px solid #5f7ea8; border-radius: 4px; min-height: 30px; padding: 3px 10px; cursor: pointer; font: inherit; }
+    .bell { position: relative; display: inline-flex; align-items: center; gap: 5px; background: transparent; color: inherit; border: 1px solid #5f7ea8; border-radius: 4px; min-height: 30px; padding: 3px 10px; cursor: pointer; font: inherit; white-space: nowrap; }
     .bell:hover { background: #1f4a7e; }
     .bell:focus-visible, .panel button:focus-visible, .panel a:focus-visible { outline: 2px solid #8fb8f2; outline-offset: 1px; }
     .count { position: absolute; top: -6px; right: -8px; background: #d92d20; color: #fff; border-radius: 9px; min-width: 18px; height: 18px; font-size: 11px; line-height: 18px; text-align: center; padding: 0 4px; font-weight: 600; }
@@ -57,6 +57,8 @@ export class UbNotificationBell extends UbElement {
     .meta { font-size: 11px; color: #667085; margin-top: 2px; }
     .empty, .state { padding: 12px; color: #667085; font-size: 13px; }
     .state { border-top: 1px solid #e6eaef; font-size: 11px; padding: 6px 12px; }
+    /* a phone: the panel spans the screen below the bell instead of hanging off its left edge */
+    @media (max-width: 600px) { .panel { position: fixed; top: auto; left: 8px; right: 8px; width: auto; max-height: 70vh; margin-top: 6px; } }
   `;
 
   @property() unitId = '';
@@ -283,7 +285,7 @@ export class UbNotificationBell extends UbElement {
     const label = unread ? t('bell_unread', { n: unread }) : t('bell_none_unread');
     return html`<div @keydown=${this.onKey}>
       <button class="bell" aria-haspopup="true" aria-expanded=${this.open ? 'true' : 'false'} aria-controls="bell-panel"
-        aria-label="${t('notifications')}，${label}" title=${label} @click=${() => this.toggle()}>
+        aria-label="${t('notifications')}${t('adm_sep')}${label}" title=${label} @click=${() => this.toggle()}>
         <svg aria-hidden="true" viewBox="0 0 24 24" width="15" height="15"><path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z"/></svg> ${t('notifications')}
         ${unread ? html`<span class="count" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : ''}
       </button>
@@ -294,7 +296,7 @@ export class UbNotificationBell extends UbElement {
             ${this.items.length === 0 ? html`<div class="empty">${t('bell_empty')}</div>` : ''}
             <ul>
               ${this.items.map((n) => html`<li class=${n.read ? '' : 'unread'} data-id=${n.id}>
-                  <button @click=${() => this.activate(n)} aria-label="${n.read ? '' : `${t('bell_unread_item')}：`}${n.title}">
+                  <button @click=${() => this.activate(n)} aria-label="${n.read ? '' : `${t('bell_unread_item')}${t('adm_colon')}`}${n.title}">
                     <div class="title">${n.title}</div>
                     ${n.body ? html`<div class="body">${n.body}</div>` : ''}
                     <div class="meta">${when(n.createdAt)} · ${n.source}</div>

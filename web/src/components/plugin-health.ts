@@ -4,7 +4,7 @@ import { UbElement, shared } from '../lib/base.js';
 import { get, errorText } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import type { PluginMetrics } from '../lib/types.js';
-import { formatMb } from '../lib/bytes.js';
+import { formatBytes } from '../lib/bytes.js';
 import './quota-bars.js';
 
 const ms = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(0));
@@ -26,6 +26,8 @@ export class UbPluginHealth extends UbElement {
 
   @property({ attribute: false }) unitId = '';
   @property({ attribute: false }) pluginId = '';
+  /** Quarantined system-wide (the unit plugin list says so): the breaker of one unit is beside the point. */
+  @property({ attribute: false }) quarantined = false;
   @state() metrics: PluginMetrics | null = null;
   @state() error = '';
   @state() loading = false;
@@ -64,9 +66,12 @@ export class UbPluginHealth extends UbElement {
             <div><dt>${t('hl_errors')}</dt><dd data-metric="errors">${m.errors}</dd></div>
             <div><dt>${t('hl_errorRate')}</dt><dd>${m.calls ? `${((m.errors / m.calls) * 100).toFixed(1)}%` : '—'}</dd></div>
             <div class="wide"><dt>${t('hl_latency')}</dt><dd data-metric="latency">${ms(m.latencyMs.p50)} / ${ms(m.latencyMs.p95)} / ${ms(m.latencyMs.p99)}</dd></div>
-            <div><dt>${t('hl_memory')}</dt><dd data-metric="memory">${formatMb(m.memoryBytes)}</dd></div>
-            <div><dt>${t('hl_breaker')}</dt><dd data-metric="breaker"><span class="badge ${tripped ? 'block' : 'ok'}">${tripped ? t('hl_breakerOpen') : t('hl_breakerClosed')}</span></dd></div>
+            <div><dt>${t('hl_memory')}</dt><dd data-metric="memory">${formatBytes(m.memoryBytes)}</dd></div>
+            <div><dt>${t('hl_breaker')}</dt><dd data-metric="breaker">${this.quarantined
+              ? html`<span class="badge block" data-quarantined>${t('hl_quarantined')}</span>`
+              : html`<span class="badge ${tripped ? 'block' : 'ok'}">${tripped ? t('hl_breakerOpen') : t('hl_breakerClosed')}</span>`}</dd></div>
           </dl>
+          ${this.quarantined ? html`<p class="error" data-quarantine-note>${t('hl_quarantinedNote')}</p>` : nothing}
           ${m.consecutiveFaults ? html`<p class="muted">${t('hl_consecutive', { n: m.consecutiveFaults })}</p>` : nothing}
           ${m.lastFault ? html`<p class="muted">${t('hl_lastFault', { fault: m.lastFault })}</p>` : nothing}
           ${Object.keys(m.faultsByCode).length

@@ -4,11 +4,20 @@ import { UbElement, shared } from '../lib/base.js';
 import { get, errorText, qs } from '../lib/api.js';
 import { t, type MessageKey } from '../lib/i18n.js';
 import type { PluginLogEntry, PluginLogLevel, PluginLogPage } from '../lib/types.js';
+import { whenSeconds } from '../lib/time.js';
+import { scrollHint } from '../lib/scroll-hint.js';
 
 const LEVELS: readonly PluginLogLevel[] = ['info', 'warn', 'error'];
 const PAGE = 50;
-/** Log times to the second (the core's ISO time, UTC as stored). */
-const at = (iso: string) => iso.replace('T', ' ').slice(0, 19);
+
+/** A log entry's data as the plugin gave it (JSON text): indented for reading; other text as it is. */
+export function prettyData(data: string): string {
+  try {
+    return JSON.stringify(JSON.parse(data), null, 2);
+  } catch {
+    return data;
+  }
+}
 
 /**
  * The log of one plugin in one unit (GET …/plugins/:id/logs: a ring of its newest entries), newest
@@ -24,15 +33,21 @@ export class UbPluginLogs extends UbElement {
     .head button, .head select { min-height: 28px; padding: 2px 10px; }
     .wrap { overflow-x: auto; margin: 8px 0; border: 1px solid #e6eaef; border-radius: 6px; }
     table { min-width: 520px; }
+    .fit { width: 1%; white-space: nowrap; }
     td.msg { white-space: pre-wrap; overflow-wrap: anywhere; min-width: 220px; }
     td.msg details { margin-top: 4px; }
-    td.msg pre { margin: 4px 0 0; white-space: pre-wrap; overflow-wrap: anywhere; font-size: 12px; color: #3d4a5c; }
+    td.msg pre { margin: 4px 0 0; padding: 6px 8px; background: #f5f7fa; border-radius: 4px; max-height: 320px; overflow: auto;
+      white-space: pre-wrap; overflow-wrap: anywhere; font-size: 12px; line-height: 1.45; color: #3d4a5c; }
     .badge.error { background: #fde8e6; color: #b42318; }
     .more { display: flex; gap: 10px; align-items: center; flex-wrap: wrap; }
   `];
 
   @property({ attribute: false }) unitId = '';
   @property({ attribute: false }) pluginId = '';
+  /** The plugin asks for the `log` permission; without it there is no log to read. */
+  @property({ attribute: false }) requested = true;
+  /** The unit granted `log` (false: only entries from before, nothing new). */
+  @property({ attribute: false }) granted = true;
   @state() entries: PluginLogEntry[] = [];
   /** The cursor of the next older page; null: none. */
   @state() next: number | null = null;
@@ -46,7 +61,7 @@ export class UbPluginLogs extends UbElement {
 
   override willUpdate() {
     const key = `${this.unitId}/${this.pluginId}`;
-    if (this.unitId && this.pluginId && key !== this.loadedFor) {
+    if (this.unitId && this.pluginId && this.requested && key !== this.loadedFor) {
       this.loadedFor = key;
       void this.load();
     }
@@ -105,15 +120,16 @@ export class UbPluginLogs extends UbElement {
   private row(e: PluginLogEntry) {
     const cls = e.level === 'error' ? 'error' : e.level === 'warn' ? 'warn' : '';
     return html`<tr data-log=${e.id} data-level=${e.level}>
-      <td class="date">${at(e.at)}</td>
-      <td><span class="badge ${cls}">${LEVELS.includes(e.level) ? t(`lg_level_${e.level}` as MessageKey) : e.level}</span></td>
+      <td class="date fit">${whenSeconds(e.at)}</td>
+      <td class="fit"><span class="badge ${cls}">${LEVELS.includes(e.level) ? t(`lg_level_${e.level}` as MessageKey) : e.level}</span></td>
       <td class="msg">${e.message}${e.data !== null
-        ? html`<details><summary class="muted">${t('lg_data')}</summary><pre>${e.data}</pre></details>`
+        ? html`<details><summary class="muted">${t('lg_data')}</summary><pre data-json>${prettyData(e.data)}</pre></details>`
         : nothing}</td>
     </tr>`;
   }
 
   override render() {
+    if (!this.requested) return html`<div class="head"><h3>${t('lg_title')}</h3></div><p class="muted" data-no-log-permission>${t('lg_notRequested')}</p>`;
     return html`<div class="head"><h3>${t('lg_title')}</h3>
         <label class="check">${t('lg_level')}
           <select name="level" @change=${(e: Event) => this.setLevel((e.target as HTMLSelectElement).value as PluginLogLevel | '')}>
@@ -121,13 +137,14 @@ export class UbPluginLogs extends UbElement {
             ${LEVELS.map((l) => html`<option value=${l} ?selected=${this.level === l}>${t(`lg_level_${l}` as MessageKey)}</option>`)}
           </select></label>
         <button data-action="refresh" @click=${() => this.load()} ?disabled=${this.loading}>${t('adm_refresh')}</button></div>
+      ${this.granted ? nothing : html`<p class="muted" data-log-not-granted>${t('lg_notGranted')}</p>`}
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       ${!this.loaded
         ? html`<p class="muted" role="status">${t('adm_loading')}</p>`
         : this.entries.length === 0
           ? this.error ? nothing : html`<p class="muted">${t('lg_none')}</p>`
-          : html`<div class="wrap"><table aria-busy=${this.loading ? 'true' : 'false'}>
-                <thead><tr><th>${t('lg_time')}</th><th>${t('lg_level')}</th><th>${t('lg_message')}</th></tr></thead>
+          : html`<div class="wrap" ${scrollHint()}><table aria-busy=${this.loading ? 'true' : 'false'}>
+                <thead><tr><th class="fit">${t('lg_time')}</th><th class="fit">${t('lg_level')}</th><th>${t('lg_message')}</th></tr></thead>
                 <tbody>${this.entries.map((e) => this.row(e))}</tbody>
               </table></div>
               <div class="more">

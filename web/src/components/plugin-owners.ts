@@ -4,7 +4,8 @@ import { UbElement, shared } from '../lib/base.js';
 import { api, get, errorText } from '../lib/api.js';
 import { t, type MessageKey } from '../lib/i18n.js';
 import type { PluginOwner } from '../lib/types.js';
-import { when } from './step-trail.js';
+import { when } from '../lib/time.js';
+import { scrollHint } from '../lib/scroll-hint.js';
 
 /** The select's value for "unsigned bundles" (a publisher name is never empty). */
 const UNSIGNED = '';
@@ -25,10 +26,10 @@ export const signerPhrase = (signedBy: string | null) => (signedBy === null ? t(
 export class UbPluginOwners extends UbElement {
   static override styles = [shared, css`
     :host { display: block; }
-    .wrap { overflow-x: auto; border: 1px solid #e6eaef; border-radius: 6px; }
+    .wrap { position: relative; overflow-x: auto; border: 1px solid #e6eaef; border-radius: 6px; }
     table { min-width: 640px; }
     td .transfer { display: flex; gap: 6px; align-items: center; flex-wrap: nowrap; }
-    td select { min-height: 30px; padding: 2px 6px; max-width: 200px; }
+    td select { min-height: 30px; padding: 2px 6px; max-width: 240px; }
     td button { min-height: 30px; padding: 2px 10px; }
   `];
 
@@ -90,7 +91,7 @@ export class UbPluginOwners extends UbElement {
       <td><code>${o.pluginId}</code></td>
       <td>${o.publisher === null ? html`<span class="badge warn">${ownerLabel(null)}</span>` : html`<span class="badge">${o.publisher}</span>`}</td>
       <td class="date">${when(o.since)}</td>
-      <td>${t(`own_how_${o.how}` as MessageKey)}${o.assignedByName ? html` <span class="muted" data-assigned-by>${t('own_assignedBy', { name: o.assignedByName })}</span>` : nothing}</td>
+      <td><span class="nowrap">${t(`own_how_${o.how}` as MessageKey)}</span>${o.assignedByName ? html` <span class="muted" data-assigned-by>${t('own_assignedBy', { name: o.assignedByName })}</span>` : nothing}</td>
       <td><div class="transfer">
         <label class="sr-only" for=${`owner-${o.pluginId}`}>${t('own_transferTo')}</label>
         <select id=${`owner-${o.pluginId}`} name="publisher" ?disabled=${this.busy}
@@ -111,7 +112,7 @@ export class UbPluginOwners extends UbElement {
         ? html`<p class="muted" role="status">${t('adm_loading')}</p>`
         : this.owners.length === 0
           ? html`<p class="muted">${t('own_none')}</p>`
-          : html`<div class="wrap"><table>
+          : html`<div class="wrap" ${scrollHint()}><table>
               <thead><tr><th>${t('own_pluginId')}</th><th>${t('own_owner')}</th><th>${t('own_since')}</th><th>${t('own_how')}</th><th>${t('own_transferTo')}</th></tr></thead>
               <tbody>${this.owners.map((o) => this.row(o))}</tbody>
             </table></div>`}`;

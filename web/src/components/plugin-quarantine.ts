@@ -4,7 +4,8 @@ import { UbElement, shared } from '../lib/base.js';
 import { get, post, errorText } from '../lib/api.js';
 import { t, type MessageKey } from '../lib/i18n.js';
 import type { PluginQuarantine } from '../lib/types.js';
-import { when } from './step-trail.js';
+import { when } from '../lib/time.js';
+import { scrollHint } from '../lib/scroll-hint.js';
 
 const REASONS = ['memory', 'hung', 'catastrophic', 'exit'];
 const reasonText = (reason: string) => (REASONS.includes(reason) ? t(`qr_reason_${reason}` as MessageKey) : reason);
@@ -90,7 +91,7 @@ export class UbPluginQuarantine extends UbElement {
         ? html`<p class="muted" role="status">${t('adm_loading')}</p>`
         : this.rows.length === 0
           ? html`<p class="muted">${t('qr_none')}</p>`
-          : html`<div class="wrap"><table>
+          : html`<div class="wrap" ${scrollHint()}><table>
               <thead><tr><th>${t('qr_plugin')}</th><th>${t('qr_version')}</th><th>${t('qr_since')}</th><th class="num">${t('qr_kills')}</th>
                 <th>${t('qr_reason')}</th><th>${t('qr_state')}</th><th></th></tr></thead>
               <tbody>${this.rows.map((q) => this.row(q))}</tbody>

@@ -3,9 +3,10 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { UbElement, shared } from '../lib/base.js';
 import { api, get, errorText } from '../lib/api.js';
 import { t, type MessageKey } from '../lib/i18n.js';
-import { bytesToMbText, mbTextToBytes } from '../lib/bytes.js';
+import { bytesToMbText, groupDigits, mbTextToBytes } from '../lib/bytes.js';
 import type { PluginQuotaView, QuotaFigures, QuotaKind, QuotaOverrides } from '../lib/types.js';
 import { QUOTA_KINDS, quotaAmount, quotaLevel } from './quota-bars.js';
+import { scrollHint } from '../lib/scroll-hint.js';
 
 /** The every-unit row's key in drafts (a unit id is never empty). */
 const ALL = '';
@@ -13,9 +14,9 @@ const FIELD: Record<QuotaKind, MessageKey> = {
   storageBytes: 'qe_storageMb', storageDocs: 'qe_storageDocs', logEntries: 'qe_logEntries', notificationsPerHour: 'qe_notifications',
 };
 
-/** A stored value as the form shows it: storage in MB (exact), counts as digits; '' for none. */
+/** A stored value as the form shows it: storage in MB (exact), counts as digits, both grouped ("20,000"); '' for none. */
 export const quotaText = (kind: QuotaKind, v: number | null | undefined) =>
-  v === null || v === undefined ? '' : kind === 'storageBytes' ? bytesToMbText(v) : String(v);
+  v === null || v === undefined ? '' : groupDigits(kind === 'storageBytes' ? bytesToMbText(v) : String(v));
 
 /** What was typed → the value to send: null for empty (inherit), undefined when it is not a number ≥ 0. */
 export function parseQuota(kind: QuotaKind, text: string): number | null | undefined {
@@ -39,6 +40,8 @@ export class UbPluginQuotas extends UbElement {
     .wrap { overflow-x: auto; border: 1px solid #e6eaef; border-radius: 6px; }
     table { min-width: 820px; }
     td input { width: 120px; min-height: 30px; padding: 3px 6px; }
+    /* the defaults read where the inputs' text starts below them (cell padding + input border and padding) */
+    td[data-default] { padding-left: 17px; font-variant-numeric: tabular-nums; }
     td .use { font-size: 12px; color: #667085; margin-top: 3px; white-space: nowrap; }
     td .use[data-level='near'] { color: #93510a; }
     td .use[data-level='full'] { color: #b42318; font-weight: 600; }
@@ -161,11 +164,11 @@ export class UbPluginQuotas extends UbElement {
   private table(v: PluginQuotaView) {
     const units = [...v.units.map((u) => u.unitId), ...this.extraUnits];
     const addable = [...this.unitNames.keys()].filter((id) => !units.includes(id));
-    return html`<div class="wrap"><table>
+    return html`<div class="wrap" ${scrollHint()}><table>
         <thead><tr><th>${t('qe_scope')}</th>${QUOTA_KINDS.map((k) => html`<th>${t(FIELD[k])}</th>`)}<th></th></tr></thead>
         <tbody>
           <tr data-scope="default"><th scope="row">${t('qe_defaults')}</th>
-            ${QUOTA_KINDS.map((k) => html`<td class="num" data-default=${k}>${quotaText(k, v.defaults[k])}</td>`)}<td></td></tr>
+            ${QUOTA_KINDS.map((k) => html`<td data-default=${k}>${quotaText(k, v.defaults[k])}</td>`)}<td></td></tr>
           ${this.row(ALL, v.defaults)}
           ${units.map((id) => this.row(id, v.effective, v.units.find((u) => u.unitId === id)?.usage))}
         </tbody>

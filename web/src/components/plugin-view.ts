@@ -1,7 +1,7 @@
 import { html, css, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { UbElement, shared } from '../lib/base.js';
-import { get, errorText } from '../lib/api.js';
+import { ApiError, get, errorText } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { formatFen } from '../lib/money.js';
 import { renderMarkdown } from './markdown.js';
@@ -10,6 +10,7 @@ import './view-form.js';
 import './view-chat.js';
 
 import type { Cell, StatBlock, TableBlock, ViewBlock, ViewSpec } from './view-spec.js';
+import { scrollHint } from '../lib/scroll-hint.js';
 
 export type { ViewSpec };
 
@@ -66,6 +67,8 @@ export class UbPluginView extends UbElement {
   @property({ attribute: false }) spec: ViewSpec | null = null;
   @state() loading = false;
   @state() error: string | null = null;
+  /** The plugin is quarantined: no retry helps until the system administrator releases it. */
+  @state() quarantined = false;
   private loadedFor = '';
   private seq = 0;
 
@@ -82,12 +85,16 @@ export class UbPluginView extends UbElement {
     const seq = ++this.seq;
     this.loading = true;
     this.error = null;
+    this.quarantined = false;
     try {
       const query = this.query && this.query !== '?' ? (this.query.startsWith('?') ? this.query : `?${this.query}`) : '';
       const spec = await get<ViewSpec>(`/api/units/${encodeURIComponent(this.unitId)}/plugins/${encodeURIComponent(this.pluginId)}/views/${encodeURIComponent(this.viewId)}${query}`);
       if (seq === this.seq) this.spec = spec;
     } catch (e) {
-      if (seq === this.seq) this.error = errorText(e);
+      if (seq === this.seq) {
+        this.error = errorText(e);
+        this.quarantined = e instanceof ApiError && e.code === 'PLUGIN_QUARANTINED';
+      }
     } finally {
       if (seq === this.seq) this.loading = false;
     }
@@ -99,6 +106,7 @@ export class UbPluginView extends UbElement {
   };
 
   override render() {
+    if (this.quarantined) return html`<p class="notice error state" role="status" data-state="quarantined">${t('pv_quarantined')}</p>`;
     if (this.error) {
       return html`<div class="notice error state" role="alert" data-state="error">${t('pv_error', { message: this.error })}
         ${this.viewId ? html`<div><button @click=${() => this.load()}>${t('adm_retry')}</button></div>` : nothing}</div>`;
@@ -172,7 +180,7 @@ export class UbPluginView extends UbElement {
     return html`<section class="card" data-kind="table">${b.title ? html`<h3>${b.title}</h3>` : nothing}
       ${b.rows.length === 0
         ? html`<p class="muted" data-state="empty">${t('pv_noRows')}</p>`
-        : html`<div class="table-wrap"><table>
+        : html`<div class="table-wrap" ${scrollHint()}><table>
             ${b.title ? html`<caption class="sr-only">${b.title}</caption>` : nothing}
             <thead><tr>${b.columns.map((c) => html`<th scope="col" class=${numeric(c.format) ? 'num' : ''}>${c.label}</th>`)}</tr></thead>
             <tbody>${b.rows.map((r) => html`<tr>${b.columns.map((c) => html`<td class=${numeric(c.format) ? 'num' : c.format === 'date' ? 'date' : ''}>${formatValue(r[c.key], c.format)}</td>`)}</tr>`)}</tbody>

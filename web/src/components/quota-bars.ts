@@ -3,13 +3,13 @@ import { customElement, property } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { UbElement, shared } from '../lib/base.js';
 import { t, type MessageKey } from '../lib/i18n.js';
-import { formatMb } from '../lib/bytes.js';
+import { formatBytes, groupDigits } from '../lib/bytes.js';
 import type { QuotaFigures, QuotaKind } from '../lib/types.js';
 
 export const QUOTA_KINDS: readonly QuotaKind[] = ['storageBytes', 'storageDocs', 'logEntries', 'notificationsPerHour'];
 
-/** A quota's figure as shown: storage in MB with one decimal, counts with digit grouping. */
-export const quotaAmount = (kind: QuotaKind, n: number): string => (kind === 'storageBytes' ? formatMb(n) : n.toLocaleString('zh-CN'));
+/** A quota's figure as shown: storage in B, KB, MB or GB with one decimal, counts with digit grouping. */
+export const quotaAmount = (kind: QuotaKind, n: number): string => (kind === 'storageBytes' ? formatBytes(n) : groupDigits(String(Math.trunc(n))));
 
 /** How full a quota is: 'full' at 100 % (a limit of 0 is full), 'near' from 90 %. */
 export function quotaLevel(used: number, limit: number): 'full' | 'near' | 'ok' {

@@ -3,8 +3,10 @@ import { customElement, property } from 'lit/decorators.js';
 import { UbElement, shared } from '../lib/base.js';
 import { t } from '../lib/i18n.js';
 import type { Step, TrailEntry } from '../lib/types.js';
+import { when } from '../lib/time.js';
 
-export const when = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(0, 16) : '');
+/** Times on screen are China time (lib/time.ts); kept here for the pages that import it from the trail. */
+export { when };
 
 /** An approval trail: each step with who decided and when, then the comments. */
 @customElement('ub-step-trail')
@@ -24,7 +26,7 @@ export class UbStepTrail extends UbElement {
             <strong>${s.seq}. ${s.label}</strong>
             ${s.decidedByName ? html`<span>${s.decidedByName}</span>` : ''}
             <span class="muted">${when(s.decidedAt)}</span>
-            ${s.comment ? html`<span>「${s.comment}」</span>` : ''}
+            ${s.comment ? html`<span>${t('quote', { x: s.comment })}</span>` : ''}
           </li>`,
         )}
       </ol>

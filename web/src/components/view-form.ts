@@ -121,7 +121,7 @@ export class UbViewForm extends UbElement {
           inputmode=${f.input === 'fen' ? 'decimal' : nothing} .value=${String(v ?? '')}
           @input=${(e: Event) => this.set(f.key, (e.target as HTMLInputElement).value)} />`;
     }
-    return html`<label class="field ${f.input === 'textarea' ? 'wide' : ''}" for=${id}>${f.label}${f.input === 'fen' ? '（元）' : ''}${req}
+    return html`<label class="field ${f.input === 'textarea' ? 'wide' : ''}" for=${id}>${f.label}${f.input === 'fen' ? t('paren', { x: t('yuan') }) : ''}${req}
       ${control}${err ? html`<span class="error" role="alert">${err}</span>` : nothing}</label>`;
   }
 

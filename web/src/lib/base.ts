@@ -67,7 +67,21 @@ export const shared = css`
     outline: 2px solid #1d5fbf; outline-offset: 1px;
   }
   [aria-invalid='true'] { border-color: #c0392b !important; }
-  button { border: 1px solid #b9c3cf; background: #fff; color: #1f2733; border-radius: 4px; padding: 6px 14px; min-height: 34px; cursor: pointer; }
+  button { border: 1px solid #b9c3cf; background: #fff; color: #1f2733; border-radius: 4px; padding: 6px 14px; min-height: 34px; cursor: pointer; white-space: nowrap; }
+  /* identifiers (plugin ids, hashes) and buttons never break, not even at a hyphen or between two CJK characters */
+  :not(pre) > code { white-space: nowrap; }
+  a { color: #1d5fbf; }
+  a:hover { color: #174d9c; }
+  /*
+   * A box that scrolls sideways (scrollHint, lib/scroll-hint.ts) fades at the edge where more of it
+   * lies, so a phone shows that more columns exist.
+   */
+  [data-more-right] { -webkit-mask-image: linear-gradient(to right, #000 calc(100% - 48px), rgba(0, 0, 0, 0.2)); mask-image: linear-gradient(to right, #000 calc(100% - 48px), rgba(0, 0, 0, 0.2)); }
+  [data-more-left] { -webkit-mask-image: linear-gradient(to left, #000 calc(100% - 48px), rgba(0, 0, 0, 0.2)); mask-image: linear-gradient(to left, #000 calc(100% - 48px), rgba(0, 0, 0, 0.2)); }
+  [data-more-left][data-more-right] {
+    -webkit-mask-image: linear-gradient(to right, rgba(0, 0, 0, 0.2), #000 48px, #000 calc(100% - 48px), rgba(0, 0, 0, 0.2));
+    mask-image: linear-gradient(to right, rgba(0, 0, 0, 0.2), #000 48px, #000 calc(100% - 48px), rgba(0, 0, 0, 0.2));
+  }
   button:hover:not(:disabled) { background: #f0f3f7; }
   button.primary { background: #1d5fbf; border-color: #1d5fbf; color: #fff; }
   button.primary:hover:not(:disabled) { background: #174d9c; }
@@ -89,7 +103,13 @@ export const shared = css`
   .badge.returned { background: #e8f0fd; color: #1d5fbf; }
   .notice { padding: 8px 12px; border-radius: 4px; background: #e3f4e8; color: #0f5c2a; margin: 8px 0; }
   .notice.error { background: #fde8e6; color: #8c1d13; }
-  .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+  /* left: 0, so that one inside a sideways-scrolling table never sits past the screen's edge and widens the page */
+  /* a table wider than a phone scrolls sideways in its own box (with scrollHint), never the page */
+  .x-scroll { overflow-x: auto; max-width: 100%; }
+  /* on a phone a text column keeps a readable width (the table scrolls instead of squeezing it to two characters a line) */
+  @media (max-width: 600px) { .x-scroll > table td:not(.num):not(.date) { min-width: 6.5em; } }
+  select { max-width: 100%; }
+  .sr-only { position: absolute; left: 0; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;
 
 export const kindLabelKey = (k: string) => `kind_${k}` as 'kind_personnel';

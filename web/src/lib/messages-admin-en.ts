@@ -127,7 +127,7 @@ export const enAdmin: Record<keyof typeof zhAdmin, string> = {
   plg_disable: 'Disable',
   plg_settings: 'Settings',
   plg_health: 'Health',
-  plg_hide: 'Hide',
+  plg_hide: 'Hide health',
   plg_enabled: 'Enabled {name} for this unit ({n} permissions granted)',
   plg_disabled: 'Disabled {name}',
   plg_settingsSaved: 'Saved the settings of {name}',

@@ -133,7 +133,7 @@ export const zhAdmin = {
   plg_disable: '停用',
   plg_settings: '设置',
   plg_health: '运行状况',
-  plg_hide: '收起',
+  plg_hide: '收起运行状况',
   plg_enabled: '已为本单位启用 {name}（授予 {n} 项权限）',
   plg_disabled: '已停用 {name}',
   plg_settingsSaved: '已保存 {name} 的设置',

@@ -15,6 +15,12 @@ export const zhPlugins = {
   plg_unsignedPhrase: '未签名',
   plg_noOwnerVersion: '没有来自{owner}的兼容版本，暂不能启用',
   plg_readOnlyRole: '您可以查看本单位插件的日志；启用、停用和设置由单位管理员操作。',
+  plg_unitSectionOf: '本单位的插件（{unit}）',
+  plg_version: '可用版本',
+  plg_versionCol: '版本',
+  hl_quarantined: '已隔离',
+  hl_quarantinedNote: '该插件已被隔离：在所有单位都不运行，直到系统管理员解除隔离。',
+  pv_quarantined: '该插件多次导致插件运行进程崩溃，已被隔离。在系统管理员解除隔离之前，此页面无法使用。',
   // installed versions (system)
   plg_ownerCol: '标识归属',
   plg_notFromOwner: '非归属发布者',
@@ -42,6 +48,8 @@ export const zhPlugins = {
   lg_none: '暂无日志',
   lg_end: '没有更早的日志了',
   lg_count: '已显示 {n} 条',
+  lg_notRequested: '该插件没有申请“写日志”权限，不写日志。',
+  lg_notGranted: '本单位没有授予该插件“写日志”权限：它不能再写日志，下面是以前的日志。',
   // plugin id ownership
   own_title: '插件标识归属',
   own_hint: '插件标识属于一个受信任的发布者（或未签名的插件包）：只有它的插件包能以该标识安装，各单位启用时也只选用它的版本。',

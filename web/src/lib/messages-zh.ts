@@ -89,6 +89,7 @@ export const zh = {
   issued: '下达',
   adjusted: '调整',
   budgetAmount: '指标金额',
+  reserved: '占用（待审批）',
   frozen: '冻结',
   paid: '已支付',
   available: '可用余额',
@@ -235,6 +236,8 @@ export const zh = {
   periodsTitle: '会计期间结账',
   month: '月份',
   closePeriod: '结账',
+  closeCheck: '结账检查…',
+  closeConfirmButton: '确认结账',
   closeConfirm: '确认结账 {y} 年 {m} 月？结账后该期间不能再记账。',
   periodOpen: '未结账',
   periodClosed: '已结账',
@@ -298,6 +301,10 @@ export const zh = {
   comments: '意见与备注',
   budgetOrigin: '原始预算',
   readOnly: '只读',
+  // punctuation around interpolated text: each language its own
+  paren: '（{x}）',
+  semi: '；',
+  quote: '「{x}」',
   paymentId: '支付申请编号',
   trace: '追溯',
 } as const;

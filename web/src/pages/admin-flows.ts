@@ -4,7 +4,7 @@ import { shared, UnitPage } from '../lib/base.js';
 import { api, get, errorText } from '../lib/api.js';
 import { t, type MessageKey } from '../lib/i18n.js';
 import type { Flow } from '../lib/types.js';
-import { when } from '../components/step-trail.js';
+import { when } from '../lib/time.js';
 import '../components/flow-editor.js';
 import type { UbFlowEditor } from '../components/flow-editor.js';
 

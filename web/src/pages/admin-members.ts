@@ -4,6 +4,7 @@ import { shared, UnitPage } from '../lib/base.js';
 import { api, get, post, errorText } from '../lib/api.js';
 import { t, type MessageKey } from '../lib/i18n.js';
 import type { Department, MemberView, Role } from '../lib/types.js';
+import { scrollHint } from '../lib/scroll-hint.js';
 
 /** Roles a unit administrator hands out (system_admin only by a system admin, core/permissions). */
 const GRANTABLE: Role[] = ['unit_admin', 'finance_officer', 'business_staff', 'department_head', 'leader', 'auditor', 'plugin_developer'];
@@ -18,7 +19,8 @@ export class UbAdminMembers extends UnitPage {
     :host { display: block; max-width: 1200px; }
     .roles { display: flex; flex-wrap: wrap; gap: 4px 12px; }
     .grid { display: grid; grid-template-columns: 2fr 1fr; gap: 16px; align-items: start; }
-    @media (max-width: 1100px) { .grid { grid-template-columns: 1fr; } }
+    .grid > * { min-width: 0; }
+    @media (max-width: 1100px) { .grid { grid-template-columns: minmax(0, 1fr); } }
     form { display: flex; flex-direction: column; gap: 10px; }
     td .badge { margin: 0 4px 2px 0; }
     tr.disabled td { color: #98a2b3; }
@@ -171,10 +173,10 @@ export class UbAdminMembers extends UnitPage {
       <div class="grid">
         <section>
           ${!this.loaded ? html`<p class="muted" role="status">${t('adm_loading')}</p>` : nothing}
-          <table>
+          <div class="x-scroll" ${scrollHint()}><table>
             <thead><tr><th>${t('mem_username')}</th><th>${t('mem_displayName')}</th><th>${t('mem_roles')}</th><th>${t('mem_department')}</th><th>${t('mem_status')}</th><th></th></tr></thead>
             <tbody>${this.members.map((m) => this.row(m))}</tbody>
-          </table>
+          </table></div>
         </section>
         <aside>
           <form class="card" @submit=${this.addMember} aria-label=${t('mem_add')}>

@@ -4,7 +4,7 @@ import { shared, UnitPage } from '../lib/base.js';
 import { api, get, post, errorText } from '../lib/api.js';
 import { lang, t, type MessageKey } from '../lib/i18n.js';
 import type { Localized, PluginPackage, PluginVersionInfo, UnitPlugin } from '../lib/types.js';
-import { when } from '../components/step-trail.js';
+import { when } from '../lib/time.js';
 import { permissionName, type GrantRequest } from '../components/permission-grant-dialog.js';
 import '../components/permission-grant-dialog.js';
 import '../components/settings-form.js';
@@ -15,6 +15,7 @@ import '../components/plugin-quarantine.js';
 import '../components/plugin-quotas.js';
 import { ownerLabel, signerPhrase } from '../components/plugin-owners.js';
 import type { UbSettingsForm } from '../components/settings-form.js';
+import { scrollHint } from '../lib/scroll-hint.js';
 
 export const localized = (l: Localized) => (lang() === 'en' ? l.en : l.zh);
 
@@ -222,9 +223,22 @@ export class UbAdminPlugins extends UnitPage {
     }, true);
   }
 
+  /** The plugin's state in this unit; a quarantined plugin runs nowhere, whatever the unit set: that is its state. */
   private stateBadge(p: UnitPlugin) {
+    const state = t(`plg_state_${p.state}` as MessageKey);
+    if (p.quarantined) return html`<span class="badge block" data-state=${p.state} data-quarantined title=${state}>${t('plg_quarantined')}</span>`;
     const cls = p.state === 'enabled' ? 'ok' : p.state === 'tripped' ? 'block' : p.state === 'disabled' ? 'warn' : '';
-    return html`<span class="badge ${cls}" data-state=${p.state}>${t(`plg_state_${p.state}` as MessageKey)}</span>`;
+    return html`<span class="badge ${cls}" data-state=${p.state}>${state}</span>`;
+  }
+
+  /**
+   * The versions the unit may pick, unless that would only repeat the header's current version: the
+   * version shows once on a card.
+   */
+  private versionsLine(p: UnitPlugin, listed: PluginVersionInfo[]) {
+    const only = listed.length === 1 ? listed[0]! : null;
+    if (listed.length === 0 || (only && only.version === p.version && only.compatible && only.signedBy)) return nothing;
+    return html` · <span class="versions">${t(listed.length === 1 ? 'plg_version' : 'plg_versions')}${t('adm_colon')}${listed.map((v) => `${v.version}${v.compatible ? '' : t('paren', { x: t('plg_incompatible') })}${v.signedBy ? '' : ` · ${t('plg_unsigned')}`}`).join(t('adm_sep'))}</span>`;
   }
 
   /** Versions of another publisher than the id's owner, which this unit cannot enable (the one it has excepted). */
@@ -246,17 +260,15 @@ export class UbAdminPlugins extends UnitPage {
       <header>
         <span class="name">${localized(p.name)}</span><code>${p.pluginId}</code>
         ${this.stateBadge(p)}
-        ${quarantined ? html`<span class="badge block" data-quarantined>${t('plg_quarantined')}</span>` : nothing}
         ${p.compatible && p.inUseCompatible !== false
           ? nothing
           : html`<span class="badge block" data-incompatible title=${p.inUseIncompatibleReason ?? ''}>${t('plg_incompatible')}</span>`}
         <span class="spacer"></span>
-        <span class="muted">${p.version ? `${t('plg_current')} ${p.version}` : `${t('plg_versions')} ${p.latestVersion}`}</span>
+        ${p.version ? html`<span class="muted" data-current>${t('plg_current')} ${p.version}</span>` : nothing}
       </header>
       ${quarantined ? html`<div class="notice error quarantine" data-quarantine-note>${t('plg_quarantinedNote')}</div>` : nothing}
       ${p.description ? html`<p>${p.description}</p>` : nothing}
-      <div class="muted">${hasOwner ? html`<span data-owner>${t('plg_owner')}${t('adm_colon')}${p.ownedBy ?? t('plg_ownerUnsigned')}</span> · ` : nothing}${t('plg_author')}${t('adm_colon')}${p.author} ·
-        <span class="versions">${t('plg_versions')}${t('adm_colon')}${listed.map((v) => `${v.version}${v.compatible ? '' : ` (${t('plg_incompatible')})`}${v.signedBy ? '' : ` · ${t('plg_unsigned')}`}`).join(t('adm_sep'))}</span></div>
+      <div class="muted">${hasOwner ? html`<span data-owner>${t('plg_owner')}${t('adm_colon')}${p.ownedBy ?? t('plg_ownerUnsigned')}</span>` : nothing}${hasOwner ? ' · ' : ''}${t('plg_author')}${t('adm_colon')}${p.author}${this.versionsLine(p, listed)}</div>
       ${incompatible.map((v) => html`<div class="incompatible">${v.version}: ${v.incompatibleReason}</div>`)}
       ${refused.map((v) => html`<div class="refused" data-refused=${v.version}>${t('plg_versionRefused', { v: v.version, signer: signerPhrase(v.signedBy), owner: ownerLabel(p.ownedBy) })}</div>`)}
       ${manage && p.state !== 'enabled' && p.compatible && offered.length === 0
@@ -290,7 +302,7 @@ export class UbAdminPlugins extends UnitPage {
         ${manage && p.state !== 'available'
           ? html`<button data-action="health" aria-expanded=${this.health.has(p.pluginId) ? 'true' : 'false'} @click=${() => this.toggleHealth(p.pluginId)}>${this.health.has(p.pluginId) ? t('plg_hide') : t('plg_health')}</button>`
           : nothing}
-        ${this.canReadLogs && p.state !== 'available'
+        ${this.canReadLogs && p.state !== 'available' && requestsLog(p)
           ? html`<button data-action="logs" aria-expanded=${this.logs.has(p.pluginId) ? 'true' : 'false'} @click=${() => this.toggleLogs(p.pluginId)}>${this.logs.has(p.pluginId) ? t('plg_hideLogs') : t('plg_logs')}</button>`
           : nothing}
       </div>
@@ -304,8 +316,8 @@ export class UbAdminPlugins extends UnitPage {
             </div>
           </div>`
         : nothing}
-      ${this.health.has(p.pluginId) ? html`<ub-plugin-health .unitId=${this.ctx.unitId} .pluginId=${p.pluginId}></ub-plugin-health>` : nothing}
-      ${this.logs.has(p.pluginId) ? html`<ub-plugin-logs .unitId=${this.ctx.unitId} .pluginId=${p.pluginId}></ub-plugin-logs>` : nothing}
+      ${this.health.has(p.pluginId) ? html`<ub-plugin-health .unitId=${this.ctx.unitId} .pluginId=${p.pluginId} .quarantined=${quarantined}></ub-plugin-health>` : nothing}
+      ${this.logs.has(p.pluginId) ? html`<ub-plugin-logs .unitId=${this.ctx.unitId} .pluginId=${p.pluginId} .granted=${!active || p.grants.includes('log')}></ub-plugin-logs>` : nothing}
     </article>`;
   }
 
@@ -325,8 +337,8 @@ export class UbAdminPlugins extends UnitPage {
           : nothing}
       </div>
       <h2>${t('plg_installedSection')}</h2>
-      <div class="table-wrap"><table>
-        <thead><tr><th>ID</th><th>${t('plg_name')}</th><th>${t('plg_versions')}</th><th>SHA-256</th><th>${t('mem_status')}</th><th>${t('plg_ownerCol')}</th><th>${t('plg_installedAt')}</th><th></th></tr></thead>
+      <div class="table-wrap" ${scrollHint()}><table>
+        <thead><tr><th>ID</th><th>${t('plg_name')}</th><th>${t('plg_versionCol')}</th><th>SHA-256</th><th>${t('mem_status')}</th><th>${t('plg_ownerCol')}</th><th>${t('plg_installedAt')}</th><th></th></tr></thead>
         <tbody>${this.packages.map((p) => html`<tr data-package=${`${p.pluginId}@${p.version}`}>
           <td><code>${p.pluginId}</code></td><td>${localized(p.manifest.name)}</td><td>${p.version}</td>
           <td><code title=${p.sha256}>${p.sha256.slice(0, 12)}…</code></td>
@@ -356,7 +368,7 @@ export class UbAdminPlugins extends UnitPage {
     return html`<h1>${t('plg_title')}</h1>
       ${this.message ? html`<div class="notice" role="status">${this.message}</div>` : nothing}
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
-      <h2>${t('plg_unitSection')}（${this.ctx.unitName}）</h2>
+      <h2>${t('plg_unitSectionOf', { unit: this.ctx.unitName })}</h2>
       ${this.canManage ? nothing : html`<p class="muted">${t('plg_readOnlyRole')}</p>`}
       ${!this.loaded
         ? html`<p class="muted" role="status">${t('adm_loading')}</p>`
@@ -375,6 +387,9 @@ export class UbAdminPlugins extends UnitPage {
 declare global {
   interface HTMLElementTagNameMap { 'ub-admin-plugins': UbAdminPlugins }
 }
+
+/** Only a plugin that asks for the `log` permission writes a log: the others have no log button. */
+export const requestsLog = (p: UnitPlugin) => p.requestedPermissions.includes('log');
 
 function toggled(set: Set<string>, id: string): Set<string> {
   const next = new Set(set);

@@ -5,6 +5,7 @@ import { shared, UnitPage } from '../lib/base.js';
 import { api, get, errorText } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import type { RuleSetting } from '../lib/types.js';
+import { scrollHint } from '../lib/scroll-hint.js';
 
 const MODES = ['block', 'warn', 'ignore'] as const;
 const modeLabel = (m: RuleSetting['mode']) => t(m === 'block' ? 'rule_block' : m === 'warn' ? 'rule_warn' : 'rule_ignore');
@@ -53,7 +54,7 @@ export class UbAdminRules extends UnitPage {
     return html`<h1>${t('rule_title')}</h1>
       ${this.message ? html`<div class="notice" role="status">${this.message}</div>` : nothing}
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
-      <table>
+      <div class="x-scroll" ${scrollHint()}><table>
         <thead><tr><th>${t('rule_code')}</th><th>${t('rule_mode')}</th></tr></thead>
         <tbody>${this.rules.map((r) => html`<tr data-rule=${r.code}>
           <td>${r.label}<br /><code>${r.code}</code></td>
@@ -64,7 +65,7 @@ export class UbAdminRules extends UnitPage {
                   ?disabled=${!!this.busy || this.ctx.readOnly} @change=${() => this.setMode(r, m)} />${modeLabel(m)}</label>`)}
               </div>`}</td>
         </tr>`)}</tbody>
-      </table>`;
+      </table></div>`;
   }
 }
 

@@ -5,7 +5,8 @@ import { api, get, errorText } from '../lib/api.js';
 import { t, type MessageKey } from '../lib/i18n.js';
 import { formatFen, parseYuan } from '../lib/money.js';
 import type { ExpenditureKind, TemplateView } from '../lib/types.js';
-import { when } from '../components/step-trail.js';
+import { when } from '../lib/time.js';
+import { scrollHint } from '../lib/scroll-hint.js';
 
 const KINDS: ExpenditureKind[] = ['personnel', 'operating', 'project'];
 
@@ -108,7 +109,7 @@ export class UbAdminTemplates extends UnitPage {
             <h3>${t('tpl_standards')}</h3>
             ${this.kind === 'project'
               ? html`<p class="muted">${t('tpl_noStandards')}</p>`
-              : html`<table>
+              : html`<div class="x-scroll" ${scrollHint()}><table>
                   <thead><tr><th>${t('tpl_economic')}</th><th>${t('tpl_itemName')}</th><th class="num">${t('tpl_perHead')}</th><th></th></tr></thead>
                   <tbody>${d.standards.map((s, i) => html`<tr>
                     <td><input aria-label=${`${t('tpl_economic')} ${i + 1}`} name="economicCode" .value=${s.economicCode} @input=${(e: Event) => this.patchStd(i, { economicCode: (e.target as HTMLInputElement).value })} /></td>
@@ -116,7 +117,7 @@ export class UbAdminTemplates extends UnitPage {
                     <td class="num"><input aria-label=${`${t('tpl_perHead')} ${i + 1}`} name="perHead" inputmode="decimal" .value=${s.perHead} @input=${(e: Event) => this.patchStd(i, { perHead: (e.target as HTMLInputElement).value })} /></td>
                     <td><button class="danger" @click=${() => this.patch({ standards: d.standards.filter((_, j) => j !== i) })}>${t('adm_remove')}</button></td>
                   </tr>`)}</tbody>
-                </table>
+                </table></div>
                 <p><button @click=${() => this.patch({ standards: [...d.standards, { economicCode: '', name: '', perHead: '' }] })}>＋ ${t('tpl_addStandard')}</button></p>`}
           </div>
           <div class="actions"><button class="primary" ?disabled=${this.busy || this.ctx.readOnly} @click=${() => this.save()}>${t('adm_save')}</button></div>`}`;

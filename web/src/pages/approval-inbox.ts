@@ -5,7 +5,8 @@ import { get, post, errorText } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { formatFen } from '../lib/money.js';
 import type { InboxItem } from '../lib/types.js';
-import { when } from '../components/step-trail.js';
+import { when } from '../lib/time.js';
+import { scrollHint } from '../lib/scroll-hint.js';
 
 const PATHS = { payment: 'payments', transfer: 'transfers', adjustment: 'adjustments' } as const;
 export const itemKey = (i: InboxItem) => `${i.target}:${i.targetId}`;
@@ -71,7 +72,7 @@ export class UbApprovalInbox extends UnitPage {
       }
     }
     this.message = ok ? t('approvedN', { n: ok }) : '';
-    if (failures.length) this.error = t('failedN', { n: failures.length, msg: failures.join('；') });
+    if (failures.length) this.error = t('failedN', { n: failures.length, msg: failures.join(t('semi')) });
     this.comment = '';
     this.busy = false;
     this.selected = new Set();
@@ -93,7 +94,7 @@ export class UbApprovalInbox extends UnitPage {
         <label class="field grow" style="flex-direction:row;align-items:center">${t('comment')}
           <input class="grow" name="comment" .value=${this.comment} @input=${(e: Event) => (this.comment = (e.target as HTMLInputElement).value)} /></label>
       </div>
-      <table>
+      <div class="x-scroll" ${scrollHint()}><table>
         <thead><tr>
           <th><input type="checkbox" aria-label=${t('selectAll')} .checked=${all} @change=${(e: Event) => this.toggleAll((e.target as HTMLInputElement).checked)} /></th>
           <th>${t('docType')}</th><th>${t('summary')}</th>${this.compact ? '' : html`<th>${t('approvalStep')}</th>`}<th>${t('requestedBy')}</th><th class="num">${t('amountYuan')}</th><th></th>
@@ -116,7 +117,7 @@ export class UbApprovalInbox extends UnitPage {
             </tr>`;
           })}
         </tbody>
-      </table>`;
+      </table></div>`;
   }
 }
 

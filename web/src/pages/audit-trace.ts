@@ -7,7 +7,8 @@ import { formatFen } from '../lib/money.js';
 import type { AuditEntry, BudgetRequest, IndicatorDetail, Payment, PaymentDetail, VerifyResult } from '../lib/types.js';
 import '../components/step-trail.js';
 import '../components/rule-findings.js';
-import { when } from '../components/step-trail.js';
+import { when } from '../lib/time.js';
+import { scrollHint } from '../lib/scroll-hint.js';
 
 /**
  * 审计追溯 (read-only): pick a payment request and follow it to its indicator and the original
@@ -29,7 +30,10 @@ export class UbAuditTrace extends UnitPage {
     code { font-size: 12px; color: #475467; }
     dl { display: grid; grid-template-columns: 110px 1fr; gap: 4px 10px; margin: 0; }
     dt { color: #667085; } dd { margin: 0; }
-    @media (max-width: 1000px) { .layout { grid-template-columns: 1fr; } }
+    dd { min-width: 0; overflow-wrap: anywhere; }
+    .layout > * { min-width: 0; }
+    @media (max-width: 1000px) { .layout { grid-template-columns: minmax(0, 1fr); } }
+    @media (max-width: 600px) { dl { grid-template-columns: 88px minmax(0, 1fr); } }
   `];
 
   @property({ type: Number }) paymentId: number | null = null;
@@ -120,7 +124,7 @@ export class UbAuditTrace extends UnitPage {
           ${ind
             ? html`<dl>
                 <dt>${t('indicatorName')}</dt><dd>${ind.name}</dd>
-                <dt>${t('budgetAmount')}</dt><dd>${formatFen(ind.amount)}（${t('issued')} ${formatFen(ind.issued)}，${t('adjusted')} ${formatFen(ind.adjusted)}）</dd>
+                <dt>${t('budgetAmount')}</dt><dd>${formatFen(ind.amount)}${t('paren', { x: `${t('issued')} ${formatFen(ind.issued)}${t('adm_sep')}${t('adjusted')} ${formatFen(ind.adjusted)}` })}</dd>
                 <dt>${t('paid')} / ${t('frozen')}</dt><dd>${formatFen(ind.paid)} / ${formatFen(ind.frozen)}</dd>
                 <dt>${t('available')}</dt><dd>${formatFen(ind.available)}</dd>
               </dl>`
@@ -136,10 +140,10 @@ export class UbAuditTrace extends UnitPage {
           }) ?? ''}
         </li>
         <li><h3>${t('auditEntries')}</h3>
-          <table>
+          <div class="x-scroll" ${scrollHint()}><table>
             <thead><tr><th>#</th><th>${t('date')}</th><th>${t('action')}</th><th>${t('actor')}</th><th>${t('hash')}</th></tr></thead>
             <tbody>${this.entries.map((e) => html`<tr><td>${e.seq}</td><td class="date">${when(e.at)}</td><td>${e.action}</td><td>${e.actorName}</td><td><code title=${e.hash}>${e.hash.slice(0, 12)}… ← ${e.prevHash.slice(0, 8)}…</code></td></tr>`)}</tbody>
-          </table>
+          </table></div>
         </li>
       </ol>`;
   }

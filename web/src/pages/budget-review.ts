@@ -8,7 +8,7 @@ import { classNames, today } from '../lib/context.js';
 import type { BudgetRequest, BudgetRequestDetail, BudgetStatus, FiscalYear } from '../lib/types.js';
 import type { AmountChange } from '../components/amount-input.js';
 import '../components/amount-input.js';
-import { when } from '../components/step-trail.js';
+import { when } from '../lib/time.js';
 
 /** Requests waiting for a decision: submitted (一上) and resubmitted (二上). */
 export const REVIEWABLE: BudgetStatus[] = ['submitted', 'resubmitted'];

@@ -280,7 +280,7 @@ export class UbBudgetWizard extends UnitPage {
             : ''}
         </div>
         <aside class="card total" aria-label=${t('runningTotal')}>
-          <div class="muted">${t('runningTotal')}（${t('yuan')}）</div>
+          <div class="muted">${t('runningTotal')}${t('paren', { x: t('yuan') })}</div>
           <div class="big" data-total>${formatFen(this.total)}</div>
           <table>
             ${(['personnel', 'operating', 'project'] as const).map((k) => html`<tr><td class="muted">${t(`kind_${k}`)}</td><td class="num">${formatFen(this.subtotal(k))}</td></tr>`)}

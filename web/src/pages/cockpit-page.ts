@@ -8,6 +8,7 @@ import { deptName } from '../lib/context.js';
 import type { Cap, Indicator, Payment, PerformanceTarget, Project } from '../lib/types.js';
 import type { Chart, Option } from '../lib/charts.js';
 import './approval-inbox.js';
+import { scrollHint } from '../lib/scroll-hint.js';
 
 /** Share of the year gone by on a date (for the year itself; past years 1, future 0). */
 export function timeProgress(year: number, now = new Date()): number {
@@ -103,7 +104,9 @@ export class UbCockpitPage extends UnitPage {
     .light.green { background: #2f9e44; } .light.yellow { background: #f2b705; } .light.red { background: #d92d20; }
     .perf ul { list-style: none; margin: 0; padding: 0; }
     .perf li { font-size: 12px; }
+    .grid > *, .top > * { min-width: 0; }
     @media (max-width: 1100px) { .grid { grid-template-columns: 1fr 1fr; } .top { grid-template-columns: 1fr 1fr; } }
+    @media (max-width: 600px) { .grid { grid-template-columns: minmax(0, 1fr); } }
   `];
 
   @state() rows: Indicator[] = [];
@@ -227,12 +230,12 @@ export class UbCockpitPage extends UnitPage {
         </section>
         <section class="card" aria-labelledby="h-dept">
           <h2 id="h-dept">${t('deptRanking')}</h2>
-          <div id="deptChart" class="chart" role="img" aria-label=${rankDepartments(this.rows).map((r) => `${deptName(this.ctx, r.departmentId)} ${percent(r.paid, r.amount)}`).join('，')}></div>
+          <div id="deptChart" class="chart" role="img" aria-label=${rankDepartments(this.rows).map((r) => `${deptName(this.ctx, r.departmentId)} ${percent(r.paid, r.amount)}`).join(t('adm_sep'))}></div>
         </section>
         <section class="card" aria-labelledby="h-cap">
           <h2 id="h-cap">${t('threePublic')}</h2>
           ${this.caps.length
-            ? html`<div id="capChart" class="chart" role="img" aria-label=${this.caps.map((c) => `${t(`econ_${c.economicCode}` as MessageKey)} ${formatFen(c.used)} / ${formatFen(c.amount)}`).join('，')}></div>`
+            ? html`<div id="capChart" class="chart" role="img" aria-label=${this.caps.map((c) => `${t(`econ_${c.economicCode}` as MessageKey)} ${formatFen(c.used)} / ${formatFen(c.amount)}`).join(t('adm_sep'))}></div>`
             : html`<p class="muted">${t('noCaps')}</p>`}
         </section>
         <section class="card" aria-labelledby="h-warn" style="grid-column: span 1">
@@ -241,7 +244,7 @@ export class UbCockpitPage extends UnitPage {
           <ul class="warn">
             ${this.warnings.map((p) => html`<li>
               <span class="badge warn">${t('severity_warn')}</span>
-              <span>${p.purpose}<br /><span class="muted">${p.warnings.map((w) => w.message).join('；')}</span></span>
+              <span>${p.purpose}<br /><span class="muted">${p.warnings.map((w) => w.message).join(t('semi'))}</span></span>
               <span class="amt num">${formatFen(p.amount)}</span></li>`)}
           </ul>
         </section>
@@ -253,7 +256,7 @@ export class UbCockpitPage extends UnitPage {
           <h2 id="h-perf">${t('perf_title')}</h2>
           ${this.perf.length === 0
             ? html`<p class="muted">${t('perf_none')}</p>`
-            : html`<table>
+            : html`<div class="x-scroll" ${scrollHint()}><table>
                 <thead><tr><th>${t('perf_light')}</th><th>${t('project')}</th><th class="num">${t('budgetAmount')}</th><th class="num">${t('paid')}</th>
                   <th class="num">${t('executionRate')}</th><th>${t('perf_targets')}</th></tr></thead>
                 <tbody>${this.perf.map((p) => html`<tr data-project=${p.project.id} data-light=${p.light}>
@@ -262,9 +265,9 @@ export class UbCockpitPage extends UnitPage {
                   <td class="num">${formatFen(p.amount)}</td><td class="num">${formatFen(p.paid)}</td><td class="num">${percent(p.paid, p.amount)}</td>
                   <td>${p.targets.length === 0
                     ? html`<span class="muted">${t('perf_no_targets')}</span>`
-                    : html`<ul>${p.targets.map((x) => html`<li>${x.light ? html`<span class="light ${x.light}" aria-label=${t(`perf_${x.light}`)}></span>` : ''}${x.target.name}：${x.target.value || '—'}${x.light ? '' : html` <span class="muted">${t('perf_no_actual')}</span>`}</li>`)}</ul>`}</td>
+                    : html`<ul>${p.targets.map((x) => html`<li>${x.light ? html`<span class="light ${x.light}" aria-label=${t(`perf_${x.light}`)}></span>` : ''}${x.target.name}${t('adm_colon')}${x.target.value || '—'}${x.light ? '' : html` <span class="muted">${t('perf_no_actual')}</span>`}</li>`)}</ul>`}</td>
                 </tr>`)}</tbody>
-              </table>
+              </table></div>
               <p class="muted">${t('perf_rule')}</p>`}
         </section>
       </div>`;

@@ -34,7 +34,8 @@ export class UbIndicatorDashboard extends UnitPage {
     :host { display: block; }
     .filters { margin-bottom: 12px; }
     .filters select, .filters input { max-width: 220px; }
-    .stats { display: grid; grid-template-columns: repeat(4, 1fr); gap: 12px; margin-bottom: 12px; }
+    .stats { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 12px; margin-bottom: 12px; }
+    @media (max-width: 600px) { .stats { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
     .stat .v { font-size: 18px; font-weight: 600; text-align: right; font-variant-numeric: tabular-nums; }
     ub-data-table { --table-max-height: 430px; }
   `];
@@ -79,6 +80,7 @@ export class UbIndicatorDashboard extends UnitPage {
       { key: 'econ', label: t('economicClass'), value: (r) => `${r.economicCode} ${this.econ.get(r.economicCode) ?? ''}` },
       { key: 'fund', label: t('fundSource'), value: (r) => r.fundSourceCode, render: (r) => html`<span title=${this.funds.get(r.fundSourceCode) ?? ''}>${r.fundSourceCode}</span>` },
       { key: 'amount', label: t('budgetAmount'), money: true, value: (r) => r.amount },
+      { key: 'reserved', label: t('reserved'), money: true, value: (r) => r.reserved },
       { key: 'frozen', label: t('frozen'), money: true, value: (r) => r.frozen },
       { key: 'paid', label: t('paid'), money: true, value: (r) => r.paid },
       { key: 'available', label: t('available'), money: true, value: (r) => r.available },
@@ -95,7 +97,7 @@ export class UbIndicatorDashboard extends UnitPage {
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : ''}
       <div class="stats">
         <div class="card stat"><div class="muted">${t('totalBudget')}</div><div class="v">${formatFen(sum('amount'))}</div></div>
-        <div class="card stat"><div class="muted">${t('totalPaid')}（${percent(sum('paid'), sum('amount'))}）</div><div class="v">${formatFen(sum('paid'))}</div></div>
+        <div class="card stat"><div class="muted">${t('totalPaid')}${t('paren', { x: percent(sum('paid'), sum('amount')) })}</div><div class="v">${formatFen(sum('paid'))}</div></div>
         <div class="card stat"><div class="muted">${t('totalFrozen')}</div><div class="v">${formatFen(sum('frozen'))}</div></div>
         <div class="card stat"><div class="muted">${t('totalAvailable')}</div><div class="v">${formatFen(sum('available'))}</div></div>
       </div>

@@ -6,6 +6,7 @@ import { t, type MessageKey } from '../lib/i18n.js';
 import { formatFen, percent } from '../lib/money.js';
 import { classNames, deptName, type UnitContext } from '../lib/context.js';
 import type { BudgetRequest, IndicatorDetail } from '../lib/types.js';
+import { scrollHint } from '../lib/scroll-hint.js';
 
 const refLabel = (r: string) => { const k = `ref_${r}` as MessageKey; const s = t(k); return s === k ? r : s; };
 
@@ -19,6 +20,13 @@ export class UbIndicatorDetail extends UbElement {
     dl { display: grid; grid-template-columns: 120px 1fr 120px 1fr; gap: 6px 12px; margin: 0; }
     dt { color: #667085; } dd { margin: 0; }
     .neg { color: #b42318; }
+    .figures > * { min-width: 0; }
+    dd { min-width: 0; overflow-wrap: anywhere; }
+    @media (max-width: 1000px) { .figures { grid-template-columns: repeat(3, minmax(0, 1fr)); } }
+    @media (max-width: 600px) {
+      .figures { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+      dl { grid-template-columns: 96px minmax(0, 1fr); }
+    }
   `];
 
   @property({ attribute: false }) ctx!: UnitContext;
@@ -68,13 +76,13 @@ export class UbIndicatorDetail extends UbElement {
         </dl>
       </div>
       <div class="figures">
-        ${(['issued', 'adjusted', 'amount', 'frozen', 'paid', 'available'] as const).map(
+        ${(['issued', 'adjusted', 'amount', 'reserved', 'frozen', 'paid', 'available'] as const).map(
           (k) => html`<div class="card"><div class="muted">${t(k === 'amount' ? 'budgetAmount' : k)}</div><div class="v">${formatFen(d[k])}</div></div>`,
         )}
       </div>
       <p class="muted">${t('executionRate')}: ${percent(d.paid, d.amount)}</p>
       <h2>${t('origins')}</h2>
-      <table>
+      <div class="x-scroll" ${scrollHint()}><table>
         <thead><tr><th>${t('indicatorCode')}</th><th>${t('reference')}</th><th>${t('budgetOrigin')}</th><th class="num">${t('amountYuan')}</th></tr></thead>
         <tbody>
           ${d.origins.length === 0 ? html`<tr><td colspan="4" class="muted">${t('none')}</td></tr>` : ''}
@@ -87,9 +95,9 @@ export class UbIndicatorDetail extends UbElement {
               <td class="num">${formatFen(o.amount)}</td></tr>`;
           })}
         </tbody>
-      </table>
+      </table></div>
       <h2>${t('movements')}</h2>
-      <table>
+      <div class="x-scroll" ${scrollHint()}><table>
         <thead><tr><th>${t('date')}</th><th>${t('action')}</th><th>${t('reference')}</th><th class="num">${t('amountYuan')}</th></tr></thead>
         <tbody>
           ${d.movements.map(
@@ -98,7 +106,7 @@ export class UbIndicatorDetail extends UbElement {
               <td class="num ${m.amount < 0 ? 'neg' : ''}">${formatFen(m.amount)}</td></tr>`,
           )}
         </tbody>
-      </table>`;
+      </table></div>`;
   }
 }
 

@@ -7,7 +7,8 @@ import { formatFen } from '../lib/money.js';
 import type { BudgetRequest, BudgetRequestDetail, Payment, PaymentDetail } from '../lib/types.js';
 import '../components/step-trail.js';
 import '../components/rule-findings.js';
-import { when } from '../components/step-trail.js';
+import { when } from '../lib/time.js';
+import { scrollHint } from '../lib/scroll-hint.js';
 
 /** 我的申请: the caller's payment requests and budget requests, each with status and approval trail. */
 @customElement('ub-my-requests')
@@ -64,7 +65,7 @@ export class UbMyRequests extends UnitPage {
     return html`<h1>${t('mineTitle')}</h1>
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : ''}
       <h2>${t('payments')}</h2>
-      <table>
+      <div class="x-scroll" ${scrollHint()}><table>
         <thead><tr><th>#</th><th>${t('date')}</th><th>${t('purpose')}</th><th>${t('payee')}</th><th>${t('indicatorCode')}</th><th class="num">${t('amountYuan')}</th><th>${t('status')}</th><th></th></tr></thead>
         <tbody>
           ${this.payments.length === 0 ? html`<tr><td colspan="8" class="muted">${t('none')}</td></tr>` : ''}
@@ -83,9 +84,9 @@ export class UbMyRequests extends UnitPage {
                 : ''}`,
           )}
         </tbody>
-      </table>
+      </table></div>
       <h2>${t('budgetRequests')}</h2>
-      <table>
+      <div class="x-scroll" ${scrollHint()}><table>
         <thead><tr><th>#</th><th>${t('year')}</th><th>${t('requestTitle')}</th><th>${t('department')}</th><th class="num">${t('amountYuan')}</th><th class="num">${t('controlAmount')}</th><th>${t('status')}</th><th></th></tr></thead>
         <tbody>
           ${this.requests.length === 0 ? html`<tr><td colspan="8" class="muted">${t('none')}</td></tr>` : ''}
@@ -101,7 +102,7 @@ export class UbMyRequests extends UnitPage {
                 : ''}`,
           )}
         </tbody>
-      </table>`;
+      </table></div>`;
   }
 }
 

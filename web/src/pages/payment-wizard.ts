@@ -233,7 +233,7 @@ export class UbPaymentWizard extends UnitPage {
   private renderChosen() {
     const i = this.indicator;
     if (!i) return '';
-    return html`<div class="chosen muted">${t('indicator')}：<strong>${i.code}</strong> ${i.name} · ${t(kindLabelKey(i.expenditureKind))} ·
+    return html`<div class="chosen muted">${t('indicator')}${t('adm_colon')}<strong>${i.code}</strong> ${i.name} · ${t(kindLabelKey(i.expenditureKind))} ·
       ${i.economicCode} ${this.econ.get(i.economicCode) ?? ''} · ${t('available')} <span class="num">${formatFen(i.available)}</span></div>`;
   }
 

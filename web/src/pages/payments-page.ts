@@ -7,6 +7,7 @@ import { formatFen } from '../lib/money.js';
 import { deptName, today } from '../lib/context.js';
 import type { Payment, PaymentDetail, PaymentStatus } from '../lib/types.js';
 import '../components/step-trail.js';
+import { scrollHint } from '../lib/scroll-hint.js';
 
 const STATUSES: PaymentStatus[] = ['approved', 'pending', 'paid', 'rejected', 'withdrawn'];
 
@@ -131,7 +132,7 @@ export class UbPaymentsPage extends UnitPage {
         <button @click=${() => this.load()}>${t('refresh')}</button>
       </div>
       ${this.renderConfirm()}
-      <table>
+      <div class="x-scroll" ${scrollHint()}><table>
         <thead><tr><th>#</th><th>${t('date')}</th><th>${t('department')}</th><th>${t('purpose')}</th><th>${t('payee')}</th><th>${t('indicatorCode')}</th>
           <th class="num">${t('amountYuan')}</th><th>${t('status')}</th><th><span class="sr-only">${t('pay_actions')}</span></th></tr></thead>
         <tbody>
@@ -154,7 +155,7 @@ export class UbPaymentsPage extends UnitPage {
                 : ''}`,
           )}
         </tbody>
-      </table>`;
+      </table></div>`;
   }
 }
 

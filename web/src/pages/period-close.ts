@@ -5,7 +5,8 @@ import { get, post, errorText } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import type { CloseChecklist, FiscalYear, Period } from '../lib/types.js';
 import { formatFen } from '../lib/money.js';
-import { when } from '../components/step-trail.js';
+import { when } from '../lib/time.js';
+import { scrollHint } from '../lib/scroll-hint.js';
 
 /** 会计期间结账: the twelve periods of each fiscal year; the next open period can be closed. */
 @customElement('ub-period-close')
@@ -18,7 +19,17 @@ export class UbPeriodClose extends UnitPage {
     .checklist ul { margin: 0; padding-left: 20px; }
     .checklist li { margin: 3px 0; }
     .scroll { overflow-x: auto; }
-    .amount { font-variant-numeric: tabular-nums; white-space: nowrap; }
+    th.action, td.action { text-align: right; width: 1%; white-space: nowrap; }
+    .docs td.summary { min-width: 14em; }
+    /* a phone: each open document is a small card of label and value, the summary readable in full */
+    @media (max-width: 600px) {
+      .docs thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+      .docs, .docs tbody, .docs tr, .docs td { display: block; }
+      .docs tr { border-bottom: 1px solid #e6eaef; padding: 6px 0; }
+      .docs td { display: flex; gap: 10px; border: 0; padding: 2px 0; text-align: left; white-space: normal; }
+      .docs td.summary { min-width: 0; }
+      .docs td::before { content: attr(data-label); flex: none; width: 6.5em; color: #667085; }
+    }
   `];
 
   @state() years: FiscalYear[] = [];
@@ -71,12 +82,14 @@ export class UbPeriodClose extends UnitPage {
       ${c.documents.length === 0
         ? html`<p class="muted">${t('closeNoOpenDocuments')}</p>`
         : html`<p class="muted">${t('closeOpenDocumentsHint')}</p>
-          <div class="scroll"><table>
-            <thead><tr><th>${t('closeDocKind')}</th><th>${t('status')}</th><th>${t('closeDocDate')}</th><th>${t('closeDocAmount')}</th><th>${t('closeDocSummary')}</th></tr></thead>
+          <div class="scroll" ${scrollHint()}><table class="docs">
+            <thead><tr><th>${t('closeDocKind')}</th><th>${t('status')}</th><th>${t('closeDocDate')}</th><th class="num">${t('closeDocAmount')}</th><th>${t('closeDocSummary')}</th></tr></thead>
             <tbody>${c.documents.map((d) => html`<tr data-doc=${`${d.target}:${d.id}`}>
-              <td><a href=${docPage(d)}>${t(`closeDoc_${d.target}` as 'closeDoc_payment')} #${d.id}</a></td>
-              <td>${t(d.target === 'payment' && d.status === 'approved' ? 'closeDocApprovedUnpaid' : 'closeDocPending')}</td>
-              <td>${d.date}</td><td class="amount">${formatFen(d.amount)}</td><td>${d.summary}</td>
+              <td data-label=${t('closeDocKind')} class="nowrap"><a href=${docPage(d)}>${t(`closeDoc_${d.target}` as 'closeDoc_payment')} #${d.id}</a></td>
+              <td data-label=${t('status')}>${t(d.target === 'payment' && d.status === 'approved' ? 'closeDocApprovedUnpaid' : 'closeDocPending')}</td>
+              <td data-label=${t('closeDocDate')} class="date">${d.date}</td>
+              <td data-label=${t('closeDocAmount')} class="num">${formatFen(d.amount)}</td>
+              <td data-label=${t('closeDocSummary')} class="summary">${d.summary}</td>
             </tr>`)}</tbody>
           </table></div>`}
     </div>`;
@@ -112,21 +125,21 @@ export class UbPeriodClose extends UnitPage {
             <p>${t('closeConfirm', { y: this.confirming.year, m: this.confirming.month })}</p>
             ${this.checklist ? this.checklistView(this.checklist) : html`<p class="muted" role="status">${t('closeChecking')}</p>`}
             <p>
-              <button class="primary" ?disabled=${this.busy || !this.checklist?.canClose} @click=${() => this.close(this.confirming!)}>${t('closePeriod')}</button>
+              <button class="primary" data-action="close" ?disabled=${this.busy || !this.checklist?.canClose} @click=${() => this.close(this.confirming!)}>${t('closeConfirmButton')}</button>
               <button @click=${() => { this.confirming = null; this.checklist = null; }}>${t('cancel')}</button>
             </p>
           </div>`
         : ''}
-      <div class="scroll"><table>
-        <thead><tr><th>${t('month')}</th><th>${t('status')}</th><th>${t('closedAt')}</th><th></th></tr></thead>
+      <div class="scroll" ${scrollHint()}><table>
+        <thead><tr><th>${t('month')}</th><th>${t('status')}</th><th>${t('closedAt')}</th><th class="action">${t('action')}</th></tr></thead>
         <tbody>
           ${(fy?.periods ?? []).map(
             (p) => html`<tr>
               <td>${p.year}-${String(p.month).padStart(2, '0')}</td>
               <td><span class="badge ${p.status === 'closed' ? 'ok' : ''}">${t(p.status === 'closed' ? 'periodClosed' : 'periodOpen')}</span></td>
-              <td>${when(p.closedAt)}</td>
-              <td>${next && p.month === next.month && p.year === next.year && !this.ctx.readOnly
-                ? html`<button data-action="check-close" @click=${() => this.confirm(p)}>${t('closePeriod')}</button>`
+              <td class="date">${when(p.closedAt)}</td>
+              <td class="action">${next && p.month === next.month && p.year === next.year && !this.ctx.readOnly
+                ? html`<button data-action="check-close" @click=${() => this.confirm(p)}>${t('closeCheck')}</button>`
                 : ''}</td>
             </tr>`,
           )}

@@ -7,7 +7,8 @@ import type { UnitContext } from '../lib/context.js';
 import type { Localized, UnitPlugin } from '../lib/types.js';
 import '../components/plugin-view.js';
 
-export interface PluginNavItem { pluginId: string; viewId: string; title: Localized; pluginName: Localized; href: string }
+/** `quarantined`: the plugin runs nowhere until the system administrator releases it; its pages say so. */
+export interface PluginNavItem { pluginId: string; viewId: string; title: Localized; pluginName: Localized; href: string; quarantined: boolean }
 
 /**
  * The plugin pages a person sees in a unit: views of plugins enabled there with the `views`
@@ -26,7 +27,7 @@ export async function loadPluginNav(unitId: string): Promise<PluginNavItem[]> {
     .filter((p) => p.state === 'enabled' && p.grants.includes('views'))
     .flatMap((p) => p.views
       .filter((v) => v.placement !== 'payment-detail')
-      .map((v) => ({ pluginId: p.pluginId, viewId: v.id, title: v.title, pluginName: p.name, href: `/plugins/${p.pluginId}/${v.id}` })));
+      .map((v) => ({ pluginId: p.pluginId, viewId: v.id, title: v.title, pluginName: p.name, href: `/plugins/${p.pluginId}/${v.id}`, quarantined: p.quarantined === true })));
 }
 
 export const navTitle = (item: PluginNavItem) => (lang() === 'en' ? item.title.en : item.title.zh);
@@ -47,7 +48,9 @@ export class UbPluginPage extends UbElement {
     if (!item) return html`<p class="notice error" role="alert">${t('pv_notFound')}</p>`;
     return html`<h1>${navTitle(item)}</h1>
       <p class="muted sub">${lang() === 'en' ? item.pluginName.en : item.pluginName.zh}</p>
-      ${this.ctx ? html`<ub-plugin-view unit-id=${this.ctx.unitId} plugin-id=${item.pluginId} view-id=${item.viewId} query=${location.search}></ub-plugin-view>` : nothing}`;
+      ${item.quarantined
+        ? html`<p class="notice error" role="status" data-quarantined>${t('pv_quarantined')}</p>`
+        : this.ctx ? html`<ub-plugin-view unit-id=${this.ctx.unitId} plugin-id=${item.pluginId} view-id=${item.viewId} query=${location.search}></ub-plugin-view>` : nothing}`;
   }
 }
 

@@ -9,7 +9,8 @@ import type {
   FiscalYear, JournalEntry, JournalLine, ReportCell, ReportColumn, ReportTable, ReportView, TrialBalance, TrialBalanceRow, YearEndView,
 } from '../lib/types.js';
 import '../components/data-table.js';
-import { when } from '../components/step-trail.js';
+import { when } from '../lib/time.js';
+import { scrollHint } from '../lib/scroll-hint.js';
 
 export type ReportTab = 'execution' | 'disclosure' | 'final' | 'trial' | 'journal' | 'yearend';
 export const TABS: ReportTab[] = ['execution', 'disclosure', 'final', 'trial', 'journal', 'yearend'];
@@ -234,7 +235,7 @@ export class UbReportsPage extends UnitPage {
   renderTable(tb: ReportTable): TemplateResult {
     return html`<section aria-labelledby="t-${tb.id}" data-table=${tb.id}>
       <h2 id="t-${tb.id}">${tb.title} <small>${t('rep_unit_label', { u: tb.unitLabel })}</small></h2>
-      <div class="wrap"><table>
+      <div class="wrap" ${scrollHint()}><table>
         <thead><tr>${tb.columns.map((c) => html`<th scope="col" class=${c.kind === 'text' ? '' : 'num'}>${c.header}</th>`)}</tr></thead>
         <tbody>
           ${tb.rows.length === 0 ? html`<tr><td colspan=${tb.columns.length} class="muted">${t('none')}</td></tr>` : ''}

@@ -11,6 +11,7 @@ import '../components/amount-input.js';
 import '../components/rule-findings.js';
 import type { AmountChange } from '../components/amount-input.js';
 import { CHECK_DEBOUNCE_MS } from './payment-wizard.js';
+import { scrollHint } from '../lib/scroll-hint.js';
 
 /** 预算调剂 (with the live transfers/check) and 预算调整 追加/追减, side by side, with recent documents. */
 @customElement('ub-transfer-forms')
@@ -21,7 +22,8 @@ export class UbTransferForms extends UnitPage {
     form { display: flex; flex-direction: column; gap: 10px; }
     select, textarea, input:not([type='radio']):not([type='checkbox']) { width: 100%; }
     .actions { display: flex; gap: 8px; }
-    @media (max-width: 1000px) { .cols { grid-template-columns: 1fr; } }
+    .cols > * { min-width: 0; }
+    @media (max-width: 1000px) { .cols { grid-template-columns: minmax(0, 1fr); } }
   `];
 
   @state() indicators: Indicator[] = [];
@@ -141,19 +143,19 @@ export class UbTransferForms extends UnitPage {
 
   private options(selected: number | null) {
     return html`<option value="">—</option>${this.indicators.map(
-      (i) => html`<option value=${i.id} ?selected=${i.id === selected}>${i.code} ${i.name}（${t('available')} ${formatFen(i.available)}）</option>`,
+      (i) => html`<option value=${i.id} ?selected=${i.id === selected}>${i.code} ${i.name}${t('paren', { x: `${t('available')} ${formatFen(i.available)}` })}</option>`,
     )}`;
   }
 
   private docTable(rows: Array<TransferView | AdjustmentView>, kind: 'transfer' | 'adjustment') {
-    return html`<table>
+    return html`<div class="x-scroll" ${scrollHint()}><table>
       <thead><tr><th>#</th><th>${t('date')}</th><th>${kind === 'transfer' ? `${t('fromIndicator')} → ${t('toIndicator')}` : t('indicator')}</th><th>${t('reason')}</th><th class="num">${t('amountYuan')}</th><th>${t('status')}</th></tr></thead>
       <tbody>
         ${rows.length === 0 ? html`<tr><td colspan="6" class="muted">${t('none')}</td></tr>` : ''}
         ${rows.map((d) => html`<tr><td>${d.id}</td><td class="date">${d.date}</td>
           <td class="nowrap">${'fromIndicatorId' in d ? `${this.code(d.fromIndicatorId)} → ${this.code(d.toIndicatorId)}` : this.code(d.indicatorId)}</td>
           <td>${d.reason}</td><td class="num">${formatFen(d.amount)}</td><td><span class="badge ${d.status}">${t(`dstatus_${d.status}` as MessageKey)}</span></td></tr>`)}
-      </tbody></table>`;
+      </tbody></table></div>`;
   }
 
   override render() {

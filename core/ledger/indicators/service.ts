@@ -218,10 +218,6 @@ async function nextIndicatorCode(tx: Tx, unitId: string, year: number): Promise<
 }
 
 /**
- * 下达指标: creates a spendable quota in the scoped unit. Dated: refused in a closed period. Also
- * issued by budget approval (one per request line) and the year end (carry-overs) in their commands.
- */
-/**
  * A unit's indicators of one year may not total more than MAX_FEN (1,000 亿元), so every sum over a
  * unit's figures stays an exact integer. Checked where the total grows (an issue, a 追加); two such
  * writes racing on PostgreSQL could together pass it by one amount — still far inside the exact range.
@@ -233,6 +229,10 @@ export async function assertUnitYearTotal(tx: Tx, unitId: string, year: number, 
   if (total > MAX_FEN) throw new AppError('AMOUNT_LIMIT_EXCEEDED', { year, total, limit: MAX_FEN, amount: adding });
 }
 
+/**
+ * 下达指标: creates a spendable quota in the scoped unit. Dated: refused in a closed period. Also
+ * issued by budget approval (one per request line) and the year end (carry-overs) in their commands.
+ */
 export async function issueIndicator(tx: Tx, actor: Actor, scope: UnitScope, input: IssueInput): Promise<IndicatorView> {
   const unitId = scope.unitId;
   if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new Error('issue amount must be positive fen');

@@ -1,5 +1,6 @@
 import type { ClassificationKind } from '../../db/schema.js';
 import { LEVEL_LENGTHS, type ClassAttrs, type EconomicCategory } from './schema.js';
+import { threePublicItem } from '../three-public.js';
 
 /**
  * The rules of the codes themselves: a code's level and parent follow from its length
@@ -7,14 +8,6 @@ import { LEVEL_LENGTHS, type ClassAttrs, type EconomicCategory } from './schema.
  * for the shipped sets and imported files alike.
  */
 
-/** 三公经费 economic codes and which of the three they count under. */
-const THREE_PUBLIC: Record<string, NonNullable<ClassAttrs['threePublicItem']>> = {
-  '30212': 'abroad', // 因公出国（境）费用
-  '30217': 'reception', // 公务接待费
-  '30231': 'vehicle_operation', // 公务用车运行维护费
-  '31013': 'vehicle_purchase', // 公务用车购置 (资本性支出)
-  '30913': 'vehicle_purchase', // 公务用车购置 (资本性支出（基本建设）): 三公 whatever the budget it is built from
-};
 
 const ECONOMIC_CATEGORY_OF_CLASS: Record<string, EconomicCategory> = {
   '301': 'personnel',
@@ -30,7 +23,7 @@ const FISCAL_FUND_CLASSES = new Set(['11', '12', '13']);
 export function deriveAttrs(kind: ClassificationKind, code: string): ClassAttrs {
   if (kind === 'economic') {
     const attrs: ClassAttrs = { category: ECONOMIC_CATEGORY_OF_CLASS[code.slice(0, 3)] ?? 'other' };
-    const item = THREE_PUBLIC[code];
+    const item = threePublicItem(code);
     if (item) {
       attrs.threePublic = true;
       attrs.threePublicItem = item;

@@ -21,8 +21,7 @@ export type RuleCode = keyof typeof RULES;
 export const RULE_CODES = Object.keys(RULES) as RuleCode[];
 export type RuleMode = 'block' | 'warn' | 'ignore';
 
-/** 三公经费: 因公出国（境）费用, 公务接待费, 公务用车运行维护费, 公务用车购置. */
-export const THREE_PUBLIC_CODES = new Set(['30212', '30217', '30231', '31013']);
+export { THREE_PUBLIC_CODES } from '../three-public.js';
 
 /** Which economic classes each expenditure kind may use; units can change it in their ledger settings. */
 export const DEFAULT_KIND_ECONOMIC_MAP: Record<'personnel' | 'operating' | 'project', string[]> = {

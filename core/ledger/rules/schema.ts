@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { UnitId } from '../../units/schema.js';
 import { RULE_CODES, type RuleCode } from './catalog.js';
+import { THREE_PUBLIC_CODE_LIST } from '../three-public.js';
 // The answers the web app reads are shared contracts of the SDK.
 import { RuleModeSchema } from '@unibudget/sdk/contracts/ledger';
 import { MAX_FEN } from '@unibudget/sdk/contracts/money';
@@ -18,7 +19,7 @@ export const CapsQuery = z.object({ year: z.coerce.number().int().min(2000).max(
 export const CapsBody = z.object({
   year: z.number().int().min(2000).max(2100),
   caps: z
-    .array(z.object({ economicCode: z.enum(['30212', '30217', '30231', '31013']), amount: z.number().int().min(0).max(MAX_FEN) }))
+    .array(z.object({ economicCode: z.enum(THREE_PUBLIC_CODE_LIST), amount: z.number().int().min(0).max(MAX_FEN) }))
     .max(4),
 });
 

@@ -28,7 +28,7 @@ export interface ExecutionGroupRecord { code: string; name: string; /** Fen. */ 
  * (预算执行情况表, the same numbers as the report page) as plain data.
  */
 export interface ExecutionReportRecord {
-  year: number; month: number; title: string; /** Time progress month/12 as a fraction. */ timeProgress: number;
+  year: number; month: number; title: string; /** 序时进度 at min(end of the month, today), as `ledger.timeProgress` defines it. */ timeProgress: number;
   totals: ExecutionGroupRecord;
   rows: Array<{ indicatorId: number; code: string; name: string; departmentId: number; projectId: number | null; expenditureKind: string; economicCode: string; fundSourceCode: string;
     /** Fen. */ budget: number; paidToDate: number; paidInMonth: number; balance: number; executionRate: number; gap: number }>;
@@ -36,6 +36,17 @@ export interface ExecutionReportRecord {
   byEconomic: ExecutionGroupRecord[];
   /** Months 1..month: paid in the month, cumulative, cumulative rate against time progress. */
   byMonth: Array<{ month: number; /** Fen. */ paid: number; cumulative: number; executionRate: number; timeProgress: number; gap: number }>;
+}
+/**
+ * 序时进度 (time progress) of the bound unit's year as the core defines it (the unit's basis: completed
+ * months ÷ 12, a month counting on its last day, or elapsed days ÷ days in the year): the same value
+ * as the execution report and the cockpit. Fractions rounded to 4 places.
+ */
+export interface TimeProgressRecord {
+  year: number; /** ISO date the value stands on. */ asOf: string; basis: 'month' | 'day'; value: number;
+  /** Months of the year completed on asOf (a month counts on its last day). */ completedMonths: number;
+  /** The yardstick: the value at the end of each month 1–12 of the year. */ byMonth: number[];
+  definition: { zh: string; en: string };
 }
 export interface ProjectRecord { id: number; code: string; name: string; status: string; startYear: number; endYear: number; totalAmount: number }
 
@@ -68,6 +79,8 @@ export interface HostApi {
     transfers(filter?: { year?: number; status?: string; afterId?: number; limit?: number }): Promise<TransferRecord[]>;
     /** The execution report (month defaults to the current month of the running year, or December of a past year). */
     executionReport(params: { year: number; month?: number }): Promise<ExecutionReportRecord>;
+    /** 序时进度 of a year on a date (`date` defaults to today's business date, `year` to the year of the date), by the unit's basis. */
+    timeProgress(params?: { year?: number; date?: string }): Promise<TimeProgressRecord>;
   };
   storage: {
     put<T extends Doc>(collection: string, id: string, data: T): Promise<void>;

@@ -13,9 +13,11 @@ export {
 } from './plugin.js';
 export type {
   CallerIdentity, DepartmentRecord, Doc, ExecutionGroupRecord, ExecutionReportRecord, HostApi, HostError, IndicatorRecord, PaymentRecord, PluginDefinition,
-  PluginEvent, ProjectRecord, RouteRequest, StoredDoc, StoredPage, TransferRecord, ValidationInput, ValidationResult, ViewContext,
+  PluginEvent, ProjectRecord, RouteRequest, StoredDoc, StoredPage, TimeProgressRecord, TransferRecord, ValidationInput, ValidationResult, ViewContext,
 } from './api.js';
 export type { ViewBlock, ViewSpec, ValidatedViewSpec } from './views.js';
 export type { CoreRole, HostPermission, Manifest, ManifestInput, ScheduleEntry, SettingField, ValidatorKind } from './manifest.js';
 export type { Role } from './contracts/roles.js';
+/** 三公经费: the one list (the core reads the same). */
+export { THREE_PUBLIC_ITEMS, THREE_PUBLIC_CODES, THREE_PUBLIC_CODE_LIST, threePublicItem, isThreePublic, type ThreePublicItem, type ThreePublicCode } from './contracts/three-public.js';
 export { nextRun, previousRun, parseCron, cronProblem, CronError, type CronSchedule } from './cron.js';

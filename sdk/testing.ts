@@ -7,7 +7,7 @@ import { createApp } from '../core/server/app.js';
 import { DEMO_PASSWORD, seedDemo } from '../core/demo/seed.js';
 import { hostOf } from '../core/plugins/host.js';
 import { enablementOf } from '../core/plugins/enablement.js';
-import { readDepartments, readExecutionReport, readIndicators, readPayments, readProjects, readTransfers } from '../core/plugins/ledger-read.js';
+import { readDepartments, readExecutionReport, readIndicators, readPayments, readProjects, readTimeProgress, readTransfers } from '../core/plugins/ledger-read.js';
 import type { HostApi, IndicatorRecord, PaymentRecord, ProjectRecord } from './api.js';
 import { buildPlugin } from './build.js';
 import { makeBundle, type Bundle } from './bundle.js';
@@ -340,6 +340,7 @@ async function harnessOn(kernel: Kernel, bundle: Bundle, options: HarnessOptions
         departments: () => readDepartments(db, unitId),
         transfers: (filter) => readTransfers(db, unitId, filter),
         executionReport: (params) => readExecutionReport(db, unitId, params),
+        timeProgress: (params) => readTimeProgress(db, unitId, params),
       };
     },
     async userId(username) {

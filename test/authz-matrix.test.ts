@@ -15,9 +15,11 @@ import { ALL_USERS, type Expectation } from './authz/common.js';
 import { KERNEL_MATRIX } from './authz/kernel.js';
 import { LEDGER_MATRIX } from './authz/ledger.js';
 import { MATRIX as NOTIFICATIONS_MATRIX } from './authz/notifications.js';
+import { MATRIX as RECEIPTS_MATRIX } from './authz/receipts.js';
+import { MATRIX as ASSETS_MATRIX } from './authz/assets.js';
 
 const a = (...roles: string[]) => roles.map((r) => `a.${r}`);
-const MATRIX: Record<string, Expectation> = { ...KERNEL_MATRIX, ...LEDGER_MATRIX, ...NOTIFICATIONS_MATRIX };
+const MATRIX: Record<string, Expectation> = { ...KERNEL_MATRIX, ...LEDGER_MATRIX, ...NOTIFICATIONS_MATRIX, ...RECEIPTS_MATRIX, ...ASSETS_MATRIX };
 
 const routeKey = (method: string, path: string) => `${method.toUpperCase()} ${path}`;
 const concretePath = (path: string) => path.replace(':unitId', 'a');

@@ -12,12 +12,15 @@ import { generateUnit, type Generated } from '../../plugins/analytics/fixtures/g
 import { writeLedger } from '../../plugins/analytics/fixtures/ledger.js';
 import type { PaymentRecord } from '../../sdk/index.js';
 import { createPluginHarness } from '../../sdk/testing.js';
+import { timeProgressAnswer } from '../../core/ledger/time-progress.js';
 
 const Database = createRequire(import.meta.url)('better-sqlite3') as typeof import('better-sqlite3');
 const s = DEFAULT_SETTINGS;
 const YEARS = [2024, 2025, 2026];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const pctText = (x: number) => `${(x * 100).toFixed(1)}%`;
+/** 序时进度 as the host gives it to the plugin (the core's definition, by month). */
+const time = (asOf: string) => timeProgressAnswer('month', 2026, asOf);
 
 // ------------------------------------------------------------------ (a) forecast accuracy
 
@@ -35,7 +38,8 @@ function forecastAccuracy(units: number) {
       const current = states.get(2026)!;
       const prior = [states.get(2024)!, states.get(2025)!];
       const indicators = g.indicators.filter((i) => i.year === 2026);
-      const f = forecastIndicators({ year: 2026, asOf: `2026-${String(m + 1).padStart(2, '0')}-01`, indicators, current, prior, settings: s });
+      const asOf = `2026-${String(m + 1).padStart(2, '0')}-01`;
+      const f = forecastIndicators({ year: 2026, asOf, time: time(asOf), indicators, current, prior, settings: s });
       for (const i of f.indicators) {
         const monthly = current.byIndicator[String(i.indicatorId)] ?? [];
         const actual = monthly.reduce((a, b) => a + b, 0);
@@ -114,10 +118,10 @@ function fullRecomputation(units: number) {
     const tc = performance.now();
     const g = generated[u]!;
     const out = evaluate({
-      year: 2026, asOf: '2026-12-31', indicators: g.indicators.filter((i) => i.year === 2026), departments: g.departments, projects: g.projects, milestones: g.milestones,
+      year: 2026, asOf: '2026-12-31', time: time('2026-12-31'), indicators: g.indicators.filter((i) => i.year === 2026), departments: g.departments, projects: g.projects, milestones: g.milestones,
       current: states.get(2026) ?? emptyYear(2026), prior: [states.get(2024)!, states.get(2025)!], previous: states.get(2025)!, settings: s,
     });
-    forecastIndicators({ year: 2026, asOf: '2026-12-01', indicators: g.indicators.filter((i) => i.year === 2026), current: states.get(2026)!, prior: [states.get(2024)!, states.get(2025)!], settings: s });
+    forecastIndicators({ year: 2026, asOf: '2026-12-01', time: time('2026-12-01'), indicators: g.indicators.filter((i) => i.year === 2026), current: states.get(2026)!, prior: [states.get(2024)!, states.get(2025)!], settings: s });
     // The stored form of the states (what saveChunked writes).
     for (const st of states.values()) JSON.stringify(st);
     computeMs += performance.now() - tc;

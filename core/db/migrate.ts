@@ -10,6 +10,9 @@ import * as m007 from './migrations/007_plugin_quotas.js';
 import * as m008 from './migrations/008_plugin_quarantine.js';
 import * as m009 from './migrations/009_plugin_owners.js';
 import * as m010 from './migrations/010_reservations.js';
+import * as m011 from './migrations/011_assets.js';
+import * as m012 from './migrations/012_receipts.js';
+import * as m013 from './migrations/013_ledger_options.js';
 
 /** Migrations are listed in code (not read from disk) so bundling and tsx behave the same. */
 const migrations: Record<string, Migration> = {
@@ -23,6 +26,9 @@ const migrations: Record<string, Migration> = {
   '008_plugin_quarantine': m008,
   '009_plugin_owners': m009,
   '010_reservations': m010,
+  '011_assets': m011,
+  '012_receipts': m012,
+  '013_ledger_options': m013,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -42,6 +42,10 @@ export interface Database {
   journal_entries: JournalEntriesTable;
   journal_lines: JournalLinesTable;
   year_end_runs: YearEndRunsTable;
+  receipts: ReceiptsTable;
+  assets: AssetsTable;
+  asset_depreciations: AssetDepreciationsTable;
+  asset_useful_lives: AssetUsefulLivesTable;
 }
 
 export interface UnitsTable {
@@ -61,8 +65,12 @@ export interface DepartmentsTable {
   unit_id: string;
   code: string;
   name: string;
+  /** 业务部门 'business' or 管理部门 'management' (migration 011): picks 5001 or 5101 for an institution. */
+  function: Generated<DepartmentFunction>;
   created_at: string;
 }
+
+export type DepartmentFunction = 'business' | 'management';
 
 export interface UsersTable {
   id: Generated<number>;
@@ -403,6 +411,8 @@ export interface LedgerSettingsTable {
   unit_id: string;
   flexible_threshold: number;
   kind_economic_map: string;
+  /** JSON: optional settings without a column of their own (timeProgressBasis, …); '{}' reads every default (migration 013). */
+  options: Generated<string>;
   updated_at: string;
 }
 
@@ -466,12 +476,77 @@ export interface JournalLinesTable {
   fund_source_code: string | null;
 }
 
+// ------------------------------------------------------------------ assets (资产, migration 011)
+
+export interface AssetsTable {
+  id: Generated<number>;
+  unit_id: string;
+  code: string;
+  name: string;
+  class_code: string;
+  /** 1601 固定资产, 1613 在建工程, 1701 无形资产, … (the account debited when it was paid). */
+  account_code: string;
+  value: number;
+  department_id: number;
+  acquired_on: string;
+  useful_life_months: number | null;
+  status: 'in_use' | 'under_construction';
+  economic_code: string;
+  payment_id: number | null;
+  movement_id: number | null;
+  completed_on: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AssetDepreciationsTable {
+  asset_id: number;
+  unit_id: string;
+  year: number;
+  month: number;
+  amount: number;
+  entry_id: number;
+  created_at: string;
+}
+
+export interface AssetUsefulLivesTable {
+  unit_id: string;
+  class_code: string;
+  months: number;
+  updated_at: string;
+}
+
 export interface YearEndRunsTable {
   unit_id: string;
   year: number;
   summary: string;
   run_by: number | null;
   run_at: string;
+}
+
+/** 收入登记 (migration 012): non-fiscal money recorded when it arrives; corrected only by reversal. */
+export type ReceiptType = 'business' | 'superior_subsidy' | 'subordinate_remit' | 'operating' | 'non_peer_fiscal' | 'other';
+
+export interface ReceiptsTable {
+  id: Generated<number>;
+  unit_id: string;
+  year: number;
+  date: string;
+  type: ReceiptType;
+  amount: number;
+  fund_source_code: string;
+  payer: string;
+  summary: string;
+  department_id: number | null;
+  /** 0/1: 专项资金 (earmarked): closes to 8201 非财政拨款结转 at year end, else to 8501 其他结余. */
+  earmarked: Generated<number>;
+  status: 'recorded' | 'reversed';
+  created_by: number;
+  created_at: string;
+  reversal_date: string | null;
+  reversal_reason: string | null;
+  reversed_by: number | null;
+  reversed_at: string | null;
 }
 
 // ------------------------------------------------------------------ plugin host (004_plugins)

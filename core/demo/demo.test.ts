@@ -110,6 +110,28 @@ describe.each(UNITS)('demo ledger of unit %s', (unitId) => {
     expect(target.origins.some((o: any) => o.budgetRequestId !== null)).toBe(true);
   });
 
+  it('backs its own money with receipts: 1002 and 800102 never below zero on any day of the year', async () => {
+    const receipts = await get(`${unitId}.finance`, `/api/units/${unitId}/receipts?year=${YEAR}`);
+    if (unitId === 'b') {
+      // 课后服务收费 of both terms (事业收入) and three quarters of interest (其他收入) have arrived by 20 November.
+      expect(receipts.totals.byType.map((t: any) => [t.type, t.count])).toEqual([['business', 2], ['other', 3]]);
+      expect(receipts.totals.total).toBe(163_800_00 + 172_200_00 + 186_42 + 419_87 + 356_15);
+    }
+    const lines = await env.kernel.db.selectFrom('journal_lines').innerJoin('journal_entries', 'journal_entries.id', 'journal_lines.entry_id')
+      .select(['journal_entries.date', 'journal_lines.account_code', 'journal_lines.debit', 'journal_lines.credit'])
+      .where('journal_lines.unit_id', '=', unitId).where('journal_lines.account_code', 'in', ['1002', '800102'])
+      .orderBy('journal_entries.date').orderBy('journal_lines.debit', 'desc').execute();
+    const running = { '1002': 0, '800102': 0 } as Record<string, number>;
+    for (const l of lines) {
+      running[l.account_code] = running[l.account_code]! + Number(l.debit) - Number(l.credit);
+      expect(running[l.account_code], `${l.account_code} on ${l.date}`).toBeGreaterThanOrEqual(0);
+    }
+    expect(receipts.cash.bank).toBe(running['1002']);
+    expect(receipts.cash.budgetary).toBe(running['800102']);
+    // Every indicator over own money is backed: what it may still spend is in the bank.
+    expect(receipts.cash.committed).toBeLessThanOrEqual(receipts.cash.bank);
+  });
+
   it('leaves the inboxes of the demo users with something to do', async () => {
     for (const role of ['head', 'finance', 'leader']) {
       const inbox = await get(`${unitId}.${role}`, `/api/units/${unitId}/approvals/inbox`);
@@ -129,5 +151,39 @@ describe('the demo as a whole', () => {
     const result = await verifyChain(env.kernel.db);
     expect(result.ok).toBe(true);
     expect(result.checked).toBeGreaterThan(1500);
+  });
+});
+
+describe('demo assets (资产卡片) and department functions', () => {
+  it('capital payments are on the register, depreciated at each closed month; 1602 agrees with the cards', async () => {
+    for (const unitId of UNITS) {
+      const cards = await get(`${unitId}.finance`, `/api/units/${unitId}/assets`);
+      const paid = await env.kernel.db.selectFrom('payments').select(['id', 'amount', 'paid_at', 'economic_code'])
+        .where('unit_id', '=', unitId).where('status', '=', 'paid').where((eb) => eb.or([eb('economic_code', 'like', '309%'), eb('economic_code', 'like', '310%')])).execute();
+      expect(paid.length, unitId).toBeGreaterThan(0);
+      expect(cards.map((c: any) => c.paymentId).sort()).toEqual(paid.map((p) => p.id).sort());
+      for (const p of paid) expect(cards.find((c: any) => c.paymentId === p.id)).toMatchObject({ value: Number(p.amount), acquiredOn: p.paid_at });
+      // Months 1–9 are closed (as of 20 November): a card acquired in month m has 9 − m + 1 months posted.
+      for (const c of cards.filter((x: any) => x.status === 'in_use')) {
+        const k = 9 - Number(c.acquiredOn.slice(5, 7)) + 1;
+        expect(c.accumulated, c.code).toBe(k <= 0 ? 0 : Math.floor((c.value * k) / c.usefulLifeMonths));
+      }
+      const lines = await env.kernel.db.selectFrom('journal_lines').select(['account_code', 'debit', 'credit'])
+        .where('unit_id', '=', unitId).where('account_code', 'in', ['1602', '5101']).execute();
+      const net = (code: string) => lines.filter((l) => l.account_code === code).reduce((s, l) => s + Number(l.credit) - Number(l.debit), 0);
+      expect(net('1602')).toBe(cards.reduce((s: number, c: any) => s + c.accumulated, 0));
+      // All demo spending is by department 03 (基础教育科 / 教务处), a 业务部门: nothing on 5101.
+      expect(net('5101')).toBe(0);
+    }
+    // The bureau's smart-campus prepayment, paid 20 June: 325,980.00 over 72 months = 4,527.50 a month, June–September.
+    const a = await get('a.auditor', '/api/units/a/assets');
+    expect(a.find((c: any) => c.value === 325_980_00 && c.acquiredOn === `${YEAR}-06-20`)).toMatchObject({ accountCode: '1601', classCode: 'computers', accumulated: 18_110_00 });
+    // The school's repairs (31006 大型修缮) are construction in progress, not depreciated until completed (转固).
+    const b = await get('b.auditor', '/api/units/b/assets');
+    const repairs = b.filter((c: any) => c.economicCode === '31006');
+    expect(repairs.length).toBeGreaterThan(0);
+    for (const r of repairs) expect(r).toMatchObject({ accountCode: '1613', status: 'under_construction', accumulated: 0 });
+    const departments = await get('b.admin', '/api/units/b/departments');
+    expect(departments.map((d: any) => `${d.name}:${d.function}`)).toEqual(['办公室:management', '财务室:management', '教务处:business', '后勤处:management']);
   });
 });

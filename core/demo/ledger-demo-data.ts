@@ -127,6 +127,35 @@ export interface TransferPlan {
   current?: boolean;
 }
 
+/** 收入登记: non-fiscal money arriving (core/ledger/receipts); recorded before any spending of it. */
+export interface ReceiptPlan {
+  month: number;
+  day: number;
+  type: 'business' | 'superior_subsidy' | 'subordinate_remit' | 'operating' | 'non_peer_fiscal' | 'other';
+  fundSourceCode: string;
+  amount: number;
+  payer: string;
+  summary: string;
+  /** The own-money indicator it backs: it arrives (by today at the latest) whenever that indicator is spent. */
+  backs?: string;
+}
+
+/**
+ * An indicator over the unit's own money (`own:<term>:<economic>`), issued by finance on the day the
+ * receipt behind it arrived and for no more than it: indicators on non-fiscal fund sources are backed
+ * by receipts, and spending them never takes 1002 / 800102 below zero (CASH_INSUFFICIENT).
+ */
+export interface OwnFundPlan {
+  key: string;
+  name: string;
+  month: number;
+  day: number;
+  economicCode: string;
+  functionalCode: string;
+  fundSourceCode: string;
+  amount: number;
+}
+
 export interface AdjustmentPlan {
   key: string;
   amount: number;
@@ -170,6 +199,9 @@ export interface UnitDemo {
   scripted: (year: number) => ScriptedPayment[];
   transfers: TransferPlan[];
   adjustments: (year: number) => AdjustmentPlan[];
+  /** Receipts of the unit's own money, and the indicators they back (a school's 事业收入). */
+  receipts?: (year: number) => ReceiptPlan[];
+  ownFunds?: (year: number) => OwnFundPlan[];
 }
 
 const EVERY_MONTH = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1] as const;
@@ -535,6 +567,11 @@ const UNIT_B: UnitDemo = {
     { key: 'proj:afterschool:30218', share: 0.9, weights: [0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0], perMonth: [1, 1], days: [5, 20], items: [
       { purpose: '购买课后服务社团活动材料（书法、美术、科技）', payees: [P.instruments, P.youthCenter] },
     ] },
+    // 事业收入 (课后服务收费, collected per term) spent on the service it was charged for: after the receipt, within it.
+    { key: 'own:spring:30226', share: 0.9, weights: [0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0], perMonth: [1, 1], days: [22, 28],
+      items: [{ purpose: '发放{y}年{m}月课后服务延时托管教师劳务补助（课后服务收费）', payees: [P.afterSchoolB] }] },
+    { key: 'own:autumn:30226', share: 0.9, weights: [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1], perMonth: [1, 1], days: [22, 28],
+      items: [{ purpose: '发放{y}年{m}月课后服务延时托管教师劳务补助（课后服务收费）', payees: [P.afterSchoolB] }] },
   ],
   scripted: (y) => [
     { key: 'basic:30211', month: 4, day: 9, amount: 1_296_00, purpose: '赴邻市参加小学语文教研活动住宿费（2人2晚）', payee: person('朱琳'),
@@ -564,6 +601,19 @@ const UNIT_B: UnitDemo = {
   adjustments: (y) => [
     { key: 'proj:afterschool:30226', amount: 85_000 * YUAN, month: 10, day: 12, docNo: `示财教〔${y}〕61号`,
       reason: `上级追加${y}年义务教育课后服务经费补助` },
+  ],
+  // 课后服务收费 (a 事业收入 of the school, fund source 3101) per term, and the bank's quarterly interest (其他收入, 3106).
+  receipts: (y) => [
+    { month: 3, day: 6, type: 'business', fundSourceCode: '3101', amount: 163_800 * YUAN, payer: '学生家长（课后服务收费，银行代收）', summary: `${y}年春季学期课后服务收费（1,170人×140元）`, backs: 'own:spring:30226' },
+    { month: 3, day: 21, type: 'other', fundSourceCode: '3106', amount: 186_42, payer: BANKS.rcb, summary: `${y}年第一季度银行存款利息` },
+    { month: 6, day: 21, type: 'other', fundSourceCode: '3106', amount: 419_87, payer: BANKS.rcb, summary: `${y}年第二季度银行存款利息` },
+    { month: 9, day: 8, type: 'business', fundSourceCode: '3101', amount: 172_200 * YUAN, payer: '学生家长（课后服务收费，银行代收）', summary: `${y}年秋季学期课后服务收费（1,230人×140元）`, backs: 'own:autumn:30226' },
+    { month: 9, day: 21, type: 'other', fundSourceCode: '3106', amount: 356_15, payer: BANKS.rcb, summary: `${y}年第三季度银行存款利息` },
+    { month: 12, day: 21, type: 'other', fundSourceCode: '3106', amount: 402_30, payer: BANKS.rcb, summary: `${y}年第四季度银行存款利息` },
+  ],
+  ownFunds: (y) => [
+    { key: 'own:spring:30226', name: `${y}年春季学期课后服务收费安排的教师劳务补助`, month: 3, day: 6, economicCode: '30226', functionalCode: '2050202', fundSourceCode: '3101', amount: 163_800 * YUAN },
+    { key: 'own:autumn:30226', name: `${y}年秋季学期课后服务收费安排的教师劳务补助`, month: 9, day: 8, economicCode: '30226', functionalCode: '2050202', fundSourceCode: '3101', amount: 172_200 * YUAN },
   ],
 };
 

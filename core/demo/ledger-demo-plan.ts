@@ -254,7 +254,8 @@ function byDateThenKind(x: PlannedItem, y: PlannedItem): number {
 function assignCurrentMonthStates(items: PlannedItem[], calendar: DemoCalendar, indicators: ReadonlyMap<string, IssuedIndicator>): void {
   const prefix = calendar.date(calendar.month, 1).slice(0, 8);
   const candidates = items
-    .filter((i): i is PlannedPayment => i.type === 'payment' && i.generic && i.date.startsWith(prefix) && !isPersonnel(i.key))
+    // Own money (收入登记-backed `own:` indicators) is paid as planned: the states of the rest stay as they were.
+    .filter((i): i is PlannedPayment => i.type === 'payment' && i.generic && i.date.startsWith(prefix) && !isPersonnel(i.key) && !i.key.startsWith('own:'))
     .sort((x, y) => (x.date !== y.date ? (x.date < y.date ? 1 : -1) : y.seq - x.seq));
   const needsLeader = (p: PlannedPayment) => THREE_PUBLIC_CODES.has(indicators.get(p.key)!.economicCode) || p.amount > LEADER_ABOVE;
   const atLeader = candidates.find(needsLeader);

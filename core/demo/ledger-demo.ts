@@ -20,6 +20,8 @@ import { approveTransfer, createTransfer, validateTransfer } from '../ledger/tra
 import { AdjustmentDraft } from '../ledger/adjustments/schema.js';
 import { approveAdjustment, createAdjustment } from '../ledger/adjustments/service.js';
 import { DecisionBody } from '../ledger/approvals/schema.js';
+import { ReceiptDraft } from '../ledger/receipts/schema.js';
+import { recordReceipt } from '../ledger/receipts/service.js';
 import { DEMO_UNITS, type UnitDemo } from './ledger-demo-data.js';
 import { DemoCalendar, planUnitYear, type IssuedIndicator, type PlannedAdjustment, type PlannedPayment, type PlannedTransfer } from './ledger-demo-plan.js';
 import { mulberry32, type Rng } from './ledger-demo-random.js';
@@ -91,6 +93,7 @@ function inTx<T>(ctx: UnitContext, work: (tx: Tx) => Promise<T>): Promise<T> {
 async function seedUnit(kernel: Kernel, unit: UnitDemo, calendar: DemoCalendar): Promise<void> {
   const ctx = await unitContext(kernel, unit, calendar);
   const indicators = await prepareBudget(ctx);
+  await seedOwnMoney(ctx, indicators);
   const plan = planUnitYear(unit, calendar, indicators);
   const ids = new Map([...indicators].map(([key, i]) => [key, i.id]));
   for (const item of plan) {
@@ -228,6 +231,36 @@ async function prepareBudget(ctx: UnitContext): Promise<Map<string, IssuedIndica
     indicators.set(d.key, { id: issued.id, amount: issued.amount, economicCode: issued.economicCode });
   }
   return indicators;
+}
+
+/**
+ * 收入登记 and what it backs: the unit's own money (事业收入, 其他收入) is recorded as it arrives, and the
+ * indicators over it are issued on the day of their receipt for no more than it, so no payment from
+ * them can take 1002 / 800102 below zero (CASH_INSUFFICIENT). What is due after today has not
+ * arrived: it is left out, with the indicator it would back.
+ */
+async function seedOwnMoney(ctx: UnitContext, indicators: Map<string, IssuedIndicator>): Promise<void> {
+  const { unit, calendar, actors, departmentId } = ctx;
+  const year = calendar.year;
+  const arrived = (month: number) => month <= calendar.month;
+  const dateOf = (month: number, day: number) => calendar.date(month, calendar.clampDay(month, day));
+  const receiptScope = await ctx.scope('finance', 'receipt.record');
+  for (const r of unit.receipts?.(year) ?? []) {
+    // Money due later this month has not arrived yet, unless an indicator spent by today relies on it.
+    if (!arrived(r.month) || (!r.backs && r.month === calendar.month && r.day > calendar.day)) continue;
+    const body = ReceiptDraft.parse({ date: dateOf(r.month, r.day), type: r.type, amount: r.amount, fundSourceCode: r.fundSourceCode, payer: r.payer, summary: r.summary });
+    await inTx(ctx, (tx) => recordReceipt(tx, actors.finance, receiptScope, body));
+  }
+  const issueScope = await ctx.scope('finance', 'indicator.issue');
+  for (const o of unit.ownFunds?.(year) ?? []) {
+    if (!arrived(o.month)) continue;
+    const body = IssueIndicatorBody.parse({
+      year, name: o.name, departmentId, projectId: null, expenditureKind: 'operating', functionalCode: o.functionalCode,
+      economicCode: o.economicCode, fundSourceCode: o.fundSourceCode, amount: o.amount, date: dateOf(o.month, o.day),
+    });
+    const issued = await inTx(ctx, (tx) => issueIndicator(tx, actors.finance, issueScope, { ...body, refType: 'direct' }));
+    indicators.set(o.key, { id: issued.id, amount: issued.amount, economicCode: issued.economicCode });
+  }
 }
 
 // ------------------------------------------------------------------ execution

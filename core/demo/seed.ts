@@ -25,9 +25,14 @@ const UNITS = [
   { id: 'b', parentId: 'dept', code: '201002', name: '示范县实验小学', level: 'grassroots', kind: 'institution' },
 ] as const;
 
-const DEPARTMENTS: Record<string, Array<[code: string, name: string]>> = {
-  a: [['01', '办公室'], ['02', '财务科'], ['03', '基础教育科'], ['04', '人事科']],
-  b: [['01', '办公室'], ['02', '财务室'], ['03', '教务处'], ['04', '后勤处']],
+/**
+ * Departments with their function: 管理部门 (行政及后勤管理: office, finance, personnel, logistics) or
+ * 业务部门 (the bureau's 基础教育科, the school's 教务处). In the school (an institution) this decides
+ * 5101 单位管理费用 against 5001 业务活动费用; the bureau (administrative) books everything to 5001.
+ */
+const DEPARTMENTS: Record<string, Array<[code: string, name: string, fn: 'business' | 'management']>> = {
+  a: [['01', '办公室', 'management'], ['02', '财务科', 'management'], ['03', '基础教育科', 'business'], ['04', '人事科', 'management']],
+  b: [['01', '办公室', 'management'], ['02', '财务室', 'management'], ['03', '教务处', 'business'], ['04', '后勤处', 'management']],
 };
 
 interface DemoUser {
@@ -80,8 +85,8 @@ export async function seedDemo(kernel: Kernel, today = new Date(), options: { ac
     const departmentIds = new Map<string, number>();
     for (const unit of UNITS) {
       await insertUnit(tx, SYSTEM_ACTOR, { ...unit });
-      for (const [code, name] of DEPARTMENTS[unit.id] ?? []) {
-        const department = await insertDepartment(tx, SYSTEM_ACTOR, unit.id, { code, name });
+      for (const [code, name, fn] of DEPARTMENTS[unit.id] ?? []) {
+        const department = await insertDepartment(tx, SYSTEM_ACTOR, unit.id, { code, name, function: fn });
         departmentIds.set(`${unit.id}:${code}`, department.id);
       }
       await insertFiscalYear(tx, SYSTEM_ACTOR, unit.id, year);

@@ -9,6 +9,9 @@ import { paymentRoutes } from './payments/routes.js';
 import { approvalRoutes } from './approvals/routes.js';
 import { ruleRoutes } from './rules/routes.js';
 import { accountingRoutes } from './accounting/routes.js';
+import { assetRoutes } from './assets/routes.js';
+import { receiptRoutes } from './receipts/routes.js';
+import { progressRoutes } from './progress/routes.js';
 
 /** Every route of the budget ledger, one list per module. */
 export const ledgerRoutes: RouteSpec[] = [
@@ -22,4 +25,7 @@ export const ledgerRoutes: RouteSpec[] = [
   ...approvalRoutes,
   ...ruleRoutes,
   ...accountingRoutes,
+  ...assetRoutes,
+  ...receiptRoutes,
+  ...progressRoutes,
 ];

@@ -43,6 +43,8 @@ export const PERMISSIONS = [
   'rule.override',
   'template.manage',
   'report.read',
+  'receipt.read',
+  'receipt.record',
   // plugins
   'plugin.read',
   'plugin.install',
@@ -74,6 +76,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'project.read', 'project.manage', 'budget.read', 'budget.review', 'indicator.read', 'indicator.issue',
     'indicator.adjust', 'transfer.create', 'transfer.approve', 'payment.read', 'payment.create',
     'payment.approve', 'payment.pay', 'approval.read', 'report.read', 'plugin.read',
+    // 收入登记: finance records non-fiscal money as it arrives, and reverses it.
+    'receipt.read', 'receipt.record',
   ],
   business_staff: [
     'unit.read', 'period.read', 'classification.read', 'project.read', 'budget.read', 'budget.prepare',
@@ -87,7 +91,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   leader: [
     'unit.read', 'member.read', 'period.read', 'period.reopen', 'audit.read', 'classification.read',
     'project.read', 'budget.read', 'budget.approve', 'indicator.read', 'transfer.approve', 'payment.read',
-    'payment.approve', 'approval.read', 'rule.override', 'report.read', 'plugin.read',
+    'payment.approve', 'approval.read', 'rule.override', 'report.read', 'plugin.read', 'receipt.read',
   ],
   auditor: READ_ALL,
   plugin_developer: ['unit.read', 'period.read', 'classification.read', 'plugin.read', 'plugin.develop'],

@@ -37,7 +37,7 @@ describe('first-party plugins in the demo', () => {
     expect(folders.map((f) => path.basename(f))).toContain('hello-budget');
     const report = await seedDemoPlugins(env.kernel);
     expect(report.installed).toContain('hello-budget@0.2.0');
-    expect(report.installed).toContain('analytics@0.2.0');
+    expect(report.installed).toContain('analytics@0.3.0');
     expect(report.enabled).toEqual(['a:hello-budget', 'a:analytics']);
     expect(report.firstRuns).toEqual(['a:analytics:nightly-recompute']);
     // Every folder either installed or was reported (a plugin still being written must not stop the demo).

@@ -4,7 +4,7 @@ import type { RealtimeBus } from '../events/realtime.js';
 import type { HostPermission, Manifest } from '../../sdk/manifest.js';
 import type { HostCall } from './runner/client.js';
 import { AppError, HostCallError } from './errors.js';
-import { objectArg, readDepartments, readExecutionReport, readIndicators, readPayments, readProjects, readTransfers } from './ledger-read.js';
+import { objectArg, readDepartments, readExecutionReport, readIndicators, readPayments, readProjects, readTimeProgress, readTransfers } from './ledger-read.js';
 import { storageCall } from './storage.js';
 import { appendLog } from './logs.js';
 import { quotaExceeded, quotasFor, takeRate, type PluginQuotas } from './quotas.js';
@@ -57,6 +57,7 @@ const METHOD_PERMISSION: Record<string, HostPermission> = {
   'ledger.departments': 'ledger.read',
   'ledger.transfers': 'ledger.read',
   'ledger.executionReport': 'ledger.read',
+  'ledger.timeProgress': 'ledger.read',
   'storage.put': 'storage',
   'storage.get': 'storage',
   'storage.delete': 'storage',
@@ -160,6 +161,8 @@ async function answer(call: HostCall, context: CallContext, realtime: RealtimeBu
       return readTransfers(db, unitId, a[0]);
     case 'ledger.executionReport':
       return readExecutionReport(db, unitId, a[0]);
+    case 'ledger.timeProgress':
+      return readTimeProgress(db, unitId, a[0]);
     case 'storage.put':
     case 'storage.get':
     case 'storage.delete':

@@ -1,7 +1,10 @@
 import type { Executor } from '../db/connection.js';
 import type { PaymentStatus, DecisionStatus } from '../db/schema.js';
 import { executionReport } from '../ledger/accounting/reports.js';
-import type { DepartmentRecord, ExecutionReportRecord, IndicatorRecord, PaymentRecord, ProjectRecord, TransferRecord } from '../../sdk/index.js';
+import { ledgerSettings } from '../ledger/rules/service.js';
+import { timeProgressAnswer } from '../ledger/time-progress.js';
+import { businessDate } from '../clock.js';
+import type { DepartmentRecord, ExecutionReportRecord, IndicatorRecord, PaymentRecord, ProjectRecord, TimeProgressRecord, TransferRecord } from '../../sdk/index.js';
 import { HostCallError } from './errors.js';
 
 /**
@@ -273,4 +276,21 @@ export async function readExecutionReport(db: Executor, unitId: string, raw: unk
     throw new HostCallError('PLUGIN_ANSWER_TOO_LARGE', `the execution report of this unit is about ${size} bytes, over the ${LEDGER_ANSWER_BYTES} bytes of a host answer: read indicators and payments page by page instead`, 413);
   }
   return result;
+}
+
+/**
+ * 序时进度 of the bound unit's year on a date (default today's business date), by the unit's basis:
+ * the core's one definition (core/ledger/time-progress.ts), so a plugin never computes its own.
+ */
+export async function readTimeProgress(db: Executor, unitId: string, raw: unknown): Promise<TimeProgressRecord> {
+  const params = objectArg(raw);
+  const date = dateArg(params.date, 'date');
+  if (date !== undefined) {
+    const t = Date.parse(`${date}T00:00:00Z`);
+    if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== date) throw new HostCallError('PLUGIN_BAD_ARGUMENTS', 'date must be a calendar date YYYY-MM-DD');
+  }
+  const asOf = date ?? businessDate();
+  const year = yearArg(params.year) ?? Number(asOf.slice(0, 4));
+  const { timeProgressBasis = 'month' } = await ledgerSettings(db, unitId);
+  return timeProgressAnswer(timeProgressBasis, year, asOf);
 }

@@ -3,10 +3,10 @@ import { defineRoute } from '../http/route.js';
 import { hashPassword } from '../accounts/password.js';
 import { runCommand } from '../db/command.js';
 import {
-  AddMemberBody, CreateDepartmentBody, CreateUnitBody, DepartmentView, MemberParams, MemberView, UnitDetail, UnitParams,
-  UnitView, UpdateMemberBody,
+  AddMemberBody, CreateDepartmentBody, CreateUnitBody, DepartmentParams, DepartmentView, MemberParams, MemberView, UnitDetail, UnitParams,
+  UnitView, UpdateDepartmentBody, UpdateMemberBody,
 } from './schema.js';
-import { createDepartment, createUnit, getUnitDetail, listDepartments, listReadableUnits } from './service.js';
+import { createDepartment, createUnit, getUnitDetail, listDepartments, listReadableUnits, updateDepartment } from './service.js';
 import { addMember, listMembers, updateMember } from './members.js';
 
 export const unitRoutes = [
@@ -61,6 +61,17 @@ export const unitRoutes = [
     response: DepartmentView,
     status: 201,
     command: async ({ tx, actor, scope, body }) => createDepartment(tx, actor, scope, body),
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/api/units/:unitId/departments/:departmentId',
+    tag: 'units',
+    summary: '修改科室 Rename a department or set its function: 业务部门 (5001 业务活动费用) or 管理部门 (5101 单位管理费用)',
+    access: { kind: 'unit', permission: 'unit.manage' },
+    params: DepartmentParams,
+    body: UpdateDepartmentBody,
+    response: DepartmentView,
+    command: async ({ tx, actor, scope, params, body }) => updateDepartment(tx, actor, scope, params.departmentId, body),
   }),
   defineRoute({
     method: 'get',

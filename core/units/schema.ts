@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Password, Username } from '../accounts/schema.js';
 import { ROLES } from '../permissions/roles.js';
 // The answers the web app reads are shared contracts of the SDK.
-import { DepartmentView } from '@unibudget/sdk/contracts/kernel';
+import { DepartmentFunction, DepartmentView } from '@unibudget/sdk/contracts/kernel';
 export { DepartmentView, MemberView } from '@unibudget/sdk/contracts/kernel';
 
 export const UnitId = z
@@ -43,7 +43,16 @@ export const UnitDetail = UnitView.extend({
 export const CreateDepartmentBody = z.object({
   code: z.string().trim().regex(/^[0-9A-Za-z]{1,16}$/),
   name: z.string().trim().min(1).max(60),
+  function: DepartmentFunction.optional().describe('business 业务部门 (default) · management 管理部门 (an institution books its spending to 5101)'),
 });
+
+export const DepartmentParams = z.object({ unitId: UnitId, departmentId: z.coerce.number().int().positive() });
+export const UpdateDepartmentBody = z
+  .object({
+    name: z.string().trim().min(1).max(60).optional(),
+    function: DepartmentFunction.optional().describe('business 业务部门 · management 管理部门'),
+  })
+  .refine((b) => Object.keys(b).length > 0, '至少修改一项');
 
 const Roles = z.array(z.enum(ROLES)).min(1).max(ROLES.length).refine((r) => new Set(r).size === r.length, '角色不能重复');
 

@@ -1,5 +1,5 @@
 import type { Executor, Tx } from '../db/connection.js';
-import type { UnitsTable } from '../db/schema.js';
+import type { DepartmentFunction, UnitsTable } from '../db/schema.js';
 import { nowIso } from '../clock.js';
 import { appendAudit, type AuditActor } from '../audit/service.js';
 import { auditActorOf } from '../accounts/service.js';
@@ -38,14 +38,14 @@ export async function getUnitDetail(db: Executor, scope: UnitScope) {
   const unit = await db.selectFrom('units').selectAll().where('id', '=', scope.unitId).executeTakeFirstOrThrow();
   const departments = await db
     .selectFrom('departments')
-    .select(['id', 'unit_id', 'code', 'name'])
+    .select(['id', 'unit_id', 'code', 'name', 'function'])
     .where('unit_id', '=', scope.unitId)
     .orderBy('code')
     .execute();
   const children = await db.selectFrom('units').selectAll().where('parent_id', '=', scope.unitId).orderBy('code').execute();
   return {
     ...unitView(unit),
-    departments: departments.map((d) => ({ id: d.id, unitId: d.unit_id, code: d.code, name: d.name })),
+    departments: departments.map(departmentView),
     children: children.map(unitView),
   };
 }
@@ -103,12 +103,18 @@ export async function insertUnit(tx: Tx, by: AuditActor, input: CreateUnitInput)
 
 export async function listDepartments(db: Executor, scope: UnitScope) {
   const rows = await db.selectFrom('departments').selectAll().where('unit_id', '=', scope.unitId).orderBy('code').execute();
-  return rows.map((d) => ({ id: d.id, unitId: d.unit_id, code: d.code, name: d.name }));
+  return rows.map(departmentView);
+}
+
+function departmentView(d: { id: number; unit_id: string; code: string; name: string; function: DepartmentFunction }) {
+  return { id: d.id, unitId: d.unit_id, code: d.code, name: d.name, function: d.function };
 }
 
 export interface CreateDepartmentInput {
   code: string;
   name: string;
+  /** 业务部门 (default) or 管理部门. */
+  function?: DepartmentFunction | undefined;
 }
 
 export async function createDepartment(tx: Tx, actor: Actor, scope: UnitScope, input: CreateDepartmentInput) {
@@ -126,12 +132,28 @@ export async function insertDepartment(tx: Tx, by: AuditActor, unitId: string, i
   if (clash) throw new AppError('DEPARTMENT_EXISTS', { code: input.code });
   const { id } = await tx
     .insertInto('departments')
-    .values({ unit_id: unitId, code: input.code, name: input.name, created_at: nowIso() })
+    .values({ unit_id: unitId, code: input.code, name: input.name, function: input.function ?? 'business', created_at: nowIso() })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const view = { id, unitId, code: input.code, name: input.name };
+  const view = { id, unitId, code: input.code, name: input.name, function: input.function ?? 'business' };
   await appendAudit(tx, { actor: by, unitId, action: 'department.create', entity: 'department', entityId: id, after: view });
   return view;
+}
+
+/**
+ * Changes a department's name or function (业务部门 / 管理部门). The function decides, from now on, whether
+ * an institution's spending by the department posts to 5001 业务活动费用 or 5101 单位管理费用; entries
+ * already posted stay as they are.
+ */
+export async function updateDepartment(tx: Tx, actor: Actor, scope: UnitScope, departmentId: number, input: { name?: string | undefined; function?: DepartmentFunction | undefined }) {
+  const before = await tx.selectFrom('departments').select(['id', 'unit_id', 'code', 'name', 'function'])
+    .where('id', '=', departmentId).where('unit_id', '=', scope.unitId).executeTakeFirst();
+  if (!before) throw new AppError('DEPARTMENT_NOT_FOUND', { departmentId });
+  await tx.updateTable('departments').set({ name: input.name ?? before.name, function: input.function ?? before.function })
+    .where('id', '=', departmentId).where('unit_id', '=', scope.unitId).execute();
+  const after = { ...departmentView(before), name: input.name ?? before.name, function: input.function ?? before.function };
+  await appendAudit(tx, { actor: auditActorOf(actor), unitId: scope.unitId, action: 'department.update', entity: 'department', entityId: departmentId, before: departmentView(before), after });
+  return after;
 }
 
 export async function assertDepartmentInUnit(db: Executor, unitId: string, departmentId: number): Promise<void> {

@@ -295,7 +295,7 @@ describe('departments', () => {
     expect(await auditEntries('department.create', String(result.body.id))).toHaveLength(1);
 
     const listed = await get('a.staff', '/api/units/a/departments');
-    expect(listed.body).toContainEqual({ id: result.body.id, unitId: 'a', code: '05', name: '后勤科' });
+    expect(listed.body).toContainEqual({ id: result.body.id, unitId: 'a', code: '05', name: '后勤科', function: 'business' });
     // Unit b is untouched.
     const bList = await get('b.staff', '/api/units/b/departments');
     expect(bList.body.map((d: { code: string }) => d.code)).toEqual(['01', '02', '03', '04']);

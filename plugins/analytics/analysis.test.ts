@@ -10,12 +10,29 @@ import { ALL_PLANTS, generateUnit, type Generated } from './fixtures/generate.js
 
 const s = DEFAULT_SETTINGS;
 
+/**
+ * 序时进度 as the host answers it (`host.ledger.timeProgress`, by month: completed months ÷ 12, a month
+ * counting on its last day), hand-computed for the days these tests judge on.
+ */
+const HOST_TIME: Record<string, { value: number; completedMonths: number }> = {
+  '2026-04-10': { value: 0.25, completedMonths: 3 },
+  '2026-07-15': { value: 0.5, completedMonths: 6 },
+  '2026-10-15': { value: 0.75, completedMonths: 9 },
+  '2026-12-20': { value: 0.9167, completedMonths: 11 },
+  '2026-12-31': { value: 1, completedMonths: 12 },
+};
+const hostTime = (asOf: string) => {
+  const time = HOST_TIME[asOf];
+  if (!time) throw new Error(`no host time progress for ${asOf} in this test`);
+  return time;
+};
+
 function analyse(g: Generated, asOf = g.asOf): Finding[] {
   const states = foldPages([g.payments], s);
   const current = states.get(g.year) ?? emptyYear(g.year);
   const prior = [...states.values()].filter((x) => x.year < g.year);
   return evaluate({
-    year: g.year, asOf, indicators: g.indicators.filter((i) => i.year === g.year), departments: g.departments, projects: g.projects,
+    year: g.year, asOf, time: hostTime(asOf), indicators: g.indicators.filter((i) => i.year === g.year), departments: g.departments, projects: g.projects,
     milestones: g.milestones, current, prior, settings: s, previous: states.get(g.year - 1),
   });
 }
@@ -26,6 +43,17 @@ const one = (key: string) => found.find((f) => f.key === key);
 
 describe('planted anomalies are found with the right grade', () => {
   const y = planted.year;
+  it('judges progress against the host’s 序时进度 (here by day: 12 October = 285/365), never a value of its own', () => {
+    const states = foldPages([planted.payments], s);
+    const byDay = evaluate({
+      year: y, asOf: '2026-10-12', time: { value: 0.7808, completedMonths: 9 }, indicators: planted.indicators.filter((i) => i.year === y),
+      departments: planted.departments, projects: planted.projects, milestones: planted.milestones, current: states.get(y)!, prior: [], settings: s,
+    }).filter((f) => f.monitor === 'progress');
+    expect(byDay.length).toBeGreaterThan(0);
+    for (const f of byDay) expect(f.evidence.timeProgress).toBe(0.7808);
+    expect(byDay[0]!.title).toContain('落后序时进度 78.1%');
+  });
+
   it('late execution: a lagging special fund is red and flagged special; an ordinary line lagging ~25 points is yellow', () => {
     const special = one(`progress:${y}:indicator:${planted.planted.lateSpecialIndicator}`);
     expect(special).toMatchObject({ grade: 'severe', special: true, monitor: 'progress' });
@@ -121,7 +149,7 @@ describe('forecast', () => {
   it('flags the lagging special fund as likely idle money', () => {
     const states = foldPages([planted.payments], s);
     const result = forecastIndicators({
-      year: planted.year, asOf: planted.asOf, indicators: planted.indicators.filter((i) => i.year === planted.year), settings: s,
+      year: planted.year, asOf: planted.asOf, time: hostTime(planted.asOf), indicators: planted.indicators.filter((i) => i.year === planted.year), settings: s,
       current: states.get(planted.year)!, prior: [states.get(planted.year - 1)!, states.get(planted.year - 2)!],
     });
     const late = result.indicators.find((i) => i.indicatorId === planted.planted.lateSpecialIndicator)!;

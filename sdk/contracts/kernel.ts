@@ -34,7 +34,9 @@ export type MeView = z.infer<typeof MeView>;
 
 // ------------------------------------------------------------------ units
 
-export const DepartmentView = z.object({ id: z.number().int(), unitId: z.string(), code: z.string(), name: z.string() });
+/** function: 业务部门 'business' or 管理部门 'management' (an institution's management departments post to 5101 单位管理费用). */
+export const DepartmentFunction = z.enum(['business', 'management']);
+export const DepartmentView = z.object({ id: z.number().int(), unitId: z.string(), code: z.string(), name: z.string(), function: DepartmentFunction });
 export type DepartmentView = z.infer<typeof DepartmentView>;
 
 export const MemberView = z.object({

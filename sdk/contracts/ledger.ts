@@ -120,7 +120,7 @@ export const FlowStep = z.object({
     .object({
       amountAbove: z.number().int().min(0).max(MAX_FEN).optional().describe('fen; applies when amount > this'),
       economicPrefixes: z.array(z.string().regex(/^[0-9]{3,7}$/)).max(50).optional().describe('applies to these economic classes'),
-      threePublic: z.boolean().optional().describe('applies to 三公经费 (30212, 30217, 30231, 31013)'),
+      threePublic: z.boolean().optional().describe('applies to 三公经费 (the economic classes of THREE_PUBLIC_CODES, sdk/contracts/three-public.ts: 因公出国（境）, 公务接待, 公务用车运行维护 and 公务用车购置 30913/31013)'),
     })
     .optional()
     .describe('when the step applies: if ANY of the conditions given holds (they combine with OR: 满足任一条件即需此步); a step without conditions always applies'),

@@ -29,6 +29,8 @@ const RUNTIME_FILES: Array<{ from: string; to: string }> = [
   { from: 'core/plugins/runner/child.mjs', to: 'lib/child.mjs' },
   { from: 'core/ledger/accounting/data/chart-of-accounts.csv', to: 'lib/data/chart-of-accounts.csv' },
   { from: 'core/ledger/classifications/data', to: 'lib/data' },
+  { from: 'core/ledger/assets/data/useful-lives.csv', to: 'lib/data/useful-lives.csv' },
+  { from: 'core/ledger/assets/data/asset-accounts.csv', to: 'lib/data/asset-accounts.csv' },
 ];
 /** `new URL()` targets of the bundled core that the harness never needs (the web app it does not serve). */
 const NOT_SHIPPED = new Set(['../../web/dist']);

@@ -10,7 +10,10 @@ export const MATRIX: Record<string, Expectation> = {
   'GET /api/units/:unitId/reports/execution': { allowed: REPORT_READERS, path: '/api/units/a/reports/execution?year=2026&month=6' },
   'GET /api/units/:unitId/reports/disclosure': { allowed: REPORT_READERS, path: '/api/units/a/reports/disclosure?year=2026' },
   'GET /api/units/:unitId/reports/final-accounts': { allowed: REPORT_READERS, path: '/api/units/a/reports/final-accounts?year=2026' },
+  'GET /api/units/:unitId/reports/disclosure/checks': { allowed: REPORT_READERS, path: '/api/units/a/reports/disclosure/checks?year=2026' },
+  'GET /api/units/:unitId/reports/final-accounts/checks': { allowed: REPORT_READERS, path: '/api/units/a/reports/final-accounts/checks?year=2026' },
   'GET /api/units/:unitId/year-end': { allowed: REPORT_READERS, path: '/api/units/a/year-end?year=2026' },
+  'GET /api/units/:unitId/time-progress': { allowed: REPORT_READERS, path: '/api/units/a/time-progress?year=2026&date=2026-06-30' },
   // Allowed callers send an empty body: refused by validation (400), nothing written.
   'POST /api/units/:unitId/year-end': { allowed: a('finance'), body: {} },
 };

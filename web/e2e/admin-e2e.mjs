@@ -8,7 +8,9 @@
 // settings → its page appears in a's navigation and renders, and not in b's → its health shows the
 // calls → disabling it removes the page → a.admin adds an approver to the payment flow and the next
 // payment waits for that approver → a rule switched from block to warn only warns on the next check →
-// a per-head standard edited in the templates prices the next budget request.
+// a per-head standard edited in the templates prices the next budget request → the flexible-quota
+// threshold is raised in the ledger settings (every other setting kept) → an API token is created on
+// its page, works once as a Bearer token, and no longer works once revoked.
 import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -249,6 +251,39 @@ async function main() {
     const line = (await staff('GET', `/api/units/a/budget-requests/${request.id}`)).lines.find((l) => l.economicCode === code);
     assert.equal(line.standardAmount, 8_888_888);
     assert.equal(line.amount, 3 * 8_888_888);
+
+    // ---- ledger settings: the flexible-quota threshold (rule.manage: the unit admin's), in 元
+    step('a.admin raises the flexible-quota threshold in the ledger settings');
+    const settingsBefore = await aAdmin('GET', '/api/units/a/ledger-settings');
+    await nav(admin).getByRole('link', { name: '账务设置' }).click();
+    const ledger = admin.locator('ub-ledger-settings');
+    const threshold = ledger.getByLabel('机动额度审批限额（元）');
+    await threshold.waitFor();
+    await threshold.fill('1.234');
+    await ledger.getByText('金额最多两位小数').first().waitFor();
+    await threshold.fill('36,000.5');
+    await ledger.getByRole('button', { name: '保存', exact: true }).click();
+    await ledger.getByRole('status').getByText('机动额度审批限额 36,000.50 元').waitFor();
+    const settingsAfter = await aAdmin('GET', '/api/units/a/ledger-settings');
+    assert.equal(settingsAfter.flexibleThreshold, 3_600_050);
+    assert.deepEqual({ ...settingsAfter, flexibleThreshold: settingsBefore.flexibleThreshold }, settingsBefore, 'every other setting kept');
+
+    // ---- API tokens: created on the screen, its secret shown once, works as a Bearer token, revoked
+    step('a.admin creates an API token, uses it once, and revokes it');
+    await nav(admin).getByRole('link', { name: 'API 令牌' }).click();
+    const tokens = admin.locator('ub-api-tokens');
+    await tokens.locator('input[name=name]').fill('端到端测试令牌');
+    await tokens.locator('select[name=expiry]').selectOption('30');
+    await tokens.getByRole('button', { name: '创建', exact: true }).click();
+    const secret = (await tokens.locator('[data-secret] code').textContent()).trim();
+    const asToken = (p) => fetch(`${BASE}${p}`, { headers: { authorization: `Bearer ${secret}` } });
+    assert.equal((await asToken('/api/me')).status, 200, 'the new token works');
+    await tokens.getByRole('button', { name: '我已保存，关闭' }).click();
+    await tokens.locator('[data-secret]').waitFor({ state: 'detached' });
+    await tokens.getByRole('button', { name: '吊销令牌 端到端测试令牌' }).first().click();
+    await tokens.locator('button[data-action=confirm-revoke]').click();
+    await tokens.getByRole('status').getByText('令牌「端到端测试令牌」已吊销').waitFor();
+    assert.equal((await asToken('/api/me')).status, 401, 'the revoked token no longer works');
 
     // ---- the rest of the console, for the screenshots
     if (SHOTS) {

@@ -26,6 +26,13 @@ import { loadPluginNav, navTitle, type PluginNavItem } from './pages/plugin-page
 import './pages/payments-page.js';
 import './pages/budget-review.js';
 import './pages/reports-page.js';
+import './pages/project-library.js';
+import './pages/fiscal-years.js';
+import './pages/ledger-settings.js';
+import './pages/expenditure-standards.js';
+import './pages/asset-register.js';
+import './pages/api-tokens.js';
+import './pages/receipts-page.js';
 import './components/notification-bell.js';
 
 interface UnitOption { id: string; name: string; roles: Role[]; departmentId: number | null; readOnly: boolean }
@@ -49,8 +56,17 @@ export const NAV: NavItem[] = [
   { id: 'admin-rules', key: 'nav_adminRules', roles: ['unit_admin'], readOnlyOk: false },
   { id: 'admin-plugins', key: 'nav_adminPlugins', roles: ['unit_admin', 'system_admin', 'plugin_developer'], readOnlyOk: false },
   { id: 'payments', key: 'nav_payments', roles: ['finance_officer', 'auditor'], readOnlyOk: true },
+  { id: 'receipts', key: 'nav_receipts', roles: ['finance_officer', 'leader', 'auditor'], readOnlyOk: true },
   { id: 'review', key: 'nav_review', roles: ['finance_officer', 'leader', 'auditor'], readOnlyOk: true },
   { id: 'reports', key: 'nav_reports', roles: ['finance_officer', 'leader', 'auditor'], readOnlyOk: true },
+  // The ledger's administration: finance officers (and the unit admin for the settings) act, the others read.
+  { id: 'projects', key: 'nav_projects', roles: ['finance_officer', 'business_staff', 'department_head', 'leader', 'auditor'], readOnlyOk: true },
+  { id: 'fiscal-years', key: 'nav_fiscalYears', roles: ['finance_officer', 'leader', 'auditor'], readOnlyOk: true },
+  { id: 'ledger-settings', key: 'nav_ledgerSettings', roles: ['unit_admin', 'finance_officer', 'leader', 'auditor'], readOnlyOk: true },
+  { id: 'assets', key: 'nav_assets', roles: ['finance_officer', 'leader', 'auditor'], readOnlyOk: true },
+  { id: 'standards', key: 'nav_standards', roles: ['finance_officer', 'business_staff', 'department_head', 'leader', 'auditor'], readOnlyOk: true },
+  // Everyone's own: API tokens belong to the person, not to a unit.
+  { id: 'api-tokens', key: 'nav_apiTokens', roles: ['system_admin', 'unit_admin', 'finance_officer', 'business_staff', 'department_head', 'leader', 'auditor', 'plugin_developer'], readOnlyOk: true },
 ];
 
 export function navFor(roles: Role[], readOnly: boolean): NavItem[] {
@@ -300,8 +316,15 @@ export class UbApp extends UbElement {
       case 'admin-rules': return html`<ub-admin-rules .ctx=${ctx}></ub-admin-rules>`;
       case 'admin-plugins': return html`<ub-admin-plugins .ctx=${ctx} @plugins-changed=${this.reloadPluginNav}></ub-admin-plugins>`;
       case 'payments': return html`<ub-payments-page .ctx=${ctx}></ub-payments-page>`;
+      case 'receipts': return html`<ub-receipts-page .ctx=${ctx}></ub-receipts-page>`;
       case 'review': return html`<ub-budget-review .ctx=${ctx}></ub-budget-review>`;
       case 'reports': return html`<ub-reports-page .ctx=${ctx}></ub-reports-page>`;
+      case 'projects': return html`<ub-project-library .ctx=${ctx} .projectId=${arg ? Number(arg) || null : null}></ub-project-library>`;
+      case 'fiscal-years': return html`<ub-fiscal-years .ctx=${ctx}></ub-fiscal-years>`;
+      case 'ledger-settings': return html`<ub-ledger-settings .ctx=${ctx}></ub-ledger-settings>`;
+      case 'standards': return html`<ub-expenditure-standards .ctx=${ctx}></ub-expenditure-standards>`;
+      case 'assets': return html`<ub-asset-register .ctx=${ctx}></ub-asset-register>`;
+      case 'api-tokens': return html`<ub-api-tokens .ctx=${ctx}></ub-api-tokens>`;
       default: return nothing;
     }
   }

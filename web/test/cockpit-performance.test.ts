@@ -1,8 +1,8 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { mockFetch, until } from './mock-fetch.js';
-import { ctx, indicator } from './fixtures.js';
+import { ctx, indicator, timeProgressAnswer } from './fixtures.js';
 import '../src/pages/cockpit-page.js';
-import { execLight, parseTarget, projectLights, targetLight, timeProgress, type UbCockpitPage } from '../src/pages/cockpit-page.js';
+import { execLight, parseTarget, projectLights, targetLight, type UbCockpitPage } from '../src/pages/cockpit-page.js';
 import type { PerformanceTarget, Project } from '../src/lib/types.js';
 
 const project = (id: number, name: string): Project => ({
@@ -44,6 +44,7 @@ describe('cockpit performance traffic lights', () => {
       'GET /api/units/a/payments': { body: [] },
       'GET /api/units/a/three-public-caps': { body: [] },
       'GET /api/units/a/approvals/inbox': { body: [] },
+      'GET /api/units/a/time-progress': { body: timeProgressAnswer({ year, value: 0.5, completedMonths: 6, asOf: `${year}-06-30` }) },
       'GET /api/units/a/projects': { body: [project(1, '教师培训项目'), project(2, '教育信息化建设')] },
       'GET /api/units/a/projects/1/targets': { body: [target(1, '培训人次', '≥3000人次')] },
       'GET /api/units/a/projects/2/targets': { body: [target(2, '预算执行率', '≥90%')] },
@@ -57,8 +58,8 @@ describe('cockpit performance traffic lights', () => {
     expect(row2.textContent).to.contain('预算执行率：≥90%');
     expect(row2.textContent).to.contain('100.0%');
     const row1 = root.querySelector('tr[data-project="1"]')!;
-    // nothing paid: judged by time progress alone (the other target has no actual)
-    expect(row1.getAttribute('data-light')).to.equal(execLight(0, timeProgress(year)));
+    // nothing paid: judged by the core's time progress alone (the other target has no actual): 50 points behind → red
+    expect(row1.getAttribute('data-light')).to.equal('red');
     expect(root.querySelectorAll('tbody tr[data-project]')[0]!.getAttribute('data-project')).to.equal('1'); // worst light, then lowest execution, first
     expect(row1.textContent).to.contain('培训人次：≥3000人次');
     expect(row1.textContent).to.contain('暂无实际值');

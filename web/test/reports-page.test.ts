@@ -2,7 +2,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { mockFetch, until } from './mock-fetch.js';
 import { ctx } from './fixtures.js';
 import '../src/pages/reports-page.js';
-import { cellText, formatIn, formatRatio, reportQuery, type UbReportsPage } from '../src/pages/reports-page.js';
+import { cellText, formatIn, formatRatio, headerRows, reportQuery, rowKey, type UbReportsPage } from '../src/pages/reports-page.js';
 import type { ReportView } from '../src/lib/types.js';
 
 const execution: ReportView = {
@@ -123,5 +123,121 @@ describe('ub-reports-page', () => {
     await ye.updateComplete;
     expect(ye.shadowRoot!.querySelector('tbody tr')!.textContent).to.contain('结转');
     expect(root.activeElement).to.equal(root.querySelector('#tab-yearend'));
+  });
+
+  it('预算公开: shows each table as it prints (table picker, merged headers, levels, 本单位无此项支出) and the check results with the cells outlined', async () => {
+    const disclosure = {
+      report: 'disclosure', title: '2026年部门预算公开表（预算数）', unitId: 'a', unitName: '示范县教育局机关', consolidated: false,
+      units: [{ id: 'a', name: '示范县教育局机关' }], year: 2026, month: null,
+      tables: [
+        {
+          id: 'income_expenditure', title: '收支总表', unitLabel: '万元',
+          columns: [{ key: 'section', header: '收/支', kind: 'text' }, { key: 'code', header: '编码', kind: 'text' }, { key: 'name', header: '项目', kind: 'text' }, { key: 'amount', header: '预算数', kind: 'money' }],
+          rows: [
+            { section: '收入', code: '11', name: '一、一般公共预算拨款收入', line: 'income:general', amount: 1_234_560_000 },
+            { section: '收入', code: '', name: '本年收入合计', line: 'income_current', amount: 1_234_560_000 },
+            { section: '收入', code: '', name: '收入总计', line: 'income_total', amount: 1_234_560_000 },
+            { section: '支出', code: '205', name: '教育支出', level: '类', amount: 1_234_560_000 },
+            { section: '支出', code: '', name: '支出总计', line: 'expenditure_total', amount: 1_234_560_000 },
+          ],
+        },
+        {
+          id: 'general_budget_expenditure', title: '一般公共预算支出表', unitLabel: '万元',
+          columns: [
+            { key: 'code', header: '功能分类科目编码', kind: 'text' }, { key: 'name', header: '科目名称', kind: 'text' }, { key: 'total', header: '合计', kind: 'money' },
+            { key: 'basic', header: '小计', kind: 'money', group: '基本支出' }, { key: 'personnel', header: '人员经费', kind: 'money', group: '基本支出' },
+            { key: 'operating', header: '公用经费', kind: 'money', group: '基本支出' }, { key: 'project', header: '项目支出', kind: 'money' },
+          ],
+          rows: [
+            { code: '205', name: '教育支出', level: '类', total: 30_000_000, basic: 20_000_000, personnel: 15_000_000, operating: 5_000_000, project: 10_000_000 },
+            { code: '20501', name: '教育管理事务', level: '款', total: 30_000_000, basic: 20_000_000, personnel: 15_000_000, operating: 5_000_000, project: 10_000_000 },
+            { code: '2050101', name: '行政运行', level: '项', total: 30_000_000, basic: 20_000_000, personnel: 15_000_000, operating: 5_000_000, project: 10_000_000 },
+            { code: '', name: '合计', level: '合计', total: 30_000_000, basic: 20_000_000, personnel: 15_000_000, operating: 5_000_000, project: 10_000_000 },
+          ],
+        },
+        {
+          id: 'government_fund_expenditure', title: '政府性基金预算支出表', unitLabel: '万元', note: '本单位无此项支出',
+          columns: [{ key: 'code', header: '功能分类科目编码', kind: 'text' }, { key: 'name', header: '科目名称', kind: 'text' }, { key: 'total', header: '合计', kind: 'money' }],
+          rows: [{ code: '', name: '合计', level: '合计', total: 0 }],
+        },
+        {
+          id: 'fiscal_by_functional', title: '财政拨款支出表（按功能分类）', unitLabel: '元', supplementary: true,
+          columns: [{ key: 'code', header: '编码', kind: 'text' }, { key: 'total', header: '合计', kind: 'money' }],
+          rows: [{ code: '', name: '合计', total: 30_000_000 }],
+        },
+      ],
+    } as unknown as ReportView;
+    const checks = {
+      ok: false, checked: 120, skipped: [],
+      failures: [{
+        check: 'hierarchy', message: '一般公共预算支出表：款 20501 应等于其下各项之和（total）',
+        cells: [{ table: 'general_budget_expenditure', row: '20501', column: 'total', value: 30_000_000 }, { table: 'general_budget_expenditure', row: '2050101', column: 'total', value: 29_999_999 }],
+      }],
+    };
+    mock = mockFetch({
+      'GET /api/units/a/fiscal-years': { body: [{ unitId: 'a', year: 2026, status: 'open', periods: [] }] },
+      'GET /api/units/a/reports/execution': { body: execution },
+      'GET /api/units/a/reports/disclosure': { body: disclosure },
+      'GET /api/units/a/reports/disclosure/checks': { body: checks },
+    });
+    const el = await fixture<UbReportsPage>(html`<ub-reports-page .ctx=${ctx({ roles: ['finance_officer'] })}></ub-reports-page>`);
+    await until(() => el.report);
+    el.select('disclosure');
+    await until(() => el.report?.report === 'disclosure' && el.checks);
+    await el.updateComplete;
+    const root = el.shadowRoot!;
+    expect(mock.calls.some((c) => c.url === '/api/units/a/reports/disclosure/checks?year=2026&basis=budget')).to.equal(true);
+    // The first table of the set, as printed: title with the year, 编制单位, 单位：万元.
+    const printed = () => root.querySelector('section.print')!;
+    expect(printed().getAttribute('data-table')).to.equal('income_expenditure');
+    expect(printed().querySelector('h2')!.textContent).to.equal('2026年收支总表');
+    expect(printed().querySelector('.pmeta')!.textContent).to.contain('编制单位：示范县教育局机关');
+    expect(printed().querySelector('.pmeta')!.textContent).to.contain('单位：万元');
+    expect(printed().querySelector('tbody td.num')!.textContent).to.equal('1,234.56'); // 1,234,560,000 fen = 12,345,600 元 = 1,234.56 万元
+    // 收支总表 prints two-sided: 收入 on the left, 支出 on the right, the 总计 lines on the same last line.
+    expect([...printed().querySelectorAll('thead tr:first-child th')].map((th) => th.textContent)).to.deep.equal(['收入', '支出']);
+    const firstLine = printed().querySelector('tbody tr')!;
+    expect([...firstLine.querySelectorAll('td')].map((td) => td.textContent)).to.deep.equal(['一、一般公共预算拨款收入', '1,234.56', '205 教育支出', '1,234.56']);
+    const lastLine = [...printed().querySelectorAll('tbody tr')].at(-1)!;
+    expect([...lastLine.querySelectorAll('td')].map((td) => td.textContent)).to.deep.equal(['收入总计', '1,234.56', '支出总计', '1,234.56']);
+    // The check results: one failure, its cells named by table title, row and column header.
+    const section = root.querySelector('section.checks')!;
+    expect(section.querySelector('[role=status]')!.textContent).to.equal('1 项未通过（共校验 120 项）');
+    expect(section.querySelector('li[data-check=hierarchy]')!.textContent).to.contain('类款项汇总');
+    expect(section.querySelector('.cells li')!.textContent).to.equal('一般公共预算支出表 · 20501 · 合计：300,000.00 元');
+    // The picker: standard tables numbered, the working tables apart, the failing one flagged.
+    const picker = root.querySelector<HTMLSelectElement>('select[name=table]')!;
+    expect([...picker.querySelectorAll(':scope > option')].map((o) => o.textContent)).to.deep.equal(['1. 收支总表', '2. 一般公共预算支出表 ⚠', '3. 政府性基金预算支出表']);
+    expect(picker.querySelector('optgroup')!.getAttribute('label')).to.equal('附表（工作底稿）');
+    // "查看该表" jumps to the failing table: merged header cells, levels indented, the failing cells outlined.
+    section.querySelector<HTMLButtonElement>('button.link')!.click();
+    await el.updateComplete;
+    expect(printed().getAttribute('data-table')).to.equal('general_budget_expenditure');
+    const [top, bottom] = [...printed().querySelectorAll('thead tr')];
+    expect([...top!.querySelectorAll('th')].map((th) => [th.textContent, th.getAttribute('colspan'), th.getAttribute('rowspan')])).to.deep.equal([
+      ['功能分类科目编码', '1', '2'], ['科目名称', '1', '2'], ['合计', '1', '2'], ['基本支出', '3', '1'], ['项目支出', '1', '2'],
+    ]);
+    expect([...bottom!.querySelectorAll('th')].map((th) => th.textContent)).to.deep.equal(['小计', '人员经费', '公用经费']);
+    expect(printed().querySelector('tr[data-level=项] td.name')!.classList.contains('l-项')).to.equal(true);
+    expect([...printed().querySelectorAll('td.bad')].map((td) => td.textContent)).to.deep.equal(['30.00', '30.00']); // 30,000,000 fen = 300,000 元 = 30.00 万元
+    const links = [...root.querySelectorAll<HTMLAnchorElement>('a.dl[data-scope=table]')].map((a) => a.getAttribute('href'));
+    expect(links).to.deep.equal([
+      '/api/units/a/reports/disclosure?year=2026&basis=budget&format=xlsx&table=general_budget_expenditure',
+      '/api/units/a/reports/disclosure?year=2026&basis=budget&format=csv&table=general_budget_expenditure',
+    ]);
+    // A table with no money: printed all the same, with the note.
+    picker.value = 'government_fund_expenditure';
+    picker.dispatchEvent(new Event('change'));
+    await el.updateComplete;
+    expect(printed().querySelector('tr.note')!.textContent).to.equal('本单位无此项支出');
+  });
+
+  it('names rows as the server does and builds one header row without groups', () => {
+    expect(rowKey({ line: 'income_total', code: '', name: '收入总计' })).to.equal('income_total');
+    expect(rowKey({ level: '合计', code: '', name: '合计' })).to.equal('合计');
+    expect(rowKey({ code: '205', name: '教育支出' })).to.equal('205');
+    expect(headerRows([{ key: 'code', header: '编码', kind: 'text' }, { key: 'a', header: '金额', kind: 'money' }])).to.deep.equal([[
+      { label: '编码', colspan: 1, rowspan: 1, num: false }, { label: '金额', colspan: 1, rowspan: 1, num: true },
+    ]]);
   });
 });

@@ -4,7 +4,7 @@ import { mockFetch, until } from './mock-fetch.js';
 import { navFor, unitOptions } from '../src/app.js';
 import type { UbApp } from '../src/app.js';
 import type { Me } from '../src/lib/types.js';
-import { rankDepartments, timeProgress } from '../src/pages/cockpit-page.js';
+import { rankDepartments } from '../src/pages/cockpit-page.js';
 import { indicator } from './fixtures.js';
 import { setLang } from '../src/lib/i18n.js';
 
@@ -20,13 +20,13 @@ describe('app shell', () => {
   });
 
   it('shows each role its pages', () => {
-    expect(navFor(['business_staff'], false).map((n) => n.id)).to.deep.equal(['payment', 'budget', 'mine']);
-    expect(navFor(['finance_officer'], false).map((n) => n.id)).to.deep.equal(['dashboard', 'inbox', 'transfers', 'periods', 'payments', 'review', 'reports']);
-    expect(navFor(['leader'], false).map((n) => n.id)).to.deep.equal(['cockpit', 'inbox', 'review', 'reports']);
-    expect(navFor(['auditor'], false).map((n) => n.id)).to.deep.equal(['dashboard', 'audit', 'payments', 'review', 'reports']);
-    expect(navFor(['leader'], true).map((n) => n.id)).to.deep.equal(['cockpit', 'review', 'reports']);
+    expect(navFor(['business_staff'], false).map((n) => n.id)).to.deep.equal(['payment', 'budget', 'mine', 'projects', 'standards', 'api-tokens']);
+    expect(navFor(['finance_officer'], false).map((n) => n.id)).to.deep.equal(['dashboard', 'inbox', 'transfers', 'periods', 'payments', 'receipts', 'review', 'reports', 'projects', 'fiscal-years', 'ledger-settings', 'assets', 'standards', 'api-tokens']);
+    expect(navFor(['leader'], false).map((n) => n.id)).to.deep.equal(['cockpit', 'inbox', 'receipts', 'review', 'reports', 'projects', 'fiscal-years', 'ledger-settings', 'assets', 'standards', 'api-tokens']);
+    expect(navFor(['auditor'], false).map((n) => n.id)).to.deep.equal(['dashboard', 'audit', 'payments', 'receipts', 'review', 'reports', 'projects', 'fiscal-years', 'ledger-settings', 'assets', 'standards', 'api-tokens']);
+    expect(navFor(['leader'], true).map((n) => n.id)).to.deep.equal(['cockpit', 'receipts', 'review', 'reports', 'projects', 'fiscal-years', 'ledger-settings', 'assets', 'standards', 'api-tokens']);
     // the digital specialist reads plugin logs on the plugin page (enabling stays the unit admin's)
-    expect(navFor(['plugin_developer'], false).map((n) => n.id)).to.deep.equal(['admin-plugins']);
+    expect(navFor(['plugin_developer'], false).map((n) => n.id)).to.deep.equal(['admin-plugins', 'api-tokens']);
   });
 
   it('offers own units and the supervised ones, read-only', () => {
@@ -58,7 +58,7 @@ describe('app shell', () => {
     el.shadowRoot!.querySelector('ub-login-page')!.dispatchEvent(new CustomEvent('signed-in', { detail: user }));
     await until(() => el.shadowRoot!.querySelector('nav a'));
     const links = () => [...el.shadowRoot!.querySelectorAll('nav a')].map((a) => a.textContent);
-    expect(links()).to.deep.equal(['支付申请', '预算申报', '我的申请']);
+    expect(links()).to.deep.equal(['支付申请', '预算申报', '我的申请', '项目库', '支出标准', 'API 令牌']);
     await until(() => location.pathname === '/payment');
     const sel = el.shadowRoot!.querySelector('header select') as HTMLSelectElement;
     expect(sel.getAttribute('aria-label')).to.equal('单位');
@@ -88,10 +88,7 @@ describe('app shell', () => {
     expect(page!.isConnected).to.equal(false);
   });
 
-  it('computes time progress and ranks departments by execution', () => {
-    expect(timeProgress(2025, new Date(2026, 5, 1))).to.equal(1);
-    expect(timeProgress(2027, new Date(2026, 5, 1))).to.equal(0);
-    expect(timeProgress(2026, new Date(2026, 11, 31))).to.equal(1);
+  it('ranks departments by execution (time progress is the core’s, see cockpit.test.ts)', () => {
     const r = rankDepartments([
       indicator({ departmentId: 1, amount: 100, paid: 10 }),
       indicator({ departmentId: 2, amount: 100, paid: 90 }),

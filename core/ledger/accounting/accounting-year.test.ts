@@ -99,7 +99,7 @@ describe('an accounting year (scenario)', () => {
     const finalAccounts = (await env.call('GET', `/api/units/a/reports/final-accounts?year=${YEAR}`, { token: finance })).body;
     expect(finalAccounts.totals).toMatchObject({ expenditure: paidTotal, payments: paidTotal, budgetaryExpenditure: paidTotal });
     const summary = finalAccounts.tables.find((t: any) => t.id === 'summary');
-    expect(summary.rows.find((r: any) => r.name === '二、本年支出').amount).toBe(paidTotal);
+    expect(summary.rows.find((r: any) => r.line === 'expenditure_current').amount).toBe(paidTotal);
     for (const id of ['expenditure_by_functional', 'expenditure_by_economic']) {
       const table = finalAccounts.tables.find((t: any) => t.id === id);
       const total = table.rows.at(-1);
@@ -125,8 +125,8 @@ describe('an accounting year (scenario)', () => {
     const budgetDisclosure = (await env.call('GET', `/api/units/a/reports/disclosure?year=${YEAR}`, { token: finance })).body;
     expect(budgetDisclosure.threePublic.total).toBe(60_000_00 + 120_000_00 + 250_000_00);
     const incomeTable = budgetDisclosure.tables.find((t: any) => t.id === 'income_expenditure');
-    const incomeTotal = incomeTable.rows.find((r: any) => r.name === '收入合计').amount;
-    expect(incomeTable.rows.find((r: any) => r.name === '支出合计').amount).toBe(incomeTotal);
+    const incomeTotal = incomeTable.rows.find((r: any) => r.name === '收入总计').amount;
+    expect(incomeTable.rows.find((r: any) => r.name === '支出总计').amount).toBe(incomeTotal);
 
     // Year end: carry-overs equal the unspent balances; the new year traces back.
     const indicators = (await env.call('GET', `/api/units/a/indicators?year=${YEAR}`, { token: finance })).body;

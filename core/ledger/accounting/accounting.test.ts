@@ -92,14 +92,18 @@ describe('postings (平行记账)', () => {
     for (const e of byAccount) expect(e.lines.some((l: any) => l.accountCode === '7101')).toBe(true);
   });
 
-  it('institutions post basic expenditure to 5101 单位管理费用 and 7201 事业支出; non-fiscal money uses 1002/800102', async () => {
+  it('institutions post to 7201 事业支出, and a 业务部门’s basic expenditure to 5001 (5101 is for 管理部门: assets.test.ts); non-fiscal money uses 1002/800102', async () => {
+    // Department 03 教务处 of the school is a 业务部门: its operating spending is 业务活动费用, not 单位管理费用.
     const basic = await issue(env, { unitId: 'b', amount: 80_000_00 });
     await paid(basic.id, 1_000_00, '2026-06-21', 'b');
     const entries = await entriesFor('b', (e) => e.date === '2026-06-21');
-    expect(entries.map(lineSet).sort()).toEqual([['Cr 1011 100000', 'Dr 5101 100000'], ['Cr 800101 100000', 'Dr 7201 100000']].sort());
+    expect(entries.map(lineSet).sort()).toEqual([['Cr 1011 100000', 'Dr 5001 100000'], ['Cr 800101 100000', 'Dr 7201 100000']].sort());
 
     const own = await issue(env, { amount: 30_000_00, fundSourceCode: '3101', name: '单位资金' });
     expect(await entriesFor('a', (e) => e.lines.some((l: any) => l.indicatorId === own.id))).toEqual([]);
+    // Own money is spent only once received (CASH_INSUFFICIENT): 其他收入 arrives first.
+    const received = await env.call('POST', '/api/units/a/receipts', { token: finance, body: { date: '2026-06-21', type: 'other', amount: 2_000_00, fundSourceCode: '3106', payer: '示范县农商银行', summary: '存款利息' } });
+    expect(received.status, JSON.stringify(received.body)).toBe(201);
     await paid(own.id, 2_000_00, '2026-06-22');
     const ownEntries = await entriesFor('a', (e) => e.lines.some((l: any) => l.indicatorId === own.id));
     expect(ownEntries.map(lineSet).sort()).toEqual([['Cr 1002 200000', 'Dr 5001 200000'], ['Cr 800102 200000', 'Dr 7101 200000']].sort());
@@ -155,12 +159,31 @@ async function expectXlsxMatches(path: string, token = finance) {
     const sheet = workbook.worksheets[t]!;
     expect(String(sheet.getCell(1, 1).value)).toContain(table.title);
     expect(String(sheet.getCell(2, 1).value)).toContain(json.unitName);
-    expect(sheet.getCell(2, table.columns.length).value).toBe(`单位：${table.unitLabel}`);
-    table.columns.forEach((c: any, i: number) => expect(sheet.getCell(3, i + 1).value).toBe(c.header));
     const divisor = table.unitLabel === '元' ? 100 : 1_000_000;
+    if (table.columns[0].key === 'section') {
+      // 收支总表 prints two-sided (收入 left, 支出 right): every JSON line is printed once, 类 rows with their code.
+      const money = table.columns.filter((c: any) => c.kind !== 'text');
+      expect(sheet.getCell(2, 2 * (money.length + 1)).value).toBe(`单位：${table.unitLabel}`);
+      expect([sheet.getCell(3, 1).value, sheet.getCell(3, money.length + 2).value]).toEqual(['收入', '支出']);
+      const printed: string[] = [];
+      sheet.eachRow((row, r) => {
+        if (r < 5) return;
+        for (const at of [1, money.length + 2]) {
+          const name = row.getCell(at).value;
+          if (name) printed.push([name, ...money.map((_c: any, i: number) => Math.round(Number(row.getCell(at + 1 + i).value) * divisor))].join('|'));
+        }
+      });
+      const expected = table.rows.map((row: any) => [row.level === '类' && row.code ? `${row.code} ${row.name}` : row.name, ...money.map((c: any) => row[c.key])].join('|'));
+      expect(printed.sort()).toEqual(expected.sort());
+      return;
+    }
+    expect(sheet.getCell(2, table.columns.length).value).toBe(`单位：${table.unitLabel}`);
+    // Grouped columns (基本支出 over 人员经费/公用经费) print a second header row.
+    const first = table.columns.some((c: any) => c.group) ? 5 : 4;
+    table.columns.forEach((c: any, i: number) => expect(sheet.getCell(first - 1, i + 1).value).toBe(c.header));
     table.rows.forEach((row: any, r: number) => {
       table.columns.forEach((c: any, i: number) => {
-        const value = sheet.getCell(4 + r, i + 1).value;
+        const value = sheet.getCell(first + r, i + 1).value;
         if (c.kind === 'money') expect(Math.round(Number(value) * divisor)).toBe(row[c.key]);
         else if (row[c.key] === '' || row[c.key] === null) expect(value === null || value === '').toBe(true);
         else expect(value).toBe(row[c.key]);
@@ -197,17 +220,21 @@ describe('reports and exports', () => {
     expect(consolidated.units.map((u: any) => u.id).sort()).toEqual(['a', 'b', 'dept']);
   });
 
-  it('CSV carries the same tables in 元 with exact decimals', async () => {
+  it('CSV carries the same tables: 万元 with two decimals (the standard tables), 元 exact (the working tables)', async () => {
     const json = await get('/api/units/a/reports/final-accounts?year=2026');
     const response = await download('/api/units/a/reports/final-accounts?year=2026&format=csv');
     expect(response.headers.get('content-type')).toContain('text/csv');
     const text = (await response.text()).replace(/^\uFEFF/, '');
     const summary = json.tables[0];
     expect(text).toContain(summary.title);
-    expect(text).toContain('单位：元');
-    const expenditureRow = summary.rows.find((r: any) => r.name === '二、本年支出');
-    const yuan = `${Math.floor(expenditureRow.amount / 100)}.${String(expenditureRow.amount % 100).padStart(2, '0')}`;
-    expect(text).toContain(`,二、本年支出,${yuan}`);
+    expect(text).toContain('单位：万元');
+    const expenditureRow = summary.rows.find((r: any) => r.line === 'expenditure_current');
+    const hundredths = Math.floor((expenditureRow.amount + 5000) / 10000); // 0.01 万元 = 10,000 fen, half up
+    expect(text).toContain(`,本年支出合计,${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`);
+    const working = json.tables.find((t: any) => t.id === 'expenditure_by_functional');
+    expect(working.unitLabel).toBe('元');
+    const total = working.rows.at(-1).total;
+    expect(text).toContain(`,合计,${Math.floor(total / 100)}.${String(total % 100).padStart(2, '0')},`);
   });
 
   it('a department head sees execution of their own department only', async () => {

@@ -1,4 +1,5 @@
-import type { Report, ReportColumn, ReportTable } from './reports.js';
+import type { Cell, Report, ReportColumn, ReportTable } from './reports.js';
+import type { CheckResult } from './disclosure-checks.js';
 
 /**
  * Downloads of a report: xlsx (exceljs, one worksheet per table in the standard layout: title,
@@ -7,6 +8,14 @@ import type { Report, ReportColumn, ReportTable } from './reports.js';
  * it becomes 元 (fen / 100) or 万元 (fen / 1,000,000). The cell keeps the exact value — the format
  * only rounds what is shown — so the figures read back are the figures of the JSON.
  */
+
+/** 万元 with two decimals as printed: fen rounded half away from zero to 0.01 万元 (= 10,000 fen), exact text. */
+export function wanText(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const hundredths = Math.floor((Math.abs(fen) + 5_000) / 10_000);
+  const digits = String(hundredths).padStart(3, '0');
+  return `${sign}${digits.slice(0, -2)}.${digits.slice(-2)}`;
+}
 
 /** Exact decimal text of fen in 元 or 万元 (no float arithmetic). */
 export function fenText(fen: number, unitLabel: '元' | '万元'): string {
@@ -29,12 +38,62 @@ function sheetName(table: ReportTable, used: Set<string>): string {
   return name;
 }
 
-export async function reportToXlsx(report: Report): Promise<Buffer> {
+const THIN = { style: 'thin' as const };
+const BOX = { top: THIN, bottom: THIN, left: THIN, right: THIN };
+
+/** What a download carries besides the tables: the failed checks when the setting says to mark them. */
+export interface ExportOptions {
+  checks?: CheckResult | undefined;
+  /** One table only (its id); else the whole set, one sheet per table. */
+  tableId?: string | undefined;
+}
+
+/** The tables a download carries: one (by id) or all; an unknown id gives none (the route refuses it before). */
+function tablesOf(report: Report, tableId?: string): ReportTable[] {
+  return (tableId ? report.tables.filter((t) => t.id === tableId) : report.tables).map(printLayout);
+}
+
+/**
+ * A 收支总表 (a table with a 收/支 `section` column) prints two-sided: 收入 items and amounts on the left,
+ * 支出 on the right, 类 rows with their code, blank lines above the shorter side's 总计 so that both
+ * totals print on the last line. Other tables print as they are.
+ */
+export function printLayout(table: ReportTable): ReportTable {
+  if (table.columns[0]?.key !== 'section') return table;
+  const money = table.columns.filter((c) => c.kind !== 'text');
+  const side = (name: string) => table.rows.filter((r) => r['section'] === name);
+  const [income, expenditure] = [side('收入'), side('支出')];
+  const shorter = income.length < expenditure.length ? income : expenditure;
+  shorter.splice(Math.max(shorter.length - 1, 0), 0, ...Array.from({ length: Math.abs(income.length - expenditure.length) }, () => ({})));
+  const label = (row: Record<string, Cell> | undefined) =>
+    row === undefined || row['name'] === undefined ? null : row['level'] === '类' && row['code'] ? `${row['code']} ${row['name']}` : String(row['name']);
+  const half = (prefix: string, group: string): ReportColumn[] => [
+    { key: `${prefix}name`, header: '项目', kind: 'text', group },
+    ...money.map((c) => ({ ...c, key: `${prefix}${c.key}`, group })),
+  ];
+  const cells = (prefix: string, row: Record<string, Cell> | undefined) =>
+    ({ [`${prefix}name`]: label(row), ...Object.fromEntries(money.map((c) => [`${prefix}${c.key}`, row?.[c.key] ?? null])) });
+  return {
+    ...table,
+    columns: [...half('in_', '收入'), ...half('out_', '支出')],
+    rows: income.map((row, i) => ({ ...cells('in_', row), ...cells('out_', expenditure[i]) })),
+  };
+}
+
+/**
+ * One worksheet per table in the printed layout: title (merged), 编制单位 left and 单位：元/万元 right,
+ * the header (two rows with merged cells when columns are grouped, e.g. 基本支出 over 人员经费 and
+ * 公用经费; the ungrouped ones merged down), the rows, the note (本单位无此项支出) under them. A set whose
+ * checks failed and that is exported all the same (setting `mark`) carries a 校验结果 sheet and a
+ * note on each failing sheet.
+ */
+export async function reportToXlsx(report: Report, options: ExportOptions = {}): Promise<Buffer> {
   const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'unibudget';
   const used = new Set<string>();
-  for (const table of report.tables) {
+  const failing = new Set((options.checks?.failures ?? []).flatMap((f) => f.cells.map((c) => c.table)));
+  for (const table of tablesOf(report, options.tableId)) {
     const sheet = workbook.addWorksheet(sheetName(table, used));
     const width = table.columns.length;
     sheet.mergeCells(1, 1, 1, width);
@@ -46,27 +105,60 @@ export async function reportToXlsx(report: Report): Promise<Buffer> {
     const unitCell = sheet.getCell(2, width);
     unitCell.value = `单位：${table.unitLabel}`;
     unitCell.alignment = { horizontal: 'right' };
-    const header = sheet.getRow(3);
+    const grouped = table.columns.some((c) => c.group);
+    const headerRows = grouped ? 2 : 1;
     table.columns.forEach((c, i) => {
-      const cell = header.getCell(i + 1);
-      cell.value = c.header;
-      cell.font = { bold: true };
-      cell.alignment = { horizontal: 'center' };
-      cell.border = { top: { style: 'thin' }, bottom: { style: 'thin' }, left: { style: 'thin' }, right: { style: 'thin' } };
+      const top = sheet.getCell(3, i + 1);
+      top.value = c.group ?? c.header;
+      if (grouped) sheet.getCell(4, i + 1).value = c.header;
     });
+    if (grouped) {
+      for (let i = 0; i < width; ) {
+        const g = table.columns[i]!.group;
+        let j = i;
+        while (g && j + 1 < width && table.columns[j + 1]!.group === g) j++;
+        if (!g) sheet.mergeCells(3, i + 1, 4, i + 1);
+        else if (j > i) sheet.mergeCells(3, i + 1, 3, j + 1);
+        i = j + 1;
+      }
+    }
+    for (let r = 3; r < 3 + headerRows; r++) {
+      for (let i = 1; i <= width; i++) {
+        const cell = sheet.getCell(r, i);
+        cell.font = { bold: true };
+        cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+        cell.border = BOX;
+      }
+    }
+    const first = 3 + headerRows;
     table.rows.forEach((row, r) => {
-      const excelRow = sheet.getRow(4 + r);
+      const excelRow = sheet.getRow(first + r);
       table.columns.forEach((c, i) => {
         const cell = excelRow.getCell(i + 1);
         cell.value = cellValue(c, row[c.key], table);
-        if (c.kind === 'money') cell.numFmt = table.unitLabel === '元' ? '#,##0.00' : '#,##0.00';
+        if (c.kind === 'money') cell.numFmt = '#,##0.00';
         if (c.kind === 'ratio') cell.numFmt = '0.00%';
-        cell.border = { top: { style: 'thin' }, bottom: { style: 'thin' }, left: { style: 'thin' }, right: { style: 'thin' } };
+        cell.border = BOX;
       });
     });
-    table.columns.forEach((c, i) => {
-      sheet.getColumn(i + 1).width = c.kind === 'text' ? (c.key === 'name' ? 36 : 14) : 18;
+    const notes = [table.note, failing.has(table.id) ? '注：本表未通过发布前校验，详见“校验结果”' : undefined].filter(Boolean);
+    notes.forEach((note, n) => {
+      const at = first + table.rows.length + n;
+      sheet.mergeCells(at, 1, at, width);
+      sheet.getCell(at, 1).value = note!;
     });
+    table.columns.forEach((c, i) => {
+      sheet.getColumn(i + 1).width = c.kind === 'text' ? (c.key.endsWith('name') ? 36 : 14) : 18;
+    });
+  }
+  if (options.checks && !options.checks.ok) {
+    const sheet = workbook.addWorksheet('校验结果');
+    sheet.addRow([`${report.year}年${report.title}：发布前校验未通过（${options.checks.failures.length} 项）`]).font = { bold: true };
+    sheet.addRow(['校验', '说明', '表', '行', '列', '值（分）']).font = { bold: true };
+    for (const f of options.checks.failures) {
+      for (const c of f.cells.length ? f.cells : [null]) sheet.addRow([f.check, f.message, c?.table ?? '', c?.row ?? '', c?.column ?? '', c?.value ?? '']);
+    }
+    sheet.getColumn(2).width = 60;
   }
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
@@ -76,29 +168,35 @@ function csvCell(value: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function reportToCsv(report: Report): string {
+/** CSV: the tables one after another (or one table), money in 元 (exact) or 万元 with two decimals as printed. */
+export function reportToCsv(report: Report, options: ExportOptions = {}): string {
   const lines: string[] = [];
-  for (const table of report.tables) {
+  for (const table of tablesOf(report, options.tableId)) {
     lines.push(csvCell(`${report.year}年${table.title}`));
     lines.push([`编制单位：${report.unitName}${report.consolidated ? '（汇总）' : ''}`, `单位：${table.unitLabel}`].map(csvCell).join(','));
+    // The merged header of the print becomes a row above, each group named once over its first column.
+    if (table.columns.some((c) => c.group)) lines.push(table.columns.map((c, i) => csvCell(c.group && table.columns[i - 1]?.group !== c.group ? c.group : '')).join(','));
     lines.push(table.columns.map((c) => csvCell(c.header)).join(','));
     for (const row of table.rows) {
       lines.push(table.columns.map((c) => {
         const v = row[c.key];
-        return csvCell(c.kind === 'money' && v !== null && v !== undefined ? fenText(Number(v), table.unitLabel) : v);
+        if (c.kind !== 'money' || v === null || v === undefined) return csvCell(v);
+        return csvCell(table.unitLabel === '万元' ? wanText(Number(v)) : fenText(Number(v), '元'));
       }).join(','));
     }
+    if (table.note) lines.push(csvCell(table.note));
+    if (options.checks && !options.checks.ok && options.checks.failures.some((f) => f.cells.some((c) => c.table === table.id))) lines.push(csvCell('注：本表未通过发布前校验'));
     lines.push('');
   }
   return `\uFEFF${lines.join('\r\n')}`;
 }
 
 /** The route's reply: JSON as is, or a download. */
-export async function reportResponse(report: Report, format: 'json' | 'xlsx' | 'csv'): Promise<Report | Response> {
+export async function reportResponse(report: Report, format: 'json' | 'xlsx' | 'csv', options: ExportOptions = {}): Promise<Report | Response> {
   if (format === 'json') return report;
-  const base = `${report.report}-${report.unitId}-${report.year}${report.month ? `-${String(report.month).padStart(2, '0')}` : ''}`;
+  const base = `${report.report}-${report.unitId}-${report.year}${report.month ? `-${String(report.month).padStart(2, '0')}` : ''}${options.tableId ? `-${options.tableId}` : ''}`;
   if (format === 'xlsx') {
-    const bytes = await reportToXlsx(report);
+    const bytes = await reportToXlsx(report, options);
     return new Response(new Uint8Array(bytes), {
       headers: {
         'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
@@ -106,7 +204,7 @@ export async function reportResponse(report: Report, format: 'json' | 'xlsx' | '
       },
     });
   }
-  return new Response(reportToCsv(report), {
+  return new Response(reportToCsv(report, options), {
     headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${base}.csv"` },
   });
 }

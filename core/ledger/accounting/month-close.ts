@@ -6,12 +6,14 @@ import type { Actor, UnitScope } from '../../permissions/service.js';
 import { closePeriod, reopenPeriod, type PeriodRef } from '../../periods/service.js';
 import { AppError } from '../errors.js';
 import { TRACK_LABELS } from './service.js';
+import { depreciateMonth } from '../assets/depreciation.js';
 import type { CloseChecklistView } from '@unibudget/sdk/contracts/ledger';
 
 /*
  * 结账 and 反结账 of a month, as the ledger keeps them. The kernel's period service holds the
  * mechanics (the period's row lock, months in order, the audit entry and the outbox event); the
- * ledger adds what money demands: a month closes only when both accounting tracks balance, and
+ * ledger adds what money demands: the month's depreciation is posted as it closes (反结账 keeps it;
+ * closing again adds nothing twice), a month closes only when both accounting tracks balance, and
  * once the year end has carried balances forward, the year's books are final.
  */
 
@@ -86,9 +88,16 @@ export async function closeMonth(tx: Tx, actor: Actor, scope: UnitScope, period:
   return closeMonthAs(tx, auditActorOf(actor), scope.unitId, period);
 }
 
-/** The month close, also made by the system itself (demo seeding), where no person acts. */
+/**
+ * The month close, also made by the system itself (demo seeding), where no person acts. Once the
+ * period is locked and the months before it are closed, the month's depreciation and amortisation
+ * are posted (core/ledger/assets/depreciation.ts: once per asset and month), then both tracks must balance.
+ */
 export async function closeMonthAs(tx: Tx, by: AuditActor, unitId: string, period: PeriodRef) {
-  return closePeriod(tx, by, unitId, period, (guarded, { year, month }) => assertPeriodBalanced(guarded, unitId, year, month));
+  return closePeriod(tx, by, unitId, period, async (guarded, { year, month }) => {
+    await depreciateMonth(guarded, unitId, year, month);
+    await assertPeriodBalanced(guarded, unitId, year, month);
+  });
 }
 
 /** 反结账: reopens the latest closed month, with a stated reason, unless the year end has run. */

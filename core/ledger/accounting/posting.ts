@@ -3,6 +3,8 @@ import type { AccountingTrack, IndicatorsTable, MovementKind } from '../../db/sc
 import type { Selectable } from 'kysely';
 import { nowIso } from '../../clock.js';
 import { assertPostable } from './chart.js';
+import { assetTargetFor } from '../assets/data.js';
+import { insertAssetCard, postingSettings } from '../assets/cards.js';
 
 /**
  * 平行记账: the postings the ledger makes, in the transaction of the movement that causes them
@@ -19,14 +21,30 @@ import { assertPostable } from './chart.js';
  * Non-fiscal money (21 财政专户, 31 单位资金) is the unit's own: issuing or adjusting an indicator over it
  * grants spending authority but is no income, so it posts nothing; paying from it posts
  * 财务 Dr expense / Cr 1002 银行存款 and 预算 Dr expenditure / Cr 800102 资金结存—货币资金.
+ * Its income is posted when the money arrives (收入登记, core/ledger/receipts: Dr 1002 / Cr 4101 …,
+ * Dr 800102 / Cr 6101 …), and no pay takes 1002 or 800102 below zero (CASH_INSUFFICIENT).
  *
- * Expense account (财务): 5101 单位管理费用 for the basic expenditure (personnel, operating) of a
- * public institution (unit kind 'institution'), whose basic budget keeps the unit itself running;
- * 5001 业务活动费用 for everything else (all spending of administrative units, which have no 5101,
- * and institutions' projects). Expenditure account (预算): 7101 行政支出 for administrative units,
- * 7201 事业支出 for institutions.
+ * Expense account (财务) by the function of the department that spends, not by the kind of
+ * expenditure (财会〔2017〕25号: 5101 单位管理费用 gathers the costs of an institution's 本级行政及后勤管理部门):
+ * an institution (unit kind 'institution') posts to 5101 only what its 管理部门 (department function
+ * 'management', set in the admin console) spends; everything else goes to 5001 业务活动费用, and an
+ * administrative unit has no 5101 at all. The department is the payment's (else the indicator's).
+ * Expenditure account (预算): 7101 行政支出 for administrative units, 7201 事业支出 for institutions.
  *
- * freeze / release post nothing: an approved-but-unpaid payment is a commitment, not a transaction.
+ * Capital spending (经济分类 309 资本性支出（基本建设）, 310 资本性支出) is capitalised: 财务 Dr the asset
+ * account of the economic class (core/ledger/assets/data/asset-accounts.csv, overridable per unit:
+ * 1601 固定资产, 1613 在建工程, 1701 无形资产) / Cr 1011|1002, while 预算 records the expenditure as
+ * for any payment; an asset card is written in the same transaction (core/ledger/assets/cards.ts).
+ * Depreciation and amortisation post at month close (core/ledger/assets/depreciation.ts).
+ *
+ * Salary accrual (ledger setting `salaryAccrual`, default off): a payment on 301 工资福利支出 accrues
+ * when it is approved (its freeze): 财务 Dr 5001|5101 / Cr 2201 应付职工薪酬 — the obligation to the
+ * staff exists once the payroll is approved, which is when 政府会计制度 has it 计提 — and clears it when
+ * paid: 财务 Dr 2201 / Cr 1011|1002 (预算 as any payment, cash basis). A rejection after approval
+ * (release) reverses the accrual. Whether a payment accrued is read from its own entries, so turning
+ * the setting on or off between approval and payment never leaves 2201 unbalanced.
+ *
+ * Otherwise freeze / release post nothing: an approved-but-unpaid payment is a commitment, not a transaction.
  * transfer_in / transfer_out post nothing: a transfer (调剂) between a unit's own indicators moves
  * spending authority only; the quota (1011 / 800101) and the income already recognised are unchanged.
  */
@@ -52,7 +70,7 @@ export interface EntryInput {
   month?: number;
   voucherNo: string;
   summary: string;
-  sourceType: 'movement' | 'issue' | 'year_end';
+  sourceType: 'movement' | 'issue' | 'year_end' | 'receipt' | 'depreciation' | 'asset';
   sourceId: number;
   lines: PostingLine[];
 }
@@ -157,24 +175,100 @@ export async function postMovement(tx: Tx, indicator: IndicatorRow, m: PostedMov
       return;
     }
     case 'pay': {
-      const unit = await tx.selectFrom('units').select('kind').where('id', '=', indicator.unit_id).executeTakeFirstOrThrow();
-      const accounts = expenseAccounts(unit.kind, indicator.expenditure_kind);
+      const ctx = await payContext(tx, indicator, m);
+      const cash = fiscal ? '1011' : '1002';
+      const asset = assetTargetFor(ctx.economicCode, ctx.settings.assetAccountMap);
+      // What the payment accrued on 2201 is cleared; anything beyond it (never, as accruals are whole) is expense.
+      const cleared = asset ? 0 : Math.min(await accruedSalary(tx, indicator.unit_id, m), m.amount);
+      const fd = { ...d, departmentId: ctx.departmentId, economicCode: ctx.economicCode };
       const summary = `支付 ${indicator.code} ${indicator.name}（${m.refType} #${m.refId}）`;
       await postBoth(
         tx, indicator, { ...base, summary },
-        pair(accounts.expense, fiscal ? '1011' : '1002', m.amount, d),
-        pair(accounts.expenditure, fiscal ? '800101' : '800102', m.amount, d),
+        [
+          { account: '2201', debit: cleared, credit: 0, ...fd },
+          { account: asset ? asset.account : ctx.accounts.expense, debit: m.amount - cleared, credit: 0, ...fd },
+          { account: cash, debit: 0, credit: m.amount, ...fd },
+        ],
+        pair(ctx.accounts.expenditure, fiscal ? '800101' : '800102', m.amount, d),
       );
+      if (asset) {
+        await insertAssetCard(tx, {
+          unitId: indicator.unit_id, name: ctx.purpose, classCode: asset.classCode, account: asset.account, value: m.amount,
+          departmentId: ctx.departmentId, acquiredOn: m.date, economicCode: ctx.economicCode,
+          paymentId: m.refType === 'payment' ? m.refId : null, movementId: m.id,
+        });
+      }
+      return;
+    }
+    case 'freeze':
+    case 'release': {
+      if (m.refType !== 'payment') return;
+      if (m.kind === 'freeze') {
+        if (!(await postingSettings(tx, indicator.unit_id)).salaryAccrual) return;
+        const ctx = await payContext(tx, indicator, m);
+        if (!ctx.economicCode.startsWith('301')) return;
+        await postEntry(tx, {
+          ...base, unitId: indicator.unit_id, track: 'financial', summary: `计提应付职工薪酬 ${indicator.code} ${indicator.name}（payment #${m.refId}）`,
+          lines: pair(ctx.accounts.expense, '2201', m.amount, { ...d, departmentId: ctx.departmentId, economicCode: ctx.economicCode }),
+        });
+        return;
+      }
+      const accrued = await accruedSalary(tx, indicator.unit_id, m);
+      if (accrued === 0) return;
+      const ctx = await payContext(tx, indicator, m);
+      await postEntry(tx, {
+        ...base, unitId: indicator.unit_id, track: 'financial', summary: `冲回应付职工薪酬 ${indicator.code} ${indicator.name}（payment #${m.refId}）`,
+        lines: pair('2201', ctx.accounts.expense, accrued, { ...d, departmentId: ctx.departmentId, economicCode: ctx.economicCode }),
+      });
       return;
     }
     default:
-      return; // freeze, release, transfer_in, transfer_out: see the rules above
+      return; // transfer_in, transfer_out: see the rules above
   }
 }
 
-export function expenseAccounts(unitKind: 'administrative' | 'institution', expenditureKind: IndicatorRow['expenditure_kind']) {
+/**
+ * 5101 only for an institution's management department; 5001 otherwise (administrative units have no 5101).
+ * 7101 / 7201 by the unit's kind.
+ */
+export function expenseAccounts(unitKind: 'administrative' | 'institution', departmentFunction: 'business' | 'management') {
   return {
-    expense: unitKind === 'institution' && expenditureKind !== 'project' ? '5101' : '5001',
+    expense: unitKind === 'institution' && departmentFunction === 'management' ? '5101' : '5001',
     expenditure: unitKind === 'institution' ? '7201' : '7101',
   };
+}
+
+/** What a payment movement posts by: the document's department, economic class and purpose, the unit's kind and settings. */
+async function payContext(tx: Tx, indicator: IndicatorRow, m: PostedMovement) {
+  const payment = m.refType === 'payment'
+    ? await tx.selectFrom('payments').select(['department_id', 'economic_code', 'purpose']).where('id', '=', m.refId).where('unit_id', '=', indicator.unit_id).executeTakeFirst()
+    : undefined;
+  const departmentId = payment?.department_id ?? indicator.department_id;
+  const unit = await tx.selectFrom('units').select('kind').where('id', '=', indicator.unit_id).executeTakeFirstOrThrow();
+  const department = await tx.selectFrom('departments').select('function').where('id', '=', departmentId).executeTakeFirst();
+  return {
+    departmentId,
+    economicCode: payment?.economic_code ?? indicator.economic_code,
+    purpose: payment?.purpose ?? indicator.name,
+    accounts: expenseAccounts(unit.kind, department?.function === 'management' ? 'management' : 'business'),
+    settings: await postingSettings(tx, indicator.unit_id),
+  };
+}
+
+/** What a payment still owes on 2201 from its accrual: credits less debits on 2201 in its own movements' entries. */
+async function accruedSalary(tx: Tx, unitId: string, m: PostedMovement): Promise<number> {
+  if (m.refType !== 'payment') return 0;
+  const row = await tx
+    .selectFrom('journal_lines')
+    .innerJoin('journal_entries', 'journal_entries.id', 'journal_lines.entry_id')
+    .innerJoin('indicator_movements', 'indicator_movements.id', 'journal_entries.source_id')
+    .select((eb) => [eb.fn.coalesce(eb.fn.sum<number>(eb('journal_lines.credit', '-', eb.ref('journal_lines.debit'))), eb.lit(0)).as('owed')])
+    .where('journal_entries.source_type', '=', 'movement')
+    .where('journal_entries.unit_id', '=', unitId)
+    .where('journal_entries.track', '=', 'financial')
+    .where('indicator_movements.ref_type', '=', 'payment')
+    .where('indicator_movements.ref_id', '=', m.refId)
+    .where('journal_lines.account_code', '=', '2201')
+    .executeTakeFirstOrThrow();
+  return Number(row.owed);
 }

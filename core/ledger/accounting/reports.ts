@@ -2,18 +2,25 @@ import { sql } from 'kysely';
 import type { Executor } from '../../db/connection.js';
 import type { ClassificationKind, ExpenditureKind } from '../../db/schema.js';
 import { effectiveYear } from '../classifications/service.js';
-import { THREE_PUBLIC_CODES } from '../rules/catalog.js';
-import { isFiscalFund } from './posting.js';
+import { THREE_PUBLIC_CODES, THREE_PUBLIC_ITEMS, threePublicItem, type ThreePublicItem } from '../three-public.js';
+import { progressByMonth as progressThrough } from '../time-progress.js';
+import { ledgerSettings } from '../rules/service.js';
+import { businessDate } from '../../clock.js';
 
 /**
  * Reports as tables: every report is a list of tables in the standard layout (title, 单位：元 or 万元,
  * code and name columns, money columns), whatever the format asked for. Money cells are integer fen
  * in JSON; the xlsx/CSV export converts them to 元 or 万元 at the edge (see export.ts).
+ *
+ * Here: the shared types and helpers and the execution report. The 预算公开 set is disclosure.ts, the
+ * 决算 set final-accounts.ts, the checks run on both before publishing disclosure-checks.ts.
  */
 export interface ReportColumn {
   key: string;
   header: string;
   kind: 'text' | 'money' | 'ratio' | 'integer';
+  /** A header spanning this and the neighbouring columns of the same group (merged cells in the printed table). */
+  group?: string;
 }
 export type Cell = string | number | null;
 export interface ReportTable {
@@ -23,6 +30,10 @@ export interface ReportTable {
   unitLabel: '元' | '万元';
   columns: ReportColumn[];
   rows: Array<Record<string, Cell>>;
+  /** Printed under the title, e.g. 本单位无此项支出 for a table with no money (still published). */
+  note?: string;
+  /** A working table kept beside the standard set (older table ids); not one of the published tables. */
+  supplementary?: boolean;
 }
 export interface Report {
   report: 'execution' | 'disclosure' | 'final-accounts';
@@ -37,18 +48,18 @@ export interface Report {
   [key: string]: unknown;
 }
 
-const money = (key: string, header: string): ReportColumn => ({ key, header, kind: 'money' });
-const text = (key: string, header: string): ReportColumn => ({ key, header, kind: 'text' });
+export const money = (key: string, header: string, group?: string): ReportColumn => (group ? { key, header, kind: 'money', group } : { key, header, kind: 'money' });
+export const text = (key: string, header: string): ReportColumn => ({ key, header, kind: 'text' });
 const ratio = (key: string, header: string): ReportColumn => ({ key, header, kind: 'ratio' });
 
-async function classNames(db: Executor, kind: ClassificationKind, year: number): Promise<Map<string, string>> {
+export async function classNames(db: Executor, kind: ClassificationKind, year: number): Promise<Map<string, string>> {
   const setYear = await effectiveYear(db, kind, year);
   if (setYear === null) return new Map();
   const rows = await db.selectFrom('classifications').select(['code', 'name']).where('kind', '=', kind).where('year', '=', setYear).execute();
   return new Map(rows.map((r) => [r.code, r.name]));
 }
 
-interface IndicatorFacts {
+export interface IndicatorFacts {
   id: number;
   unitId: string;
   code: string;
@@ -59,13 +70,15 @@ interface IndicatorFacts {
   economicCode: string;
   fundSourceCode: string;
   budget: number;
+  /** Issued on 1 January from last year's unspent balance (年终结转: carried_from_id set): 上年结转. */
+  carried: boolean;
   /** Paid up to the end of the report month, fen. */
   paid: number;
   paidByMonth: number[];
 }
 
 /** Indicators of the covered units for the year with their budget (issued + adjusted) and payments by month. */
-async function indicatorFacts(db: Executor, unitIds: string[], year: number, throughMonth = 12, departmentId: number | null = null): Promise<IndicatorFacts[]> {
+export async function indicatorFacts(db: Executor, unitIds: string[], year: number, throughMonth = 12, departmentId: number | null = null): Promise<IndicatorFacts[]> {
   if (unitIds.length === 0) return [];
   const indicators = await db
     .selectFrom('indicators')
@@ -97,6 +110,7 @@ async function indicatorFacts(db: Executor, unitIds: string[], year: number, thr
       id: i.id, unitId: i.unit_id, code: i.code, name: i.name, departmentId: i.department_id, expenditureKind: i.expenditure_kind,
       functionalCode: i.functional_code, economicCode: i.economic_code, fundSourceCode: i.fund_source_code,
       budget: i.issued_amount + i.adjusted_amount,
+      carried: i.carried_from_id !== null,
       paid: months.slice(0, throughMonth).reduce((s, v) => s + v, 0),
       paidByMonth: months,
     };
@@ -108,15 +122,15 @@ function rate(part: number, whole: number): number {
   return whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000;
 }
 
-function group<T>(items: T[], keyOf: (t: T) => string): Map<string, T[]> {
+export function group<T>(items: T[], keyOf: (t: T) => string): Map<string, T[]> {
   const map = new Map<string, T[]>();
   for (const item of items) map.set(keyOf(item), [...(map.get(keyOf(item)) ?? []), item]);
   return new Map([...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-const sum = <T>(items: T[], f: (t: T) => number) => items.reduce((s, t) => s + f(t), 0);
+export const sum = <T>(items: T[], f: (t: T) => number) => items.reduce((s, t) => s + f(t), 0);
 
-interface Covered {
+export interface Covered {
   unitId: string;
   unitName: string;
   consolidated: boolean;
@@ -128,7 +142,10 @@ interface Covered {
 export async function executionReport(db: Executor, covered: Covered, year: number, month: number, departmentId: number | null): Promise<Report> {
   const unitIds = covered.units.map((u) => u.id);
   const facts = await indicatorFacts(db, unitIds, year, month, departmentId);
-  const progress = Math.round((month / 12) * 10_000) / 10_000;
+  // 序时进度 by the one definition (time-progress.ts), the reporting unit's basis, as of min(end of month, today).
+  const { timeProgressBasis: basis = 'month' } = await ledgerSettings(db, covered.unitId);
+  const progressByMonth = progressThrough(basis, year, businessDate());
+  const progress = month >= 1 ? progressByMonth[month - 1]! : 0;
   const execColumns = [text('code', '编码'), text('name', '名称'), money('budget', '预算数'), money('paid', '累计支出'), money('balance', '预算余额'), ratio('rate', '执行率'), ratio('progress', '时间进度'), ratio('gap', '进度差异')];
   const execRow = (code: string, name: string, items: IndicatorFacts[]) => {
     const budget = sum(items, (i) => i.budget);
@@ -152,7 +169,7 @@ export async function executionReport(db: Executor, covered: Covered, year: numb
   const byMonth = Array.from({ length: month }, (_, k) => {
     const paid = sum(facts, (f) => f.paidByMonth[k]!);
     cumulative += paid;
-    const p = Math.round(((k + 1) / 12) * 10_000) / 10_000;
+    const p = progressByMonth[k]!;
     const r = rate(cumulative, budgetTotal);
     return { month: `${k + 1}月`, paid, cumulative, rate: r, progress: p, gap: Math.round((r - p) * 10_000) / 10_000 };
   });
@@ -172,8 +189,9 @@ export async function executionReport(db: Executor, covered: Covered, year: numb
   };
 }
 
-// ------------------------------------------------------------------ shared expenditure tables
+// ------------------------------------------------------------------ shared by the disclosure and final-accounts sets
 
+/** The older working tables (项 rows by functional or economic class; kind split by expenditure kind), kept by id. */
 const KIND_COLUMNS = [money('total', '合计'), money('personnel', '基本支出—人员经费'), money('operating', '基本支出—公用经费'), money('project', '项目支出')];
 
 function kindRow(code: string, name: string, items: IndicatorFacts[], value: (f: IndicatorFacts) => number) {
@@ -184,134 +202,115 @@ function kindRow(code: string, name: string, items: IndicatorFacts[], value: (f:
   return { code, name, total: personnel + operating + project, personnel, operating, project };
 }
 
-function classTable(id: string, title: string, items: IndicatorFacts[], codeOf: (f: IndicatorFacts) => string, names: Map<string, string>, value: (f: IndicatorFacts) => number, header: string): ReportTable {
+export function classTable(id: string, title: string, items: IndicatorFacts[], codeOf: (f: IndicatorFacts) => string, names: Map<string, string>, value: (f: IndicatorFacts) => number, header: string): ReportTable {
   const rows = [...group(items, codeOf).entries()].map(([code, list]) => kindRow(code, names.get(code) ?? code, list, value));
-  return { id, title, unitLabel: '元', columns: [text('code', `${header}编码`), text('name', '科目名称'), ...KIND_COLUMNS], rows: [...rows, kindRow('', '合计', items, value)] };
+  return { id, title, unitLabel: '元', supplementary: true, columns: [text('code', `${header}编码`), text('name', '科目名称'), ...KIND_COLUMNS], rows: [...rows, kindRow('', '合计', items, value)] };
 }
 
-const FUND_GROUPS: Array<{ prefix: string; name: string }> = [
-  { prefix: '11', name: '一般公共预算拨款收入' },
-  { prefix: '12', name: '政府性基金预算拨款收入' },
-  { prefix: '13', name: '国有资本经营预算拨款收入' },
-  { prefix: '21', name: '财政专户管理资金收入' },
-  { prefix: '31', name: '单位资金收入' },
+/** Fund-source groups (政府收支分类 资金来源 first two digits) in the order of the standard tables. */
+export const FUND_GROUPS: Array<{ prefix: string; name: string; key: string }> = [
+  { prefix: '11', name: '一般公共预算拨款收入', key: 'general' },
+  { prefix: '12', name: '政府性基金预算拨款收入', key: 'fund' },
+  { prefix: '13', name: '国有资本经营预算拨款收入', key: 'capital' },
+  { prefix: '21', name: '财政专户管理资金收入', key: 'special' },
+  { prefix: '31', name: '单位资金收入', key: 'own' },
 ];
+export const GENERAL_BUDGET = '11';
+export const ORDINALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'] as const;
 
-function threePublicTable(items: IndicatorFacts[], value: (f: IndicatorFacts) => number): { table: ReportTable; parts: Record<string, number>; subtotal: number } {
-  const of = (code: string) => sum(items.filter((i) => i.economicCode === code), value);
-  const abroad = of('30212');
-  const reception = of('30217');
-  const carPurchase = of('31013');
-  const carRunning = of('30231');
-  const car = carPurchase + carRunning;
-  const total = abroad + car + reception;
-  return {
-    parts: { abroad, carPurchase, carRunning, reception },
-    subtotal: total,
-    table: {
-      id: 'three_public', title: '财政拨款“三公”经费支出表', unitLabel: '万元',
-      columns: [text('code', '经济分类编码'), text('name', '项目'), money('amount', '金额')],
-      rows: [
-        { code: '', name: '合计', amount: total },
-        { code: '30212', name: '1.因公出国（境）费', amount: abroad },
-        { code: '', name: '2.公务用车购置及运行维护费', amount: car },
-        { code: '31013', name: '  其中：公务用车购置费', amount: carPurchase },
-        { code: '30231', name: '        公务用车运行维护费', amount: carRunning },
-        { code: '30217', name: '3.公务接待费', amount: reception },
-      ],
-    },
+/** The level of a classification code: 类 3 digits, 款 5, 项 7 (政府收支分类科目). */
+export type Level = '类' | '款' | '项' | '合计';
+const LEVEL_LENGTHS: Record<number, Level> = { 3: '类', 5: '款', 7: '项' };
+
+/**
+ * Rows of a 类/款/项 table: each 类 row, then its 款 rows each followed by its 项 rows (the printed
+ * order), every subtotal computed from the items under it, then the 合计 row. `lengths` are the code
+ * lengths shown (functional 3/5/7, economic 3/5).
+ */
+export function hierarchyRows<T>(
+  items: T[], codeOf: (t: T) => string, names: Map<string, string>, values: (items: T[]) => Record<string, number>, lengths: number[] = [3, 5, 7],
+): Array<Record<string, Cell>> {
+  const rows: Array<Record<string, Cell>> = [];
+  const walk = (list: T[], depth: number) => {
+    const len = lengths[depth];
+    if (len === undefined) return;
+    // A code that stops at the level above (an economic 类 used as such) has no rows below it.
+    for (const [code, under] of group(list.filter((t) => codeOf(t).length >= len), (t) => codeOf(t).slice(0, len))) {
+      rows.push({ code, name: names.get(code) ?? code, level: LEVEL_LENGTHS[len] ?? '项', ...values(under) });
+      walk(under, depth + 1);
+    }
+  };
+  walk(items, 0);
+  rows.push({ code: '', name: '合计', level: '合计', ...values(items) });
+  return rows;
+}
+
+/** 人员经费 = 301 工资福利支出 + 303 对个人和家庭的补助; 公用经费 = the rest of basic expenditure (302, 310, …). */
+export function isPersonnelEconomic(economicCode: string): boolean {
+  return economicCode.startsWith('301') || economicCode.startsWith('303');
+}
+
+/** 合计 / 基本支出 (小计, 人员经费, 公用经费) / 项目支出 of some indicators, fen. */
+export function basicProjectValues(value: (f: IndicatorFacts) => number, split = true) {
+  return (items: IndicatorFacts[]): Record<string, number> => {
+    const basicItems = items.filter((i) => i.expenditureKind !== 'project');
+    const basic = sum(basicItems, value);
+    const project = sum(items.filter((i) => i.expenditureKind === 'project'), value);
+    if (!split) return { total: basic + project, basic, project };
+    const personnel = sum(basicItems.filter((i) => isPersonnelEconomic(i.economicCode)), value);
+    return { total: basic + project, basic, personnel, operating: basic - personnel, project };
   };
 }
 
-// ------------------------------------------------------------------ 预算公开 disclosure
+export const BASIC_PROJECT_COLUMNS = [money('total', '合计'), money('basic', '小计', '基本支出'), money('personnel', '人员经费', '基本支出'), money('operating', '公用经费', '基本支出'), money('project', '项目支出')];
+export const NO_SPENDING = '本单位无此项支出';
 
-export async function disclosureReport(db: Executor, covered: Covered, year: number, basis: 'budget' | 'actual'): Promise<Report> {
-  const facts = await indicatorFacts(db, covered.units.map((u) => u.id), year);
-  const value = basis === 'budget' ? (f: IndicatorFacts) => f.budget : (f: IndicatorFacts) => f.paid;
-  const fiscal = facts.filter((f) => isFiscalFund(f.fundSourceCode));
-  const functional = await classNames(db, 'functional', year);
-  const economic = await classNames(db, 'economic', year);
-  // 收支总表: income by fund source group, expenditure by functional class (类).
-  const income = FUND_GROUPS.map((g) => ({ section: '收入', code: g.prefix, name: g.name, amount: sum(facts.filter((f) => f.fundSourceCode.startsWith(g.prefix)), value) }));
-  const incomeTotal = sum(facts, value);
-  const expenditure = [...group(facts, (f) => f.functionalCode.slice(0, 3)).entries()].map(([code, items]) => ({
-    section: '支出', code, name: functional.get(code) ?? code, amount: sum(items, value),
-  }));
-  const three = threePublicTable(fiscal, value);
-  const basisLabel = basis === 'budget' ? '预算数' : '执行数';
+/** A 类/款/项 expenditure table; with no money in it it is still published, with the note 本单位无此项支出. */
+export function functionalTable(
+  id: string, title: string, items: IndicatorFacts[], names: Map<string, string>, value: (f: IndicatorFacts) => number, extra: Record<string, (items: IndicatorFacts[]) => number> = {},
+): ReportTable {
+  const split = basicProjectValues(value);
+  const extraColumns = Object.keys(extra).map((k) => money(k, k === 'budget' ? '全年预算数' : k));
+  const values = (list: IndicatorFacts[]) => ({ ...Object.fromEntries(Object.entries(extra).map(([k, f]) => [k, f(list)])), ...split(list) });
+  const rows = hierarchyRows(items, (f) => f.functionalCode, names, values);
   return {
-    report: 'disclosure', title: `${year}年部门预算公开表（${basisLabel}）`, ...covered, year, month: null, basis,
-    totals: { income: incomeTotal, expenditure: sum(facts, value), fiscalExpenditure: sum(fiscal, value) },
-    threePublic: { ...three.parts, carSubtotal: three.parts.carPurchase! + three.parts.carRunning!, total: three.subtotal },
-    tables: [
-      {
-        id: 'income_expenditure', title: '收支总表', unitLabel: '元',
-        columns: [text('section', '收/支'), text('code', '编码'), text('name', '项目'), money('amount', basisLabel)],
-        rows: [...income, { section: '收入', code: '', name: '收入合计', amount: incomeTotal }, ...expenditure, { section: '支出', code: '', name: '支出合计', amount: sum(facts, value) }],
-      },
-      classTable('fiscal_by_functional', '财政拨款支出表（按功能分类）', fiscal, (f) => f.functionalCode, functional, value, '功能分类科目'),
-      classTable('fiscal_by_economic', '财政拨款支出表（按经济分类）', fiscal, (f) => f.economicCode, economic, value, '经济分类科目'),
-      three.table,
-    ],
+    id, title, unitLabel: '万元',
+    columns: [text('code', '功能分类科目编码'), text('name', '科目名称'), ...extraColumns, ...BASIC_PROJECT_COLUMNS],
+    rows, ...(items.length === 0 ? { note: NO_SPENDING } : {}),
   };
 }
 
-// ------------------------------------------------------------------ 决算 final accounts
+export interface ThreePublicParts { abroad: number; carPurchase: number; carRunning: number; reception: number }
 
-export async function finalAccountsReport(db: Executor, covered: Covered, year: number): Promise<Report> {
-  const unitIds = covered.units.map((u) => u.id);
-  const facts = await indicatorFacts(db, unitIds, year);
-  const functional = await classNames(db, 'functional', year);
-  const economic = await classNames(db, 'economic', year);
-  const paid = (f: IndicatorFacts) => f.paid;
-  const budget = (f: IndicatorFacts) => f.budget;
-  // Cross-checks: the payments table and the budgetary journal must tell the same total.
-  const payments = unitIds.length
-    ? await db
-        .selectFrom('payments')
-        .innerJoin('indicators', 'indicators.id', 'payments.indicator_id')
-        .select(sql<number>`coalesce(sum(payments.amount), 0)`.as('total'))
-        .where('payments.unit_id', 'in', unitIds)
-        .where('payments.status', '=', 'paid')
-        .where('indicators.year', '=', year)
-        .executeTakeFirstOrThrow()
-    : { total: 0 };
-  const journal = unitIds.length
-    ? await db
-        .selectFrom('journal_lines')
-        .innerJoin('journal_entries', 'journal_entries.id', 'journal_lines.entry_id')
-        .select(sql<number>`coalesce(sum(journal_lines.debit - journal_lines.credit), 0)`.as('total'))
-        .where('journal_lines.unit_id', 'in', unitIds)
-        .where('journal_lines.track', '=', 'budgetary')
-        .where('journal_lines.year', '=', year)
-        .where('journal_lines.account_code', 'in', ['7101', '7201'])
-        .where('journal_entries.source_type', '<>', 'year_end')
-        .executeTakeFirstOrThrow()
-    : { total: 0 };
-  const expenditure = sum(facts, paid);
-  const income = sum(facts, budget);
-  const fiscal = facts.filter((f) => isFiscalFund(f.fundSourceCode));
-  const summaryRows = [
-    { code: '', name: '一、本年收入（预算数）', amount: income },
-    ...FUND_GROUPS.map((g) => ({ code: g.prefix, name: `  ${g.name}`, amount: sum(facts.filter((f) => f.fundSourceCode.startsWith(g.prefix)), budget) })),
-    { code: '', name: '二、本年支出', amount: expenditure },
-    { code: '', name: '  基本支出', amount: sum(facts.filter((f) => f.expenditureKind !== 'project'), paid) },
-    { code: '', name: '  项目支出', amount: sum(facts.filter((f) => f.expenditureKind === 'project'), paid) },
-    { code: '', name: '三、年末结转和结余', amount: income - expenditure },
+/** 三公经费 of some indicators by the one list (three-public.ts); the caller passes 一般公共预算 (11) only. */
+export function threePublicParts(items: IndicatorFacts[], value: (f: IndicatorFacts) => number): ThreePublicParts {
+  const of = (item: ThreePublicItem) => sum(items.filter((i) => threePublicItem(i.economicCode) === item), value);
+  return { abroad: of('abroad'), carPurchase: of('vehicle_purchase'), carRunning: of('vehicle_operation'), reception: of('reception') };
+}
+
+const codesOf = (item: ThreePublicItem) => Object.entries(THREE_PUBLIC_ITEMS).filter(([, v]) => v === item).map(([k]) => k).join('、');
+
+/**
+ * The 三公 table, one line per item (rows[0] 合计 = [1] + [2] + [5], [2] = [3] + [4]): 因公出国（境）费,
+ * 公务用车购置及运行费 split into 购置费 and 运行维护费, 公务接待费. `columns` are the money columns:
+ * amount alone (预算公开) or budget and amount (决算).
+ */
+export function threePublicRows(columns: Record<string, ThreePublicParts>): Array<Record<string, Cell>> {
+  const line = (code: string, name: string, key: string, f: (p: ThreePublicParts) => number) =>
+    ({ code, name, line: key, ...Object.fromEntries(Object.entries(columns).map(([k, p]) => [k, f(p)])) });
+  return [
+    line('', '合计', 'total', (p) => p.abroad + p.carPurchase + p.carRunning + p.reception),
+    line(codesOf('abroad'), '1.因公出国（境）费', 'abroad', (p) => p.abroad),
+    line('', '2.公务用车购置及运行维护费', 'car', (p) => p.carPurchase + p.carRunning),
+    line(codesOf('vehicle_purchase'), '  其中：公务用车购置费', 'carPurchase', (p) => p.carPurchase),
+    line(codesOf('vehicle_operation'), '        公务用车运行维护费', 'carRunning', (p) => p.carRunning),
+    line(codesOf('reception'), '3.公务接待费', 'reception', (p) => p.reception),
   ];
-  return {
-    report: 'final-accounts', title: `${year}年度部门决算表`, ...covered, year, month: null,
-    totals: {
-      income, expenditure, payments: Number(payments.total), budgetaryExpenditure: Number(journal.total),
-      fiscalExpenditure: sum(fiscal, paid), carryOverAndSurplus: income - expenditure,
-    },
-    tables: [
-      { id: 'summary', title: '收入支出决算总表', unitLabel: '元', columns: [text('code', '编码'), text('name', '项目'), money('amount', '金额')], rows: summaryRows },
-      classTable('expenditure_by_functional', '支出决算表（按功能分类）', facts, (f) => f.functionalCode, functional, paid, '功能分类科目'),
-      classTable('expenditure_by_economic', '支出决算表（按经济分类）', facts, (f) => f.economicCode, economic, paid, '经济分类科目'),
-      threePublicTable(fiscal, paid).table,
-    ],
-  };
+}
+
+export function threePublicSummary(p: ThreePublicParts) {
+  const carSubtotal = p.carPurchase + p.carRunning;
+  return { ...p, carSubtotal, total: p.abroad + carSubtotal + p.reception };
 }
 
 export { THREE_PUBLIC_CODES };

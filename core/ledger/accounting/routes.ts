@@ -7,10 +7,16 @@ import { PeriodParams, PeriodView, ReopenBody } from '../../periods/schema.js';
 import { departmentBound } from '../scope.js';
 import { CHART } from './chart.js';
 import { reportResponse } from './export.js';
-import { disclosureReport, executionReport, finalAccountsReport } from './reports.js';
+import { executionReport, type Report } from './reports.js';
+import { disclosureReport } from './disclosure.js';
+import { finalAccountsReport } from './final-accounts.js';
+import { checkDisclosure, checkFinalAccounts, type CheckResult } from './disclosure-checks.js';
+import { AppError } from './errors.js';
+import { ledgerSettings } from '../rules/service.js';
+import { businessDate } from '../../clock.js';
 import {
-  ChartView, DisclosureQuery, ExecutionQuery, FinalAccountsQuery, JournalEntry, JournalQuery, ReportView, TrialBalanceQuery,
-  TrialBalanceView, YearEndBody, YearEndQuery, YearEndView,
+  ChartView, ChecksView, DisclosureChecksQuery, DisclosureQuery, ExecutionQuery, FinalAccountsChecksQuery, FinalAccountsQuery, JournalEntry, JournalQuery,
+  ReportView, TrialBalanceQuery, TrialBalanceView, YearEndBody, YearEndQuery, YearEndView,
 } from './schema.js';
 import { listJournal, trialBalance, unitsCovered } from './service.js';
 import { runYearEnd, yearEndPreview } from './year-end.js';
@@ -31,7 +37,31 @@ async function covered(kernel: Kernel, scope: UnitScope, consolidated: boolean) 
   return { unitId: scope.unitId, unitName: self?.name ?? scope.unitId, consolidated, units: units.map((u) => ({ id: u.id, name: u.name })) };
 }
 
-const REPORT_NOTE = 'JSON money in fen; `format=xlsx|csv` downloads the same tables in 元/万元 (standard layout). `consolidated=true` sums the unit and its subordinates (read-only).';
+const REPORT_NOTE = 'JSON money in fen; `format=xlsx|csv` downloads the same tables in 元/万元 (standard layout; `table=` one table). `consolidated=true` sums the unit and its subordinates (read-only).';
+
+/** 决算 deviation: the query's threshold in percent, else 10 %; checked once the year is over (or its year end has run). */
+async function finalOptions(kernel: Kernel, unitIds: string[], year: number, thresholdPercent: number | undefined) {
+  const ran = unitIds.length
+    ? await kernel.db.selectFrom('year_end_runs').select('unit_id').where('unit_id', 'in', unitIds).where('year', '=', year).execute()
+    : [];
+  const final = Number(businessDate().slice(0, 4)) > year || (unitIds.length > 0 && ran.length === unitIds.length);
+  return { final, ...(thresholdPercent === undefined ? {} : { threshold: thresholdPercent / 100 }) };
+}
+
+/**
+ * A 预算公开 / 决算 download: checked first; a set that fails is refused (409 DISCLOSURE_CHECKS_FAILED with
+ * the failures in details) or, when the unit's ledger setting says `mark`, exported with a 校验结果 sheet.
+ */
+async function checkedDownload(kernel: Kernel, scope: UnitScope, report: Report, checks: CheckResult, format: 'json' | 'xlsx' | 'csv', tableId: string | undefined) {
+  if (tableId !== undefined && !report.tables.some((t) => t.id === tableId)) throw new AppError('REPORT_TABLE_NOT_FOUND', { table: tableId });
+  if (format === 'json') return reportResponse(report, format);
+  const failures = tableId === undefined ? checks.failures : checks.failures.filter((f) => f.cells.some((c) => c.table === tableId));
+  if (failures.length > 0) {
+    const settings = await ledgerSettings(kernel.db, scope.unitId);
+    if ((settings.disclosureFailedChecks ?? 'refuse') === 'refuse') throw new AppError('DISCLOSURE_CHECKS_FAILED', { count: failures.length, failures });
+  }
+  return reportResponse(report, format, { checks: { ...checks, ok: failures.length === 0, failures }, tableId });
+}
 
 export const accountingRoutes: RouteSpec[] = [
   defineRoute({
@@ -90,25 +120,56 @@ export const accountingRoutes: RouteSpec[] = [
     method: 'get',
     path: '/api/units/:unitId/reports/disclosure',
     tag: 'reports',
-    summary: `预算公开表 收支总表, 财政拨款支出表 (functional, economic), 三公经费表. ${REPORT_NOTE}`,
+    summary: `预算公开表 The standard set: 收支总表, 收入总表, 支出总表, 财政拨款收支总表, 一般公共预算支出表, 一般公共预算基本支出表, “三公”经费支出表, 政府性基金/国有资本经营预算支出表 (万元). A download of a set that fails its checks is refused (409 DISCLOSURE_CHECKS_FAILED) or marked, per the ledger setting disclosureFailedChecks. ${REPORT_NOTE}`,
     access: { kind: 'unit', permission: 'report.read' },
     params: UnitParams,
     query: DisclosureQuery,
     response: ReportView,
+    handler: async ({ kernel, scope, query }) => {
+      const report = await disclosureReport(kernel.db, await covered(kernel, scope, query.consolidated === 'true'), query.year, query.basis);
+      return checkedDownload(kernel, scope, report, checkDisclosure(report), query.format, query.table);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/units/:unitId/reports/disclosure/checks',
+    tag: 'reports',
+    summary: '预算公开校验 The checks run before publishing (totals across tables, 类 = Σ款 = Σ项, basic + project = total, 三公 subtotal = its parts): every failure with the cells involved',
+    access: { kind: 'unit', permission: 'report.read' },
+    params: UnitParams,
+    query: DisclosureChecksQuery,
+    response: ChecksView,
     handler: async ({ kernel, scope, query }) =>
-      reportResponse(await disclosureReport(kernel.db, await covered(kernel, scope, query.consolidated === 'true'), query.year, query.basis), query.format),
+      checkDisclosure(await disclosureReport(kernel.db, await covered(kernel, scope, query.consolidated === 'true'), query.year, query.basis)),
   }),
   defineRoute({
     method: 'get',
     path: '/api/units/:unitId/reports/final-accounts',
     tag: 'reports',
-    summary: `部门决算 Final accounts of a year; totals cross-checked with payments and the budgetary journal. ${REPORT_NOTE}`,
+    summary: `部门决算 The main tables (收入支出决算总表, 收入决算表, 支出决算表, 财政拨款收入支出决算总表, 一般公共预算财政拨款支出决算表, 基本支出决算明细表, “三公”经费支出决算表) from the ledger's actuals; a download is checked first like the disclosure. ${REPORT_NOTE}`,
     access: { kind: 'unit', permission: 'report.read' },
     params: UnitParams,
     query: FinalAccountsQuery,
     response: ReportView,
-    handler: async ({ kernel, scope, query }) =>
-      reportResponse(await finalAccountsReport(kernel.db, await covered(kernel, scope, query.consolidated === 'true'), query.year), query.format),
+    handler: async ({ kernel, scope, query }) => {
+      const report = await finalAccountsReport(kernel.db, await covered(kernel, scope, query.consolidated === 'true'), query.year);
+      const checks = checkFinalAccounts(report, await finalOptions(kernel, report.units.map((u) => u.id), query.year, query.threshold));
+      return checkedDownload(kernel, scope, report, checks, query.format, query.table);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/units/:unitId/reports/final-accounts/checks',
+    tag: 'reports',
+    summary: '决算校验 The checks of the final accounts (as the disclosure’s, plus the ledger agreement and, once the year is over, 决算数 vs 预算数 deviations above the threshold, default 10 %, listed for explanation)',
+    access: { kind: 'unit', permission: 'report.read' },
+    params: UnitParams,
+    query: FinalAccountsChecksQuery,
+    response: ChecksView,
+    handler: async ({ kernel, scope, query }) => {
+      const report = await finalAccountsReport(kernel.db, await covered(kernel, scope, query.consolidated === 'true'), query.year);
+      return checkFinalAccounts(report, await finalOptions(kernel, report.units.map((u) => u.id), query.year, query.threshold));
+    },
   }),
   defineRoute({
     method: 'get',

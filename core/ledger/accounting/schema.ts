@@ -29,17 +29,28 @@ export const ChartView = z.array(z.object({ code: z.string(), name: z.string(), 
 
 export const ExecutionQuery = z.object({
   year: Year,
-  month: Month.optional().describe('report as of the end of this month (time progress = month / 12); defaults to the current month in the current year, else 12'),
+  month: Month.optional().describe('report as of the end of this month, or today when that comes first (序时进度 by the unit’s basis, GET /api/units/:unitId/time-progress); defaults to the current month in the current year, else 12'),
   consolidated: Bool,
   format: ReportFormat,
 });
-export const DisclosureQuery = z.object({
-  year: Year,
-  basis: z.enum(['budget', 'actual']).default('budget').describe('budget 预算数 (indicator amounts) · actual 执行数 (paid)'),
-  consolidated: Bool,
-  format: ReportFormat,
+const TableId = z.string().regex(/^[a-z_]{1,40}$/, '表标识应为小写字母与下划线').optional().describe('download one table of the set (its id); default: every table, one sheet each');
+const Basis = z.enum(['budget', 'actual']).default('budget').describe('budget 预算数 (indicator amounts) · actual 执行数 (paid)');
+const Threshold = z.coerce.number().min(0).max(1000).optional().describe('deviation threshold in percent (决算数 vs 预算数); default 10');
+export const DisclosureQuery = z.object({ year: Year, basis: Basis, consolidated: Bool, format: ReportFormat, table: TableId });
+export const FinalAccountsQuery = z.object({ year: Year, consolidated: Bool, format: ReportFormat, table: TableId, threshold: Threshold });
+export const DisclosureChecksQuery = z.object({ year: Year, basis: Basis, consolidated: Bool });
+export const FinalAccountsChecksQuery = z.object({ year: Year, consolidated: Bool, threshold: Threshold });
+const CheckCell = z.object({ table: z.string(), row: z.string(), column: z.string(), value: z.union([z.string(), z.number(), z.null()]).describe('money in fen') });
+export const ChecksView = z.object({
+  ok: z.boolean(),
+  failures: z.array(z.object({
+    check: z.enum(['balance', 'hierarchy', 'row_sum', 'cross_table', 'three_public', 'ledger', 'deviation', 'missing_table']),
+    message: z.string(),
+    cells: z.array(CheckCell),
+  })),
+  checked: z.number().int().describe('comparisons made'),
+  skipped: z.array(z.object({ check: z.string(), reason: z.string() })),
 });
-export const FinalAccountsQuery = z.object({ year: Year, consolidated: Bool, format: ReportFormat });
 
 export const YearEndQuery = z.object({ year: Year });
 export const YearEndBody = z.object({ year: z.number().int().min(2000).max(2100) });

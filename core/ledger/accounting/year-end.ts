@@ -9,6 +9,8 @@ import type { Actor, UnitScope } from '../../permissions/service.js';
 import { rolloverFiscalYear } from '../../periods/service.js';
 import { issueIndicator } from '../indicators/service.js';
 import { isFiscalFund, postEntry, type PostingLine } from './posting.js';
+import { earmarkedByAccount } from '../receipts/service.js';
+import { NON_FISCAL_BUDGET_REVENUE } from '../receipts/types.js';
 
 /**
  * 年终结转: what happens to each indicator's unspent balance (amount − paid) at the end of the year.
@@ -24,6 +26,16 @@ import { isFiscalFund, postEntry, type PostingLine } from './posting.js';
  *
  * Carried balances become next year's indicators (issued on 1 January with carried_from_id = the old
  * indicator, so they trace back); surplus stays in 8102 财政拨款结余 (fiscal) as closed.
+ *
+ * Closing entries (财会〔2017〕25号), dated 31 December in period 12:
+ *  财务会计  年结-01 年末注销零余额账户用款额度 (Dr 1201 / Cr 1011); -02 收入费用 → 3301 本期盈余;
+ *           -03 3301 → 3302 本年盈余分配; -04 3302 → 3001 累计盈余 (no 专用基金 is drawn).
+ *  预算会计  年结-01 6001 and fiscal 7101/7201 → 8101; -02 8101 → 8102 for what is decided surplus;
+ *           -03 800101 → 800103; -04 non-fiscal revenue and spending: 专项 (earmarked receipts, spending of
+ *           non-fiscal project indicators) → 8201 非财政拨款结转, the rest → 8501 其他结余, 6401 → 8401 经营结余;
+ *           -05 8501 → 8202 (行政单位), or 8501 and a positive 8401 → 8701 → 8202 (事业单位).
+ * Non-fiscal money left unspent keeps its cash (1002 / 800102 are not closed) and backs the carried
+ * indicators of next year (see core/ledger/receipts/cash.ts).
  */
 export type YearEndDecision = 'carry_forward' | 'surplus' | 'none';
 
@@ -158,14 +170,12 @@ export async function runYearEnd(tx: Tx, actor: Actor, scope: UnitScope, year: n
   const financialAll = await balances(tx, unitId, 'financial', { year, cumulative: true });
   const net = (rows: typeof budgetary, test: (r: (typeof budgetary)[number]) => boolean) => rows.filter(test).reduce((s, r) => s + r.net, 0);
 
-  // 预算会计 1: 本年预算收支转入结转 — 6001 → 8101; fiscal 7101/7201 → 8101; non-fiscal → 8201.
+  // 预算会计 1: 本年财政拨款收支转入结转 — 6001 → 8101; fiscal 7101/7201 → 8101.
   const income6001 = -net(budgetary, (r) => r.account === '6001');
   const lines1: PostingLine[] = [...pair('6001', '8101', income6001)];
-  for (const account of ['7101', '7201']) {
-    lines1.push(...pair('8101', account, net(budgetary, (r) => r.account === account && r.fiscal)));
-    lines1.push(...pair('8201', account, net(budgetary, (r) => r.account === account && !r.fiscal)));
-  }
-  await postEntry(tx, { ...closing, track: 'budgetary', voucherNo: `年结${year}-01`, summary: `${year}年预算收支结转`, lines: lines1 });
+  for (const account of ['7101', '7201']) lines1.push(...pair('8101', account, net(budgetary, (r) => r.account === account && r.fiscal)));
+  await postEntry(tx, { ...closing, track: 'budgetary', voucherNo: `年结${year}-01`, summary: `${year}年财政拨款预算收支结转`, lines: lines1 });
+  await closeNonFiscal(tx, unitId, year, budgetary, closing);
   // 预算会计 2: 财政拨款结余 — the unspent balance decided as surplus moves from 结转 to 结余.
   const fiscalSurplus = preview.items.filter((x) => x.decision === 'surplus' && isFiscalFund(x.fundSourceCode)).reduce((s, x) => s + x.surplus, 0);
   await postEntry(tx, { ...closing, track: 'budgetary', voucherNo: `年结${year}-02`, summary: `${year}年财政拨款结转转入结余`, lines: pair('8101', '8102', fiscalSurplus) });
@@ -174,7 +184,8 @@ export async function runYearEnd(tx: Tx, actor: Actor, scope: UnitScope, year: n
   await postEntry(tx, { ...closing, track: 'budgetary', voucherNo: `年结${year}-03`, summary: `${year}年末注销零余额账户用款额度`, lines: pair('800103', '800101', quotaBudgetary) });
   const quotaFinancial = net(financialAll, (r) => r.account === '1011');
   await postEntry(tx, { ...closing, track: 'financial', voucherNo: `年结${year}-01`, summary: `${year}年末注销零余额账户用款额度`, lines: pair('1201', '1011', quotaFinancial) });
-  // 财务会计 2: 收入费用结转本期盈余, 本期盈余转入累计盈余.
+  // 财务会计 2: 收入费用结转本期盈余; 3: 本期盈余转入本年盈余分配; 4: 本年盈余分配转入累计盈余
+  // (财会〔2017〕25号 3301, 3302: no 专用基金 is drawn here, so 3302 passes its whole balance on to 3001).
   const lines2: PostingLine[] = [];
   let result = 0;
   for (const account of [...new Set(financial.map((r) => r.account))].sort()) {
@@ -184,8 +195,9 @@ export async function runYearEnd(tx: Tx, actor: Actor, scope: UnitScope, year: n
     result -= balance;
     lines2.push(...pair('3301', account, balance));
   }
-  lines2.push(...pair('3301', '3001', result));
-  await postEntry(tx, { ...closing, track: 'financial', voucherNo: `年结${year}-02`, summary: `${year}年收入费用结转及本期盈余转入累计盈余`, lines: lines2 });
+  await postEntry(tx, { ...closing, track: 'financial', voucherNo: `年结${year}-02`, summary: `${year}年收入费用结转本期盈余`, lines: lines2 });
+  await postEntry(tx, { ...closing, track: 'financial', voucherNo: `年结${year}-03`, summary: `${year}年本期盈余转入本年盈余分配`, lines: pair('3301', '3302', result) });
+  await postEntry(tx, { ...closing, track: 'financial', voucherNo: `年结${year}-04`, summary: `${year}年本年盈余分配转入累计盈余`, lines: pair('3302', '3001', result) });
 
   // Carry-overs: next year's indicators, traceable to the old ones.
   const carried: Array<{ fromIndicatorId: number; indicatorId: number; code: string; amount: number }> = [];
@@ -205,4 +217,69 @@ export async function runYearEnd(tx: Tx, actor: Actor, scope: UnitScope, year: n
   await publishEvent(tx, { type: 'year_end.completed', unitId, payload: summary });
   const view = await yearEndPreview(tx, unitId, year);
   return { ...view, carried };
+}
+
+type BalanceRow = Awaited<ReturnType<typeof balances>>[number];
+interface Closing { unitId: string; date: string; year: number; month: number; sourceType: 'year_end'; sourceId: number }
+
+/** Non-fiscal 7101/7201 of the year spent from project (专项) indicators, by account. */
+async function nonFiscalProjectSpending(tx: Tx, unitId: string, year: number): Promise<Map<string, number>> {
+  const rows = await tx
+    .selectFrom('journal_lines')
+    .innerJoin('indicators', 'indicators.id', 'journal_lines.indicator_id')
+    .select(['journal_lines.account_code', sql<number>`coalesce(sum(journal_lines.debit - journal_lines.credit), 0)`.as('net')])
+    .where('journal_lines.unit_id', '=', unitId)
+    .where('journal_lines.track', '=', 'budgetary')
+    .where('journal_lines.year', '=', year)
+    .where('journal_lines.account_code', 'in', ['7101', '7201'])
+    .where('indicators.expenditure_kind', '=', 'project')
+    .where((eb) => eb.or([eb('journal_lines.fund_source_code', 'like', '2%'), eb('journal_lines.fund_source_code', 'like', '3%')]))
+    .groupBy('journal_lines.account_code')
+    .execute();
+  return new Map(rows.map((r) => [r.account_code, Number(r.net)]));
+}
+
+/**
+ * 预算会计, non-fiscal money (财会〔2017〕25号, 8201 / 8401 / 8501 / 8701 / 8202):
+ *  4. 专项资金 to 8201 非财政拨款结转: earmarked receipts of the year (6101 … 6609) and non-fiscal spending
+ *     of project indicators (7101/7201); the rest of the non-fiscal budget revenue and spending to
+ *     8501 其他结余; 6401 经营预算收入 to 8401 经营结余.
+ *  5. 其他结余: an administrative unit (行政单位) closes 8501 to 8202 非财政拨款结余; an institution
+ *     (事业单位) closes 8501, and 8401 when in surplus, to 8701 非财政拨款结余分配, and 8701 to 8202 (no
+ *     专用结余 8301 is drawn here). 8201 keeps what the earmarked money has not spent yet: it is carried.
+ */
+async function closeNonFiscal(tx: Tx, unitId: string, year: number, budgetary: BalanceRow[], closing: Closing) {
+  const nonFiscal = (account: string) => budgetary.filter((r) => r.account === account && !r.fiscal).reduce((s, r) => s + r.net, 0);
+  const earmarked = await earmarkedByAccount(tx, unitId, year);
+  const projectSpending = await nonFiscalProjectSpending(tx, unitId, year);
+  const lines4: PostingLine[] = [];
+  let other = 0; // 8501 其他结余, credit positive
+  let operating = 0; // 8401 经营结余, credit positive
+  for (const account of NON_FISCAL_BUDGET_REVENUE) {
+    const revenue = -nonFiscal(account);
+    if (account === '6401') {
+      lines4.push(...pair(account, '8401', revenue));
+      operating += revenue;
+      continue;
+    }
+    const special = earmarked.get(account) ?? 0;
+    lines4.push(...pair(account, '8201', special), ...pair(account, '8501', revenue - special));
+    other += revenue - special;
+  }
+  for (const account of ['7101', '7201']) {
+    const spent = nonFiscal(account);
+    const special = projectSpending.get(account) ?? 0;
+    lines4.push(...pair('8201', account, special), ...pair('8501', account, spent - special));
+    other -= spent - special;
+  }
+  await postEntry(tx, { ...closing, track: 'budgetary', voucherNo: `年结${year}-04`, summary: `${year}年非财政拨款预算收支结转`, lines: lines4 });
+  const unit = await tx.selectFrom('units').select('kind').where('id', '=', unitId).executeTakeFirstOrThrow();
+  const lines5: PostingLine[] = [];
+  if (unit.kind === 'administrative') {
+    lines5.push(...pair('8501', '8202', other));
+  } else {
+    const distributed = other + Math.max(operating, 0);
+    lines5.push(...pair('8501', '8701', other), ...pair('8401', '8701', Math.max(operating, 0)), ...pair('8701', '8202', distributed));
+  }
+  await postEntry(tx, { ...closing, track: 'budgetary', voucherNo: `年结${year}-05`, summary: `${year}年其他结余${unit.kind === 'administrative' ? '转入非财政拨款结余' : '及经营结余转入非财政拨款结余分配'}`, lines: lines5 });
 }

@@ -5,6 +5,7 @@ import { actorOf, approveThrough, commandContext, commandRefusedWithoutTrace, de
 import { decideStep, DEFAULT_FLOWS, getFlow, OVERRIDE_STEP, plannedSteps, saveFlow, startApproval, stepApplies, stepsOf } from './service.js';
 import { inbox } from './inbox.js';
 import type { FlowStep } from './schema.js';
+import { THREE_PUBLIC_CODE_LIST } from '../three-public.js';
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -34,7 +35,7 @@ describe('tiers: which steps a request must pass', () => {
   it('the default payment flow: head, then finance, then the leader strictly above 50,000 yuan or for 三公经费 at any amount', async () => {
     expect(await planned('payment', 50_000 * YUAN, '30201')).toEqual(['department_head', 'finance_officer']);
     expect(await planned('payment', 50_000 * YUAN + 1, '30201')).toEqual(['department_head', 'finance_officer', 'leader']);
-    for (const threePublic of ['30212', '30217', '30231', '31013']) {
+    for (const threePublic of THREE_PUBLIC_CODE_LIST) {
       expect(await planned('payment', 1, threePublic), threePublic).toEqual(['department_head', 'finance_officer', 'leader']);
     }
     expect(await planned('payment', 1, '30211')).toEqual(['department_head', 'finance_officer']);

@@ -8,6 +8,7 @@ import {
   standardYears,
 } from './service.js';
 import { decodeImportContent, parseCsv } from './parse.js';
+import { THREE_PUBLIC_CODE_LIST } from '../three-public.js';
 
 /**
  * Classification codes: the shipped national standard sets, seeding by year, the lookups other
@@ -120,7 +121,7 @@ describe('seeding and the lookups other modules call', () => {
 
   it('marks 三公经费 codes and gives every economic class its category', async () => {
     const db = env.kernel.db;
-    for (const code of ['30212', '30217', '30231', '31013']) expect(await isThreePublic(db, TEST_YEAR, code), code).toBe(true);
+    for (const code of THREE_PUBLIC_CODE_LIST) expect(await isThreePublic(db, TEST_YEAR, code), code).toBe(true);
     for (const code of ['30201', '30211', '30215', '31002', '302']) expect(await isThreePublic(db, TEST_YEAR, code), code).toBe(false);
     expect((await assertClassExists(db, 'economic', TEST_YEAR, '30217')).attrs).toEqual({
       category: 'operating', threePublic: true, threePublicItem: 'reception',

@@ -14,6 +14,8 @@ import { addDateFindings, assertMayApproveOverride, economicFitsKind, findStanda
 import { KIND_LABELS, THREE_PUBLIC_CODES } from '../rules/catalog.js';
 import { assertPeriodOpen } from '../../periods/service.js';
 import type { PaymentDraft } from './schema.js';
+import { isFiscalFund } from '../accounting/posting.js';
+import { assertCashCovers, cashBalances, cashShortfall } from '../receipts/cash.js';
 import { notifyPendingStep, notifyRequester, summaryOf, type ApprovalDocument } from '../approvals/notices.js';
 
 type PaymentRow = Selectable<PaymentsTable>;
@@ -31,6 +33,11 @@ async function evaluatePayment(db: Executor, unitId: string, indicator: Indicato
   const today = businessDate();
   if (draft.date && draft.date > today) findings.add('PAYMENT_DATE_IN_FUTURE', { date: draft.date, today });
   if (draft.amount > available) findings.add('BALANCE_EXCEEDED', { available, amount: draft.amount, indicatorId: indicator.id });
+  // Non-fiscal money is spent only once received (收入登记): the unit's 1002 / 800102 never go negative.
+  if (!isFiscalFund(indicator.fund_source_code)) {
+    const shortfall = cashShortfall(await cashBalances(db, unitId), draft.amount);
+    if (shortfall) findings.add('CASH_INSUFFICIENT', { ...shortfall, indicatorId: indicator.id });
+  }
   if (draft.economicCode && draft.economicCode !== indicator.economic_code) {
     findings.add('CLASS_MISMATCH', { given: draft.economicCode, expected: indicator.economic_code });
   }
@@ -198,6 +205,7 @@ export async function payPayment(tx: Tx, actor: Actor, scope: UnitScope, id: num
   const date = input.date ?? nowIso().slice(0, 10);
   const indicator = await lockIndicator(tx, scope.unitId, before.indicator_id);
   if (Number(date.slice(0, 4)) !== indicator.year) throw new AppError('YEAR_MISMATCH', { year: indicator.year, date });
+  if (!isFiscalFund(indicator.fund_source_code)) await assertCashCovers(tx, scope.unitId, before.amount);
   await assertPeriodOpen(tx, scope.unitId, date);
   await applyMovement(tx, { indicator, kind: 'pay', amount: before.amount, refType: 'payment', refId: id, date, actorId: actor.userId });
   await tx.updateTable('payments').set({ status: 'paid', paid_at: date }).where('id', '=', id).execute();

@@ -16,12 +16,15 @@ export const RULES = {
   PROJECT_NOT_EXECUTING: { hard: false, zh: '项目须处于执行中', en: 'The project must be executing' },
   FUND_SOURCE_MISMATCH: { hard: false, zh: '调剂不得跨资金来源', en: 'No transfer across fund sources' },
   PAYMENT_DATE_IN_FUTURE: { hard: false, zh: '支付日期不得晚于当日（预约支付须说明理由）', en: 'Payment date not after today (a scheduled payment needs a reason)' },
+  CASH_INSUFFICIENT: { hard: true, zh: '银行存款和资金结存—货币资金不得为负', en: 'Bank deposits and cash (1002, 800102) never below zero' },
 } as const;
 export type RuleCode = keyof typeof RULES;
 export const RULE_CODES = Object.keys(RULES) as RuleCode[];
 export type RuleMode = 'block' | 'warn' | 'ignore';
 
 export { THREE_PUBLIC_CODES } from '../three-public.js';
+// CASH_INSUFFICIENT's message lives with the receipts (core/ledger/receipts/errors.ts); registered wherever a rule is.
+import '../receipts/errors.js';
 
 /** Which economic classes each expenditure kind may use; units can change it in their ledger settings. */
 export const DEFAULT_KIND_ECONOMIC_MAP: Record<'personnel' | 'operating' | 'project', string[]> = {

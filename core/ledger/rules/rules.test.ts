@@ -35,7 +35,7 @@ async function setMode(username: string, code: RuleCode, mode: RuleMode) {
 
 describe('the catalog', () => {
   it('guards the ledger’s identities and closed periods with hard rules; the rest a unit may configure', () => {
-    expect(HARD.sort()).toEqual(['BALANCE_EXCEEDED', 'CLASS_MISMATCH', 'PERIOD_CLOSED', 'REDUCTION_BELOW_USED', 'YEAR_MISMATCH']);
+    expect(HARD.sort()).toEqual(['BALANCE_EXCEEDED', 'CASH_INSUFFICIENT', 'CLASS_MISMATCH', 'PERIOD_CLOSED', 'REDUCTION_BELOW_USED', 'YEAR_MISMATCH']);
     expect(SOFT).toContain('THREE_PUBLIC_CAP_EXCEEDED');
     expect(SOFT).toContain('EXPENDITURE_STANDARD_EXCEEDED');
   });
@@ -233,7 +233,8 @@ describe('ledger settings', () => {
     const changed = { flexibleThreshold: 50_000_00, kindEconomicMap: { ...defaults.kindEconomicMap, personnel: ['301', '302'] } };
     expect(await runCommand(env.kernel, (tx) => saveLedgerSettings(tx, actor, scope, changed))).toEqual(changed);
     const now = await ledgerSettings(env.kernel.db, 'b');
-    expect(now).toEqual(changed);
+    // Optional settings left out of the PUT read their defaults.
+    expect(now).toEqual({ ...defaults, ...changed });
     expect(economicFitsKind(now, 'personnel', '30201')).toBe(true);
     const entry = await env.kernel.db.selectFrom('audit_log').select(['before_json', 'after_json']).where('action', '=', 'ledger_settings.update').where('entity_id', '=', 'b').executeTakeFirstOrThrow();
     expect([JSON.parse(entry.before_json), JSON.parse(entry.after_json)]).toEqual([defaults, changed]);

@@ -6,6 +6,7 @@ import type { Actor, UnitScope } from '../../permissions/service.js';
 import { AppError, type ErrorCode } from '../errors.js';
 import { DEFAULT_KIND_ECONOMIC_MAP, RULE_CODES, RULES, THREE_PUBLIC_CODES, type RuleCode, type RuleMode } from './catalog.js';
 import type { Finding } from './schema.js';
+import { DEFAULT_TIME_PROGRESS_BASIS, TIME_PROGRESS_BASES, type TimeProgressBasis } from '../time-progress.js';
 
 export async function ruleModes(db: Executor, unitId: string): Promise<Record<RuleCode, RuleMode>> {
   const rows = await db.selectFrom('rule_settings').select(['rule_code', 'mode']).where('unit_id', '=', unitId).execute();
@@ -104,14 +105,32 @@ export function assertMayApproveOverride(scope: UnitScope, warnings: Array<{ ove
 export interface LedgerSettings {
   flexibleThreshold: number;
   kindEconomicMap: typeof DEFAULT_KIND_ECONOMIC_MAP;
+  /** 序时进度 by completed months or by days (core/ledger/time-progress.ts); default 'month'. */
+  timeProgressBasis?: TimeProgressBasis;
+  /** 预算公开/决算 export when its checks fail: refuse (default) or mark (accounting/disclosure-checks.ts). */
+  disclosureFailedChecks?: 'refuse' | 'mark';
+  /** Salaries (301) accrue to 2201 at approval and clear it when paid (accounting/posting.ts); default false. */
+  salaryAccrual?: boolean;
+  /** Economic class prefix → asset account overrides of assets/data/asset-accounts.csv; default none. */
+  assetAccountMap?: Record<string, string>;
 }
+
+/** Optional settings stored in the `options` JSON column (migration 013), each with its default. */
+const OPTION_DEFAULTS = { timeProgressBasis: DEFAULT_TIME_PROGRESS_BASIS as TimeProgressBasis, disclosureFailedChecks: 'refuse' as 'refuse' | 'mark', salaryAccrual: false, assetAccountMap: {} as Record<string, string> };
+function readOptions(json: string | undefined): typeof OPTION_DEFAULTS {
+  const stored = JSON.parse(json || '{}') as Record<string, unknown>;
+  const basis = TIME_PROGRESS_BASES.find((b) => b === stored.timeProgressBasis) ?? OPTION_DEFAULTS.timeProgressBasis;
+  const assetAccountMap = stored.assetAccountMap && typeof stored.assetAccountMap === 'object' ? (stored.assetAccountMap as Record<string, string>) : {};
+  return { ...OPTION_DEFAULTS, timeProgressBasis: basis, disclosureFailedChecks: stored.disclosureFailedChecks === 'mark' ? 'mark' : 'refuse', salaryAccrual: stored.salaryAccrual === true, assetAccountMap };
+}
+const optionsOf = (settings: LedgerSettings) => JSON.stringify({ timeProgressBasis: settings.timeProgressBasis ?? OPTION_DEFAULTS.timeProgressBasis, disclosureFailedChecks: settings.disclosureFailedChecks ?? OPTION_DEFAULTS.disclosureFailedChecks, salaryAccrual: settings.salaryAccrual ?? OPTION_DEFAULTS.salaryAccrual, assetAccountMap: settings.assetAccountMap ?? OPTION_DEFAULTS.assetAccountMap });
 
 const DEFAULT_FLEXIBLE_THRESHOLD = 20_000_00; // 20,000 yuan
 
 export async function ledgerSettings(db: Executor, unitId: string): Promise<LedgerSettings> {
   const row = await db.selectFrom('ledger_settings').selectAll().where('unit_id', '=', unitId).executeTakeFirst();
-  if (!row) return { flexibleThreshold: DEFAULT_FLEXIBLE_THRESHOLD, kindEconomicMap: DEFAULT_KIND_ECONOMIC_MAP };
-  return { flexibleThreshold: row.flexible_threshold, kindEconomicMap: JSON.parse(row.kind_economic_map) };
+  if (!row) return { flexibleThreshold: DEFAULT_FLEXIBLE_THRESHOLD, kindEconomicMap: DEFAULT_KIND_ECONOMIC_MAP, ...OPTION_DEFAULTS };
+  return { flexibleThreshold: row.flexible_threshold, kindEconomicMap: JSON.parse(row.kind_economic_map), ...readOptions(row.options) };
 }
 
 /** The flexible-quota threshold and the expenditure-kind → economic-class map (rule.manage). */
@@ -121,7 +140,7 @@ export async function saveLedgerSettings(tx: Tx, actor: Actor, scope: UnitScope,
   await tx.deleteFrom('ledger_settings').where('unit_id', '=', unitId).execute();
   await tx
     .insertInto('ledger_settings')
-    .values({ unit_id: unitId, flexible_threshold: settings.flexibleThreshold, kind_economic_map: JSON.stringify(settings.kindEconomicMap), updated_at: nowIso() })
+    .values({ unit_id: unitId, flexible_threshold: settings.flexibleThreshold, kind_economic_map: JSON.stringify(settings.kindEconomicMap), options: optionsOf(settings), updated_at: nowIso() })
     .execute();
   await appendAudit(tx, { actor: auditActorOf(actor), unitId, action: 'ledger_settings.update', entity: 'ledger_settings', entityId: unitId, before, after: settings });
   return settings;

@@ -131,6 +131,7 @@ const BOOTSTRAP = `
         departments: () => call('ledger.departments', []),
         transfers: (filter) => call('ledger.transfers', [filter ?? {}]),
         executionReport: (params) => call('ledger.executionReport', [params ?? {}]),
+        timeProgress: (params) => call('ledger.timeProgress', [params ?? {}]),
       }),
       storage: freeze({
         put: (collection, id, data) => call('storage.put', [collection, id, data]),

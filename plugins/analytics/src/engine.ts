@@ -1,4 +1,4 @@
-import type { HostApi, IndicatorRecord, PaymentRecord } from '@unibudget/sdk';
+import type { HostApi, IndicatorRecord, PaymentRecord, TimeProgressRecord } from '@unibudget/sdk';
 import { emptyYear, foldPages, foldPayment, yearOf, type YearState } from './aggregate.js';
 import { readSettings, type AnalyticsSettings } from './settings.js';
 import { loadIndex, loadYear, saveChunked, saveIndex, saveYear, type LoadedYear } from './store.js';
@@ -36,6 +36,8 @@ export interface Context {
   settings: AnalyticsSettings;
   year: number;
   asOf: string;
+  /** 序时进度 on asOf from the host (the core's one definition, by the unit's basis). */
+  time: TimeProgressRecord;
   indicators: Indicator[];
   departments: Department[];
   projects: Project[];
@@ -54,13 +56,13 @@ export async function readMilestones(host: HostApi): Promise<Milestone[]> {
 /** Everything an evaluation reads: the ledger of the year, the stored year states, the milestones. */
 export async function loadContext(host: HostApi, asOf: string, years?: Map<number, LoadedYear>): Promise<Context> {
   const year = yearOf(asOf);
-  const [indicators, departments, projects, milestones] = await Promise.all([
-    host.ledger.indicators({ year }), host.ledger.departments(), host.ledger.projects(), readMilestones(host),
+  const [indicators, departments, projects, milestones, time] = await Promise.all([
+    host.ledger.indicators({ year }), host.ledger.departments(), host.ledger.projects(), readMilestones(host), host.ledger.timeProgress({ year, date: asOf }),
   ]);
   const loaded = years ?? new Map<number, LoadedYear>();
   for (let y = year - HISTORY_YEARS; y <= year; y++) if (!loaded.has(y)) loaded.set(y, await loadYear(host, y));
   return {
-    settings: readSettings(host.settings), year, asOf, indicators: indicators.map(toIndicator), departments,
+    settings: readSettings(host.settings), year, asOf, time, indicators: indicators.map(toIndicator), departments,
     projects: projects.map((p) => ({ id: p.id, code: p.code, name: p.name, status: p.status, startYear: p.startYear, endYear: p.endYear, totalAmount: p.totalAmount })),
     milestones, years: loaded,
   };
@@ -71,7 +73,7 @@ export function findingsOf(ctx: Context): Finding[] {
   const prior: YearState[] = [];
   for (let y = ctx.year - HISTORY_YEARS; y < ctx.year; y++) if (ctx.years.get(y)?.state.ids.length) prior.push(state(y));
   return evaluate({
-    year: ctx.year, asOf: ctx.asOf, indicators: ctx.indicators, departments: ctx.departments, projects: ctx.projects, milestones: ctx.milestones,
+    year: ctx.year, asOf: ctx.asOf, time: ctx.time, indicators: ctx.indicators, departments: ctx.departments, projects: ctx.projects, milestones: ctx.milestones,
     current: state(ctx.year), prior, settings: ctx.settings, ...(ctx.years.get(ctx.year - 1)?.state.ids.length ? { previous: state(ctx.year - 1) } : {}),
   });
 }
@@ -221,7 +223,9 @@ export async function monthlyReport(host: HostApi, asOf: string) {
   const findings = findingsOf(ctx).filter((f) => keyYear(f.key) >= ctx.year - 1);
   const ind = ctx.indicators;
   const state = ctx.years.get(ctx.year)?.state ?? emptyYear(ctx.year);
-  const m = Math.max(0, Number(asOf.slice(5, 7)) - 1);
+  // 截至 m 月末: the months complete on the day it runs, and the host's 序时进度 at that month's end.
+  const m = ctx.time.completedMonths;
+  const progress = m > 0 ? ctx.time.byMonth[m - 1]! : 0;
   const budget = ind.reduce((a, i) => a + i.budget, 0);
   const paid = ind.reduce((a, i) => a + (state.byIndicator[String(i.id)] ?? []).slice(0, m).reduce((x, y) => x + y, 0), 0);
   const counts = { severe: 0, warning: 0, info: 0 };
@@ -229,7 +233,7 @@ export async function monthlyReport(host: HostApi, asOf: string) {
   const lines = [
     `# ${ctx.year} 年 ${m} 月末预算执行异常报告`,
     '',
-    `截至 ${m} 月末：预算 ${yuan(budget)}，已支付 ${yuan(paid)}，执行率 ${budget ? ((paid / budget) * 100).toFixed(1) : '0.0'}%，序时进度 ${((m / 12) * 100).toFixed(1)}%。`,
+    `截至 ${m} 月末：预算 ${yuan(budget)}，已支付 ${yuan(paid)}，执行率 ${budget ? ((paid / budget) * 100).toFixed(1) : '0.0'}%，序时进度 ${(progress * 100).toFixed(1)}%。`,
     '',
     `预警：严重（红）${counts.severe} 条，一般（黄）${counts.warning} 条，提示（蓝）${counts.info} 条。`,
     '',

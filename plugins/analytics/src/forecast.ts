@@ -1,5 +1,5 @@
 import { cumulative, median, sum, type YearState } from './aggregate.js';
-import { completedMonths } from './monitors.js';
+import type { MonitorTime } from './monitors.js';
 import type { AnalyticsSettings } from './settings.js';
 import { SUGGEST } from './suggestions.js';
 import { pct, yuan, type Finding, type Indicator } from './types.js';
@@ -76,8 +76,8 @@ export function unitSeries(state: YearState): number[] {
   return out;
 }
 
-export function forecastIndicators(input: { year: number; asOf: string; indicators: Indicator[]; current: YearState; prior: YearState[]; settings: AnalyticsSettings }): { unit: Forecast & { budget: number }; indicators: IndicatorForecast[] } {
-  const months = completedMonths(input.year, input.asOf);
+export function forecastIndicators(input: { year: number; asOf: string; time: MonitorTime; indicators: Indicator[]; current: YearState; prior: YearState[]; settings: AnalyticsSettings }): { unit: Forecast & { budget: number }; indicators: IndicatorForecast[] } {
+  const months = input.time.completedMonths;
   const tol = input.settings.idleTolerance;
   const indicators = input.indicators.filter((i) => i.budget > 0).map((i): IndicatorForecast => {
     const f = forecastSeries(input.current.byIndicator[String(i.id)] ?? new Array(12).fill(0), months, profilesFor(i.economicCode, input.prior));
@@ -92,7 +92,7 @@ export function forecastIndicators(input: { year: number; asOf: string; indicato
 
 /** Forecast flags as findings: only once half the year is known, when the forecast means something. */
 export function forecastFindings(input: Parameters<typeof forecastIndicators>[0]): Finding[] {
-  const months = completedMonths(input.year, input.asOf);
+  const months = input.time.completedMonths;
   if (months < 6 || months >= 12) return [];
   const out: Finding[] = [];
   for (const f of forecastIndicators(input).indicators) {

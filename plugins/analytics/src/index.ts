@@ -30,7 +30,9 @@ function readFilter(b: Record<string, unknown>): Record<string, string> {
  * host API, keeps state in the plugin's collections and serves events, schedules, routes and views.
  */
 
-const asOfOf = (request: { query: Record<string, string> }) => dayOf(/^\d{4}-\d{2}-\d{2}$/.test(request.query.asOf ?? '') ? request.query.asOf : undefined);
+/** The day asked for (`?asOf=`), else today as the host counts it (its business date, the day the cockpit and reports stand on). */
+const asOfOf = async (request: { query: Record<string, string> }, host: HostApi) =>
+  /^\d{4}-\d{2}-\d{2}$/.test(request.query.asOf ?? '') ? request.query.asOf! : (await host.ledger.timeProgress()).asOf;
 const who = (request: RouteRequest) => `${request.user.username}#${request.user.id}`;
 
 async function act(request: RouteRequest, host: HostApi, action: Action) {
@@ -94,13 +96,13 @@ export default definePlugin({
     },
 
     'POST recompute': async (request, host) => {
-      const result = await fullRecompute(host, asOfOf(request), who(request));
+      const result = await fullRecompute(host, await asOfOf(request, host), who(request));
       await host.log.info('full recomputation on request', { by: who(request), ...result });
       return { message: `已重新计算：${result.findings} 条预警（严重 ${result.counts.severe} 条）`, ...result };
     },
 
     'GET forecast': async (request, host) => {
-      const ctx = await loadContext(host, asOfOf(request));
+      const ctx = await loadContext(host, await asOfOf(request, host));
       const f = forecastOf(ctx);
       // Flagged lines first; bounded so the reply stays far below the sandbox's 1 MiB result limit.
       const indicators = [...f.indicators].sort((x, y) => Number(!!y.flag) - Number(!!x.flag) || y.idle - x.idle || x.indicatorId - y.indicatorId);
@@ -108,7 +110,7 @@ export default definePlugin({
     },
 
     'GET structure': async (request, host) => {
-      const ctx = await loadContext(host, asOfOf(request));
+      const ctx = await loadContext(host, await asOfOf(request, host));
       const all = (await host.ledger.indicators()).filter((i) => i.year >= ctx.year - 2 && i.year <= ctx.year).map((i) => ({
         id: i.id, year: i.year, code: i.code, name: i.name, departmentId: i.departmentId, projectId: i.projectId, expenditureKind: i.expenditureKind,
         economicCode: i.economicCode, fundSourceCode: i.fundSourceCode, budget: i.issued + i.adjusted,
@@ -169,7 +171,7 @@ export default definePlugin({
     },
     'POST scenarios': async (request, host) => {
       try {
-        const ctx = await loadContext(host, asOfOf(request));
+        const ctx = await loadContext(host, await asOfOf(request, host));
         const params = scenarioParams(body(request.body), ctx.projects);
         const result = runScenario(ctx, params);
         const createdAt = new Date().toISOString();
@@ -201,10 +203,10 @@ export default definePlugin({
       const prefs = await host.storage.get<{ filter: Record<string, string> }>('prefs', `user-${context.user.id}`);
       return forCaller(await warningCentre(host, { ...(prefs?.data.filter ?? {}), ...context.query }), context.user.roles);
     },
-    dashboard: async (context, host) => forCaller(await dashboard(host, asOfOf(context)), context.user.roles),
-    forecast: async (context, host) => forCaller(await forecastView(host, asOfOf(context)), context.user.roles),
+    dashboard: async (context, host) => forCaller(await dashboard(host, await asOfOf(context, host)), context.user.roles),
+    forecast: async (context, host) => forCaller(await forecastView(host, await asOfOf(context, host)), context.user.roles),
     scenarios: async (context, host) => forCaller(await scenariosView(host, context.query), context.user.roles),
-    projects: async (context, host) => forCaller(await projectsView(host, asOfOf(context)), context.user.roles),
+    projects: async (context, host) => forCaller(await projectsView(host, await asOfOf(context, host)), context.user.roles),
   },
 });
 

@@ -1,3 +1,4 @@
+import type { TimeProgressRecord } from '@unibudget/sdk';
 import { cumulative, histogramMedian, LATE_DAYS, median, mergeHistograms, sum, type YearState } from './aggregate.js';
 import type { AnalyticsSettings } from './settings.js';
 import { SUGGEST } from './suggestions.js';
@@ -5,8 +6,13 @@ import { GRADE_RANK, pct, yuan, type Department, type Finding, type Grade, type 
 
 export interface MonitorInput {
   year: number;
-  /** The day of the evaluation, ISO date: months before its month count as complete. */
+  /** The day of the evaluation, ISO date. */
   asOf: string;
+  /**
+   * 序时进度 of the year on asOf as the host defines it (`host.ledger.timeProgress`: the unit's basis,
+   * completed months ÷ 12 or elapsed days ÷ days in the year). The plugin never computes its own.
+   */
+  time: MonitorTime;
   indicators: Indicator[];
   departments: Department[];
   projects: Project[];
@@ -17,13 +23,8 @@ export interface MonitorInput {
   settings: AnalyticsSettings;
 }
 
-/** Months of `year` complete on `asOf` (12 once the year is over). */
-export function completedMonths(year: number, asOf: string): number {
-  const y = Number(asOf.slice(0, 4));
-  if (y > year) return 12;
-  if (y < year) return 0;
-  return Number(asOf.slice(5, 7)) - 1;
-}
+/** What the monitors read of the host's time progress: its value and the months complete on asOf. */
+export type MonitorTime = Pick<TimeProgressRecord, 'value' | 'completedMonths'>;
 
 const gradeBySteps = (value: number, start: number, step: number): Grade | null =>
   value >= start + 2 * step ? 'severe' : value >= start + step ? 'warning' : value >= start ? 'info' : null;
@@ -41,9 +42,9 @@ function isSpecial(i: Indicator, s: AnalyticsSettings): boolean {
 /** 执行进度 vs 序时进度 per indicator, department and project; special funds one grade up. */
 export function progressMonitor(input: MonitorInput): Finding[] {
   const { year, settings: s } = input;
-  const m = completedMonths(year, input.asOf);
+  const m = input.time.completedMonths;
   if (m < s.progressStartMonth) return [];
-  const timeProgress = m / 12;
+  const timeProgress = input.time.value;
   const out: Finding[] = [];
   const late = m >= 9;
   const judge = (key: string, subject: string, title: string, budget: number, paid: number, departmentId: number | null, special: boolean, kind: 'indicator' | 'department' | 'project') => {
@@ -102,7 +103,7 @@ export function progressMonitor(input: MonitorInput): Finding[] {
  */
 export function spikeMonitor(input: MonitorInput): Finding[] {
   const { year, settings: s } = input;
-  const m = Math.min(11, completedMonths(year, input.asOf));
+  const m = Math.min(11, input.time.completedMonths);
   const prior = [...input.prior].sort((a, b) => a.year - b.year);
   const out: Finding[] = [];
   const classes = Object.keys(input.current.byClass).sort();

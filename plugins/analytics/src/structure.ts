@@ -1,9 +1,9 @@
+import { isThreePublic } from '@unibudget/sdk';
 import { sum, type YearState } from './aggregate.js';
 import type { Indicator } from './types.js';
 
-/** 三公经费: 因公出国（境）费用, 公务接待费, 公务用车运行维护费, 公务用车购置. */
-export const THREE_PUBLIC_CODES = ['30212', '30217', '30231', '31013'] as const;
-export const isThreePublic = (economicCode: string) => (THREE_PUBLIC_CODES as readonly string[]).includes(economicCode);
+/** 三公经费: the SDK's one list (the core counts the same codes, 30913 and 31013 公务用车购置 included). */
+export { isThreePublic };
 
 export const CLASS_GROUPS: Record<string, string> = {
   '301': '工资福利支出', '302': '商品和服务支出', '303': '对个人和家庭的补助', '307': '债务利息及费用支出',

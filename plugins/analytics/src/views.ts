@@ -2,7 +2,6 @@ import { view, type HostApi, type ViewBlock, type ViewSpec } from '@unibudget/sd
 import { cumulative, emptyYear, sum } from './aggregate.js';
 import { loadContext, type Context } from './engine.js';
 import { forecastIndicators, unitSeries } from './forecast.js';
-import { completedMonths } from './monitors.js';
 import { simulate, type ScenarioParams, type ScenarioResult } from './simulation.js';
 import { classGroup, classGroupName, structureByYear } from './structure.js';
 import { GRADE_COLOR, GRADE_LABEL, GRADE_RANK, MONITOR_LABEL, yuanAmount, type Grade, type MonitorKind } from './types.js';
@@ -80,17 +79,19 @@ export async function warningCentre(host: HostApi, query: Record<string, string>
 
 export async function dashboard(host: HostApi, asOf: string): Promise<ViewSpec> {
   const ctx = await loadContext(host, asOf);
-  const m = completedMonths(ctx.year, asOf);
+  // 序时进度 and the months complete come from the host (the core's one definition).
+  const m = ctx.time.completedMonths;
+  const progress = ctx.time.value;
   const cur = ctx.years.get(ctx.year)?.state ?? emptyYear(ctx.year);
   const budget = sum(ctx.indicators.map((i) => i.budget));
   const paidOf = (id: number, months = m) => cumulative(cur.byIndicator[String(id)] ?? [], months);
   const paid = sum(ctx.indicators.map((i) => paidOf(i.id)));
   const rate = budget ? paid / budget : 0;
-  const gap = rate - m / 12;
+  const gap = rate - progress;
   const series = unitSeries(cur);
   const curve = (s: number[], total: number) => s.map((_, k) => (total ? r4(cumulative(s, k + 1) / total) : 0));
   const prev = ctx.years.get(ctx.year - 1)?.state;
-  const lines = [{ name: `${ctx.year} 年执行率`, data: curve(series, budget).slice(0, Math.max(1, m)) }, { name: '序时进度', data: MONTHS.map((_, k) => r4((k + 1) / 12)) }];
+  const lines = [{ name: `${ctx.year} 年执行率`, data: curve(series, budget).slice(0, Math.max(1, m)) }, { name: '序时进度', data: ctx.time.byMonth }];
   if (prev && prev.ids.length) {
     const ps = unitSeries(prev);
     lines.push({ name: `${ctx.year - 1} 年执行（占全年）`, data: curve(ps, sum(ps)) });
@@ -111,10 +112,10 @@ export async function dashboard(host: HostApi, asOf: string): Promise<ViewSpec> 
     stat('预算总额', budget, 'fen'),
     stat(`截至 ${m} 月末已支付`, paid, 'fen'),
     stat('执行率', r4(rate), 'percent', gap < -ctx.settings.progressTolerance ? 'bad' : gap < 0 ? 'warn' : 'good'),
-    stat('序时进度', r4(m / 12), 'percent'),
+    stat('序时进度', progress, 'percent'),
     view.line(MONTHS, lines, '累计执行进度与序时进度'),
   ];
-  if (deptRows.length) blocks.push(view.bar(deptRows.map((d) => d.name), [{ name: '执行率', data: deptRows.map((d) => d.rate) }, { name: '序时进度', data: deptRows.map(() => r4(m / 12)) }], '各科室执行进度'));
+  if (deptRows.length) blocks.push(view.bar(deptRows.map((d) => d.name), [{ name: '执行率', data: deptRows.map((d) => d.rate) }, { name: '序时进度', data: deptRows.map(() => progress) }], '各科室执行进度'));
   const slices = [...byGroup].filter(([, v]) => v > 0).sort((a, b) => a[0].localeCompare(b[0])).map(([g, v]) => ({ label: classGroupName(g), value: Math.round(v) / 100 }));
   if (slices.length) blocks.push(view.pie(slices, '本年支出按经济分类（元）'));
   if (structure.years.length) {
@@ -139,7 +140,7 @@ export async function dashboard(host: HostApi, asOf: string): Promise<ViewSpec> 
 export function forecastOf(ctx: Context) {
   const prior = [];
   for (let y = ctx.year - 2; y < ctx.year; y++) { const s = ctx.years.get(y)?.state; if (s && s.ids.length) prior.push(s); }
-  return forecastIndicators({ year: ctx.year, asOf: ctx.asOf, indicators: ctx.indicators, current: ctx.years.get(ctx.year)?.state ?? emptyYear(ctx.year), prior, settings: ctx.settings });
+  return forecastIndicators({ year: ctx.year, asOf: ctx.asOf, time: ctx.time, indicators: ctx.indicators, current: ctx.years.get(ctx.year)?.state ?? emptyYear(ctx.year), prior, settings: ctx.settings });
 }
 
 const METHOD: Record<string, string> = { seasonal: '季节性（以前年度）', linear: '线性外推', actual: '全年实际' };

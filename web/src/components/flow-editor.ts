@@ -4,12 +4,13 @@ import { UbElement, shared } from '../lib/base.js';
 import { t, type MessageKey } from '../lib/i18n.js';
 import { formatFen, parseYuan } from '../lib/money.js';
 import type { FlowStep } from '../lib/types.js';
+import { THREE_PUBLIC_CODES } from '@unibudget/sdk/contracts/three-public';
 
 /** Roles that may decide a step (FlowStep.role of the SDK's ledger contract). */
 type ApproverRole = FlowStep['role'];
 export const APPROVER_ROLES: ApproverRole[] = ['department_head', 'finance_officer', 'leader', 'unit_admin', 'business_staff'];
-/** 三公经费 economic classes, as core/ledger/rules/catalog.ts counts them. */
-export const THREE_PUBLIC = new Set(['30212', '30217', '30231', '31013']);
+/** 三公经费 economic classes: the one list the core counts (the SDK's shared contract). */
+export const THREE_PUBLIC = THREE_PUBLIC_CODES;
 const MAX_STEPS = 8;
 
 /** Same rule as stepApplies() in core/ledger/approvals/service.ts: no condition, or ANY condition holds. */

@@ -1,13 +1,23 @@
 import type { zh } from './messages-zh.js';
 
 import { enOps } from './messages-ops-en.js';
+import { enReports } from './messages-reports-en.js';
+import { enCockpit } from './messages-cockpit-en.js';
 import { enAdmin } from './messages-admin-en.js';
 import { enPlugins } from './messages-plugins-en.js';
+import { enLedgerAdmin } from './messages-ledger-admin-en.js';
+import { enAssets } from './messages-assets-en.js';
+import { enReceipts } from './messages-receipts-en.js';
 
 export const en: Record<keyof typeof zh, string> = {
   ...enOps,
+  ...enReports,
+  ...enCockpit,
   ...enAdmin,
   ...enPlugins,
+  ...enLedgerAdmin,
+  ...enAssets,
+  ...enReceipts,
   appName: 'Integrated Budget Management',
   appShort: 'unibudget',
   loginTitle: 'Sign in',

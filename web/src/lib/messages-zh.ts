@@ -1,11 +1,21 @@
 import { zhOps } from './messages-ops-zh.js';
+import { zhReports } from './messages-reports-zh.js';
+import { zhCockpit } from './messages-cockpit-zh.js';
 import { zhAdmin } from './messages-admin-zh.js';
 import { zhPlugins } from './messages-plugins-zh.js';
+import { zhLedgerAdmin } from './messages-ledger-admin-zh.js';
+import { zhAssets } from './messages-assets-zh.js';
+import { zhReceipts } from './messages-receipts-zh.js';
 
 export const zh = {
   ...zhOps,
+  ...zhReports,
+  ...zhCockpit,
   ...zhAdmin,
   ...zhPlugins,
+  ...zhLedgerAdmin,
+  ...zhAssets,
+  ...zhReceipts,
   appName: '预算管理一体化系统',
   appShort: '预算一体化',
   // login

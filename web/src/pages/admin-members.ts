@@ -24,6 +24,9 @@ export class UbAdminMembers extends UnitPage {
     form { display: flex; flex-direction: column; gap: 10px; }
     td .badge { margin: 0 4px 2px 0; }
     tr.disabled td { color: #98a2b3; }
+    ul.depts { list-style: none; padding: 0; margin: 0; display: flex; flex-direction: column; gap: 6px; }
+    ul.depts li { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
+    ul.depts .grow { flex: 1 1 8em; }
   `];
 
   @state() members: MemberView[] = [];
@@ -124,6 +127,14 @@ export class UbAdminMembers extends UnitPage {
     });
   }
 
+  /** 业务部门 / 管理部门: in an institution, what a management department spends posts to 5101 单位管理费用. */
+  setFunction(d: Department, fn: Department['function']) {
+    return this.run(async () => {
+      const updated = await api<Department>('PATCH', `/api/units/${this.ctx.unitId}/departments/${d.id}`, { function: fn });
+      return t('as_deptFunctionSaved', { name: updated.name, fn: t(`as_fn_${updated.function}`) });
+    });
+  }
+
   private roleBoxes(selected: Role[], onChange: (roles: Role[]) => void, name: string) {
     const roles = selected.includes('system_admin') ? (['system_admin', ...GRANTABLE] as Role[]) : GRANTABLE;
     return html`<div class="roles" role="group" aria-label=${t('mem_roles')}>
@@ -190,7 +201,13 @@ export class UbAdminMembers extends UnitPage {
           </form>
           <form class="card" style="margin-top:16px" @submit=${this.addDepartment} aria-label=${t('mem_deptAdd')}>
             <h2>${t('mem_departments')}</h2>
-            <ul class="muted">${this.departments.map((d) => html`<li>${d.code} ${d.name}</li>`)}</ul>
+            <p class="muted">${t('as_deptFunctionHint')}</p>
+            <ul class="depts">${this.departments.map((d) => html`<li data-dept=${d.code}>
+              <span class="grow">${d.code} ${d.name}</span>
+              <select name="deptFunction" aria-label=${t('as_deptFunction', { name: d.name })} ?disabled=${this.busy}
+                @change=${(e: Event) => this.setFunction(d, (e.target as HTMLSelectElement).value as Department['function'])}>
+                ${(['business', 'management'] as const).map((fn) => html`<option value=${fn} ?selected=${d.function === fn}>${t(`as_fn_${fn}`)}</option>`)}
+              </select></li>`)}</ul>
             <div class="row">
               <label class="field">${t('mem_deptCode')}<input name="deptCode" size="6" .value=${this.newDept.code} @input=${(e: Event) => (this.newDept = { ...this.newDept, code: (e.target as HTMLInputElement).value })} /></label>
               <label class="field grow">${t('mem_deptName')}<input name="deptName" .value=${this.newDept.name} @input=${(e: Event) => (this.newDept = { ...this.newDept, name: (e.target as HTMLInputElement).value })} /></label>

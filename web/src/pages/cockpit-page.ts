@@ -5,19 +5,33 @@ import { get } from '../lib/api.js';
 import { lang, t, type MessageKey } from '../lib/i18n.js';
 import { formatFen, percent, ratio } from '../lib/money.js';
 import { deptName } from '../lib/context.js';
-import type { Cap, Indicator, Payment, PerformanceTarget, Project } from '../lib/types.js';
+import type { Cap, Indicator, Payment, PerformanceTarget, Project, UnitPlugin } from '../lib/types.js';
+import type { TimeProgressView } from '@unibudget/sdk/contracts/progress';
 import type { Chart, Option } from '../lib/charts.js';
 import './approval-inbox.js';
 import { scrollHint } from '../lib/scroll-hint.js';
 
-/** Share of the year gone by on a date (for the year itself; past years 1, future 0). */
-export function timeProgress(year: number, now = new Date()): number {
-  if (now.getFullYear() > year) return 1;
-  if (now.getFullYear() < year) return 0;
-  const start = Date.UTC(year, 0, 1);
-  const end = Date.UTC(year + 1, 0, 1);
-  const today = Date.UTC(year, now.getMonth(), now.getDate()) + 86_400_000;
-  return (today - start) / (end - start);
+/** The analytics plugin: where a unit enabled it, its warnings are the cockpit's 预警事项. */
+export const ANALYTICS = 'analytics';
+export const WARNING_CENTRE = `/plugins/${ANALYTICS}/warnings`;
+
+/** A warning as the analytics plugin's `GET warnings` route answers it (the fields the cockpit shows). */
+export interface PluginWarning {
+  id: string; key: string; grade: 'severe' | 'warning' | 'info'; title: string; subject: string;
+  departmentId: number | null; status: string; active: boolean; firstSeen: string;
+}
+
+/** Unresolved red and yellow warnings, red first, then the newest. */
+export function openWarnings(list: PluginWarning[]): PluginWarning[] {
+  const rank = { severe: 2, warning: 1, info: 0 } as const;
+  return list
+    .filter((w) => w.active && w.status !== 'closed' && w.status !== 'handled' && (w.grade === 'severe' || w.grade === 'warning'))
+    .sort((a, b) => rank[b.grade] - rank[a.grade] || b.firstSeen.localeCompare(a.firstSeen) || a.id.localeCompare(b.id));
+}
+
+/** True when the unit runs the analytics plugin and lets it answer routes. */
+export function analyticsEnabled(plugins: UnitPlugin[]): boolean {
+  return plugins.some((p) => p.pluginId === ANALYTICS && p.state === 'enabled' && !p.quarantined && p.grants.includes('routes'));
 }
 
 export interface DeptRank { departmentId: number; amount: number; paid: number; rate: number }
@@ -98,6 +112,8 @@ export class UbCockpitPage extends UnitPage {
     ul.warn li { padding: 5px 0; border-bottom: 1px solid #eef0f3; display: flex; gap: 8px; align-items: baseline; }
     ul.warn li .amt { margin-left: auto; }
     .behind { color: #b42318; font-weight: 600; }
+    .small { font-size: 12px; }
+    p.def { margin: 4px 0 0; }
     .inbox { grid-column: 1 / -1; }
     .perf { grid-column: 1 / -1; }
     .light { display: inline-block; width: 14px; height: 14px; border-radius: 50%; vertical-align: -2px; margin-right: 6px; border: 1px solid rgba(0, 0, 0, 0.15); }
@@ -112,6 +128,12 @@ export class UbCockpitPage extends UnitPage {
   @state() rows: Indicator[] = [];
   @state() year = new Date().getFullYear();
   @state() warnings: Payment[] = [];
+  /** 序时进度 as the core answers it (GET /api/units/:unitId/time-progress): the cockpit never computes its own. */
+  @state() time: TimeProgressView | null = null;
+  /** The analytics plugin's warnings: null where the plugin is not enabled (the core's notices show instead). */
+  @state() pluginWarnings: PluginWarning[] | null = null;
+  @state() warnState: 'loading' | 'ready' | 'error' = 'loading';
+  @state() warnError = '';
   @state() caps: Cap[] = [];
   @state() perf: ProjectLight[] = [];
   @state() error = '';
@@ -132,10 +154,14 @@ export class UbCockpitPage extends UnitPage {
       const years = [...new Set(all.map((r) => r.year))].sort((a, b) => b - a);
       this.year = years.includes(new Date().getFullYear()) ? new Date().getFullYear() : (years[0] ?? this.year);
       this.rows = all.filter((r) => r.year === this.year);
-      const [payments, caps] = await Promise.all([
+      // The plugin's warnings load on their own: a slow plugin never holds the rest of the cockpit.
+      void this.loadWarnings();
+      const [payments, caps, time] = await Promise.all([
         get<Payment[]>(`/api/units/${u}/payments?year=${this.year}&limit=1000`).catch(() => []),
         get<Cap[]>(`/api/units/${u}/three-public-caps?year=${this.year}`).catch(() => []),
+        get<TimeProgressView>(`/api/units/${u}/time-progress?year=${this.year}`),
       ]);
+      this.time = time;
       this.warnings = payments
         .filter((p) => p.warnings.length > 0 && p.status !== 'withdrawn' && p.status !== 'rejected')
         .sort((a, b) => b.amount - a.amount)
@@ -147,13 +173,35 @@ export class UbCockpitPage extends UnitPage {
     }
   }
 
+  /** The plugin's unresolved warnings where it is enabled; else (or when the list cannot be read) none: the core's notices show. */
+  private async loadWarnings() {
+    const u = encodeURIComponent(this.ctx.unitId);
+    this.warnState = 'loading';
+    const plugins = await get<UnitPlugin[]>(`/api/units/${u}/plugins`).catch(() => [] as UnitPlugin[]);
+    if (!analyticsEnabled(plugins)) {
+      this.pluginWarnings = null;
+      this.warnState = 'ready';
+      return;
+    }
+    try {
+      const base = `/api/units/${u}/plugins/${ANALYTICS}/routes/warnings`;
+      const [open, acknowledged] = await Promise.all(['open', 'acknowledged'].map((status) => get<{ warnings: PluginWarning[] }>(`${base}?status=${status}`)));
+      this.pluginWarnings = openWarnings([...open!.warnings, ...acknowledged!.warnings]);
+      this.warnState = 'ready';
+    } catch (e) {
+      this.pluginWarnings = [];
+      this.warnError = (e as Error).message;
+      this.warnState = 'error';
+    }
+  }
+
   private async loadPerformance() {
     const u = this.ctx.unitId;
     const projects = await get<Project[]>(`/api/units/${u}/projects`).catch(() => [] as Project[]);
     const used = projects.filter((p) => this.rows.some((r) => r.projectId === p.id)).slice(0, 30);
     const targets = new Map<number, PerformanceTarget[]>();
     await Promise.all(used.map(async (p) => targets.set(p.id, await get<PerformanceTarget[]>(`/api/units/${u}/projects/${p.id}/targets`).catch(() => []))));
-    this.perf = projectLights(used, this.rows, targets, timeProgress(this.year));
+    this.perf = projectLights(used, this.rows, targets, this.time?.value ?? 0);
   }
 
   get totals() {
@@ -169,7 +217,7 @@ export class UbCockpitPage extends UnitPage {
     const { draw } = await import('../lib/charts.js');
     const tot = this.totals;
     const exec = Math.round(ratio(tot.paid, tot.amount) * 1000) / 10;
-    const time = Math.round(timeProgress(this.year) * 1000) / 10;
+    const time = Math.round((this.time?.value ?? 0) * 1000) / 10;
     const ranks = rankDepartments(this.rows);
     const put = (id: string, option: Option) => {
       const el = this.renderRoot.querySelector<HTMLElement>(`#${id}`);
@@ -210,9 +258,37 @@ export class UbCockpitPage extends UnitPage {
     }
   }
 
+  /** 预警事项: the analytics plugin's unresolved red/yellow warnings where it is enabled, else the core's notices on payments. */
+  private renderWarnings() {
+    if (this.warnState === 'loading') return html`<p class="muted" role="status">${t('ck_warnLoading')}</p>`;
+    if (this.pluginWarnings === null) {
+      return html`${this.warnings.length === 0 ? html`<p class="muted">${t('noWarnings')}</p>` : ''}
+        <ul class="warn">
+          ${this.warnings.map((p) => html`<li>
+            <span class="badge warn">${t('severity_warn')}</span>
+            <span>${p.purpose}<br /><span class="muted">${p.warnings.map((w) => w.message).join(t('semi'))}</span></span>
+            <span class="amt num">${formatFen(p.amount)}</span></li>`)}
+        </ul>`;
+    }
+    const list = this.pluginWarnings;
+    const red = list.filter((w) => w.grade === 'severe').length;
+    const shown = list.slice(0, 8);
+    const link = html`<a class="centre" href=${WARNING_CENTRE}>${t('ck_warnCenter')}</a>`;
+    if (this.warnState === 'error') return html`<p class="notice error" role="alert">${t('ck_warnError', { msg: this.warnError })}</p><p>${link}</p>`;
+    return html`<p class="muted small" data-source="plugin">${t('ck_warnSource')}${list.length ? html` · ${t('ck_warnCounts', { r: red, y: list.length - red })}` : ''}</p>
+      ${list.length === 0 ? html`<p class="muted">${t('noWarnings')}</p>` : ''}
+      <ul class="warn plugin">
+        ${shown.map((w) => html`<li data-grade=${w.grade}>
+          <span class="badge ${w.grade === 'severe' ? 'block' : 'warn'}">${t(w.grade === 'severe' ? 'ck_grade_severe' : 'ck_grade_warning')}</span>
+          <span>${w.title}${w.departmentId !== null ? html`<br /><span class="muted">${deptName(this.ctx, w.departmentId)}</span>` : ''}</span></li>`)}
+      </ul>
+      ${list.length > shown.length ? html`<p class="muted small">${t('ck_warnMore', { n: list.length - shown.length })}</p>` : ''}
+      <p>${link}</p>`;
+  }
+
   override render() {
     const tot = this.totals;
-    const time = timeProgress(this.year);
+    const time = this.time?.value ?? 0;
     const gap = Math.round((time - ratio(tot.paid, tot.amount)) * 1000) / 10;
     return html`<h1>${t('cockpitTitle')} · ${this.ctx.unitName} · ${this.year}</h1>
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : ''}
@@ -227,6 +303,7 @@ export class UbCockpitPage extends UnitPage {
           <h2 id="h-exec">${t('execVsTime')}</h2>
           <div id="execChart" class="chart" role="img" aria-label="${t('execProgress')} ${percent(tot.paid, tot.amount)}, ${t('timeProgress')} ${Math.round(time * 1000) / 10}%"></div>
           <p class=${gap > 5 ? 'behind' : 'ok'}>${gap > 5 ? t('behindSchedule', { d: gap }) : t('onSchedule')}</p>
+          ${this.time ? html`<p class="muted small def">${lang() === 'en' ? this.time.definition.en : this.time.definition.zh}（${t('ck_timeAsOf', { date: this.time.asOf })}）</p>` : ''}
         </section>
         <section class="card" aria-labelledby="h-dept">
           <h2 id="h-dept">${t('deptRanking')}</h2>
@@ -240,13 +317,7 @@ export class UbCockpitPage extends UnitPage {
         </section>
         <section class="card" aria-labelledby="h-warn" style="grid-column: span 1">
           <h2 id="h-warn">${t('topWarnings')}</h2>
-          ${this.warnings.length === 0 ? html`<p class="muted">${t('noWarnings')}</p>` : ''}
-          <ul class="warn">
-            ${this.warnings.map((p) => html`<li>
-              <span class="badge warn">${t('severity_warn')}</span>
-              <span>${p.purpose}<br /><span class="muted">${p.warnings.map((w) => w.message).join(t('semi'))}</span></span>
-              <span class="amt num">${formatFen(p.amount)}</span></li>`)}
-          </ul>
+          ${this.renderWarnings()}
         </section>
         <section class="card inbox" aria-labelledby="h-inbox" style="grid-column: span 2">
           <h2 id="h-inbox">${t('leaderInbox')}</h2>

@@ -115,6 +115,7 @@ export class UbPeriodClose extends UnitPage {
     const fy = this.fiscalYear;
     const next = this.nextToClose;
     return html`<h1>${t('periodsTitle')}</h1>
+      <p class="muted">${t('la_fy_seeYearEnd')} <a href="/fiscal-years">${t('nav_fiscalYears')}</a></p>
       <div class="tabs" role="group" aria-label=${t('year')}>
         ${this.years.map((y) => html`<button aria-pressed=${y.year === this.year ? 'true' : 'false'} @click=${() => (this.year = y.year)}>${y.year}</button>`)}
       </div>

@@ -4,9 +4,11 @@ import { shared, UnitPage } from '../lib/base.js';
 import { get, qs } from '../lib/api.js';
 import { t, type MessageKey } from '../lib/i18n.js';
 import { formatFen } from '../lib/money.js';
+import { cellText, checksPanel, printedTable, type ChecksView, type PrintTable } from '../lib/report-format.js';
+export { cellText, formatIn, formatRatio, headerRows, rowKey, type CheckCell, type CheckFailure, type ChecksView, type PrintColumn, type PrintTable } from '../lib/report-format.js';
 import type { Column } from '../components/data-table.js';
 import type {
-  FiscalYear, JournalEntry, JournalLine, ReportCell, ReportColumn, ReportTable, ReportView, TrialBalance, TrialBalanceRow, YearEndView,
+  FiscalYear, JournalEntry, JournalLine, ReportTable, ReportView, TrialBalance, TrialBalanceRow, YearEndView,
 } from '../lib/types.js';
 import '../components/data-table.js';
 import { when } from '../lib/time.js';
@@ -17,27 +19,6 @@ export const TABS: ReportTab[] = ['execution', 'disclosure', 'final', 'trial', '
 /** The tabs whose API answers xlsx/CSV itself (`format=`), and their paths. */
 const SERVER_REPORTS: Partial<Record<ReportTab, string>> = { execution: 'reports/execution', disclosure: 'reports/disclosure', final: 'reports/final-accounts' };
 const JOURNAL_PAGE = 200;
-
-/** A money cell in the table's unit: 元 with two decimals, or 万元 rounded (half away from zero) to two decimals. */
-export function formatIn(fen: number, unitLabel: '元' | '万元'): string {
-  if (unitLabel === '元') return formatFen(fen);
-  const abs = Math.abs(fen);
-  const hundredths = Math.floor((abs + 5000) / 10000); // 0.01 万元 = 100 元 = 10,000 fen
-  return formatFen(fen < 0 ? -hundredths : hundredths);
-}
-
-/** A report ratio (0.665 → "66.50%"), display only. */
-export function formatRatio(r: number): string {
-  return `${(Math.round(r * 10000) / 100).toFixed(2)}%`;
-}
-
-export function cellText(col: ReportColumn, v: ReportCell, unitLabel: '元' | '万元'): string {
-  if (v === null || v === undefined || v === '') return '';
-  if (col.kind === 'money') return formatIn(Number(v), unitLabel);
-  if (col.kind === 'ratio') return formatRatio(Number(v));
-  if (col.kind === 'integer') return Number(v).toLocaleString('zh-CN');
-  return String(v);
-}
 
 /** The query of a tab as the API wants it (format added for downloads). */
 export function reportQuery(tab: ReportTab, p: { year: number; month: number; basis: string; track: string; consolidated: boolean }): Record<string, string | number | undefined> {
@@ -53,6 +34,8 @@ export function reportQuery(tab: ReportTab, p: { year: number; month: number; ba
 }
 
 interface FlatLine extends JournalLine { entry: JournalEntry }
+
+const STATUTORY: Partial<Record<ReportTab, string>> = { disclosure: 'reports/disclosure/checks', final: 'reports/final-accounts/checks' };
 
 /**
  * 报表中心: 预算执行情况表, 预算公开表, 部门决算 (JSON shown here, xlsx/CSV straight from the API),
@@ -77,6 +60,22 @@ export class UbReportsPage extends UnitPage {
     .sum { display: flex; gap: 10px; flex-wrap: wrap; margin-bottom: 10px; }
     .sum .card { padding: 8px 14px; min-width: 150px; }
     .sum .v { font-weight: 600; text-align: right; font-variant-numeric: tabular-nums; }
+    .picker select { max-width: 100%; }
+    .checks { border: 1px solid #dde3ea; border-radius: 6px; padding: 8px 12px; margin-bottom: 12px; background: #fff; }
+    .checks h2 { font-size: 15px; display: flex; gap: 8px; align-items: center; flex-wrap: wrap; margin: 0 0 6px; }
+    .failures { margin: 6px 0 0; padding-left: 20px; max-height: 260px; overflow: auto; }
+    .failures > li { margin-bottom: 6px; overflow-wrap: anywhere; }
+    .failures .cells { margin: 2px 0; padding-left: 16px; color: #3d4a5c; font-size: 12px; }
+    button.link { background: none; border: 0; color: #1d5fbf; padding: 0 4px; text-decoration: underline; min-height: auto; }
+    .print .ptitle { justify-content: center; text-align: center; font-size: 18px; }
+    .pmeta { display: flex; justify-content: space-between; gap: 8px; flex-wrap: wrap; font-size: 13px; margin-bottom: 4px; }
+    .ptable th, .ptable td { border: 1px solid #c9d2dc; }
+    .ptable th { text-align: center; background: #f5f7fa; }
+    .ptable td.l-款 { padding-left: 1.5em; }
+    .ptable td.l-项 { padding-left: 3em; }
+    .ptable tr[data-level='类'] td { font-weight: 600; }
+    .ptable td.bad { outline: 2px solid #c0392b; outline-offset: -2px; background: #fdecea; }
+    .ptable tr.note td { text-align: center; color: #667085; }
   `];
 
   @state() tab: ReportTab = 'execution';
@@ -87,6 +86,10 @@ export class UbReportsPage extends UnitPage {
   @state() track: 'budgetary' | 'financial' = 'budgetary';
   @state() consolidated = false;
   @state() report: ReportView | null = null;
+  /** The statutory table shown (disclosure, final accounts); '' = the first of the set. */
+  @state() tableId = '';
+  @state() checks: ChecksView | null = null;
+  @state() checksError = false;
   @state() trial: TrialBalance | null = null;
   @state() journal: JournalEntry[] = [];
   @state() journalMore = false;
@@ -116,15 +119,34 @@ export class UbReportsPage extends UnitPage {
     return { year: this.year, month: this.month, basis: this.basis, track: this.track, consolidated: this.consolidated };
   }
 
-  /** The API address of a tab's data, or of its download when format is given. */
-  url(tab: ReportTab, format?: 'xlsx' | 'csv'): string {
+  /** The API address of a tab's data, or of its download when format is given (`table`: one table of the set). */
+  url(tab: ReportTab, format?: 'xlsx' | 'csv', table?: string): string {
     const u = `/api/units/${this.ctx.unitId}`;
     const q = reportQuery(tab, this.params);
     switch (tab) {
       case 'trial': return `${u}/trial-balance${qs(q)}`;
       case 'journal': return `${u}/journal${qs(q)}`;
       case 'yearend': return `${u}/year-end${qs(q)}`;
-      default: return `${u}/${SERVER_REPORTS[tab]}${qs({ ...q, format })}`;
+      default: return `${u}/${SERVER_REPORTS[tab]}${qs({ ...q, format, table })}`;
+    }
+  }
+
+  /** The checks of a statutory set (预算公开, 决算), same query as the set. */
+  checksUrl(tab: ReportTab): string | null {
+    const path = STATUTORY[tab];
+    return path ? `/api/units/${this.ctx.unitId}/${path}${qs(reportQuery(tab, this.params))}` : null;
+  }
+
+  private async loadChecks(seq: number, tab: ReportTab) {
+    const url = this.checksUrl(tab);
+    this.checks = null;
+    this.checksError = false;
+    if (!url) return;
+    try {
+      const r = await get<ChecksView>(url);
+      if (seq === this.seq) this.checks = r;
+    } catch {
+      if (seq === this.seq) this.checksError = true;
     }
   }
 
@@ -135,8 +157,10 @@ export class UbReportsPage extends UnitPage {
     this.error = '';
     try {
       if (SERVER_REPORTS[tab]) {
+        const checks = this.loadChecks(seq, tab);
         const r = await get<ReportView>(this.url(tab));
         if (seq === this.seq) this.report = r;
+        await checks;
       } else if (tab === 'trial') {
         const r = await get<TrialBalance>(this.url(tab));
         if (seq === this.seq) this.trial = r;
@@ -167,6 +191,7 @@ export class UbReportsPage extends UnitPage {
     if (tab === this.tab) return;
     this.tab = tab;
     this.report = null;
+    this.tableId = '';
     void this.load();
   }
 
@@ -221,13 +246,48 @@ export class UbReportsPage extends UnitPage {
       <span class="grow"></span>
       ${this.loading ? html`<span class="muted" role="status">${t('loading')}</span>` : ''}
       ${server
-        ? html`<a class="dl primary" href=${this.url(tab, 'xlsx')} download>${t('rep_download_xlsx')}</a>
+        ? html`<a class="dl primary" href=${this.url(tab, 'xlsx')} download>${t(STATUTORY[tab] ? 'rep_download_set_xlsx' : 'rep_download_xlsx')}</a>
             <a class="dl" href=${this.url(tab, 'csv')} download>${t('rep_download_csv')}</a>`
+        : ''}
+    </div>
+    ${STATUTORY[tab] && this.report ? this.renderTablePicker(this.report) : ''}`;
+  }
+
+  /** The selected table of a statutory set, or the first. */
+  get selectedTable(): PrintTable | null {
+    const tables = (this.report?.tables ?? []) as PrintTable[];
+    return tables.find((x) => x.id === this.tableId) ?? tables[0] ?? null;
+  }
+
+  private renderTablePicker(r: ReportView) {
+    const tables = r.tables as PrintTable[];
+    const selected = this.selectedTable;
+    const standard = tables.filter((x) => !x.supplementary);
+    const extra = tables.filter((x) => x.supplementary);
+    const option = (x: PrintTable, n: number | null) => html`<option value=${x.id} ?selected=${x.id === selected?.id}>${n !== null ? `${n}. ` : ''}${x.title}${this.failingTables.has(x.id) ? ' ⚠' : ''}</option>`;
+    return html`<div class="bar picker">
+      <label class="field grow">${t('rep_table')}
+        <select name="table" @change=${(e: Event) => (this.tableId = (e.target as HTMLSelectElement).value)}>
+          ${standard.map((x, i) => option(x, i + 1))}
+          ${extra.length ? html`<optgroup label=${t('rep_supplementary')}>${extra.map((x) => option(x, null))}</optgroup>` : ''}
+        </select></label>
+      ${selected
+        ? html`<a class="dl" data-scope="table" href=${this.url(this.tab, 'xlsx', selected.id)} download>${t('rep_download_table_xlsx')}</a>
+            <a class="dl" data-scope="table" href=${this.url(this.tab, 'csv', selected.id)} download>${t('rep_download_table_csv')}</a>`
         : ''}
     </div>`;
   }
 
+  /** Tables with at least one failing cell. */
+  get failingTables(): Set<string> {
+    return new Set((this.checks?.failures ?? []).flatMap((f) => f.cells.map((c) => c.table)));
+  }
+
   private renderReport(r: ReportView) {
+    if (STATUTORY[this.tab]) {
+      const selected = this.selectedTable;
+      return html`<p class="muted">${r.title}</p>${checksPanel(r, this.checks, this.checksError, (id) => (this.tableId = id))}${selected ? printedTable(selected, r, this.checks) : ''}`;
+    }
     return html`<p class="muted">${r.title} · ${t('rep_compiled_by')}${r.unitName}${r.consolidated ? html` · ${t('rep_consolidated_units', { n: r.units.length })}` : ''}</p>
       <div class="tables">${r.tables.map((tb) => this.renderTable(tb))}</div>`;
   }

@@ -1,0 +1,33 @@
+import type { zhReports } from './messages-reports-zh.js';
+
+/** English messages of the statutory report sets in the reports centre (merged by messages-en.ts). */
+export const enReports: Record<keyof typeof zhReports, string> = {
+  rep_table: 'Table',
+  rep_supplementary: 'Supplementary (working tables)',
+  rep_print_title: '{title}, {y}',
+  rep_download_table_xlsx: 'This table (Excel)',
+  rep_download_table_csv: 'This table (CSV)',
+  rep_download_set_xlsx: 'Whole set (Excel)',
+  rep_checks: 'Checks before publishing',
+  rep_checks_ok: 'All {n} checks passed',
+  rep_checks_failed: '{f} failed ({n} checks run)',
+  rep_checks_skipped: 'Not checked: {reason}',
+  rep_checks_note: 'A set that fails its checks is refused on export, or exported with the failures marked, as the unit’s setting says; the cells involved are outlined in red.',
+  rep_checks_skipped_deviation: 'the year is not over; final figures are compared with the budget once it is',
+  rep_checks_unavailable: 'Check results are not available',
+  rep_checks_more: '{n} more not listed',
+  rep_check_show: 'Show table',
+  rep_check_balance: 'Income = expenditure',
+  rep_check_hierarchy: 'Class/section/item sums',
+  rep_check_row_sum: 'Row totals',
+  rep_check_cross_table: 'Across tables',
+  rep_check_three_public: 'Three public expenses',
+  rep_check_ledger: 'Report vs ledger',
+  rep_check_deviation: 'Budget vs final deviation',
+  rep_check_missing_table: 'Missing table',
+  rep_cell_ref: '{table} · {row} · {column}: {value}',
+  rep_side_income: 'Income',
+  rep_side_expenditure: 'Expenditure',
+  rep_side_item: 'Item',
+  rep_table_n: 'Table {n} of {total}',
+};

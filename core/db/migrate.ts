@@ -13,6 +13,7 @@ import * as m010 from './migrations/010_reservations.js';
 import * as m011 from './migrations/011_assets.js';
 import * as m012 from './migrations/012_receipts.js';
 import * as m013 from './migrations/013_ledger_options.js';
+import * as m014 from './migrations/014_deviation_explanations.js';
 
 /** Migrations are listed in code (not read from disk) so bundling and tsx behave the same. */
 const migrations: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '011_assets': m011,
   '012_receipts': m012,
   '013_ledger_options': m013,
+  '014_deviation_explanations': m014,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -43,6 +43,7 @@ export interface Database {
   journal_lines: JournalLinesTable;
   year_end_runs: YearEndRunsTable;
   receipts: ReceiptsTable;
+  deviation_explanations: DeviationExplanationsTable;
   assets: AssetsTable;
   asset_depreciations: AssetDepreciationsTable;
   asset_useful_lives: AssetUsefulLivesTable;
@@ -547,6 +548,19 @@ export interface ReceiptsTable {
   reversal_reason: string | null;
   reversed_by: number | null;
   reversed_at: string | null;
+}
+
+/** 决算 差异说明 (migration 014): why a 决算 line deviates from its budget; one per (unit, year, table, line). */
+export interface DeviationExplanationsTable {
+  unit_id: string;
+  year: number;
+  table_id: string;
+  line: string;
+  explanation: string;
+  created_by: number;
+  created_at: string;
+  updated_by: number;
+  updated_at: string;
 }
 
 // ------------------------------------------------------------------ plugin host (004_plugins)

@@ -16,4 +16,8 @@ export const MATRIX: Record<string, Expectation> = {
   'GET /api/units/:unitId/time-progress': { allowed: REPORT_READERS, path: '/api/units/a/time-progress?year=2026&date=2026-06-30' },
   // Allowed callers send an empty body: refused by validation (400), nothing written.
   'POST /api/units/:unitId/year-end': { allowed: a('finance'), body: {} },
+  'GET /api/units/:unitId/reports/final-accounts/explanations': { allowed: REPORT_READERS, path: '/api/units/a/reports/final-accounts/explanations?year=2026' },
+  // 差异说明: the finance officer of the unit itself (period.manage); an empty body is refused (400), an unknown line is 404.
+  'PUT /api/units/:unitId/reports/final-accounts/explanations': { allowed: a('finance'), body: {} },
+  'DELETE /api/units/:unitId/reports/final-accounts/explanations': { allowed: a('finance'), path: '/api/units/a/reports/final-accounts/explanations?year=2026&table=three_public&line=abroad' },
 };

@@ -232,6 +232,91 @@ describe('ub-reports-page', () => {
     expect(printed().querySelector('tr.note')!.textContent).to.equal('本单位无此项支出');
   });
 
+  it('决算: a deviation gets 填写说明 (finance officer): the text is saved through PUT, the checks run again and list it as explained', async () => {
+    const finalAccounts = {
+      report: 'final-accounts', title: '2025年度部门决算表', unitId: 'a', unitName: '示范县教育局机关', consolidated: false,
+      units: [{ id: 'a', name: '示范县教育局机关' }], year: 2025, month: null,
+      tables: [{
+        id: 'general_fiscal_expenditure', title: '一般公共预算财政拨款支出决算表', unitLabel: '万元',
+        columns: [{ key: 'code', header: '功能分类科目编码', kind: 'text' }, { key: 'name', header: '科目名称', kind: 'text' }, { key: 'budget', header: '全年预算数', kind: 'money' }, { key: 'total', header: '合计', kind: 'money' }],
+        rows: [{ code: '2050101', name: '行政运行', level: '项', budget: 10_000_000, total: 4_000_000 }, { code: '', name: '合计', level: '合计', budget: 10_000_000, total: 4_000_000 }],
+      }],
+    } as unknown as ReportView;
+    const cells = [{ table: 'general_fiscal_expenditure', row: '2050101', column: 'budget', value: 10_000_000 }, { table: 'general_fiscal_expenditure', row: '2050101', column: 'total', value: 4_000_000 }];
+    const message = '行政运行：决算数 40,000.00元 与预算数 100,000.00元 偏差 60.00%，超过 10%';
+    let explained = false;
+    mock = mockFetch({
+      'GET /api/units/a/fiscal-years': { body: [{ unitId: 'a', year: 2025, status: 'closed', periods: [] }] },
+      'GET /api/units/a/reports/execution': { body: execution },
+      'GET /api/units/a/reports/final-accounts': { body: finalAccounts },
+      'GET /api/units/a/reports/final-accounts/checks': () => ({
+        body: explained
+          ? { ok: true, checked: 40, skipped: [], failures: [], explained: [{ table: 'general_fiscal_expenditure', line: '2050101', message: `${message}，已说明`, explanation: '下半年公用经费压减', cells }] }
+          : { ok: false, checked: 40, skipped: [], failures: [{ check: 'deviation', message: `${message}，需说明原因`, cells }], explained: [] },
+      }),
+      'PUT /api/units/a/reports/final-accounts/explanations': (call) => ((explained = true), { body: { ...(call.body as object), createdBy: 2, createdAt: '', updatedBy: 2, updatedAt: '' } }),
+    });
+    const el = await fixture<UbReportsPage>(html`<ub-reports-page .ctx=${ctx({ roles: ['finance_officer'] })}></ub-reports-page>`);
+    await until(() => el.report);
+    el.select('final');
+    await until(() => el.report?.report === 'final-accounts' && el.checks);
+    await el.updateComplete;
+    const root = el.shadowRoot!;
+    const failure = root.querySelector('li[data-check=deviation]')!;
+    expect(failure.querySelector('.cells li')!.textContent).to.equal('一般公共预算财政拨款支出决算表 · 2050101 · 全年预算数：100,000.00 元');
+    failure.querySelector<HTMLButtonElement>('button.explain')!.click();
+    await el.updateComplete;
+    const form = root.querySelector('ub-deviation-explain')!;
+    await form.updateComplete;
+    const textarea = form.shadowRoot!.querySelector<HTMLTextAreaElement>('textarea[name=explanation]')!;
+    expect(textarea.getAttribute('maxlength')).to.equal('500');
+    expect(form.shadowRoot!.querySelector('.target')!.textContent).to.contain('偏差 60.00%');
+    // Too short once trimmed: refused here, nothing sent.
+    textarea.value = '  压减 ';
+    textarea.dispatchEvent(new Event('input'));
+    form.shadowRoot!.querySelector<HTMLButtonElement>('button[type=submit]')!.click();
+    await form.updateComplete;
+    expect(form.shadowRoot!.querySelector('[role=alert]')!.textContent).to.equal('说明至少 4 个字');
+    expect(mock.calls.some((c) => c.method === 'PUT')).to.equal(false);
+    textarea.value = ' 下半年公用经费压减 ';
+    textarea.dispatchEvent(new Event('input'));
+    form.shadowRoot!.querySelector<HTMLButtonElement>('button[type=submit]')!.click();
+    await until(() => el.checks?.ok);
+    await el.updateComplete;
+    expect(mock.calls.find((c) => c.method === 'PUT')!.body).to.deep.equal({ year: 2025, table: 'general_fiscal_expenditure', line: '2050101', explanation: '下半年公用经费压减' });
+    expect(mock.calls.filter((c) => c.url.startsWith('/api/units/a/reports/final-accounts/checks')).length).to.equal(2);
+    expect(root.querySelector('ub-deviation-explain')).to.equal(null);
+    expect(root.querySelector('section.checks [role=status]')!.textContent).to.equal('校验通过（共 40 项）');
+    const done = root.querySelector('ol.explained li[data-line="2050101"]')!;
+    expect(done.querySelector('.explanation')!.textContent).to.equal('说明：下半年公用经费压减');
+    expect(root.querySelector('section.checks')!.textContent).to.contain('已说明的偏差（1 项）');
+    expect(done.querySelector('button.explain')!.textContent).to.equal('修改说明');
+  });
+
+  it('决算: an auditor sees the deviations and their explanations but no 填写说明', async () => {
+    mock = mockFetch({
+      'GET /api/units/a/fiscal-years': { body: [{ unitId: 'a', year: 2025, status: 'closed', periods: [] }] },
+      'GET /api/units/a/reports/execution': { body: execution },
+      'GET /api/units/a/reports/final-accounts': { body: { ...execution, report: 'final-accounts' } },
+      'GET /api/units/a/reports/final-accounts/checks': {
+        body: {
+          ok: false, checked: 3, skipped: [],
+          failures: [{ check: 'deviation', message: '公务接待费：偏差，需说明原因', cells: [{ table: 'three_public', row: 'reception', column: 'budget', value: 100 }] }],
+          explained: [{ table: 'three_public', line: 'abroad', message: '因公出国（境）费：偏差，已说明', explanation: '出访计划取消', cells: [] }],
+        },
+      },
+    });
+    const el = await fixture<UbReportsPage>(html`<ub-reports-page .ctx=${ctx({ roles: ['auditor'] })}></ub-reports-page>`);
+    await until(() => el.report);
+    el.select('final');
+    await until(() => el.report?.report === 'final-accounts' && el.checks);
+    await el.updateComplete;
+    const root = el.shadowRoot!;
+    expect(root.querySelector('li[data-check=deviation]')).to.not.equal(null);
+    expect(root.querySelector('button.explain')).to.equal(null);
+    expect(root.querySelector('ol.explained li[data-line=abroad] .explanation')!.textContent).to.equal('说明：出访计划取消');
+  });
+
   it('names rows as the server does and builds one header row without groups', () => {
     expect(rowKey({ line: 'income_total', code: '', name: '收入总计' })).to.equal('income_total');
     expect(rowKey({ level: '合计', code: '', name: '合计' })).to.equal('合计');

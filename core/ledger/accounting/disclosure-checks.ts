@@ -14,18 +14,38 @@ import { OTHER_INCOME } from './final-accounts.js';
  *  - `ledger`       决算 expenditure = paid payments = the budgetary journal (7101/7201);
  *  - `deviation`    决算 against budget: a line whose actual deviates from its budget by more than the
  *                   threshold (default 10 %) is listed with its cells, to be explained before publishing.
- *                   It runs once the year is over (`final`); before that it is listed as skipped.
+ *                   It runs once the year is over (`final`); before that it is listed as skipped. A line
+ *                   the unit has explained (差异说明, `explanations`) is no failure: it is listed in
+ *                   `explained` with its text, for the reports centre and the printed set.
  * Each failure names the check and the cells involved: { table, row, column, value }.
  */
 export type CheckName = 'balance' | 'hierarchy' | 'row_sum' | 'cross_table' | 'three_public' | 'ledger' | 'deviation' | 'missing_table';
 export interface CheckCell { table: string; row: string; column: string; value: Cell }
 export interface CheckFailure { check: CheckName; message: string; cells: CheckCell[] }
-export interface CheckResult { ok: boolean; failures: CheckFailure[]; checked: number; skipped: Array<{ check: CheckName; reason: string }> }
+/** A deviation the unit explained: not a failure, shown with its reason. */
+export interface ExplainedDeviation { table: string; line: string; message: string; explanation: string; cells: CheckCell[] }
+export interface CheckResult { ok: boolean; failures: CheckFailure[]; checked: number; skipped: Array<{ check: CheckName; reason: string }>; explained: ExplainedDeviation[] }
 export interface CheckOptions {
   /** Deviation threshold as a fraction (0.1 = 10 %). */
   threshold?: number;
   /** The year is over: run the budget-vs-final-accounts deviation check. */
   final?: boolean;
+  /** 差异说明 by `explanationKey(table, line)`: a deviating line with one is explained, not failed. */
+  explanations?: ReadonlyMap<string, string>;
+}
+
+/** The key of a 决算 line in the explanations map. */
+export const explanationKey = (table: string, line: string) => `${table}\u0000${line}`;
+
+/** The lines the deviation check compares: the 项 rows of 一般公共预算财政拨款支出决算表 and the four 三公 items. */
+export const DEVIATION_TABLES = { general_fiscal_expenditure: 'total', three_public: 'amount' } as const;
+const THREE_PUBLIC_ITEMS = ['abroad', 'carPurchase', 'carRunning', 'reception'];
+export function deviationRows(report: Report, tableId: string): Array<Record<string, Cell>> {
+  const t = report.tables.find((x) => x.id === tableId);
+  if (!t) return [];
+  if (tableId === 'general_fiscal_expenditure') return t.rows.filter((r) => r['level'] === '项');
+  if (tableId === 'three_public') return t.rows.filter((r) => THREE_PUBLIC_ITEMS.includes(String(r['line'])));
+  return [];
 }
 
 export const DEFAULT_DEVIATION_THRESHOLD = 0.1;
@@ -40,8 +60,9 @@ export function rowKey(row: Record<string, Cell>): string {
 
 class Checker {
   failures: CheckFailure[] = [];
+  explained: ExplainedDeviation[] = [];
   checked = 0;
-  constructor(private readonly report: Report) {}
+  constructor(readonly report: Report) {}
 
   table(id: string): ReportTable | undefined {
     const t = this.report.tables.find((x) => x.id === id);
@@ -227,19 +248,18 @@ export function checkFinalAccounts(report: Report, options: CheckOptions = {}): 
   k.equal('ledger', '决算支出应等于已支付的支付申请合计与预算会计支出（7101/7201）', [c('summary', 'expenditure_current', 'amount'), ledgerCell('payments', 'payments'), ledgerCell('budgetary_journal', 'budgetaryExpenditure')]);
 
   const skipped: CheckResult['skipped'] = [];
-  if (options.final) deviation(k, options.threshold ?? DEFAULT_DEVIATION_THRESHOLD);
+  if (options.final) deviation(k, options.threshold ?? DEFAULT_DEVIATION_THRESHOLD, options.explanations ?? new Map());
   else skipped.push({ check: 'deviation', reason: '年度尚未结束，决算数与预算数的偏差在年度结束后检查' });
   return result(k, skipped);
 }
 
 /** 决算数 vs 全年预算数, per 项 line and 三公 item: beyond the threshold it must be explained. */
-function deviation(k: Checker, threshold: number) {
+function deviation(k: Checker, threshold: number, explanations: ReadonlyMap<string, string>) {
   const pct = `${Math.round(threshold * 10000) / 100}%`;
   const lines: Array<{ table: string; rows: Array<Record<string, Cell>>; column: string }> = [];
-  const general = k.table('general_fiscal_expenditure');
-  if (general) lines.push({ table: general.id, rows: general.rows.filter((r) => r['level'] === '项'), column: 'total' });
-  const three = k.table('three_public');
-  if (three) lines.push({ table: three.id, rows: three.rows.filter((r) => ['abroad', 'carPurchase', 'carRunning', 'reception'].includes(String(r['line']))), column: 'amount' });
+  for (const [table, column] of Object.entries(DEVIATION_TABLES)) {
+    if (k.table(table)) lines.push({ table, rows: deviationRows(k.report, table), column });
+  }
   for (const { table, rows, column } of lines) {
     for (const row of rows) {
       k.checked++;
@@ -248,14 +268,16 @@ function deviation(k: Checker, threshold: number) {
       const off = budget === 0 ? (actual === 0 ? 0 : Infinity) : Math.abs(actual - budget) / budget;
       if (off <= threshold) continue;
       const name = String(row['name'] ?? '').trim();
-      k.fail('deviation', `${name}：决算数 ${fmt(actual)} 与预算数 ${fmt(budget)} 偏差${Number.isFinite(off) ? ` ${(Math.round(off * 10000) / 100).toFixed(2)}%` : ''}，超过 ${pct}，需说明原因`, [
-        { table, row: rowKey(row), column: 'budget', value: budget },
-        { table, row: rowKey(row), column, value: actual },
-      ]);
+      const line = rowKey(row);
+      const cells = [{ table, row: line, column: 'budget', value: budget }, { table, row: line, column, value: actual }];
+      const gap = `${name}：决算数 ${fmt(actual)} 与预算数 ${fmt(budget)} 偏差${Number.isFinite(off) ? ` ${(Math.round(off * 10000) / 100).toFixed(2)}%` : ''}，超过 ${pct}`;
+      const explanation = explanations.get(explanationKey(table, line));
+      if (explanation !== undefined) k.explained.push({ table, line, message: `${gap}，已说明`, explanation, cells });
+      else k.fail('deviation', `${gap}，需说明原因`, cells);
     }
   }
 }
 
 function result(k: Checker, skipped: CheckResult['skipped']): CheckResult {
-  return { ok: k.failures.length === 0, failures: k.failures, checked: k.checked, skipped };
+  return { ok: k.failures.length === 0, failures: k.failures, checked: k.checked, skipped, explained: k.explained };
 }

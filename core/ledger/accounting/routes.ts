@@ -10,12 +10,14 @@ import { reportResponse } from './export.js';
 import { executionReport, type Report } from './reports.js';
 import { disclosureReport } from './disclosure.js';
 import { finalAccountsReport } from './final-accounts.js';
-import { checkDisclosure, checkFinalAccounts, type CheckResult } from './disclosure-checks.js';
+import { checkDisclosure, type CheckResult } from './disclosure-checks.js';
+import { checkFinalAccountsExplained, deleteExplanation, listExplanations, saveExplanation } from './explanations.js';
 import { AppError } from './errors.js';
 import { ledgerSettings } from '../rules/service.js';
 import { businessDate } from '../../clock.js';
 import {
-  ChartView, ChecksView, DisclosureChecksQuery, DisclosureQuery, ExecutionQuery, FinalAccountsChecksQuery, FinalAccountsQuery, JournalEntry, JournalQuery,
+  ChartView, ChecksView, DisclosureChecksQuery, DisclosureQuery, ExecutionQuery, ExplanationBody, ExplanationDeleteQuery, ExplanationsQuery, ExplanationView,
+  FinalAccountsChecksQuery, FinalAccountsQuery, JournalEntry, JournalQuery,
   ReportView, TrialBalanceQuery, TrialBalanceView, YearEndBody, YearEndQuery, YearEndView,
 } from './schema.js';
 import { listJournal, trialBalance, unitsCovered } from './service.js';
@@ -153,7 +155,7 @@ export const accountingRoutes: RouteSpec[] = [
     response: ReportView,
     handler: async ({ kernel, scope, query }) => {
       const report = await finalAccountsReport(kernel.db, await covered(kernel, scope, query.consolidated === 'true'), query.year);
-      const checks = checkFinalAccounts(report, await finalOptions(kernel, report.units.map((u) => u.id), query.year, query.threshold));
+      const checks = await checkFinalAccountsExplained(kernel.db, report, await finalOptions(kernel, report.units.map((u) => u.id), query.year, query.threshold));
       return checkedDownload(kernel, scope, report, checks, query.format, query.table);
     },
   }),
@@ -161,15 +163,48 @@ export const accountingRoutes: RouteSpec[] = [
     method: 'get',
     path: '/api/units/:unitId/reports/final-accounts/checks',
     tag: 'reports',
-    summary: '决算校验 The checks of the final accounts (as the disclosure’s, plus the ledger agreement and, once the year is over, 决算数 vs 预算数 deviations above the threshold, default 10 %, listed for explanation)',
+    summary: '决算校验 The checks of the final accounts (as the disclosure’s, plus the ledger agreement and, once the year is over, 决算数 vs 预算数 deviations above the threshold, default 10 %, listed for explanation; a line explained through PUT …/final-accounts/explanations is no failure and is listed in `explained` with its text)',
     access: { kind: 'unit', permission: 'report.read' },
     params: UnitParams,
     query: FinalAccountsChecksQuery,
     response: ChecksView,
     handler: async ({ kernel, scope, query }) => {
       const report = await finalAccountsReport(kernel.db, await covered(kernel, scope, query.consolidated === 'true'), query.year);
-      return checkFinalAccounts(report, await finalOptions(kernel, report.units.map((u) => u.id), query.year, query.threshold));
+      return checkFinalAccountsExplained(kernel.db, report, await finalOptions(kernel, report.units.map((u) => u.id), query.year, query.threshold));
     },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/units/:unitId/reports/final-accounts/explanations',
+    tag: 'reports',
+    summary: '决算差异说明 The unit’s explanations of 决算数 vs 预算数 deviations for a year (one per table and line)',
+    access: { kind: 'unit', permission: 'report.read' },
+    params: UnitParams,
+    query: ExplanationsQuery,
+    response: z.array(ExplanationView),
+    handler: async ({ kernel, scope, query }) => listExplanations(kernel.db, scope.unitId, query.year),
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/api/units/:unitId/reports/final-accounts/explanations',
+    tag: 'reports',
+    summary: '填写决算差异说明 Explain (or re-explain) a 决算 line deviating from its budget: a 项 line of 一般公共预算财政拨款支出决算表 (by functional code) or a 三公 item; 4–500 characters (422 EXPLANATION_INVALID), 404 for a line not in that year’s set; audited. The deviation check then lists it as explained',
+    access: { kind: 'unit', permission: 'period.manage' },
+    params: UnitParams,
+    body: ExplanationBody,
+    response: ExplanationView,
+    command: async ({ tx, actor, scope, body }) => saveExplanation(tx, actor, scope, body),
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/api/units/:unitId/reports/final-accounts/explanations',
+    tag: 'reports',
+    summary: '删除决算差异说明 Withdraw the explanation of one line (?year=&table=&line=); audited',
+    access: { kind: 'unit', permission: 'period.manage' },
+    params: UnitParams,
+    query: ExplanationDeleteQuery,
+    response: z.object({ deleted: z.literal(true) }),
+    command: async ({ tx, actor, scope, query }) => deleteExplanation(tx, actor, scope, query),
   }),
   defineRoute({
     method: 'get',

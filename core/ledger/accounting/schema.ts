@@ -50,7 +50,29 @@ export const ChecksView = z.object({
   })),
   checked: z.number().int().describe('comparisons made'),
   skipped: z.array(z.object({ check: z.string(), reason: z.string() })),
+  explained: z.array(z.object({
+    table: z.string(), line: z.string(), message: z.string(), explanation: z.string().describe('差异说明'), cells: z.array(CheckCell),
+  })).describe('deviations beyond the threshold that the unit explained (差异说明): not failures'),
 });
+
+/** 决算 差异说明: one text per (year, table, line) of the lines the deviation check compares. */
+export const EXPLANATION_MIN = 4;
+export const EXPLANATION_MAX = 500;
+const ExplainedTable = z.enum(['general_fiscal_expenditure', 'three_public']).describe('general_fiscal_expenditure (项 lines by functional code) or three_public (abroad, carPurchase, carRunning, reception)');
+const ExplainedLine = z.string().min(1).max(40).regex(/^[A-Za-z0-9_]+$/, '行标识应为功能分类编码或三公项目标识');
+export const ExplanationsQuery = z.object({ year: Year });
+export const ExplanationBody = z.object({
+  year: z.number().int().min(2000).max(2100),
+  table: ExplainedTable,
+  line: ExplainedLine,
+  explanation: z.string().max(5000).describe(`the reason, ${EXPLANATION_MIN}–${EXPLANATION_MAX} characters once trimmed (else 422 EXPLANATION_INVALID)`),
+});
+export const ExplanationDeleteQuery = z.object({ year: Year, table: ExplainedTable, line: ExplainedLine });
+export const ExplanationView = z.object({
+  year: z.number().int(), table: z.string(), line: z.string(), explanation: z.string(),
+  createdBy: z.number().int(), createdAt: z.string(), updatedBy: z.number().int(), updatedAt: z.string(),
+});
+export type ExplanationView = z.infer<typeof ExplanationView>;
 
 export const YearEndQuery = z.object({ year: Year });
 export const YearEndBody = z.object({ year: z.number().int().min(2000).max(2100) });

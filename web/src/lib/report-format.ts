@@ -36,7 +36,11 @@ export type PrintColumn = ReportColumn & { group?: string };
 export type PrintTable = Omit<ReportTable, 'columns'> & { columns: PrintColumn[]; note?: string; supplementary?: boolean };
 export interface CheckCell { table: string; row: string; column: string; value: ReportCell }
 export interface CheckFailure { check: string; message: string; cells: CheckCell[] }
-export interface ChecksView { ok: boolean; failures: CheckFailure[]; checked: number; skipped: Array<{ check: string; reason: string }> }
+/** A 决算 deviation the unit explained (差异说明): not a failure, shown with its text. */
+export interface ExplainedDeviation { table: string; line: string; message: string; explanation: string; cells: CheckCell[] }
+export interface ChecksView { ok: boolean; failures: CheckFailure[]; checked: number; skipped: Array<{ check: string; reason: string }>; explained?: ExplainedDeviation[] }
+/** 填写说明 on a deviation (finance officers of the unit): the line and the current text, if any. */
+export type ExplainAction = (target: { table: string; line: string; message: string; text: string }) => void;
 
 /** How a row is named in a check's cells (as the server names it): its line key, 合计, its code, else its name. */
 export function rowKey(row: Record<string, ReportCell>): string {
@@ -129,7 +133,7 @@ function twoSided(tb: PrintTable, bad: Set<string>): TemplateResult {
 const MAX_FAILURES_SHOWN = 30;
 
 /** The check results of a statutory set: ok, or each failure with its cells; `show` opens a failing table. */
-export function checksPanel(r: ReportView, c: ChecksView | null, error: boolean, show: (tableId: string) => void): TemplateResult | string {
+export function checksPanel(r: ReportView, c: ChecksView | null, error: boolean, show: (tableId: string) => void, explain?: ExplainAction): TemplateResult | string {
   if (error) return html`<p class="muted checks">${t('rep_checks_unavailable')}</p>`;
   if (!c) return '';
   const titles = new Map((r.tables as PrintTable[]).map((x) => [x.id, x.title]));
@@ -146,8 +150,19 @@ export function checksPanel(r: ReportView, c: ChecksView | null, error: boolean,
           ${f.cells.length ? html`<ul class="cells">${f.cells.map((cell) => html`<li>${t('rep_cell_ref', { table: titles.get(cell.table) ?? cell.table, row: cell.row, column: columnName(cell.table, cell.column), value: value(cell) })}</li>`)}</ul>` : ''}
           ${f.cells[0] && titles.has(f.cells[0].table)
             ? html`<button class="link" @click=${() => show(f.cells[0]!.table)}>${t('rep_check_show')}</button>` : ''}
+          ${explain && f.check === 'deviation' && f.cells[0]
+            ? html`<button class="link explain" data-line=${f.cells[0].row} @click=${() => explain({ table: f.cells[0]!.table, line: f.cells[0]!.row, message: f.message, text: '' })}>${t('rep_explain')}</button>` : ''}
         </li>`)}
       </ol>
       ${c.failures.length > MAX_FAILURES_SHOWN ? html`<p class="muted">${t('rep_checks_more', { n: c.failures.length - MAX_FAILURES_SHOWN })}</p>` : ''}`}
+    ${c.explained?.length ? html`<h3 class="explained-h">${t('rep_explained', { n: c.explained.length })}</h3>
+      <ol class="failures explained">
+        ${c.explained.map((e) => html`<li data-line=${e.line}>
+          <span class="badge ok">${t('rep_check_deviation')}</span> ${lang() === 'en' ? '' : e.message}
+          ${e.cells.length ? html`<ul class="cells">${e.cells.map((cell) => html`<li>${t('rep_cell_ref', { table: titles.get(cell.table) ?? cell.table, row: cell.row, column: columnName(cell.table, cell.column), value: value(cell) })}</li>`)}</ul>` : ''}
+          <p class="explanation">${t('rep_explained_text', { text: e.explanation })}</p>
+          ${explain ? html`<button class="link explain" data-line=${e.line} @click=${() => explain({ table: e.table, line: e.line, message: e.message, text: e.explanation })}>${t('rep_explain_edit')}</button>` : ''}
+        </li>`)}
+      </ol>` : ''}
   </section>`;
 }

@@ -5,6 +5,8 @@ import { get, qs } from '../lib/api.js';
 import { t, type MessageKey } from '../lib/i18n.js';
 import { formatFen } from '../lib/money.js';
 import { cellText, checksPanel, printedTable, type ChecksView, type PrintTable } from '../lib/report-format.js';
+import './deviation-explain.js';
+import type { ExplainTarget } from './deviation-explain.js';
 export { cellText, formatIn, formatRatio, headerRows, rowKey, type CheckCell, type CheckFailure, type ChecksView, type PrintColumn, type PrintTable } from '../lib/report-format.js';
 import type { Column } from '../components/data-table.js';
 import type {
@@ -90,6 +92,8 @@ export class UbReportsPage extends UnitPage {
   @state() tableId = '';
   @state() checks: ChecksView | null = null;
   @state() checksError = false;
+  @state() explaining: ExplainTarget | null = null; // the 决算 deviation whose 差异说明 is being written
+  @state() explainedNote = false;
   @state() trial: TrialBalance | null = null;
   @state() journal: JournalEntry[] = [];
   @state() journalMore = false;
@@ -155,6 +159,8 @@ export class UbReportsPage extends UnitPage {
     const tab = this.tab;
     this.loading = true;
     this.error = '';
+    this.explaining = null;
+    this.explainedNote = false;
     try {
       if (SERVER_REPORTS[tab]) {
         const checks = this.loadChecks(seq, tab);
@@ -278,6 +284,12 @@ export class UbReportsPage extends UnitPage {
     </div>`;
   }
 
+  /** 填写说明: finance officers of the unit itself, on its own (not consolidated) 决算. */
+  get canExplain(): boolean {
+    return this.tab === 'final' && !this.consolidated && !this.ctx.readOnly && this.ctx.roles.includes('finance_officer');
+  }
+  private explained = async () => ((this.explaining = null), (this.explainedNote = true), await this.loadChecks(this.seq, this.tab));
+
   /** Tables with at least one failing cell. */
   get failingTables(): Set<string> {
     return new Set((this.checks?.failures ?? []).flatMap((f) => f.cells.map((c) => c.table)));
@@ -286,7 +298,12 @@ export class UbReportsPage extends UnitPage {
   private renderReport(r: ReportView) {
     if (STATUTORY[this.tab]) {
       const selected = this.selectedTable;
-      return html`<p class="muted">${r.title}</p>${checksPanel(r, this.checks, this.checksError, (id) => (this.tableId = id))}${selected ? printedTable(selected, r, this.checks) : ''}`;
+      const explain = this.canExplain ? (target: ExplainTarget) => ((this.explaining = target), (this.explainedNote = false)) : undefined;
+      return html`<p class="muted">${r.title}</p>${checksPanel(r, this.checks, this.checksError, (id) => (this.tableId = id), explain)}
+        ${this.explaining ? html`<ub-deviation-explain .unitId=${this.ctx.unitId} .year=${this.year} .target=${this.explaining}
+          @cancel=${() => (this.explaining = null)} @saved=${this.explained}></ub-deviation-explain>` : ''}
+        ${this.explainedNote ? html`<p class="notice ok" role="status">${t('rep_explain_saved')}</p>` : ''}
+        ${selected ? printedTable(selected, r, this.checks) : ''}`;
     }
     return html`<p class="muted">${r.title} · ${t('rep_compiled_by')}${r.unitName}${r.consolidated ? html` · ${t('rep_consolidated_units', { n: r.units.length })}` : ''}</p>
       <div class="tables">${r.tables.map((tb) => this.renderTable(tb))}</div>`;

@@ -291,6 +291,6 @@ export async function readTimeProgress(db: Executor, unitId: string, raw: unknow
   }
   const asOf = date ?? businessDate();
   const year = yearArg(params.year) ?? Number(asOf.slice(0, 4));
-  const { timeProgressBasis = 'month' } = await ledgerSettings(db, unitId);
+  const { timeProgressBasis } = await ledgerSettings(db, unitId);
   return timeProgressAnswer(timeProgressBasis, year, asOf);
 }

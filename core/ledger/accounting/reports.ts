@@ -143,7 +143,7 @@ export async function executionReport(db: Executor, covered: Covered, year: numb
   const unitIds = covered.units.map((u) => u.id);
   const facts = await indicatorFacts(db, unitIds, year, month, departmentId);
   // 序时进度 by the one definition (time-progress.ts), the reporting unit's basis, as of min(end of month, today).
-  const { timeProgressBasis: basis = 'month' } = await ledgerSettings(db, covered.unitId);
+  const { timeProgressBasis: basis } = await ledgerSettings(db, covered.unitId);
   const progressByMonth = progressThrough(basis, year, businessDate());
   const progress = month >= 1 ? progressByMonth[month - 1]! : 0;
   const execColumns = [text('code', '编码'), text('name', '名称'), money('budget', '预算数'), money('paid', '累计支出'), money('balance', '预算余额'), ratio('rate', '执行率'), ratio('progress', '时间进度'), ratio('gap', '进度差异')];

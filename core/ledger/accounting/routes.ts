@@ -59,8 +59,7 @@ async function checkedDownload(kernel: Kernel, scope: UnitScope, report: Report,
   if (format === 'json') return reportResponse(report, format);
   const failures = tableId === undefined ? checks.failures : checks.failures.filter((f) => f.cells.some((c) => c.table === tableId));
   if (failures.length > 0) {
-    const settings = await ledgerSettings(kernel.db, scope.unitId);
-    if ((settings.disclosureFailedChecks ?? 'refuse') === 'refuse') throw new AppError('DISCLOSURE_CHECKS_FAILED', { count: failures.length, failures });
+    if ((await ledgerSettings(kernel.db, scope.unitId)).disclosureFailedChecks === 'refuse') throw new AppError('DISCLOSURE_CHECKS_FAILED', { count: failures.length, failures });
   }
   return reportResponse(report, format, { checks: { ...checks, ok: failures.length === 0, failures }, tableId });
 }

@@ -1,6 +1,7 @@
 import type { Executor, Tx } from '../../db/connection.js';
 import { nowIso } from '../../clock.js';
 import { ASSET_CLASS_MAP, type AssetAccount } from './data.js';
+import { ledgerSettings } from '../rules/service.js';
 
 /**
  * The asset side of a capital payment, kept apart from posting.ts (which calls it in the pay
@@ -8,16 +9,10 @@ import { ASSET_CLASS_MAP, type AssetAccount } from './data.js';
  * posting.ts): no import cycle, one place that writes a new card.
  */
 
-/**
- * The unit's posting choices, kept in ledger_settings.options (migration 013; rules/service.ts writes
- * them), read here without the rules module: `salaryAccrual` (default false) and `assetAccountMap`
- * (economic class prefix → asset account, overriding data/asset-accounts.csv; default none).
- */
+/** The unit's posting choices among its ledger settings: `salaryAccrual` and `assetAccountMap` (rules/service.ts reads and defaults them). */
 export async function postingSettings(db: Executor, unitId: string): Promise<{ salaryAccrual: boolean; assetAccountMap: Record<string, string> }> {
-  const row = await db.selectFrom('ledger_settings').select('options').where('unit_id', '=', unitId).executeTakeFirst();
-  const options = JSON.parse(row?.options || '{}') as { salaryAccrual?: unknown; assetAccountMap?: unknown };
-  const map = options.assetAccountMap && typeof options.assetAccountMap === 'object' ? (options.assetAccountMap as Record<string, string>) : {};
-  return { salaryAccrual: options.salaryAccrual === true, assetAccountMap: map };
+  const { salaryAccrual, assetAccountMap } = await ledgerSettings(db, unitId);
+  return { salaryAccrual, assetAccountMap };
 }
 
 /** A class's useful life in the unit: its own setting, else the data file's; null = not depreciated. */

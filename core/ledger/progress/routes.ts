@@ -22,7 +22,7 @@ export const progressRoutes: RouteSpec[] = [
     handler: async ({ kernel, scope, query }) => {
       const asOf = query.date ?? businessDate();
       const year = query.year ?? Number(asOf.slice(0, 4));
-      const { timeProgressBasis = 'month' } = await ledgerSettings(kernel.db, scope.unitId);
+      const { timeProgressBasis } = await ledgerSettings(kernel.db, scope.unitId);
       return timeProgressAnswer(timeProgressBasis, year, asOf);
     },
   }),

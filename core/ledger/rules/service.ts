@@ -115,6 +115,9 @@ export interface LedgerSettings {
   assetAccountMap?: Record<string, string>;
 }
 
+/** The settings as read: every optional one resolved to the unit's value or its default, so readers need no fallback. */
+export type ResolvedLedgerSettings = LedgerSettings & Required<Pick<LedgerSettings, keyof typeof OPTION_DEFAULTS>>;
+
 /** Optional settings stored in the `options` JSON column (migration 013), each with its default. */
 const OPTION_DEFAULTS = { timeProgressBasis: DEFAULT_TIME_PROGRESS_BASIS as TimeProgressBasis, disclosureFailedChecks: 'refuse' as 'refuse' | 'mark', salaryAccrual: false, assetAccountMap: {} as Record<string, string> };
 function readOptions(json: string | undefined): typeof OPTION_DEFAULTS {
@@ -127,7 +130,7 @@ const optionsOf = (settings: LedgerSettings) => JSON.stringify({ timeProgressBas
 
 const DEFAULT_FLEXIBLE_THRESHOLD = 20_000_00; // 20,000 yuan
 
-export async function ledgerSettings(db: Executor, unitId: string): Promise<LedgerSettings> {
+export async function ledgerSettings(db: Executor, unitId: string): Promise<ResolvedLedgerSettings> {
   const row = await db.selectFrom('ledger_settings').selectAll().where('unit_id', '=', unitId).executeTakeFirst();
   if (!row) return { flexibleThreshold: DEFAULT_FLEXIBLE_THRESHOLD, kindEconomicMap: DEFAULT_KIND_ECONOMIC_MAP, ...OPTION_DEFAULTS };
   return { flexibleThreshold: row.flexible_threshold, kindEconomicMap: JSON.parse(row.kind_economic_map), ...readOptions(row.options) };

@@ -15,6 +15,28 @@ export class ApiError extends Error {
 /** What a failed call shows the user: the server's (localised) message for an API error. */
 export const errorText = (e: unknown): string => (e instanceof ApiError ? e.message : String(e));
 
+/** What a page shows around one user action: busy while it runs, then its success text or its error. */
+export interface ActionState {
+  busy: boolean;
+  error: string;
+  message: string;
+}
+
+/** Runs a page's action: its answer becomes the message, `after` (a reload, say) runs on success, a failure becomes the error. */
+export async function runAction(page: ActionState, action: () => Promise<string>, after?: () => Promise<void> | void): Promise<void> {
+  page.busy = true;
+  page.error = '';
+  page.message = '';
+  try {
+    page.message = await action();
+    await after?.();
+  } catch (e) {
+    page.error = errorText(e);
+  } finally {
+    page.busy = false;
+  }
+}
+
 type Listener = (e: ApiError) => void;
 const unauthListeners = new Set<Listener>();
 export function onUnauthenticated(fn: Listener): () => void {

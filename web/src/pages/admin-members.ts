@@ -1,7 +1,7 @@
 import { html, css, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { shared, UnitPage } from '../lib/base.js';
-import { api, get, post, errorText } from '../lib/api.js';
+import { api, get, post, errorText, runAction } from '../lib/api.js';
 import { t, type MessageKey } from '../lib/i18n.js';
 import type { Department, MemberView, Role } from '../lib/types.js';
 import { scrollHint } from '../lib/scroll-hint.js';
@@ -55,18 +55,8 @@ export class UbAdminMembers extends UnitPage {
     }
   }
 
-  private async run(fn: () => Promise<string>) {
-    this.busy = true;
-    this.error = '';
-    this.message = '';
-    try {
-      this.message = await fn();
-      await this.load();
-    } catch (e) {
-      this.error = errorText(e);
-    } finally {
-      this.busy = false;
-    }
+  private run(fn: () => Promise<string>) {
+    return runAction(this, fn, () => this.load());
   }
 
   startEdit(m: MemberView) {

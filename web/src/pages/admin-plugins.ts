@@ -1,7 +1,7 @@
 import { html, css, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import { shared, UnitPage } from '../lib/base.js';
-import { api, get, post, errorText } from '../lib/api.js';
+import { api, get, post, errorText, runAction } from '../lib/api.js';
 import { lang, t, type MessageKey } from '../lib/i18n.js';
 import type { Localized, PluginPackage, PluginVersionInfo, UnitPlugin } from '../lib/types.js';
 import { when } from '../lib/time.js';
@@ -117,20 +117,12 @@ export class UbAdminPlugins extends UnitPage {
     }
   }
 
-  private async run(fn: () => Promise<string>, navChanged = false) {
-    this.busy = true;
-    this.error = '';
-    this.message = '';
-    try {
-      this.message = await fn();
+  private run(fn: () => Promise<string>, navChanged = false) {
+    return runAction(this, fn, async () => {
       await this.load();
       // The shell's navigation lists plugin pages: tell it to look again.
       if (navChanged) this.dispatchEvent(new CustomEvent('plugins-changed', { bubbles: true, composed: true }));
-    } catch (e) {
-      this.error = errorText(e);
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   /** The version the next enable targets: the one picked, else the owner's newest compatible one. */

@@ -1,7 +1,7 @@
 import { html, css, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { shared, UnitPage } from '../lib/base.js';
-import { api, errorText, get, post, qs } from '../lib/api.js';
+import { api, errorText, get, post, qs, runAction } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { formatFen } from '../lib/money.js';
 import { today } from '../lib/context.js';
@@ -126,18 +126,8 @@ export class UbAssetRegister extends UnitPage {
     this.draft = { name: d.name, classCode: d.classCode, usefulLifeMonths: d.usefulLifeMonths === null ? '' : String(d.usefulLifeMonths), departmentId: d.departmentId };
   }
 
-  private async run(fn: () => Promise<string>) {
-    this.busy = true;
-    this.error = '';
-    this.message = '';
-    try {
-      this.message = await fn();
-      await this.load();
-    } catch (e) {
-      this.error = errorText(e);
-    } finally {
-      this.busy = false;
-    }
+  private run(fn: () => Promise<string>) {
+    return runAction(this, fn, () => this.load());
   }
 
   save(e: Event) {

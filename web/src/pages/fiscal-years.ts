@@ -1,7 +1,7 @@
 import { html, css, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { shared, UnitPage } from '../lib/base.js';
-import { errorText, get, post, qs } from '../lib/api.js';
+import { errorText, get, post, qs, runAction } from '../lib/api.js';
 import { t, type MessageKey } from '../lib/i18n.js';
 import { formatFen } from '../lib/money.js';
 import { when } from '../lib/time.js';
@@ -79,17 +79,8 @@ export class UbFiscalYears extends UnitPage {
     return '';
   }
 
-  private async act(fn: () => Promise<string>) {
-    this.busy = true;
-    this.error = '';
-    this.message = '';
-    try {
-      this.message = await fn();
-    } catch (e) {
-      this.error = errorText(e);
-    } finally {
-      this.busy = false;
-    }
+  private act(fn: () => Promise<string>) {
+    return runAction(this, fn);
   }
 
   async create(e?: Event) {

@@ -3,7 +3,7 @@ import type { Executor } from '../../db/connection.js';
 import type { ClassificationKind, ExpenditureKind } from '../../db/schema.js';
 import { effectiveYear } from '../classifications/service.js';
 import { THREE_PUBLIC_CODES, THREE_PUBLIC_ITEMS, threePublicItem, type ThreePublicItem } from '../three-public.js';
-import { progressByMonth as progressThrough } from '../time-progress.js';
+import { progressByMonth } from '../time-progress.js';
 import { ledgerSettings } from '../rules/service.js';
 import { businessDate } from '../../clock.js';
 
@@ -144,8 +144,8 @@ export async function executionReport(db: Executor, covered: Covered, year: numb
   const facts = await indicatorFacts(db, unitIds, year, month, departmentId);
   // 序时进度 by the one definition (time-progress.ts), the reporting unit's basis, as of min(end of month, today).
   const { timeProgressBasis: basis } = await ledgerSettings(db, covered.unitId);
-  const progressByMonth = progressThrough(basis, year, businessDate());
-  const progress = month >= 1 ? progressByMonth[month - 1]! : 0;
+  const monthlyProgress = progressByMonth(basis, year, businessDate());
+  const progress = month >= 1 ? monthlyProgress[month - 1]! : 0;
   const execColumns = [text('code', '编码'), text('name', '名称'), money('budget', '预算数'), money('paid', '累计支出'), money('balance', '预算余额'), ratio('rate', '执行率'), ratio('progress', '时间进度'), ratio('gap', '进度差异')];
   const execRow = (code: string, name: string, items: IndicatorFacts[]) => {
     const budget = sum(items, (i) => i.budget);
@@ -169,7 +169,7 @@ export async function executionReport(db: Executor, covered: Covered, year: numb
   const byMonth = Array.from({ length: month }, (_, k) => {
     const paid = sum(facts, (f) => f.paidByMonth[k]!);
     cumulative += paid;
-    const p = progressByMonth[k]!;
+    const p = monthlyProgress[k]!;
     const r = rate(cumulative, budgetTotal);
     return { month: `${k + 1}月`, paid, cumulative, rate: r, progress: p, gap: Math.round((r - p) * 10_000) / 10_000 };
   });

@@ -14,6 +14,14 @@ export interface Config {
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerAddress: number;
   loginWindowSeconds: number;
+  /** Plugin runner processes (UNIBUDGET_PLUGIN_RUNNERS, default 2): a unit's plugin calls stick to one. */
+  runnerPoolSize: number;
+}
+
+/** UNIBUDGET_PLUGIN_RUNNERS: how many plugin runner processes the host keeps (1–16, default 2). */
+export function runnerPoolSizeFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Math.floor(Number(env.UNIBUDGET_PLUGIN_RUNNERS));
+  return n >= 1 ? Math.min(n, 16) : 2;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -28,5 +36,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     loginMaxFailuresPerAccount: 5,
     loginMaxFailuresPerAddress: 20,
     loginWindowSeconds: 15 * 60,
+    runnerPoolSize: runnerPoolSizeFromEnv(env),
   };
 }

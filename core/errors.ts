@@ -88,6 +88,7 @@ const KERNEL_ERRORS = {
   },
   /** A validator answered `block` (core/events/validators.ts: the kernel's registry raises it, whoever answers). */
   PLUGIN_VALIDATION_BLOCKED: { status: 422, zh: '插件 {pluginId} 阻止了此操作：{message}', en: 'Plugin {pluginId} blocked this: {message}' },
+  BUDGET_REQUEST_BLOCKED: { status: 409, zh: '插件 {pluginId} 拦截了此预算申报：{message}', en: 'Plugin {pluginId} refused this budget request: {message}' },
   INTERNAL: { status: 500, zh: '服务器内部错误，已记录', en: 'Internal error; it has been logged' },
   UNAVAILABLE: { status: 503, zh: '服务暂不可用', en: 'Service unavailable' },
 } satisfies Record<string, ErrorSpec>;

@@ -4,6 +4,7 @@
  */
 import type { ValidatorKind } from './manifest.js';
 import type { ViewSpec } from './views.js';
+import type { NewStandardVersion, StandardsInForce, StandardVersionSummary, StandardVersionView, TrialRequest, TrialResult } from './contracts/standards.js';
 
 export interface IndicatorRecord {
   id: number; year: number; code: string; name: string; departmentId: number; projectId: number | null;
@@ -50,6 +51,12 @@ export interface TimeProgressRecord {
 }
 export interface ProjectRecord { id: number; code: string; name: string; status: string; startYear: number; endYear: number; totalAmount: number }
 
+/**
+ * A person of the bound unit (`host.members.list`, permission `members.read`): the core roles held in
+ * the unit and the department they belong to. No username, phone or e-mail.
+ */
+export interface MemberRecord { id: number; displayName: string; roles: string[]; departmentId: number | null; departmentName: string | null }
+
 export type Doc = Record<string, unknown>;
 export interface StoredDoc<T extends Doc = Doc> { id: string; data: T; updatedAt: string }
 /** One page of `storage.query(…, { after })`: pass `next` as `after` for the following page; null after the last. */
@@ -94,10 +101,34 @@ export interface HostApi {
     query<T extends Doc>(collection: string, where: Record<string, string | number | boolean>, options: { limit?: number; after: string | null }): Promise<StoredPage<T>>;
     /** Host API 1.0.0: the first page as an array — up to `limit` documents, fewer once the 1 MiB answer budget is reached. */
     query<T extends Doc>(collection: string, where?: Record<string, string | number | boolean>, options?: { limit?: number }): Promise<Array<StoredDoc<T>>>;
+    /**
+     * Host API 1.1.0: the documents of a collection declaring `search` fields whose text contains every
+     * word of `query` (1–100 characters, words split at spaces; Chinese needs no spaces: any run of one
+     * or more characters is found), case- and width-insensitive, newest first; `limit` 1–100, default 20.
+     */
+    search<T extends Doc>(collection: string, query: string, options?: { limit?: number }): Promise<Array<StoredDoc<T>>>;
   };
   /** Each person at most once (a user also reached through a named role gets one notice); counts toward the hourly quota. */
   notify(message: { title: string; body?: string; users?: number[]; roles?: string[]; link?: string }): Promise<void>;
   realtime: { publish(channel: string, data: unknown): Promise<void> };
+  /** Host API 1.1.0, permission `members.read`: the unit's people, optionally those holding `role` or in `departmentId`. */
+  members: { list(filter?: { role?: string; departmentId?: number }): Promise<MemberRecord[]> };
+  /**
+   * Host API 1.1.0, 支出标准 (issue 19). `list` and `get` need `ledger.read`: the rows in force on a date (default today,
+   * per item and tier the nearest owner's), the versions they come from and the unit's whole history. `propose`
+   * (permission `standards.propose`) stores a proposed version in the unit; it changes no cap until a person with the
+   * bureau/unit finance role adopts it in the core.
+   */
+  standards: {
+    list(params?: { date?: string }): Promise<StandardsInForce & { history: StandardVersionSummary[] }>;
+    get(versionId: number): Promise<StandardVersionView>;
+    propose(version: NewStandardVersion): Promise<StandardVersionView>;
+  };
+  /**
+   * Host API 1.1.0, permission `rules.trial`: 试运行 — the core's own control rules applied to the unit's past payments of a
+   * window under a proposed standard set and/or rule modes; nothing changes. Same answer as POST /api/units/:unitId/control-rules/trial.
+   */
+  rules: { trial(params: TrialRequest): Promise<TrialResult> };
   log: { info(message: string, data?: unknown): Promise<void>; warn(message: string, data?: unknown): Promise<void>; error(message: string, data?: unknown): Promise<void> };
 }
 
@@ -114,8 +145,22 @@ export type ValidationResult = { result: 'ok' } | { result: 'warn'; message: str
  * unit), for finer decisions than the manifest's `roles` of a route.
  */
 export interface CallerIdentity { id: number; username: string; roles: string[] }
-export interface RouteRequest { method: 'GET' | 'POST'; path: string; query: Record<string, string>; body: unknown; user: CallerIdentity }
-export interface ViewContext { user: CallerIdentity; query: Record<string, string> }
+export interface RouteRequest {
+  method: 'GET' | 'POST'; path: string; query: Record<string, string>; body: unknown; user: CallerIdentity;
+  /** The values of the declared path's parameter segments (`projects/:projectId` → `{ projectId: '12' }`), as strings: validate them. `{}` without any. */
+  params: Record<string, string>;
+}
+/** The object a view placed on a core screen is shown about (host API 1.1.0); the host checked it exists in the unit. */
+export interface ViewSubject { kind: 'project' | 'budget-request' | 'payment' | 'transfer'; id: number }
+export interface ViewContext {
+  user: CallerIdentity; query: Record<string, string>;
+  /** The reader's language (the app's choice, sent as Accept-Language; zh-CN by default): word the view in it. */
+  lang: 'zh-CN' | 'en';
+  /** Present for views placed on an object's screen (`project-detail`, `budget-request-detail`, `payment-detail`, `transfer-detail`). */
+  subject?: ViewSubject;
+}
+/** A GET route answering exactly this is sent as the file itself (≤ 5 MiB decoded; the name ≤ 120 characters). */
+export interface FileAnswer { file: { name: string; mediaType: string; base64: string } }
 
 export interface PluginDefinition {
   /** `payment.paid`, … (as subscribed in the manifest). */

@@ -9,14 +9,14 @@
  * `@unibudget/sdk/manifest` and `@unibudget/sdk/views`. The test harness is `@unibudget/sdk/testing`.
  */
 export {
-  definePlugin, ok, warn, block, PluginRefusal, refuse, REFUSAL_CODE, REFUSAL_STATUSES, view, type RefusalStatus,
+  definePlugin, ok, warn, block, PluginRefusal, refuse, REFUSAL_CODE, REFUSAL_STATUSES, view, toBase64, fromBase64, type RefusalStatus,
 } from './plugin.js';
 export type {
-  CallerIdentity, DepartmentRecord, Doc, ExecutionGroupRecord, ExecutionReportRecord, HostApi, HostError, IndicatorRecord, PaymentRecord, PluginDefinition,
-  PluginEvent, ProjectRecord, RouteRequest, StoredDoc, StoredPage, TimeProgressRecord, TransferRecord, ValidationInput, ValidationResult, ViewContext,
+  CallerIdentity, DepartmentRecord, Doc, ExecutionGroupRecord, ExecutionReportRecord, FileAnswer, HostApi, HostError, IndicatorRecord, MemberRecord, PaymentRecord, PluginDefinition,
+  PluginEvent, ProjectRecord, RouteRequest, StoredDoc, StoredPage, TimeProgressRecord, TransferRecord, ValidationInput, ValidationResult, ViewContext, ViewSubject,
 } from './api.js';
-export type { ViewBlock, ViewSpec, ValidatedViewSpec } from './views.js';
-export type { CoreRole, HostPermission, Manifest, ManifestInput, ScheduleEntry, SettingField, ValidatorKind } from './manifest.js';
+export type { FormField, RowAction, ViewBlock, ViewSpec, ValidatedViewSpec } from './views.js';
+export type { CoreRole, HostPermission, Manifest, ManifestInput, ScheduleEntry, SettingField, ValidatorKind, ViewPlacement } from './manifest.js';
 export type { Role } from './contracts/roles.js';
 /** 三公经费: the one list (the core reads the same). */
 export { THREE_PUBLIC_ITEMS, THREE_PUBLIC_CODES, THREE_PUBLIC_CODE_LIST, threePublicItem, isThreePublic, type ThreePublicItem, type ThreePublicCode } from './contracts/three-public.js';

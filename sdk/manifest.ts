@@ -3,8 +3,13 @@ import { z } from 'zod';
 import { ROLES, type Role } from './contracts/roles.js';
 import { cronProblem } from './cron.js';
 
-/** The version of the host API this SDK describes; a plugin's `engine` range must match it. */
-export const HOST_API_VERSION = '1.0.0';
+/**
+ * The version of the host API this SDK describes; a plugin's `engine` range must match it. 1.1.0 added
+ * view placements on core screens, table row actions, wizards, file answers, route path parameters,
+ * `budgetRequest.validate` and `host.members` (with the permission `members.read`): all backward
+ * compatible, so `^1.0.0` plugins still load.
+ */
+export const HOST_API_VERSION = '1.1.0';
 
 /** Every permission of host API v1: each host call needs one, granted by the unit admin. */
 export const HOST_PERMISSIONS = [
@@ -18,6 +23,10 @@ export const HOST_PERMISSIONS = [
   'views',
   'schedule',
   'log',
+  'members.read',
+  // Host API 1.1.0 (issue 19): propose a new expenditure-standard version (a person adopts it in the core); trial-run control rules on past payments.
+  'standards.propose',
+  'rules.trial',
 ] as const;
 export type HostPermission = (typeof HOST_PERMISSIONS)[number];
 
@@ -28,7 +37,7 @@ export const EVENT_TYPES = [
   'adjustment.submitted', 'adjustment.approved', 'indicator.issued', 'period.closed', 'period.reopened',
 ] as const;
 
-export const VALIDATOR_KINDS = ['payment.validate', 'transfer.validate'] as const;
+export const VALIDATOR_KINDS = ['payment.validate', 'transfer.validate', 'budgetRequest.validate'] as const;
 export type ValidatorKind = (typeof VALIDATOR_KINDS)[number];
 
 /** Ids the core itself speaks under (realtime channel `core:notifications`, audit sources): no plugin may take them. */
@@ -55,13 +64,24 @@ export const settingFieldSchema = z.object({
   options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
   min: z.number().optional(),
   max: z.number().optional(),
-});
+  /**
+   * How a number is shown and typed in the settings form, stored as declared: `yuan` — stored as integer
+   * fen, typed in 元 with at most two decimals; `percent` — stored as a fraction (0.1), typed as 10 %.
+   * `min`, `max` and `default` stay in the stored unit. Only for `type: 'number'`.
+   */
+  shownAs: z.enum(['yuan', 'percent']).optional(),
+}).refine((f) => f.shownAs === undefined || f.type === 'number', { message: 'shownAs applies to number settings only', path: ['shownAs'] });
 export type SettingField = z.infer<typeof settingFieldSchema>;
 
 export const collectionSchema = z.object({
   name: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/),
   /** Top-level document fields that queries may filter on (at most 3). */
   indexes: z.array(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/)).max(3).default([]),
+  /**
+   * Top-level fields (text, numbers, or arrays of them) that `storage.search` finds words in, Chinese
+   * included (at most 5; host API 1.1.0). Absent: the collection is not searchable.
+   */
+  search: z.array(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/)).max(5).optional(),
 });
 
 /** The core's role names (the shared contract): a route may name the ones allowed to call it. */
@@ -77,10 +97,45 @@ export type CoreRole = Role;
  */
 export const DEFAULT_POST_ROLES: readonly CoreRole[] = ['unit_admin', 'finance_officer', 'business_staff', 'department_head', 'leader'];
 
+/** A parameter segment of a declared route path (`:projectId`): a whole segment, the name as here. */
+export const ROUTE_PARAM_SEGMENT = /^:[a-zA-Z][a-zA-Z0-9]{0,39}$/;
+/** What a request segment must be to fill a parameter: 1–100 of A-Z a-z 0-9 _ - (anything else is 404). */
+export const ROUTE_PARAM_VALUE = /^[A-Za-z0-9_-]{1,100}$/;
+const routePath = z.string().max(200).superRefine((path, ctx) => {
+  const segments = path.split('/');
+  const ok = /^[a-z0-9]/.test(path) && path.length <= 200 && segments.every((s) => /^[a-z0-9_-]+$/.test(s) || ROUTE_PARAM_SEGMENT.test(s));
+  if (!ok) ctx.addIssue({ code: 'custom', message: 'a path such as summary, notes/save or projects/:projectId/targets: segments of a-z 0-9 _ - or a parameter :name, starting with a static segment' });
+  const names = segments.filter((s) => s.startsWith(':'));
+  if (new Set(names).size !== names.length) ctx.addIssue({ code: 'custom', message: 'a parameter name appears twice in the path' });
+});
+
+/**
+ * Matches a request path against a declared route path: the parameters (`{ projectId: '12' }`) or
+ * null. Static segments match exactly; a parameter takes one segment of ROUTE_PARAM_VALUE.
+ */
+export function matchRoutePath(declared: string, actual: string): Record<string, string> | null {
+  const want = declared.split('/');
+  const got = actual.split('/');
+  if (want.length !== got.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i += 1) {
+    const w = want[i]!;
+    const g = got[i]!;
+    if (w.startsWith(':')) {
+      if (!ROUTE_PARAM_VALUE.test(g)) return null;
+      params[w.slice(1)] = g;
+    } else if (w !== g) return null;
+  }
+  return params;
+}
+
 export const routeDeclSchema = z.object({
   method: z.enum(['GET', 'POST']),
-  /** Path under /api/units/:unitId/plugins/:pluginId/, e.g. `summary` or `notes/save`. */
-  path: z.string().regex(/^[a-z0-9][a-z0-9/_-]{0,99}$/),
+  /**
+   * Path under /api/units/:unitId/plugins/:pluginId/routes/, e.g. `summary`, `notes/save`, or with
+   * parameter segments `projects/:projectId/targets` (host API 1.1.0; the handler gets `request.params`).
+   */
+  path: routePath,
   summary: z.string().max(200).default(''),
   /**
    * The roles (held in the unit itself, not through a supervising unit) that may call the route; the
@@ -96,11 +151,23 @@ export function routeRoles(route: { method: 'GET' | 'POST'; roles?: readonly str
   return route.method === 'POST' ? DEFAULT_POST_ROLES : null;
 }
 
+/** Where a view can be shown. */
+export const VIEW_PLACEMENTS = ['page', 'dashboard', 'payment-detail', 'project-detail', 'budget-request-detail', 'transfer-detail', 'cockpit'] as const;
+export type ViewPlacement = (typeof VIEW_PLACEMENTS)[number];
+/** The kind of object a placement shows a view about (placements on no object: absent). */
+export const PLACEMENT_SUBJECT: Partial<Record<ViewPlacement, 'project' | 'budget-request' | 'payment' | 'transfer'>> = {
+  'payment-detail': 'payment', 'project-detail': 'project', 'budget-request-detail': 'budget-request', 'transfer-detail': 'transfer',
+};
+
 export const viewDeclSchema = z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/),
   title: localized,
-  /** Where the web app shows it. */
-  placement: z.enum(['dashboard', 'page', 'payment-detail']).default('page'),
+  /**
+   * Where the web app shows it: its own page, the dashboard, or inside a core screen (host API 1.1.0):
+   * the project's, the budget request's, the payment's or the transfer's detail, or the leader cockpit.
+   * A view placed on an object's screen gets that object as `context.subject`.
+   */
+  placement: z.enum(VIEW_PLACEMENTS).default('page'),
 });
 
 const jobName = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/);
@@ -129,7 +196,8 @@ export const manifestSchema = z.object({
   name: localized,
   version: semverString,
   engine: semverRange,
-  description: z.string().max(2000).default(''),
+  /** Shown in the admin console: one text, or `{ zh, en }` so that each language reads its own. */
+  description: z.union([z.string().max(2000), z.object({ zh: z.string().max(2000), en: z.string().max(2000) })]).default(''),
   /** Who wrote it, shown in the admin console; optional (the console shows the signing publisher too). */
   author: z.string().max(200).default(''),
   permissions: z.array(z.enum(HOST_PERMISSIONS)).default([]),
@@ -148,6 +216,9 @@ export const manifestSchema = z.object({
   if (m.events.length) need('events', 'events');
   if (m.validators.length) need('validators', 'validators');
   if (m.routes.length) need('routes', 'routes');
+  // Two routes that differ only in parameter names would match the same requests.
+  const shapes = m.routes.map((r) => `${r.method} ${r.path.split('/').map((s) => (s.startsWith(':') ? ':' : s)).join('/')}`);
+  if (new Set(shapes).size !== shapes.length) ctx.addIssue({ code: 'custom', path: ['routes'], message: 'two routes of the same method match the same paths' });
   if (m.views.length) need('views', 'views');
   if (m.collections.length) need('storage', 'collections');
   if (m.schedule.length) need('schedule', 'schedule');

@@ -63,3 +63,34 @@ export const view = {
   timeline: (items: Array<{ at: string; title: string; text?: string }>, title?: string): ViewBlock => ({ type: 'timeline', items, ...(title ? { title } : {}) }),
   chat: (messages: Array<{ id: string; author: string; at: string; text: string }>, post?: string): ViewBlock => ({ type: 'chat', messages, ...(post ? { post } : {}) }),
 };
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * Base64 of bytes, for a route's file answer `{ file: { name, mediaType, base64 } }` (the sandbox has
+ * neither Buffer nor btoa).
+ */
+export function toBase64(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const a = bytes[i]!, b = bytes[i + 1], c = bytes[i + 2];
+    const n = (a << 16) | ((b ?? 0) << 8) | (c ?? 0);
+    out += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + (b === undefined ? '=' : B64[(n >> 6) & 63]!) + (c === undefined ? '=' : B64[n & 63]!);
+  }
+  return out;
+}
+
+/** Bytes of a base64 string (an upload's `{ file: { name, base64 } }`); throws on a character outside base64. */
+export function fromBase64(text: string): Uint8Array {
+  const clean = text.replace(/=+$/, '');
+  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let bits = 0, value = 0, k = 0;
+  for (let i = 0; i < clean.length; i += 1) {
+    const d = B64.indexOf(clean[i]!);
+    if (d < 0) throw new Error('not base64');
+    value = (value << 6) | d;
+    bits += 6;
+    if (bits >= 8) { bits -= 8; out[k++] = (value >> bits) & 255; }
+  }
+  return out.subarray(0, k);
+}

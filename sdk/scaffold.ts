@@ -16,12 +16,12 @@ export function scaffoldPlugin(targetDir: string, id: string): string[] {
   const files: Record<string, string> = {
     'manifest.json': JSON.stringify({
       id, name: { zh: `${id} 插件`, en: `${id} plugin` }, version: '0.1.0', engine: '^1.0.0',
-      description: 'Counts paid payments, warns on large payment requests and shows a summary view.', author: 'your unit',
+      description: { zh: '统计已支付笔数，对大额支付申请给出提醒，并提供一个汇总视图。', en: 'Counts paid payments, warns on large payment requests and shows a summary view.' }, author: 'your unit',
       permissions: ['ledger.read', 'storage', 'events', 'validators', 'routes', 'views', 'schedule'],
       events: ['payment.paid'], validators: ['payment.validate'],
       routes: [{ method: 'GET', path: 'summary', summary: 'indicator and paid-payment counts' }],
       views: [{ id: 'overview', title: { zh: '概览', en: 'Overview' }, placement: 'dashboard' }],
-      settings: [{ key: 'warnAboveFen', label: { zh: '提醒金额（分）', en: 'Warn above (fen)' }, type: 'number', default: 1000000, min: 0 }],
+      settings: [{ key: 'warnAboveFen', label: { zh: '提醒金额', en: 'Warn above' }, type: 'number', shownAs: 'yuan', default: 1000000, min: 0 }],
       collections: [{ name: 'paid', indexes: ['month'] }, { name: 'snapshots', indexes: ['month'] }],
       schedule: [{ name: 'nightly-snapshot', cron: '0 2 * * *' }],
     }, null, 2) + '\n',

@@ -1,3 +1,4 @@
+// Over 400 lines: the harness is one object over one in-memory core; its methods share that core, its app, the sign-ins and the units enabled.
 // `@unibudget/sdk/testing`: the plugin author's test harness. The only SDK file that imports the
 // core: the published package carries a bundle of what it needs (sdk/scripts/build-package.ts),
 // so a project that installed only @unibudget/sdk runs its plugin against the real core.
@@ -106,7 +107,18 @@ export interface PluginHarness {
   /** Calls one of the plugin's routes as `<unit>.staff` (or `as`). */
   route(method: 'GET' | 'POST', path: string, options?: { body?: unknown; unitId?: string; as?: string; query?: Record<string, string> }): Promise<any>;
   /** Renders a view as `<unit>.staff` (or `as`), validated by the host as in production. */
-  view(viewId: string, options?: { unitId?: string; as?: string; query?: Record<string, string> }): Promise<any>;
+  /** `lang`: the reader's language the view is asked in (ViewContext.lang), zh-CN by default. */
+  view(viewId: string, options?: { unitId?: string; as?: string; query?: Record<string, string>; lang?: 'zh-CN' | 'en' }): Promise<any>;
+  /**
+   * Any core API path (`/api/units/a/plugins/placements?placement=cockpit`) as `<unit>.staff` of the
+   * first unit (or `as`), answered as the raw Response: for headers and bytes (a route's file answer).
+   */
+  http(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options?: { as?: string; body?: unknown }): Promise<Response>;
+  /**
+   * Drafts a budget request (one project line; a project is created when none is given) as
+   * `<unit>.staff` and submits it: runs `budgetRequest.validate`. `submit` is the submit's answer.
+   */
+  submitBudgetRequest(amountFen: number, options?: { unitId?: string; projectId?: number; economicCode?: string }): Promise<{ requestId: number; status: number; body: any }>;
   /** Issues an indicator (10,000 yuan by default) and submits a payment against it: runs `payment.validate`. */
   submitPayment(amountFen: number, options?: { unitId?: string }): Promise<{ status: number; body: any }>;
   /**
@@ -183,10 +195,10 @@ async function harnessOn(kernel: Kernel, bundle: Bundle, options: HarnessOptions
     }
     return t;
   };
-  const request = async (method: string, path: string, username: string, body?: unknown) => {
+  const request = async (method: string, path: string, username: string, body?: unknown, lang?: 'zh-CN' | 'en') => {
     const res = await app.request(path, {
       method,
-      headers: { authorization: `Bearer ${await token(username)}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: { authorization: `Bearer ${await token(username)}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(lang ? { 'accept-language': lang } : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();
@@ -251,7 +263,32 @@ async function harnessOn(kernel: Kernel, bundle: Bundle, options: HarnessOptions
     async view(viewId, opts = {}) {
       const unitId = opts.unitId ?? units[0]!;
       const qs = opts.query ? `?${new URLSearchParams(opts.query)}` : '';
-      return unwrap(await request('GET', `/api/units/${unitId}/plugins/${pluginId}/views/${viewId}${qs}`, opts.as ?? `${unitId}.staff`));
+      return unwrap(await request('GET', `/api/units/${unitId}/plugins/${pluginId}/views/${viewId}${qs}`, opts.as ?? `${unitId}.staff`, undefined, opts.lang));
+    },
+    async http(method, path, opts = {}) {
+      return app.request(path, {
+        method,
+        headers: { authorization: `Bearer ${await token(opts.as ?? `${units[0]!}.staff`)}`, ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+      });
+    },
+    async submitBudgetRequest(amountFen, opts = {}) {
+      const unitId = opts.unitId ?? units[0]!;
+      const staff = `${unitId}.staff`;
+      const member = await db.selectFrom('role_grants').innerJoin('users', 'users.id', 'role_grants.user_id').select('role_grants.department_id')
+        .where('users.username', '=', staff).where('role_grants.unit_id', '=', unitId).executeTakeFirstOrThrow();
+      const departmentId = member.department_id ?? (await firstDepartment(unitId));
+      // Else an approved project of the staff's department, straight into the project library (as seedLedger writes one).
+      const now = new Date().toISOString();
+      const projectId = opts.projectId ?? (await db.insertInto('projects').values({
+        unit_id: unitId, code: `TEST-${randomUUID().slice(0, 8)}`, name: '插件测试项目', department_id: departmentId, functional_code: '2050101', fund_source_code: '11', status: 'approved',
+        start_year: 2026, end_year: 2026, total_amount: amountFen, description: '', created_by: (await db.selectFrom('users').select('id').where('username', '=', `${unitId}.finance`).executeTakeFirstOrThrow()).id, created_at: now, updated_at: now,
+      }).returning('id').executeTakeFirstOrThrow()).id;
+      const draft = unwrap(await request('POST', `/api/units/${unitId}/budget-requests`, staff, {
+        year: 2026, departmentId, title: '插件测试申报', lines: [{ kind: 'project', projectId, economicCode: opts.economicCode ?? '30201', amount: amountFen }],
+      }));
+      const submitted = await request('POST', `/api/units/${unitId}/budget-requests/${draft.id}/submit`, staff, {});
+      return { requestId: draft.id as number, ...submitted };
     },
     async submitPayment(amountFen, opts = {}) {
       const unitId = opts.unitId ?? units[0]!;

@@ -122,7 +122,8 @@ describe('ledger properties', () => {
                 ind.paid += p.amount;
               }
             } else {
-              const r = await post(`/payments/${p.id}/${c.t}`, c.t === 'withdraw' ? tokens.staff : tokens.finance, {});
+              // A rejection always says why (REJECT_REASON_REQUIRED otherwise).
+              const r = await post(`/payments/${p.id}/${c.t}`, c.t === 'withdraw' ? tokens.staff : tokens.finance, c.t === 'reject' ? { comment: '不符合要求' } : {});
               if (p.status !== 'pending' && p.status !== 'approved') expect(r.status).toBe(409);
               else {
                 expect(r.status, JSON.stringify(r.body)).toBe(200);

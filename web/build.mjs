@@ -64,6 +64,22 @@ const html = fs
 fs.writeFileSync(path.join(dist, 'index.html'), html);
 fs.copyFileSync(path.join(here, 'favicon.svg'), path.join(dist, 'favicon.svg'));
 
+// The user guides (docs/guide/*.md, opened by the help menu at /guide/<role>.md) and the screenshots they show.
+const guideSrc = path.join(here, '..', 'docs', 'guide');
+if (fs.existsSync(guideSrc)) {
+  fs.mkdirSync(path.join(dist, 'guide'), { recursive: true });
+  for (const file of fs.readdirSync(guideSrc).filter((f) => f.endsWith('.md'))) {
+    const text = fs.readFileSync(path.join(guideSrc, file), 'utf8');
+    fs.writeFileSync(path.join(dist, 'guide', file), text);
+    for (const [, name] of text.matchAll(/\]\(\.\.\/screenshots\/([\w.-]+\.png)\)/g)) {
+      const from = path.join(here, '..', 'docs', 'screenshots', name);
+      if (!fs.existsSync(from)) continue;
+      fs.mkdirSync(path.join(dist, 'screenshots'), { recursive: true });
+      fs.copyFileSync(from, path.join(dist, 'screenshots', name));
+    }
+  }
+}
+
 console.log(`web: shell ${kb(shellRaw)} raw, ${kb(shellGz)} gzip (limit ${kb(SHELL_LIMIT)}), ${shell.size} file(s)`);
 console.log(`web: lazy chunks (cockpit charts) ${lazy.length} file(s), ${kb(lazyGz)} gzip`);
 if (shellGz > SHELL_LIMIT) {

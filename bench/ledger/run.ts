@@ -62,7 +62,7 @@ async function growIndicators(kernel: Kernel, from: number, total: number) {
   const department = await departmentOf(kernel);
   await sql`insert into indicators (unit_id, year, code, name, department_id, project_id, expenditure_kind, functional_code, economic_code, fund_source_code,
       issued_amount, adjusted_amount, frozen_amount, paid_amount, source_line_id, carried_from_id, is_flexible_reserve, created_at)
-    with recursive n(x) as (select ${from + 1} union all select x + 1 from n where x < ${total})
+    with recursive n(x) as (select cast(${from + 1} as integer) union all select x + 1 from n where x < cast(${total} as integer))
     select 'a', 2026, 'BENCH-' || x, '基准指标' || x, ${department}, null, 'operating', '2050101', '30201', '11', 1000000 + x, 0, 0, 0, null, null, 0, '2026-06-01T00:00:00Z' from n`.execute(kernel.db);
   await sql`insert into indicator_movements (unit_id, indicator_id, kind, amount, ref_type, ref_id, counterpart_indicator_id, at, date, actor_id)
     select 'a', id, 'issue', issued_amount, 'direct', id, null, created_at, '2026-06-01', null from indicators
@@ -110,9 +110,9 @@ async function growPayments(kernel: Kernel, indicatorIds: number[], from: number
     const end = Math.min(total, start + batch);
     await sql`insert into payments (unit_id, indicator_id, department_id, payee_name, payee_account, payee_bank, purpose, economic_code, amount, date, status,
         procurement, contract_no, standard, attachments, warnings, override_reason, created_by, created_at, approved_at, paid_at, closed_at)
-      with recursive n(x) as (select ${start + 1} union all select x + 1 from n where x < ${end})
+      with recursive n(x) as (select cast(${start + 1} as integer) union all select x + 1 from n where x < cast(${end} as integer))
       select 'a', ${first} + (x % ${count}), ${department}, '供应商' || (x % 500), '', '', '基准支付', '30201', 100 + (x % 1000),
-        '2026-' || substr('0' || (1 + x % 12), -2, 2) || '-15', 'paid', 0, null, null, '[]', '[]', null, ${staff}, '2026-01-01T00:00:00Z', null, null, null from n`.execute(kernel.db);
+        '2026-' || case when 1 + x % 12 < 10 then '0' else '' end || (1 + x % 12) || '-15', 'paid', 0, null, null, '[]', '[]', null, ${staff}, '2026-01-01T00:00:00Z', null, null, null from n`.execute(kernel.db);
     await sql`insert into indicator_movements (unit_id, indicator_id, kind, amount, ref_type, ref_id, counterpart_indicator_id, at, date, actor_id)
       select unit_id, indicator_id, 'pay', amount, 'payment', id, null, created_at, date, null from payments where unit_id = 'a' and purpose = '基准支付' and id > (
         select coalesce(max(ref_id), 0) from indicator_movements where kind = 'pay' and ref_type = 'payment')`.execute(kernel.db);
@@ -162,3 +162,5 @@ for (const [name, run] of [['indicators', indicatorReads], ['reports', execution
   }
 }
 report(rows);
+// A failed run can leave a pool open: end the process once the figures are printed.
+process.exit(process.exitCode ?? 0);

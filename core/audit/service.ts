@@ -111,7 +111,14 @@ export async function listAuditEntries(db: Executor, scope: UnitScope, query: Au
     .orderBy('seq')
     .limit(query.limit)
     .execute();
-  return rows.map(rowToEntry);
+  // Screens name people, not usernames: the display names beside the signed entries.
+  const ids = [...new Set(rows.map((r) => r.actor_id).filter((id): id is number => id !== null))];
+  const names = new Map(ids.length ? (await db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', ids).execute()).map((u) => [u.id, u.display_name]) : []);
+  return rows.map((row) => {
+    const entry = rowToEntry(row);
+    const name = row.actor_id !== null ? names.get(row.actor_id) : undefined;
+    return name ? { ...entry, actorDisplayName: name } : entry;
+  });
 }
 
 /**

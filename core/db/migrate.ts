@@ -14,6 +14,10 @@ import * as m011 from './migrations/011_assets.js';
 import * as m012 from './migrations/012_receipts.js';
 import * as m013 from './migrations/013_ledger_options.js';
 import * as m014 from './migrations/014_deviation_explanations.js';
+import * as m015 from './migrations/015_standard_versions.js';
+import * as m016 from './migrations/016_doc_numbers.js';
+import * as m017 from './migrations/017_plugin_search.js';
+import * as m019 from './migrations/019_budget_request_warnings.js';
 
 /** Migrations are listed in code (not read from disk) so bundling and tsx behave the same. */
 const migrations: Record<string, Migration> = {
@@ -31,6 +35,10 @@ const migrations: Record<string, Migration> = {
   '012_receipts': m012,
   '013_ledger_options': m013,
   '014_deviation_explanations': m014,
+  '015_standard_versions': m015,
+  '016_doc_numbers': m016,
+  '017_plugin_search': m017,
+  '019_budget_request_warnings': m019,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -1,5 +1,8 @@
 // Over 400 lines: one interface per table, the whole Kysely `Database` type in one place as the migrations define it.
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
+
+/** A document number (core/ledger/approvals/doc-numbers.ts): set by the creating command, absent on rows inserted around it. */
+export type DocNoColumn = ColumnType<string | null, string | null | undefined, string | null>;
 
 /**
  * Table types shared by both dialects. Timestamps are ISO-8601 UTC text and dates are
@@ -34,10 +37,13 @@ export interface Database {
   payments: PaymentsTable;
   approval_flows: ApprovalFlowsTable;
   approval_steps: ApprovalStepsTable;
+  doc_counters: DocCountersTable;
   rule_settings: RuleSettingsTable;
   three_public_caps: ThreePublicCapsTable;
   ledger_settings: LedgerSettingsTable;
   expenditure_standards: ExpenditureStandardsTable;
+  standard_versions: StandardVersionsTable;
+  standard_rows: StandardRowsTable;
   comments: CommentsTable;
   journal_entries: JournalEntriesTable;
   journal_lines: JournalLinesTable;
@@ -247,6 +253,9 @@ export interface BudgetRequestsTable {
   created_by: number;
   created_at: string;
   updated_at: string;
+  doc_no: DocNoColumn;
+  /** JSON Finding[]: the plugins' `budgetRequest.validate` warnings of the last submission (migration 019). */
+  warnings: Generated<string>;
 }
 
 export interface BudgetRequestLinesTable {
@@ -320,6 +329,8 @@ export interface AdjustmentsTable {
   created_by: number;
   created_at: string;
   decided_at: string | null;
+  /** TZ2026-0001 (doc_no is the bureau's 批复文号). */
+  serial_no: DocNoColumn;
 }
 
 export interface TransfersTable {
@@ -336,6 +347,7 @@ export interface TransfersTable {
   created_by: number;
   created_at: string;
   decided_at: string | null;
+  doc_no: DocNoColumn;
 }
 
 export type PaymentStatus = 'pending' | 'approved' | 'paid' | 'rejected' | 'withdrawn';
@@ -364,6 +376,7 @@ export interface PaymentsTable {
   approved_at: string | null;
   paid_at: string | null;
   closed_at: string | null;
+  doc_no: DocNoColumn;
 }
 
 export type ApprovalTarget = 'payment' | 'transfer' | 'adjustment';
@@ -548,6 +561,7 @@ export interface ReceiptsTable {
   reversal_reason: string | null;
   reversed_by: number | null;
   reversed_at: string | null;
+  doc_no: DocNoColumn;
 }
 
 /** 决算 差异说明 (migration 014): why a 决算 line deviates from its budget; one per (unit, year, table, line). */
@@ -656,6 +670,18 @@ export interface PluginDocsTable {
   bytes: Generated<number>;
 }
 
+/** Search terms of a plugin document (migration 017): its characters and bigrams, one row per distinct term. */
+export interface PluginDocTermsTable {
+  plugin_id: string;
+  unit_id: string;
+  collection: string;
+  term: string;
+  doc_row_id: number;
+}
+export interface Database {
+  plugin_doc_terms: PluginDocTermsTable;
+}
+
 /** Quota overrides set by the system administrator (migration 007): `unit_id` '' = every unit; null inherits. */
 export interface PluginQuotasTable {
   plugin_id: string;
@@ -749,4 +775,51 @@ export interface PluginLogsTable {
   message: string;
   data: string | null;
   at: string;
+}
+
+/** Per unit, kind and year: the last document number given (migration 016). */
+export interface DocCountersTable {
+  unit_id: string;
+  kind: string;
+  year: number;
+  last_no: number;
+}
+
+/** 支出标准 versions (migration 015): a whole set adopted at a date; null owner = the national set. */
+export interface StandardVersionsTable {
+  id: Generated<number>;
+  owner_unit_id: string | null;
+  title: string;
+  status: 'proposed' | 'adopted' | 'rejected';
+  effective_from: string;
+  source_document: string;
+  reason: string;
+  based_on: number | null;
+  /** 'core' or 'plugin:<id>' */
+  proposed_via: string;
+  proposed_by: number | null;
+  created_at: string;
+  decided_by: number | null;
+  decided_at: string | null;
+  decision_note: string | null;
+}
+
+export interface StandardRowsTable {
+  id: Generated<number>;
+  version_id: number;
+  item: string;
+  tier: string;
+  name: string;
+  region: string;
+  rank: string;
+  season: string;
+  economic_code: string;
+  /** fen per `per` */
+  cap: number;
+  per: string;
+  effective_from: string | null;
+  effective_to: string | null;
+  source: string;
+  verified: number;
+  note: string;
 }

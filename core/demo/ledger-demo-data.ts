@@ -393,8 +393,9 @@ const UNIT_A: UnitDemo = {
   scripted: (y) => [
     { key: 'basic:30211', month: 3, day: 10, amount: 2_880_00, purpose: '赴省城参加教育统计业务培训住宿费（2人3晚）', payee: person('刘洋'),
       outcome: { kind: 'rejected', by: 'finance', comment: '住宿费未按差旅住宿标准核定，请按标准重新报销' } },
-    { key: 'basic:30211', month: 3, day: 13, amount: 2_418_00, purpose: '赴省城参加教育统计业务培训住宿费（2人3晚，按标准重新核定）', payee: person('刘洋'),
-      standard: { item: 'travel_lodging', tier: 'tier2', quantity: 6 } },
+    { key: 'basic:30211', month: 3, day: 13, amount: 2_280_00, purpose: '赴省城参加教育统计业务培训住宿费（2人3晚，按标准重新核定）', payee: person('刘洋'),
+      // 财行〔2016〕71号: 江苏 南京等 其他人员 380 元/人·天 (core/ledger/standards/national.ts).
+      standard: { item: 'travel_lodging', tier: 'js-a.other', quantity: 6 } },
     { key: 'basic:30211', month: 9, day: 8, amount: 1_150_00, purpose: '赴市参加中考招生工作会议伙食补助费（3人4天）', payee: person('黄志强'),
       standard: { item: 'travel_meal', tier: 'all', quantity: 12 } },
     { key: 'tp:30217', month: 5, day: 21, amount: 1_286_00, purpose: '接待省教育厅义务教育质量监测调研组工作餐（12人次）', payee: P.hotel,
@@ -575,7 +576,7 @@ const UNIT_B: UnitDemo = {
   ],
   scripted: (y) => [
     { key: 'basic:30211', month: 4, day: 9, amount: 1_296_00, purpose: '赴邻市参加小学语文教研活动住宿费（2人2晚）', payee: person('朱琳'),
-      standard: { item: 'travel_lodging', tier: 'tier3', quantity: 4 } },
+      standard: { item: 'travel_lodging', tier: 'js-z.other', quantity: 4 } },
     { key: 'basic:30211', month: 10, day: 14, amount: 580_00, purpose: '带队参加市中小学生田径运动会伙食补助（3人2天）', payee: person('胡斌'),
       standard: { item: 'travel_meal', tier: 'all', quantity: 6 } },
     { key: 'basic:30218', month: 6, day: 11, amount: 4_386_50, purpose: '购买体育器材（排球、跳绳、体操垫）', payee: P.instruments,

@@ -10,6 +10,7 @@ import { makeBundle } from '../../sdk/bundle.js';
 import { manifestSchema } from '../../sdk/manifest.js';
 import { hostOf } from '../plugins/host.js';
 import { enable, enabledIn, installBundle, updateTrust } from '../plugins/admin.js';
+import { seedCollabDemo } from './collab-demo.js';
 
 /** Where first-party plugins live: every folder with a manifest.json under plugins/. */
 export const FIRST_PARTY_DIR = fileURLToPath(new URL('../../plugins/', import.meta.url));
@@ -23,14 +24,26 @@ export const FIRST_PARTY_DIR = fileURLToPath(new URL('../../plugins/', import.me
 export const DEMO_PUBLISHER = 'unibudget-first-party-demo';
 
 /** The demo enables these for its units, with every permission they request. */
-export const DEMO_ENABLED: Record<string, string[]> = { a: ['hello-budget', 'analytics'] };
+export const DEMO_ENABLED: Record<string, string[]> = { a: ['hello-budget', 'analytics', 'collab', 'performance', 'policy'], b: ['collab', 'performance'] };
 
 /**
  * A scheduled job the demo runs once right after it enables the plugin in a unit, so its views show
  * the demo's ledger at once. analytics builds its state in its nightly full scan (its migration does
  * not scan: a failed migration would refuse the enable); until then its views would be empty.
  */
-export const DEMO_FIRST_RUN: Record<string, string> = { analytics: 'nightly-recompute' };
+export const DEMO_FIRST_RUN: Record<string, string> = { analytics: 'nightly-recompute', performance: 'monitor' };
+
+/**
+ * Settings the demo enables a plugin with (else its defaults). performance's `demoData` makes its first
+ * run write a year of example targets, values and evaluations for the demo's projects.
+ */
+export const DEMO_SETTINGS: Record<string, Record<string, unknown>> = { performance: { demoData: true } };
+
+/**
+ * Demo content a plugin's own routes write right after the demo enables it in a unit (as demo users,
+ * through the sandbox): collab's threads, a closed joint review and an open consultation.
+ */
+export const DEMO_SCRIPTS: Record<string, (kernel: Kernel, unitId: string) => Promise<string[]>> = { collab: seedCollabDemo };
 
 export interface DemoPluginsReport {
   installed: string[];
@@ -120,7 +133,7 @@ export async function seedDemoPlugins(
         continue;
       }
       try {
-        await enable(kernel, SYSTEM_ACTOR, unitId, pluginId, { grants: manifest.permissions });
+        await enable(kernel, SYSTEM_ACTOR, unitId, pluginId, { grants: manifest.permissions, ...(DEMO_SETTINGS[pluginId] ? { settings: DEMO_SETTINGS[pluginId] } : {}) });
         report.enabled.push(`${unitId}:${pluginId}`);
         const job = DEMO_FIRST_RUN[pluginId];
         if (job && manifest.schedule.some((j) => j.name === job)) {
@@ -128,6 +141,15 @@ export async function seedDemoPlugins(
           const reply = await hostOf(kernel).invoke(await enabledIn(kernel.db, unitId, pluginId), 'schedule', job, { scheduledAt: new Date().toISOString() });
           if (reply.ok) report.firstRuns.push(`${unitId}:${pluginId}:${job}`);
           else report.failed.push({ dir: pluginId, reason: `first run of ${job} in ${unitId}: ${reply.error.code}: ${reply.error.message}`.slice(0, 500) });
+        }
+        const script = DEMO_SCRIPTS[pluginId];
+        if (script) {
+          // Demo content is a nicety: a failure leaves the plugin enabled and is reported.
+          try {
+            report.firstRuns.push(...(await script(kernel, unitId)).map((line) => `${pluginId} ${line}`));
+          } catch (error) {
+            report.failed.push({ dir: pluginId, reason: `demo content in ${unitId}: ${(error as Error).message}`.slice(0, 500) });
+          }
         }
       } catch (error) {
         report.failed.push({ dir: pluginId, reason: `enable in ${unitId}: ${(error as Error).message.slice(0, 500)}` });

@@ -6,7 +6,7 @@ import { AppError } from '../errors.js';
  * A provider is registered per database handle (one core), so with no plugin host running the
  * question costs one WeakMap lookup.
  */
-export type ValidatorKind = 'payment.validate' | 'transfer.validate';
+export type ValidatorKind = 'payment.validate' | 'transfer.validate' | 'budgetRequest.validate';
 
 export interface ValidatorVerdict {
   /** Plugin id that answered. */
@@ -48,6 +48,9 @@ export async function askValidators(db: Db, kind: ValidatorKind, unitId: string,
   if (!provider) return [];
   const verdicts = await provider(db, kind, unitId, document);
   const blocked = verdicts.find((v) => v.result === 'block');
+  // A budget request a plugin refuses conflicts with a rule of the unit's (409, as the host API 1.1.0 contract says);
+  // payments and transfers keep the 422 they have always answered.
+  if (blocked && kind === 'budgetRequest.validate') throw new AppError('BUDGET_REQUEST_BLOCKED', { pluginId: blocked.source, message: blocked.message, kind });
   if (blocked) throw new AppError('PLUGIN_VALIDATION_BLOCKED', { pluginId: blocked.source, message: blocked.message, kind });
   return verdicts
     .filter((v) => v.result === 'warn')

@@ -47,6 +47,12 @@ async function lastId(): Promise<number> {
   return Number(row?.id ?? 0);
 }
 
+/** A document's number as notices name it (ZF2026-0001; an adjustment's serial TZ2026-0001). */
+async function noOf(table: 'payments' | 'transfers' | 'adjustments' | 'budget_requests', id: number): Promise<string> {
+  if (table === 'adjustments') return (await env.kernel.db.selectFrom('adjustments').select('serial_no').where('id', '=', id).executeTakeFirstOrThrow()).serial_no ?? '';
+  return (await env.kernel.db.selectFrom(table).select('doc_no').where('id', '=', id).executeTakeFirstOrThrow()).doc_no ?? '';
+}
+
 /** Core notices written since `after`: to whom (a username or `role:x`), title and link. */
 async function noticesSince(after: number) {
   const rows = await env.kernel.db.selectFrom('notifications').selectAll().where('id', '>', after).orderBy('id').execute();
@@ -143,29 +149,29 @@ describe('payments notify', () => {
     const submitted = await step(() => submitPayment(env, ind.id, 1_234_567), 201);
     const id = submitted.result.body.id as number;
     expect(submitted.notices).toEqual([
-      { unit: 'a', source: 'core', to: 'a.head', title: `待审批：支付申请 #${id}，12,345.67 元`, link: '/inbox' },
+      { unit: 'a', source: 'core', to: 'a.head', title: `待审批：支付申请 ${await noOf('payments', id)}，12,345.67 元`, link: '/inbox' },
     ]);
 
     const first = await step(() => post('a.head', `/api/units/a/payments/${id}/approve`));
     expect(first.notices).toEqual([
-      { unit: 'a', source: 'core', to: 'role:finance_officer', title: `待审批：支付申请 #${id}，12,345.67 元`, link: '/inbox' },
+      { unit: 'a', source: 'core', to: 'role:finance_officer', title: `待审批：支付申请 ${await noOf('payments', id)}，12,345.67 元`, link: '/inbox' },
     ]);
 
     const final = await step(() => post('a.finance', `/api/units/a/payments/${id}/approve`));
     expect(final.result.body.status).toBe('approved');
     expect(final.notices).toEqual([
-      { unit: 'a', source: 'core', to: 'a.staff', title: `支付申请 #${id} 已审批通过，12,345.67 元`, link: '/mine' },
+      { unit: 'a', source: 'core', to: 'a.staff', title: `支付申请 ${await noOf('payments', id)} 已审批通过，12,345.67 元`, link: '/mine' },
     ]);
 
     const paid = await step(() => post('a.finance', `/api/units/a/payments/${id}/pay`, { date: '2026-06-12' }));
     expect(paid.notices).toEqual([
-      { unit: 'a', source: 'core', to: 'a.staff', title: `支付申请 #${id} 已支付，12,345.67 元`, link: '/mine' },
+      { unit: 'a', source: 'core', to: 'a.staff', title: `支付申请 ${await noOf('payments', id)} 已支付，12,345.67 元`, link: '/mine' },
     ]);
     // The staff member's list shows them, newest first, unread.
     const mine = await get('a.staff', '/api/units/a/notifications');
     expect(mine.body.slice(0, 2).map((n: any) => [n.title, n.read, n.readAt, n.source, n.link])).toEqual([
-      [`支付申请 #${id} 已支付，12,345.67 元`, false, null, 'core', '/mine'],
-      [`支付申请 #${id} 已审批通过，12,345.67 元`, false, null, 'core', '/mine'],
+      [`支付申请 ${await noOf('payments', id)} 已支付，12,345.67 元`, false, null, 'core', '/mine'],
+      [`支付申请 ${await noOf('payments', id)} 已审批通过，12,345.67 元`, false, null, 'core', '/mine'],
     ]);
   });
 
@@ -174,19 +180,19 @@ describe('payments notify', () => {
     const big = (await submitPayment(env, ind.id, 60_000_00)).body.id as number;
     await post('a.head', `/api/units/a/payments/${big}/approve`);
     const toLeader = await step(() => post('a.finance', `/api/units/a/payments/${big}/approve`));
-    expect(toLeader.notices.map((n) => [n.to, n.title])).toEqual([['role:leader', `待审批：支付申请 #${big}，60,000.00 元`]]);
+    expect(toLeader.notices.map((n) => [n.to, n.title])).toEqual([['role:leader', `待审批：支付申请 ${await noOf('payments', big)}，60,000.00 元`]]);
 
     const rejected = await step(() => post('a.leader', `/api/units/a/payments/${big}/reject`, { comment: '超预算' }));
-    expect(rejected.notices.map((n) => [n.to, n.title])).toEqual([['a.staff', `支付申请 #${big} 被退回，60,000.00 元`]]);
+    expect(rejected.notices.map((n) => [n.to, n.title])).toEqual([['a.staff', `支付申请 ${await noOf('payments', big)} 被退回，60,000.00 元`]]);
     const row = await env.kernel.db.selectFrom('notifications').select('body').orderBy('id', 'desc').executeTakeFirstOrThrow();
-    expect(row.body).toContain('意见：超预算');
+    expect(row.body).toContain('退回原因：超预算');
 
     const other = (await submitPayment(env, ind.id, 100_00)).body.id as number;
     const withdrawn = await step(() => post('a.staff', `/api/units/a/payments/${other}/withdraw`));
     expect(withdrawn.notices).toEqual([]);
   });
 
-  it('a department-head step in a department without a head goes to the unit’s department heads, never to the requester', async () => {
+  it('a department-head step in a department without a head goes to the leader (the documented fallback), never to the requester', async () => {
     // 财务科 (02) has no department head: finance submits against its indicator.
     const ind = await issue(env, { amount: 10_000_000, departmentCode: '02' });
     const heads02 = await env.kernel.db.selectFrom('role_grants').select('user_id').where('unit_id', '=', 'a').where('role', '=', 'department_head')
@@ -195,15 +201,15 @@ describe('payments notify', () => {
     const submitted = await step(() => submitPayment(env, ind.id, 500_00, {}, 'a.finance'), 201);
     const id = submitted.result.body.id as number;
     expect(submitted.notices).toEqual([
-      { unit: 'a', source: 'core', to: 'a.head', title: `待审批：支付申请 #${id}，500.00 元`, link: '/inbox' },
+      { unit: 'a', source: 'core', to: 'role:leader', title: `待审批：支付申请 ${await noOf('payments', id)}，500.00 元`, link: '/inbox' },
     ]);
     const row = await env.kernel.db.selectFrom('notifications').select('body').orderBy('id', 'desc').executeTakeFirstOrThrow();
-    expect(row.body).toContain('本科室未设科室负责人');
+    expect(row.body).toContain('代：科室负责人审核');
 
-    // When the unit's only department head is the requester, nobody is asked to approve their own request.
+    // When the department's only head is the requester, the leader decides too: nobody is asked to approve their own request.
     const staffInd = await issue(env, { amount: 10_000_000 });
     const own = await step(() => submitPayment(env, staffInd.id, 300_00, {}, 'a.head'), 201);
-    expect(own.notices).toEqual([]);
+    expect(own.notices.map((n) => n.to)).toEqual(['role:leader']);
   });
 
   it('a payment refused by a hard rule notifies nobody: at submission and at the final approval (rolled back)', async () => {
@@ -230,15 +236,15 @@ describe('transfers, adjustments and budget requests notify', () => {
     const body = { fromIndicatorId: from.id, toIndicatorId: to.id, amount: 250_000, reason: '工作重点调整', date: '2026-07-01' };
     const created = await step(() => post('a.staff', '/api/units/a/transfers', body), 201);
     const id = created.result.body.id as number;
-    expect(created.notices.map((n) => [n.to, n.title, n.link])).toEqual([['role:finance_officer', `待审批：预算调剂 #${id}，2,500.00 元`, '/inbox']]);
+    expect(created.notices.map((n) => [n.to, n.title, n.link])).toEqual([['role:finance_officer', `待审批：预算调剂 ${await noOf('transfers', id)}，2,500.00 元`, '/inbox']]);
     const first = await step(() => post('a.finance', `/api/units/a/transfers/${id}/approve`));
     expect(first.notices.map((n) => n.to)).toEqual(['role:leader']);
     const final = await step(() => post('a.leader', `/api/units/a/transfers/${id}/approve`));
-    expect(final.notices.map((n) => [n.to, n.title])).toEqual([['a.staff', `预算调剂 #${id} 已审批通过，2,500.00 元`]]);
+    expect(final.notices.map((n) => [n.to, n.title])).toEqual([['a.staff', `预算调剂 ${await noOf('transfers', id)} 已审批通过，2,500.00 元`]]);
 
     const second = (await post('a.staff', '/api/units/a/transfers', body)).body.id as number;
     const rejected = await step(() => post('a.finance', `/api/units/a/transfers/${second}/reject`, { comment: '理由不充分' }));
-    expect(rejected.notices.map((n) => [n.to, n.title])).toEqual([['a.staff', `预算调剂 #${second} 被退回，2,500.00 元`]]);
+    expect(rejected.notices.map((n) => [n.to, n.title])).toEqual([['a.staff', `预算调剂 ${await noOf('transfers', second)} 被退回，2,500.00 元`]]);
     const third = (await post('a.staff', '/api/units/a/transfers', body)).body.id as number;
     expect((await step(() => post('a.staff', `/api/units/a/transfers/${third}/withdraw`))).notices).toEqual([]);
   });
@@ -247,9 +253,9 @@ describe('transfers, adjustments and budget requests notify', () => {
     const ind = await issue(env, { amount: 1_000_000 });
     const created = await step(() => post('a.finance', '/api/units/a/adjustments', { indicatorId: ind.id, amount: -300_000, reason: '压减公用经费', date: '2026-07-01' }), 201);
     const id = created.result.body.id as number;
-    expect(created.notices.map((n) => [n.to, n.title])).toEqual([['role:leader', `待审批：预算调整 #${id}，3,000.00 元`]]);
+    expect(created.notices.map((n) => [n.to, n.title])).toEqual([['role:leader', `待审批：预算调整 ${await noOf('adjustments', id)}，3,000.00 元`]]);
     const approved = await step(() => post('a.leader', `/api/units/a/adjustments/${id}/approve`));
-    expect(approved.notices.map((n) => [n.to, n.title])).toEqual([['a.finance', `预算调整 #${id} 已审批通过，3,000.00 元`]]);
+    expect(approved.notices.map((n) => [n.to, n.title])).toEqual([['a.finance', `预算调整 ${await noOf('adjustments', id)} 已审批通过，3,000.00 元`]]);
   });
 
   it('budget request: returned with control numbers → its creator; approved (indicators issued) → its creator', async () => {
@@ -263,10 +269,10 @@ describe('transfers, adjustments and budget requests notify', () => {
     const detail = (await get('a.finance', `/api/units/a/budget-requests/${id}`)).body as { lines: Array<{ id: number; amount: number }> };
     const control = detail.lines.reduce((s, l) => s + l.amount, 0);
     const returned = await step(() => post('a.finance', `/api/units/a/budget-requests/${id}/return`, { lines: detail.lines.map((l) => ({ lineId: l.id, controlAmount: l.amount })) }));
-    expect(returned.notices.map((n) => [n.to, n.title, n.link])).toEqual([['a.staff', `预算申请 #${id} 已下达控制数 ${formatYuan(control)} 元`, '/mine']]);
+    expect(returned.notices.map((n) => [n.to, n.title, n.link])).toEqual([['a.staff', `预算申请 ${await noOf('budget_requests', id)} 已下达控制数 ${formatYuan(control)} 元`, '/mine']]);
     await post('a.staff', `/api/units/a/budget-requests/${id}/submit`);
     const approved = await step(() => post('a.leader', `/api/units/a/budget-requests/${id}/approve`, { date: '2026-06-20' }));
-    expect(approved.notices.map((n) => [n.to, n.title])).toEqual([['a.staff', `预算申请 #${id} 已批复，下达指标 ${formatYuan(control)} 元`]]);
+    expect(approved.notices.map((n) => [n.to, n.title])).toEqual([['a.staff', `预算申请 ${await noOf('budget_requests', id)} 已批复，下达指标 ${formatYuan(control)} 元`]]);
   });
 });
 
@@ -276,7 +282,8 @@ describe('read state', () => {
     const p = (await submitPayment(env, ind.id, 500_00)).body.id as number;
     await post('a.head', `/api/units/a/payments/${p}/approve`);
     const list = await get('a.finance', '/api/units/a/notifications?unreadOnly=true');
-    const notice = list.body.find((n: any) => n.title === `待审批：支付申请 #${p}，500.00 元`);
+    const title = `待审批：支付申请 ${await noOf('payments', p)}，500.00 元`;
+    const notice = list.body.find((n: any) => n.title === title);
     expect(notice).toMatchObject({ role: 'finance_officer', read: false, readAt: null });
     const countBefore = (await get('a.finance2', '/api/units/a/notifications/unread-count')).body.unread as number;
     const mineBefore = (await get('a.finance', '/api/units/a/notifications/unread-count')).body.unread as number;
@@ -316,7 +323,8 @@ describe('read state', () => {
   it('marks only the caller’s own notices of that unit: anything else is 404 and writes nothing', async () => {
     const ind = await issue(env, { amount: 1_000_000 });
     const p = (await submitPayment(env, ind.id, 300_00)).body.id as number;
-    const forHead = (await get('a.head', '/api/units/a/notifications')).body.find((n: any) => n.title.includes(`#${p}，`));
+    const number = await noOf('payments', p);
+    const forHead = (await get('a.head', '/api/units/a/notifications')).body.find((n: any) => n.title.includes(`${number}，`));
     expect(forHead).toBeDefined();
     const reads = async () => Number((await env.kernel.db.selectFrom('notification_reads').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
     const before = await reads();

@@ -1,6 +1,7 @@
 import type { Executor, Tx } from '../db/connection.js';
 import type { Kernel } from '../kernel.js';
 import type { Actor, UnitScope } from '../permissions/service.js';
+import { sql } from 'kysely';
 import { nowIso } from '../clock.js';
 import { afterCommit } from '../db/command.js';
 import { AppError } from '../errors.js';
@@ -82,8 +83,17 @@ export async function listNotifications(db: Executor, actor: Actor, scope: UnitS
       'notifications.created_at', 'notifications.role', 'notification_reads.read_at',
     ])
     .$if(query.unreadOnly === 'true', (qb) => qb.where('notification_reads.read_at', 'is', null))
+    .$if(!!query.q, (qb) => {
+      // A literal search: % and _ typed by the user match themselves (escaped), in both dialects.
+      const pattern = `%${query.q!.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+      return qb.where((eb) => eb.or([
+        sql<boolean>`${eb.ref('notifications.title')} like ${pattern} escape '\\'`,
+        sql<boolean>`${eb.ref('notifications.body')} like ${pattern} escape '\\'`,
+      ]));
+    })
     .orderBy('notifications.id', 'desc')
     .limit(query.limit ?? LIST_LIMIT)
+    .offset(query.offset ?? 0)
     .execute();
   // readAt is this caller's: the shared notifications.read_at column (never written) says nothing per user.
   return rows.map((r) => ({

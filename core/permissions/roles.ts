@@ -41,6 +41,10 @@ export const PERMISSIONS = [
   'approval.manage',
   'rule.manage',
   'rule.override',
+  // 试运行: judge past payments under proposed rules/standards (writes nothing)
+  'rule.trial',
+  // 支出标准: write and adopt the unit's standard versions (its subordinates follow them)
+  'standard.manage',
   'template.manage',
   'report.read',
   'receipt.read',
@@ -67,7 +71,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ],
   unit_admin: [
     'unit.read', 'unit.manage', 'member.read', 'member.manage', 'period.read', 'audit.read',
-    'classification.read', 'project.read', 'approval.read', 'approval.manage', 'rule.manage', 'template.manage',
+    'classification.read', 'project.read', 'approval.read', 'approval.manage', 'rule.manage', 'rule.trial', 'template.manage',
     // budget.read lets the admin see the request templates they maintain (and the requests built from them).
     'budget.read', 'plugin.read', 'plugin.manage',
   ],
@@ -78,6 +82,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'payment.approve', 'payment.pay', 'approval.read', 'report.read', 'plugin.read',
     // 收入登记: finance records non-fiscal money as it arrives, and reverses it.
     'receipt.read', 'receipt.record',
+    // 支出标准 versions (the bureau's finance officer sets them for every unit below) and their trial runs.
+    'standard.manage', 'rule.trial',
   ],
   business_staff: [
     'unit.read', 'period.read', 'classification.read', 'project.read', 'budget.read', 'budget.prepare',
@@ -91,7 +97,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   leader: [
     'unit.read', 'member.read', 'period.read', 'period.reopen', 'audit.read', 'classification.read',
     'project.read', 'budget.read', 'budget.approve', 'indicator.read', 'transfer.approve', 'payment.read',
-    'payment.approve', 'approval.read', 'rule.override', 'report.read', 'plugin.read', 'receipt.read',
+    'payment.approve', 'approval.read', 'rule.override', 'rule.trial', 'report.read', 'plugin.read', 'receipt.read',
   ],
   auditor: READ_ALL,
   plugin_developer: ['unit.read', 'period.read', 'classification.read', 'plugin.read', 'plugin.develop'],

@@ -4,7 +4,8 @@ import { nowIso } from '../clock.js';
 import { afterCommit, runCommand } from '../db/command.js';
 import { appendAudit, SYSTEM_ACTOR, type AuditActor } from '../audit/service.js';
 import { AppError } from './errors.js';
-import type { RunnerClient, RunnerDeath } from './runner/client.js';
+import type { RunnerDeath } from './runner/client.js';
+import type { Runner } from './runner/pool.js';
 import type { PluginLimits } from './limits.js';
 import type { Enablement } from './enablement.js';
 import { appendLog } from './logs.js';
@@ -44,7 +45,7 @@ export class Breaker {
   private quarantined = new Set<string>();
   private quarantineReadAt = 0;
 
-  constructor(private readonly kernel: Kernel, private readonly limits: PluginLimits, private readonly runner: RunnerClient) {}
+  constructor(private readonly kernel: Kernel, private readonly limits: PluginLimits, private readonly runner: Runner) {}
 
   /**
    * Counts a fault of the plugin in the enablement's unit. A string is taken as the admin-safe fault

@@ -36,10 +36,22 @@ describe('first-party plugins in the demo', () => {
     const folders = firstPartyFolders();
     expect(folders.map((f) => path.basename(f))).toContain('hello-budget');
     const report = await seedDemoPlugins(env.kernel);
-    expect(report.installed).toContain('hello-budget@0.2.0');
-    expect(report.installed).toContain('analytics@0.3.0');
-    expect(report.enabled).toEqual(['a:hello-budget', 'a:analytics']);
-    expect(report.firstRuns).toEqual(['a:analytics:nightly-recompute']);
+    expect(report.installed).toContain('hello-budget@0.3.0');
+    expect(report.installed).toContain('analytics@0.4.0');
+    expect(report.enabled).toEqual(expect.arrayContaining(['a:hello-budget', 'a:analytics']));
+    expect(report.firstRuns).toContain('a:analytics:nightly-recompute');
+    // performance (issue 17): enabled in a and b with demo data, written by its first run.
+    expect(report.enabled).toEqual(expect.arrayContaining(['a:performance', 'b:performance']));
+    expect(report.firstRuns).toEqual(expect.arrayContaining(['a:performance:monitor', 'b:performance:monitor']));
+    // collab (issue 18): enabled in a and b, its demo conversation written through its own routes.
+    expect(report.enabled).toEqual(expect.arrayContaining(['a:collab', 'b:collab']));
+    expect(report.firstRuns.filter((l) => l.startsWith('collab a:')).join('\n')).toMatch(/thread on payment[\s\S]*closed joint review[\s\S]*open consultation/);
+    const reviews = await env.call('GET', '/api/units/a/plugins/collab/routes/reviews', { token: await env.login('a.auditor') });
+    expect(reviews.body.reviews.some((r: any) => r.status === 'closed' && r.outcome === 'approved')).toBe(true);
+    const consultations = await env.call('GET', '/api/units/a/plugins/collab/routes/consultations', { token: await env.login('a.head') });
+    expect(consultations.body.consultations.some((c: any) => c.status === 'open')).toBe(true);
+    const threadsB = await env.call('GET', '/api/units/b/plugins/collab/routes/threads', { token: await env.login('b.head') });
+    expect(threadsB.body.threads.length).toBeGreaterThanOrEqual(2);
     // Every folder either installed or was reported (a plugin still being written must not stop the demo).
     expect(report.installed.length + report.failed.length).toBe(folders.length);
     const pkg = await env.kernel.db.selectFrom('plugin_packages').select(['signed_by', 'plugin_id']).where('plugin_id', '=', 'hello-budget').executeTakeFirstOrThrow();

@@ -51,6 +51,7 @@ export const PLUGIN_ERRORS = defineErrors({
     zh: '此插件功能（{route}）仅限{rolesZh}使用',
     en: 'This plugin action ({route}) is only for: {rolesEn}',
   },
+  PLUGIN_VIEW_SUBJECT_NOT_FOUND: { status: 404, zh: '本单位没有此对象（{kind} {id}）', en: 'No such object in this unit ({kind} {id})' },
   PLUGIN_VIEW_INVALID: { status: 500, zh: '插件返回的视图不合法：{issues}', en: 'The plugin returned an invalid view: {issues}' },
   PLUGIN_FAULT: { status: 500, zh: '插件 {pluginId} 执行失败（{code}）：{message}', en: 'Plugin {pluginId} failed ({code}): {message}' },
   PLUGIN_NOT_LOADED: {

@@ -6,6 +6,8 @@ import type { HostCall } from './runner/client.js';
 import { AppError, HostCallError } from './errors.js';
 import { objectArg, readDepartments, readExecutionReport, readIndicators, readPayments, readProjects, readTimeProgress, readTransfers } from './ledger-read.js';
 import { storageCall } from './storage.js';
+import { readMembers } from './members.js';
+import { rulesTrial, standardsGet, standardsList, standardsPropose } from './standards-calls.js';
 import { appendLog } from './logs.js';
 import { quotaExceeded, quotasFor, takeRate, type PluginQuotas } from './quotas.js';
 
@@ -48,7 +50,7 @@ function quotasOf(context: CallContext): Promise<PluginQuotas> {
 }
 
 /** Host calls that change something outside the sandbox (the plugin log is not counted). */
-const WRITE_METHODS = new Set(['storage.put', 'storage.delete', 'notify', 'realtime.publish']);
+const WRITE_METHODS = new Set(['storage.put', 'storage.delete', 'notify', 'realtime.publish', 'standards.propose']);
 
 const METHOD_PERMISSION: Record<string, HostPermission> = {
   'ledger.indicators': 'ledger.read',
@@ -62,8 +64,14 @@ const METHOD_PERMISSION: Record<string, HostPermission> = {
   'storage.get': 'storage',
   'storage.delete': 'storage',
   'storage.query': 'storage',
+  'storage.search': 'storage',
   notify: 'notify',
   'realtime.publish': 'realtime',
+  'members.list': 'members.read',
+  'standards.list': 'ledger.read',
+  'standards.get': 'ledger.read',
+  'standards.propose': 'standards.propose',
+  'rules.trial': 'rules.trial',
   log: 'log',
 };
 
@@ -167,6 +175,7 @@ async function answer(call: HostCall, context: CallContext, realtime: RealtimeBu
     case 'storage.get':
     case 'storage.delete':
     case 'storage.query':
+    case 'storage.search':
       return storageCall(db, { ...context, quotas: () => quotasOf(context) }, call.method, a);
     case 'notify':
       return notify(db, context, objectArg(a[0]));
@@ -178,6 +187,16 @@ async function answer(call: HostCall, context: CallContext, realtime: RealtimeBu
       await realtime.publish({ unitId, channel: `${context.pluginId}:${channel}`, data });
       return null;
     }
+    case 'members.list':
+      return readMembers(db, unitId, a[0]);
+    case 'standards.list':
+      return standardsList(db, unitId, a[0]);
+    case 'standards.get':
+      return standardsGet(db, unitId, a[0]);
+    case 'standards.propose':
+      return standardsPropose(db, unitId, context.pluginId, a[0]);
+    case 'rules.trial':
+      return rulesTrial(db, unitId, a[0]);
     case 'log':
       await appendLog(db, context.pluginId, unitId, { level: a[0], message: a[1], data: a[2] }, (await quotasOf(context)).logEntries);
       return null;

@@ -5,10 +5,11 @@ import type { Executor } from '../db/connection.js';
 import { registerValidatorProvider, unregisterValidatorProvider } from '../events/validators.js';
 import { realtimeOf, type RealtimeBus } from '../events/realtime.js';
 import type { Manifest } from '../../sdk/manifest.js';
-import { RunnerClient, type InvokeRequest, type Reply } from './runner/client.js';
+import type { InvokeRequest, Reply } from './runner/client.js';
+import { RunnerPool } from './runner/pool.js';
 import { DEFAULT_LIMITS, scheduleBudget, type PluginLimits } from './limits.js';
 import { PackageCache, type LoadedPackage } from './packages.js';
-import { PluginMetrics, type MetricSnapshot } from './metrics.js';
+import { outboxLag, PluginMetrics, type MetricSnapshot } from './metrics.js';
 import { Breaker } from './breaker.js';
 import { answerHostCall } from './host-api.js';
 import { invokeEntry, type InvokeDeps, type InvokeOptions } from './invoke.js';
@@ -26,7 +27,7 @@ export type { PluginLimits } from './limits.js';
  * host's: whoever starts the core starts it beside the host (delivery.ts, startDelivery).
  */
 export class PluginHost {
-  readonly runner: RunnerClient;
+  readonly runner: RunnerPool;
   readonly limits: PluginLimits;
   readonly realtime: RealtimeBus;
   readonly events = new EventEmitter();
@@ -40,8 +41,8 @@ export class PluginHost {
   constructor(readonly kernel: Kernel, limits: Partial<PluginLimits> = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
     // A death of the runner is charged to the plugin it was blamed on (the breaker counts kills toward quarantine).
-    this.runner = new RunnerClient((call) => answerHostCall(call, this.realtime), {
-      memoryMb: this.limits.runnerMemoryMb, onDeath: (death) => this.breaker.runnerKilled(death),
+    this.runner = new RunnerPool((call) => answerHostCall(call, this.realtime), {
+      size: this.limits.runnerPoolSize, memoryMb: this.limits.runnerMemoryMb, onDeath: (death) => this.breaker.runnerKilled(death),
     });
     // The kernel's one bus: core announcements (core:notifications) and plugin channels share it.
     this.realtime = realtimeOf(kernel);
@@ -105,8 +106,9 @@ export class PluginHost {
     return this.metrics.snapshot(filter);
   }
 
-  prometheus(): string {
-    return this.metrics.prometheus(this.runner.restarts);
+  /** The host's part of /api/metrics: plugin calls, the runner pool's state, the outbox lag (read from the database). */
+  async prometheus(): Promise<string> {
+    return this.metrics.prometheus(this.runner.restarts, this.runner.state(), await outboxLag(this.kernel.db));
   }
 }
 

@@ -2,7 +2,8 @@ import type { EventEmitter } from 'node:events';
 import type { Executor } from '../db/connection.js';
 import { engineSatisfied } from '../../sdk/manifest.js';
 import { REFUSAL_CODE, REFUSAL_STATUSES } from '../../sdk/plugin.js';
-import { errorReply, type InvokeOutcome, type InvokeRequest, type MarshalledError, type Reply, type RunnerClient } from './runner/client.js';
+import { errorReply, type InvokeOutcome, type InvokeRequest, type MarshalledError, type Reply } from './runner/client.js';
+import type { Runner } from './runner/pool.js';
 import { hostApiVersion } from './version.js';
 import { scheduleBudget, type PluginLimits } from './limits.js';
 import type { PackageCache } from './packages.js';
@@ -25,7 +26,7 @@ export interface InvokeOptions {
 /** What an invocation works with: the host's parts. */
 export interface InvokeDeps {
   db: Executor;
-  runner: RunnerClient;
+  runner: Runner;
   limits: PluginLimits;
   packages: PackageCache;
   metrics: PluginMetrics;

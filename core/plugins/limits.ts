@@ -1,4 +1,5 @@
 import type { Manifest } from '../../sdk/manifest.js';
+import { runnerPoolSizeFromEnv } from '../config.js';
 import type { PluginLimits as CallLimits } from '@unibudget/sdk/contracts/plugins';
 
 /**
@@ -15,6 +16,8 @@ export interface PluginLimits extends CallLimits {
   /** Runner deaths blamed on one plugin within `quarantineWindowMs` that quarantine it everywhere until the system administrator releases it. */
   quarantineKills: number;
   quarantineWindowMs: number;
+  /** Runner processes in the pool (runner/pool.ts); a unit sticks to one. */
+  runnerPoolSize: number;
 }
 
 export const DEFAULT_LIMITS: PluginLimits = {
@@ -29,6 +32,7 @@ export const DEFAULT_LIMITS: PluginLimits = {
   runnerMemoryMb: Number(process.env.UNIBUDGET_PLUGIN_RUNNER_MEMORY_MB) > 0 ? Number(process.env.UNIBUDGET_PLUGIN_RUNNER_MEMORY_MB) : 2048,
   quarantineKills: 3,
   quarantineWindowMs: 10 * 60_000,
+  runnerPoolSize: runnerPoolSizeFromEnv(),
 };
 
 /**

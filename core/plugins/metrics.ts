@@ -1,3 +1,6 @@
+import type { Executor } from '../db/connection.js';
+import type { RunnerSlotState } from './runner/pool.js';
+
 /** Calls, faults, latency and memory of each plugin in each unit, in this process (metrics routes, Prometheus). */
 interface Metric {
   calls: number;
@@ -59,8 +62,8 @@ export class PluginMetrics {
     return out;
   }
 
-  /** The Prometheus text format of every metric, with the runner's restart count. */
-  prometheus(runnerRestarts: number): string {
+  /** The Prometheus text format of every metric, with the runner pool's state and the outbox lag. */
+  prometheus(runnerRestarts: number, runners: RunnerSlotState[] = [], lag: OutboxLag[] = []): string {
     const lines = [
       '# HELP unibudget_plugin_calls_total Calls into plugin code, per plugin and unit.',
       '# TYPE unibudget_plugin_calls_total counter',
@@ -80,9 +83,76 @@ export class PluginMetrics {
     for (const s of snapshot) lines.push(`unibudget_plugin_memory_bytes{${label(s)}} ${s.memoryBytes}`);
     lines.push('# HELP unibudget_plugin_runner_restarts_total Restarts of the sandbox runner process.', '# TYPE unibudget_plugin_runner_restarts_total counter');
     lines.push(`unibudget_plugin_runner_restarts_total ${runnerRestarts}`);
+    lines.push('# HELP unibudget_plugin_runner_up Runner processes of the pool: 1 running, 0 not (started on a unit\'s next call).', '# TYPE unibudget_plugin_runner_up gauge');
+    for (const r of runners) lines.push(`unibudget_plugin_runner_up{slot="${r.slot}"} ${r.alive ? 1 : 0}`);
+    lines.push('# HELP unibudget_plugin_runner_units Units placed on each runner of the pool.', '# TYPE unibudget_plugin_runner_units gauge');
+    for (const r of runners) lines.push(`unibudget_plugin_runner_units{slot="${r.slot}"} ${r.units}`);
+    lines.push('# HELP unibudget_plugin_runner_in_flight Calls in flight on each runner of the pool.', '# TYPE unibudget_plugin_runner_in_flight gauge');
+    for (const r of runners) lines.push(`unibudget_plugin_runner_in_flight{slot="${r.slot}"} ${r.inFlight}`);
+    lines.push('# HELP unibudget_plugin_runner_slot_restarts_total Restarts of each runner of the pool.', '# TYPE unibudget_plugin_runner_slot_restarts_total counter');
+    for (const r of runners) lines.push(`unibudget_plugin_runner_slot_restarts_total{slot="${r.slot}"} ${r.restarts}`);
+    lines.push('# HELP unibudget_outbox_lag_seconds Age of the oldest undelivered event per plugin and unit (all processes: read from the database).', '# TYPE unibudget_outbox_lag_seconds gauge');
+    for (const l of lag) lines.push(`unibudget_outbox_lag_seconds{${label(l)}} ${l.oldestSeconds}`);
+    lines.push('# HELP unibudget_outbox_waiting Undelivered events per plugin and unit.', '# TYPE unibudget_outbox_waiting gauge');
+    for (const l of lag) lines.push(`unibudget_outbox_waiting{${label(l)}} ${l.waiting}`);
+    lines.push('# HELP unibudget_outbox_dead Events given up on (attempts exhausted) per plugin and unit.', '# TYPE unibudget_outbox_dead gauge');
+    for (const l of lag) lines.push(`unibudget_outbox_dead{${label(l)}} ${l.dead}`);
     return lines.join('\n') + '\n';
   }
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
 const esc = (s: string) => s.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
+
+/** Undelivered (and given-up) events of one plugin in one unit. */
+export interface OutboxLag {
+  pluginId: string;
+  unitId: string;
+  waiting: number;
+  dead: number;
+  /** Age of the oldest waiting event, seconds (0: none waiting). */
+  oldestSeconds: number;
+  /** Failed attempts of the most-tried waiting event. */
+  attempts: number;
+  lastError: string | null;
+}
+
+/**
+ * The outbox lag per (plugin, unit), read from the database (every process's deliveries). Only
+ * waiting and dead rows are read (the (status, next_at) index), never the delivered history.
+ */
+export async function outboxLag(db: Executor, unitId?: string): Promise<OutboxLag[]> {
+  const rows = await db.selectFrom('plugin_deliveries')
+    .select(['plugin_id', 'unit_id', 'status'])
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('occurred_at').as('oldest'), eb.fn.max('attempts').as('attempts')])
+    .where('status', 'in', ['pending', 'claimed', 'dead'])
+    .$if(unitId !== undefined, (qb) => qb.where('unit_id', '=', unitId!))
+    .groupBy(['plugin_id', 'unit_id', 'status'])
+    .execute();
+  const byPair = new Map<string, OutboxLag>();
+  const now = Date.now();
+  for (const row of rows) {
+    const key = `${row.plugin_id}\u0000${row.unit_id}`;
+    let lag = byPair.get(key);
+    if (!lag) {
+      lag = { pluginId: row.plugin_id, unitId: row.unit_id, waiting: 0, dead: 0, oldestSeconds: 0, attempts: 0, lastError: null };
+      byPair.set(key, lag);
+    }
+    if (row.status === 'dead') {
+      lag.dead += Number(row.n);
+      continue;
+    }
+    lag.waiting += Number(row.n);
+    const age = row.oldest ? Math.max(0, Math.round((now - Date.parse(String(row.oldest))) / 1000)) : 0;
+    lag.oldestSeconds = Math.max(lag.oldestSeconds, age);
+    lag.attempts = Math.max(lag.attempts, Number(row.attempts) || 0);
+  }
+  const lagging = [...byPair.values()].filter((l) => l.waiting > 0 && l.attempts > 0);
+  for (const lag of lagging) {
+    const last = await db.selectFrom('plugin_deliveries').select('last_error')
+      .where('plugin_id', '=', lag.pluginId).where('unit_id', '=', lag.unitId).where('status', 'in', ['pending', 'claimed'])
+      .where('last_error', 'is not', null).orderBy('id').limit(1).executeTakeFirst();
+    lag.lastError = last?.last_error ? last.last_error.slice(0, 200) : null;
+  }
+  return [...byPair.values()].sort((x, y) => y.oldestSeconds - x.oldestSeconds || x.pluginId.localeCompare(y.pluginId));
+}

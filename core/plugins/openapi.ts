@@ -14,18 +14,23 @@ export function pluginOpenApi(manifest: Manifest, unitId: string, routesGranted:
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routesGranted ? manifest.routes : []) {
     const roles = routeRoles(route);
-    const path = `/api/units/${unitId}/plugins/${manifest.id}/routes/${route.path}`;
+    // Parameter segments (`:projectId`) are OpenAPI path templates (`{projectId}`).
+    const names = route.path.split('/').filter((seg) => seg.startsWith(':')).map((seg) => seg.slice(1));
+    const path = `/api/units/${unitId}/plugins/${manifest.id}/routes/${route.path.split('/').map((seg) => (seg.startsWith(':') ? `{${seg.slice(1)}}` : seg)).join('/')}`;
     const method = route.method.toLowerCase();
     paths[path] = {
       ...paths[path],
       [method]: {
         tags: [manifest.id],
-        operationId: `${manifest.id}_${method}_${route.path.replace(/[^a-z0-9]+/g, '_')}`,
+        operationId: `${manifest.id}_${method}_${route.path.replace(/[^a-zA-Z0-9]+/g, '_')}`,
         summary: route.summary || `${route.method} ${route.path}`,
         description: roles
           ? `Callers holding one of these roles in unit ${unitId} itself: ${roles.join(', ')}.`
           : `Any reader of unit ${unitId} (GET routes are read-only: the plugin cannot write during them).`,
         'x-unibudget-roles': roles ?? [],
+        ...(names.length
+          ? { parameters: names.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,100}$' } })) }
+          : {}),
         ...(route.method === 'POST'
           ? { requestBody: { required: false, content: { 'application/json': { schema: {} } } }, 'x-unibudget-audited': true }
           : {}),
@@ -42,7 +47,7 @@ export function pluginOpenApi(manifest: Manifest, unitId: string, routesGranted:
     info: {
       title: `${manifest.name.zh} ${manifest.name.en} (${manifest.id})`,
       version: manifest.version,
-      description: `${manifest.description}\n\nRoutes of plugin ${manifest.id} ${manifest.version} as enabled in unit ${unitId}${routesGranted ? '' : ' (the unit has not granted it `routes`: none is callable)'}.`,
+      description: `${typeof manifest.description === 'string' ? manifest.description : manifest.description.en}\n\nRoutes of plugin ${manifest.id} ${manifest.version} as enabled in unit ${unitId}${routesGranted ? '' : ' (the unit has not granted it `routes`: none is callable)'}.`,
     },
     paths,
     components: {

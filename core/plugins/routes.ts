@@ -3,13 +3,19 @@ import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { auditActorOf } from '../accounts/service.js';
 import { commandRetries, runCommand } from '../db/command.js';
+import { corePrometheus } from '../health/metrics.js';
 import { AppError, type Lang } from './errors.js';
 import { defineRoute, type RouteSpec } from '../http/route.js';
 import { UnitParams } from '../units/schema.js';
 import type { Actor, UnitScope } from '../permissions/service.js';
 import { ROLE_LABELS, type Role } from '../permissions/roles.js';
-import { HOST_PERMISSIONS, RESERVED_PLUGIN_IDS, routeRoles } from '../../sdk/manifest.js';
+import { routeRoles } from '../../sdk/manifest.js';
 import { validateViewSpec } from '../../sdk/views.js';
+import { declaredRoute, fileResponse, placedViews, viewSubject } from './extension-points.js';
+import {
+  EnableBody, LOG_READERS, LogQuery, OwnedPluginParams, OwnerBody, PlacementList, PlacementQuery, PluginParams, QuotaBody, RealtimeQuery, SystemPluginParams,
+  TrustBody, UninstallQuery, ViewParams, ViewQuery,
+} from './schema.js';
 import { hostOf } from './host.js';
 import { listQuarantine, releaseQuarantine } from './breaker.js';
 import type { InvokeStats } from './host-api.js';
@@ -20,50 +26,8 @@ import { installBundle, listPackages, trustSettings, uninstall, updateTrust } fr
 import { listOwners, transferPluginId } from './packages.js';
 import { auditRouteCall, disable, enable, enabledIn, listForUnit, pluginMetrics, prepareEnable } from './units.js';
 import { quotaFigures, quotaView, setQuotas } from './quotas.js';
-import { LOG_LEVELS, readLogs } from './logs.js';
+import { readLogs } from './logs.js';
 import { PluginLogPage, PluginOwnerView, PluginQuarantineView, PluginQuotaView, UnitPluginView } from '@unibudget/sdk/contracts/plugins';
-
-const PluginId = z.string().regex(/^[a-z][a-z0-9-]{1,47}$/);
-const PluginParams = UnitParams.extend({ pluginId: PluginId });
-const SystemPluginParams = z.object({ pluginId: PluginId });
-const ViewParams = PluginParams.extend({ viewId: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/) });
-
-const EnableBody = z.object({
-  grants: z.array(z.enum(HOST_PERMISSIONS)).max(HOST_PERMISSIONS.length),
-  settings: z.record(z.string(), z.unknown()).optional(),
-  version: z.string().max(50).optional(),
-  failMode: z.enum(['open', 'closed']).optional(),
-});
-const TrustBody = z.object({
-  allowUnsigned: z.boolean().optional(),
-  addPublisher: z.object({ name: z.string().min(1).max(100), publicKey: z.string().min(20).max(2000) }).optional(),
-  removePublisher: z.string().min(1).max(100).optional(),
-});
-// An id the core reserves is no plugin's to own.
-const OwnedPluginParams = z.object({
-  pluginId: PluginId.refine((id) => !(RESERVED_PLUGIN_IDS as readonly string[]).includes(id), 'this id is reserved for the core'),
-});
-const OwnerBody = z.object({
-  publisher: z.string().min(1).max(100).nullable().describe('a trusted publisher\'s name; null: unsigned bundles'),
-}).strict();
-const quotaField = (max: number, what: string) => z.number().int().min(0).max(max).nullable().optional().describe(`${what}; null: inherit (unit → plugin → default)`);
-const QuotaBody = z.object({
-  unitId: UnitParams.shape.unitId.optional().describe('absent: the plugin in every unit; else this unit only'),
-  storageBytes: quotaField(16 * 1024 ** 3, 'UTF-8 bytes of stored documents'),
-  storageDocs: quotaField(10_000_000, 'stored documents'),
-  logEntries: quotaField(1_000_000, 'log entries kept (a ring)'),
-  notificationsPerHour: quotaField(1_000_000, 'notify calls per clock hour'),
-}).strict();
-const LogQuery = z.object({
-  before: z.coerce.number().int().positive().optional(),
-  level: z.enum(LOG_LEVELS).optional(),
-  limit: z.coerce.number().int().min(1).max(500).optional(),
-});
-/** Who reads a plugin's log in a unit: its admin and its digital specialist (direct grants on the unit). */
-const LOG_READERS: readonly Role[] = ['unit_admin', 'plugin_developer'];
-const UninstallQuery = z.object({ purge: z.enum(['true', 'false']).default('false'), version: z.string().max(50).optional() });
-// `pluginId:name` for a plugin's channels; `core:notifications` (the core's own) fits the same shape.
-const RealtimeQuery = z.object({ channel: z.string().regex(/^[a-z][a-z0-9-]{1,47}:[a-z0-9][a-z0-9:_-]{0,63}$/) });
 
 /**
  * A plugin refusing a request (sdk `refuse()`, checked by the host): the caller gets its status and
@@ -103,8 +67,9 @@ const pluginCall = (method: 'get' | 'post') =>
       if (!enablement.grants.includes('routes')) throw new AppError('PLUGIN_ROUTE_NOT_FOUND', { pluginId: params.pluginId });
       const host = hostOf(kernel);
       const pkg = await host.loadPackage(kernel.db, enablement.pluginId, enablement.version);
-      const declared = pkg.manifest.routes.find((r) => r.method === method.toUpperCase() && r.path === sub);
-      if (!declared) throw new AppError('PLUGIN_ROUTE_NOT_FOUND', { pluginId: params.pluginId });
+      const found = declaredRoute(pkg.manifest.routes, method.toUpperCase() as 'GET' | 'POST', sub);
+      if (!found) throw new AppError('PLUGIN_ROUTE_NOT_FOUND', { pluginId: params.pluginId });
+      const declared = found.route;
       const roles = rolesIn(actor, scope);
       const allowed = routeRoles(declared);
       // Checked before the body is read or any plugin code runs: a refused caller changes nothing and
@@ -126,7 +91,7 @@ const pluginCall = (method: 'get' | 'post') =>
           throw new AppError('INVALID_JSON');
         }
       }
-      const request = { method: declared.method, path: sub, query: c.req.query(), body, user: { id: actor.userId, username: actor.username, roles } };
+      const request = { method: declared.method, path: sub, params: found.params, query: c.req.query(), body, user: { id: actor.userId, username: actor.username, roles } };
       const stats: InvokeStats = { writes: 0 };
       const routeKey = `${declared.method} ${declared.path}`;
       // A GET is read-only (any reader of the unit may call it and it is not audited): its host writes are refused.
@@ -144,6 +109,11 @@ const pluginCall = (method: 'get' | 'post') =>
       if (!reply.ok) {
         if (reply.error.refused) return refusalResponse(c, lang, reply.error);
         throw callFailure(params.pluginId, reply.error);
+      }
+      // A GET answering exactly `{ file }` is sent as the file itself (host API 1.1.0).
+      if (method === 'get') {
+        const file = fileResponse(params.pluginId, reply.value);
+        if (file) return file;
       }
       return (reply.value ?? null) as object;
     },
@@ -260,11 +230,11 @@ export const pluginRoutes: RouteSpec[] = [
     method: 'get',
     path: '/api/metrics',
     tag: 'system',
-    summary: 'Prometheus metrics (text format): plugin calls, errors, latency percentiles, memory, runner restarts',
+    summary: 'Prometheus metrics (text format): request latency per route, statement time, command retries, memory, event-loop delay; plugin calls, errors, latency, memory, runner pool state, outbox lag',
     access: { kind: 'system', permission: 'system.manage' },
     handler: async ({ kernel, c }) => {
-      const core = `# HELP unibudget_command_retries_total Commands re-run after a deadlock or serialization failure\n# TYPE unibudget_command_retries_total counter\nunibudget_command_retries_total ${commandRetries()}\n`;
-      return c.text(hostOf(kernel).prometheus() + core, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+      const text = (await hostOf(kernel).prometheus()) + corePrometheus(commandRetries());
+      return c.text(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
     },
   }),
   defineRoute({
@@ -331,12 +301,24 @@ export const pluginRoutes: RouteSpec[] = [
   }),
   defineRoute({
     method: 'get',
+    path: '/api/units/:unitId/plugins/placements',
+    tag: 'plugins',
+    summary: '插件嵌入视图 The views enabled plugins place on a core screen (?placement=project-detail, …): plugins enabled in this unit with the views grant',
+    access: { kind: 'unit', permission: 'plugin.read' },
+    params: UnitParams,
+    query: PlacementQuery,
+    response: PlacementList,
+    handler: async ({ kernel, scope, query }) => ({ placements: await placedViews(kernel.db, hostOf(kernel), scope.unitId, query.placement) }),
+  }),
+  defineRoute({
+    method: 'get',
     path: '/api/units/:unitId/plugins/:pluginId/views/:viewId',
     tag: 'plugins',
     summary: '插件视图 A declarative view spec rendered by the plugin for this unit, validated by the host',
     access: { kind: 'unit', permission: 'plugin.read' },
     params: ViewParams,
-    handler: async ({ kernel, actor, scope, params, c, lang }) => {
+    query: ViewQuery,
+    handler: async ({ kernel, actor, scope, params, query, c, lang }) => {
       const enablement = await enabledIn(kernel.db, scope.unitId, params.pluginId);
       const host = hostOf(kernel);
       const pkg = await host.loadPackage(kernel.db, enablement.pluginId, enablement.version);
@@ -344,7 +326,10 @@ export const pluginRoutes: RouteSpec[] = [
       // A view the plugin declares but the unit did not grant `views` for: refused, not "not found".
       if (!enablement.grants.includes('views')) throw new AppError('PLUGIN_VIEW_NOT_GRANTED', { pluginId: params.pluginId, viewId: params.viewId });
       // A view is read like a GET route (any reader of the unit opens it, unaudited): its host writes are refused.
-      const reply = await host.invoke(enablement, 'views', params.viewId, { user: { id: actor.userId, username: actor.username, roles: rolesIn(actor, scope) }, query: c.req.query() }, { readOnly: true });
+      // A view placed on an object's screen is told which object, once the host found it in this unit.
+      const subject = query.subjectKind && query.subjectId ? await viewSubject(kernel.db, scope.unitId, query.subjectKind, Number(query.subjectId)) : undefined;
+      const context = { user: { id: actor.userId, username: actor.username, roles: rolesIn(actor, scope) }, query: c.req.query(), lang: lang === 'en' ? 'en' : 'zh-CN', ...(subject ? { subject } : {}) };
+      const reply = await host.invoke(enablement, 'views', params.viewId, context, { readOnly: true });
       if (!reply.ok && reply.error.refused) return refusalResponse(c, lang, reply.error);
       if (!reply.ok) throw callFailure(params.pluginId, reply.error);
       const checked = validateViewSpec(reply.value);

@@ -208,6 +208,7 @@ export async function uninstall(tx: Tx, by: AuditActor, input: UninstallInput, h
   let purged = { docs: 0 };
   if (input.purge && !remaining) {
     const docs = await tx.deleteFrom('plugin_docs').where('plugin_id', '=', pluginId).executeTakeFirst();
+    await tx.deleteFrom('plugin_doc_terms').where('plugin_id', '=', pluginId).execute();
     await tx.deleteFrom('plugin_units').where('plugin_id', '=', pluginId).execute();
     await tx.deleteFrom('plugin_deliveries').where('plugin_id', '=', pluginId).execute();
     await tx.deleteFrom('plugin_logs').where('plugin_id', '=', pluginId).execute();

@@ -4,6 +4,7 @@ import type { Manifest } from '../../sdk/manifest.js';
 import { HostCallError } from './errors.js';
 import { objectArg } from './ledger-read.js';
 import { quotaExceeded, storageUsage, withQuotaLock, type PluginQuotas } from './quotas.js';
+import { indexDocument, searchDocuments, unindexDocuments } from './search.js';
 
 /**
  * A plugin's storage: document collections per plugin and unit, declared in its manifest, never
@@ -40,6 +41,7 @@ export async function storageCall(db: Executor, owner: StorageOwner, method: str
   const collection = owner.manifest.collections.find((c) => c.name === name);
   if (!collection) throw new HostCallError('PLUGIN_UNKNOWN_COLLECTION', `collection ${name.slice(0, 40)} is not declared in the manifest`, 400);
   if (method === 'storage.query') return query(db, owner, collection, objectArg(a[1]), objectArg(a[2]));
+  if (method === 'storage.search') return searchDocuments(db, owner, collection, a[1], objectArg(a[2]));
   const id = String(a[1] ?? '');
   if (id.length === 0 || id.length > 200) throw new HostCallError('PLUGIN_BAD_ARGUMENTS', 'document ids are 1–200 characters', 400);
   const key = (q: ReturnType<typeof docs>) => q.where('doc_id', '=', id);
@@ -49,6 +51,7 @@ export async function storageCall(db: Executor, owner: StorageOwner, method: str
     return row ? { id: row.doc_id, data: JSON.parse(row.data), updatedAt: row.updated_at } : null;
   }
   if (method === 'storage.delete') {
+    if (collection.search?.length) await unindexDocuments(db, (await key(docs(db)).select('id').execute()).map((r) => r.id));
     const result = await db.deleteFrom('plugin_docs')
       .where('plugin_id', '=', owner.pluginId).where('unit_id', '=', owner.unitId).where('collection', '=', name).where('doc_id', '=', id)
       .executeTakeFirst();
@@ -78,6 +81,11 @@ export async function storageCall(db: Executor, owner: StorageOwner, method: str
       .values({ plugin_id: owner.pluginId, unit_id: owner.unitId, collection: name, doc_id: id, ...values })
       .onConflict((oc) => oc.columns(['plugin_id', 'unit_id', 'collection', 'doc_id']).doUpdateSet(values))
       .execute();
+    // Its search terms in the same transaction: a search never finds a document by its old text.
+    if (collection.search?.length) {
+      const row = await key(docs(tx)).select('id').executeTakeFirstOrThrow();
+      await indexDocument(tx, owner, collection, row.id, data as Record<string, unknown>);
+    }
   });
   return null;
 }

@@ -78,6 +78,8 @@ function checkSettings(manifest: Manifest, given: Record<string, unknown>): Reco
     const bad = () => new AppError('PLUGIN_SETTINGS_INVALID', { reason: `${field.key} must be a ${field.type}` });
     if (field.type === 'number') {
       if (typeof value !== 'number' || !Number.isFinite(value)) throw bad();
+      // Money settings are integer fen (the form takes 元 with two decimals).
+      if (field.shownAs === 'yuan' && !Number.isSafeInteger(value)) throw new AppError('PLUGIN_SETTINGS_INVALID', { reason: `${field.key} must be a whole number of fen` });
       if ((field.min !== undefined && value < field.min) || (field.max !== undefined && value > field.max)) {
         throw new AppError('PLUGIN_SETTINGS_INVALID', { reason: `${field.key} must be within ${field.min ?? '-∞'}..${field.max ?? '∞'}` });
       }

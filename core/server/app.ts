@@ -6,32 +6,30 @@ import { fileURLToPath } from 'node:url';
 import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
 import type { Kernel } from '../kernel.js';
-import { authenticate } from '../accounts/service.js';
 import { authorizeUnit, holdsAnywhere, isSystemAdmin, type Actor, type UnitScope } from '../permissions/service.js';
 import { ROLE_PERMISSIONS } from '../permissions/roles.js';
 import { AppError, langFrom } from '../errors.js';
 import { clientAddressOf, credentialOf, isCrossSite } from '../http/auth.js';
+import { timed } from '../http/timing.js';
+import { cachedAuthenticate } from '../http/session-cache.js';
 import { defineRoute, type HandlerContext, type RouteSpec } from '../http/route.js';
 import { allRoutes } from './registry.js';
 import { buildOpenApi } from './openapi.js';
 import { runCommand } from '../db/command.js';
+import { validationError } from '../http/validation.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 /** The built web app (`npm run build:web`); served at / when present. */
 const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function validationError(error: z.ZodError, where: 'params' | 'query' | 'body'): AppError {
-  return new AppError('VALIDATION_FAILED', {
-    where,
-    issues: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code })),
-  });
-}
+/** Per-field details in the caller's language (core/http/validation.ts). */
+export { validationError } from '../http/validation.js';
 
 function parseWith<S extends z.ZodType | undefined>(schema: S, value: unknown, where: 'params' | 'query' | 'body') {
   if (!schema) return undefined;
   const result = schema.safeParse(value);
-  if (!result.success) throw validationError(result.error, where);
+  if (!result.success) throw validationError(result.error, where, value);
   return result.data;
 }
 
@@ -51,7 +49,7 @@ async function resolveActor(kernel: Kernel, c: Context): Promise<{ actor: Actor;
   const credential = credentialOf(c);
   if (!credential) throw new AppError('UNAUTHENTICATED');
   if (credential.fromCookie && !SAFE_METHODS.has(c.req.method) && isCrossSite(c)) throw new AppError('CSRF_REJECTED');
-  return { actor: await authenticate(kernel, credential.secret), secret: credential.secret };
+  return { actor: await cachedAuthenticate(kernel, credential.secret), secret: credential.secret };
 }
 
 /** Authorization happens before the body is read: a caller without the right learns nothing more. */
@@ -141,7 +139,7 @@ export function createApp(kernel: Kernel, routes: RouteSpec[] = allRoutes) {
   for (const route of withOpenApi(routes)) {
     const maxSize = route.maxBodyBytes ?? MAX_BODY_BYTES;
     const limit = bodyLimit({ maxSize, onError: () => { throw new AppError('PAYLOAD_TOO_LARGE', { maxBytes: maxSize }); } });
-    app.on(route.method.toUpperCase(), route.path, limit, async (c) => {
+    app.on(route.method.toUpperCase(), route.path, timed(`${route.method.toUpperCase()} ${route.path}`), limit, async (c) => {
       const lang = langFrom(c.req.header('accept-language'));
       const who = route.access.kind === 'public' ? null : await resolveActor(kernel, c);
       const params = parseWith(route.params, c.req.param(), 'params') ?? {};

@@ -7,6 +7,7 @@ import { pluginRoutes } from '../plugins/routes.js';
 import { notificationRoutes } from '../notifications/routes.js';
 import type { RouteSpec } from '../http/route.js';
 import { systemRoutes } from './system-routes.js';
+import { healthRoutes } from '../health/routes.js';
 
 /** Every API route of the core. The authorization matrix test walks this list. */
-export const allRoutes: RouteSpec[] = [...systemRoutes, ...accountRoutes, ...unitRoutes, ...periodRoutes, ...auditRoutes, ...ledgerRoutes, ...notificationRoutes, ...pluginRoutes];
+export const allRoutes: RouteSpec[] = [...systemRoutes, ...healthRoutes, ...accountRoutes, ...unitRoutes, ...periodRoutes, ...auditRoutes, ...ledgerRoutes, ...notificationRoutes, ...pluginRoutes];

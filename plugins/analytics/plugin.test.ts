@@ -183,7 +183,12 @@ describe('analytics plugin end to end', () => {
     expect(centre.title).toBe('预警中心');
     const table = centre.blocks.find((b: { type: string }) => b.type === 'table');
     expect(table.rows.length).toBeGreaterThan(0);
-    expect(centre.blocks.filter((b: { type: string }) => b.type === 'form').map((f: { submit: string }) => f.submit)).toEqual(expect.arrayContaining(['warnings/acknowledge', 'warnings/handle']));
+    // 确认 → 处置 → 关闭 are row actions (host API 1.1.0): each row names itself and the steps its state allows.
+    expect(table.actions.map((x: { id: string; route: string; reason: string }) => [x.id, x.route, x.reason])).toEqual([
+      ['acknowledge', 'warnings/acknowledge', 'optional'], ['handle', 'warnings/handle', 'required'], ['close', 'warnings/close', 'optional']]);
+    const openRow = table.rows.find((r: { _actions: string; status: string }) => r.status === '待确认');
+    expect(openRow).toMatchObject({ _id: expect.any(String), _actions: 'acknowledge,handle' });
+    expect(centre.blocks.filter((b: { type: string }) => b.type === 'form').map((f: { submit: string }) => f.submit)).not.toContain('warnings/acknowledge');
     // The filter form stores the caller's filter; the view reloads with it.
     await expect(h.route('POST', 'warnings/filter', { body: { grade: 'red' }, as: 'a.finance' }))
       .rejects.toMatchObject({ status: 400, code: 'analytics.VALIDATION_FAILED', details: { field: 'grade' } });
@@ -198,6 +203,10 @@ describe('analytics plugin end to end', () => {
     const staffCentre = await h.view('warnings');
     expect(staffCentre.blocks.find((b: { type: string }) => b.type === 'table').rows).toHaveLength(table.rows.length);
     expect(staffCentre.blocks.filter((b: { type: string }) => b.type === 'form')).toEqual([]);
+    expect(staffCentre.blocks.find((b: { type: string }) => b.type === 'table').actions).toBeUndefined();
+    // A department head may acknowledge and handle, not close.
+    const headTable = (await h.view('warnings', { as: 'a.head' })).blocks.find((b: { type: string }) => b.type === 'table');
+    expect(headTable.actions.map((x: { id: string }) => x.id)).toEqual(['acknowledge', 'handle']);
     const dash = await h.view('dashboard');
     expect(dash.blocks.map((b: { type: string }) => b.type)).toEqual(expect.arrayContaining(['stat', 'line', 'bar', 'pie', 'table']));
     const forecast = await h.view('forecast');
@@ -212,6 +221,27 @@ describe('analytics plugin end to end', () => {
     const recomputed = await h.route('POST', 'recompute', { body: { confirm: true }, as: 'a.finance' });
     expect(recomputed.scanned).toBe(a.payments.length);
     expect(recomputed.writes).toBe(0);
+  });
+
+  it('a row action posts { id, reason }: the reason is the note (required to handle)', async () => {
+    const { warnings } = await h.route('GET', 'warnings', { query: { status: 'open' } });
+    const target = warnings[0];
+    await expect(h.route('POST', 'warnings/handle', { body: { id: target.id }, as: 'a.finance' }))
+      .rejects.toMatchObject({ status: 400, details: { field: 'note' } });
+    const r = await h.route('POST', 'warnings/handle', { body: { id: target.id, reason: '已约谈科室，下月加快支付' }, as: 'a.finance' });
+    expect(r.status).toBe('handled');
+    expect(r.history.at(-1)).toMatchObject({ action: 'handle', note: '已约谈科室，下月加快支付' });
+  });
+
+  it('responsible people: named by hand, else the department heads and finance officers (host.members)', async () => {
+    const projects = await h.view('projects', { as: 'a.finance' });
+    const responsible = projects.blocks.filter((b: { type: string }) => b.type === 'table')[1];
+    // The head was named by hand for the planted department (beforeAll), shown with the name host.members gives;
+    // the finance office has no one named: its finance officer answers for it.
+    const head = await h.userId('a.head');
+    const finance = await h.userId('a.finance');
+    expect(responsible.rows.find((r: { users: string }) => r.users.includes(`（${head}）`))).toMatchObject({ source: '指定', users: expect.stringMatching(/^\S+（\d+）$/) });
+    expect(responsible.rows.find((r: { users: string }) => r.users.includes(`（${finance}）`))).toMatchObject({ source: '科室负责人、财务人员' });
   });
 
   it('the monthly execution anomaly report is stored and pushed once a month', async () => {

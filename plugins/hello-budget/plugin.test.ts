@@ -34,6 +34,14 @@ describe('hello-budget', () => {
     expect(overview.blocks.map((b: { type: string }) => b.type)).toEqual(['stat', 'stat']);
   });
 
+  it('shows the balance of the indicator on a payment\'s detail (a placed view gets its payment)', async () => {
+    const payment = await harness.submitPayment(66_600);
+    expect(payment.status).toBe(201);
+    const placed = await harness.view('payment-balance', { query: { subjectKind: 'payment', subjectId: String(payment.body.id) } });
+    expect(placed.blocks.map((b: { label: string; value: number }) => [b.label.endsWith('可用余额'), b.value > 0])).toEqual([[true, true], [false, true]]);
+    expect(placed.blocks[1].value).toBe(66_600);
+  });
+
   it('keeps a nightly execution snapshot', async () => {
     await harness.runSchedule('nightly-snapshot', { scheduledAt: '2026-06-15T02:00:00.000Z' });
     const [snapshot] = await harness.documents('snapshots');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ClassCode, ExpenditureKind, Fen } from './ledger.js';
+import { ClassCode, ExpenditureKind, Fen, Finding } from './ledger.js';
 
 /**
  * Budget preparation's API answers the web app reads: projects and their performance targets,
@@ -104,6 +104,7 @@ export type LineView = z.infer<typeof LineView>;
 
 export const RequestView = z.object({
   id: z.number().int(),
+  docNo: z.string().nullable().describe('单据编号 per unit and year, e.g. YS2026-0001 (null only on rows made around the commands)'),
   unitId: z.string(),
   year: z.number().int(),
   departmentId: z.number().int(),
@@ -121,6 +122,7 @@ export type RequestView = z.infer<typeof RequestView>;
 
 export const RequestDetail = RequestView.extend({
   lines: z.array(LineView),
+  warnings: z.array(Finding).optional().describe('what plugins\' budgetRequest.validate warned about at the last submission (absent from cores before host API 1.1.0)'),
   trail: z.array(TrailEntry).describe('every step with its comment, oldest first'),
 });
 export type RequestDetail = z.infer<typeof RequestDetail>;

@@ -86,6 +86,7 @@ export const Finding = z.object({
   rule: z.string(),
   severity: z.enum(['block', 'warn']),
   message: z.string(),
+  messageEn: z.string().optional().describe('the message in English (the core\'s rules; a plugin validator may give zh only)'),
   details: z.record(z.string(), z.unknown()),
   overridden: z.boolean().optional(),
   overrideReason: z.string().optional(),
@@ -148,6 +149,7 @@ export const StepView = z.object({
   decidedByName: z.string().nullable(),
   decidedAt: z.string().nullable(),
   comment: z.string().nullable(),
+  approvers: z.array(z.string()).optional().describe('the pending step only: who may decide it (display names) — 下一步：谁审批'),
 });
 export type StepView = z.infer<typeof StepView>;
 
@@ -166,6 +168,7 @@ export const DocumentTrail = {
 export const InboxItem = z.object({
   target: ApprovalTarget,
   targetId: z.number().int(),
+  docNo: z.string().nullable().describe('单据编号 per unit, kind and year, e.g. ZF2026-0001 (null only on rows made around the commands)'),
   seq: z.number().int(),
   label: z.string(),
   amount: z.number().int(),
@@ -217,6 +220,7 @@ export const StandardUse = z.object({
 
 export const PaymentView = z.object({
   id: z.number().int(),
+  docNo: z.string().nullable().describe('单据编号 per unit, kind and year, e.g. ZF2026-0001 (null only on rows made around the commands)'),
   unitId: z.string(),
   indicatorId: z.number().int(),
   indicatorCode: z.string(),
@@ -248,11 +252,23 @@ export type PaymentView = z.infer<typeof PaymentView>;
 export const PaymentDetail = PaymentView.extend(DocumentTrail);
 export type PaymentDetail = z.infer<typeof PaymentDetail>;
 
+/**
+ * A step a draft would pass: its role and label, who may decide it, and — when nobody may decide the
+ * flow's own step (e.g. the requester is the unit's only finance officer) — which step it stands in for.
+ */
+export const PlannedStep = z.object({
+  role: z.string(),
+  label: z.string(),
+  approvers: z.array(z.string()).optional().describe('display names of who may decide it'),
+  reroutedFrom: z.object({ role: z.string(), label: z.string() }).optional().describe('the flow step nobody could decide, routed to this one'),
+});
+export type PlannedStep = z.infer<typeof PlannedStep>;
+
 export const CheckResult = z.object({
   ok: z.boolean().describe('false when a rule would block'),
   findings: z.array(Finding),
   available: z.number().int(),
-  steps: z.array(z.object({ role: z.string(), label: z.string() })).describe('who would have to approve'),
+  steps: z.array(PlannedStep).describe('who would have to approve'),
 });
 export type CheckResult = z.infer<typeof CheckResult>;
 
@@ -260,6 +276,7 @@ export type CheckResult = z.infer<typeof CheckResult>;
 
 export const TransferView = z.object({
   id: z.number().int(),
+  docNo: z.string().nullable().describe('单据编号 per unit, kind and year, e.g. ZF2026-0001 (null only on rows made around the commands)'),
   fromIndicatorId: z.number().int(),
   toIndicatorId: z.number().int(),
   amount: z.number().int(),
@@ -280,7 +297,7 @@ export const TransferCheckResult = z.object({
   findings: z.array(Finding),
   available: z.number().int(),
   fastTrack: z.boolean(),
-  steps: z.array(z.object({ role: z.string(), label: z.string() })),
+  steps: z.array(PlannedStep),
 });
 export type TransferCheckResult = z.infer<typeof TransferCheckResult>;
 
@@ -289,7 +306,8 @@ export const AdjustmentView = z.object({
   indicatorId: z.number().int(),
   amount: z.number().int(),
   reason: z.string(),
-  docNo: z.string(),
+  docNo: z.string().describe('批复文号 of the bureau'),
+  serialNo: z.string().nullable().describe('单据编号 per unit and year, e.g. TZ2026-0001'),
   date: z.string(),
   status: z.enum(DECISION_STATUSES),
   createdBy: z.number().int(),
@@ -307,6 +325,7 @@ export type AdjustmentView = z.infer<typeof AdjustmentView>;
 export const CloseChecklistDocument = z.object({
   target: ApprovalTarget,
   id: z.number().int(),
+  docNo: z.string().nullable().optional().describe('单据编号 (ZF2026-0001; an adjustment’s TZ serial)'),
   status: z.string().describe('payment: pending (awaiting approval) or approved (money frozen, not yet paid); transfer and adjustment: pending'),
   date: z.string(),
   amount: z.number().int().describe('fen (an adjustment: signed)'),

@@ -41,7 +41,7 @@ export type PluginVersionInfo = z.infer<typeof PluginVersionInfo>;
 export const UnitPluginView = z.object({
   pluginId: z.string(),
   name: localized,
-  description: z.string(),
+  description: z.union([z.string(), localized]).describe('one text, or zh and en'),
   author: z.string(),
   ownedBy: z.string().nullable().optional().describe('the publisher the plugin id belongs to (null: unsigned bundles)'),
   versions: z.array(PluginVersionInfo).describe('newest first'),

@@ -13,6 +13,7 @@ export type ReceiptType = z.infer<typeof ReceiptType>;
 
 export const ReceiptView = z.object({
   id: z.number().int(),
+  docNo: z.string().nullable().describe('单据编号 per unit and year, e.g. SR2026-0001 (null only on rows made around the commands)'),
   unitId: z.string(),
   year: z.number().int(),
   date: z.string(),

@@ -47,4 +47,13 @@ export const MATRIX: Record<string, Expectation> = {
   'GET /api/units/:unitId/ledger-settings': { allowed: UNIT_READERS },
   'PUT /api/units/:unitId/ledger-settings': { allowed: a('admin'), body: {} },
   'GET /api/expenditure-standards': { allowed: ALL_USERS },
+  'POST /api/units/:unitId/control-rules/trial': { allowed: a('admin', 'finance', 'leader'), body: {} },
+  'GET /api/units/:unitId/standards': { allowed: UNIT_READERS },
+  'GET /api/units/:unitId/standards/versions': { allowed: UNIT_READERS },
+  'GET /api/units/:unitId/standards/versions/:versionId': { allowed: UNIT_READERS, path: `/api/units/a/standards/versions/${NONE}` },
+  'GET /api/units/:unitId/standards/diff': { allowed: UNIT_READERS },
+  'POST /api/units/:unitId/standards/versions': { allowed: a('finance'), body: {} },
+  'POST /api/units/:unitId/standards/versions/import': { allowed: a('finance'), body: {} },
+  'POST /api/units/:unitId/standards/versions/:versionId/adopt': { allowed: a('finance'), path: `/api/units/a/standards/versions/${NONE}/adopt`, body: {} },
+  'POST /api/units/:unitId/standards/versions/:versionId/reject': { allowed: a('finance'), path: `/api/units/a/standards/versions/${NONE}/reject`, body: {} },
 };

@@ -20,6 +20,8 @@ export const MATRIX: Record<string, Expectation> = {
   'GET /api/plugins/trust': { allowed: SYSADMIN },
   'PUT /api/plugins/trust': { allowed: SYSADMIN, body: { allowUnsigned: 'yes' } },
   'GET /api/metrics': { allowed: SYSADMIN },
+  'GET /api/system/health': { allowed: SYSADMIN },
+  'GET /api/units/:unitId/health': { allowed: MANAGERS },
   'GET /api/units/:unitId/plugins': { allowed: UNIT_READERS },
   'POST /api/units/:unitId/plugins/:pluginId/enable': { allowed: MANAGERS, path: '/api/units/a/plugins/no-such-plugin/enable', body: { grants: [] } },
   'POST /api/units/:unitId/plugins/:pluginId/disable': { allowed: MANAGERS, path: '/api/units/a/plugins/no-such-plugin/disable' },
@@ -33,6 +35,7 @@ export const MATRIX: Record<string, Expectation> = {
   'PUT /api/plugins/:pluginId/owner': { allowed: SYSADMIN, path: '/api/plugins/no-such-plugin/owner', body: { publisher: 42 } },
   // Releasing a plugin that is not quarantined answers 409 and writes nothing.
   'POST /api/plugins/:pluginId/release': { allowed: SYSADMIN, path: '/api/plugins/no-such-plugin/release' },
+  'GET /api/units/:unitId/plugins/placements': { allowed: UNIT_READERS, path: '/api/units/a/plugins/placements?placement=project-detail' },
   'GET /api/units/:unitId/plugins/:pluginId/views/:viewId': { allowed: UNIT_READERS, path: '/api/units/a/plugins/no-such-plugin/views/main' },
   'GET /api/units/:unitId/plugins/:pluginId/openapi.json': { allowed: UNIT_READERS, path: '/api/units/a/plugins/no-such-plugin/openapi.json' },
   'GET /api/units/:unitId/plugins/:pluginId/routes/*': { allowed: UNIT_READERS, path: '/api/units/a/plugins/no-such-plugin/routes/summary' },

@@ -85,7 +85,9 @@ async function main() {
     await staff.getByRole('button', { name: '下一步' }).click();
     await staff.getByRole('button', { name: '提交' }).click();
     const done = await staff.getByRole('status').textContent();
-    const paymentId = Number(/编号 (\d+)/.exec(done)[1]);
+    // Documents carry their number per unit and year (ZF2026-0001), not the database id.
+    const docNo = /编号 (ZF\d{4}-\d{4})/.exec(done)[1];
+    const paymentId = (await finApi('GET', '/api/units/a/payments?limit=50')).find((p) => p.docNo === docNo).id;
     assert.ok(paymentId > 0);
     await staff.getByRole('link', { name: '我的申请' }).first().click();
     await staff.getByRole('cell', { name: '端到端测试：公务用车维修保养' }).first().waitFor();
@@ -96,12 +98,12 @@ async function main() {
     await head('POST', `/api/units/a/payments/${paymentId}/approve`, { comment: '同意' });
     const fin = await pageAs('a.finance');
     await fin.getByRole('link', { name: '审批待办' }).click();
-    const row = fin.locator('tr', { hasText: `支付申请 #${paymentId}` });
+    const row = fin.locator('tr', { hasText: `支付申请 ${docNo}` });
     await row.waitFor();
     await row.getByRole('button', { name: '同意' }).click();
     await fin.getByRole('status').getByText('已同意 1 项').waitFor();
     // the inbox shows its message before it reloads: wait for the row to go rather than count at once
-    await fin.locator('tr', { hasText: `支付申请 #${paymentId}` }).waitFor({ state: 'detached' });
+    await fin.locator('tr', { hasText: `支付申请 ${docNo}` }).waitFor({ state: 'detached' });
 
     // ---- leader: the cockpit shows the warning and the request waiting above the threshold
     step('the leader sees it on the cockpit and approves it there');
@@ -110,7 +112,7 @@ async function main() {
     await leader.locator('#h-warn').waitFor();
     // 预警事项: the analytics plugin's warnings where the unit enabled it (the demo does), else the core's notice on this payment
     await leader.locator('ul.warn li', { hasText: '端到端测试：公务用车维修保养' }).or(leader.locator('ub-cockpit-page [data-source=plugin]')).first().waitFor();
-    const waiting = leader.locator('ub-approval-inbox tr', { hasText: `支付申请 #${paymentId}` });
+    const waiting = leader.locator('ub-approval-inbox tr', { hasText: `支付申请 ${docNo}` });
     await waiting.waitFor();
     await leader.waitForTimeout(500);
     await shot(leader, 'e2e-2-leader-cockpit');
@@ -130,18 +132,18 @@ async function main() {
     const unreadBefore = await staffUnread();
     await staff.waitForFunction((n) => document.querySelector('ub-app')?.shadowRoot?.querySelector('ub-notification-bell')?.unreadCount === n, unreadBefore);
     const staffNotices = await (await apiAs(BASE, 'a.staff'))('GET', '/api/units/a/notifications');
-    assert.ok(staffNotices.some((n) => n.source === 'core' && n.title.startsWith(`支付申请 #${paymentId} 已审批通过`)), 'the core told the requester of the final approval');
+    assert.ok(staffNotices.some((n) => n.source === 'core' && n.title.startsWith(`支付申请 ${docNo} 已审批通过`)), 'the core told the requester of the final approval');
     await fin.getByRole('link', { name: '支付管理' }).click();
     const payRow = fin.locator(`ub-payments-page tr[data-id="${paymentId}"]`);
-    await payRow.getByRole('button', { name: `支付 #${paymentId}` }).click();
+    await payRow.getByRole('button', { name: `支付 ${docNo}` }).click();
     await fin.locator('ub-payments-page .confirm').getByRole('button', { name: '支付', exact: true }).click();
-    await fin.getByRole('status').getByText(`支付申请 #${paymentId} 已支付`).waitFor();
+    await fin.getByRole('status').getByText(`支付申请 ${docNo} 已支付`).waitFor();
     assert.equal((await finApi('GET', `/api/units/a/payments/${paymentId}`)).status, 'paid');
     const badge = (n) => (n > 99 ? '99+' : String(n));
     await bell.locator('.count', { hasText: badge(unreadBefore + 1) }).waitFor({ timeout: 15_000 });
     assert.equal(await bellUnread(), unreadBefore + 1);
     await bell.locator('button.bell').click();
-    const notice = bell.locator('.panel li.unread', { hasText: `支付申请 #${paymentId} 已支付` });
+    const notice = bell.locator('.panel li.unread', { hasText: `支付申请 ${docNo} 已支付` });
     await notice.waitFor();
     assert.ok((await notice.textContent()).includes(' 元'), 'the notice shows the amount in yuan');
     await bell.getByText('实时推送已连接').waitFor();
@@ -172,7 +174,7 @@ async function main() {
     await ctl.fill('1,000');
     await review.locator('input[name=comment]').fill('压减');
     await review.getByRole('button', { name: '下达控制数并退回' }).click();
-    await review.getByRole('status').getByText(`预算申请 #${draft.id} 已下达控制数`).waitFor();
+    await review.getByRole('status').getByText(`预算申请 ${draft.docNo} 已下达控制数`).waitFor();
     const returned = await finApi('GET', `/api/units/a/budget-requests/${draft.id}`);
     assert.equal(returned.status, 'returned');
     assert.equal(returned.lines.find((l) => l.id === firstLine.id).controlAmount, 100_000);
@@ -184,7 +186,7 @@ async function main() {
     await leaderReview.locator(`tr[data-id="${draft.id}"]`).getByRole('button').click();
     await leaderReview.locator('input[name=approveDate]').fill(`${year}-${String(openPeriod.month).padStart(2, '0')}-01`);
     await leaderReview.getByRole('button', { name: '批复并下达指标' }).click();
-    await leaderReview.getByRole('status').getByText(`预算申请 #${draft.id} 已批复，下达指标 ${draft.lines.length} 个`).waitFor();
+    await leaderReview.getByRole('status').getByText(`预算申请 ${draft.docNo} 已批复，下达指标 ${draft.lines.length} 个`).waitFor();
     const issued = await finApi('GET', `/api/units/a/budget-requests/${draft.id}`);
     assert.equal(issued.status, 'approved');
     assert.ok(issued.lines.every((l) => l.indicatorId !== null), 'an indicator per line');
@@ -253,16 +255,17 @@ async function main() {
     const auditor = await pageAs('a.auditor');
     await auditor.goto(`${BASE}/audit/${paymentId}`);
     const trace = auditor.locator('ub-audit-trace');
-    await trace.getByText(`支付申请 #${paymentId} 的追溯链`).waitFor();
+    await trace.getByText(`支付申请 ${docNo} 的追溯链`).waitFor();
     await trace.getByText(/审计哈希链完整/).waitFor();
     await trace.getByRole('link', { name: vehicle.code }).waitFor();
     // back to the original budget: the budget request it was issued from, or the direct issue
     const detail = await finApi('GET', `/api/units/a/indicators/${vehicle.id}`);
     const origin = trace.locator('li[data-origin]');
-    await origin.getByText(detail.origins.some((o) => o.budgetRequestId !== null) ? /预算申请 #\d+/ : /直接下达/).first().waitFor();
+    await origin.getByText(detail.origins.some((o) => o.budgetRequestId !== null) ? /预算申请 (YS\d{4}-\d{4}|#\d+)/ : /直接下达/).first().waitFor();
     for (const o of detail.origins) await origin.getByText(o.code).first().waitFor();
-    await trace.locator('td', { hasText: 'payment.submit' }).waitFor();
-    await trace.locator('td', { hasText: 'payment.approve' }).first().waitFor();
+    // audit actions read as words (支付申请 · 提交), the key stays in the cell's title
+    await trace.locator('td', { hasText: '支付申请 · 提交' }).waitFor();
+    await trace.locator('td', { hasText: '支付申请 · 审批' }).first().waitFor();
     await shot(auditor, 'e2e-3-auditor-trace');
 
     // ---- unit b never sees unit a

@@ -4,7 +4,7 @@ import { keyed } from 'lit/directives/keyed.js';
 import { UbElement, shared } from './lib/base.js';
 import { ApiError, get, onUnauthenticated, post } from './lib/api.js';
 import { lang, setLang, t, type MessageKey } from './lib/i18n.js';
-import type { Department, Me, Role } from './lib/types.js';
+import type { Department, Me } from './lib/types.js';
 import type { UnitContext } from './lib/context.js';
 import './pages/login-page.js';
 import './pages/payment-wizard.js';
@@ -22,6 +22,7 @@ import './pages/admin-flows.js';
 import './pages/admin-templates.js';
 import './pages/admin-rules.js';
 import './pages/admin-plugins.js';
+import './pages/system-health.js';
 import { loadPluginNav, navTitle, type PluginNavItem } from './pages/plugin-page.js';
 import './pages/payments-page.js';
 import './pages/budget-review.js';
@@ -34,71 +35,17 @@ import './pages/asset-register.js';
 import './pages/api-tokens.js';
 import './pages/receipts-page.js';
 import './components/notification-bell.js';
+import './components/help-menu.js';
 
-interface UnitOption { id: string; name: string; roles: Role[]; departmentId: number | null; readOnly: boolean }
-
-export interface NavItem { id: string; key: MessageKey; roles: Role[]; readOnlyOk: boolean }
-
-/** Role-aware navigation: a page shows when the caller holds one of its roles in the current unit. */
-export const NAV: NavItem[] = [
-  { id: 'cockpit', key: 'nav_cockpit', roles: ['leader'], readOnlyOk: true },
-  { id: 'dashboard', key: 'nav_dashboard', roles: ['finance_officer', 'auditor'], readOnlyOk: true },
-  { id: 'payment', key: 'nav_payment', roles: ['business_staff', 'department_head'], readOnlyOk: false },
-  { id: 'budget', key: 'nav_budget', roles: ['business_staff', 'department_head'], readOnlyOk: false },
-  { id: 'mine', key: 'nav_mine', roles: ['business_staff', 'department_head'], readOnlyOk: false },
-  { id: 'inbox', key: 'nav_inbox', roles: ['finance_officer', 'department_head', 'leader'], readOnlyOk: false },
-  { id: 'transfers', key: 'nav_transfer', roles: ['finance_officer'], readOnlyOk: false },
-  { id: 'periods', key: 'nav_periods', roles: ['finance_officer'], readOnlyOk: false },
-  { id: 'audit', key: 'nav_audit', roles: ['auditor'], readOnlyOk: true },
-  { id: 'admin-members', key: 'nav_adminMembers', roles: ['unit_admin', 'system_admin'], readOnlyOk: false },
-  { id: 'admin-flows', key: 'nav_adminFlows', roles: ['unit_admin'], readOnlyOk: false },
-  { id: 'admin-templates', key: 'nav_adminTemplates', roles: ['unit_admin'], readOnlyOk: false },
-  { id: 'admin-rules', key: 'nav_adminRules', roles: ['unit_admin'], readOnlyOk: false },
-  { id: 'admin-plugins', key: 'nav_adminPlugins', roles: ['unit_admin', 'system_admin', 'plugin_developer'], readOnlyOk: false },
-  { id: 'payments', key: 'nav_payments', roles: ['finance_officer', 'auditor'], readOnlyOk: true },
-  { id: 'receipts', key: 'nav_receipts', roles: ['finance_officer', 'leader', 'auditor'], readOnlyOk: true },
-  { id: 'review', key: 'nav_review', roles: ['finance_officer', 'leader', 'auditor'], readOnlyOk: true },
-  { id: 'reports', key: 'nav_reports', roles: ['finance_officer', 'leader', 'auditor'], readOnlyOk: true },
-  // The ledger's administration: finance officers (and the unit admin for the settings) act, the others read.
-  { id: 'projects', key: 'nav_projects', roles: ['finance_officer', 'business_staff', 'department_head', 'leader', 'auditor'], readOnlyOk: true },
-  { id: 'fiscal-years', key: 'nav_fiscalYears', roles: ['finance_officer', 'leader', 'auditor'], readOnlyOk: true },
-  { id: 'ledger-settings', key: 'nav_ledgerSettings', roles: ['unit_admin', 'finance_officer', 'leader', 'auditor'], readOnlyOk: true },
-  { id: 'assets', key: 'nav_assets', roles: ['finance_officer', 'leader', 'auditor'], readOnlyOk: true },
-  { id: 'standards', key: 'nav_standards', roles: ['finance_officer', 'business_staff', 'department_head', 'leader', 'auditor'], readOnlyOk: true },
-  // Everyone's own: API tokens belong to the person, not to a unit.
-  { id: 'api-tokens', key: 'nav_apiTokens', roles: ['system_admin', 'unit_admin', 'finance_officer', 'business_staff', 'department_head', 'leader', 'auditor', 'plugin_developer'], readOnlyOk: true },
-];
-
-export function navFor(roles: Role[], readOnly: boolean): NavItem[] {
-  return NAV.filter((n) => n.roles.some((r) => roles.includes(r)) && (!readOnly || n.readOnlyOk));
-}
-
-/**
- * The units a person can switch between: every unit they hold a role in, plus the subordinate
- * units they supervise (read-only, with the roles held above them).
- */
-export function unitOptions(me: Me, readable: { id: string; name: string; path: string }[]): UnitOption[] {
-  const out: UnitOption[] = [];
-  const own = new Map<string, UnitOption>();
-  for (const m of me.memberships) {
-    let o = own.get(m.unitId);
-    if (!o) {
-      o = { id: m.unitId, name: m.unitName, roles: [], departmentId: m.departmentId, readOnly: false };
-      own.set(m.unitId, o);
-      out.push(o);
-    }
-    if (!o.roles.includes(m.role)) o.roles.push(m.role);
-    o.departmentId ??= m.departmentId;
-  }
-  for (const u of readable) {
-    if (own.has(u.id)) continue;
-    const roles = me.memberships.filter((m) => u.path.includes(`/${m.unitId}/`)).map((m) => m.role);
-    if (roles.length) out.push({ id: u.id, name: u.name, roles: [...new Set(roles)], departmentId: null, readOnly: true });
-  }
-  return out;
-}
+import { navFor, unitOptions, type NavItem, type UnitOption } from './lib/nav.js';
+export { NAV, navFor, unitOptions, type NavItem, type UnitOption } from './lib/nav.js';
 
 const UNIT_KEY = 'ub.unit';
+/**
+ * Set while this browser holds a session (sign-in sets it; sign-out or any 401 clears it): an anonymous
+ * visit shows the login form without asking /api/me, so the login page makes no failing request.
+ */
+export const SIGNED_IN_KEY = 'ub.signedIn';
 
 @customElement('ub-app')
 export class UbApp extends UbElement {
@@ -132,6 +79,7 @@ export class UbApp extends UbElement {
     main { flex: 1; padding: 20px 24px; min-width: 0; overflow: auto; }
     .skip { position: absolute; left: -999px; top: 4px; background: #fff; color: #14365f; padding: 6px; }
     .skip:focus { left: 8px; z-index: 10; }
+    header .menu { display: none; align-items: center; gap: 4px; }
     @media (max-width: 1100px) {
       .body { flex-direction: column; }
       nav { width: auto; display: flex; flex-wrap: wrap; padding: 0; border-right: 0; border-bottom: 1px solid #dde3ea; }
@@ -150,11 +98,18 @@ export class UbApp extends UbElement {
     @media (max-width: 600px) {
       header .spacer { display: none; }
       header .brand { flex: 1 1 auto; }
-      header ub-notification-bell { order: 1; }
+      header ub-notification-bell, header ub-help-menu { order: 1; }
       header .signout { order: 2; }
       header .unit-pick, header .unit-name { order: 3; flex: 1 1 160px; }
       header .unit-pick select { flex: 1 1 auto; max-width: none; width: 0; }
       header .lang { order: 4; }
+      /* the navigation folds behind the menu button: the page starts at the top of the screen */
+      header .menu { display: inline-flex; order: -1; }
+      nav { display: none; }
+      nav.open { display: flex; flex-direction: column; }
+      nav.open a { border-bottom: 0; border-left: 3px solid transparent; padding: 12px 16px; }
+      nav.open a[aria-current='page'] { border-left-color: #1d5fbf; }
+      main { padding: 12px 10px; }
     }
   `];
 
@@ -166,15 +121,26 @@ export class UbApp extends UbElement {
   @state() route = location.pathname;
   /** Pages of the plugins enabled in the current unit (plugin-page.ts decides which). */
   @state() pluginNav: PluginNavItem[] = [];
+  /** Bumped when a notice is opened: the page is made afresh and shows the document as it is now. */
+  @state() navSeq = 0;
+  /** The phone's menu (below 600 px the navigation folds behind a button). */
+  @state() menuOpen = false;
 
   private offUnauth?: () => void;
-  private onPop = () => (this.route = location.pathname);
+  private onPop = (e: PopStateEvent) => {
+    this.route = location.pathname;
+    this.menuOpen = false;
+    if ((e.state as { fresh?: unknown } | null)?.fresh) this.navSeq++;
+  };
 
   override connectedCallback(): void {
     super.connectedCallback();
     document.documentElement.lang = lang();
     window.addEventListener('popstate', this.onPop);
-    this.offUnauth = onUnauthenticated(() => (this.me = null));
+    this.offUnauth = onUnauthenticated(() => {
+      localStorage.removeItem(SIGNED_IN_KEY);
+      this.me = null;
+    });
     void this.boot();
   }
 
@@ -185,6 +151,10 @@ export class UbApp extends UbElement {
   }
 
   private async boot() {
+    if (!localStorage.getItem(SIGNED_IN_KEY)) {
+      this.booting = false;
+      return;
+    }
     try {
       await this.signedIn(await get<Me>('/api/me'));
     } catch {
@@ -195,6 +165,7 @@ export class UbApp extends UbElement {
   }
 
   private async signedIn(me: Me) {
+    localStorage.setItem(SIGNED_IN_KEY, '1');
     let readable: { id: string; name: string; path: string }[] = [];
     try {
       readable = await get('/api/units');
@@ -254,7 +225,8 @@ export class UbApp extends UbElement {
   navigate(path: string, replace = false) {
     if (replace) history.replaceState(null, '', path);
     else history.pushState(null, '', path);
-    this.route = path;
+    this.route = path.split(/[?#]/)[0]!;
+    this.menuOpen = false;
     window.scrollTo(0, 0);
   }
 
@@ -282,6 +254,7 @@ export class UbApp extends UbElement {
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
     }
+    localStorage.removeItem(SIGNED_IN_KEY);
     this.me = null;
     history.replaceState(null, '', '/');
   }
@@ -315,6 +288,7 @@ export class UbApp extends UbElement {
       case 'admin-templates': return html`<ub-admin-templates .ctx=${ctx}></ub-admin-templates>`;
       case 'admin-rules': return html`<ub-admin-rules .ctx=${ctx}></ub-admin-rules>`;
       case 'admin-plugins': return html`<ub-admin-plugins .ctx=${ctx} @plugins-changed=${this.reloadPluginNav}></ub-admin-plugins>`;
+      case 'system-health': return html`<ub-system-health .ctx=${ctx}></ub-system-health>`;
       case 'payments': return html`<ub-payments-page .ctx=${ctx}></ub-payments-page>`;
       case 'receipts': return html`<ub-receipts-page .ctx=${ctx}></ub-receipts-page>`;
       case 'review': return html`<ub-budget-review .ctx=${ctx}></ub-budget-review>`;
@@ -348,6 +322,8 @@ export class UbApp extends UbElement {
     return html`
       <a class="skip" href="#main" @click=${(e: Event) => { e.preventDefault(); this.renderRoot.querySelector('main')?.focus(); }}>跳到正文 / Skip to content</a>
       <header>
+        <button class="menu" aria-expanded=${this.menuOpen ? 'true' : 'false'} aria-controls="main-nav"
+          @click=${() => (this.menuOpen = !this.menuOpen)}><span aria-hidden="true">☰</span> ${this.menuOpen ? t('dl_menuClose') : t('dl_menu')}</button>
         <span class="brand"><span class="logo">预</span>${t('appName')}</span>
         <span class="spacer"></span>
         ${this.units.length > 1
@@ -357,18 +333,19 @@ export class UbApp extends UbElement {
               </select></label>`
           : html`<span class="unit-name" title=${u?.name ?? ''}>${u?.name ?? ''}</span>`}
         ${this.renderLang()}
+        <ub-help-menu .route=${this.route} .roles=${u?.roles ?? []}></ub-help-menu>
         <ub-notification-bell .unitId=${this.unitId} .userId=${this.me.id}></ub-notification-bell>
         <span class="who">${this.me.displayName}</span>
         <button class="signout" @click=${this.logout}>${t('signOut')}</button>
       </header>
       <div class="body">
-        <nav aria-label=${t('mainNav')} @click=${this.onNavClick}>
+        <nav id="main-nav" class=${this.menuOpen ? 'open' : ''} aria-label=${t('mainNav')} @click=${this.onNavClick}>
           <div class="roles">${u?.roles.map((r) => t(`role_${r}` as MessageKey)).join(' · ')}</div>
           ${this.navItems.map((n) => html`<a href="/${n.id}" aria-current=${page === n.id ? 'page' : 'false'}>${t(n.key)}</a>`)}
           ${this.pluginNav.length ? html`<div class="roles">${t('pluginNavGroup')}</div>` : nothing}
           ${this.pluginNav.map((p) => html`<a href=${p.href} data-plugin=${p.pluginId} aria-current=${this.route === p.href ? 'page' : 'false'}>${navTitle(p)}</a>`)}
         </nav>
-        <main id="main" tabindex="-1" @click=${this.onNavClick}>${keyed(this.unitId, this.renderPage())}</main>
+        <main id="main" tabindex="-1" @click=${this.onNavClick}>${keyed(`${this.unitId}#${this.navSeq}`, this.renderPage())}</main>
       </div>`;
   }
 }

@@ -11,7 +11,7 @@ const line = (over: Partial<BudgetLine>): BudgetLine => ({
   headcount: 12, standardAmount: 160000, amount: 1920000, controlAmount: null, note: '', indicatorId: null, ...over,
 });
 const request = (over: Partial<BudgetRequestDetail>): BudgetRequestDetail => ({
-  id: 5, unitId: 'a', year: 2027, departmentId: 3, departmentName: '基础教育科', title: '2027年度基础教育科预算申请', status: 'submitted',
+  id: 5, docNo: 'YS2027-0005', unitId: 'a', year: 2027, departmentId: 3, departmentName: '基础教育科', title: '2027年度基础教育科预算申请', status: 'submitted',
   round: 1, amount: 51920000, controlAmount: null, createdBy: 6, createdAt: '2026-11-20T08:00:00Z', updatedAt: '2026-11-20T08:00:00Z',
   lines: [line({ id: 1 }), line({ id: 2, lineNo: 2, expenditureKind: 'project', projectId: 2, economicCode: '31002', headcount: null, standardAmount: null, amount: 50000000, note: '智慧校园二期' })],
   trail: [{ action: 'submit', body: '请审核', authorName: '孙浩', at: '2026-11-20T08:00:00Z' }],

@@ -9,7 +9,13 @@ const template = (kind: string, standards: object[]) => ({ unitId: 'a', kind, na
 
 describe('ub-budget-wizard', () => {
   let mock: ReturnType<typeof mockFetch>;
-  afterEach(() => mock?.restore());
+  // The wizard keeps a draft (localStorage) and its step (the address): each test starts without either.
+  const start = location.href;
+  afterEach(() => {
+    mock?.restore();
+    history.replaceState(null, '', start);
+    for (const k of Object.keys(localStorage)) if (k.startsWith('ub.draft.')) localStorage.removeItem(k);
+  });
 
   async function mount() {
     mock = mockFetch({

@@ -28,7 +28,8 @@ const routes = {
   'GET /api/units/a/ledger-settings': { body: { flexibleThreshold: 2_000_000, kindEconomicMap: { personnel: ['301', '303'], operating: ['302', '310'], project: ['302', '303', '309', '310', '311', '312', '313', '399'] }, timeProgressBasis: 'month' } },
   'GET /api/units/a/three-public-caps': { body: [{ economicCode: '30217', amount: 5_000_000, used: 1_234_500 }] },
   'GET /api/tokens': { body: [{ id: 1, name: '财政一体化系统对接（预算执行数据同步）', prefix: 'ubt_abcdef', createdAt: '2026-03-01T00:00:00Z', expiresAt: null, lastUsedAt: null, revokedAt: null }] },
-  'GET /api/expenditure-standards': { body: [{ year: 2026, item: 'travel_lodging', tier: 'tier1', name: '差旅住宿费（一类地区：直辖市、副省级城市）', economicCode: '30211', capPerUnit: 50_000, per: 'person_night' }] },
+  'GET /api/units/a/standards': { body: { date: '2026-08-01', versions: [], rows: [{ item: 'travel_lodging', tier: 'js-a.other', name: '差旅住宿费（江苏（南京、苏州、无锡、常州、镇江），其他人员）', region: '江苏（南京、苏州、无锡、常州、镇江）', rank: '其他人员', season: '', economicCode: '30211', cap: 38_000, per: 'person_night', effectiveFrom: null, effectiveTo: null, source: '财行〔2016〕71号', verified: true, note: '', versionId: 1 }] } },
+  'GET /api/units/a/standards/versions': { body: [{ id: 1, ownerUnitId: null, title: '中央和国家机关支出标准（差旅、会议、培训）', status: 'adopted', effectiveFrom: '2017-01-01', sourceDocument: '财行〔2016〕71号；财行〔2016〕214号；财行〔2016〕540号', reason: '系统初始标准，依据已公布的文件', basedOn: null, proposedVia: 'core', proposedBy: null, proposedByName: null, createdAt: '2026-01-01T00:00:00Z', decidedBy: null, decidedByName: null, decidedAt: '2026-01-01T00:00:00Z', decisionNote: null, rowCount: 90, inForce: true }] },
 };
 
 /** Nothing of the page reaches past the phone's content width but inside a box that scrolls sideways. */

@@ -199,7 +199,7 @@ describe('ledger pages', () => {
     expect(s).to.contain('支付申请 #5 的追溯链');
     expect(s).to.contain('预算申请 #1');
     expect(s).to.contain('2026年度基本支出预算');
-    expect(s).to.contain('payment.submit');
+    expect(s).to.contain('支付申请 · 提交');
     expect(mock.calls.find((c) => c.url.includes('/audit?'))!.url).to.contain('entity=payment&entityId=5');
     expect(el.shadowRoot!.querySelectorAll('button, input').length).to.be.greaterThan(0);
     expect(el.shadowRoot!.querySelector('button.primary')).to.equal(null); // read-only: no actions

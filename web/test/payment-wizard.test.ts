@@ -20,7 +20,13 @@ function typeAmount(el: UbPaymentWizard, value: string) {
 
 describe('ub-payment-wizard', () => {
   let mock: ReturnType<typeof mockFetch>;
-  afterEach(() => mock?.restore());
+  // The wizard keeps a draft (localStorage) and its step (the address): each test starts without either.
+  const start = location.href;
+  afterEach(() => {
+    mock?.restore();
+    history.replaceState(null, '', start);
+    for (const k of Object.keys(localStorage)) if (k.startsWith('ub.draft.')) localStorage.removeItem(k);
+  });
 
   async function mount(check: (amount: number) => object) {
     mock = mockFetch({

@@ -6,7 +6,7 @@ import type { UbPaymentsPage } from '../src/pages/payments-page.js';
 import type { Payment } from '../src/lib/types.js';
 
 const payment = (over: Partial<Payment>): Payment => ({
-  id: 11, unitId: 'a', indicatorId: 4, indicatorCode: 'ZB2026-0004', departmentId: 3, payeeName: '示范县文印中心', payeeAccount: '', payeeBank: '',
+  id: 11, docNo: 'ZF2026-0011', unitId: 'a', indicatorId: 4, indicatorCode: 'ZB2026-0004', departmentId: 3, payeeName: '示范县文印中心', payeeAccount: '', payeeBank: '',
   purpose: '教研资料印刷', functionalCode: '2050101', economicCode: '30202', fundSourceCode: '11', amount: 320000, date: '2026-11-20',
   status: 'approved', procurement: false, contractNo: null, standard: null, attachments: [], warnings: [], overrideReason: null, createdBy: 6, createdByName: '孙浩',
   createdAt: '2026-11-20T08:00:00Z', approvedAt: '2026-11-21T08:00:00Z', paidAt: null, ...over,
@@ -42,7 +42,7 @@ describe('ub-payments-page', () => {
     const post = mock.calls.find((c) => c.method === 'POST')!;
     expect(post.url).to.equal('/api/units/a/payments/11/pay');
     expect(post.body).to.deep.equal({ date: '2026-11-25', comment: '国库集中支付' });
-    expect(root.querySelector('[role=status]')!.textContent).to.contain('支付申请 #11 已支付 3,200.00 元');
+    expect(root.querySelector('[role=status]')!.textContent).to.contain('支付申请 ZF2026-0011 已支付 3,200.00 元');
     expect(el.rows.map((r) => r.id)).to.deep.equal([12]);
     expect(root.querySelector('.confirm')).to.equal(null);
   });

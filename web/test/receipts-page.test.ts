@@ -7,7 +7,7 @@ import type { UbReceiptsPage } from '../src/pages/receipts-page.js';
 import type { ReceiptList, ReceiptView } from '@unibudget/sdk/contracts/receipts';
 
 const receipt = (over: Partial<ReceiptView>): ReceiptView => ({
-  id: 5, unitId: 'b', year: 2026, date: '2026-09-08', type: 'business', typeName: '事业收入', amount: 17_220_000, fundSourceCode: '3101', fundSourceName: '事业收入',
+  id: 5, docNo: null, unitId: 'b', year: 2026, date: '2026-09-08', type: 'business', typeName: '事业收入', amount: 17_220_000, fundSourceCode: '3101', fundSourceName: '事业收入',
   payer: '学生家长（课后服务收费，银行代收）', summary: '2026年秋季学期课后服务收费', departmentId: null, earmarked: false, status: 'recorded',
   financialAccount: '4101', budgetaryAccount: '6101', createdBy: 9, createdByName: '冯丽', createdAt: '2026-09-08T02:00:00Z',
   reversalDate: null, reversalReason: null, reversedBy: null, reversedAt: null, ...over,

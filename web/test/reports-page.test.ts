@@ -24,7 +24,12 @@ const execution: ReportView = {
 
 describe('ub-reports-page', () => {
   let mock: ReturnType<typeof mockFetch> | undefined;
-  afterEach(() => mock?.restore());
+  // The page keeps its tab and filters in the address: each test starts from a clean one.
+  const start = location.href;
+  afterEach(() => {
+    mock?.restore();
+    history.replaceState(null, '', start);
+  });
 
   it('formats report cells: yuan, 万元 rounded, ratios, integers', () => {
     expect(formatIn(123456789, '元')).to.equal('1,234,567.89');

@@ -13,6 +13,8 @@ const me = (memberships: Me['memberships']): Me => ({ id: 1, username: 'x', disp
 describe('app shell', () => {
   const start = location.href;
   let mock: ReturnType<typeof mockFetch> | undefined;
+  // A session is held (app.ts SIGNED_IN_KEY): the shell asks /api/me; without it, it shows the login at once.
+  beforeEach(() => localStorage.setItem('ub.signedIn', '1'));
   afterEach(() => {
     mock?.restore();
     history.replaceState(null, '', start);
@@ -27,6 +29,9 @@ describe('app shell', () => {
     expect(navFor(['leader'], true).map((n) => n.id)).to.deep.equal(['cockpit', 'receipts', 'review', 'reports', 'projects', 'fiscal-years', 'ledger-settings', 'assets', 'standards', 'api-tokens']);
     // the digital specialist reads plugin logs on the plugin page (enabling stays the unit admin's)
     expect(navFor(['plugin_developer'], false).map((n) => n.id)).to.deep.equal(['admin-plugins', 'api-tokens']);
+    // 系统健康度: the unit admin (their unit) and the system administrator (the whole process)
+    expect(navFor(['unit_admin'], false).map((n) => n.id)).to.include('system-health');
+    expect(navFor(['system_admin'], false).map((n) => n.id)).to.include('system-health');
   });
 
   it('offers own units and the supervised ones, read-only', () => {

@@ -1,5 +1,7 @@
 import type { Cell, Report, ReportColumn, ReportTable } from './reports.js';
 import type { CheckResult } from './disclosure-checks.js';
+import type { Lang } from '../../errors.js';
+import { exportWords, localizeReport, localizeTable } from './report-lang.js';
 
 /**
  * Downloads of a report: xlsx (exceljs, one worksheet per table in the standard layout: title,
@@ -46,11 +48,13 @@ export interface ExportOptions {
   checks?: CheckResult | undefined;
   /** One table only (its id); else the whole set, one sheet per table. */
   tableId?: string | undefined;
+  /** The language of titles, headers and labels (report-lang.ts); zh by default. */
+  lang?: Lang | undefined;
 }
 
 /** The tables a download carries: one (by id) or all; an unknown id gives none (the route refuses it before). */
-function tablesOf(report: Report, tableId?: string): ReportTable[] {
-  return (tableId ? report.tables.filter((t) => t.id === tableId) : report.tables).map(printLayout);
+function tablesOf(report: Report, tableId?: string, lang: Lang = 'zh'): ReportTable[] {
+  return (tableId ? report.tables.filter((t) => t.id === tableId) : report.tables).map((t) => localizeTable(printLayout(t), lang));
 }
 
 /**
@@ -89,21 +93,22 @@ export function printLayout(table: ReportTable): ReportTable {
  */
 export async function reportToXlsx(report: Report, options: ExportOptions = {}): Promise<Buffer> {
   const { default: ExcelJS } = await import('exceljs');
+  const words = exportWords(options.lang ?? 'zh');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'unibudget';
   const used = new Set<string>();
   const failing = new Set((options.checks?.failures ?? []).flatMap((f) => f.cells.map((c) => c.table)));
-  for (const table of tablesOf(report, options.tableId)) {
+  for (const table of tablesOf(report, options.tableId, options.lang)) {
     const sheet = workbook.addWorksheet(sheetName(table, used));
     const width = table.columns.length;
     sheet.mergeCells(1, 1, 1, width);
     const title = sheet.getCell(1, 1);
-    title.value = `${report.year}年${table.title}`;
+    title.value = words.title(report.year, table.title);
     title.font = { bold: true, size: 16 };
     title.alignment = { horizontal: 'center' };
-    sheet.getCell(2, 1).value = `编制单位：${report.unitName}${report.consolidated ? '（汇总）' : ''}`;
+    sheet.getCell(2, 1).value = words.compiledBy(report.unitName, report.consolidated);
     const unitCell = sheet.getCell(2, width);
-    unitCell.value = `单位：${table.unitLabel}`;
+    unitCell.value = words.unit(table.unitLabel);
     unitCell.alignment = { horizontal: 'right' };
     const grouped = table.columns.some((c) => c.group);
     const headerRows = grouped ? 2 : 1;
@@ -141,7 +146,7 @@ export async function reportToXlsx(report: Report, options: ExportOptions = {}):
         cell.border = BOX;
       });
     });
-    const notes = [table.note, failing.has(table.id) ? '注：本表未通过发布前校验，详见“校验结果”' : undefined].filter(Boolean);
+    const notes = [table.note, failing.has(table.id) ? words.failedNote : undefined].filter(Boolean);
     notes.forEach((note, n) => {
       const at = first + table.rows.length + n;
       sheet.mergeCells(at, 1, at, width);
@@ -152,9 +157,9 @@ export async function reportToXlsx(report: Report, options: ExportOptions = {}):
     });
   }
   if (options.checks && !options.checks.ok) {
-    const sheet = workbook.addWorksheet('校验结果');
-    sheet.addRow([`${report.year}年${report.title}：发布前校验未通过（${options.checks.failures.length} 项）`]).font = { bold: true };
-    sheet.addRow(['校验', '说明', '表', '行', '列', '值（分）']).font = { bold: true };
+    const sheet = workbook.addWorksheet(words.checksSheet);
+    sheet.addRow([words.checksTitle(report.year, localizeReport(report, options.lang ?? 'zh').title, options.checks.failures.length)]).font = { bold: true };
+    sheet.addRow(words.checksHeader).font = { bold: true };
     for (const f of options.checks.failures) {
       for (const c of f.cells.length ? f.cells : [null]) sheet.addRow([f.check, f.message, c?.table ?? '', c?.row ?? '', c?.column ?? '', c?.value ?? '']);
     }
@@ -171,9 +176,10 @@ function csvCell(value: unknown): string {
 /** CSV: the tables one after another (or one table), money in 元 (exact) or 万元 with two decimals as printed. */
 export function reportToCsv(report: Report, options: ExportOptions = {}): string {
   const lines: string[] = [];
-  for (const table of tablesOf(report, options.tableId)) {
-    lines.push(csvCell(`${report.year}年${table.title}`));
-    lines.push([`编制单位：${report.unitName}${report.consolidated ? '（汇总）' : ''}`, `单位：${table.unitLabel}`].map(csvCell).join(','));
+  const words = exportWords(options.lang ?? 'zh');
+  for (const table of tablesOf(report, options.tableId, options.lang)) {
+    lines.push(csvCell(words.title(report.year, table.title)));
+    lines.push([words.compiledBy(report.unitName, report.consolidated), words.unit(table.unitLabel)].map(csvCell).join(','));
     // The merged header of the print becomes a row above, each group named once over its first column.
     if (table.columns.some((c) => c.group)) lines.push(table.columns.map((c, i) => csvCell(c.group && table.columns[i - 1]?.group !== c.group ? c.group : '')).join(','));
     lines.push(table.columns.map((c) => csvCell(c.header)).join(','));
@@ -185,7 +191,7 @@ export function reportToCsv(report: Report, options: ExportOptions = {}): string
       }).join(','));
     }
     if (table.note) lines.push(csvCell(table.note));
-    if (options.checks && !options.checks.ok && options.checks.failures.some((f) => f.cells.some((c) => c.table === table.id))) lines.push(csvCell('注：本表未通过发布前校验'));
+    if (options.checks && !options.checks.ok && options.checks.failures.some((f) => f.cells.some((c) => c.table === table.id))) lines.push(csvCell(words.failedNoteShort));
     lines.push('');
   }
   return `\uFEFF${lines.join('\r\n')}`;
@@ -193,7 +199,7 @@ export function reportToCsv(report: Report, options: ExportOptions = {}): string
 
 /** The route's reply: JSON as is, or a download. */
 export async function reportResponse(report: Report, format: 'json' | 'xlsx' | 'csv', options: ExportOptions = {}): Promise<Report | Response> {
-  if (format === 'json') return report;
+  if (format === 'json') return localizeReport(report, options.lang ?? 'zh');
   const base = `${report.report}-${report.unitId}-${report.year}${report.month ? `-${String(report.month).padStart(2, '0')}` : ''}${options.tableId ? `-${options.tableId}` : ''}`;
   if (format === 'xlsx') {
     const bytes = await reportToXlsx(report, options);

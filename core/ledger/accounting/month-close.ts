@@ -61,11 +61,11 @@ export async function closeChecklist(db: Executor, unitId: string, { year, month
   if (!period) throw new AppError('PERIOD_NOT_FOUND', { year, month });
   const from = `${year}-${String(month).padStart(2, '0')}-01`;
   const to = `${year}-${String(month).padStart(2, '0')}-31`;
-  const payments = await db.selectFrom('payments').select(['id', 'status', 'date', 'amount', 'purpose', 'payee_name'])
+  const payments = await db.selectFrom('payments').select(['id', 'doc_no', 'status', 'date', 'amount', 'purpose', 'payee_name'])
     .where('unit_id', '=', unitId).where('date', '>=', from).where('date', '<=', to).where('status', 'in', ['pending', 'approved']).orderBy('date').orderBy('id').execute();
-  const transfers = await db.selectFrom('transfers').select(['id', 'status', 'date', 'amount', 'reason'])
+  const transfers = await db.selectFrom('transfers').select(['id', 'doc_no', 'status', 'date', 'amount', 'reason'])
     .where('unit_id', '=', unitId).where('date', '>=', from).where('date', '<=', to).where('status', '=', 'pending').orderBy('date').orderBy('id').execute();
-  const adjustments = await db.selectFrom('adjustments').select(['id', 'status', 'date', 'amount', 'reason'])
+  const adjustments = await db.selectFrom('adjustments').select(['id', 'serial_no as doc_no', 'status', 'date', 'amount', 'reason'])
     .where('unit_id', '=', unitId).where('date', '>=', from).where('date', '<=', to).where('status', '=', 'pending').orderBy('date').orderBy('id').execute();
   const earlierOpen = await db.selectFrom('periods').select('month').where('unit_id', '=', unitId).where('year', '=', year)
     .where('month', '<', month).where('status', '=', 'open').orderBy('month').executeTakeFirst();
@@ -73,9 +73,9 @@ export async function closeChecklist(db: Executor, unitId: string, { year, month
   return {
     year, month, status: period.status,
     documents: [
-      ...payments.map((p) => ({ target: 'payment' as const, id: p.id, status: p.status, date: p.date, amount: p.amount, summary: `${p.purpose}（${p.payee_name}）` })),
-      ...transfers.map((t) => ({ target: 'transfer' as const, id: t.id, status: t.status, date: t.date, amount: t.amount, summary: t.reason })),
-      ...adjustments.map((a) => ({ target: 'adjustment' as const, id: a.id, status: a.status, date: a.date, amount: a.amount, summary: a.reason })),
+      ...payments.map((p) => ({ target: 'payment' as const, id: p.id, docNo: p.doc_no, status: p.status, date: p.date, amount: p.amount, summary: `${p.purpose}（${p.payee_name}）` })),
+      ...transfers.map((t) => ({ target: 'transfer' as const, id: t.id, docNo: t.doc_no, status: t.status, date: t.date, amount: t.amount, summary: t.reason })),
+      ...adjustments.map((a) => ({ target: 'adjustment' as const, id: a.id, docNo: a.doc_no, status: a.status, date: a.date, amount: a.amount, summary: a.reason })),
     ],
     tracks,
     blockingMonth: earlierOpen?.month ?? null,

@@ -1,6 +1,6 @@
 import type { Tx } from '../../db/connection.js';
 import type { AccountingTrack, IndicatorsTable, MovementKind } from '../../db/schema.js';
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { nowIso } from '../../clock.js';
 import { assertPostable } from './chart.js';
 import { assetTargetFor } from '../assets/data.js';
@@ -92,6 +92,7 @@ export async function postEntry(tx: Tx, entry: EntryInput): Promise<number> {
   if (debit !== credit) throw new Error(`unbalanced ${entry.track} entry ${entry.voucherNo}: debit ${debit} ≠ credit ${credit}`);
   const year = entry.year ?? Number(entry.date.slice(0, 4));
   const month = entry.month ?? Number(entry.date.slice(5, 7));
+  if (entry.voucherNo === NEXT_VOUCHER) entry = { ...entry, voucherNo: await takeVoucherNo(tx, entry.unitId, `${year}-${String(month).padStart(2, '0')}`) };
   const row = await tx
     .insertInto('journal_entries')
     .values({
@@ -132,12 +133,30 @@ function pair(debitAccount: string, creditAccount: string, amount: number, d: Re
 }
 
 export function voucherNo(date: string, sequence: number): string {
-  return `记${date.slice(0, 4)}-${date.slice(5, 7)}-${String(sequence).padStart(6, '0')}`;
+  return `记${date.slice(0, 4)}-${date.slice(5, 7)}-${String(sequence).padStart(4, '0')}`;
+}
+
+/**
+ * Marks an entry of the 记 series: its number is taken when it is written, continuous per unit and
+ * month (记2026-06-0001, -0002, …; doc_counters, in the writing transaction, so a rollback leaves no
+ * gap). The two tracks of one business event share one number. Receipts (收), depreciation (ZJ),
+ * asset entries (ZG) and year-end closing (年结) keep their own series.
+ */
+export const NEXT_VOUCHER = '';
+
+async function takeVoucherNo(tx: Tx, unitId: string, date: string): Promise<string> {
+  const row = await sql<{ last_no: number | string }>`
+    insert into doc_counters (unit_id, kind, year, last_no) values (${unitId}, ${`voucher-${date.slice(5, 7)}`}, ${Number(date.slice(0, 4))}, 1)
+    on conflict (unit_id, kind, year) do update set last_no = doc_counters.last_no + 1
+    returning last_no`.execute(tx);
+  return voucherNo(date, Number(row.rows[0]!.last_no));
 }
 
 async function postBoth(tx: Tx, indicator: IndicatorRow, base: Omit<EntryInput, 'track' | 'lines' | 'unitId'>, financial: PostingLine[], budgetary: PostingLine[]) {
-  await postEntry(tx, { ...base, unitId: indicator.unit_id, track: 'financial', lines: financial });
-  await postEntry(tx, { ...base, unitId: indicator.unit_id, track: 'budgetary', lines: budgetary });
+  const posts = (lines: PostingLine[]) => lines.some((l) => l.debit !== 0 || l.credit !== 0);
+  const number = base.voucherNo === NEXT_VOUCHER && (posts(financial) || posts(budgetary)) ? await takeVoucherNo(tx, indicator.unit_id, base.date) : base.voucherNo;
+  await postEntry(tx, { ...base, voucherNo: number, unitId: indicator.unit_id, track: 'financial', lines: financial });
+  await postEntry(tx, { ...base, voucherNo: number, unitId: indicator.unit_id, track: 'budgetary', lines: budgetary });
 }
 
 /** Posts the creation of an indicator (下达, or a year-end carry-over); called by issueIndicator after its movement. */
@@ -145,7 +164,7 @@ export async function postIssue(tx: Tx, indicator: IndicatorRow, movementId: num
   if (!isFiscalFund(indicator.fund_source_code)) return;
   const d = dims(indicator);
   const amount = indicator.issued_amount;
-  const base = { date, voucherNo: voucherNo(date, movementId), sourceType: 'issue' as const, sourceId: movementId };
+  const base = { date, voucherNo: NEXT_VOUCHER, sourceType: 'issue' as const, sourceId: movementId };
   if (refType === 'year_end') {
     await postBoth(tx, indicator, { ...base, summary: `结转额度恢复 ${indicator.code} ${indicator.name}` }, pair('1011', '1201', amount, d), pair('800101', '800103', amount, d));
   } else {
@@ -165,7 +184,7 @@ export interface PostedMovement {
 /** Posts one indicator movement; called by applyMovement after the movement row is written. */
 export async function postMovement(tx: Tx, indicator: IndicatorRow, m: PostedMovement): Promise<void> {
   const d = dims(indicator);
-  const base = { date: m.date, voucherNo: voucherNo(m.date, m.id), sourceType: 'movement' as const, sourceId: m.id };
+  const base = { date: m.date, voucherNo: NEXT_VOUCHER, sourceType: 'movement' as const, sourceId: m.id };
   const fiscal = isFiscalFund(indicator.fund_source_code);
   switch (m.kind) {
     case 'adjust': {
@@ -181,7 +200,7 @@ export async function postMovement(tx: Tx, indicator: IndicatorRow, m: PostedMov
       // What the payment accrued on 2201 is cleared; anything beyond it (never, as accruals are whole) is expense.
       const cleared = asset ? 0 : Math.min(await accruedSalary(tx, indicator.unit_id, m), m.amount);
       const fd = { ...d, departmentId: ctx.departmentId, economicCode: ctx.economicCode };
-      const summary = `支付 ${indicator.code} ${indicator.name}（${m.refType} #${m.refId}）`;
+      const summary = `支付 ${indicator.code} ${indicator.name}（${ctx.reference}）`;
       await postBoth(
         tx, indicator, { ...base, summary },
         [
@@ -208,7 +227,7 @@ export async function postMovement(tx: Tx, indicator: IndicatorRow, m: PostedMov
         const ctx = await payContext(tx, indicator, m);
         if (!ctx.economicCode.startsWith('301')) return;
         await postEntry(tx, {
-          ...base, unitId: indicator.unit_id, track: 'financial', summary: `计提应付职工薪酬 ${indicator.code} ${indicator.name}（payment #${m.refId}）`,
+          ...base, unitId: indicator.unit_id, track: 'financial', summary: `计提应付职工薪酬 ${indicator.code} ${indicator.name}（${ctx.reference}）`,
           lines: pair(ctx.accounts.expense, '2201', m.amount, { ...d, departmentId: ctx.departmentId, economicCode: ctx.economicCode }),
         });
         return;
@@ -217,7 +236,7 @@ export async function postMovement(tx: Tx, indicator: IndicatorRow, m: PostedMov
       if (accrued === 0) return;
       const ctx = await payContext(tx, indicator, m);
       await postEntry(tx, {
-        ...base, unitId: indicator.unit_id, track: 'financial', summary: `冲回应付职工薪酬 ${indicator.code} ${indicator.name}（payment #${m.refId}）`,
+        ...base, unitId: indicator.unit_id, track: 'financial', summary: `冲回应付职工薪酬 ${indicator.code} ${indicator.name}（${ctx.reference}）`,
         lines: pair('2201', ctx.accounts.expense, accrued, { ...d, departmentId: ctx.departmentId, economicCode: ctx.economicCode }),
       });
       return;
@@ -241,7 +260,7 @@ export function expenseAccounts(unitKind: 'administrative' | 'institution', depa
 /** What a payment movement posts by: the document's department, economic class and purpose, the unit's kind and settings. */
 async function payContext(tx: Tx, indicator: IndicatorRow, m: PostedMovement) {
   const payment = m.refType === 'payment'
-    ? await tx.selectFrom('payments').select(['department_id', 'economic_code', 'purpose']).where('id', '=', m.refId).where('unit_id', '=', indicator.unit_id).executeTakeFirst()
+    ? await tx.selectFrom('payments').select(['department_id', 'economic_code', 'purpose', 'doc_no']).where('id', '=', m.refId).where('unit_id', '=', indicator.unit_id).executeTakeFirst()
     : undefined;
   const departmentId = payment?.department_id ?? indicator.department_id;
   const unit = await tx.selectFrom('units').select('kind').where('id', '=', indicator.unit_id).executeTakeFirstOrThrow();
@@ -250,6 +269,8 @@ async function payContext(tx: Tx, indicator: IndicatorRow, m: PostedMovement) {
     departmentId,
     economicCode: payment?.economic_code ?? indicator.economic_code,
     purpose: payment?.purpose ?? indicator.name,
+    /** How a journal summary names the document: 支付申请 ZF2026-0001 (its number, not the database id). */
+    reference: payment ? `支付申请 ${payment.doc_no ?? `#${m.refId}`}` : m.refType === 'payment' ? `支付申请 #${m.refId}` : `${m.refType} #${m.refId}`,
     accounts: expenseAccounts(unit.kind, department?.function === 'management' ? 'management' : 'business'),
     settings: await postingSettings(tx, indicator.unit_id),
   };

@@ -7,12 +7,14 @@ import { PeriodParams, PeriodView, ReopenBody } from '../../periods/schema.js';
 import { departmentBound } from '../scope.js';
 import { CHART } from './chart.js';
 import { reportResponse } from './export.js';
+import { localizeYearEnd } from './report-lang.js';
 import { executionReport, type Report } from './reports.js';
 import { disclosureReport } from './disclosure.js';
 import { finalAccountsReport } from './final-accounts.js';
 import { checkDisclosure, type CheckResult } from './disclosure-checks.js';
 import { checkFinalAccountsExplained, deleteExplanation, listExplanations, saveExplanation } from './explanations.js';
 import { AppError } from './errors.js';
+import type { Lang } from '../../errors.js';
 import { ledgerSettings } from '../rules/service.js';
 import { businessDate } from '../../clock.js';
 import {
@@ -39,7 +41,7 @@ async function covered(kernel: Kernel, scope: UnitScope, consolidated: boolean) 
   return { unitId: scope.unitId, unitName: self?.name ?? scope.unitId, consolidated, units: units.map((u) => ({ id: u.id, name: u.name })) };
 }
 
-const REPORT_NOTE = 'JSON money in fen; `format=xlsx|csv` downloads the same tables in 元/万元 (standard layout; `table=` one table). `consolidated=true` sums the unit and its subordinates (read-only).';
+const REPORT_NOTE = 'JSON money in fen; `format=xlsx|csv` downloads the same tables in 元/万元 (standard layout; `table=` one table). `consolidated=true` sums the unit and its subordinates (read-only). Titles, headers and labels in the language of `lang=` or Accept-Language (zh-CN default, en); classification names stay as published.';
 
 /** 决算 deviation: the query's threshold in percent, else 10 %; checked once the year is over (or its year end has run). */
 async function finalOptions(kernel: Kernel, unitIds: string[], year: number, thresholdPercent: number | undefined) {
@@ -54,15 +56,18 @@ async function finalOptions(kernel: Kernel, unitIds: string[], year: number, thr
  * A 预算公开 / 决算 download: checked first; a set that fails is refused (409 DISCLOSURE_CHECKS_FAILED with
  * the failures in details) or, when the unit's ledger setting says `mark`, exported with a 校验结果 sheet.
  */
-async function checkedDownload(kernel: Kernel, scope: UnitScope, report: Report, checks: CheckResult, format: 'json' | 'xlsx' | 'csv', tableId: string | undefined) {
+async function checkedDownload(kernel: Kernel, scope: UnitScope, report: Report, checks: CheckResult, format: 'json' | 'xlsx' | 'csv', tableId: string | undefined, lang: Lang) {
   if (tableId !== undefined && !report.tables.some((t) => t.id === tableId)) throw new AppError('REPORT_TABLE_NOT_FOUND', { table: tableId });
-  if (format === 'json') return reportResponse(report, format);
+  if (format === 'json') return reportResponse(report, format, { lang });
   const failures = tableId === undefined ? checks.failures : checks.failures.filter((f) => f.cells.some((c) => c.table === tableId));
   if (failures.length > 0) {
     if ((await ledgerSettings(kernel.db, scope.unitId)).disclosureFailedChecks === 'refuse') throw new AppError('DISCLOSURE_CHECKS_FAILED', { count: failures.length, failures });
   }
-  return reportResponse(report, format, { checks: { ...checks, ok: failures.length === 0, failures }, tableId });
+  return reportResponse(report, format, { checks: { ...checks, ok: failures.length === 0, failures }, tableId, lang });
 }
+
+/** `?lang=` first (downloads opened by a link), else the request's Accept-Language. */
+const reportLang = (query: { lang?: 'zh-CN' | 'zh' | 'en' | undefined }, lang: Lang): Lang => (query.lang === undefined ? lang : query.lang === 'en' ? 'en' : 'zh');
 
 export const accountingRoutes: RouteSpec[] = [
   defineRoute({
@@ -110,11 +115,11 @@ export const accountingRoutes: RouteSpec[] = [
     params: UnitParams,
     query: ExecutionQuery,
     response: ReportView,
-    handler: async ({ kernel, actor, scope, query }) => {
+    handler: async ({ kernel, actor, scope, query, lang }) => {
       const consolidated = query.consolidated === 'true';
       const bound = consolidated ? null : departmentBound(actor, scope);
       const report = await executionReport(kernel.db, await covered(kernel, scope, consolidated), query.year, query.month ?? reportMonthFor(query.year), bound);
-      return reportResponse(report, query.format);
+      return reportResponse(report, query.format, { lang: reportLang(query, lang) });
     },
   }),
   defineRoute({
@@ -126,9 +131,9 @@ export const accountingRoutes: RouteSpec[] = [
     params: UnitParams,
     query: DisclosureQuery,
     response: ReportView,
-    handler: async ({ kernel, scope, query }) => {
+    handler: async ({ kernel, scope, query, lang }) => {
       const report = await disclosureReport(kernel.db, await covered(kernel, scope, query.consolidated === 'true'), query.year, query.basis);
-      return checkedDownload(kernel, scope, report, checkDisclosure(report), query.format, query.table);
+      return checkedDownload(kernel, scope, report, checkDisclosure(report), query.format, query.table, reportLang(query, lang));
     },
   }),
   defineRoute({
@@ -152,10 +157,10 @@ export const accountingRoutes: RouteSpec[] = [
     params: UnitParams,
     query: FinalAccountsQuery,
     response: ReportView,
-    handler: async ({ kernel, scope, query }) => {
+    handler: async ({ kernel, scope, query, lang }) => {
       const report = await finalAccountsReport(kernel.db, await covered(kernel, scope, query.consolidated === 'true'), query.year);
       const checks = await checkFinalAccountsExplained(kernel.db, report, await finalOptions(kernel, report.units.map((u) => u.id), query.year, query.threshold));
-      return checkedDownload(kernel, scope, report, checks, query.format, query.table);
+      return checkedDownload(kernel, scope, report, checks, query.format, query.table, reportLang(query, lang));
     },
   }),
   defineRoute({
@@ -214,7 +219,7 @@ export const accountingRoutes: RouteSpec[] = [
     params: UnitParams,
     query: YearEndQuery,
     response: YearEndView,
-    handler: async ({ kernel, scope, query }) => yearEndPreview(kernel.db, scope.unitId, query.year),
+    handler: async ({ kernel, scope, query, lang }) => localizeYearEnd(await yearEndPreview(kernel.db, scope.unitId, query.year), lang),
   }),
   defineRoute({
     method: 'post',

@@ -7,6 +7,8 @@ const Year = z.coerce.number().int().min(2000).max(2100);
 const Month = z.coerce.number().int().min(1).max(12);
 const Bool = z.enum(['true', 'false']).default('false');
 export const ReportFormat = z.enum(['json', 'xlsx', 'csv']).default('json').describe('json, or a download: xlsx (standard table layout) or csv');
+/** A download opened by a link carries the browser's Accept-Language, not the app's: the app names its language here. */
+const ReportLang = z.enum(['zh-CN', 'zh', 'en']).optional().describe('language of titles, headers and labels; default: Accept-Language, else zh-CN');
 
 export const JournalQuery = z.object({
   track: Track.optional(),
@@ -32,12 +34,13 @@ export const ExecutionQuery = z.object({
   month: Month.optional().describe('report as of the end of this month, or today when that comes first (序时进度 by the unit’s basis, GET /api/units/:unitId/time-progress); defaults to the current month in the current year, else 12'),
   consolidated: Bool,
   format: ReportFormat,
+  lang: ReportLang,
 });
 const TableId = z.string().regex(/^[a-z_]{1,40}$/, '表标识应为小写字母与下划线').optional().describe('download one table of the set (its id); default: every table, one sheet each');
 const Basis = z.enum(['budget', 'actual']).default('budget').describe('budget 预算数 (indicator amounts) · actual 执行数 (paid)');
 const Threshold = z.coerce.number().min(0).max(1000).optional().describe('deviation threshold in percent (决算数 vs 预算数); default 10');
-export const DisclosureQuery = z.object({ year: Year, basis: Basis, consolidated: Bool, format: ReportFormat, table: TableId });
-export const FinalAccountsQuery = z.object({ year: Year, consolidated: Bool, format: ReportFormat, table: TableId, threshold: Threshold });
+export const DisclosureQuery = z.object({ year: Year, basis: Basis, consolidated: Bool, format: ReportFormat, table: TableId, lang: ReportLang });
+export const FinalAccountsQuery = z.object({ year: Year, consolidated: Bool, format: ReportFormat, table: TableId, threshold: Threshold, lang: ReportLang });
 export const DisclosureChecksQuery = z.object({ year: Year, basis: Basis, consolidated: Bool });
 export const FinalAccountsChecksQuery = z.object({ year: Year, consolidated: Bool, threshold: Threshold });
 const CheckCell = z.object({ table: z.string(), row: z.string(), column: z.string(), value: z.union([z.string(), z.number(), z.null()]).describe('money in fen') });

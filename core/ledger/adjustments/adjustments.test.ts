@@ -90,12 +90,13 @@ describe('adjustments as commands', () => {
 
   it('tiers by the size of the change, whichever its sign', async () => {
     const admin = await commandContext(env, 'a.admin', 'approval.manage');
+    // The requester is the unit's only finance officer: a 财务复核 step would be routed to the leader (routing.ts), so the tiers here are the head's and the leader's.
     await runCommand(env.kernel, (tx) => saveFlow(tx, admin.actor, admin.scope, 'adjustment', {
-      name: '大额调整报领导', steps: [{ role: 'finance_officer', label: '财务审核' }, { role: 'leader', label: '单位领导审批', when: { amountAbove: 10_000 } }],
+      name: '大额调整报领导', steps: [{ role: 'department_head', label: '科室负责人审核' }, { role: 'leader', label: '单位领导审批', when: { amountAbove: 10_000 } }],
     }));
     const ind = await issue(env, { amount: 1_000_000 });
-    expect((await submit(draft(ind.id, 10_000))).steps.map((s) => s.role)).toEqual(['finance_officer']);
-    expect((await submit(draft(ind.id, -10_001))).steps.map((s) => s.role)).toEqual(['finance_officer', 'leader']);
+    expect((await submit(draft(ind.id, 10_000))).steps.map((s) => s.role)).toEqual(['department_head']);
+    expect((await submit(draft(ind.id, -10_001))).steps.map((s) => s.role)).toEqual(['department_head', 'leader']);
     await runCommand(env.kernel, (tx) => saveFlow(tx, admin.actor, admin.scope, 'adjustment', DEFAULT_FLOWS.adjustment));
   });
 
@@ -114,7 +115,8 @@ describe('adjustments as commands', () => {
     expect(rejected).toMatchObject({ status: 'rejected', steps: [{ status: 'rejected' }], comments: [{ action: 'reject', body: '已有支出，不宜调减' }] });
     expect((await eventsOf(cut.id)).at(-1)).toEqual({ type: 'adjustment.rejected', payload: { id: cut.id } });
     const notice = await env.kernel.db.selectFrom('notifications').select(['user_id', 'title']).where('user_id', '=', finance.actor.userId).orderBy('id', 'desc').executeTakeFirstOrThrow();
-    expect(notice.title).toBe(`预算调整 #${cut.id} 被退回，600.00 元`);
+    expect(cut.serialNo).toMatch(/^TZ2026-\d{4}$/);
+    expect(notice.title).toBe(`预算调整 ${cut.serialNo} 被退回，600.00 元`);
 
     const more = await submit(draft(ind.id, 5_000));
     const withdrawn = await runCommand(env.kernel, (tx) => withdrawAdjustment(tx, finance.actor, finance.scope, more.id, {}));

@@ -5,7 +5,8 @@ import { nowIso } from '../../clock.js';
 import { AppError } from '../errors.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
 import { applyMovement, assertUnitYearTotal, availableOf, findIndicator, lockIndicator, type IndicatorRow } from '../indicators/service.js';
-import { decideStep, plannedSteps, startApproval, stepsOf } from '../approvals/service.js';
+import { decideStep, plannedRoute, startApproval, stepsOf } from '../approvals/service.js';
+import { nextDocNo, yearOf } from '../approvals/doc-numbers.js';
 import { closeDocument, lockPending, type PendingDocument } from '../approvals/documents.js';
 import { notifyPendingStep, notifyRequester, summaryOf, type ApprovalDocument } from '../approvals/notices.js';
 import { trailOf } from '../comments.js';
@@ -40,10 +41,15 @@ export async function createAdjustment(tx: Tx, actor: Actor, scope: UnitScope, d
     .values({
       unit_id: scope.unitId, indicator_id: indicator.id, amount: draft.amount, reason: draft.reason, doc_no: draft.docNo ?? '',
       date: draft.date, status: 'pending', created_by: actor.userId, created_at: nowIso(), decided_at: null,
+      serial_no: await nextDocNo(tx, scope.unitId, 'adjustment', yearOf(draft.date)),
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await startApproval(tx, scope.unitId, 'adjustment', row.id, await plannedSteps(tx, scope.unitId, 'adjustment', { amount: Math.abs(draft.amount), economicCode: indicator.economic_code }));
+  const steps = await plannedRoute(
+    tx, scope.unitId, 'adjustment', { amount: Math.abs(draft.amount), economicCode: indicator.economic_code },
+    { userId: actor.userId, departmentId: indicator.department_id },
+  );
+  await startApproval(tx, scope.unitId, 'adjustment', row.id, steps);
   await notifyPendingStep(tx, scope.unitId, adjustmentNotice(row, indicator.department_id));
   return recordCommand(tx, actor, scope.unitId, {
     entity: 'adjustment', entityId: row.id, action: 'adjustment.submit',
@@ -98,7 +104,7 @@ function pendingAdjustment(tx: Tx, unitId: string, row: AdjustmentRow): PendingD
 
 /** What a notice about this adjustment says and whom it concerns (the department of its indicator). */
 function adjustmentNotice(row: AdjustmentRow, departmentId: number): ApprovalDocument {
-  return { target: 'adjustment', id: row.id, amount: row.amount, departmentId, requesterId: row.created_by, summary: summaryOf.adjustment(row) };
+  return { target: 'adjustment', id: row.id, docNo: row.serial_no, amount: row.amount, departmentId, requesterId: row.created_by, summary: summaryOf.adjustment(row) };
 }
 
 export type AdjustmentDetail = Awaited<ReturnType<typeof adjustmentDetail>>;
@@ -107,7 +113,7 @@ export async function adjustmentDetail(db: Executor, unitId: string, id: number)
   const r = await db.selectFrom('adjustments').selectAll().where('id', '=', id).where('unit_id', '=', unitId).executeTakeFirst();
   if (!r) throw new AppError('ADJUSTMENT_NOT_FOUND', { id });
   return {
-    id: r.id, indicatorId: r.indicator_id, amount: r.amount, reason: r.reason, docNo: r.doc_no, date: r.date, status: r.status,
+    id: r.id, indicatorId: r.indicator_id, amount: r.amount, reason: r.reason, docNo: r.doc_no, serialNo: r.serial_no, date: r.date, status: r.status,
     createdBy: r.created_by, createdAt: r.created_at, decidedAt: r.decided_at,
     steps: await stepsOf(db, 'adjustment', id), comments: await trailOf(db, unitId, 'adjustment', id),
   };

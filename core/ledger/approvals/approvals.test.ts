@@ -164,7 +164,7 @@ describe('the inbox: what waits for whom', () => {
 
     const head = await inboxOf('a.head');
     expect(find(head, 'payment', p1.body.id)).toEqual({
-      target: 'payment', targetId: p1.body.id, seq: 1, label: '科室负责人审核', amount: 12_345,
+      target: 'payment', targetId: p1.body.id, docNo: p1.body.docNo, seq: 1, label: '科室负责人审核', amount: 12_345,
       summary: '购买办公用品（收款人：示范县文具公司）', requestedBy: '孙浩', requestedAt: p1.body.createdAt,
     });
     expect(find(head, 'payment', p2.body.id)).toBeUndefined();

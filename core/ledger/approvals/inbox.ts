@@ -27,7 +27,7 @@ export async function inbox(db: Executor, actor: Actor, scope: UnitScope) {
     if (!doc || doc.requestedById === actor.userId) continue;
     if (step.role === 'department_head' && !headOf.has(doc.departmentId)) continue;
     items.push({
-      target: step.target, targetId: step.target_id, seq: step.seq, label: step.label,
+      target: step.target, targetId: step.target_id, docNo: doc.docNo, seq: step.seq, label: step.label,
       amount: doc.amount, summary: doc.summary, requestedBy: doc.requestedBy, requestedAt: doc.requestedAt,
     });
   }
@@ -35,14 +35,14 @@ export async function inbox(db: Executor, actor: Actor, scope: UnitScope) {
 }
 
 /** A document as the inbox lists it; its department is a transfer's source indicator's, an adjustment's indicator's. */
-async function documentSummary(db: Executor, target: ApprovalTarget, id: number) {
+export async function documentSummary(db: Executor, target: ApprovalTarget, id: number) {
   if (target === 'payment') {
     const p = await db
       .selectFrom('payments').innerJoin('users', 'users.id', 'payments.created_by')
-      .select(['payments.amount', 'payments.purpose', 'payments.payee_name', 'payments.department_id', 'payments.created_by', 'payments.created_at', 'users.display_name'])
+      .select(['payments.amount', 'payments.purpose', 'payments.payee_name', 'payments.department_id', 'payments.created_by', 'payments.created_at', 'users.display_name', 'payments.doc_no'])
       .where('payments.id', '=', id).executeTakeFirst();
     return p && {
-      amount: p.amount, summary: summaryOf.payment({ purpose: p.purpose, payeeName: p.payee_name }), departmentId: p.department_id,
+      docNo: p.doc_no, amount: p.amount, summary: summaryOf.payment({ purpose: p.purpose, payeeName: p.payee_name }), departmentId: p.department_id,
       requestedById: p.created_by, requestedBy: p.display_name, requestedAt: p.created_at,
     };
   }
@@ -50,20 +50,20 @@ async function documentSummary(db: Executor, target: ApprovalTarget, id: number)
     const t = await db
       .selectFrom('transfers').innerJoin('users', 'users.id', 'transfers.created_by')
       .innerJoin('indicators', 'indicators.id', 'transfers.from_indicator_id')
-      .select(['transfers.amount', 'transfers.reason', 'transfers.created_by', 'transfers.created_at', 'users.display_name', 'indicators.department_id'])
+      .select(['transfers.amount', 'transfers.reason', 'transfers.created_by', 'transfers.created_at', 'users.display_name', 'indicators.department_id', 'transfers.doc_no'])
       .where('transfers.id', '=', id).executeTakeFirst();
     return t && {
-      amount: t.amount, summary: summaryOf.transfer(t), departmentId: t.department_id,
+      docNo: t.doc_no, amount: t.amount, summary: summaryOf.transfer(t), departmentId: t.department_id,
       requestedById: t.created_by, requestedBy: t.display_name, requestedAt: t.created_at,
     };
   }
   const a = await db
     .selectFrom('adjustments').innerJoin('users', 'users.id', 'adjustments.created_by')
     .innerJoin('indicators', 'indicators.id', 'adjustments.indicator_id')
-    .select(['adjustments.amount', 'adjustments.reason', 'adjustments.created_by', 'adjustments.created_at', 'users.display_name', 'indicators.department_id'])
+    .select(['adjustments.amount', 'adjustments.reason', 'adjustments.created_by', 'adjustments.created_at', 'users.display_name', 'indicators.department_id', 'adjustments.serial_no'])
     .where('adjustments.id', '=', id).executeTakeFirst();
   return a && {
-    amount: a.amount, summary: summaryOf.adjustment(a), departmentId: a.department_id,
+    docNo: a.serial_no, amount: a.amount, summary: summaryOf.adjustment(a), departmentId: a.department_id,
     requestedById: a.created_by, requestedBy: a.display_name, requestedAt: a.created_at,
   };
 }

@@ -62,10 +62,14 @@ export const summaryOf = {
   adjustment: (a: { amount: number; reason: string }) => `${a.amount >= 0 ? '追加' : '追减'}：${a.reason}`,
 };
 
+const numberOf = (doc: { id: number; docNo: string | null }) => doc.docNo ?? `#${doc.id}`;
+
 /** What a notice says about a document going through its approval flow, and whom it concerns. */
 export interface ApprovalDocument {
   target: ApprovalTarget;
   id: number;
+  /** 单据编号 (ZF2026-0001); the id only for a row made around the commands. */
+  docNo: string | null;
   /** fen; a reduction (追减) is negative and reads as its absolute value */
   amount: number;
   /** The department whose head decides a 科室负责人 step (a transfer's is its source indicator's). */
@@ -79,7 +83,7 @@ export async function notifyPendingStep(tx: Tx, unitId: string, doc: ApprovalDoc
   const approvers = await currentApprovers(tx, unitId, doc.target, doc.id, doc.departmentId, doc.requesterId);
   if (!approvers) return 0;
   return notify(tx, unitId, approvers.recipients, {
-    title: `待审批：${DOC_NAME[doc.target]} #${doc.id}，${formatYuan(Math.abs(doc.amount))} 元`,
+    title: `待审批：${DOC_NAME[doc.target]} ${numberOf(doc)}，${formatYuan(Math.abs(doc.amount))} 元`,
     body: `${doc.summary}（${approvers.label}）`,
     link: LINKS.inbox,
   });
@@ -93,19 +97,20 @@ export async function notifyRequester(
   const verb = { approved: '已审批通过', rejected: '被退回', paid: '已支付' }[outcome];
   const link = doc.target === 'payment' ? LINKS.mine : LINKS.transfers;
   return notify(tx, unitId, [{ userId: doc.requesterId }], {
-    title: `${DOC_NAME[doc.target]} #${doc.id} ${verb}，${formatYuan(Math.abs(doc.amount))} 元`,
-    body: comment ? `${doc.summary}\n意见：${comment}` : doc.summary,
+    title: `${DOC_NAME[doc.target]} ${numberOf(doc)} ${verb}，${formatYuan(Math.abs(doc.amount))} 元`,
+    body: comment ? `${doc.summary}\n${outcome === 'rejected' ? '退回原因' : '意见'}：${comment}` : doc.summary,
     link,
   });
 }
 
 /** Budget requests (二上二下): finance hands down control numbers, or approves and issues indicators. */
 export async function notifyBudgetRequest(
-  tx: Tx, unitId: string, request: { id: number; title: string; createdBy: number; amount: number },
+  tx: Tx, unitId: string, request: { id: number; docNo?: string | null; title: string; createdBy: number; amount: number },
   outcome: 'returned' | 'approved',
 ): Promise<number> {
+  const no = request.docNo ?? `#${request.id}`;
   const notice: Notice = outcome === 'returned'
-    ? { title: `预算申请 #${request.id} 已下达控制数 ${formatYuan(request.amount)} 元`, body: `「${request.title}」请按控制数调整后再次上报`, link: LINKS.mine }
-    : { title: `预算申请 #${request.id} 已批复，下达指标 ${formatYuan(request.amount)} 元`, body: `「${request.title}」`, link: LINKS.mine };
+    ? { title: `预算申请 ${no} 已下达控制数 ${formatYuan(request.amount)} 元`, body: `「${request.title}」请按控制数调整后再次上报`, link: LINKS.mine }
+    : { title: `预算申请 ${no} 已批复，下达指标 ${formatYuan(request.amount)} 元`, body: `「${request.title}」`, link: LINKS.mine };
   return notify(tx, unitId, [{ userId: request.createdBy }], notice);
 }

@@ -8,6 +8,9 @@ import type { Actor, UnitScope } from '../../permissions/service.js';
 import type { Role } from '../../permissions/roles.js';
 import { THREE_PUBLIC_CODES } from '../rules/catalog.js';
 import type { FlowStep } from './schema.js';
+import { eligibleApprovers, routeSteps, type RoutedStep } from './routing.js';
+import { documentSummary } from './inbox.js';
+import './errors.js';
 
 const YUAN = 100;
 
@@ -100,6 +103,23 @@ export async function plannedSteps(
   return steps;
 }
 
+/**
+ * The steps a requester's document will pass, each with who may decide it, a step nobody may
+ * decide routed by the documented fallback (routing.ts). The live checks show it; submission
+ * starts the approval with it, so what the requester was told is what happens.
+ */
+export async function plannedRoute(
+  db: Executor, unitId: string, target: ApprovalTarget, subject: FlowSubject, requester: { userId: number; departmentId: number },
+  options: { onlyFirst?: boolean; override?: boolean } = {},
+): Promise<RoutedStep[]> {
+  return routeSteps(db, unitId, await plannedSteps(db, unitId, target, subject, options), requester);
+}
+
+/** A routed step as a check answers it: who (display names), and what it stands in for. */
+export function stepPreview(s: RoutedStep) {
+  return { role: s.role, label: s.label, approvers: s.approvers.map((a) => a.name), ...(s.reroutedFrom ? { reroutedFrom: s.reroutedFrom } : {}) };
+}
+
 export async function startApproval(tx: Tx, unitId: string, target: ApprovalTarget, targetId: number, steps: FlowStep[]) {
   if (steps.length === 0) throw new Error('an approval needs at least one step');
   await tx
@@ -126,9 +146,17 @@ export async function stepsOf(db: Executor, target: ApprovalTarget, targetId: nu
     .where('approval_steps.target_id', '=', targetId)
     .orderBy('approval_steps.seq')
     .execute();
+  const pending = rows.find((r) => r.status === 'pending');
+  const doc = pending ? await documentSummary(db, target, targetId) : undefined;
+  const unitId = doc ? (await db.selectFrom('approval_steps').select('unit_id').where('target', '=', target).where('target_id', '=', targetId).executeTakeFirst())?.unit_id : undefined;
+  // 下一步：谁审批 — the people who may decide the pending step, by name.
+  const approvers = pending && doc && unitId
+    ? (await eligibleApprovers(db, unitId, pending.role, { userId: doc.requestedById, departmentId: doc.departmentId })).map((a) => a.name)
+    : [];
   return rows.map((r) => ({
     seq: r.seq, role: r.role, label: r.label, status: r.status, decidedBy: r.decided_by,
     decidedByName: r.display_name ?? null, decidedAt: r.decided_at, comment: r.comment,
+    ...(r.status === 'pending' ? { approvers } : {}),
   }));
 }
 
@@ -168,6 +196,7 @@ export async function decideStep(
   if (current.role === 'department_head' && !grants.some((g) => g.departmentId === requester.departmentId)) {
     throw new AppError('DEPARTMENT_SCOPE', { departmentId: requester.departmentId });
   }
+  if (decision === 'rejected') assertRejectReason(comment);
   const decidedAt = nowIso();
   await tx
     .updateTable('approval_steps')
@@ -188,6 +217,11 @@ export async function decideStep(
     .executeTakeFirst();
   if (next) await tx.updateTable('approval_steps').set({ status: 'pending' }).where('id', '=', next.id).execute();
   return { final: !next, label: current.label };
+}
+
+/** A rejection says why: the requester reads it in the notice, everyone in the trail. */
+export function assertRejectReason(comment: string | undefined): void {
+  if (!comment?.trim()) throw new AppError('REJECT_REASON_REQUIRED', { field: 'comment' });
 }
 
 export async function cancelOpenSteps(tx: Tx, target: ApprovalTarget, targetId: number): Promise<void> {

@@ -3,6 +3,7 @@ import { defineRoute } from '../../http/route.js';
 import { UnitParams } from '../../units/schema.js';
 import { DecisionBody } from '../approvals/schema.js';
 import { CheckResult, PayBody, PaymentCheckBody, PaymentDetail, PaymentDraft, PaymentListQuery, PaymentParams, PaymentView } from './schema.js';
+import { validatePaymentPay } from './pay-validation.js';
 import { approvePayment, checkPayment, createPayment, validatePayment, getPayment, listPayments, payPayment, rejectPayment, withdrawPayment } from './service.js';
 
 export const paymentRoutes = [
@@ -82,6 +83,8 @@ export const paymentRoutes = [
     params: PaymentParams,
     body: PayBody,
     response: PaymentDetail,
+    // payment.validate asked again with stage 'pay' (a joint review open on it blocks), before the transaction.
+    prepare: async ({ kernel, scope, params }) => validatePaymentPay(kernel.db, scope, params.id),
     command: async ({ tx, actor, scope, params, body }) => payPayment(tx, actor, scope, params.id, body),
   }),
   defineRoute({

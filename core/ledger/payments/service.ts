@@ -7,11 +7,14 @@ import { AppError } from '../errors.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
 import { assertDepartmentAccess, departmentBound } from '../scope.js';
 import { applyMovement, availableOf, findIndicator, lockIndicator, reserve, unreserve, type IndicatorRow } from '../indicators/service.js';
-import { cancelOpenSteps, decideStep, plannedSteps, startApproval, stepsOf } from '../approvals/service.js';
+import { assertRejectReason, cancelOpenSteps, decideStep, plannedRoute, startApproval, stepPreview, stepsOf } from '../approvals/service.js';
+import { nextDocNo, yearOf } from '../approvals/doc-numbers.js';
 import { trailOf } from '../comments.js';
 import { recordCommand } from '../record.js';
-import { addDateFindings, assertMayApproveOverride, economicFitsKind, findStandard, Findings, ledgerSettings, overriddenRules, ruleModes, threePublicCap, threePublicUsed } from '../rules/service.js';
-import { KIND_LABELS, THREE_PUBLIC_CODES } from '../rules/catalog.js';
+import { addDateFindings, assertMayApproveOverride, Findings, ledgerSettings, overriddenRules, ruleModes, threePublicCap, threePublicUsed } from '../rules/service.js';
+import { THREE_PUBLIC_CODES } from '../rules/catalog.js';
+import { judgeContract, judgeKind, judgeStandard, judgeThreePublic } from '../rules/engine.js';
+import { standardInForce } from '../standards/service.js';
 import { assertPeriodOpen } from '../../periods/service.js';
 import type { PaymentDraft } from './schema.js';
 import { isFiscalFund } from '../accounting/posting.js';
@@ -42,22 +45,17 @@ async function evaluatePayment(db: Executor, unitId: string, indicator: Indicato
     findings.add('CLASS_MISMATCH', { given: draft.economicCode, expected: indicator.economic_code });
   }
   const settings = await ledgerSettings(db, unitId);
-  if (!economicFitsKind(settings, indicator.expenditure_kind, indicator.economic_code)) {
-    findings.add('ECONOMIC_KIND_MISMATCH', { economicCode: indicator.economic_code, kind: indicator.expenditure_kind, kindLabel: KIND_LABELS[indicator.expenditure_kind] });
-  }
+  // The document rules are the engine's (rules/engine.ts), shared with the trial run.
+  judgeKind(findings, settings, indicator.expenditure_kind, indicator.economic_code);
   if (THREE_PUBLIC_CODES.has(indicator.economic_code)) {
     const cap = await threePublicCap(db, unitId, indicator.year, indicator.economic_code);
-    if (cap !== null) {
-      const used = await threePublicUsed(db, unitId, indicator.year, indicator.economic_code);
-      if (used + draft.amount > cap) findings.add('THREE_PUBLIC_CAP_EXCEEDED', { economicCode: indicator.economic_code, used, cap, amount: draft.amount });
-    }
+    if (cap !== null) judgeThreePublic(findings, indicator.economic_code, cap, await threePublicUsed(db, unitId, indicator.year, indicator.economic_code), draft.amount);
   }
-  if (draft.procurement && !draft.contractNo) findings.add('CONTRACT_REQUIRED', {});
+  judgeContract(findings, Boolean(draft.procurement), draft.contractNo);
   if (draft.standard) {
-    const standard = await findStandard(db, indicator.year, draft.standard.item, draft.standard.tier);
-    if (!standard) throw new AppError('STANDARD_NOT_FOUND', { item: draft.standard.item, tier: draft.standard.tier });
-    const cap = standard.cap_per_unit * draft.standard.quantity;
-    if (draft.amount > cap) findings.add('EXPENDITURE_STANDARD_EXCEEDED', { name: standard.name, cap, amount: draft.amount, quantity: draft.standard.quantity, capPerUnit: standard.cap_per_unit });
+    // The standard in force on the payment's date: a version adopted later does not reach back.
+    const row = await standardInForce(db, unitId, draft.date ?? today, draft.standard.item, draft.standard.tier);
+    judgeStandard(findings, draft.standard, row, draft.amount);
   }
   if (indicator.project_id !== null) {
     const project = await db.selectFrom('projects').select('status').where('id', '=', indicator.project_id).executeTakeFirst();
@@ -70,13 +68,16 @@ export async function checkPayment(db: Executor, actor: Actor, scope: UnitScope,
   const indicator = await findIndicator(db, scope.unitId, draft.indicatorId);
   assertDepartmentAccess(actor, scope, indicator.department_id);
   const { findings, available } = await evaluatePayment(db, scope.unitId, indicator, draft);
-  const steps = await plannedSteps(db, scope.unitId, 'payment', { amount: draft.amount, economicCode: indicator.economic_code });
-  return { ok: findings.blocking.length === 0, findings: findings.items, available, steps: steps.map((s) => ({ role: s.role, label: s.label })) };
+  const steps = await plannedRoute(db, scope.unitId, 'payment', { amount: draft.amount, economicCode: indicator.economic_code }, { userId: actor.userId, departmentId: indicator.department_id });
+  return { ok: findings.blocking.length === 0, findings: findings.items, available, steps: steps.map(stepPreview) };
 }
 
-/** What `payment.validate` validators see: the draft and the class and department of its indicator. */
+/**
+ * What `payment.validate` validators see at submission: the draft and the class and department of its
+ * indicator, `stage: 'submit'` (they are asked again before paying with `stage: 'pay'`, pay-validation.ts).
+ */
 function paymentDocument(draft: PaymentDraft, indicator: IndicatorRow): Record<string, unknown> {
-  return { ...draft, economicCode: indicator.economic_code, departmentId: indicator.department_id };
+  return { ...draft, economicCode: indicator.economic_code, departmentId: indicator.department_id, stage: 'submit' };
 }
 
 /**
@@ -125,10 +126,11 @@ export async function createPayment(tx: Tx, actor: Actor, scope: UnitScope, draf
       approved_at: null,
       paid_at: null,
       closed_at: null,
+      doc_no: await nextDocNo(tx, scope.unitId, 'payment', yearOf(draft.date)),
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  const steps = await plannedSteps(tx, scope.unitId, 'payment', { amount: row.amount, economicCode: row.economic_code }, { override: overriddenRules(warnings).length > 0 });
+  const steps = await plannedRoute(tx, scope.unitId, 'payment', { amount: row.amount, economicCode: row.economic_code }, { userId: actor.userId, departmentId: row.department_id }, { override: overriddenRules(warnings).length > 0 });
   await startApproval(tx, scope.unitId, 'payment', row.id, steps);
   await notifyPendingStep(tx, scope.unitId, paymentNotice(row));
   return recordCommand(tx, actor, scope.unitId, {
@@ -226,6 +228,7 @@ export async function payPayment(tx: Tx, actor: Actor, scope: UnitScope, id: num
 export async function rejectPayment(tx: Tx, actor: Actor, scope: UnitScope, id: number, input: { comment?: string | undefined }) {
   const before = await lockPayment(tx, scope.unitId, id);
   requireStatus(before, 'pending', 'approved');
+  assertRejectReason(input.comment);
   if (before.status === 'pending') {
     await decideStep(tx, actor, scope.unitId, 'payment', id, { userId: before.created_by, departmentId: before.department_id }, 'rejected', input.comment);
     await unreserve(tx, before.indicator_id, before.amount);
@@ -265,7 +268,7 @@ export async function withdrawPayment(tx: Tx, actor: Actor, scope: UnitScope, id
 /** What a notice about this payment says and whom it concerns. */
 function paymentNotice(row: PaymentRow): ApprovalDocument {
   return {
-    target: 'payment', id: row.id, amount: row.amount, departmentId: row.department_id, requesterId: row.created_by,
+    target: 'payment', id: row.id, docNo: row.doc_no, amount: row.amount, departmentId: row.department_id, requesterId: row.created_by,
     summary: summaryOf.payment({ purpose: row.purpose, payeeName: row.payee_name }),
   };
 }
@@ -276,7 +279,7 @@ async function release(tx: Tx, unitId: string, payment: PaymentRow, actorId: num
 }
 
 const paymentColumns = [
-  'payments.id', 'payments.unit_id', 'payments.indicator_id', 'payments.department_id', 'payments.payee_name', 'payments.payee_account',
+  'payments.id', 'payments.doc_no', 'payments.unit_id', 'payments.indicator_id', 'payments.department_id', 'payments.payee_name', 'payments.payee_account',
   'payments.payee_bank', 'payments.purpose', 'payments.economic_code', 'payments.amount', 'payments.date', 'payments.status',
   'payments.procurement', 'payments.contract_no', 'payments.standard', 'payments.attachments', 'payments.warnings',
   'payments.override_reason', 'payments.created_by', 'payments.created_at', 'payments.approved_at', 'payments.paid_at',
@@ -296,7 +299,7 @@ type PaymentJoined = Awaited<ReturnType<ReturnType<typeof basePaymentQuery>['exe
 
 function paymentView(r: PaymentJoined) {
   return {
-    id: r.id, unitId: r.unit_id, indicatorId: r.indicator_id, indicatorCode: r.indicator_code, departmentId: r.department_id,
+    id: r.id, docNo: r.doc_no, unitId: r.unit_id, indicatorId: r.indicator_id, indicatorCode: r.indicator_code, departmentId: r.department_id,
     payeeName: r.payee_name, payeeAccount: r.payee_account, payeeBank: r.payee_bank, purpose: r.purpose,
     functionalCode: r.functional_code, economicCode: r.economic_code, fundSourceCode: r.fund_source_code,
     amount: r.amount, date: r.date, status: r.status, procurement: r.procurement === 1, contractNo: r.contract_no,

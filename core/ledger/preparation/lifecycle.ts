@@ -1,8 +1,9 @@
-import type { Executor, Tx } from '../../db/connection.js';
+import type { Db, Executor, Tx } from '../../db/connection.js';
 import type { BudgetRequestStatus, ProjectStatus } from '../../db/schema.js';
 import { nowIso } from '../../clock.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
 import { notifyBudgetRequest } from '../approvals/notices.js';
+import { nextDocNo } from '../approvals/doc-numbers.js';
 import { AppError } from '../errors.js';
 import { assertPeriodOpen } from '../../periods/service.js';
 import { assertDepartmentInUnit } from '../../units/service.js';
@@ -12,7 +13,8 @@ import { recordCommand } from '../record.js';
 import { departmentBound } from '../scope.js';
 import type { LineInput, RequestDetail } from './schema.js';
 import { assertWithinControl, expandLines, lineIndex, PROJECT_BUDGETABLE, sumOf, writeLines } from './lines.js';
-import { linesOf, lockRequest, reloadRequest, requestDetail, snapshot } from './requests.js';
+import { findRequest, linesOf, lockRequest, reloadRequest, requestDetail, snapshot, type LineRow, type RequestRow } from './requests.js';
+import { askBeforeCommand, validatorWarningsFor, type ValidatorCheck } from '../validation.js';
 
 /**
  * 预算编制, "二上二下":
@@ -59,6 +61,7 @@ export async function createRequest(tx: Tx, actor: Actor, scope: UnitScope, inpu
       created_by: actor.userId,
       created_at: now,
       updated_at: now,
+      doc_no: await nextDocNo(tx, unitId, 'budget_request', input.year),
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -112,15 +115,12 @@ export interface SubmitInput {
  * 一上 (from draft) or 二上 (from returned). On 二上 every line must stay within its control number;
  * revised amounts may be given per line, lines not named keep their amount.
  */
-export async function submitRequest(tx: Tx, actor: Actor, scope: UnitScope, id: number, input: SubmitInput): Promise<RequestDetail> {
+export async function submitRequest(tx: Tx, actor: Actor, scope: UnitScope, id: number, input: SubmitInput, check?: ValidatorCheck): Promise<RequestDetail> {
   const unitId = scope.unitId;
   const row = await lockRequest(tx, unitId, id, departmentBound(actor, scope));
-  if (row.status !== 'draft' && row.status !== 'returned') throw new AppError('INVALID_STATE', { status: row.status });
-  const lines = await linesOf(tx, id);
-  const revised = new Map((input.lines ?? []).map((l) => [l.lineId, l.amount]));
-  lineIndex(lines, [...revised.keys()]);
-  const next = lines.map((l) => ({ line: l, amount: revised.get(l.id) ?? l.amount }));
-  if (row.status === 'returned') assertWithinControl(next.map(({ line, amount }) => ({ ...line, amount })));
+  const { next } = await submission(tx, row, input);
+  // The plugins judged this very submission (asked before the transaction): else 409 VALIDATION_STALE.
+  const warnings = check ? validatorWarningsFor(check, await submissionDocument(tx, row, next)) : [];
   const before = await snapshot(tx, row);
   for (const { line, amount } of next) {
     if (amount !== line.amount) await tx.updateTable('budget_request_lines').set({ amount }).where('id', '=', line.id).execute();
@@ -128,7 +128,7 @@ export async function submitRequest(tx: Tx, actor: Actor, scope: UnitScope, id: 
   const status: BudgetRequestStatus = row.status === 'draft' ? 'submitted' : 'resubmitted';
   await tx
     .updateTable('budget_requests')
-    .set({ status, round: row.round + 1, total_amount: sumOf(next.map((n) => n.amount)), updated_at: nowIso() })
+    .set({ status, round: row.round + 1, total_amount: sumOf(next.map((n) => n.amount)), warnings: JSON.stringify(warnings), updated_at: nowIso() })
     .where('id', '=', id)
     .execute();
   const updated = await reloadRequest(tx, unitId, id);
@@ -144,6 +144,49 @@ export async function submitRequest(tx: Tx, actor: Actor, scope: UnitScope, id: 
       payload: { requestId: id, year: row.year, departmentId: row.department_id, round: updated.round, amount: updated.total_amount },
     }),
   });
+}
+
+/** The lines a submission leaves (revised amounts applied), after the state and control-number checks. */
+async function submission(db: Executor, row: RequestRow, input: SubmitInput) {
+  if (row.status !== 'draft' && row.status !== 'returned') throw new AppError('INVALID_STATE', { status: row.status });
+  const lines = await linesOf(db, row.id);
+  const revised = new Map((input.lines ?? []).map((l) => [l.lineId, l.amount]));
+  lineIndex(lines, [...revised.keys()]);
+  const next = lines.map((l) => ({ line: l, amount: revised.get(l.id) ?? l.amount }));
+  if (row.status === 'returned') assertWithinControl(next.map(({ line, amount }) => ({ ...line, amount })));
+  return { lines, next };
+}
+
+/**
+ * What `budgetRequest.validate` validators see: the request as it would be submitted. `projectId` and
+ * `projectCode` name the project when its project lines name one (null for none or several; each line
+ * carries its own).
+ */
+async function submissionDocument(db: Executor, row: RequestRow, next: Array<{ line: LineRow; amount: number }>): Promise<Record<string, unknown>> {
+  const projectIds = [...new Set(next.map(({ line }) => line.project_id).filter((p): p is number => p !== null))];
+  const codes = projectIds.length
+    ? new Map((await db.selectFrom('projects').select(['id', 'code']).where('unit_id', '=', row.unit_id).where('id', 'in', projectIds).execute()).map((p) => [p.id, p.code]))
+    : new Map<number, string>();
+  const only = projectIds.length === 1 ? projectIds[0]! : null;
+  return {
+    requestId: row.id, year: row.year, departmentId: row.department_id,
+    projectId: only, projectCode: only === null ? null : codes.get(only) ?? null,
+    amount: sumOf(next.map((n) => n.amount)),
+    lines: next.map(({ line, amount }) => ({
+      economicCode: line.economic_code, functionalCode: line.functional_code, amount,
+      projectId: line.project_id, projectCode: line.project_id === null ? null : codes.get(line.project_id) ?? null,
+    })),
+  };
+}
+
+/**
+ * Before the submit's transaction: the same checks on committed data, then the plugins'
+ * `budgetRequest.validate` (a block refuses with 409 and nothing written; warnings ride along).
+ */
+export async function validateSubmission(db: Db, actor: Actor, scope: UnitScope, id: number, input: SubmitInput): Promise<ValidatorCheck> {
+  const row = await findRequest(db, scope.unitId, id, departmentBound(actor, scope));
+  const { next } = await submission(db, row, input);
+  return askBeforeCommand(db, 'budgetRequest.validate', scope.unitId, await submissionDocument(db, row, next));
 }
 
 export interface ReturnInput {
@@ -182,7 +225,7 @@ export async function returnRequest(tx: Tx, actor: Actor, scope: UnitScope, id: 
       payload: { requestId: id, year: row.year, departmentId: row.department_id, controlAmount: updated.control_amount },
     }),
   });
-  await notifyBudgetRequest(tx, unitId, { id, title: row.title, createdBy: row.created_by, amount: updated.control_amount ?? 0 }, 'returned');
+  await notifyBudgetRequest(tx, unitId, { id, docNo: row.doc_no, title: row.title, createdBy: row.created_by, amount: updated.control_amount ?? 0 }, 'returned');
   return detail;
 }
 
@@ -260,7 +303,7 @@ export async function approveRequest(tx: Tx, actor: Actor, scope: UnitScope, id:
       payload: { requestId: id, year: row.year, departmentId: row.department_id, amount: updated.total_amount, date: input.date, indicatorIds },
     }),
   });
-  await notifyBudgetRequest(tx, unitId, { id, title: row.title, createdBy: row.created_by, amount: updated.total_amount }, 'approved');
+  await notifyBudgetRequest(tx, unitId, { id, docNo: row.doc_no, title: row.title, createdBy: row.created_by, amount: updated.total_amount }, 'approved');
   return detail;
 }
 

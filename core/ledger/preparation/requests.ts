@@ -19,6 +19,7 @@ export type LineRow = Selectable<BudgetRequestLinesTable>;
 export function requestView(row: RequestRow, departmentName: string): RequestView {
   return {
     id: row.id,
+    docNo: row.doc_no,
     unitId: row.unit_id,
     year: row.year,
     departmentId: row.department_id,
@@ -128,6 +129,7 @@ export async function requestDetail(db: Executor, unitId: string, id: number, on
   return {
     ...requestView(row, department.name),
     lines: lines.map((l) => lineView(l, indicatorOf.get(l.id) ?? null)),
+    warnings: JSON.parse(row.warnings ?? '[]') as RequestDetail['warnings'],
     trail: await trailOf(db, unitId, 'budget_request', id),
   };
 }

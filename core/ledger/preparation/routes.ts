@@ -7,7 +7,7 @@ import {
   ApproveBody, CreateRequestBody, PutTemplateBody, RequestDetail, RequestListQuery, RequestParams, RequestView, ReturnBody,
   SubmitBody, SummaryQuery, SummaryView, TemplateParams, TemplateView, UpdateRequestBody,
 } from './schema.js';
-import { approveRequest, createRequest, returnRequest, submitRequest, updateRequest } from './lifecycle.js';
+import { approveRequest, createRequest, returnRequest, submitRequest, updateRequest, validateSubmission } from './lifecycle.js';
 import { listRequests, requestDetail } from './requests.js';
 import { budgetSummary } from './summary.js';
 import { getTemplate, putTemplate } from './templates.js';
@@ -102,7 +102,9 @@ export const preparationRoutes: RouteSpec[] = [
     params: RequestParams,
     body: SubmitBody,
     response: RequestDetail,
-    command: async ({ tx, actor, scope, params, body }) => submitRequest(tx, actor, scope, params.id, body),
+    // Plugins' budgetRequest.validate is asked before the transaction (plugin time never holds the database).
+    prepare: async ({ kernel, actor, scope, params, body }) => validateSubmission(kernel.db, actor, scope, params.id, body),
+    command: async ({ tx, actor, scope, params, body, prepared }) => submitRequest(tx, actor, scope, params.id, body, prepared),
   }),
   defineRoute({
     method: 'post',

@@ -12,6 +12,7 @@ import { recordCommand } from '../record.js';
 import { RECEIPT_TYPES, type ReceiptType, type ReceiptView } from '@unibudget/sdk/contracts/receipts';
 import { MAX_FEN } from '@unibudget/sdk/contracts/money';
 import { AppError } from './errors.js';
+import { nextDocNo } from '../approvals/doc-numbers.js';
 import { assertCashCovers, cashBalances, committedNonFiscal } from './cash.js';
 import { allowedTypes, RECEIPT_TYPE_SPECS } from './types.js';
 import type { ReceiptDraft, ReceiptListQuery, ReverseBody } from './schema.js';
@@ -93,6 +94,7 @@ export async function recordReceipt(tx: Tx, actor: Actor, scope: UnitScope, draf
       payer: draft.payer, summary: draft.summary, department_id: draft.departmentId ?? null, earmarked: draft.earmarked ? 1 : 0,
       status: 'recorded', created_by: actor.userId, created_at: nowIso(),
       reversal_date: null, reversal_reason: null, reversed_by: null, reversed_at: null,
+      doc_no: await nextDocNo(tx, unitId, 'receipt', year),
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -169,7 +171,7 @@ async function fundSourceNames(db: Executor, rows: ReceiptJoined[]) {
 function receiptView(r: ReceiptJoined, fundSourceName: string): ReceiptView {
   const spec = RECEIPT_TYPE_SPECS[r.type];
   return {
-    id: r.id, unitId: r.unit_id, year: r.year, date: r.date, type: r.type, typeName: spec.zh, amount: Number(r.amount),
+    id: r.id, docNo: r.doc_no, unitId: r.unit_id, year: r.year, date: r.date, type: r.type, typeName: spec.zh, amount: Number(r.amount),
     fundSourceCode: r.fund_source_code, fundSourceName, payer: r.payer, summary: r.summary, departmentId: r.department_id,
     earmarked: r.earmarked === 1, status: r.status, financialAccount: spec.financial, budgetaryAccount: spec.budgetary,
     createdBy: r.created_by, createdByName: r.display_name, createdAt: r.created_at,

@@ -3,8 +3,23 @@ import { defineRoute } from '../../http/route.js';
 import { UnitParams } from '../../units/schema.js';
 import { CapsBody, CapsQuery, CapView, LedgerSettingsBody, RuleModeBody, RuleParams, RuleSettingView, StandardView } from './schema.js';
 import { ledgerSettings, listCaps, listRuleSettings, listStandards, saveCaps, saveLedgerSettings, setRuleMode } from './service.js';
+import { TrialRequest, TrialResult } from '@unibudget/sdk/contracts/standards';
+import { trialRun } from './trial.js';
+import { standardRoutes } from '../standards/routes.js';
 
 export const ruleRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/api/units/:unitId/control-rules/trial',
+    tag: 'rules',
+    summary: '规则试运行 Judge the payments of a past window again under proposed rule modes and/or a proposed standard set; writes nothing',
+    access: { kind: 'unit', permission: 'rule.trial' },
+    params: UnitParams,
+    body: TrialRequest,
+    response: TrialResult,
+    // A read, though posted (its body is a rule set): no transaction, nothing written, not a command.
+    handler: async ({ kernel, scope, body }) => trialRun(kernel.db, scope.unitId, body),
+  }),
   defineRoute({
     method: 'get',
     path: '/api/units/:unitId/control-rules',
@@ -13,7 +28,7 @@ export const ruleRoutes = [
     access: { kind: 'unit', permission: 'unit.read' },
     params: UnitParams,
     response: z.array(RuleSettingView),
-    handler: async ({ kernel, scope }) => listRuleSettings(kernel.db, scope.unitId),
+    handler: async ({ kernel, scope, lang }) => listRuleSettings(kernel.db, scope.unitId, lang),
   }),
   defineRoute({
     method: 'put',
@@ -24,7 +39,7 @@ export const ruleRoutes = [
     params: RuleParams,
     body: RuleModeBody,
     response: RuleSettingView,
-    command: async ({ tx, actor, scope, params, body }) => setRuleMode(tx, actor, scope, params.code, body.mode),
+    command: async ({ tx, actor, scope, params, body, lang }) => setRuleMode(tx, actor, scope, params.code, body.mode, lang),
   }),
   defineRoute({
     method: 'get',
@@ -79,4 +94,5 @@ export const ruleRoutes = [
     response: z.array(StandardView),
     handler: async ({ kernel, query }) => listStandards(kernel.db, query.year),
   }),
+  ...standardRoutes,
 ];

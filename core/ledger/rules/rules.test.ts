@@ -5,7 +5,7 @@ import { createTestEnv, refusedWithoutTrace, type TestEnv } from '../../../test/
 import { approveThrough, commandContext, commandRefusedWithoutTrace, issue, submitPayment } from '../../../test/support/ledger.js';
 import { RULE_CODES, RULES, type RuleCode, type RuleMode } from './catalog.js';
 import {
-  addDateFindings, assertMayApproveOverride, economicFitsKind, ensureStandards, findStandard, Findings, ledgerSettings, listCaps,
+  addDateFindings, assertMayApproveOverride, economicFitsKind, ensureStandards, Findings, ledgerSettings, listCaps,
   listRuleSettings, listStandards, overriddenRules, ruleModes, saveCaps, saveLedgerSettings, setRuleMode, threePublicCap, threePublicUsed,
 } from './service.js';
 
@@ -47,7 +47,7 @@ describe('modes: block, warn, ignore', () => {
     const warnOnly = new Findings(modes);
     warnOnly.add('CONTRACT_REQUIRED', {});
     warnOnly.add('PROJECT_NOT_EXECUTING', { projectId: 1, status: 'approved' });
-    expect(warnOnly.items).toEqual([{ rule: 'CONTRACT_REQUIRED', severity: 'warn', message: '政府采购事项必须填写合同编号', details: {} }]);
+    expect(warnOnly.items).toEqual([{ rule: 'CONTRACT_REQUIRED', severity: 'warn', message: '政府采购事项必须填写合同编号', messageEn: expect.any(String), details: {} }]);
     expect(warnOnly.blocking).toEqual([]);
     expect(warnOnly.enforce(undefined)).toEqual(warnOnly.items);
 
@@ -182,25 +182,28 @@ describe('三公经费 caps', () => {
 });
 
 describe('expenditure standards (支出标准)', () => {
-  it('are seeded once per year and found by item and tier', async () => {
-    expect(await listStandards(env.kernel.db, 2031)).toEqual([]);
+  it('are the national set, seeded once, read in the old per-year shape', async () => {
     await runCommand(env.kernel, (tx) => ensureStandards(tx, 2031));
     await runCommand(env.kernel, (tx) => ensureStandards(tx, 2031));
+    expect(await env.kernel.db.selectFrom('standard_versions').select('id').where('owner_unit_id', 'is', null).execute()).toHaveLength(1);
     const standards = await listStandards(env.kernel.db, 2031);
-    expect(standards).toHaveLength(10);
-    expect(standards.find((s) => s.item === 'travel_meal')).toEqual({
+    expect(standards.find((s) => s.item === 'travel_meal' && s.tier === 'all')).toEqual({
       year: 2031, item: 'travel_meal', tier: 'all', name: '差旅伙食补助费', economicCode: '30211', capPerUnit: 100_00, per: 'person_day',
     });
-    expect((await findStandard(env.kernel.db, 2031, 'travel_lodging', 'tier1'))?.cap_per_unit).toBe(500_00);
-    expect(await findStandard(env.kernel.db, 2031, 'travel_lodging', 'tier9')).toBeUndefined();
+    // 财行〔2016〕540号: 二类培训 650, 三类 550 (the old list had 550 and 450).
+    expect(standards.find((s) => s.item === 'training' && s.tier === 'class2')?.capPerUnit).toBe(650_00);
+    expect(standards.find((s) => s.item === 'training' && s.tier === 'class3')?.capPerUnit).toBe(550_00);
+    expect(standards.find((s) => s.item === 'travel_lodging' && s.tier === 'bj.other')?.capPerUnit).toBe(500_00);
+    // Before 540号 took effect its rows are not in force.
+    expect((await listStandards(env.kernel.db, 2016)).some((s) => s.item === 'training')).toBe(false);
   });
 
   it('cap a payment at the standard times the quantity; an unknown standard is refused', async () => {
     const ind = await issue(env, { amount: 1_000_000, economicCode: '30211' });
-    const lodging = { item: 'travel_lodging', tier: 'tier2', quantity: 4 };
-    const over = await refusedWithoutTrace(env, () => submitPayment(env, ind.id, 4 * 450_00 + 1, { purpose: '出差住宿', standard: lodging }), 422, 'EXPENDITURE_STANDARD_EXCEEDED');
-    expect(over.body.error.details).toMatchObject({ cap: 1_800_00, capPerUnit: 450_00, quantity: 4 });
-    expect((await submitPayment(env, ind.id, 4 * 450_00, { purpose: '出差住宿', standard: lodging })).status).toBe(201);
+    const lodging = { item: 'travel_lodging', tier: 'js-a.other', quantity: 4 };
+    const over = await refusedWithoutTrace(env, () => submitPayment(env, ind.id, 4 * 380_00 + 1, { purpose: '出差住宿', standard: lodging }), 422, 'EXPENDITURE_STANDARD_EXCEEDED');
+    expect(over.body.error.details).toMatchObject({ cap: 1_520_00, capPerUnit: 380_00, quantity: 4, source: '财行〔2016〕71号' });
+    expect((await submitPayment(env, ind.id, 4 * 380_00, { purpose: '出差住宿', standard: lodging })).status).toBe(201);
     await refusedWithoutTrace(env, () => submitPayment(env, ind.id, 100, { purpose: '出差住宿', standard: { ...lodging, tier: 'tier9' } }), 422, 'STANDARD_NOT_FOUND');
   });
 });

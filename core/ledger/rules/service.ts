@@ -7,6 +7,7 @@ import { AppError, type ErrorCode } from '../errors.js';
 import { DEFAULT_KIND_ECONOMIC_MAP, RULE_CODES, RULES, THREE_PUBLIC_CODES, type RuleCode, type RuleMode } from './catalog.js';
 import type { Finding } from './schema.js';
 import { DEFAULT_TIME_PROGRESS_BASIS, TIME_PROGRESS_BASES, type TimeProgressBasis } from '../time-progress.js';
+import { seedNationalStandards, versionRows } from '../standards/service.js';
 
 export async function ruleModes(db: Executor, unitId: string): Promise<Record<RuleCode, RuleMode>> {
   const rows = await db.selectFrom('rule_settings').select(['rule_code', 'mode']).where('unit_id', '=', unitId).execute();
@@ -15,20 +16,31 @@ export async function ruleModes(db: Executor, unitId: string): Promise<Record<Ru
   return modes;
 }
 
-export async function listRuleSettings(db: Executor, unitId: string) {
+/** The rules with the unit's modes, labelled in the reader's language (the catalog keeps zh and en). */
+export async function listRuleSettings(db: Executor, unitId: string, lang: 'zh' | 'en' = 'zh') {
   const modes = await ruleModes(db, unitId);
-  return RULE_CODES.map((code) => ({ code, label: RULES[code].zh, hard: RULES[code].hard, mode: modes[code] }));
+  return RULE_CODES.map((code) => ({ code, label: RULES[code][lang], hard: RULES[code].hard, mode: modes[code] }));
 }
 
 /** The unit sets a configurable rule to block, warn or ignore (rule.manage); hard rules always block. */
-export async function setRuleMode(tx: Tx, actor: Actor, scope: UnitScope, code: RuleCode, mode: RuleMode) {
+export async function setRuleMode(tx: Tx, actor: Actor, scope: UnitScope, code: RuleCode, mode: RuleMode, lang: 'zh' | 'en' = 'zh') {
   const { unitId } = scope;
   if (RULES[code].hard && mode !== 'block') throw new AppError('RULE_NOT_CONFIGURABLE', { rule: code });
   const before = (await ruleModes(tx, unitId))[code];
   await tx.deleteFrom('rule_settings').where('unit_id', '=', unitId).where('rule_code', '=', code).execute();
   await tx.insertInto('rule_settings').values({ unit_id: unitId, rule_code: code, mode, updated_by: actor.userId, updated_at: nowIso() }).execute();
   await appendAudit(tx, { actor: auditActorOf(actor), unitId, action: 'rule.set_mode', entity: 'rule', entityId: `${unitId}:${code}`, before: { mode: before }, after: { mode } });
-  return { code, label: RULES[code].zh, hard: RULES[code].hard, mode };
+  return { code, label: RULES[code][lang], hard: RULES[code].hard, mode };
+}
+
+/** What a rule's mode makes of a finding: ignored rules vanish, warned ones warn, the rest block. */
+export function severityOf(mode: RuleMode): 'block' | 'warn' | null {
+  return mode === 'ignore' ? null : mode === 'warn' ? 'warn' : 'block';
+}
+
+/** Where the rule judgments (engine.ts) put what they find: a draft's Findings, or a trial's raw list. */
+export interface FindingSink {
+  add(rule: RuleCode, details: Record<string, unknown>): void;
 }
 
 /**
@@ -36,15 +48,16 @@ export async function setRuleMode(tx: Tx, actor: Actor, scope: UnitScope, code: 
  * vanish, warned ones become warnings. Messages come from the error catalog, so a finding and the
  * refusal it may cause read the same.
  */
-export class Findings {
+export class Findings implements FindingSink {
   readonly items: Finding[] = [];
   constructor(private readonly modes: Record<RuleCode, RuleMode>) {}
 
   add(rule: RuleCode, details: Record<string, unknown>): void {
-    const mode = this.modes[rule];
-    if (mode === 'ignore') return;
-    const message = new AppError(rule as ErrorCode, details).messageIn('zh');
-    this.items.push({ rule, severity: mode === 'warn' ? 'warn' : 'block', message, details });
+    const severity = severityOf(this.modes[rule]);
+    if (!severity) return;
+    const error = new AppError(rule as ErrorCode, details);
+    // Both languages: a finding is stored with its document and read later by either reader.
+    this.items.push({ rule, severity, message: error.messageIn('zh'), messageEn: error.messageIn('en'), details });
   }
 
   /** The same findings less those of rules an authorized person already overrode for this document. */
@@ -203,38 +216,28 @@ export async function saveCaps(tx: Tx, actor: Actor, scope: UnitScope, input: { 
 
 // ---------------------------------------------------------------- 支出标准
 
-const YUAN = 100;
 /**
- * Expenditure standards (支出标准) seeded per year, after the central travel, meeting and training
- * rules (差旅费、会议费、培训费管理办法); a province adjusts them by importing its own table.
+ * Expenditure standards are versioned data now (core/ledger/standards): the national set is seeded
+ * once from the published texts; units and their bureau adopt their own versions.
  */
-const STANDARDS: Array<{ item: string; tier: string; name: string; economicCode: string; cap: number; per: string }> = [
-  { item: 'travel_lodging', tier: 'tier1', name: '差旅住宿费（一类地区：直辖市、副省级城市）', economicCode: '30211', cap: 500 * YUAN, per: 'person_night' },
-  { item: 'travel_lodging', tier: 'tier2', name: '差旅住宿费（二类地区：省会城市）', economicCode: '30211', cap: 450 * YUAN, per: 'person_night' },
-  { item: 'travel_lodging', tier: 'tier3', name: '差旅住宿费（三类地区：其他地区）', economicCode: '30211', cap: 350 * YUAN, per: 'person_night' },
-  { item: 'travel_meal', tier: 'all', name: '差旅伙食补助费', economicCode: '30211', cap: 100 * YUAN, per: 'person_day' },
-  { item: 'travel_transport', tier: 'all', name: '差旅市内交通费', economicCode: '30211', cap: 80 * YUAN, per: 'person_day' },
-  { item: 'meeting', tier: 'class2', name: '会议费综合定额（二类会议）', economicCode: '30215', cap: 650 * YUAN, per: 'person_day' },
-  { item: 'meeting', tier: 'class3', name: '会议费综合定额（三类会议）', economicCode: '30215', cap: 550 * YUAN, per: 'person_day' },
-  { item: 'training', tier: 'class2', name: '培训费综合定额（二类培训）', economicCode: '30216', cap: 550 * YUAN, per: 'person_day' },
-  { item: 'training', tier: 'class3', name: '培训费综合定额（三类培训）', economicCode: '30216', cap: 450 * YUAN, per: 'person_day' },
-  { item: 'reception_meal', tier: 'all', name: '公务接待工作餐（人均）', economicCode: '30217', cap: 120 * YUAN, per: 'person_meal' },
-];
-
-export async function ensureStandards(tx: Tx, year: number): Promise<void> {
-  const present = await tx.selectFrom('expenditure_standards').select('id').where('year', '=', year).executeTakeFirst();
-  if (present) return;
-  await tx
-    .insertInto('expenditure_standards')
-    .values(STANDARDS.map((s) => ({ year, item: s.item, tier: s.tier, name: s.name, economic_code: s.economicCode, cap_per_unit: s.cap, per: s.per })))
-    .execute();
+export async function ensureStandards(tx: Tx, _year: number): Promise<void> {
+  await seedNationalStandards(tx);
 }
 
+/** The national set in force at the end of a year, in the old per-year shape (GET /api/expenditure-standards). */
 export async function listStandards(db: Executor, year: number) {
-  const rows = await db.selectFrom('expenditure_standards').selectAll().where('year', '=', year).orderBy('item').orderBy('tier').execute();
-  return rows.map((r) => ({ year: r.year, item: r.item, tier: r.tier, name: r.name, economicCode: r.economic_code, capPerUnit: r.cap_per_unit, per: r.per }));
-}
-
-export async function findStandard(db: Executor, year: number, item: string, tier: string) {
-  return db.selectFrom('expenditure_standards').selectAll().where('year', '=', year).where('item', '=', item).where('tier', '=', tier).executeTakeFirst();
+  const version = await db
+    .selectFrom('standard_versions')
+    .select('id')
+    .where('owner_unit_id', 'is', null)
+    .where('status', '=', 'adopted')
+    .where('effective_from', '<=', `${year}-12-31`)
+    .orderBy('effective_from', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  if (!version) return [];
+  const date = `${year}-12-31`;
+  return (await versionRows(db, version.id))
+    .filter((r) => (r.effectiveFrom === null || r.effectiveFrom <= date) && (r.effectiveTo === null || r.effectiveTo >= date))
+    .map((r) => ({ year, item: r.item, tier: r.tier, name: r.name, economicCode: r.economicCode, capPerUnit: r.cap, per: r.per }));
 }

@@ -7,7 +7,8 @@ import { AppError } from '../errors.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
 import { assertDepartmentAccess, departmentBound } from '../scope.js';
 import { applyMovement, availableOf, findIndicator, lockIndicator, reserve, unreserve, type IndicatorRow } from '../indicators/service.js';
-import { decideStep, plannedSteps, startApproval, stepsOf } from '../approvals/service.js';
+import { decideStep, plannedRoute, startApproval, stepPreview, stepsOf } from '../approvals/service.js';
+import { nextDocNo, yearOf } from '../approvals/doc-numbers.js';
 import { closeDocument, lockPending, type PendingDocument } from '../approvals/documents.js';
 import { notifyPendingStep, notifyRequester, summaryOf, type ApprovalDocument } from '../approvals/notices.js';
 import { trailOf } from '../comments.js';
@@ -60,8 +61,11 @@ export async function checkTransfer(db: Executor, actor: Actor, scope: UnitScope
   assertDepartmentAccess(actor, scope, from.department_id);
   if (to) assertDepartmentAccess(actor, scope, to.department_id);
   const { findings, available, fastTrack } = await evaluateTransfer(db, scope.unitId, from, to, draft);
-  const steps = await plannedSteps(db, scope.unitId, 'transfer', { amount: draft.amount, economicCode: to?.economic_code ?? from.economic_code }, { onlyFirst: fastTrack });
-  return { ok: findings.blocking.length === 0, findings: findings.items, available, fastTrack, steps: steps.map((s) => ({ role: s.role, label: s.label })) };
+  const steps = await plannedRoute(
+    db, scope.unitId, 'transfer', { amount: draft.amount, economicCode: to?.economic_code ?? from.economic_code },
+    { userId: actor.userId, departmentId: from.department_id }, { onlyFirst: fastTrack },
+  );
+  return { ok: findings.blocking.length === 0, findings: findings.items, available, fastTrack, steps: steps.map(stepPreview) };
 }
 
 /**
@@ -102,10 +106,14 @@ export async function createTransfer(tx: Tx, actor: Actor, scope: UnitScope, dra
       unit_id: scope.unitId, from_indicator_id: from.id, to_indicator_id: to.id, amount: draft.amount, reason: draft.reason,
       date: draft.date, status: 'pending', fast_track: fastTrack && !overridden ? 1 : 0, warnings: JSON.stringify(warnings),
       created_by: actor.userId, created_at: nowIso(), decided_at: null,
+      doc_no: await nextDocNo(tx, scope.unitId, 'transfer', yearOf(draft.date)),
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  const steps = await plannedSteps(tx, scope.unitId, 'transfer', { amount: row.amount, economicCode: to.economic_code }, { onlyFirst: fastTrack && !overridden, override: overridden });
+  const steps = await plannedRoute(
+    tx, scope.unitId, 'transfer', { amount: row.amount, economicCode: to.economic_code },
+    { userId: actor.userId, departmentId: from.department_id }, { onlyFirst: fastTrack && !overridden, override: overridden },
+  );
   await startApproval(tx, scope.unitId, 'transfer', row.id, steps);
   await notifyPendingStep(tx, scope.unitId, transferNotice(row, from.department_id));
   return recordCommand(tx, actor, scope.unitId, {
@@ -167,7 +175,7 @@ function pendingTransfer(tx: Tx, unitId: string, row: TransferRow): PendingDocum
 
 /** What a notice about this transfer says and whom it concerns (the department of its source indicator). */
 function transferNotice(row: TransferRow, departmentId: number): ApprovalDocument {
-  return { target: 'transfer', id: row.id, amount: row.amount, departmentId, requesterId: row.created_by, summary: summaryOf.transfer(row) };
+  return { target: 'transfer', id: row.id, docNo: row.doc_no, amount: row.amount, departmentId, requesterId: row.created_by, summary: summaryOf.transfer(row) };
 }
 
 export type TransferDetail = Awaited<ReturnType<typeof transferDetail>>;
@@ -176,7 +184,7 @@ export async function transferDetail(db: Executor, unitId: string, id: number) {
   const r = await db.selectFrom('transfers').selectAll().where('id', '=', id).where('unit_id', '=', unitId).executeTakeFirst();
   if (!r) throw new AppError('TRANSFER_NOT_FOUND', { id });
   return {
-    id: r.id, fromIndicatorId: r.from_indicator_id, toIndicatorId: r.to_indicator_id, amount: r.amount, reason: r.reason, date: r.date,
+    id: r.id, docNo: r.doc_no, fromIndicatorId: r.from_indicator_id, toIndicatorId: r.to_indicator_id, amount: r.amount, reason: r.reason, date: r.date,
     status: r.status, fastTrack: r.fast_track === 1, warnings: JSON.parse(r.warnings), createdBy: r.created_by, createdAt: r.created_at,
     decidedAt: r.decided_at, steps: await stepsOf(db, 'transfer', id), comments: await trailOf(db, unitId, 'transfer', id),
   };

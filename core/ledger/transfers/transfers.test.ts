@@ -42,10 +42,12 @@ const auditOf = async (id: number) =>
   (await env.kernel.db.selectFrom('audit_log').select(['action', 'actor_name', 'before_json', 'after_json'])
     .where('entity', '=', 'transfer').where('entity_id', '=', String(id)).orderBy('seq').execute())
     .map((e) => ({ action: e.action, by: e.actor_name, before: JSON.parse(e.before_json), after: JSON.parse(e.after_json) }));
-/** Notices naming this transfer: `待审批：预算调剂 #12，…` to its approvers, `预算调剂 #12 已审批通过…` to its requester. */
-const noticesAbout = async (id: number) =>
-  (await env.kernel.db.selectFrom('notifications').select(['user_id', 'role', 'title']).where('title', 'like', `%预算调剂 #${id}%`).orderBy('id').execute())
-    .filter((n) => new RegExp(`#${id}(\\D|$)`).test(n.title));
+/** Notices naming this transfer by its number: `待审批：预算调剂 TJ2026-0012，…` to its approvers, `预算调剂 TJ2026-0012 已审批通过…` to its requester. */
+const noticesAbout = async (id: number) => {
+  const { doc_no } = await env.kernel.db.selectFrom('transfers').select('doc_no').where('id', '=', id).executeTakeFirstOrThrow();
+  return (await env.kernel.db.selectFrom('notifications').select(['user_id', 'role', 'title']).where('title', 'like', `%预算调剂 ${doc_no}%`).orderBy('id').execute())
+    .filter((n) => new RegExp(`${doc_no}(\\D|$)`).test(n.title));
+};
 
 describe('transfers (调剂) over HTTP', () => {
   it('moves money between indicators with the total unchanged, linked both ways', async () => {

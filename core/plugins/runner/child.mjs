@@ -3,7 +3,7 @@
 // catastrophic V8 error here kills this process, never the core: the parent restarts it, fails the
 // calls that were in flight and charges only the plugin that brought it down (client.ts).
 // Plain JavaScript so it starts without a TypeScript loader. argv[2]: the runner's memory limit, MB.
-// Protocol (JSON over the IPC channel):
+// Protocol (plain objects over the IPC channel, structured clone: `advanced` serialization; payloads are JSON text):
 //   parent → child  {t:'invoke', id, key, code, memoryMb, unitId, entry, name, input, settings, timeoutMs, cpuMs, maxResultBytes, maxHostCalls}
 //                   {t:'hostreply', callId, reply, error?}   {t:'drop', key}   {t:'dropUnit', key, unitId}   {t:'ping', id}
 //   child → parent  {t:'ready'}  {t:'result', id, reply, memory}  {t:'hostcall', callId, invokeId, key, unitId, method, args}  {t:'pong', id}
@@ -138,9 +138,17 @@ const BOOTSTRAP = `
         get: (collection, id) => call('storage.get', [collection, id]),
         delete: (collection, id) => call('storage.delete', [collection, id]),
         query: (collection, where, options) => call('storage.query', [collection, where ?? {}, options ?? {}]),
+        search: (collection, query, options) => call('storage.search', [collection, query, options ?? {}]),
       }),
       notify: (message) => call('notify', [message]),
       realtime: freeze({ publish: (channel, data) => call('realtime.publish', [channel, data]) }),
+      members: freeze({ list: (filter) => call('members.list', [filter ?? {}]) }),
+      standards: freeze({
+        list: (params) => call('standards.list', [params ?? {}]),
+        get: (versionId) => call('standards.get', [{ __proto__: null, versionId }]),
+        propose: (version) => call('standards.propose', [version]),
+      }),
+      rules: freeze({ trial: (params) => call('rules.trial', [params]) }),
       log: freeze({
         info: (message, data) => call('log', ['info', message, data ?? null]),
         warn: (message, data) => call('log', ['warn', message, data ?? null]),

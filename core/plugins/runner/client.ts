@@ -9,14 +9,10 @@ export interface MarshalledError {
   status: number;
   /** A route or view refusing its request (sdk `refuse()`), not a fault; checked by the host before it is believed. */
   refused?: true;
-  /** The refusal's English message, when the plugin gave one. */
-  messageEn?: string;
+  /** The refusal's English message, when the plugin gave one. */ messageEn?: string;
   details?: unknown;
-  /**
-   * A limit the host refused a host call with (a quota, a GET's read-only rule) that the plugin left
-   * uncaught: the caller is answered with it (its code, status and details), and it is no fault. Set
-   * by the host (invoke.ts), never read from the sandbox.
-   */
+  /** A host limit (a quota, a GET's read-only rule) the plugin left uncaught: answered to the caller
+   * as it is (code, status, details), no fault. Set by the host (invoke.ts), never read from the sandbox. */
   hostLimit?: { code: string; status: number; details: Record<string, unknown> };
 }
 export type Reply = { ok: true; value: unknown } | { ok: false; error: MarshalledError };
@@ -163,7 +159,10 @@ export class RunnerClient {
     if (this.ready) return this.ready;
     const child = fork(CHILD_PATH, this.options.memoryMb ? [String(this.options.memoryMb)] : [], {
       execArgv: ['--no-node-snapshot'],
-      serialization: 'json',
+      // The payloads are JSON text already (input, settings, replies, host-call arguments): the
+      // structured-clone channel carries them as they are, where the JSON channel escaped and
+      // re-parsed every one of them a second time.
+      serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.child = child;

@@ -1,4 +1,4 @@
-import type { HostApi, IndicatorRecord, PaymentRecord, TimeProgressRecord } from '@unibudget/sdk';
+import type { HostApi, IndicatorRecord, MemberRecord, PaymentRecord, TimeProgressRecord } from '@unibudget/sdk';
 import { emptyYear, foldPages, foldPayment, yearOf, type YearState } from './aggregate.js';
 import { readSettings, type AnalyticsSettings } from './settings.js';
 import { loadIndex, loadYear, saveChunked, saveIndex, saveYear, type LoadedYear } from './store.js';
@@ -184,12 +184,41 @@ async function notifyPeople(host: HostApi, message: Parameters<HostApi['notify']
   }
 }
 
-/** People responsible for a department (recorded by the unit), else the roles in the settings. */
+/** The roles that answer for a department's warnings when nobody was named by hand: its head and its finance officers. */
+export const RESPONSIBLE_ROLES = ['department_head', 'finance_officer'] as const;
+
+/**
+ * The unit's people (host API 1.1.0, `members.read`), or null where the host has no such call or the
+ * unit did not grant it: the plugin then works as before, from the hand-kept contacts and the roles.
+ */
+export async function membersOf(host: HostApi): Promise<MemberRecord[] | null> {
+  if (!host.members) return null;
+  try {
+    return await host.members.list();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'PLUGIN_PERMISSION_DENIED' || code === 'PLUGIN_UNKNOWN_HOST_CALL') return null;
+    throw error;
+  }
+}
+
+/** The department heads and finance officers of a department, from the unit's members. */
+export function responsibleIn(members: readonly MemberRecord[], departmentId: number): MemberRecord[] {
+  return members.filter((m) => m.departmentId === departmentId && m.roles.some((r) => (RESPONSIBLE_ROLES as readonly string[]).includes(r)));
+}
+
+/**
+ * People responsible for a department: those the unit named by hand (contacts), else its department
+ * heads and finance officers among the unit's members, else the roles in the settings.
+ */
 export async function recipientsOf(host: HostApi, departmentId: number | null, settings: AnalyticsSettings): Promise<{ users?: number[]; roles?: string[] }> {
   if (departmentId !== null) {
     const doc = await host.storage.get<{ users: number[] }>('contacts', `department-${departmentId}`);
     const users = (doc?.data.users ?? []).filter((u) => Number.isSafeInteger(u));
     if (users.length) return { users };
+    const members = await membersOf(host);
+    const responsible = members ? responsibleIn(members, departmentId).map((m) => m.id) : [];
+    if (responsible.length) return { users: responsible };
   }
   return { roles: settings.notifyRoles.split(',').map((r) => r.trim()).filter(Boolean) };
 }

@@ -39,7 +39,9 @@ async function act(request: RouteRequest, host: HostApi, action: Action) {
   try {
     const b = body(request.body);
     const id = text(b, 'id', '预警', { required: true, max: 200 });
-    const note = text(b, 'note', action === 'handle' ? '处置说明' : '说明', { required: action === 'handle', max: 2000 });
+    // A row action of the warning centre posts its text as `reason`; a form or an integration as `note`.
+    const reason = text(b, 'reason', action === 'handle' ? '处置说明' : '说明', { max: 2000 });
+    const note = text(b, 'note', action === 'handle' ? '处置说明' : '说明', { required: action === 'handle' && !reason, max: 2000 }) || reason;
     const stored = await host.storage.get<WarningDoc>('warnings', id);
     if (!stored) throw refuse(404, 'WARNING_NOT_FOUND', '预警不存在', { id });
     const at = new Date().toISOString();

@@ -21,8 +21,15 @@ export function mayPost(roles: readonly string[], path: string): boolean {
   return allowed !== undefined && roles.some((r) => allowed.includes(r));
 }
 
-/** The view without the forms the caller's roles cannot submit: they would only answer 403. */
+/** The view without the forms and row actions the caller's roles cannot submit: they would only answer 403. */
 export function forCaller(spec: ViewSpec, roles: readonly string[]): ViewSpec {
-  const blocks = (spec.blocks as ViewBlock[]).filter((b) => !(b.type === 'form' && !mayPost(roles, (b as { submit: string }).submit)));
+  const blocks = (spec.blocks as ViewBlock[])
+    .filter((b) => !(b.type === 'form' && !mayPost(roles, (b as { submit: string }).submit)))
+    .map((b) => {
+      if (b.type !== 'table' || !b.actions) return b;
+      const actions = b.actions.filter((a) => mayPost(roles, a.route));
+      const { actions: _all, ...rest } = b;
+      return actions.length ? { ...rest, actions } : rest;
+    });
   return { ...spec, blocks } as ViewSpec;
 }

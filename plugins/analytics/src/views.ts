@@ -1,6 +1,6 @@
 import { view, type HostApi, type ViewBlock, type ViewSpec } from '@unibudget/sdk';
 import { cumulative, emptyYear, sum } from './aggregate.js';
-import { loadContext, type Context } from './engine.js';
+import { loadContext, membersOf, responsibleIn, type Context } from './engine.js';
 import { forecastIndicators, unitSeries } from './forecast.js';
 import { simulate, type ScenarioParams, type ScenarioResult } from './simulation.js';
 import { classGroup, classGroupName, structureByYear } from './structure.js';
@@ -26,17 +26,35 @@ export async function listWarnings(host: HostApi, filter: { status?: string; gra
     .sort((a, b) => Number(b.doc.active) - Number(a.doc.active) || GRADE_RANK[b.doc.grade] - GRADE_RANK[a.doc.grade] || b.doc.firstSeen.localeCompare(a.doc.firstSeen) || a.id.localeCompare(b.id));
 }
 
+/**
+ * The 确认 → 处置 → 关闭 loop as row actions of the warning list: each posts `{ id, reason }` to the
+ * existing route (which reads `reason` as the note when no `note` is given).
+ */
+export const WARNING_ACTIONS = [
+  { id: 'acknowledge', label: '确认', route: 'warnings/acknowledge', confirm: '确认已知悉该预警？', reason: 'optional' },
+  { id: 'handle', label: '处置', route: 'warnings/handle', confirm: '记录对该预警的处置情况（必填）：', reason: 'required' },
+  { id: 'close', label: '关闭', route: 'warnings/close', confirm: '关闭后该预警不再提醒，确定关闭？', reason: 'optional', tone: 'danger' },
+] as const;
+
+/** The actions a warning's state allows (the same rules as `transition`). */
+export function nextActions(doc: WarningDoc): Array<(typeof WARNING_ACTIONS)[number]['id']> {
+  if (doc.status === 'closed') return [];
+  if (doc.status === 'handled' || !doc.active) return doc.status === 'open' ? ['acknowledge', 'handle', 'close'] : doc.status === 'acknowledged' ? ['handle', 'close'] : ['close'];
+  return doc.status === 'open' ? ['acknowledge', 'handle'] : ['handle'];
+}
+
 export async function warningCentre(host: HostApi, query: Record<string, string>): Promise<ViewSpec> {
   const [all, departments] = await Promise.all([listWarnings(host, query), host.ledger.departments()]);
   const dept = new Map(departments.map((d) => [d.id, d.name]));
   const live = all.filter((w) => w.doc.status !== 'closed' && w.doc.active);
   const count = (g: Grade) => live.filter((w) => w.doc.grade === g).length;
-  const option = (w: StoredWarning) => ({ value: w.id, label: `${GRADE_LABEL[w.doc.grade]}｜${w.doc.title}`.slice(0, 200) });
   const rows = all.slice(0, 300).map((w) => ({
     id: w.id, grade: gradeText(w.doc.grade), monitor: MONITOR_LABEL[w.doc.monitor as MonitorKind] ?? w.doc.monitor, subject: w.doc.subject, title: w.doc.title,
     department: w.doc.departmentId !== null ? dept.get(w.doc.departmentId) ?? String(w.doc.departmentId) : '本单位',
     status: `${STATUS_LABEL[w.doc.status]}${w.doc.active ? '' : '（已解除）'}`, suggestions: w.doc.suggestions.join('；'), firstSeen: w.doc.firstSeen.slice(0, 10),
     note: [...w.doc.history].reverse().find((h) => h.note)?.note ?? '',
+    // Row actions (host API 1.1.0): the steps the warning's state allows; forCaller drops those the caller's roles cannot post.
+    _id: w.id, _actions: nextActions(w.doc).join(','),
   }));
   const active = [
     query.grade ? `等级：${GRADE_LABEL[query.grade as Grade] ?? query.grade}` : '', query.status ? `状态：${STATUS_LABEL[query.status as WarningStatus] ?? query.status}` : '',
@@ -49,17 +67,7 @@ export async function warningCentre(host: HostApi, query: Record<string, string>
     { key: 'monitor', label: '监控类型', input: 'select', value: query.monitor ?? '', options: [{ value: '', label: '全部' }, ...Object.entries(MONITOR_LABEL).map(([value, label]) => ({ value, label }))] },
     { key: 'department', label: '责任科室', input: 'select', value: query.department ?? '', options: [{ value: '', label: '全部' }, ...departments.slice(0, 190).map((d) => ({ value: String(d.id), label: d.name }))] },
   ] };
-  const pick = (statuses: WarningStatus[]) => all.filter((w) => statuses.includes(w.doc.status) || (statuses.includes('handled') && !w.doc.active && w.doc.status !== 'closed')).slice(0, 200).map(option);
   const forms: ViewBlock[] = [];
-  const ackable = pick(['open']);
-  if (ackable.length) forms.push({ type: 'form', title: '确认预警', submit: 'warnings/acknowledge', submitLabel: '确认', fields: [
-    { key: 'id', label: '预警', input: 'select', required: true, options: ackable }, { key: 'note', label: '说明', input: 'text' }] });
-  const handleable = pick(['open', 'acknowledged']);
-  if (handleable.length) forms.push({ type: 'form', title: '处置预警', submit: 'warnings/handle', submitLabel: '提交处置', fields: [
-    { key: 'id', label: '预警', input: 'select', required: true, options: handleable }, { key: 'note', label: '处置说明', input: 'textarea', required: true }] });
-  const closable = pick(['handled']);
-  if (closable.length) forms.push({ type: 'form', title: '关闭预警', submit: 'warnings/close', submitLabel: '关闭', fields: [
-    { key: 'id', label: '预警', input: 'select', required: true, options: closable }, { key: 'note', label: '备注', input: 'text' }] });
   forms.push({ type: 'form', title: '立即重新计算', submit: 'recompute', submitLabel: '重新计算', fields: [
     { key: 'confirm', label: '从预算指标账全量重算全部监控（每晚 2:00 自动进行）', input: 'checkbox', value: true }] });
   return view.page([
@@ -69,10 +77,10 @@ export async function warningCentre(host: HostApi, query: Record<string, string>
     stat('已处置待关闭', all.filter((w) => w.doc.status === 'handled').length, 'number'),
     filterForm,
     view.markdown(all.length || active.length ? filters : '尚无预警记录。启用后首次计算在每晚 2:00 进行，也可使用下方“立即重新计算”。'),
-    view.table([
+    { type: 'table', title: '预警列表', columns: [
       { key: 'grade', label: '等级' }, { key: 'monitor', label: '监控类型' }, { key: 'title', label: '预警内容' }, { key: 'department', label: '责任科室' },
       { key: 'status', label: '状态' }, { key: 'suggestions', label: '处置建议' }, { key: 'note', label: '处置说明' }, { key: 'firstSeen', label: '发现日期', format: 'date' }, { key: 'id', label: '编号' },
-    ], rows, '预警列表'),
+    ], rows, actions: WARNING_ACTIONS.map((a) => ({ ...a })) },
     ...forms,
   ], '预警中心');
 }
@@ -249,6 +257,18 @@ export async function projectsView(host: HostApi, asOf: string): Promise<ViewSpe
     return { code: p.code, name: p.name, budget, paid, fund: budget ? r4(paid / budget) : null, planned: ms ? ms.plannedPct : null, reported: ms ? ms.reportedPct : null, date: ms?.date ?? '' };
   });
   const contacts = await host.storage.query<{ departmentId: number; users: number[] }>('contacts', {}, { limit: 200 });
+  const members = await membersOf(host);
+  const nameOf = new Map((members ?? []).map((m) => [m.id, m.displayName]));
+  const named = new Set(contacts.map((c) => c.data.departmentId));
+  // Named by hand first; the other departments answer through their heads and finance officers (host.members).
+  const responsibleRows = [
+    ...contacts.map((c) => ({ department: ctx.departments.find((d) => d.id === c.data.departmentId)?.name ?? String(c.data.departmentId),
+      users: c.data.users.map((u) => (nameOf.has(u) ? `${nameOf.get(u)}（${u}）` : String(u))).join('、'), source: '指定' })),
+    ...(members ? ctx.departments.filter((d) => !named.has(d.id)).flatMap((d) => {
+      const people = responsibleIn(members, d.id);
+      return people.length ? [{ department: d.name, users: people.map((m) => `${m.displayName}（${m.id}）`).join('、'), source: '科室负责人、财务人员' }] : [];
+    }) : []),
+  ];
   return view.page([
     view.table([{ key: 'code', label: '项目编码' }, { key: 'name', label: '项目名称' }, { key: 'budget', label: '本年预算', format: 'fen' }, { key: 'paid', label: '已支付', format: 'fen' },
       { key: 'fund', label: '资金支付进度', format: 'percent' }, { key: 'planned', label: '计划完成', format: 'percent' }, { key: 'reported', label: '实际完成', format: 'percent' }, { key: 'date', label: '填报日期', format: 'date' }], rows, '项目业务进度与资金进度'),
@@ -259,8 +279,7 @@ export async function projectsView(host: HostApi, asOf: string): Promise<ViewSpe
       { key: 'reportedPct', label: '实际完成（%）', input: 'number', required: true },
       { key: 'note', label: '进度说明', input: 'textarea' },
     ] },
-    view.table([{ key: 'department', label: '科室' }, { key: 'users', label: '预警责任人（用户ID）' }],
-      contacts.map((c) => ({ department: ctx.departments.find((d) => d.id === c.data.departmentId)?.name ?? String(c.data.departmentId), users: c.data.users.join('、') })), '预警责任人'),
+    view.table([{ key: 'department', label: '科室' }, { key: 'users', label: '预警责任人（用户ID）' }, { key: 'source', label: '来源' }], responsibleRows, '预警责任人'),
     { type: 'form', title: '设置预警责任人', submit: 'contacts', submitLabel: '保存', fields: [
       { key: 'departmentId', label: '科室', input: 'select', required: true, options: ctx.departments.slice(0, 200).map((d) => ({ value: String(d.id), label: d.name })) },
       { key: 'users', label: '责任人用户ID（逗号分隔，留空则通知设置中的角色）', input: 'text' },

@@ -23,10 +23,21 @@ export default definePlugin({
     },
   },
   views: {
-    overview: async (_context, host) => {
+    // Worded for the reader: context.lang is 'zh-CN' or 'en' (the app's language).
+    overview: async (context, host) => {
+      const w = context.lang === 'en' ? { count: 'Indicators', available: 'Available balance', title: 'Overview' } : { count: '指标数', available: '可用余额', title: '概览' };
       const indicators = await host.ledger.indicators();
       const available = indicators.reduce((sum, i) => sum + i.available, 0);
-      return view.page([view.stat('指标数', indicators.length), view.stat('可用余额', available, 'fen')], '概览');
+      return view.page([view.stat(w.count, indicators.length), view.stat(w.available, available, 'fen')], w.title);
+    },
+    // Placed on the payment's detail screen (placement payment-detail): the host passes the payment as `subject`.
+    'payment-balance': async (context, host) => {
+      if (context.subject?.kind !== 'payment') return view.page([view.markdown('请在支付详情中查看。')]);
+      const paymentId = context.subject.id;
+      const payment = (await host.ledger.payments({ afterId: paymentId - 1, limit: 1 })).find((p) => p.id === paymentId);
+      const indicator = payment ? (await host.ledger.indicators()).find((i) => i.id === payment.indicatorId) : undefined;
+      if (!payment || !indicator) return view.page([view.markdown('未找到该笔支付所用的指标。')]);
+      return view.page([view.stat(`${indicator.code} 可用余额`, indicator.available, 'fen'), view.stat('本笔金额', payment.amount, 'fen')]);
     },
   },
   schedule: {

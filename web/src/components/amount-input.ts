@@ -41,6 +41,7 @@ export class UbAmountInput extends UbElement {
   /** Validation of a text: fen or an error message. */
   validate(text: string): AmountChange {
     const r = parseYuan(text, { allowNegative: this.allowNegative });
+    if (!r.ok && !this.allowNegative && /^\s*[-−－]/.test(text)) return { fen: null, error: t('ap_negative') };
     if (!r.ok) {
       if (r.error === 'empty') return { fen: null, error: this.required ? t('amountEmpty') : null };
       return { fen: null, error: t(r.error === 'precision' ? 'amountPrecision' : r.error === 'range' ? 'amountRange' : 'amountInvalid') };

@@ -1,10 +1,11 @@
 import { html, css } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { UbElement } from '../lib/base.js';
-import { get, post } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { get, post, qs } from '../lib/api.js';
+import { lang, t } from '../lib/i18n.js';
 import type { UbNotification, UnitPlugin } from '../lib/types.js';
 import { when } from '../lib/time.js';
+import { announceNotices } from '../lib/live.js';
 
 /** The core's own channel: it announces (after commit) that someone's notifications changed in the unit. */
 export const CORE_CHANNEL = 'core:notifications';
@@ -56,6 +57,10 @@ export class UbNotificationBell extends UbElement {
     .body { font-size: 12px; color: #3d4a5c; margin-top: 2px; white-space: pre-wrap; }
     .meta { font-size: 11px; color: #667085; margin-top: 2px; }
     .empty, .state { padding: 12px; color: #667085; font-size: 13px; }
+    .search { padding: 6px 12px; border-bottom: 1px solid #e6eaef; }
+    .search input { width: 100%; box-sizing: border-box; font: inherit; font-size: 13px; border: 1px solid #b9c3cf; border-radius: 4px; padding: 4px 8px; min-height: 30px; }
+    .more { padding: 6px 12px; text-align: center; }
+    .more button { font: inherit; font-size: 12px; background: none; border: 1px solid #b9c3cf; border-radius: 4px; color: #1d5fbf; cursor: pointer; padding: 4px 10px; }
     .state { border-top: 1px solid #e6eaef; font-size: 11px; padding: 6px 12px; }
     /* a phone: the panel spans the screen below the bell instead of hanging off its left edge */
     @media (max-width: 600px) { .panel { position: fixed; top: auto; left: 8px; right: 8px; width: auto; max-height: 70vh; margin-top: 6px; } }
@@ -71,6 +76,25 @@ export class UbNotificationBell extends UbElement {
   @state() open = false;
   @state() live = false;
   @state() error = '';
+  /** The history's search (title and text, on the server) and its older pages loaded so far. */
+  @state() query = '';
+  @state() older: BellNotification[] = [];
+  @state() hasMore = false;
+  /** Notices per page of the history. */
+  static pageSize = 30;
+  private searchTimer?: ReturnType<typeof setTimeout>;
+  /** Plugin id → its name (zh, en): a plugin's notice says who sent it by name, never `plugin:<id>`. */
+  @state() pluginNames = new Map<string, UnitPlugin['name']>();
+
+  /** Who sent a notice, as people read it: nothing for the core's own, the plugin's name, 插件管理 for the plugin host. */
+  sourceLabel(source: string): string {
+    if (source === 'core' || source === 'system' || source === 'unibudget') return '';
+    if (source === 'plugin-host') return t('nav_adminPlugins');
+    const id = source.startsWith('plugin:') ? source.slice('plugin:'.length) : source;
+    const name = this.pluginNames.get(id);
+    if (!name) return id;
+    return typeof name === 'string' ? name : (lang() === 'en' ? name.en : name.zh) || id;
+  }
 
   /** Opens a stream; replaced in tests. */
   static connect: (url: string) => EventStream = (url) => new EventSource(url, { withCredentials: true });
@@ -134,6 +158,8 @@ export class UbNotificationBell extends UbElement {
   private async start() {
     this.stop();
     this.items = [];
+    this.older = [];
+    this.query = '';
     this.unreadCount = 0;
     this.readHere = new Set();
     const unitId = this.unitId;
@@ -150,6 +176,7 @@ export class UbNotificationBell extends UbElement {
       return; // no plugin list (or no access): the core channel and the poll still run
     }
     if (unitId !== this.unitId) return;
+    this.pluginNames = new Map(plugins.map((p) => [p.pluginId, p.name]));
     // Few plugins are enabled in a unit; cap the streams to stay well under the browser's per-origin connection limit.
     for (const p of plugins.filter((x) => x.state === 'enabled' && x.grants.includes('realtime')).slice(0, 3)) {
       this.open_(`${p.pluginId}:${NOTIFY_CHANNEL}`);
@@ -166,7 +193,11 @@ export class UbNotificationBell extends UbElement {
       // A (re)connect may have missed messages: catch up.
       void this.load();
     });
-    s.addEventListener('message', () => void this.load());
+    s.addEventListener('message', () => {
+      void this.load();
+      // Open lists of documents reload too (lib/live.ts): the notice says one of them changed.
+      announceNotices();
+    });
     s.onerror = () => {
       // Own backoff instead of the browser's fixed retry, and the same path for an HTTP error (which ends an EventSource).
       s.close();
@@ -188,8 +219,16 @@ export class UbNotificationBell extends UbElement {
     const seq = ++this.loadSeq;
     try {
       const base = `/api/units/${encodeURIComponent(unitId)}/notifications`;
-      const [items, count] = await Promise.all([get<BellNotification[]>(base), get<{ unread: number }>(`${base}/unread-count`)]);
+      const size = UbNotificationBell.pageSize;
+      const [first, count] = await Promise.all([
+        get<BellNotification[]>(`${base}${qs({ limit: size, q: this.query.trim() || undefined })}`),
+        get<{ unread: number }>(`${base}/unread-count`),
+      ]);
       if (unitId !== this.unitId || seq !== this.loadSeq) return;
+      // The newest page is fresh; older pages loaded before stay (a notice is never listed twice).
+      const seen = new Set(first.map((n) => n.id));
+      const items = [...first, ...this.older.filter((n) => !seen.has(n.id))];
+      if (this.older.length === 0) this.hasMore = first.length === size;
       const stale = items.filter((n) => !n.read && this.readHere.has(n.id)).length;
       this.items = items.map((n) => (!n.read && this.readHere.has(n.id) ? { ...n, read: true } : n));
       this.unreadCount = Math.max(0, count.unread - stale);
@@ -197,6 +236,35 @@ export class UbNotificationBell extends UbElement {
     } catch (e) {
       if (seq === this.loadSeq) this.error = (e as Error).message;
     }
+  }
+
+  /** The next older page of the history (newest first, after what is shown). */
+  async more() {
+    const unitId = this.unitId;
+    const size = UbNotificationBell.pageSize;
+    try {
+      const page = await get<BellNotification[]>(
+        `/api/units/${encodeURIComponent(unitId)}/notifications${qs({ limit: size, offset: this.items.length, q: this.query.trim() || undefined })}`,
+      );
+      if (unitId !== this.unitId) return;
+      const seen = new Set(this.items.map((n) => n.id));
+      const fresh = page.filter((n) => !seen.has(n.id)).map((n) => (!n.read && this.readHere.has(n.id) ? { ...n, read: true } : n));
+      this.older = [...this.older, ...fresh];
+      this.items = [...this.items, ...fresh];
+      this.hasMore = page.length === size;
+    } catch (e) {
+      this.error = (e as Error).message;
+    }
+  }
+
+  /** A new search starts the history again from its newest page. */
+  search(q: string, delayMs = 300) {
+    this.query = q;
+    if (this.searchTimer) clearTimeout(this.searchTimer);
+    this.searchTimer = setTimeout(() => {
+      this.older = [];
+      void this.load();
+    }, delayMs);
   }
 
   /** Marks notices read here at once, then on the server; the server's count wins when it answers. */
@@ -274,9 +342,11 @@ export class UbNotificationBell extends UbElement {
     // In-app paths only: `//host` and `/\host` name another host.
     if (n.link && /^\/(?![/\\])/.test(n.link)) {
       this.open = false;
-      // The shell routes on popstate: an in-app move without reloading the page.
-      history.pushState(null, '', n.link);
-      window.dispatchEvent(new PopStateEvent('popstate'));
+      // The shell routes on popstate: an in-app move without reloading the page. `fresh` makes the
+      // shell build the page anew even when it is already open, so it shows the document as it is now.
+      const state = { fresh: Date.now() };
+      history.pushState(state, '', n.link);
+      window.dispatchEvent(new PopStateEvent('popstate', { state }));
     }
   }
 
@@ -293,15 +363,18 @@ export class UbNotificationBell extends UbElement {
         ? html`<div class="panel" id="bell-panel" role="region" aria-label=${t('notifications')}>
             <div class="head"><span>${t('notifications')}</span>
               <button ?disabled=${this.unread.length === 0} @click=${() => void this.markAllRead()}>${t('bell_mark_all')}</button></div>
+            <div class="search"><input type="search" maxlength="100" aria-label=${t('dl_bellSearch')} placeholder=${t('dl_bellSearch')} .value=${this.query}
+              @input=${(e: Event) => this.search((e.target as HTMLInputElement).value)} /></div>
             ${this.items.length === 0 ? html`<div class="empty">${t('bell_empty')}</div>` : ''}
             <ul>
               ${this.items.map((n) => html`<li class=${n.read ? '' : 'unread'} data-id=${n.id}>
                   <button @click=${() => this.activate(n)} aria-label="${n.read ? '' : `${t('bell_unread_item')}${t('adm_colon')}`}${n.title}">
                     <div class="title">${n.title}</div>
                     ${n.body ? html`<div class="body">${n.body}</div>` : ''}
-                    <div class="meta">${when(n.createdAt)} · ${n.source}</div>
+                    <div class="meta">${when(n.createdAt)}${this.sourceLabel(n.source) ? ` · ${this.sourceLabel(n.source)}` : ''}</div>
                   </button></li>`)}
             </ul>
+            ${this.hasMore ? html`<div class="more"><button @click=${() => void this.more()}>${t('dl_bellOlder')}</button></div>` : ''}
             <div class="state" role="status">${this.error ? this.error : this.live ? t('bell_live') : t('bell_offline')}</div>
           </div>`
         : ''}

@@ -1,16 +1,20 @@
 import { html, css, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { UbElement, shared } from '../lib/base.js';
-import { ApiError, get, errorText } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { ApiError, get, post, errorText } from '../lib/api.js';
+import { lang, t } from '../lib/i18n.js';
 import { formatFen } from '../lib/money.js';
 import { renderMarkdown } from './markdown.js';
 import './view-chart.js';
 import './view-form.js';
 import './view-chat.js';
+import './view-wizard.js';
+import { pluginRouteUrl } from './view-form.js';
+import { downloadPluginFile } from './view-download.js';
 
-import type { Cell, StatBlock, TableBlock, ViewBlock, ViewSpec } from './view-spec.js';
+import type { Cell, DownloadBlock, RowAction, StatBlock, TableBlock, ViewBlock, ViewSpec } from './view-spec.js';
 import { scrollHint } from '../lib/scroll-hint.js';
+import { formatDate } from '../lib/time.js';
 
 export type { ViewSpec };
 
@@ -23,6 +27,8 @@ export function formatValue(value: Cell | undefined, format: string | undefined)
     if (format === 'percent') return `${(value * 100).toFixed(1)}%`;
     if (format === 'number') return value.toLocaleString('zh-CN');
   }
+  // One date format on every screen (lib/time.ts), whatever a plugin stored: an instant shows its China date.
+  if (format === 'date' && typeof value === 'string') return formatDate(value);
   return String(value);
 }
 
@@ -56,6 +62,14 @@ export class UbPluginView extends UbElement {
     ol.timeline .at { font-size: 12px; color: #667085; }
     .table-wrap { overflow: auto; max-height: 560px; }
     .state { padding: 24px; text-align: center; }
+    td.row-actions { white-space: nowrap; }
+    td.row-actions button { margin: 0 4px 0 0; padding: 2px 10px; }
+    button.danger { color: #b42318; border-color: #e4a29b; }
+    dialog { border: 1px solid #dde3ea; border-radius: 8px; padding: 18px 20px; max-width: min(480px, 92vw); }
+    dialog::backdrop { background: rgba(16, 24, 40, 0.35); }
+    dialog textarea { width: 100%; min-height: 72px; box-sizing: border-box; }
+    dialog .buttons { display: flex; gap: 10px; justify-content: flex-end; margin-top: 12px; }
+    .action-status { margin: 0; }
   `];
 
   @property({ attribute: 'unit-id' }) unitId = '';
@@ -69,11 +83,21 @@ export class UbPluginView extends UbElement {
   @state() error: string | null = null;
   /** The plugin is quarantined: no retry helps until the system administrator releases it. */
   @state() quarantined = false;
+  /** The row action waiting for its confirmation (and reason). */
+  @state() pending: { action: RowAction; id: string | number } | null = null;
+  @state() reason = '';
+  @state() reasonError = '';
+  @state() actionBusy = false;
+  /** The last row action's answer (kept across the reload it triggers). */
+  @state() actionMessage = '';
+  @state() actionError = '';
+  @state() downloading = '';
   private loadedFor = '';
   private seq = 0;
 
   override willUpdate() {
-    const key = `${this.unitId}/${this.pluginId}/${this.viewId}${this.query}`;
+    // The view is worded for the reader's language (ViewContext.lang): a language switch asks for it again.
+    const key = `${this.unitId}/${this.pluginId}/${this.viewId}${this.query}|${lang()}`;
     if (this.unitId && this.pluginId && this.viewId && key !== this.loadedFor) {
       this.loadedFor = key;
       this.spec = null;
@@ -105,6 +129,96 @@ export class UbPluginView extends UbElement {
     if (this.unitId && this.pluginId && this.viewId) void this.load();
   };
 
+  /** A row action's button: straight to the route, or first the confirmation (with its reason box). */
+  startAction(action: RowAction, id: string | number) {
+    this.actionMessage = '';
+    this.actionError = '';
+    if (!action.confirm && (action.reason ?? 'none') === 'none') {
+      void this.runAction(action, id, undefined);
+      return;
+    }
+    this.pending = { action, id };
+    this.reason = '';
+    this.reasonError = '';
+    void this.updateComplete.then(() => {
+      const dialog = this.renderRoot.querySelector('dialog');
+      if (dialog && !dialog.open) dialog.showModal?.();
+      (this.renderRoot.querySelector('dialog textarea') as HTMLElement | null)?.focus();
+    });
+  }
+
+  private closeDialog() {
+    this.pending = null;
+    this.renderRoot.querySelector('dialog')?.close?.();
+  }
+
+  async confirmAction(e?: Event) {
+    e?.preventDefault();
+    if (!this.pending) return;
+    const { action, id } = this.pending;
+    const reason = this.reason.trim();
+    if ((action.reason ?? 'none') === 'required' && !reason) {
+      this.reasonError = t('hx_reasonRequired');
+      return;
+    }
+    const ok = await this.runAction(action, id, (action.reason ?? 'none') === 'none' ? undefined : reason || undefined);
+    if (ok) this.closeDialog();
+  }
+
+  /** Posts `{ id, reason? }` to the action's route; shows its answer and reloads the view. */
+  private async runAction(action: RowAction, id: string | number, reason: string | undefined): Promise<boolean> {
+    this.actionBusy = true;
+    this.reasonError = '';
+    try {
+      const reply = await post<{ message?: unknown } | null>(pluginRouteUrl(this.unitId, this.pluginId, action.route), reason === undefined ? { id } : { id, reason });
+      this.actionMessage = reply && typeof reply.message === 'string' ? reply.message : t('hx_done');
+      if (this.viewId) void this.load();
+      else this.dispatchEvent(new CustomEvent('view-changed', { bubbles: true, composed: true }));
+      return true;
+    } catch (err) {
+      // In the dialog the person can correct the reason; without one the error shows above the table.
+      if (this.pending) this.reasonError = errorText(err);
+      else this.actionError = errorText(err);
+      return false;
+    } finally {
+      this.actionBusy = false;
+    }
+  }
+
+  private async download(b: DownloadBlock) {
+    this.downloading = b.route;
+    this.actionError = '';
+    try {
+      await downloadPluginFile(pluginRouteUrl(this.unitId, this.pluginId, b.route), b.query);
+    } catch (err) {
+      this.actionError = t('hx_downloadFailed', { message: errorText(err) });
+    } finally {
+      this.downloading = '';
+    }
+  }
+
+  private dialog() {
+    const p = this.pending;
+    if (!p) return nothing;
+    const mode = p.action.reason ?? 'none';
+    return html`<dialog aria-labelledby="ra-title" @close=${() => { this.pending = null; }} @cancel=${() => { this.pending = null; }}>
+      <form @submit=${this.confirmAction} novalidate>
+        <h3 id="ra-title">${p.action.label}</h3>
+        <p>${p.action.confirm ?? t('hx_confirmTitle')}</p>
+        ${mode !== 'none'
+          ? html`<label class="field" for="ra-reason">${mode === 'required' ? html`${t('hx_reason')}<span aria-hidden="true"> *</span>` : t('hx_reasonOptional')}
+              <textarea id="ra-reason" maxlength="500" aria-invalid=${this.reasonError ? 'true' : 'false'} ?required=${mode === 'required'}
+                aria-describedby=${this.reasonError ? 'ra-error' : nothing} .value=${this.reason} @input=${(e: Event) => { this.reason = (e.target as HTMLTextAreaElement).value; }}></textarea></label>`
+          : nothing}
+        ${this.reasonError ? html`<p class="error" id="ra-error" role="alert">${this.reasonError}</p>` : nothing}
+        <div class="buttons">
+          <button type="button" data-act="cancel" @click=${() => this.closeDialog()}>${t('hx_cancel')}</button>
+          <button type="submit" data-act="confirm" class=${p.action.tone === 'danger' ? 'danger' : 'primary'} ?disabled=${this.actionBusy}>${t('hx_confirm')}</button>
+        </div>
+      </form>
+    </dialog>`;
+  }
+
   override render() {
     if (this.quarantined) return html`<p class="notice error state" role="status" data-state="quarantined">${t('pv_quarantined')}</p>`;
     if (this.error) {
@@ -116,6 +230,9 @@ export class UbPluginView extends UbElement {
     }
     const spec = this.spec;
     return html`${spec.title ? html`<h2>${spec.title}</h2>` : nothing}
+      ${this.actionMessage ? html`<p class="notice ok action-status" role="status">${this.actionMessage}</p>` : nothing}
+      ${this.actionError ? html`<p class="notice error action-status" role="alert">${this.actionError}</p>` : nothing}
+      ${this.dialog()}
       ${spec.blocks.length === 0
         ? html`<p class="muted state" data-state="empty">${t('pv_empty')}</p>`
         : html`<div class="blocks" aria-busy=${this.loading ? 'true' : 'false'} @view-changed=${this.onChanged}>${this.groups(spec.blocks)}</div>`}`;
@@ -167,6 +284,10 @@ export class UbPluginView extends UbElement {
             ? html`<p class="muted" data-state="empty">${t('pv_noItems')}</p>`
             : html`<ol class="timeline">${b.items.map((it) => html`<li class=${it.tone ?? 'normal'}><div class="at">${it.at}</div><strong>${it.title}</strong>${it.text ? html`<div>${it.text}</div>` : nothing}</li>`)}</ol>`}
         </section>`;
+      case 'wizard':
+        return html`<section class="card" data-kind="wizard"><ub-view-wizard .block=${b} .unitId=${this.unitId} .pluginId=${this.pluginId}></ub-view-wizard></section>`;
+      case 'download':
+        return html`<div data-kind="download"><button type="button" @click=${() => this.download(b)} ?disabled=${this.downloading === b.route}>${this.downloading === b.route ? t('hx_downloading') : b.label}</button></div>`;
       case 'chat':
         return html`<section class="card" data-kind="chat"><ub-view-chat .block=${b} .unitId=${this.unitId} .pluginId=${this.pluginId}></ub-view-chat></section>`;
       default:
@@ -174,7 +295,20 @@ export class UbPluginView extends UbElement {
     }
   }
 
-  private table(b: TableBlock) {
+  /** The actions a row offers: its `_actions` (ids separated by commas) limit the table's; none without an `_id`. */
+  private rowActions(b: TableBlock, row: Record<string, Cell>): RowAction[] {
+    const id = row._id;
+    if (!b.actions?.length || (typeof id !== 'string' && typeof id !== 'number')) return [];
+    const only = row._actions;
+    if (typeof only !== 'string') return b.actions;
+    const allowed = new Set(only.split(',').map((x) => x.trim()).filter(Boolean));
+    return b.actions.filter((a) => allowed.has(a.id));
+  }
+
+  private table(b0: TableBlock) {
+    // Cells whose key starts with `_` (`_id`, `_actions`) are the row's own data, never columns.
+    const b = { ...b0, columns: b0.columns.filter((c) => !c.key.startsWith('_')) };
+    const withActions = (b.actions?.length ?? 0) > 0;
     const sums = b.columns.map((c) => (c.format === 'fen' ? b.rows.reduce((s, r) => s + (typeof r[c.key] === 'number' ? (r[c.key] as number) : 0), 0) : null));
     const hasSum = b.rows.length > 1 && sums.some((s) => s !== null);
     return html`<section class="card" data-kind="table">${b.title ? html`<h3>${b.title}</h3>` : nothing}
@@ -182,10 +316,13 @@ export class UbPluginView extends UbElement {
         ? html`<p class="muted" data-state="empty">${t('pv_noRows')}</p>`
         : html`<div class="table-wrap" ${scrollHint()}><table>
             ${b.title ? html`<caption class="sr-only">${b.title}</caption>` : nothing}
-            <thead><tr>${b.columns.map((c) => html`<th scope="col" class=${numeric(c.format) ? 'num' : ''}>${c.label}</th>`)}</tr></thead>
-            <tbody>${b.rows.map((r) => html`<tr>${b.columns.map((c) => html`<td class=${numeric(c.format) ? 'num' : c.format === 'date' ? 'date' : ''}>${formatValue(r[c.key], c.format)}</td>`)}</tr>`)}</tbody>
+            <thead><tr>${b.columns.map((c) => html`<th scope="col" class=${numeric(c.format) ? 'num' : ''}>${c.label}</th>`)}${withActions ? html`<th scope="col">${t('hx_actions')}</th>` : nothing}</tr></thead>
+            <tbody>${b.rows.map((r) => html`<tr data-id=${r._id === undefined || r._id === null ? nothing : String(r._id)}>${b.columns.map((c) => html`<td class=${numeric(c.format) ? 'num' : c.format === 'date' ? 'date' : ''}>${formatValue(r[c.key], c.format)}</td>`)}${withActions
+              ? html`<td class="row-actions">${this.rowActions(b, r).map((a) => html`<button type="button" data-action=${a.id} class=${a.tone === 'danger' ? 'danger' : ''}
+                  ?disabled=${this.actionBusy} @click=${() => this.startAction(a, r._id as string | number)}>${a.label}</button>`)}</td>`
+              : nothing}</tr>`)}</tbody>
             ${hasSum
-              ? html`<tfoot><tr>${b.columns.map((c, i) => html`<th class=${numeric(c.format) ? 'num' : ''}>${i === 0 ? t('pv_total') : sums[i] !== null ? formatFen(sums[i]!) : ''}</th>`)}</tr></tfoot>`
+              ? html`<tfoot><tr>${b.columns.map((c, i) => html`<th class=${numeric(c.format) ? 'num' : ''}>${i === 0 ? t('pv_total') : sums[i] !== null ? formatFen(sums[i]!) : ''}</th>`)}${withActions ? html`<th></th>` : nothing}</tr></tfoot>`
               : nothing}
           </table></div>`}
     </section>`;

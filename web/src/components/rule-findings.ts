@@ -1,7 +1,7 @@
 import { html, css } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { UbElement, shared } from '../lib/base.js';
-import { t } from '../lib/i18n.js';
+import { lang, t } from '../lib/i18n.js';
 import { formatFen } from '../lib/money.js';
 import type { CheckResult } from '../lib/types.js';
 
@@ -48,7 +48,7 @@ export class UbRuleFindings extends UbElement {
                   ${r.findings.map(
                     (f) => html`<li data-rule=${f.rule}>
                       <span class="badge ${f.severity}">${t(f.severity === 'block' ? 'severity_block' : 'severity_warn')}</span>
-                      <span>${f.message}</span>
+                      <span>${lang() === 'en' && f.messageEn ? f.messageEn : f.message}</span>
                     </li>`,
                   )}
                 </ul>`
@@ -60,8 +60,9 @@ export class UbRuleFindings extends UbElement {
             ${'fastTrack' in r && r.fastTrack ? html`<div class="ok">${t('fastTrack')}</div>` : ''}
             ${r.steps.length
               ? html`<div class="steps muted">${t('approvers')}:
-                  ${r.steps.map((st, i) => html`${i ? ' → ' : ''}<span class="badge">${st.label}</span>`)}</div>`
+                  ${r.steps.map((st, i) => html`${i ? ' → ' : ''}<span class="badge">${st.label}</span>${st.approvers?.length ? html` <span>${st.approvers.join('、')}</span>` : ''}`)}</div>`
               : ''}
+            ${r.steps.filter((st) => st.reroutedFrom).map((st) => html`<div class="rerouted" role="status">⚠ ${t('ap_rerouted', { from: st.reroutedFrom!.label, to: st.approvers?.length ? `${st.label.split('（')[0]}（${st.approvers.join('、')}）` : st.label })}</div>`)}
           `
         : html`<p class="muted">—</p>`}
     </section>`;

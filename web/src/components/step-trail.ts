@@ -4,6 +4,7 @@ import { UbElement, shared } from '../lib/base.js';
 import { t } from '../lib/i18n.js';
 import type { Step, TrailEntry } from '../lib/types.js';
 import { when } from '../lib/time.js';
+import { nextStepText, trailAction } from '../lib/approvals.js';
 
 /** Times on screen are China time (lib/time.ts); kept here for the pages that import it from the trail. */
 export { when };
@@ -27,12 +28,13 @@ export class UbStepTrail extends UbElement {
             ${s.decidedByName ? html`<span>${s.decidedByName}</span>` : ''}
             <span class="muted">${when(s.decidedAt)}</span>
             ${s.comment ? html`<span>${t('quote', { x: s.comment })}</span>` : ''}
+            ${s.status === 'pending' && s.approvers ? html`<span class="next">${nextStepText([s])}</span>` : ''}
           </li>`,
         )}
       </ol>
       ${this.comments.length
         ? html`<ol aria-label=${t('comments')}>
-            ${this.comments.map((c) => html`<li><span class="badge">${c.action}</span> ${c.authorName} <span class="muted">${when(c.at)}</span> ${c.body}</li>`)}
+            ${this.comments.map((c) => html`<li><span class="badge">${trailAction(c.action)}</span> ${c.authorName} <span class="muted">${when(c.at)}</span> ${c.body}</li>`)}
           </ol>`
         : ''}`;
   }

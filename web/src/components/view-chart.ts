@@ -31,9 +31,10 @@ export function chartOption(b: ChartBlock): Option {
     color: palette,
     tooltip: { trigger: 'axis' },
     legend: { bottom: 0, type: 'scroll' },
-    grid: { left: 56, right: 16, top: 16, bottom: 48 },
-    xAxis: { type: 'category', data: b.x.map(String) },
-    yAxis: { type: 'value' },
+    // containLabel and hideOverlap: readable axes at a phone's width (labels inside the chart, none drawn over another).
+    grid: { left: 8, right: 16, top: 16, bottom: 40, containLabel: true },
+    xAxis: { type: 'category', data: b.x.map(String), axisLabel: { hideOverlap: true } },
+    yAxis: { type: 'value', axisLabel: { hideOverlap: true } },
     series: b.series.map((s) => ({
       type: b.type,
       name: s.name,

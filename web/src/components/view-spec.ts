@@ -18,3 +18,7 @@ export type FormField = FormBlock['fields'][number];
 export type ChatBlock = Block<'chat'>;
 /** A table cell or a form field's value. */
 export type Cell = TableBlock['rows'][number][string];
+export type WizardBlock = Block<'wizard'>;
+export type WizardStep = WizardBlock['steps'][number];
+export type DownloadBlock = Block<'download'>;
+export type RowAction = NonNullable<TableBlock['actions']>[number];

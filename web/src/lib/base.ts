@@ -1,7 +1,7 @@
 import { LitElement, css, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { UnitContext } from './context.js';
-import { onLangChange } from './i18n.js';
+import { lang, onLangChange } from './i18n.js';
 
 /** Every component re-renders when the language changes. */
 export class UbElement extends LitElement {
@@ -26,9 +26,12 @@ export abstract class UnitPage extends UbElement {
   @property({ attribute: false }) ctx!: UnitContext;
   private loadedFor = '';
 
-  /** What the loaded data depends on besides the page's own state. */
+  /**
+   * What the loaded data depends on besides the page's own state: the unit, and the language, since
+   * the API words labels, report titles, rule names and plugin views in the language asked for.
+   */
   protected unitKey(): string {
-    return this.ctx.unitId;
+    return `${this.ctx.unitId}|${lang()}`;
   }
 
   /** Runs once per unitKey, before the render that first shows it. */
@@ -109,6 +112,22 @@ export const shared = css`
   /* on a phone a text column keeps a readable width (the table scrolls instead of squeezing it to two characters a line) */
   @media (max-width: 600px) { .x-scroll > table td:not(.num):not(.date) { min-width: 6.5em; } }
   select { max-width: 100%; }
+  /*
+   * <table class="cards">: on a phone each row becomes a card with its cells stacked (document, amount,
+   * status and the action buttons all in view), instead of a table scrolling sideways. A cell's
+   * data-label, when given, names it on the card.
+   */
+  @media (max-width: 600px) {
+    table.cards thead { position: absolute; left: 0; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+    table.cards, table.cards tbody, table.cards tfoot, table.cards tr, table.cards td { display: block; width: 100%; }
+    table.cards { background: transparent; }
+    table.cards tr { border: 1px solid #dde3ea; border-radius: 6px; margin-bottom: 8px; padding: 6px 10px; background: #fff; }
+    table.cards td { border: 0; padding: 3px 0; text-align: left; min-width: 0 !important; overflow-wrap: anywhere; }
+    table.cards td.num { text-align: left; font-weight: 600; font-size: 14px; }
+    table.cards td:empty { display: none; }
+    table.cards td[data-label]::before { content: attr(data-label) '：'; color: #667085; font-weight: normal; }
+    table.cards td button { min-height: 40px; }
+  }
   .sr-only { position: absolute; left: 0; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;
 

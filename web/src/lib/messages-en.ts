@@ -7,7 +7,14 @@ import { enAdmin } from './messages-admin-en.js';
 import { enPlugins } from './messages-plugins-en.js';
 import { enLedgerAdmin } from './messages-ledger-admin-en.js';
 import { enAssets } from './messages-assets-en.js';
+import { enHostExt } from './messages-hostext-en.js';
 import { enReceipts } from './messages-receipts-en.js';
+import { enStandards } from './messages-standards-en.js';
+import { enCollab } from './messages-collab-en.js';
+import { enApprovals } from './messages-approvals-en.js';
+import { enHealth } from './messages-health-en.js';
+import { enDaily } from './messages-daily-en.js';
+import { enHelp } from './messages-help-en.js';
 
 export const en: Record<keyof typeof zh, string> = {
   ...enOps,
@@ -18,6 +25,13 @@ export const en: Record<keyof typeof zh, string> = {
   ...enLedgerAdmin,
   ...enAssets,
   ...enReceipts,
+  ...enStandards,
+  ...enCollab,
+  ...enApprovals,
+  ...enHostExt,
+  ...enHealth,
+  ...enDaily,
+  ...enHelp,
   appName: 'Integrated Budget Management',
   appShort: 'unibudget',
   loginTitle: 'Sign in',
@@ -76,7 +90,7 @@ export const en: Record<keyof typeof zh, string> = {
   amountEmpty: 'Enter an amount',
   amountInvalid: 'Not a valid amount, e.g. 12,345.67',
   amountPrecision: 'At most two decimals (to the fen)',
-  amountRange: 'Amount out of range',
+  amountRange: 'The amount cannot exceed 100 billion yuan',
   amountPositive: 'The amount must be above 0',
   amountNonZero: 'The amount cannot be 0',
   required: 'Required',
@@ -124,7 +138,7 @@ export const en: Record<keyof typeof zh, string> = {
   severity_warn: 'Warning',
   approvers: 'Approval flow',
   balanceAfter: 'Available after this request',
-  paymentSubmitted: 'Payment request #{id} submitted',
+  paymentSubmitted: 'Payment request {id} submitted',
   newPayment: 'New request',
   budgetTitle: 'Budget request (wizard)',
   stepBasic: 'Basics',
@@ -142,8 +156,8 @@ export const en: Record<keyof typeof zh, string> = {
   runningTotal: 'Total requested',
   saveDraft: 'Save draft',
   submitBudget: 'Save and submit (1st round)',
-  budgetSaved: 'Budget request #{id} saved',
-  budgetSubmitted: 'Budget request #{id} submitted (1st round)',
+  budgetSaved: 'Budget request {id} saved',
+  budgetSubmitted: 'Budget request {id} submitted (1st round)',
   headcountInvalid: 'Headcount must be a positive whole number',
   titleTooShort: 'At least 2 characters',
   atLeastOneLine: 'Fill in at least one line (personnel, operating or project)',
@@ -199,7 +213,7 @@ export const en: Record<keyof typeof zh, string> = {
   ref_adjustment: 'Adjustment',
   ref_direct: 'Direct issue',
   ref_carry_over: 'Carry-over',
-  budgetRequestNo: 'Budget request #{id}',
+  budgetRequestNo: 'Budget request {id}',
   inboxTitle: 'Approval inbox',
   inboxEmpty: 'Nothing waiting for you',
   approveSelected: 'Approve selected ({n})',
@@ -226,8 +240,8 @@ export const en: Record<keyof typeof zh, string> = {
   increase: 'Increase',
   decrease: 'Reduce',
   docNo: 'Approval document no.',
-  transferSubmitted: 'Transfer #{id} submitted',
-  adjustmentSubmitted: 'Adjustment #{id} submitted',
+  transferSubmitted: 'Transfer {id} submitted',
+  adjustmentSubmitted: 'Adjustment {id} submitted',
   recentTransfers: 'Recent transfers',
   recentAdjustments: 'Recent adjustments',
   sameIndicator: 'From and to must differ',
@@ -289,7 +303,7 @@ export const en: Record<keyof typeof zh, string> = {
   chainOk: 'The audit hash chain is intact ({n} entries checked, head #{seq})',
   chainBroken: 'The audit chain breaks at #{seq} ({reason})',
   pickPayment: 'Choose a payment request',
-  traceOf: 'Trace of payment request #{id}',
+  traceOf: 'Trace of payment request {id}',
   auditEntries: 'Audit entries',
   action: 'Action',
   actor: 'By',

@@ -5,7 +5,14 @@ import { zhAdmin } from './messages-admin-zh.js';
 import { zhPlugins } from './messages-plugins-zh.js';
 import { zhLedgerAdmin } from './messages-ledger-admin-zh.js';
 import { zhAssets } from './messages-assets-zh.js';
+import { zhHostExt } from './messages-hostext-zh.js';
 import { zhReceipts } from './messages-receipts-zh.js';
+import { zhStandards } from './messages-standards-zh.js';
+import { zhCollab } from './messages-collab-zh.js';
+import { zhApprovals } from './messages-approvals-zh.js';
+import { zhHealth } from './messages-health-zh.js';
+import { zhDaily } from './messages-daily-zh.js';
+import { zhHelp } from './messages-help-zh.js';
 
 export const zh = {
   ...zhOps,
@@ -16,6 +23,13 @@ export const zh = {
   ...zhLedgerAdmin,
   ...zhAssets,
   ...zhReceipts,
+  ...zhStandards,
+  ...zhCollab,
+  ...zhApprovals,
+  ...zhHostExt,
+  ...zhHealth,
+  ...zhDaily,
+  ...zhHelp,
   appName: '预算管理一体化系统',
   appShort: '预算一体化',
   // login
@@ -80,7 +94,7 @@ export const zh = {
   amountEmpty: '请输入金额',
   amountInvalid: '金额格式不正确，例如 12,345.67',
   amountPrecision: '金额最多两位小数（精确到分）',
-  amountRange: '金额超出范围',
+  amountRange: '金额不能超过 1,000 亿元',
   amountPositive: '金额必须大于 0',
   amountNonZero: '金额不能为 0',
   required: '此项必填',
@@ -208,7 +222,7 @@ export const zh = {
   ref_adjustment: '预算调整',
   ref_direct: '直接下达',
   ref_carry_over: '结转',
-  budgetRequestNo: '预算申请 #{id}',
+  budgetRequestNo: '预算申请 {id}',
   // inbox
   inboxTitle: '审批待办',
   inboxEmpty: '没有待您审批的事项',
@@ -303,7 +317,7 @@ export const zh = {
   chainOk: '审计哈希链完整（已校验 {n} 条，链头 #{seq}）',
   chainBroken: '审计链在第 {seq} 条断裂（{reason}）',
   pickPayment: '选择支付申请',
-  traceOf: '支付申请 #{id} 的追溯链',
+  traceOf: '支付申请 {id} 的追溯链',
   auditEntries: '审计日志',
   action: '操作',
   actor: '操作人',

@@ -22,6 +22,12 @@ export function formatRatio(r: number): string {
   return `${(Math.round(r * 10000) / 100).toFixed(2)}%`;
 }
 
+/** 元 / 万元 in the reader's language (the API keeps the statutory unit label as a key). */
+export const unitWord = (unitLabel: '元' | '万元'): string => t(unitLabel === '元' ? 'hlp_unit_yuan' : 'hlp_unit_wan');
+
+/** A 合计/总计 line, in either language of the report (the API words labels as asked: Accept-Language / ?lang=). */
+export const TOTAL_LINE = /合计|总计|^\s*Total\b/;
+
 export function cellText(col: ReportColumn, v: ReportCell, unitLabel: '元' | '万元'): string {
   if (v === null || v === undefined || v === '') return '';
   if (col.kind === 'money') return formatIn(Number(v), unitLabel);
@@ -83,14 +89,14 @@ export function printedTable(tb: PrintTable, r: ReportView, checks: ChecksView |
     <h2 id="t-${tb.id}" class="ptitle">${t('rep_print_title', { y: r.year, title: tb.title })}</h2>
     <div class="pmeta"><span>${t('rep_compiled_by')}${r.unitName}${r.consolidated ? html` · ${t('rep_consolidated_units', { n: r.units.length })}` : ''}</span>
       ${n >= 0 ? html`<span class="muted">${t('rep_table_n', { n: n + 1, total: tables.length })}</span>` : ''}
-      <span>${t('rep_unit_label', { u: tb.unitLabel })}</span></div>
+      <span>${t('rep_unit_label', { u: unitWord(tb.unitLabel) })}</span></div>
     <div class="wrap" ${scrollHint()}>${tb.columns[0]?.key === 'section' ? twoSided(tb, bad) : html`<table class="ptable">
       <thead>${headerRows(tb.columns).map((row) => html`<tr>${row.map((h) => html`<th scope="col" colspan=${h.colspan} rowspan=${h.rowspan} class=${h.num ? 'num' : ''}>${h.label}</th>`)}</tr>`)}</thead>
       <tbody>
         ${tb.rows.map((row) => {
           const key = rowKey(row);
           const level = String(row['level'] ?? '');
-          const total = level === '合计' || /合计|总计/.test(String(row['name'] ?? ''));
+          const total = level === '合计' || TOTAL_LINE.test(String(row['name'] ?? ''));
           return html`<tr class=${total ? 'total' : ''} data-level=${level}>
             ${tb.columns.map((c) => html`<td class="${c.kind === 'text' ? (c.key === 'name' ? `name l-${level}` : 'nowrap') : 'num'}${bad.has(`${key}|${c.key}`) ? ' bad' : ''}">${cellText(c, row[c.key] ?? null, tb.unitLabel)}</td>`)}
           </tr>`;
@@ -126,7 +132,7 @@ function twoSided(tb: PrintTable, bad: Set<string>): TemplateResult {
       <tr><th scope="colgroup" colspan=${money.length + 1}>${t('rep_side_income')}</th><th scope="colgroup" colspan=${money.length + 1}>${t('rep_side_expenditure')}</th></tr>
       <tr>${[0, 1].map(() => html`<th scope="col">${t('rep_side_item')}</th>${money.map((c) => html`<th scope="col" class="num">${c.header}</th>`)}`)}</tr>
     </thead>
-    <tbody>${income.map((row, i) => html`<tr class=${/合计|总计/.test(String(row['name'] ?? '') + String(expenditure[i]?.['name'] ?? '')) ? 'total' : ''}>${cells(row)}${cells(expenditure[i])}</tr>`)}</tbody>
+    <tbody>${income.map((row, i) => html`<tr class=${TOTAL_LINE.test(String(row['name'] ?? '')) || TOTAL_LINE.test(String(expenditure[i]?.['name'] ?? '')) ? 'total' : ''}>${cells(row)}${cells(expenditure[i])}</tr>`)}</tbody>
   </table>`;
 }
 

@@ -42,3 +42,25 @@ export const when = (iso: string | null | undefined): string => (iso ? formatIns
 
 /** To the second (logs), in China time; '' for none. */
 export const whenSeconds = (iso: string | null | undefined): string => (iso ? formatInstant(iso, true) : '');
+
+/**
+ * THE date on screen: "2026-12-03" in tables, lists and forms (a business date as typed; an instant
+ * as its China date, never the UTC one). In running text, proseDate: "2026年12月3日" / "3 December 2026".
+ */
+export function formatDate(value: string | null | undefined): string {
+  if (!value) return '';
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+  const at = formatInstant(value);
+  return /^\d{4}-\d{2}-\d{2} /.test(at) ? at.slice(0, 10) : value;
+}
+
+const MONTHS_EN = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** A date in a sentence, as offices write it: 2026年12月3日 (English: 3 December 2026). */
+export function proseDate(value: string | null | undefined): string {
+  const d = formatDate(value);
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d);
+  if (!m) return d;
+  const [, y, mo, da] = m;
+  return lang() === 'en' ? `${Number(da)} ${MONTHS_EN[Number(mo) - 1]} ${y}` : `${y}年${Number(mo)}月${Number(da)}日`;
+}

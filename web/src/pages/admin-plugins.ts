@@ -18,6 +18,8 @@ import type { UbSettingsForm } from '../components/settings-form.js';
 import { scrollHint } from '../lib/scroll-hint.js';
 
 export const localized = (l: Localized) => (lang() === 'en' ? l.en : l.zh);
+/** A manifest text that is one string or `{ zh, en }` (plugin descriptions). */
+export const localizedText = (l: string | Localized) => (typeof l === 'string' ? l : localized(l));
 
 interface Trust { allowUnsigned: boolean; hostApiVersion: string; publishers: { name: string }[] }
 /** Settings being edited: before enabling (with the grants just chosen) or of an enabled plugin. */
@@ -259,7 +261,7 @@ export class UbAdminPlugins extends UnitPage {
         ${p.version ? html`<span class="muted" data-current>${t('plg_current')} ${p.version}</span>` : nothing}
       </header>
       ${quarantined ? html`<div class="notice error quarantine" data-quarantine-note>${t('plg_quarantinedNote')}</div>` : nothing}
-      ${p.description ? html`<p>${p.description}</p>` : nothing}
+      ${localizedText(p.description) ? html`<p>${localizedText(p.description)}</p>` : nothing}
       <div class="muted">${hasOwner ? html`<span data-owner>${t('plg_owner')}${t('adm_colon')}${p.ownedBy ?? t('plg_ownerUnsigned')}</span>` : nothing}${hasOwner ? ' · ' : ''}${t('plg_author')}${t('adm_colon')}${p.author}${this.versionsLine(p, listed)}</div>
       ${incompatible.map((v) => html`<div class="incompatible">${v.version}: ${v.incompatibleReason}</div>`)}
       ${refused.map((v) => html`<div class="refused" data-refused=${v.version}>${t('plg_versionRefused', { v: v.version, signer: signerPhrase(v.signedBy), owner: ownerLabel(p.ownedBy) })}</div>`)}

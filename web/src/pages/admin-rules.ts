@@ -6,6 +6,7 @@ import { api, get, errorText } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import type { RuleSetting } from '../lib/types.js';
 import { scrollHint } from '../lib/scroll-hint.js';
+import '../components/rule-trial.js';
 
 const MODES = ['block', 'warn', 'ignore'] as const;
 const modeLabel = (m: RuleSetting['mode']) => t(m === 'block' ? 'rule_block' : m === 'warn' ? 'rule_warn' : 'rule_ignore');
@@ -65,7 +66,8 @@ export class UbAdminRules extends UnitPage {
                   ?disabled=${!!this.busy || this.ctx.readOnly} @change=${() => this.setMode(r, m)} />${modeLabel(m)}</label>`)}
               </div>`}</td>
         </tr>`)}</tbody>
-      </table></div>`;
+      </table></div>
+      ${this.ctx.readOnly ? nothing : html`<ub-rule-trial .unitId=${this.ctx.unitId} .rules=${this.rules}></ub-rule-trial>`}`;
   }
 }
 

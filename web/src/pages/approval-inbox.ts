@@ -7,11 +7,23 @@ import { formatFen } from '../lib/money.js';
 import type { InboxItem } from '../lib/types.js';
 import { when } from '../lib/time.js';
 import { scrollHint } from '../lib/scroll-hint.js';
+import { LiveReload } from '../lib/live.js';
+import { ListPager } from '../lib/paging.js';
+import { docLabel } from '../lib/approvals.js';
+import '../components/first-run-hint.js';
 
 const PATHS = { payment: 'payments', transfer: 'transfers', adjustment: 'adjustments' } as const;
 export const itemKey = (i: InboxItem) => `${i.target}:${i.targetId}`;
+/** How the inbox names a document: its kind and number (支付申请 ZF2026-0001). */
+const nameOf = (i: InboxItem) => `${t(`target_${i.target}`)} ${docLabel({ id: i.targetId, docNo: i.docNo })}`;
+/** The server's limit on a decision's comment (DecisionBody). */
+const COMMENT_MAX = 500;
 
-/** 审批待办: what waits at a step the caller can decide; approve or reject one, or approve a selection. */
+/**
+ * 审批待办: what waits at a step the caller can decide; approve one or a selection, or reject — which
+ * asks for the reason (the requester reads it in the notice and the trail) and a confirmation first.
+ * Each action's success text says what happened (已同意 / 已退回).
+ */
 @customElement('ub-approval-inbox')
 export class UbApprovalInbox extends UnitPage {
   static override styles = [shared, css`
@@ -19,6 +31,10 @@ export class UbApprovalInbox extends UnitPage {
     .bar { display: flex; gap: 8px; align-items: center; margin-bottom: 8px; flex-wrap: wrap; }
     td.act { white-space: nowrap; }
     td.act button { margin-right: 4px; min-height: 28px; padding: 2px 10px; }
+    .confirm { border-color: #b42318; margin-bottom: 10px; }
+    .confirm textarea { width: 100%; min-height: 4em; box-sizing: border-box; }
+    .confirm .row { display: flex; gap: 8px; margin-top: 8px; flex-wrap: wrap; }
+    .field-error { color: #b42318; font-size: 13px; }
   `];
 
   /** Only items above this amount (fen), e.g. the leader's cockpit. */
@@ -29,8 +45,15 @@ export class UbApprovalInbox extends UnitPage {
   @state() comment = '';
   @state() message = '';
   @state() error = '';
+  // A realtime notice (a new document waiting, one decided elsewhere) reloads the inbox; a long inbox pages and searches.
+  readonly live = new LiveReload(this, () => this.load());
+  readonly pages = new ListPager<InboxItem>(this, (i) => `${i.targetId} ${i.summary} ${i.requestedBy} ${i.label}`, 20);
   @state() busy = false;
   @state() loaded = false;
+  /** The documents a rejection is being confirmed for, and its reason. */
+  @state() rejecting: InboxItem[] | null = null;
+  @state() reason = '';
+  @state() reasonError = '';
 
   async load() {
     try {
@@ -55,23 +78,23 @@ export class UbApprovalInbox extends UnitPage {
     this.selected = on ? new Set(this.items.map(itemKey)) : new Set();
   }
 
-  private async decide(items: InboxItem[], action: 'approve' | 'reject') {
+  private async decide(items: InboxItem[], action: 'approve' | 'reject', comment: string) {
     this.busy = true;
     this.error = '';
     this.message = '';
-    const body = this.comment.trim() ? { comment: this.comment.trim() } : {};
+    const body = comment.trim() ? { comment: comment.trim() } : {};
     let ok = 0;
     const failures: string[] = [];
-    // One after another: each approval is its own command with its own rule checks.
+    // One after another: each decision is its own command with its own rule checks.
     for (const i of items) {
       try {
         await post(`/api/units/${this.ctx.unitId}/${PATHS[i.target]}/${i.targetId}/${action}`, body);
         ok++;
       } catch (e) {
-        failures.push(`#${i.targetId} ${errorText(e)}`);
+        failures.push(`${nameOf(i)} ${errorText(e)}`);
       }
     }
-    this.message = ok ? t('approvedN', { n: ok }) : '';
+    this.message = ok ? t(action === 'approve' ? 'ap_approvedN' : 'ap_rejectedN', { n: ok }) : '';
     if (failures.length) this.error = t('failedN', { n: failures.length, msg: failures.join(t('semi')) });
     this.comment = '';
     this.busy = false;
@@ -81,43 +104,100 @@ export class UbApprovalInbox extends UnitPage {
   }
 
   approveSelected() {
-    return this.decide(this.items.filter((i) => this.selected.has(itemKey(i))), 'approve');
+    return this.decide(this.items.filter((i) => this.selected.has(itemKey(i))), 'approve', this.comment);
+  }
+
+  approve(i: InboxItem) {
+    return this.decide([i], 'approve', this.comment);
+  }
+
+  /** Opens the confirmation: a rejection needs its reason (the comment typed so far is its start). */
+  askReject(items: InboxItem[]) {
+    if (items.length === 0) return;
+    this.rejecting = items;
+    this.reason = this.comment;
+    this.reasonError = '';
+    this.message = '';
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLTextAreaElement>('.confirm textarea')?.focus());
+  }
+
+  async confirmReject() {
+    const items = this.rejecting;
+    if (!items) return;
+    if (!this.reason.trim()) {
+      this.reasonError = t('ap_rejectReasonMissing');
+      this.renderRoot.querySelector<HTMLTextAreaElement>('.confirm textarea')?.focus();
+      return;
+    }
+    const reason = this.reason;
+    this.rejecting = null;
+    this.reason = '';
+    await this.decide(items, 'reject', reason);
+  }
+
+  cancelReject() {
+    this.rejecting = null;
+    this.reason = '';
+    this.reasonError = '';
+  }
+
+  private renderReject() {
+    const items = this.rejecting;
+    if (!items) return '';
+    return html`<div class="card confirm" role="dialog" aria-labelledby="reject-h" @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && this.cancelReject()}>
+      <h2 id="reject-h" style="margin-top:0">${t('ap_rejectTitle')}</h2>
+      <p>${t('ap_rejectWhich', { n: items.length, list: items.map(nameOf).join('、') })}</p>
+      <label class="field">${t('ap_rejectReason')}
+        <textarea name="reason" required maxlength=${COMMENT_MAX} aria-invalid=${this.reasonError ? 'true' : 'false'} aria-describedby="reject-err"
+          placeholder=${t('ap_rejectReasonHint')} .value=${this.reason}
+          @input=${(e: Event) => { this.reason = (e.target as HTMLTextAreaElement).value; this.reasonError = ''; }}></textarea></label>
+      <div id="reject-err" class="field-error" role=${this.reasonError ? 'alert' : 'none'}>${this.reasonError}</div>
+      <div class="row">
+        <button class="danger" ?disabled=${this.busy} @click=${this.confirmReject}>${t('ap_rejectConfirm')}</button>
+        <button ?disabled=${this.busy} @click=${this.cancelReject}>${t('ap_cancel')}</button>
+      </div>
+    </div>`;
   }
 
   override render() {
     const all = this.items.length > 0 && this.selected.size === this.items.length;
-    return html`${this.compact ? '' : html`<h1>${t('inboxTitle')}</h1>`}
+    const chosen = this.items.filter((i) => this.selected.has(itemKey(i)));
+    return html`${this.compact ? '' : html`<h1>${t('inboxTitle')}</h1><ub-first-run-hint hint="inbox" .userId=${this.ctx.me.id}></ub-first-run-hint>`}
       ${this.message ? html`<div class="notice" role="status">${this.message}</div>` : ''}
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : ''}
+      ${this.renderReject()}
       <div class="bar">
         <button class="primary" ?disabled=${this.selected.size === 0 || this.busy} @click=${this.approveSelected}>${t('approveSelected', { n: this.selected.size })}</button>
+        <button class="danger" ?disabled=${this.selected.size === 0 || this.busy} @click=${() => this.askReject(chosen)}>${t('ap_rejectSelected', { n: this.selected.size })}</button>
         <label class="field grow" style="flex-direction:row;align-items:center">${t('comment')}
-          <input class="grow" name="comment" .value=${this.comment} @input=${(e: Event) => (this.comment = (e.target as HTMLInputElement).value)} /></label>
+          <input class="grow" name="comment" maxlength=${COMMENT_MAX} .value=${this.comment} @input=${(e: Event) => (this.comment = (e.target as HTMLInputElement).value)} /></label>
+        <span class="muted">${t('ap_unitYuan')}</span>
       </div>
-      <div class="x-scroll" ${scrollHint()}><table>
+      ${this.items.length > this.pages.size ? this.pages.search() : ''}
+      <div class="x-scroll" ${scrollHint()}><table class="cards">
         <thead><tr>
           <th><input type="checkbox" aria-label=${t('selectAll')} .checked=${all} @change=${(e: Event) => this.toggleAll((e.target as HTMLInputElement).checked)} /></th>
           <th>${t('docType')}</th><th>${t('summary')}</th>${this.compact ? '' : html`<th>${t('approvalStep')}</th>`}<th>${t('requestedBy')}</th><th class="num">${t('amountYuan')}</th><th></th>
         </tr></thead>
         <tbody>
           ${this.loaded && this.items.length === 0 ? html`<tr><td colspan="7" class="muted">${t('inboxEmpty')}</td></tr>` : ''}
-          ${this.items.map((i) => {
+          ${this.pages.view(this.items).map((i) => {
             const key = itemKey(i);
-            return html`<tr>
-              <td><input type="checkbox" aria-label="${t('selectRow')} ${i.summary}" .checked=${this.selected.has(key)} @change=${(e: Event) => this.toggle(key, (e.target as HTMLInputElement).checked)} /></td>
-              <td><span class="badge">${t(`target_${i.target}`)} #${i.targetId}</span></td>
+            return html`<tr data-key=${key}>
+              <td><input type="checkbox" aria-label="${t('selectRow')} ${nameOf(i)}" .checked=${this.selected.has(key)} @change=${(e: Event) => this.toggle(key, (e.target as HTMLInputElement).checked)} /></td>
+              <td><span class="badge nowrap">${nameOf(i)}</span></td>
               <td>${i.summary}</td>
               ${this.compact ? '' : html`<td class="nowrap">${i.seq}. ${i.label}</td>`}
               <td>${i.requestedBy}${this.compact ? '' : html` <span class="muted">${when(i.requestedAt)}</span>`}</td>
               <td class="num">${formatFen(i.amount)}</td>
               <td class="act">
-                <button ?disabled=${this.busy} @click=${() => this.decide([i], 'approve')}>${t('approve')}</button>
-                <button class="danger" ?disabled=${this.busy} @click=${() => this.decide([i], 'reject')}>${t('reject')}</button>
+                <button ?disabled=${this.busy} aria-label="${t('approve')} ${nameOf(i)}" @click=${() => this.approve(i)}>${t('approve')}</button>
+                <button class="danger" ?disabled=${this.busy} aria-label="${t('reject')} ${nameOf(i)}" @click=${() => this.askReject([i])}>${t('reject')}</button>
               </td>
             </tr>`;
           })}
         </tbody>
-      </table></div>`;
+      </table></div>${this.pages.nav()}`;
   }
 }
 

@@ -2,13 +2,14 @@ import { html, css, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { shared, UnitPage } from '../lib/base.js';
 import { get } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { lang, t } from '../lib/i18n.js';
 import { formatFen } from '../lib/money.js';
 import type { AuditEntry, BudgetRequest, IndicatorDetail, Payment, PaymentDetail, VerifyResult } from '../lib/types.js';
 import '../components/step-trail.js';
 import '../components/rule-findings.js';
 import { when } from '../lib/time.js';
 import { scrollHint } from '../lib/scroll-hint.js';
+import { auditActionLabel, docLabel } from '../lib/approvals.js';
 
 /**
  * 审计追溯 (read-only): pick a payment request and follow it to its indicator and the original
@@ -107,9 +108,9 @@ export class UbAuditTrace extends UnitPage {
     const p = this.payment;
     if (!p) return html`<p class="muted">${t('pickPayment')}</p>`;
     const ind = this.indicator;
-    return html`<h2>${t('traceOf', { id: p.id })}</h2>
+    return html`<h2>${t('traceOf', { id: docLabel(p) })}</h2>
       <ol class="trace">
-        <li><h3>${t('target_payment')} #${p.id} <span class="badge ${p.status}">${t(`pstatus_${p.status}`)}</span></h3>
+        <li><h3>${t('target_payment')} ${docLabel(p)} <span class="badge ${p.status}">${t(`pstatus_${p.status}`)}</span></h3>
           <dl>
             <dt>${t('amountYuan')}</dt><dd class="num" style="text-align:left">${formatFen(p.amount)}</dd>
             <dt>${t('purpose')}</dt><dd>${p.purpose}</dd>
@@ -135,14 +136,14 @@ export class UbAuditTrace extends UnitPage {
             const r = this.requests.find((x) => x.id === o.budgetRequestId);
             return html`<div>${o.code} · ${t(`via_${o.via}`)} · ${formatFen(o.amount)}
               ${r
-                ? html` ← ${t('budgetRequestNo', { id: r.id })} 「${r.title}」 ${r.departmentName} · <span class="badge ${r.status}">${t(`bstatus_${r.status}`)}</span>`
+                ? html` ← ${t('budgetRequestNo', { id: docLabel(r) })} 「${r.title}」 ${r.departmentName} · <span class="badge ${r.status}">${t(`bstatus_${r.status}`)}</span>`
                 : o.budgetRequestId === null && o.via === 'issue' ? html` ← ${t('ref_direct')}` : ''}</div>`;
           }) ?? ''}
         </li>
         <li><h3>${t('auditEntries')}</h3>
           <div class="x-scroll" ${scrollHint()}><table>
             <thead><tr><th>#</th><th>${t('date')}</th><th>${t('action')}</th><th>${t('actor')}</th><th>${t('hash')}</th></tr></thead>
-            <tbody>${this.entries.map((e) => html`<tr><td>${e.seq}</td><td class="date">${when(e.at)}</td><td>${e.action}</td><td>${e.actorName}</td><td><code title=${e.hash}>${e.hash.slice(0, 12)}… ← ${e.prevHash.slice(0, 8)}…</code></td></tr>`)}</tbody>
+            <tbody>${this.entries.map((e) => html`<tr><td>${e.seq}</td><td class="date">${when(e.at)}</td><td title=${e.action}>${auditActionLabel(e.action, lang() === 'en' ? 'en' : 'zh')}</td><td>${e.actorDisplayName ?? e.actorName}</td><td><code title=${e.hash}>${e.hash.slice(0, 12)}… ← ${e.prevHash.slice(0, 8)}…</code></td></tr>`)}</tbody>
           </table></div>
         </li>
       </ol>`;
@@ -159,7 +160,7 @@ export class UbAuditTrace extends UnitPage {
           <label class="field">${t('search')}<input type="search" .value=${this.filter} @input=${(e: Event) => (this.filter = (e.target as HTMLInputElement).value)} /></label>
           <div class="list" role="list" aria-label=${t('pickPayment')} style="margin-top:8px">
             ${list.slice(0, 300).map((p) => html`<div role="listitem"><button aria-current=${p.id === this.payment?.id ? 'true' : 'false'} @click=${() => this.open(p.id)}>
-              <span>#${p.id}</span><span>${p.purpose}</span><span class="num">${formatFen(p.amount)}</span></button></div>`)}
+              <span>${docLabel(p)}</span><span>${p.purpose}</span><span class="num">${formatFen(p.amount)}</span></button></div>`)}
           </div>
         </div>
         <div class="card">${this.renderTrace()}</div>

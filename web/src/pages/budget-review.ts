@@ -1,6 +1,7 @@
 import { html, css } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { shared, kindLabelKey, UnitPage } from '../lib/base.js';
+import { LiveReload } from '../lib/live.js';
 import { get, post, qs, errorText } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { formatFen } from '../lib/money.js';
@@ -8,7 +9,10 @@ import { classNames, today } from '../lib/context.js';
 import type { BudgetRequest, BudgetRequestDetail, BudgetStatus, FiscalYear } from '../lib/types.js';
 import type { AmountChange } from '../components/amount-input.js';
 import '../components/amount-input.js';
+import '../components/plugin-placements.js';
+import '../components/request-warnings.js';
 import { when } from '../lib/time.js';
+import { docLabel, trailAction } from '../lib/approvals.js';
 
 /** Requests waiting for a decision: submitted (一上) and resubmitted (二上). */
 export const REVIEWABLE: BudgetStatus[] = ['submitted', 'resubmitted'];
@@ -53,6 +57,8 @@ export class UbBudgetReview extends UnitPage {
   @state() busy = false;
   @state() message = '';
   @state() error = '';
+  // A realtime notice (a request submitted or resubmitted) reloads the list (lib/live.ts).
+  readonly live = new LiveReload(this, () => this.load());
 
   get canReturn() {
     return this.ctx.roles.includes('finance_officer') && !this.ctx.readOnly;
@@ -137,7 +143,7 @@ export class UbBudgetReview extends UnitPage {
       this.detail = next;
       this.controls = initialControls(next);
       this.comment = '';
-      this.message = t(kind === 'return' ? 'rev_returned_ok' : 'rev_approved_ok', { id: d.id, n: next.lines.filter((l) => l.indicatorId !== null).length });
+      this.message = t(kind === 'return' ? 'rev_returned_ok' : 'rev_approved_ok', { id: docLabel(d), n: next.lines.filter((l) => l.indicatorId !== null).length });
       await this.load();
     } catch (e) {
       this.error = errorText(e);
@@ -190,7 +196,7 @@ export class UbBudgetReview extends UnitPage {
     const editing = reviewable && this.canReturn;
     const econ = (code: string) => this.econ.get(code) ?? '';
     return html`<section class="card" aria-labelledby="rev-detail">
-      <h2 id="rev-detail" style="margin-top:0">#${d.id} ${d.title} <span class="badge ${d.status}">${t(`bstatus_${d.status}`)}</span></h2>
+      <h2 id="rev-detail" style="margin-top:0">${docLabel(d)} ${d.title} <span class="badge ${d.status}">${t(`bstatus_${d.status}`)}</span></h2>
       <p class="muted">${d.departmentName} · ${d.year} · ${t('round')} ${d.round} · ${t('rev_requested')} ${formatFen(d.amount)} ${t('yuan')}${d.controlAmount !== null ? html` · ${t('controlAmount')} ${formatFen(d.controlAmount)} ${t('yuan')}` : ''}</p>
       <table>
         <thead><tr><th>${t('rev_line')}</th><th>${t('expenditureKind')}</th><th>${t('economicClass')}</th><th class="num">${t('headcount')}</th>
@@ -231,8 +237,10 @@ export class UbBudgetReview extends UnitPage {
           </div>
           <p class="muted">${d.status === 'submitted' ? t('rev_hint_submitted') : this.canApprove ? t('rev_hint_leader') : t('rev_hint_resubmitted')}</p>`
         : d.status === 'returned' ? html`<p class="muted">${t('rev_hint_returned')}</p>` : ''}
+      <ub-request-warnings .warnings=${d.warnings ?? []}></ub-request-warnings>
       <h3>${t('approvalTrail')}</h3>
-      <ol class="trail">${d.trail.map((e) => html`<li><span class="badge">${e.action}</span> ${e.authorName} <span class="muted">${when(e.at)}</span> ${e.body}</li>`)}</ol>
+      <ol class="trail">${d.trail.map((e) => html`<li><span class="badge">${trailAction(e.action)}</span> ${e.authorName} <span class="muted">${when(e.at)}</span> ${e.body}</li>`)}</ol>
+      <ub-plugin-placements unit-id=${this.ctx.unitId} placement="budget-request-detail" subject-kind="budget-request" subject-id=${String(d.id)}></ub-plugin-placements>
     </section>`;
   }
 

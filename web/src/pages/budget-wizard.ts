@@ -7,7 +7,16 @@ import { formatFen } from '../lib/money.js';
 import { classNames } from '../lib/context.js';
 import type { BudgetRequestDetail, Project, Template } from '../lib/types.js';
 import '../components/amount-input.js';
+import '../components/request-warnings.js';
 import type { AmountChange } from '../components/amount-input.js';
+import { docLabel } from '../lib/approvals.js';
+import { draftKey, FormDraft, UnsavedGuard } from '../lib/draft.js';
+import { StepInUrl } from '../lib/wizard.js';
+
+/** The fields a budget request draft keeps (see FormDraft). */
+interface BudgetDraftFields {
+  year: number; departmentId: number | null; reqTitle: string; headcountText: Record<'personnel' | 'operating', string>; projectLines: ProjectLine[];
+}
 
 export interface ProjectLine { key: number; projectId: number | null; economicCode: string; amount: number | null; amountError: string | null; note: string }
 
@@ -52,6 +61,18 @@ export class UbBudgetWizard extends UnitPage {
   @state() busy = false;
   @state() showErrors = false;
   private nextKey = 1;
+  // Reload and Back keep what was typed (a draft per user and unit, cleared once saved or submitted), the
+  // step lives in the address, and leaving with unsaved input asks first.
+  readonly kept = new FormDraft<BudgetDraftFields>(this, () => draftKey('budget', this.ctx.unitId, this.ctx.me.id),
+    () => ({ year: this.year, departmentId: this.departmentId, reqTitle: this.reqTitle, headcountText: this.headcountText, projectLines: this.projectLines }),
+    (d) => {
+      Object.assign(this, { year: d.year, reqTitle: d.reqTitle, headcountText: d.headcountText, projectLines: d.projectLines });
+      if (this.ctx.departmentId === null && this.ctx.departments.some((x) => x.id === d.departmentId)) this.departmentId = d.departmentId;
+      this.nextKey = Math.max(0, ...d.projectLines.map((l) => l.key)) + 1;
+    },
+    (d) => !d.reqTitle.trim() && !d.headcountText.personnel.trim() && !d.headcountText.operating.trim() && d.projectLines.length === 0);
+  readonly steps = new StepInUrl(this, (s) => Array.from({ length: s - 1 }, (_, i) => i + 1).every((k) => this.stepErrors(k).length === 0), 5);
+  readonly guard = new UnsavedGuard(this, () => this.step <= 5 && this.kept.dirty);
 
   protected override unitChanged(): void {
     this.departmentId = this.ctx.departmentId ?? this.ctx.departments[0]?.id ?? null;
@@ -75,6 +96,7 @@ export class UbBudgetWizard extends UnitPage {
       this.projects = projects.filter((p) => p.status === 'approved' || p.status === 'executing' || p.status === 'reserve');
       const names = await classNames('economic');
       this.econ = new Map([...names].filter(([code]) => code.length === 5));
+      if (this.kept.restore()) this.step = this.steps.fromUrl();
     } catch (e) {
       this.error = (e as Error).message;
     }
@@ -148,6 +170,12 @@ export class UbBudgetWizard extends UnitPage {
     this.step = step;
   }
 
+  /** Starts over: the kept draft is dropped and the form emptied. */
+  discardDraft() {
+    this.kept.clear();
+    Object.assign(this, { step: 1, reqTitle: '', headcountText: { personnel: '', operating: '' }, projectLines: [], showErrors: false, error: '' });
+  }
+
   addProjectLine() {
     this.projectLines = [...this.projectLines, { key: this.nextKey++, projectId: null, economicCode: '', amount: null, amountError: null, note: '' }];
   }
@@ -156,6 +184,9 @@ export class UbBudgetWizard extends UnitPage {
     this.projectLines = this.projectLines.map((l) => (l.key === key ? { ...l, ...patch } : l));
   }
 
+  /** What plugins warned about on submission. */
+  @state() warnings: NonNullable<BudgetRequestDetail['warnings']> = [];
+
   async save(submit: boolean) {
     this.showErrors = true;
     if (Object.keys(this.errors).length) return;
@@ -163,8 +194,10 @@ export class UbBudgetWizard extends UnitPage {
     this.error = '';
     try {
       const created = await post<BudgetRequestDetail>(`/api/units/${this.ctx.unitId}/budget-requests`, this.body());
-      if (submit) await post(`/api/units/${this.ctx.unitId}/budget-requests/${created.id}/submit`, {});
-      this.done = submit ? t('budgetSubmitted', { id: created.id }) : t('budgetSaved', { id: created.id });
+      // Plugins' budgetRequest.validate may warn (shown with the confirmation) or refuse (the error below).
+      if (submit) this.warnings = (await post<BudgetRequestDetail>(`/api/units/${this.ctx.unitId}/budget-requests/${created.id}/submit`, {})).warnings ?? [];
+      this.done = submit ? t('budgetSubmitted', { id: docLabel(created) }) : t('budgetSaved', { id: docLabel(created) });
+      this.kept.clear();
       this.step = 6;
     } catch (e) {
       this.error = errorText(e);
@@ -264,10 +297,12 @@ export class UbBudgetWizard extends UnitPage {
   override render() {
     const names = [t('stepBasic'), t('stepPersonnel'), t('stepOperating'), t('stepProjects'), t('stepConfirm')];
     if (this.step === 6) {
-      return html`<h1>${t('budgetTitle')}</h1><div class="notice" role="status">${this.done}</div><a href="/mine">${t('nav_mine')}</a>`;
+      return html`<h1>${t('budgetTitle')}</h1><div class="notice" role="status"><h2 class="step-heading" tabindex="-1" style="font-size: inherit; margin: 0">${this.done}</h2></div><ub-request-warnings .warnings=${this.warnings}></ub-request-warnings><a href="/mine">${t('nav_mine')}</a>`;
     }
     return html`<h1>${t('budgetTitle')}</h1>
       <ol class="steps">${names.map((n, i) => html`<li><button aria-current=${this.step === i + 1 ? 'step' : 'false'} @click=${() => this.go(i + 1)}>${i + 1}. ${n}</button></li>`)}</ol>
+      <h2 class="step-heading" tabindex="-1">${this.step}. ${names[this.step - 1]}</h2>
+      ${this.kept.restored ? html`<div class="notice" role="status">${t('dl_draftRestored')} <button @click=${this.discardDraft}>${t('dl_draftDiscard')}</button></div>` : ''}
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : ''}
       <div class="layout">
         <div>

@@ -9,7 +9,9 @@ import type { Cap, Indicator, Payment, PerformanceTarget, Project, UnitPlugin } 
 import type { TimeProgressView } from '@unibudget/sdk/contracts/progress';
 import type { Chart, Option } from '../lib/charts.js';
 import './approval-inbox.js';
+import '../components/plugin-placements.js';
 import { scrollHint } from '../lib/scroll-hint.js';
+import { formatDate } from '../lib/time.js';
 
 /** The analytics plugin: where a unit enabled it, its warnings are the cockpit's 预警事项. */
 export const ANALYTICS = 'analytics';
@@ -228,6 +230,7 @@ export class UbCockpitPage extends UnitPage {
         this.resize.observe(el);
       }
     };
+    const narrow = window.matchMedia('(max-width: 600px)').matches;
     put('execChart', {
       tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v}%` },
       grid: { left: 70, right: 30, top: 10, bottom: 24 },
@@ -237,9 +240,10 @@ export class UbCockpitPage extends UnitPage {
     });
     put('deptChart', {
       tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v}%` },
-      grid: { left: 90, right: 40, top: 22, bottom: 24 },
-      xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
-      yAxis: { type: 'category', inverse: true, data: ranks.map((r) => deptName(this.ctx, r.departmentId)) },
+      // containLabel: the axis names fit inside the chart on a phone too (a long department name is cut with … rather than off the edge).
+      grid: { left: 8, right: 40, top: 22, bottom: 24, containLabel: true },
+      xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%', hideOverlap: true } },
+      yAxis: { type: 'category', inverse: true, data: ranks.map((r) => deptName(this.ctx, r.departmentId)), axisLabel: { width: narrow ? 72 : 120, overflow: 'truncate' } },
       series: [{ type: 'bar', data: ranks.map((r) => Math.round(r.rate * 1000) / 10), itemStyle: { color: '#1d5fbf' }, label: { show: true, position: 'right', formatter: '{c}%' },
         markLine: { symbol: 'none', data: [{ xAxis: time }], lineStyle: { color: '#d9480f', type: 'dashed' }, label: { formatter: t('timeProgress'), position: 'start' } } }],
     });
@@ -247,8 +251,9 @@ export class UbCockpitPage extends UnitPage {
       put('capChart', {
         tooltip: { trigger: 'axis' },
         legend: { data: [t('cap'), t('used')], top: 0 },
-        grid: { left: 60, right: 16, top: 28, bottom: 40 },
-        xAxis: { type: 'category', data: this.caps.map((c) => t(`econ_${c.economicCode}` as MessageKey)), axisLabel: { interval: 0, fontSize: 11 } },
+        grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
+        // On a phone the four 三公 names are turned so they never run into each other.
+        xAxis: { type: 'category', data: this.caps.map((c) => t(`econ_${c.economicCode}` as MessageKey)), axisLabel: { interval: 0, fontSize: 11, rotate: narrow ? 35 : 0 } },
         yAxis: { type: 'value', name: t('yuan'), axisLabel: { formatter: (v: number) => (v < 10000 ? `${v}` : lang() === 'en' ? `${v / 1000}k` : `${v / 10000}万`) } },
         series: [
           { name: t('cap'), type: 'bar', data: this.caps.map((c) => Math.round(c.amount / 100)), itemStyle: { color: '#c1c9d4' } },
@@ -303,7 +308,7 @@ export class UbCockpitPage extends UnitPage {
           <h2 id="h-exec">${t('execVsTime')}</h2>
           <div id="execChart" class="chart" role="img" aria-label="${t('execProgress')} ${percent(tot.paid, tot.amount)}, ${t('timeProgress')} ${Math.round(time * 1000) / 10}%"></div>
           <p class=${gap > 5 ? 'behind' : 'ok'}>${gap > 5 ? t('behindSchedule', { d: gap }) : t('onSchedule')}</p>
-          ${this.time ? html`<p class="muted small def">${lang() === 'en' ? this.time.definition.en : this.time.definition.zh}（${t('ck_timeAsOf', { date: this.time.asOf })}）</p>` : ''}
+          ${this.time ? html`<p class="muted small def">${lang() === 'en' ? this.time.definition.en : this.time.definition.zh}（${t('ck_timeAsOf', { date: formatDate(this.time.asOf) })}）</p>` : ''}
         </section>
         <section class="card" aria-labelledby="h-dept">
           <h2 id="h-dept">${t('deptRanking')}</h2>
@@ -341,7 +346,8 @@ export class UbCockpitPage extends UnitPage {
               </table></div>
               <p class="muted">${t('perf_rule')}</p>`}
         </section>
-      </div>`;
+      </div>
+      <ub-plugin-placements unit-id=${this.ctx.unitId} placement="cockpit"></ub-plugin-placements>`;
   }
 }
 

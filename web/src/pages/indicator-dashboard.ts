@@ -8,11 +8,22 @@ import { classNames, deptName } from '../lib/context.js';
 import type { Indicator, Project } from '../lib/types.js';
 import '../components/data-table.js';
 import type { Column } from '../components/data-table.js';
+import { setUrlParams, urlInt, urlParam } from '../lib/url-state.js';
+import { today } from '../lib/context.js';
 
 export interface IndicatorFilter { departmentId: string; kind: string; economicCode: string; fundSourceCode: string; projectId: string; q: string }
 
 /** Indicator names issued from a budget request read "<request title> · <line>": the line is what tells them apart. */
 export const shortName = (name: string) => name.split(' · ').slice(-1)[0] ?? name;
+
+const FILTER_KEYS = ['departmentId', 'kind', 'economicCode', 'fundSourceCode', 'projectId', 'q'] as const;
+
+/** The filters as the address has them (reload, Back and a shared link show the same rows). */
+export function filterFromUrl(): IndicatorFilter {
+  const f = {} as IndicatorFilter;
+  for (const k of FILTER_KEYS) f[k] = urlParam(k).slice(0, 100);
+  return f;
+}
 
 export function filterIndicators(rows: Indicator[], f: IndicatorFilter): Indicator[] {
   const q = f.q.trim().toLowerCase();
@@ -46,7 +57,9 @@ export class UbIndicatorDashboard extends UnitPage {
   @state() funds = new Map<string, string>();
   @state() years: number[] = [];
   @state() year: number | null = null;
-  @state() filter: IndicatorFilter = { departmentId: '', kind: '', economicCode: '', fundSourceCode: '', projectId: '', q: '' };
+  @state() filter: IndicatorFilter = filterFromUrl();
+  @state() sortKey: string | null = urlParam('sort') || null;
+  @state() sortDir: 1 | -1 = urlParam('dir') === 'desc' ? -1 : 1;
   @state() error = '';
 
   async load() {
@@ -54,6 +67,8 @@ export class UbIndicatorDashboard extends UnitPage {
     try {
       const all = await get<Indicator[]>(`/api/units/${u}/indicators`);
       this.years = [...new Set(all.map((r) => r.year))].sort((a, b) => b - a);
+      const fromUrl = urlInt('year', 0, 2000, 2100);
+      if (this.years.includes(fromUrl)) this.year = fromUrl;
       this.year ??= this.years.includes(new Date().getFullYear()) ? new Date().getFullYear() : (this.years[0] ?? null);
       this.rows = all;
       this.projects = await get<Project[]>(`/api/units/${u}/projects`).catch(() => []);
@@ -68,23 +83,52 @@ export class UbIndicatorDashboard extends UnitPage {
   }
 
   private setFilter(key: keyof IndicatorFilter) {
-    return (e: Event) => (this.filter = { ...this.filter, [key]: (e.target as HTMLInputElement).value });
+    return (e: Event) => {
+      this.filter = { ...this.filter, [key]: (e.target as HTMLInputElement).value };
+      setUrlParams({ [key]: this.filter[key] });
+    };
+  }
+
+  private setYear(e: Event) {
+    this.year = Number((e.target as HTMLSelectElement).value);
+    setUrlParams({ year: this.year });
+  }
+
+  private onSort(e: CustomEvent<{ key: string | null; dir: 1 | -1 }>) {
+    this.sortKey = e.detail.key;
+    this.sortDir = e.detail.dir;
+    setUrlParams({ sort: this.sortKey, dir: this.sortDir === -1 ? 'desc' : null });
+  }
+
+  /** 全景仪表盘-<单位>-<年度>-<日期>: the file says whose figures and as of when. */
+  get exportName(): string {
+    const safe = this.ctx.unitName.replace(/[\\/:*?"<>|]/g, '_');
+    return `${t('dashboardTitle')}-${safe}-${this.year ?? ''}-${today()}`;
   }
 
   get columns(): Column<Indicator>[] {
     return [
-      { key: 'code', nowrap: true, label: t('indicatorCode'), value: (r) => r.code, render: (r) => html`<a href="/dashboard/${r.id}">${r.code}</a>` },
+      { key: 'code', nowrap: true, keep: true, label: t('indicatorCode'), value: (r) => r.code, render: (r) => html`<a href="/dashboard/${r.id}">${r.code}</a>` },
       { key: 'name', label: t('indicatorName'), value: (r) => r.name, render: (r) => html`<span title=${r.name}>${shortName(r.name)}</span>` },
       { key: 'dept', label: t('department'), value: (r) => deptName(this.ctx, r.departmentId) },
       { key: 'kind', label: t('expenditureKind'), value: (r) => t(kindLabelKey(r.expenditureKind)) },
-      { key: 'econ', label: t('economicClass'), value: (r) => `${r.economicCode} ${this.econ.get(r.economicCode) ?? ''}` },
-      { key: 'fund', label: t('fundSource'), value: (r) => r.fundSourceCode, render: (r) => html`<span title=${this.funds.get(r.fundSourceCode) ?? ''}>${r.fundSourceCode}</span>` },
+      {
+        key: 'econ', label: t('economicClass'), value: (r) => `${r.economicCode} ${this.econ.get(r.economicCode) ?? ''}`.trim(),
+        split: { code: (r) => r.economicCode, name: (r) => this.econ.get(r.economicCode) ?? '' },
+      },
+      {
+        key: 'fund', label: t('fundSource'), value: (r) => `${r.fundSourceCode} ${this.funds.get(r.fundSourceCode) ?? ''}`.trim(),
+        split: { code: (r) => r.fundSourceCode, name: (r) => this.funds.get(r.fundSourceCode) ?? '' },
+      },
       { key: 'amount', label: t('budgetAmount'), money: true, value: (r) => r.amount },
       { key: 'reserved', label: t('reserved'), money: true, value: (r) => r.reserved },
       { key: 'frozen', label: t('frozen'), money: true, value: (r) => r.frozen },
       { key: 'paid', label: t('paid'), money: true, value: (r) => r.paid },
-      { key: 'available', label: t('available'), money: true, value: (r) => r.available },
-      { key: 'rate', label: t('executionRate'), value: (r) => (r.amount ? r.paid / r.amount : 0), render: (r) => html`<span class="num">${percent(r.paid, r.amount)}</span>` },
+      { key: 'available', label: t('available'), money: true, keep: true, value: (r) => r.available },
+      {
+        key: 'rate', label: t('executionRate'), keep: true, value: (r) => (r.amount ? r.paid / r.amount : 0),
+        render: (r) => html`<span class="num">${percent(r.paid, r.amount)}</span>`, ratio: (r) => ({ part: r.paid, total: r.amount }),
+      },
     ];
   }
 
@@ -102,21 +146,23 @@ export class UbIndicatorDashboard extends UnitPage {
         <div class="card stat"><div class="muted">${t('totalAvailable')}</div><div class="v">${formatFen(sum('available'))}</div></div>
       </div>
       <div class="row filters" role="search">
-        <label class="field">${t('year')}<select @change=${(e: Event) => (this.year = Number((e.target as HTMLSelectElement).value))}>
+        <label class="field">${t('year')}<select name="year" @change=${this.setYear}>
           ${this.years.map((y) => html`<option value=${y} ?selected=${y === this.year}>${y}</option>`)}</select></label>
         <label class="field">${t('department')}<select name="department" @change=${this.setFilter('departmentId')}>
-          <option value="">${t('allOption')}</option>${this.ctx.departments.map((d) => html`<option value=${d.id}>${d.name}</option>`)}</select></label>
+          <option value="">${t('allOption')}</option>${this.ctx.departments.map((d) => html`<option value=${d.id} ?selected=${String(d.id) === this.filter.departmentId}>${d.name}</option>`)}</select></label>
         <label class="field">${t('expenditureKind')}<select name="kind" @change=${this.setFilter('kind')}>
-          <option value="">${t('allOption')}</option>${(['personnel', 'operating', 'project'] as const).map((k) => html`<option value=${k}>${t(`kind_${k}`)}</option>`)}</select></label>
+          <option value="">${t('allOption')}</option>${(['personnel', 'operating', 'project'] as const).map((k) => html`<option value=${k} ?selected=${k === this.filter.kind}>${t(`kind_${k}`)}</option>`)}</select></label>
         <label class="field">${t('economicClass')}<select name="economic" @change=${this.setFilter('economicCode')}>
-          <option value="">${t('allOption')}</option>${econCodes.map((c) => html`<option value=${c}>${c} ${this.econ.get(c) ?? ''}</option>`)}</select></label>
+          <option value="">${t('allOption')}</option>${econCodes.map((c) => html`<option value=${c} ?selected=${c === this.filter.economicCode}>${c} ${this.econ.get(c) ?? ''}</option>`)}</select></label>
         <label class="field">${t('fundSource')}<select name="fund" @change=${this.setFilter('fundSourceCode')}>
-          <option value="">${t('allOption')}</option>${fundCodes.map((c) => html`<option value=${c}>${c} ${this.funds.get(c) ?? ''}</option>`)}</select></label>
+          <option value="">${t('allOption')}</option>${fundCodes.map((c) => html`<option value=${c} ?selected=${c === this.filter.fundSourceCode}>${c} ${this.funds.get(c) ?? ''}</option>`)}</select></label>
         <label class="field">${t('project')}<select name="project" @change=${this.setFilter('projectId')}>
-          <option value="">${t('allOption')}</option>${this.projects.map((p) => html`<option value=${p.id}>${p.name}</option>`)}</select></label>
-        <label class="field grow">${t('search')}<input type="search" name="q" .value=${this.filter.q} @input=${this.setFilter('q')} /></label>
+          <option value="">${t('allOption')}</option>${this.projects.map((p) => html`<option value=${p.id} ?selected=${String(p.id) === this.filter.projectId}>${p.name}</option>`)}</select></label>
+        <label class="field grow">${t('search')}<input type="search" name="q" maxlength="100" .value=${this.filter.q} @input=${this.setFilter('q')} /></label>
       </div>
-      <ub-data-table .columns=${this.columns} .rows=${rows} caption=${t('dashboardTitle')} export-name="预算指标-${this.ctx.unitId}-${this.year ?? ''}" totals></ub-data-table>`;
+      <ub-data-table .columns=${this.columns} .rows=${rows} caption=${t('dashboardTitle')} export-name=${this.exportName}
+        .exportHeading=${{ title: t('dl_dashboardExportTitle', { year: this.year ?? '' }), unitName: this.ctx.unitName }}
+        .sortKey=${this.sortKey} .sortDir=${this.sortDir} @sort-change=${this.onSort} totals></ub-data-table>`;
   }
 }
 

@@ -7,6 +7,7 @@ import { formatFen, percent } from '../lib/money.js';
 import { classNames, deptName, type UnitContext } from '../lib/context.js';
 import type { BudgetRequest, IndicatorDetail } from '../lib/types.js';
 import { scrollHint } from '../lib/scroll-hint.js';
+import { docLabel } from '../lib/approvals.js';
 
 const refLabel = (r: string) => { const k = `ref_${r}` as MessageKey; const s = t(k); return s === k ? r : s; };
 
@@ -91,7 +92,7 @@ export class UbIndicatorDetail extends UbElement {
             return html`<tr>
               <td>${o.indicatorId === d.id ? o.code : html`<a href="/dashboard/${o.indicatorId}">${o.code}</a>`}</td>
               <td>${t(`via_${o.via}` as MessageKey)}</td>
-              <td>${o.budgetRequestId !== null ? html`${t('budgetRequestNo', { id: o.budgetRequestId })} ${req ? html`· ${req.title} · <span class="badge ${req.status}">${t(`bstatus_${req.status}`)}</span>` : ''}` : '—'}</td>
+              <td>${o.budgetRequestId !== null ? html`${t('budgetRequestNo', { id: req ? docLabel(req) : `#${o.budgetRequestId}` })} ${req ? html`· ${req.title} · <span class="badge ${req.status}">${t(`bstatus_${req.status}`)}</span>` : ''}` : '—'}</td>
               <td class="num">${formatFen(o.amount)}</td></tr>`;
           })}
         </tbody>

@@ -10,8 +10,18 @@ import type { CheckResult, Indicator, PaymentDetail } from '../lib/types.js';
 import '../components/amount-input.js';
 import '../components/rule-findings.js';
 import type { AmountChange } from '../components/amount-input.js';
+import { draftKey, FormDraft, UnsavedGuard } from '../lib/draft.js';
+import { StepInUrl } from '../lib/wizard.js';
+import '../components/first-run-hint.js';
+import { docLabel, fieldErrors as serverFieldErrors } from '../lib/approvals.js';
 
 export const CHECK_DEBOUNCE_MS = 300;
+
+/** The fields a payment draft keeps (see FormDraft). */
+interface PaymentDraftFields {
+  indicatorId: number | null; amount: number | null; payeeName: string; payeeAccount: string; payeeBank: string;
+  purpose: string; date: string; procurement: boolean; contractNo: string;
+}
 
 /** 支付申请 wizard: pick an indicator (with its balance) → fill in with live rule checks → confirm. */
 @customElement('ub-payment-wizard')
@@ -59,6 +69,17 @@ export class UbPaymentWizard extends UnitPage {
   @state() touched = false;
   @state() hardRules = new Set<string>();
   @state() econ = new Map<string, string>();
+  /** The server's refusal by field (its message names the field and the limit), shown next to the field until it is edited. */
+  @state() serverErrors: Record<string, string> = {};
+  // What was typed survives reload, Back and a closed tab (a draft per user and unit, cleared on submit);
+  // the step is in the address; leaving with unsaved input asks first.
+  readonly kept = new FormDraft<PaymentDraftFields>(this, () => draftKey('payment', this.ctx.unitId, this.ctx.me.id),
+    () => ({ indicatorId: this.indicatorId, amount: this.amount, payeeName: this.payeeName, payeeAccount: this.payeeAccount, payeeBank: this.payeeBank,
+      purpose: this.purpose, date: this.date, procurement: this.procurement, contractNo: this.contractNo }),
+    (d) => Object.assign(this, d),
+    (d) => d.indicatorId === null && d.amount === null && !d.payeeName && !d.payeeAccount && !d.payeeBank && !d.purpose && !d.contractNo);
+  readonly steps = new StepInUrl(this, (s) => this.indicatorId !== null && (s < 3 || Object.keys(this.fieldErrors).length === 0));
+  readonly guard = new UnsavedGuard(this, () => this.step <= 3 && this.kept.dirty);
   private liveCheck = new LiveCheck<CheckResult>(
     CHECK_DEBOUNCE_MS,
     (signal) => post<CheckResult>(`/api/units/${this.ctx.unitId}/payments/check`, this.draft(true), { signal }),
@@ -67,6 +88,7 @@ export class UbPaymentWizard extends UnitPage {
       result: (r) => (this.check = r),
       error: (e) => {
         if (e instanceof ApiError && e.code !== 'VALIDATION_FAILED') this.error = e.message;
+        else this.serverErrors = serverFieldErrors(e);
       },
     },
   );
@@ -80,6 +102,10 @@ export class UbPaymentWizard extends UnitPage {
       this.indicators = inds.filter((i) => !i.isFlexibleReserve);
       this.hardRules = new Set(rules.filter((r) => r.hard).map((r) => r.code));
       this.econ = await classNames('economic');
+      if (this.kept.restore((d) => d.indicatorId === null || this.indicators.some((i) => i.id === d.indicatorId))) {
+        this.step = this.steps.fromUrl();
+        if (this.step >= 2) this.scheduleCheck();
+      }
     } catch (e) {
       this.error = (e as Error).message;
     }
@@ -147,6 +173,7 @@ export class UbPaymentWizard extends UnitPage {
       const el = e.target as HTMLInputElement;
       (this as Record<string, unknown>)[key as string] = el.type === 'checkbox' ? el.checked : el.value;
       this.error = '';
+      if (this.serverErrors[key as string]) this.serverErrors = Object.fromEntries(Object.entries(this.serverErrors).filter(([k]) => k !== key));
       this.scheduleCheck();
     };
   }
@@ -180,9 +207,12 @@ export class UbPaymentWizard extends UnitPage {
     this.error = '';
     try {
       this.submitted = await post<PaymentDetail>(`/api/units/${this.ctx.unitId}/payments`, this.draft(false));
+      this.kept.clear();
       this.step = 4;
     } catch (e) {
       this.error = errorText(e);
+      this.serverErrors = serverFieldErrors(e);
+      if (Object.keys(this.serverErrors).length) this.step = 2;
       if (e instanceof ApiError && e.details.findings) this.check = { ...(this.check ?? { ok: false, available: 0, steps: [] }), findings: e.details.findings as CheckResult['findings'], ok: false };
     } finally {
       this.busy = false;
@@ -190,13 +220,18 @@ export class UbPaymentWizard extends UnitPage {
   }
 
   reset() {
+    this.kept.clear();
     Object.assign(this, { step: 1, indicatorId: null, amount: null, payeeName: '', payeeAccount: '', payeeBank: '', purpose: '', procurement: false, contractNo: '', overrideOn: false, overrideReason: '', check: null, submitted: null, touched: false, error: '' });
     void this.load();
   }
 
   private renderSteps() {
     const names = [t('stepIndicator'), t('stepDetails'), t('stepConfirm')];
-    return html`<ol class="steps">${names.map((n, i) => html`<li aria-current=${this.step === i + 1 ? 'step' : 'false'}>${i + 1}. ${n}</li>`)}</ol>`;
+    return html`<ol class="steps">${names.map((n, i) => html`<li aria-current=${this.step === i + 1 ? 'step' : 'false'}>${i + 1}. ${n}</li>`)}</ol>
+      <h2 class="step-heading" tabindex="-1">${this.step}. ${names[this.step - 1]}</h2>
+      ${this.kept.restored && this.step <= 3
+        ? html`<div class="notice" role="status">${t('dl_draftRestored')} <button @click=${this.reset}>${t('dl_draftDiscard')}</button></div>`
+        : ''}`;
   }
 
   private renderPick() {
@@ -238,22 +273,22 @@ export class UbPaymentWizard extends UnitPage {
   }
 
   private renderDetails() {
-    const errs = this.touched ? this.fieldErrors : {};
+    const errs = { ...this.serverErrors, ...(this.touched ? this.fieldErrors : {}) };
     const err = (k: string) => (errs[k] ? html`<span class="error">${errs[k]}</span>` : '');
     return html`${this.renderChosen()}
       <div class="grid">
         <div class="fields card">
           <ub-amount-input class="wide" .label=${t('amountYuan')} required .value=${this.amount} @amount-change=${this.onAmount}></ub-amount-input>
-          <label class="field">${t('payee')} *<input name="payeeName" .value=${this.payeeName} @input=${this.set('payeeName')} aria-invalid=${errs.payeeName ? 'true' : 'false'} />${err('payeeName')}</label>
+          <label class="field">${t('payee')} *<input name="payeeName" maxlength="100" .value=${this.payeeName} @input=${this.set('payeeName')} aria-invalid=${errs.payeeName ? 'true' : 'false'} />${err('payeeName')}</label>
           <label class="field">${t('date')} *<input type="date" name="date" .value=${this.date} @input=${this.set('date')} aria-invalid=${errs.date ? 'true' : 'false'} />${err('date')}</label>
-          <label class="field">${t('payeeAccount')}<input name="payeeAccount" .value=${this.payeeAccount} @input=${this.set('payeeAccount')} /></label>
-          <label class="field">${t('payeeBank')}<input name="payeeBank" .value=${this.payeeBank} @input=${this.set('payeeBank')} /></label>
-          <label class="field wide">${t('purpose')} *<textarea name="purpose" rows="2" .value=${this.purpose} @input=${this.set('purpose')} aria-invalid=${errs.purpose ? 'true' : 'false'}></textarea>${err('purpose')}</label>
+          <label class="field">${t('payeeAccount')}<input name="payeeAccount" maxlength="40" .value=${this.payeeAccount} @input=${this.set('payeeAccount')} aria-invalid=${errs.payeeAccount ? 'true' : 'false'} />${err('payeeAccount')}</label>
+          <label class="field">${t('payeeBank')}<input name="payeeBank" maxlength="100" .value=${this.payeeBank} @input=${this.set('payeeBank')} aria-invalid=${errs.payeeBank ? 'true' : 'false'} />${err('payeeBank')}</label>
+          <label class="field wide">${t('purpose')} *<textarea name="purpose" rows="2" maxlength="300" .value=${this.purpose} @input=${this.set('purpose')} aria-invalid=${errs.purpose ? 'true' : 'false'}></textarea>${err('purpose')}</label>
           <label class="check"><input type="checkbox" name="procurement" .checked=${this.procurement} @change=${this.set('procurement')} /> ${t('procurement')}</label>
-          ${this.procurement ? html`<label class="field">${t('contractNo')} *<input name="contractNo" .value=${this.contractNo} @input=${this.set('contractNo')} aria-invalid=${errs.contractNo ? 'true' : 'false'} />${err('contractNo')}</label>` : html`<span></span>`}
+          ${this.procurement ? html`<label class="field">${t('contractNo')} *<input name="contractNo" maxlength="60" .value=${this.contractNo} @input=${this.set('contractNo')} aria-invalid=${errs.contractNo ? 'true' : 'false'} />${err('contractNo')}</label>` : html`<span></span>`}
           ${this.overridable || this.overrideOn
             ? html`<label class="check wide"><input type="checkbox" name="overrideOn" .checked=${this.overrideOn} @change=${this.set('overrideOn')} /> ${t('requestOverride')}</label>
-                ${this.overrideOn ? html`<label class="field wide">${t('overrideReason')}<textarea rows="2" name="overrideReason" .value=${this.overrideReason} @input=${this.set('overrideReason')}></textarea></label>` : ''}`
+                ${this.overrideOn ? html`<label class="field wide">${t('overrideReason')}<textarea rows="2" name="overrideReason" maxlength="500" .value=${this.overrideReason} @input=${this.set('overrideReason')}></textarea></label>` : ''}`
             : ''}
         </div>
         <ub-rule-findings .result=${this.check} ?checking=${this.checking} .amount=${this.amount}></ub-rule-findings>
@@ -286,11 +321,12 @@ export class UbPaymentWizard extends UnitPage {
 
   override render() {
     return html`<h1>${t('paymentTitle')}</h1>
+      <ub-first-run-hint hint="payment" .userId=${this.ctx.me.id}></ub-first-run-hint>
       ${this.step <= 3 ? this.renderSteps() : ''}
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : ''}
       ${this.step === 1 ? this.renderPick() : this.step === 2 ? this.renderDetails() : this.step === 3 ? this.renderConfirm() : ''}
       ${this.step === 4 && this.submitted
-        ? html`<div class="notice" role="status">${t('paymentSubmitted', { id: this.submitted.id })}</div>
+        ? html`<div class="notice" role="status"><h2 class="step-heading" tabindex="-1" style="font-size: inherit; margin: 0">${t('paymentSubmitted', { id: docLabel(this.submitted) })}</h2></div>
             <ub-rule-findings .result=${{ ok: true, findings: this.submitted.warnings, available: this.check?.available ?? 0, steps: this.submitted.steps }}></ub-rule-findings>
             <div class="actions"><button class="primary" @click=${this.reset}>${t('newPayment')}</button><a href="/mine">${t('nav_mine')}</a></div>`
         : ''}`;

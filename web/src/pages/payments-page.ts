@@ -1,13 +1,17 @@
 import { html, css } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { shared, UnitPage } from '../lib/base.js';
+import { LiveReload } from '../lib/live.js';
 import { get, post, qs, errorText } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { formatFen } from '../lib/money.js';
-import { deptName, today } from '../lib/context.js';
+import { classNames, deptName, today } from '../lib/context.js';
 import type { Payment, PaymentDetail, PaymentStatus } from '../lib/types.js';
 import '../components/step-trail.js';
+import '../components/plugin-placements.js';
 import { scrollHint } from '../lib/scroll-hint.js';
+import { formatDate } from '../lib/time.js';
+import { classLine, docLabel, type ClassNames } from '../lib/approvals.js';
 
 const STATUSES: PaymentStatus[] = ['approved', 'pending', 'paid', 'rejected', 'withdrawn'];
 
@@ -27,6 +31,10 @@ export class UbPaymentsPage extends UnitPage {
     td.trail { background: #fafbfc; }
     .confirm { border-color: #1d5fbf; margin-bottom: 10px; }
     .confirm .row { margin-top: 8px; }
+    .payee { display: grid; gap: 4px; margin: 8px 0; }
+    .payee div { display: flex; gap: 8px; flex-wrap: wrap; }
+    .payee dt { color: #667085; min-width: 6em; }
+    .payee dd { margin: 0; font-weight: 600; word-break: break-all; }
   `];
 
   @state() status: PaymentStatus | '' = 'approved';
@@ -36,9 +44,12 @@ export class UbPaymentsPage extends UnitPage {
   @state() payDate = today();
   @state() payComment = '';
   @state() open: PaymentDetail | null = null;
+  @state() names: ClassNames | null = null;
   @state() busy = false;
   @state() message = '';
   @state() error = '';
+  // A realtime notice (a payment approved, one paid by a colleague) reloads the list (lib/live.ts).
+  readonly live = new LiveReload(this, () => this.load());
 
   get canPay(): boolean {
     return this.ctx.roles.includes('finance_officer') && !this.ctx.readOnly;
@@ -65,6 +76,10 @@ export class UbPaymentsPage extends UnitPage {
     if (this.open?.id === id) return void (this.open = null);
     try {
       this.open = await get<PaymentDetail>(`/api/units/${this.ctx.unitId}/payments/${id}`);
+      if (!this.names) {
+        const [functional, economic, fundSource] = await Promise.all([classNames('functional'), classNames('economic'), classNames('fund_source')]);
+        this.names = { functional, economic, fundSource };
+      }
     } catch (e) {
       this.error = (e as Error).message;
     }
@@ -88,7 +103,7 @@ export class UbPaymentsPage extends UnitPage {
       const body: { date: string; comment?: string } = { date: this.payDate };
       if (this.payComment.trim()) body.comment = this.payComment.trim();
       await post<PaymentDetail>(`/api/units/${this.ctx.unitId}/payments/${p.id}/pay`, body);
-      this.message = t('pay_done', { id: p.id, amount: formatFen(p.amount) });
+      this.message = t('pay_done', { id: docLabel(p), amount: formatFen(p.amount) });
       this.paying = null;
       await this.load();
     } catch (e) {
@@ -102,8 +117,14 @@ export class UbPaymentsPage extends UnitPage {
     const p = this.paying;
     if (!p) return '';
     return html`<div class="card confirm" role="dialog" aria-labelledby="pay-h">
-      <h2 id="pay-h" style="margin-top:0">${t('pay_confirm_title', { id: p.id })}</h2>
-      <p>${p.payeeName} · ${p.purpose} · <strong class="num">${formatFen(p.amount)}</strong> ${t('yuan')}</p>
+      <h2 id="pay-h" style="margin-top:0">${t('pay_confirm_title', { id: docLabel(p) })}</h2>
+      <p>${p.purpose} · <strong class="num">${formatFen(p.amount)}</strong> ${t('yuan')}</p>
+      <dl class="payee">
+        <div><dt>${t('ap_payTo', { name: '' })}</dt><dd>${p.payeeName}</dd></div>
+        <div><dt>${t('ap_payAccount', { account: '' })}</dt><dd class="num">${p.payeeAccount || t('ap_missing')}</dd></div>
+        <div><dt>${t('ap_payBank', { bank: '' })}</dt><dd>${p.payeeBank || t('ap_missing')}</dd></div>
+      </dl>
+      <p class="muted">${t('ap_payCheck')}</p>
       <p class="muted">${t('pay_confirm_note')}</p>
       <div class="row">
         <label class="field">${t('pay_date')}
@@ -133,25 +154,28 @@ export class UbPaymentsPage extends UnitPage {
       </div>
       ${this.renderConfirm()}
       <div class="x-scroll" ${scrollHint()}><table>
-        <thead><tr><th>#</th><th>${t('date')}</th><th>${t('department')}</th><th>${t('purpose')}</th><th>${t('payee')}</th><th>${t('indicatorCode')}</th>
+        <thead><tr><th>${t('ap_docNo')}</th><th>${t('date')}</th><th>${t('department')}</th><th>${t('purpose')}</th><th>${t('payee')}</th><th>${t('indicatorCode')}</th>
           <th class="num">${t('amountYuan')}</th><th>${t('status')}</th><th><span class="sr-only">${t('pay_actions')}</span></th></tr></thead>
         <tbody>
           ${this.loaded && this.rows.length === 0 ? html`<tr><td colspan="9" class="muted">${t('pay_none')}</td></tr>` : ''}
           ${this.rows.map(
             (x) => html`<tr class=${this.open?.id === x.id ? 'open' : ''} data-id=${x.id}>
-                <td>${x.id}</td><td class="date">${x.date}</td><td class="nowrap">${deptName(this.ctx, x.departmentId)}</td>
+                <td class="nowrap">${docLabel(x)}</td><td class="date">${x.date}</td><td class="nowrap">${deptName(this.ctx, x.departmentId)}</td>
                 <td>${x.purpose}${x.warnings.length ? html` <span class="badge warn" title=${x.warnings.map((w) => w.message).join('\n')}>${t('severity_warn')} ${x.warnings.length}</span>` : ''}</td>
                 <td>${x.payeeName}</td><td class="nowrap">${x.indicatorCode}</td><td class="num">${formatFen(x.amount)}</td>
-                <td><span class="badge ${x.status}">${t(`pstatus_${x.status}`)}</span>${x.paidAt ? html`<br /><span class="muted">${x.paidAt.slice(0, 10)}</span>` : ''}</td>
+                <td><span class="badge ${x.status}">${t(`pstatus_${x.status}`)}</span>${x.paidAt ? html`<br /><span class="muted">${formatDate(x.paidAt)}</span>` : ''}</td>
                 <td class="act">
                   ${x.status === 'approved' && this.canPay
-                    ? html`<button class="primary" ?disabled=${this.busy} aria-label="${t('pay_action')} #${x.id}" @click=${() => this.askPay(x)}>${t('pay_action')}</button>`
+                    ? html`<button class="primary" ?disabled=${this.busy} aria-label="${t('pay_action')} ${docLabel(x)}" @click=${() => this.askPay(x)}>${t('pay_action')}</button>`
                     : ''}
                   <button aria-expanded=${this.open?.id === x.id ? 'true' : 'false'} @click=${() => this.toggle(x.id)}>${t('approvalTrail')}</button>
                 </td>
               </tr>
               ${this.open?.id === x.id
-                ? html`<tr><td colspan="9" class="trail"><ub-step-trail .steps=${this.open.steps} .comments=${this.open.comments}></ub-step-trail></td></tr>`
+                ? html`<tr><td colspan="9" class="trail"><div class="classes muted">${classLine(this.open, this.names)}</div>
+                    <div class="muted">${t('ap_payTo', { name: x.payeeName })} · ${t('ap_payAccount', { account: x.payeeAccount || t('ap_missing') })} · ${t('ap_payBank', { bank: x.payeeBank || t('ap_missing') })}</div>
+                    <ub-step-trail .steps=${this.open.steps} .comments=${this.open.comments}></ub-step-trail>
+                    <ub-plugin-placements unit-id=${this.ctx.unitId} placement="payment-detail" subject-kind="payment" subject-id=${String(x.id)}></ub-plugin-placements></td></tr>`
                 : ''}`,
           )}
         </tbody>

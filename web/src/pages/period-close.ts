@@ -7,6 +7,7 @@ import type { CloseChecklist, FiscalYear, Period } from '../lib/types.js';
 import { formatFen } from '../lib/money.js';
 import { when } from '../lib/time.js';
 import { scrollHint } from '../lib/scroll-hint.js';
+import { docLabel } from '../lib/approvals.js';
 
 /** 会计期间结账: the twelve periods of each fiscal year; the next open period can be closed. */
 @customElement('ub-period-close')
@@ -85,7 +86,7 @@ export class UbPeriodClose extends UnitPage {
           <div class="scroll" ${scrollHint()}><table class="docs">
             <thead><tr><th>${t('closeDocKind')}</th><th>${t('status')}</th><th>${t('closeDocDate')}</th><th class="num">${t('closeDocAmount')}</th><th>${t('closeDocSummary')}</th></tr></thead>
             <tbody>${c.documents.map((d) => html`<tr data-doc=${`${d.target}:${d.id}`}>
-              <td data-label=${t('closeDocKind')} class="nowrap"><a href=${docPage(d)}>${t(`closeDoc_${d.target}` as 'closeDoc_payment')} #${d.id}</a></td>
+              <td data-label=${t('closeDocKind')} class="nowrap"><a href=${docPage(d)}>${t(`closeDoc_${d.target}` as 'closeDoc_payment')} ${docLabel(d)}</a></td>
               <td data-label=${t('status')}>${t(d.target === 'payment' && d.status === 'approved' ? 'closeDocApprovedUnpaid' : 'closeDocPending')}</td>
               <td data-label=${t('closeDocDate')} class="date">${d.date}</td>
               <td data-label=${t('closeDocAmount')} class="num">${formatFen(d.amount)}</td>

@@ -13,8 +13,8 @@ export interface PluginNavItem { pluginId: string; viewId: string; title: Locali
 /**
  * The plugin pages a person sees in a unit: views of plugins enabled there with the `views`
  * permission granted. Listing them needs `plugin.read` in the unit (the permission the view route
- * itself checks): without it the list fails and no plugin page shows. Payment-detail views belong
- * to the payment screen, not to the navigation.
+ * itself checks): without it the list fails and no plugin page shows. Views placed on a core
+ * screen (payment, project, budget request, transfer detail, the cockpit) belong there, not to the navigation.
  */
 export async function loadPluginNav(unitId: string): Promise<PluginNavItem[]> {
   let plugins: UnitPlugin[];
@@ -26,7 +26,7 @@ export async function loadPluginNav(unitId: string): Promise<PluginNavItem[]> {
   return plugins
     .filter((p) => p.state === 'enabled' && p.grants.includes('views'))
     .flatMap((p) => p.views
-      .filter((v) => v.placement !== 'payment-detail')
+      .filter((v) => v.placement === 'page' || v.placement === 'dashboard' || v.placement === undefined)
       .map((v) => ({ pluginId: p.pluginId, viewId: v.id, title: v.title, pluginName: p.name, href: `/plugins/${p.pluginId}/${v.id}`, quarantined: p.quarantined === true })));
 }
 

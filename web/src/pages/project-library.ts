@@ -9,6 +9,7 @@ import { when } from '../lib/time.js';
 import { scrollHint } from '../lib/scroll-hint.js';
 import type { Project } from '../lib/types.js';
 import './project-form.js';
+import '../components/plugin-placements.js';
 import type { ProjectDetail } from './project-form.js';
 
 export const PROJECT_STATUSES = ['reserve', 'approved', 'executing', 'closed'] as const;
@@ -268,6 +269,7 @@ export class UbProjectLibrary extends UnitPage {
       ${p.trail.length === 0
         ? html`<p class="muted">${t('none')}</p>`
         : html`<ul class="trail">${p.trail.map((x) => html`<li>${when(x.at)} · ${x.authorName} · ${PROJECT_STATUSES.includes(x.action as Status) ? statusLabel(x.action) : x.action}${x.body ? html`${t('semi')}${x.body}` : nothing}</li>`)}</ul>`}
+      <ub-plugin-placements unit-id=${this.ctx.unitId} placement="project-detail" subject-kind="project" subject-id=${String(p.id)}></ub-plugin-placements>
     </section>`;
   }
 

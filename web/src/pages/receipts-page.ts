@@ -9,6 +9,7 @@ import { scrollHint } from '../lib/scroll-hint.js';
 import type { AmountChange } from '../components/amount-input.js';
 import type { ReceiptList, ReceiptType, ReceiptView } from '@unibudget/sdk/contracts/receipts';
 import '../components/amount-input.js';
+import { docLabel } from '../lib/approvals.js';
 
 const TYPES: ReceiptType[] = ['business', 'superior_subsidy', 'subordinate_remit', 'operating', 'non_peer_fiscal', 'other'];
 const ACCOUNTS: Record<ReceiptType, string> = {
@@ -133,7 +134,7 @@ export class UbReceiptsPage extends UnitPage {
         ...(d.departmentId ? { departmentId: d.departmentId } : {}), earmarked: d.earmarked,
       };
       const saved = await post<ReceiptView>(`/api/units/${this.ctx.unitId}/receipts`, body);
-      this.message = t('rc_recorded', { id: saved.id, type: typeName(saved.type), amount: formatFen(saved.amount) });
+      this.message = t('rc_recorded', { id: docLabel(saved), type: typeName(saved.type), amount: formatFen(saved.amount) });
       this.draft = emptyDraft();
       this.touched = false;
       await this.load();
@@ -160,7 +161,7 @@ export class UbReceiptsPage extends UnitPage {
     this.error = '';
     try {
       await post<ReceiptView>(`/api/units/${this.ctx.unitId}/receipts/${r.id}/reverse`, { reason: this.reason.trim(), date: this.reverseDate });
-      this.message = t('rc_reversed', { id: r.id, amount: formatFen(r.amount) });
+      this.message = t('rc_reversed', { id: docLabel(r), amount: formatFen(r.amount) });
       this.reversing = null;
       await this.load();
     } catch (e) {
@@ -242,7 +243,7 @@ export class UbReceiptsPage extends UnitPage {
     if (!r) return '';
     const short = this.reason.trim().length < 2;
     return html`<div class="card confirm" role="dialog" aria-labelledby="rc-rev-h">
-      <h2 id="rc-rev-h" style="margin-top:0">${t('rc_reverse_title', { id: r.id })}</h2>
+      <h2 id="rc-rev-h" style="margin-top:0">${t('rc_reverse_title', { id: docLabel(r) })}</h2>
       <p>${r.date} · ${typeName(r.type)} · ${r.payer} · <strong class="num">${formatFen(r.amount)}</strong> ${t('yuan')}</p>
       <p class="muted">${t('rc_reverse_note')}</p>
       <div class="row">
@@ -300,7 +301,7 @@ export class UbReceiptsPage extends UnitPage {
             <td><span class="badge ${r.status === 'reversed' ? 'rejected' : 'paid'}">${t(`rc_status_${r.status}` as MessageKey)}</span>
               ${r.status === 'reversed' ? html`<br /><span class="muted">${t('rc_reversed_on', { date: r.reversalDate ?? '', reason: r.reversalReason ?? '' })}</span>` : ''}</td>
             <td class="act">${r.status === 'recorded' && this.canRecord
-              ? html`<button class="danger" ?disabled=${this.busy} aria-label="${t('rc_reverse')} #${r.id}" @click=${() => this.askReverse(r)}>${t('rc_reverse')}</button>` : ''}</td>
+              ? html`<button class="danger" ?disabled=${this.busy} aria-label="${t('rc_reverse')} ${docLabel(r)}" @click=${() => this.askReverse(r)}>${t('rc_reverse')}</button>` : ''}</td>
           </tr>`)}
         </tbody>
       </table></div>`;

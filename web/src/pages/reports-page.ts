@@ -1,43 +1,23 @@
-import { html, css, type TemplateResult } from 'lit';
+import { html, css, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { shared, UnitPage } from '../lib/base.js';
 import { get, qs } from '../lib/api.js';
-import { t, type MessageKey } from '../lib/i18n.js';
+import { lang, t, type MessageKey } from '../lib/i18n.js';
 import { formatFen } from '../lib/money.js';
-import { cellText, checksPanel, printedTable, type ChecksView, type PrintTable } from '../lib/report-format.js';
+import { cellText, checksPanel, printedTable, TOTAL_LINE, unitWord, type ChecksView, type PrintTable } from '../lib/report-format.js';
 import './deviation-explain.js';
 import type { ExplainTarget } from './deviation-explain.js';
 export { cellText, formatIn, formatRatio, headerRows, rowKey, type CheckCell, type CheckFailure, type ChecksView, type PrintColumn, type PrintTable } from '../lib/report-format.js';
 import type { Column } from '../components/data-table.js';
-import type {
-  FiscalYear, JournalEntry, JournalLine, ReportTable, ReportView, TrialBalance, TrialBalanceRow, YearEndView,
-} from '../lib/types.js';
+import type { FiscalYear, JournalEntry, JournalLine, ReportTable, ReportView, TrialBalance, TrialBalanceRow, YearEndView } from '../lib/types.js';
 import '../components/data-table.js';
 import { when } from '../lib/time.js';
 import { scrollHint } from '../lib/scroll-hint.js';
+import { setUrlParams, urlChoice, urlInt, urlParam } from '../lib/url-state.js';
 
-export type ReportTab = 'execution' | 'disclosure' | 'final' | 'trial' | 'journal' | 'yearend';
-export const TABS: ReportTab[] = ['execution', 'disclosure', 'final', 'trial', 'journal', 'yearend'];
-/** The tabs whose API answers xlsx/CSV itself (`format=`), and their paths. */
-const SERVER_REPORTS: Partial<Record<ReportTab, string>> = { execution: 'reports/execution', disclosure: 'reports/disclosure', final: 'reports/final-accounts' };
-const JOURNAL_PAGE = 200;
-
-/** The query of a tab as the API wants it (format added for downloads). */
-export function reportQuery(tab: ReportTab, p: { year: number; month: number; basis: string; track: string; consolidated: boolean }): Record<string, string | number | undefined> {
-  const consolidated = p.consolidated ? 'true' : undefined;
-  switch (tab) {
-    case 'execution': return { year: p.year, month: p.month || undefined, consolidated };
-    case 'disclosure': return { year: p.year, basis: p.basis, consolidated };
-    case 'final': return { year: p.year, consolidated };
-    case 'trial': return { track: p.track, year: p.year, month: p.month || undefined, consolidated };
-    case 'journal': return { track: p.track, year: p.year, month: p.month || undefined, limit: JOURNAL_PAGE };
-    case 'yearend': return { year: p.year };
-  }
-}
-
+import { exportNaming, JOURNAL_PAGE, reportQuery, type ExportTab, SERVER_REPORTS, STATUTORY, TABS, type ReportTab } from '../lib/report-query.js';
+export { reportQuery, TABS, type ReportTab } from '../lib/report-query.js';
 interface FlatLine extends JournalLine { entry: JournalEntry }
-
-const STATUTORY: Partial<Record<ReportTab, string>> = { disclosure: 'reports/disclosure/checks', final: 'reports/final-accounts/checks' };
 
 /**
  * 报表中心: 预算执行情况表, 预算公开表, 部门决算 (JSON shown here, xlsx/CSV straight from the API),
@@ -80,16 +60,19 @@ export class UbReportsPage extends UnitPage {
     .ptable tr.note td { text-align: center; color: #667085; }
   `];
 
-  @state() tab: ReportTab = 'execution';
+  // The tab and its filters live in the address (lib/url-state.ts): reload and a shared link show the same report.
+  @state() tab: ReportTab = urlChoice('tab', TABS, 'execution');
   @state() years: number[] = [];
-  @state() year = new Date().getFullYear();
-  @state() month = new Date().getMonth() + 1;
-  @state() basis: 'budget' | 'actual' = 'budget';
-  @state() track: 'budgetary' | 'financial' = 'budgetary';
-  @state() consolidated = false;
+  @state() year = urlInt('year', new Date().getFullYear(), 2000, 2100);
+  @state() month = urlInt('month', urlParam('year') && urlInt('year', 0) !== new Date().getFullYear() ? 12 : new Date().getMonth() + 1, 0, 12);
+  @state() basis: 'budget' | 'actual' = urlChoice('basis', ['budget', 'actual'] as const, 'budget');
+  @state() track: 'budgetary' | 'financial' = urlChoice('track', ['budgetary', 'financial'] as const, 'budgetary');
+  @state() consolidated = urlParam('consolidated') === 'true';
   @state() report: ReportView | null = null;
   /** The statutory table shown (disclosure, final accounts); '' = the first of the set. */
-  @state() tableId = '';
+  @state() tableId = /^[a-z_]{1,40}$/.test(urlParam('table')) ? urlParam('table') : '';
+  /** The month came from the address: the year's default month does not replace it. */
+  private monthFromUrl = urlParam('month') !== '';
   @state() checks: ChecksView | null = null;
   @state() checksError = false;
   @state() explaining: ExplainTarget | null = null; // the 决算 deviation whose 差异说明 is being written
@@ -115,8 +98,20 @@ export class UbReportsPage extends UnitPage {
     } catch {
       this.years = [this.year];
     }
-    if (this.year !== new Date().getFullYear()) this.month = 12;
+    if (this.year !== new Date().getFullYear() && !this.monthFromUrl) this.month = 12;
+    // The execution report has no whole-year choice: an address saying month 0 shows December.
+    if (this.tab === 'execution' && this.month === 0) this.month = 12;
     await this.load();
+  }
+
+  override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    if (['tab', 'year', 'month', 'basis', 'track', 'consolidated', 'tableId'].some((k) => changed.has(k as keyof this))) {
+      setUrlParams({
+        tab: this.tab === 'execution' ? null : this.tab, year: this.year, month: this.month, basis: this.basis === 'budget' ? null : this.basis,
+        track: this.track === 'budgetary' ? null : this.track, consolidated: this.consolidated, table: this.tableId,
+      });
+    }
   }
 
   get params() {
@@ -131,7 +126,8 @@ export class UbReportsPage extends UnitPage {
       case 'trial': return `${u}/trial-balance${qs(q)}`;
       case 'journal': return `${u}/journal${qs(q)}`;
       case 'yearend': return `${u}/year-end${qs(q)}`;
-      default: return `${u}/${SERVER_REPORTS[tab]}${qs({ ...q, format, table })}`;
+      // A download is opened by a link, which carries the browser's Accept-Language, not the app's.
+      default: return `${u}/${SERVER_REPORTS[tab]}${qs({ ...q, format, table, lang: format && lang() === 'en' ? 'en' : undefined })}`;
     }
   }
 
@@ -311,12 +307,12 @@ export class UbReportsPage extends UnitPage {
 
   renderTable(tb: ReportTable): TemplateResult {
     return html`<section aria-labelledby="t-${tb.id}" data-table=${tb.id}>
-      <h2 id="t-${tb.id}">${tb.title} <small>${t('rep_unit_label', { u: tb.unitLabel })}</small></h2>
+      <h2 id="t-${tb.id}">${tb.title} <small>${t('rep_unit_label', { u: unitWord(tb.unitLabel) })}</small></h2>
       <div class="wrap" ${scrollHint()}><table>
         <thead><tr>${tb.columns.map((c) => html`<th scope="col" class=${c.kind === 'text' ? '' : 'num'}>${c.header}</th>`)}</tr></thead>
         <tbody>
           ${tb.rows.length === 0 ? html`<tr><td colspan=${tb.columns.length} class="muted">${t('none')}</td></tr>` : ''}
-          ${tb.rows.map((row) => html`<tr class=${/合计|总计/.test(String(row['name'] ?? '')) ? 'total' : ''}>
+          ${tb.rows.map((row) => html`<tr class=${TOTAL_LINE.test(String(row['name'] ?? '')) ? 'total' : ''}>
             ${tb.columns.map((c) => html`<td class=${c.kind === 'text' ? (c.key === 'name' ? '' : 'nowrap') : 'num'}>${cellText(c, row[c.key] ?? null, tb.unitLabel)}</td>`)}
           </tr>`)}
         </tbody>
@@ -336,21 +332,21 @@ export class UbReportsPage extends UnitPage {
     return html`<p role="status"><span class="badge ${tb.balanced ? 'ok' : 'block'}">${tb.balanced ? t('rep_balanced') : t('rep_unbalanced')}</span>
         <span class="muted">${t(this.track === 'budgetary' ? 'rep_track_budgetary' : 'rep_track_financial')} · ${tb.year}${tb.month ? ` · ${t('rep_month_n', { m: tb.month })}` : ''}</span></p>
       <ub-data-table .columns=${cols} .rows=${tb.accounts} totals caption=${t('rep_tab_trial')}
-        export-name="trial-balance-${this.ctx.unitId}-${tb.year}${tb.month ? `-${tb.month}` : ''}-${tb.track}"></ub-data-table>`;
+        export-name=${this.exportOf('rep_tab_trial', tb.year, tb.month).fileName} .exportHeading=${this.exportOf('rep_tab_trial', tb.year, tb.month).heading}></ub-data-table>`;
   }
 
   private renderJournal() {
     const lines: FlatLine[] = this.journal.flatMap((e) => e.lines.map((l) => ({ ...l, entry: e })));
     const cols: Column<FlatLine>[] = [
       { key: 'date', label: t('date'), nowrap: true, value: (l) => l.entry.date },
-      { key: 'voucher', label: t('rep_voucher'), nowrap: true, value: (l) => l.entry.voucherNo },
+      { key: 'voucher', label: t('rep_voucher'), nowrap: true, keep: true, value: (l) => l.entry.voucherNo },
       { key: 'summary', label: t('summary'), value: (l) => (l.lineNo === 1 ? l.entry.summary : '') },
       { key: 'account', label: t('rep_account'), value: (l) => `${l.accountCode} ${l.accountName}` },
-      { key: 'debit', label: t('rep_debit'), money: true, value: (l) => l.debit },
-      { key: 'credit', label: t('rep_credit'), money: true, value: (l) => l.credit },
+      { key: 'debit', label: t('rep_debit'), money: true, keep: true, value: (l) => l.debit },
+      { key: 'credit', label: t('rep_credit'), money: true, keep: true, value: (l) => l.credit },
     ];
-    return html`<ub-data-table .columns=${cols} .rows=${lines} totals caption=${t('rep_tab_journal')}
-        export-name="journal-${this.ctx.unitId}-${this.year}${this.month ? `-${this.month}` : ''}-${this.track}"></ub-data-table>
+    return html`<ub-data-table .columns=${cols} .rows=${lines} totals page-size="50" searchable caption=${t('rep_tab_journal')}
+        export-name=${this.exportOf('rep_tab_journal', this.year, this.month).fileName} .exportHeading=${this.exportOf('rep_tab_journal', this.year, this.month).heading}></ub-data-table>
       ${this.journalMore ? html`<p><button @click=${this.moreJournal}>${t('rep_more', { n: this.journal.length })}</button></p>` : ''}`;
   }
 
@@ -361,7 +357,7 @@ export class UbReportsPage extends UnitPage {
         : html`<span class="badge pending">${t('rep_ye_pending', { y: y.year })}</span>`}
         <span class="muted">${t('rep_ye_note', { next: y.nextYear })}</span></p>
       <div class="sum">${box('budgetAmount', y.totals.amount)}${box('paid', y.totals.paid)}${box('rep_ye_unspent', y.totals.unspent)}${box('rep_ye_carried', y.totals.carried)}${box('rep_ye_surplus', y.totals.surplus)}</div>
-      <ub-data-table .rows=${y.items} totals caption=${t('rep_tab_yearend')} export-name="year-end-${this.ctx.unitId}-${y.year}" .columns=${[
+      <ub-data-table .rows=${y.items} totals caption=${t('rep_tab_yearend')} export-name=${this.exportOf('rep_tab_yearend', y.year, 0).fileName} .exportHeading=${this.exportOf('rep_tab_yearend', y.year, 0).heading} .columns=${[
         { key: 'code', label: t('indicatorCode'), nowrap: true, value: (r: YearEndView['items'][number]) => r.code },
         { key: 'name', label: t('indicatorName'), value: (r: YearEndView['items'][number]) => r.name },
         { key: 'amount', label: t('budgetAmount'), money: true, value: (r: YearEndView['items'][number]) => r.amount },
@@ -370,6 +366,11 @@ export class UbReportsPage extends UnitPage {
         { key: 'decision', label: t('rep_ye_decision'), nowrap: true, value: (r: YearEndView['items'][number]) => t(`rep_ye_${r.decision}` as MessageKey) },
         { key: 'rule', label: t('rep_ye_rule'), value: (r: YearEndView['items'][number]) => r.rule },
       ] satisfies Column<YearEndView['items'][number]>[]}></ub-data-table>`;
+  }
+
+  /** The export of a table the page renders itself: its file name and title block (report-query.ts). */
+  private exportOf(tab: ExportTab, year: number, month: number | null) {
+    return exportNaming(tab, { unitName: this.ctx.unitName, track: this.track, year, month });
   }
 
   private renderBody() {

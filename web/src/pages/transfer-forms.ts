@@ -12,6 +12,7 @@ import '../components/rule-findings.js';
 import type { AmountChange } from '../components/amount-input.js';
 import { CHECK_DEBOUNCE_MS } from './payment-wizard.js';
 import { scrollHint } from '../lib/scroll-hint.js';
+import { docLabel, nextStepText, rejectionReason } from '../lib/approvals.js';
 
 /** 预算调剂 (with the live transfers/check) and 预算调整 追加/追减, side by side, with recent documents. */
 @customElement('ub-transfer-forms')
@@ -23,6 +24,8 @@ export class UbTransferForms extends UnitPage {
     select, textarea, input:not([type='radio']):not([type='checkbox']) { width: 100%; }
     .actions { display: flex; gap: 8px; }
     .cols > * { min-width: 0; }
+    .note { display: block; font-size: 12px; color: #475467; }
+    .note.reason { color: #b42318; }
     @media (max-width: 1000px) { .cols { grid-template-columns: minmax(0, 1fr); } }
   `];
 
@@ -55,7 +58,14 @@ export class UbTransferForms extends UnitPage {
       const body = { fromIndicatorId: this.fromId, toIndicatorId: this.toId ?? undefined, amount: this.tAmount ?? 0, date: this.tDate || undefined };
       return post<CheckResult>(`/api/units/${this.ctx.unitId}/transfers/check`, body, { signal });
     },
-    { busy: (on) => (this.checking = on), result: (r) => (this.check = r) },
+    {
+      busy: (on) => (this.checking = on),
+      result: (r) => (this.check = r),
+      // Said before submission: e.g. nobody in the unit may decide a step of this transfer.
+      error: (e) => {
+        if (e instanceof ApiError) this.tErr = e.code === 'NO_ELIGIBLE_APPROVER' ? t('ap_noApprover', { msg: e.message }) : e.message;
+      },
+    },
   );
 
   async load() {
@@ -104,7 +114,7 @@ export class UbTransferForms extends UnitPage {
       const doc = await post<TransferView>(`/api/units/${this.ctx.unitId}/transfers`, {
         fromIndicatorId: this.fromId, toIndicatorId: this.toId, amount: this.tAmount, reason: this.tReason.trim(), date: this.tDate,
       });
-      this.tMsg = t('transferSubmitted', { id: doc.id });
+      this.tMsg = t('transferSubmitted', { id: docLabel(doc) });
       this.tAmount = null;
       this.tReason = '';
       this.check = null;
@@ -130,12 +140,29 @@ export class UbTransferForms extends UnitPage {
         indicatorId: this.aId, amount: this.aDir * this.aAmount, reason: this.aReason.trim(), date: this.aDate,
         ...(this.aDocNo.trim() ? { docNo: this.aDocNo.trim() } : {}),
       });
-      this.aMsg = t('adjustmentSubmitted', { id: doc.id });
+      this.aMsg = t('adjustmentSubmitted', { id: docLabel(doc) });
       this.aAmount = null;
       this.aReason = '';
       await this.load();
     } catch (err) {
       this.aErr = err instanceof ApiError ? err.message : String(err);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** 撤回 on the requester's own pending transfer or adjustment, after a confirmation. */
+  async withdraw(kind: 'transfer' | 'adjustment', d: TransferView | AdjustmentView) {
+    if (!window.confirm(t('ap_withdrawConfirm', { no: docLabel(d) }))) return;
+    this.busy = true;
+    const done = (m: string) => (kind === 'transfer' ? (this.tMsg = m) : (this.aMsg = m));
+    try {
+      await post(`/api/units/${this.ctx.unitId}/${kind}s/${d.id}/withdraw`, {});
+      done(t('ap_withdrawn', { no: docLabel(d) }));
+      await this.load();
+    } catch (err) {
+      if (kind === 'transfer') this.tErr = err instanceof ApiError ? err.message : String(err);
+      else this.aErr = err instanceof ApiError ? err.message : String(err);
     } finally {
       this.busy = false;
     }
@@ -149,12 +176,17 @@ export class UbTransferForms extends UnitPage {
 
   private docTable(rows: Array<TransferView | AdjustmentView>, kind: 'transfer' | 'adjustment') {
     return html`<div class="x-scroll" ${scrollHint()}><table>
-      <thead><tr><th>#</th><th>${t('date')}</th><th>${kind === 'transfer' ? `${t('fromIndicator')} → ${t('toIndicator')}` : t('indicator')}</th><th>${t('reason')}</th><th class="num">${t('amountYuan')}</th><th>${t('status')}</th></tr></thead>
+      <thead><tr><th>${t('ap_docNo')}</th><th>${t('date')}</th><th>${kind === 'transfer' ? `${t('fromIndicator')} → ${t('toIndicator')}` : t('indicator')}</th><th>${t('reason')}</th><th class="num">${t('amountYuan')}</th><th>${t('status')}</th></tr></thead>
       <tbody>
         ${rows.length === 0 ? html`<tr><td colspan="6" class="muted">${t('none')}</td></tr>` : ''}
-        ${rows.map((d) => html`<tr><td>${d.id}</td><td class="date">${d.date}</td>
+        ${rows.map((d) => html`<tr data-id=${d.id}><td class="nowrap">${docLabel(d)}</td><td class="date">${d.date}</td>
           <td class="nowrap">${'fromIndicatorId' in d ? `${this.code(d.fromIndicatorId)} → ${this.code(d.toIndicatorId)}` : this.code(d.indicatorId)}</td>
-          <td>${d.reason}</td><td class="num">${formatFen(d.amount)}</td><td><span class="badge ${d.status}">${t(`dstatus_${d.status}` as MessageKey)}</span></td></tr>`)}
+          <td>${d.reason}</td><td class="num">${formatFen(d.amount)}</td><td><span class="badge ${d.status}">${t(`dstatus_${d.status}` as MessageKey)}</span>
+            ${d.status === 'pending' ? html`<span class="note">${nextStepText(d.steps)}</span>` : ''}
+            ${d.status === 'rejected' && rejectionReason(d.steps, d.comments) ? html`<span class="note reason">${t('ap_rejectedBecause', { reason: rejectionReason(d.steps, d.comments) })}</span>` : ''}
+            ${d.status === 'pending' && d.createdBy === this.ctx.me.id
+              ? html`<button class="danger" ?disabled=${this.busy} aria-label="${t('withdraw')} ${docLabel(d)}" @click=${() => this.withdraw(kind, d)}>${t('withdraw')}</button>`
+              : ''}</td></tr>`)}
       </tbody></table></div>`;
   }
 
@@ -167,7 +199,7 @@ export class UbTransferForms extends UnitPage {
           <label class="field">${t('fromIndicator')} *<select name="from" @change=${(e: Event) => { this.fromId = num(e); this.scheduleCheck(); }}>${this.options(this.fromId)}</select></label>
           <label class="field">${t('toIndicator')} *<select name="to" @change=${(e: Event) => { this.toId = num(e); this.scheduleCheck(); }}>${this.options(this.toId)}</select></label>
           <ub-amount-input .label=${t('amountYuan')} required .value=${this.tAmount} @amount-change=${(e: CustomEvent<AmountChange>) => { this.tAmount = e.detail.fen; this.scheduleCheck(); }}></ub-amount-input>
-          <label class="field">${t('reason')} *<textarea name="reason" rows="2" .value=${this.tReason} @input=${(e: Event) => (this.tReason = (e.target as HTMLTextAreaElement).value)}></textarea></label>
+          <label class="field">${t('reason')} *<textarea name="reason" rows="2" maxlength="500" .value=${this.tReason} @input=${(e: Event) => (this.tReason = (e.target as HTMLTextAreaElement).value)}></textarea></label>
           <label class="field">${t('date')} *<input type="date" .value=${this.tDate} @input=${(e: Event) => { this.tDate = (e.target as HTMLInputElement).value; this.scheduleCheck(); }} /></label>
           <ub-rule-findings .result=${this.check} ?checking=${this.checking} .amount=${this.tAmount}></ub-rule-findings>
           ${this.tErr ? html`<div class="notice error" role="alert">${this.tErr}</div>` : ''}
@@ -187,9 +219,9 @@ export class UbTransferForms extends UnitPage {
             <label class="check"><input type="radio" name="dir" .checked=${this.aDir === -1} @change=${() => (this.aDir = -1)} /> ${t('decrease')}</label>
           </fieldset>
           <ub-amount-input .label=${t('amountYuan')} required .value=${this.aAmount} @amount-change=${(e: CustomEvent<AmountChange>) => (this.aAmount = e.detail.fen)}></ub-amount-input>
-          <label class="field">${t('reason')} *<textarea name="areason" rows="2" .value=${this.aReason} @input=${(e: Event) => (this.aReason = (e.target as HTMLTextAreaElement).value)}></textarea></label>
+          <label class="field">${t('reason')} *<textarea name="areason" rows="2" maxlength="500" .value=${this.aReason} @input=${(e: Event) => (this.aReason = (e.target as HTMLTextAreaElement).value)}></textarea></label>
           <div class="row">
-            <label class="field grow">${t('docNo')}<input .value=${this.aDocNo} @input=${(e: Event) => (this.aDocNo = (e.target as HTMLInputElement).value)} /></label>
+            <label class="field grow">${t('docNo')}<input name="docNo" maxlength="60" .value=${this.aDocNo} @input=${(e: Event) => (this.aDocNo = (e.target as HTMLInputElement).value)} /></label>
             <label class="field">${t('date')} *<input type="date" .value=${this.aDate} @input=${(e: Event) => (this.aDate = (e.target as HTMLInputElement).value)} /></label>
           </div>
           ${this.aErr ? html`<div class="notice error" role="alert">${this.aErr}</div>` : ''}

@@ -1,0 +1,101 @@
+// Indicator balance read over HTTP at 50 connections (autocannon): the real server (`unibudget start`,
+// a child process, SQLite or DATABASE_URL) answering GET /api/units/a/indicators/:id (auth,
+// authorization, balance) beside bench/http/bare-read-server.ts (hono, the same path and auth header
+// shape, one primary-key select on the same database), with BENCH_READ_SIZES indicators in the unit
+// (default 1,000 and 1,000,000). Random ids of the unit on every request, for both.
+//   node --no-node-snapshot --import tsx bench/http/read.ts
+import { spawn } from 'node:child_process';
+import { sql } from 'kysely';
+import autocannon from 'autocannon';
+import { createTestDatabase, login, startServer, type TestDatabase } from '../../test/reliability/server.js';
+import { fmtN, report, type Row } from '../lib.js';
+
+const SIZES = (process.env.BENCH_READ_SIZES || '1000,1000000').split(',').map(Number);
+const SECONDS = Number(process.env.BENCH_SECONDS || 5);
+const CONNECTIONS = 50;
+
+interface Figures { rps: number; p50: number; p99: number; non2xx: number; errors: number }
+
+async function load(base: string, token: string, ids: number[]): Promise<Figures> {
+  const requests = [{ setupRequest: (req: { path: string }) => ({ ...req, path: `/api/units/a/indicators/${ids[Math.floor(Math.random() * ids.length)]}` }) }];
+  const headers = { authorization: `Bearer ${token}` };
+  await autocannon({ url: `${base}/api/units/a/indicators/${ids[0]}`, headers, requests, connections: 10, duration: 1 } as any);
+  const r = await autocannon({ url: `${base}/api/units/a/indicators/${ids[0]}`, headers, requests, connections: CONNECTIONS, duration: SECONDS } as any);
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+}
+
+async function grow(db: TestDatabase, from: number, total: number): Promise<number[]> {
+  const kernel = await db.open();
+  try {
+    const department = (await kernel.db.selectFrom('departments').select('id').where('unit_id', '=', 'a').where('code', '=', '03').executeTakeFirstOrThrow()).id;
+    const pgd = db.dialect === 'postgres';
+    const batch = 200_000;
+    for (let start = from; start < total; start += batch) {
+      const end = Math.min(total, start + batch);
+      await sql`insert into indicators (unit_id, year, code, name, department_id, project_id, expenditure_kind, functional_code, economic_code, fund_source_code,
+          issued_amount, adjusted_amount, frozen_amount, paid_amount, source_line_id, carried_from_id, is_flexible_reserve, created_at)
+        ${pgd ? sql`` : sql`with recursive n(x) as (select ${start + 1} union all select x + 1 from n where x < ${end})`}
+        select 'a', 2026, 'READ-' || x, '读基准' || x, ${department}, null, 'operating', '2050101', '30201', '11', 1000000 + x, 0, 0, 0, null, null, 0, '2026-06-01T00:00:00Z'
+        from ${pgd ? sql`generate_series(${start + 1}::int, ${end}::int) as n(x)` : sql`n`}`.execute(kernel.db);
+    }
+    if (pgd) await sql`analyze indicators`.execute(kernel.db);
+    // A sample of the unit's ids (the requests pick among them).
+    return (await kernel.db.selectFrom('indicators').select('id').where('unit_id', '=', 'a').where('code', 'like', 'READ-%').orderBy('id', 'desc').limit(10_000).execute()).map((r) => r.id);
+  } finally {
+    await kernel.close();
+  }
+}
+
+async function bare(db: TestDatabase, token: string, ids: number[]): Promise<Figures> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/http/bare-read-server.ts'], { env: { ...process.env, BARE_DB: db.url }, stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const base = await new Promise<string>((resolve) => {
+      let out = '';
+      child.stdout!.on('data', (chunk) => {
+        out += chunk;
+        const match = /listening on (\S+)/.exec(out);
+        if (match) resolve(match[1]!);
+      });
+    });
+    return await load(base, token, ids);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
+const rows: Row[] = [];
+const dialect = process.env.DATABASE_URL?.startsWith('postgres') ? 'PostgreSQL' : 'SQLite';
+console.log(`bench/http/read: indicator balance read, ${CONNECTIONS} connections, ${SECONDS} s per run (${dialect})`);
+const db = await createTestDatabase();
+try {
+  let have = 0;
+  for (const size of SIZES) {
+    const ids = await grow(db, have, size);
+    have = size;
+    const server = await startServer(db);
+    let real: Figures;
+    let token: string;
+    try {
+      token = await login(server.base, 'a.leader');
+      real = await load(server.base, token, ids);
+    } finally {
+      await server.kill('SIGTERM');
+    }
+    const ceiling = await bare(db, token, ids);
+    const line = (name: string, f: Figures) => `  ${name.padEnd(40)} ${fmtN(f.rps).padStart(7)} req/s   p50 ${f.p50} ms   p99 ${f.p99} ms   non-2xx ${f.non2xx}   errors ${f.errors}`;
+    console.log(`  with ${fmtN(size)} indicators in the unit`);
+    console.log(line('unibudget GET /indicators/:id', real));
+    console.log(line('bare hono + the same PK select', ceiling));
+    const bench = `indicator balance read over HTTP (${CONNECTIONS} connections)`;
+    const sizeLabel = `${fmtN(size)} indicators`;
+    rows.push(
+      { bench, measure: 'throughput', size: sizeLabel, value: `${fmtN(real.rps)} req/s`, ceiling: `${fmtN(ceiling.rps)} req/s (bare hono, same PK select, same auth header)`, ratio: `${((real.rps / ceiling.rps) * 100).toFixed(1)} % of ceiling` },
+      { bench, measure: 'latency p99', size: sizeLabel, value: `${real.p99} ms`, ceiling: `${ceiling.p99} ms`, ratio: `${(real.p99 / Math.max(ceiling.p99, 0.5)).toFixed(1)}×` },
+      { bench, measure: 'non-2xx / errors', size: sizeLabel, value: `${real.non2xx} / ${real.errors}`, ceiling: `${ceiling.non2xx} / ${ceiling.errors}`, ratio: '' },
+    );
+  }
+} finally {
+  await db.drop();
+}
+report(rows);

@@ -1,0 +1,53 @@
+// Where a payment submission's time goes: statements per request and, under --cpu-prof, the hottest
+// functions. In-process (app.request), a file SQLite database (as production), BENCH_N payments.
+//   node --no-node-snapshot --import tsx bench/profile/payment.ts
+//   node --no-node-snapshot --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/profile/payment.ts && node bench/profile/top.mjs /tmp/prof
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createKernel } from '../../core/kernel.js';
+import { createApp } from '../../core/server/app.js';
+import { DEMO_PASSWORD, seedDemo } from '../../core/demo/seed.js';
+import { coreMetrics } from '../../core/health/metrics.js';
+
+const N = Number(process.env.BENCH_N || 2000);
+/** `read` or `payment`: profile only one of the two. */
+const ONLY = process.env.BENCH_ONLY;
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'unibudget-prof-'));
+  const kernel = await createKernel({ databaseUrl: process.env.DATABASE_URL || path.join(dir, 'p.db'), kdf: 'fast', ...(process.env.DATABASE_URL ? { pgSchema: `prof_${process.pid}` } : {}) });
+  await seedDemo(kernel, new Date('2026-06-15T08:00:00Z'), { activity: false });
+  const app = createApp(kernel);
+  const call = async (method: string, url: string, token: string | null, body?: unknown) => {
+    const res = await app.request(url, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const login = async (u: string) => (await call('POST', '/api/auth/login', null, { username: u, password: DEMO_PASSWORD })).body.token as string;
+  const finance = await login('a.finance');
+  const staff = await login('a.staff');
+  const dept = await kernel.db.selectFrom('departments').select('id').where('unit_id', '=', 'a').where('code', '=', '03').executeTakeFirstOrThrow();
+  const made = await call('POST', '/api/units/a/indicators', finance, {
+    year: 2026, name: 'prof', departmentId: dept.id, projectId: null, expenditureKind: 'operating', functionalCode: '2050101', economicCode: '30201',
+    fundSourceCode: '11', amount: 9_000_000_000_000, date: '2026-06-01', isFlexibleReserve: false,
+  });
+  const body = { indicatorId: made.body.id, payeeName: '示范县文具公司', purpose: '压测', amount: 100, date: '2026-06-10' };
+  for (let i = 0; i < 100; i++) await call('POST', '/api/units/a/payments', staff, body);
+  const before = coreMetrics.statements.count;
+  let t = performance.now();
+  for (let i = 0; i < (ONLY === 'read' ? 0 : N); i++) {
+    const r = await call('POST', '/api/units/a/payments', staff, body);
+    if (r.status !== 201) throw new Error(JSON.stringify(r.body));
+  }
+  const payMs = (performance.now() - t) / N; // per payment (0 when only reads are profiled)
+  const payStatements = (coreMetrics.statements.count - before) / N;
+  const before2 = coreMetrics.statements.count;
+  t = performance.now();
+  for (let i = 0; i < (ONLY === 'payment' ? 0 : N); i++) await call('GET', `/api/units/a/indicators/${made.body.id}`, finance);
+  const readMs = (performance.now() - t) / N;
+  const readStatements = (coreMetrics.statements.count - before2) / N;
+  console.log(`payment submission (serial, in-process, ${kernel.dialect}): ${payMs.toFixed(3)} ms, ${payStatements.toFixed(1)} statements each`);
+  console.log(`indicator read     (serial, in-process, ${kernel.dialect}): ${readMs.toFixed(3)} ms, ${readStatements.toFixed(1)} statements each`);
+  await kernel.close();
+}
+main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });

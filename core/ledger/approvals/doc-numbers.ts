@@ -1,0 +1,42 @@
+import { sql } from 'kysely';
+import type { Tx } from '../../db/connection.js';
+
+/**
+ * Document numbers as a finance office writes them: a kind prefix, the year and a four-digit serial
+ * kept per unit, kind and year — 支付申请 ZF2026-0001, 调剂 TJ2026-0001. The prefixes are the pinyin
+ * initials of the document's name (the convention county offices use on their paper registers):
+ *   ZF 支付申请 (zhī fù) · TJ 预算调剂 (tiáo jì) · TZ 预算调整 追加/追减 (tiáo zhěng) ·
+ *   YS 预算申请 (yù suàn) · SR 收入登记 (shōu rù).
+ * The database id stays the key; it is shared by all units, so it would also tell one unit the
+ * volume of another, and is never shown.
+ *
+ * The year is the document's own year: a payment's, transfer's or adjustment's date, a budget
+ * request's budget year, a receipt's year. The serial is taken in the creating transaction from
+ * `doc_counters` by one upsert: on PostgreSQL the counter row stays locked until that transaction
+ * ends (a concurrent creator waits, then takes the next number); on SQLite writers are serial. A
+ * rollback returns the number with the rest of the transaction, so the series has no gaps.
+ */
+export const DOC_KINDS = {
+  payment: 'ZF',
+  transfer: 'TJ',
+  adjustment: 'TZ',
+  budget_request: 'YS',
+  receipt: 'SR',
+} as const;
+export type DocKind = keyof typeof DOC_KINDS;
+
+export function formatDocNo(kind: DocKind, year: number, serial: number): string {
+  return `${DOC_KINDS[kind]}${year}-${String(serial).padStart(4, '0')}`;
+}
+
+/** Takes the next number of the unit's series for this kind and year (inside the creating transaction). */
+export async function nextDocNo(tx: Tx, unitId: string, kind: DocKind, year: number): Promise<string> {
+  const row = await sql<{ last_no: number | string }>`
+    insert into doc_counters (unit_id, kind, year, last_no) values (${unitId}, ${kind}, ${year}, 1)
+    on conflict (unit_id, kind, year) do update set last_no = doc_counters.last_no + 1
+    returning last_no`.execute(tx);
+  return formatDocNo(kind, year, Number(row.rows[0]!.last_no));
+}
+
+/** The year a document's number belongs to: the year of its date (YYYY-MM-DD). */
+export const yearOf = (date: string): number => Number(date.slice(0, 4));

@@ -1,0 +1,88 @@
+import type { Executor } from '../../db/connection.js';
+import { ROLE_LABELS, type Role } from '../../permissions/roles.js';
+import { AppError } from '../errors.js';
+import './errors.js';
+import type { FlowStep } from './schema.js';
+
+/**
+ * Who may decide a step, and what happens to a step nobody may decide.
+ *
+ * A step may be decided by a user holding its role directly in the unit (not disabled), who is not
+ * the requester; a department head only for their own department (decideStep enforces the same).
+ * A flow step with nobody eligible — a finance officer's own transfer from 机动额度 in a unit with
+ * one finance officer; a department with no head but the requester — would sit in nobody's inbox.
+ * The documented fallback (README, 审批流): such a step is routed, at submission, to the first of
+ *   1. the unit leader (单位领导), 2. another finance officer (财务人员)
+ * who may decide it, and its label says why ("单位领导审批（代：财务审核，无其他可审批人员）"). When the
+ * stand-in's role already decides a later step of the same document, the two merge into that step.
+ * When no one at all is eligible the submission is refused (NO_ELIGIBLE_APPROVER): never stuck.
+ * The live checks answer the same routing before submission.
+ */
+export const FALLBACK_ROLES = ['leader', 'finance_officer'] as const satisfies readonly FlowStep['role'][];
+
+export interface Requester {
+  userId: number;
+  departmentId: number;
+}
+
+export interface Approver {
+  userId: number;
+  name: string;
+}
+
+export interface RoutedStep extends FlowStep {
+  /** Who may decide it (display names in the answer). */
+  approvers: Approver[];
+  /** The flow's step it stands in for, when nobody could decide that one. */
+  reroutedFrom?: { role: string; label: string } | undefined;
+}
+
+export async function eligibleApprovers(db: Executor, unitId: string, role: string, requester: Requester): Promise<Approver[]> {
+  const rows = await db
+    .selectFrom('role_grants')
+    .innerJoin('users', 'users.id', 'role_grants.user_id')
+    .select(['users.id', 'users.display_name'])
+    .distinct()
+    .where('role_grants.unit_id', '=', unitId)
+    .where('role_grants.role', '=', role)
+    .where('users.disabled', '=', 0)
+    .where('users.id', '!=', requester.userId)
+    .$if(role === 'department_head', (qb) => qb.where('role_grants.department_id', '=', requester.departmentId))
+    .orderBy('users.id')
+    .execute();
+  return rows.map((r) => ({ userId: r.id, name: r.display_name }));
+}
+
+const roleName = (role: string) => ROLE_LABELS[role as Role]?.zh ?? role;
+
+/** The flow's steps with their approvers, each step nobody may decide routed by the fallback above. */
+export async function routeSteps(db: Executor, unitId: string, steps: FlowStep[], requester: Requester): Promise<RoutedStep[]> {
+  const routed: RoutedStep[] = [];
+  /** Steps merged into a later step of the stand-in's role, by that role. */
+  const merged = new Map<string, { role: string; label: string }>();
+  for (const [i, step] of steps.entries()) {
+    const approvers = await eligibleApprovers(db, unitId, step.role, requester);
+    if (approvers.length > 0) {
+      const stoodIn = merged.get(step.role);
+      merged.delete(step.role);
+      routed.push(stoodIn ? { ...step, label: `${step.label}（并代：${stoodIn.label}）`, approvers, reroutedFrom: stoodIn } : { ...step, approvers });
+      continue;
+    }
+    let standIn: RoutedStep | null = null;
+    for (const role of FALLBACK_ROLES) {
+      if (role === step.role) continue;
+      const people = await eligibleApprovers(db, unitId, role, requester);
+      if (people.length === 0) continue;
+      standIn = { role, label: `${roleName(role)}审批（代：${step.label}，无其他可审批人员）`, approvers: people, reroutedFrom: { role: step.role, label: step.label } };
+      break;
+    }
+    if (!standIn) throw new AppError('NO_ELIGIBLE_APPROVER', { label: step.label, role: step.role });
+    // The stand-in's role decides a later step anyway: that step takes this one's place (one decision, not two).
+    // So does the stand-in of the step before: one decision too.
+    const previous = routed.at(-1);
+    if (steps.slice(i + 1).some((s) => s.role === standIn.role)) merged.set(standIn.role, standIn.reroutedFrom!);
+    else if (previous?.reroutedFrom && previous.role === standIn.role) previous.label = `${previous.label.replace(/，无其他可审批人员）$/, '')}、${step.label}，无其他可审批人员）`;
+    else routed.push(standIn);
+  }
+  return routed;
+}

@@ -1,0 +1,31 @@
+import type { zhHelp } from './messages-help-zh.js';
+
+/** Help where the work is (help menu, first-run hints), report units, plugin settings in yuan and % — English. */
+export const enHelp: Record<keyof typeof zhHelp, string> = {
+  hlp_menu: 'Help',
+  hlp_menuLabel: 'Help: how to use this page',
+  hlp_title: 'Help',
+  hlp_forScreen: 'This page',
+  hlp_guides: 'User guides (by role)',
+  hlp_close: 'Close help',
+  hlp_loading: 'Loading the guide…',
+  hlp_unavailable: 'The guide cannot be opened just now; please try again later.',
+  hlp_openFull: 'Open the whole guide in a new window',
+  hlp_guide_staff: 'Business staff',
+  hlp_guide_department_head: 'Department head',
+  hlp_guide_finance_officer: 'Finance officer',
+  hlp_guide_leader: 'Unit leader',
+  hlp_guide_auditor: 'Auditor',
+  hlp_guide_unit_admin: 'Unit administrator',
+  hlp_guide_system_admin: 'System administrator',
+  hlp_hint: 'Tip',
+  hlp_dismiss: 'Got it',
+  hlp_dismissLabel: 'Got it, do not show this tip again',
+  hlp_hint_payment: 'First payment request? Step by step: 1. pick the template and the indicator — its available balance is shown; 2. enter the amount (in yuan), the payee and the purpose — the quota, the three-public-expenses caps and the expenditure standards are checked as you type; 3. check the approval path ("next: who approves") and submit. Follow it or withdraw it under "My requests".',
+  hlp_hint_inbox: 'These documents wait for your approval. Open one to see the indicator balance, the control-rule findings and the approval trail; approve to pass it on; rejecting needs a reason, which the requester sees and the trail keeps. "Help" at the top right explains more.',
+  hlp_unit_yuan: 'yuan',
+  hlp_unit_wan: '10,000 yuan',
+  hlp_set_yuan: 'Unit: yuan',
+  hlp_set_percent: 'Unit: %',
+  hlp_set_decimals: 'at most two decimals',
+};

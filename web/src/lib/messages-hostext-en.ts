@@ -1,0 +1,32 @@
+import type { zhHostExt } from './messages-hostext-zh.js';
+
+/** English messages of the plugin view extensions (merged by messages-en.ts). */
+export const enHostExt: Record<keyof typeof zhHostExt, string> = {
+  hx_actions: 'Actions',
+  hx_confirmTitle: 'Confirm',
+  hx_confirm: 'OK',
+  hx_cancel: 'Cancel',
+  hx_reason: 'Reason',
+  hx_reasonOptional: 'Reason (optional)',
+  hx_reasonRequired: 'Enter a reason',
+  hx_done: 'Done',
+  hx_step: 'Step {n} of {total}',
+  hx_prev: 'Back',
+  hx_next: 'Next',
+  hx_stepsNav: 'Steps',
+  hx_min: 'Must be at least {min}',
+  hx_max: 'Must be at most {max}',
+  hx_maxLength: 'At most {n} characters',
+  hx_pickSome: 'Choose at least one',
+  hx_fileTooLarge: 'The file is too large: at most {kb} KB',
+  hx_fileChosen: 'Chosen: {name}',
+  hx_fileReadFailed: 'Cannot read the file',
+  hx_gridRows: '{n} rows',
+  hx_downloading: 'Downloading…',
+  hx_downloadFailed: 'Download failed: {message}',
+  hx_placedTitle: 'Plugins',
+  hx_placedRegion: 'Plugin: {title}',
+  hx_pluginWarnings: 'Plugin warnings',
+  hx_details: 'Plugin info',
+  hx_noPlaced: 'No plugin shows anything here',
+};

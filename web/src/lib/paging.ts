@@ -1,0 +1,65 @@
+import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { t } from './i18n.js';
+
+/**
+ * Search and pages for a list a page renders itself (我的申请, 审批待办): the page keeps its own table
+ * and asks `view(rows)` for the rows to show; `search()` and `nav()` render the controls. Long lists
+ * stay short on screen, and a phone never scrolls through hundreds of rows.
+ */
+export class ListPager<R> implements ReactiveController {
+  page = 0;
+  query = '';
+  private total = 0;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    /** The text a search looks in (document number, purpose, payee …). */
+    private readonly text: (row: R) => string,
+    readonly size = 20,
+    /** Tells two lists on one page apart (their controls' labels). */
+    private readonly name = '',
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {}
+
+  /** The rows of the current page among those matching the search. */
+  view(rows: R[]): R[] {
+    const q = this.query.trim().toLowerCase();
+    const matching = q ? rows.filter((r) => this.text(r).toLowerCase().includes(q)) : rows;
+    this.total = matching.length;
+    const pages = Math.max(1, Math.ceil(this.total / this.size));
+    if (this.page >= pages) this.page = pages - 1;
+    return matching.slice(this.page * this.size, (this.page + 1) * this.size);
+  }
+
+  get pages(): number {
+    return Math.max(1, Math.ceil(this.total / this.size));
+  }
+
+  private go(page: number) {
+    this.page = page;
+    this.host.requestUpdate();
+  }
+
+  search() {
+    const label = this.name ? `${t('dl_searchList')}${t('paren', { x: this.name })}` : t('dl_searchList');
+    return html`<input type="search" class="list-search" aria-label=${label} placeholder=${t('dl_searchList')} maxlength="100"
+      style="margin: 0 0 6px; max-width: 280px; width: 100%" .value=${this.query}
+      @input=${(e: Event) => { this.query = (e.target as HTMLInputElement).value; this.go(0); }} />`;
+  }
+
+  /** Render after view(): it needs the count view() found. */
+  nav() {
+    if (this.total <= this.size) return nothing;
+    const from = this.page * this.size + 1;
+    const to = Math.min(this.total, from + this.size - 1);
+    return html`<nav class="list-pager" aria-label=${this.name ? `${t('dl_pager')}${t('paren', { x: this.name })}` : t('dl_pager')}
+        style="display: flex; gap: 8px; align-items: center; justify-content: flex-end; flex-wrap: wrap; margin-top: 6px">
+      <span class="muted">${t('dl_rangeOf', { from, to, n: this.total })}</span>
+      <button class="prev" ?disabled=${this.page === 0} @click=${() => this.go(this.page - 1)}>${t('dl_prev')}</button>
+      <button class="next" ?disabled=${this.page >= this.pages - 1} @click=${() => this.go(this.page + 1)}>${t('dl_next')}</button>
+    </nav>`;
+  }
+}

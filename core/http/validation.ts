@@ -97,7 +97,9 @@ function describe(issue: Issue, input: unknown, lang: Lang): FieldIssue {
   const zh = lang === 'zh';
   const base = { path: issue.path.join('.'), field, code: issue.code };
   const value = valueAt(input, issue.path);
-  const num = (n: number | bigint) => (money ? `${formatYuan(Number(n))} ${zh ? '元' : 'yuan'}` : String(n));
+  // A limit in whole 亿元 also says so: offices read 1,000 亿元 at a glance, not twelve digits.
+  const yi = (n: number) => (zh && n >= 1e10 && n % 1e10 === 0 ? `（${(n / 1e10).toLocaleString('en-US')} 亿元）` : '');
+  const num = (n: number | bigint) => (money ? `${formatYuan(Number(n))} ${zh ? '元' : 'yuan'}${yi(Number(n))}` : String(n));
   switch (issue.code) {
     case 'too_big': {
       const max = Number(issue.maximum);

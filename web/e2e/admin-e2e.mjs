@@ -125,7 +125,8 @@ async function main() {
     }
     await dialog.getByRole('button', { name: '确认并启用' }).click();
     const settings = card.locator('ub-settings-form');
-    await settings.locator('input[name=warnAboveFen]').fill('500000');
+    // The form takes 元 (the setting is shown as yuan) and stores fen: 5,000.00 元 = 500000 fen.
+    await settings.locator('input[name=warnAboveFen]').fill('5000');
     await card.locator('button[data-action=save-settings]').click();
     await admin.locator('ub-admin-plugins').getByRole('status').getByText(`已为本单位启用 hello-budget 插件（授予 ${allowed.length} 项权限）`).waitFor();
     const enabled = (await aAdmin('GET', '/api/units/a/plugins')).find((p) => p.pluginId === 'hello-budget');

@@ -220,6 +220,6 @@ describe('a refused input names the field and the limit, in the caller’s langu
     expect(issues.find((i) => i.path === 'amount')?.message).toBe('金额必须大于 0');
     expect(issues.find((i) => i.path === 'date')?.message).toBe('日期格式应为 YYYY-MM-DD');
     const big = await post('a.staff', '/api/units/a/payments', paymentBody(ind.id, 10_000_000_000_001));
-    expect(big.body.error.details.issues[0]).toMatchObject({ path: 'amount', code: 'too_big', message: '金额不能超过 100,000,000,000.00 元' });
+    expect(big.body.error.details.issues[0]).toMatchObject({ path: 'amount', code: 'too_big', message: '金额不能超过 100,000,000,000.00 元（1,000 亿元）' });
   });
 });

@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPlugin } from '../../sdk/build.js';
 import { makeBundle } from '../../sdk/bundle.js';
 import { createPluginEnv, type PluginTestEnv } from '../../test/support/plugins.js';
+import { startAppProcess, stopAppProcesses, type AppProcess } from '../../test/support/app-processes.js';
 
 /**
  * The collaboration plugin (issue 18) across two app processes on one PostgreSQL: a message posted
@@ -17,25 +16,7 @@ const pg = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '');
 const COLLAB = fileURLToPath(new URL('../../plugins/collab/', import.meta.url));
 
 let env: PluginTestEnv;
-const apps: Array<{ child: ChildProcess; port: number }> = [];
-
-async function startApp(schema: string): Promise<{ child: ChildProcess; port: number }> {
-  const tsx = createRequire(import.meta.url).resolve('tsx');
-  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', tsx, 'test/support/app-process.ts'], {
-    env: { ...process.env, PG_SCHEMA: schema, UNIBUDGET_KDF: 'fast' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const match = /ready (\d+)/.exec(out);
-      if (match) resolve(Number(match[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`app process exited (${code})`)));
-  });
-  return { child, port };
-}
+const apps: AppProcess[] = [];
 
 /** An SSE reader on one process; `text` grows as frames arrive. */
 async function listen(port: number, channel: string, token: string) {
@@ -64,11 +45,10 @@ describe.skipIf(!pg)('collab realtime across two app processes on one PostgreSQL
     await env.install(makeBundle(built.manifest, built.code));
     await env.enable('a', 'collab', (built.manifest as { permissions: string[] }).permissions);
     const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(env.kernel.db)).rows[0]!.s;
-    apps.push(await startApp(schema), await startApp(schema));
+    apps.push(await startAppProcess(schema), await startAppProcess(schema));
   }, 90_000);
   afterAll(async () => {
-    for (const app of apps) app.child.kill('SIGTERM');
-    await Promise.all(apps.map((app) => new Promise((r) => (app.child.exitCode !== null ? r(null) : app.child.once('exit', r)))));
+    await stopAppProcesses(apps);
     await env?.close();
   });
 

@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issue, submitPayment } from '../../test/support/ledger.js';
 import { createPluginEnv, type PluginTestEnv } from '../../test/support/plugins.js';
+import { startAppProcess, stopAppProcesses, type AppProcess } from '../../test/support/app-processes.js';
 
 /**
  * Several app processes on one PostgreSQL: both run the delivery loop against the same outbox
@@ -14,25 +13,7 @@ import { createPluginEnv, type PluginTestEnv } from '../../test/support/plugins.
 const pg = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '');
 
 let env: PluginTestEnv;
-const apps: Array<{ child: ChildProcess; port: number }> = [];
-
-async function startApp(schema: string): Promise<{ child: ChildProcess; port: number }> {
-  const tsx = createRequire(import.meta.url).resolve('tsx');
-  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', tsx, 'test/support/app-process.ts'], {
-    env: { ...process.env, PG_SCHEMA: schema, UNIBUDGET_KDF: 'fast' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const match = /ready (\d+)/.exec(out);
-      if (match) resolve(Number(match[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`app process exited (${code})`)));
-  });
-  return { child, port };
-}
+const apps: AppProcess[] = [];
 
 async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const started = Date.now();
@@ -50,11 +31,10 @@ describe.skipIf(!pg)('two app processes on one PostgreSQL', () => {
       events: { 'payment.submitted': async (event, host) => { await host.storage.put('docs', event.id + ':' + Math.random(), { kind: 'delivery', event: event.id }); } },
       routes: { 'POST say': async (req, host) => { await host.realtime.publish('news', { text: req.body.text }); return { ok: true }; } },
     };`, { permissions: ['events', 'storage', 'routes', 'realtime'], events: ['payment.submitted'], routes: [{ method: 'POST', path: 'say' }] });
-    apps.push(await startApp(schema), await startApp(schema));
+    apps.push(await startAppProcess(schema), await startAppProcess(schema));
   }, 60_000);
   afterAll(async () => {
-    for (const app of apps) app.child.kill('SIGTERM');
-    await Promise.all(apps.map((app) => new Promise((r) => (app.child.exitCode !== null ? r(null) : app.child.once('exit', r)))));
+    await stopAppProcesses(apps);
     await env?.close();
   });
 

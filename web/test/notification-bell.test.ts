@@ -1,27 +1,8 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { mockFetch, until } from './mock-fetch.js';
+import { FakeStream } from './fake-stream.js';
 import '../src/components/notification-bell.js';
-import { UbNotificationBell, backoff, type EventStream } from '../src/components/notification-bell.js';
-
-/** A controllable stand-in for EventSource. */
-class FakeStream implements EventStream {
-  static all: FakeStream[] = [];
-  listeners = new Map<string, ((e: MessageEvent) => void)[]>();
-  onerror: ((e: Event) => void) | null = null;
-  closed = false;
-  constructor(readonly url: string) {
-    FakeStream.all.push(this);
-  }
-  addEventListener(type: string, fn: (e: MessageEvent) => void) {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), fn]);
-  }
-  emit(type: string, data = '') {
-    for (const fn of this.listeners.get(type) ?? []) fn(new MessageEvent(type, { data }));
-  }
-  close() {
-    this.closed = true;
-  }
-}
+import { UbNotificationBell, backoff } from '../src/components/notification-bell.js';
 
 /** A tiny server: the list with per-user read state, the unread count and the two mark routes. */
 function server(initial: Array<ReturnType<typeof note>>) {

@@ -1,29 +1,9 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { mockFetch, until } from './mock-fetch.js';
+import { FakeStream } from './fake-stream.js';
 import '../src/components/view-chat.js';
 import { UbViewChat } from '../src/components/view-chat.js';
-import type { EventStream } from '../src/components/notification-bell.js';
 import type { ChatBlock } from '../src/components/view-spec.js';
-
-/** A controllable stand-in for EventSource. */
-class FakeStream implements EventStream {
-  static all: FakeStream[] = [];
-  listeners = new Map<string, ((e: MessageEvent) => void)[]>();
-  onerror: ((e: Event) => void) | null = null;
-  closed = false;
-  constructor(readonly url: string) {
-    FakeStream.all.push(this);
-  }
-  addEventListener(type: string, fn: (e: MessageEvent) => void) {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), fn]);
-  }
-  emit(type: string, data = '') {
-    for (const fn of this.listeners.get(type) ?? []) fn(new MessageEvent(type, { data }));
-  }
-  close() {
-    this.closed = true;
-  }
-}
 
 const msg = (id: string, text: string, extra: Record<string, unknown> = {}) => ({ id, author: '钱芳', at: '06-15 16:00', text, ...extra });
 const base = '/api/units/a/plugins/collab/routes/threads/t1';

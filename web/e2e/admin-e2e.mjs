@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { apiAs, launchBrowser, loginPage, startCore, step } from './lib.mjs';
+import { apiAs, launchBrowser, loginPage, openDate, startCore, step } from './lib.mjs';
 
 const SHOTS = process.env.SHOTS;
 let BASE = process.env.BASE;
@@ -38,20 +38,6 @@ function packHelloBudget(installed) {
     fs.writeFileSync(file, JSON.stringify(bundle));
   }
   return { file, version: bundle.manifest.version, permissions: bundle.manifest.permissions };
-}
-
-/** An open accounting date of the year: today when its month is open, else the 1st of the first open month. */
-async function openDate(api, year) {
-  const fys = await api('GET', '/api/units/a/fiscal-years');
-  const periods = fys.find((f) => f.year === year).periods;
-  const now = new Date();
-  const pad = (n) => String(n).padStart(2, '0');
-  if (now.getFullYear() === year && periods.find((p) => p.month === now.getMonth() + 1)?.status === 'open') {
-    return `${year}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-  }
-  const open = periods.find((p) => p.status === 'open');
-  assert.ok(open, `an open period in ${year}`);
-  return `${year}-${pad(open.month)}-01`;
 }
 
 async function main() {

@@ -76,3 +76,17 @@ export async function loginPage(browser, base, username, errors, { height = 720,
   if (landed) await page.waitForURL((u) => u.pathname !== '/');
   return page;
 }
+
+/** An open accounting date of the year (today when its month is open, else the 1st of the first open month). */
+export async function openDate(api, year) {
+  const fys = await api('GET', '/api/units/a/fiscal-years');
+  const periods = fys.find((f) => f.year === year).periods;
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, '0');
+  if (now.getFullYear() === year && periods.find((p) => p.month === now.getMonth() + 1)?.status === 'open') {
+    return `${year}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  }
+  const open = periods.find((p) => p.status === 'open');
+  assert.ok(open, `an open period in ${year}`);
+  return `${year}-${pad(open.month)}-01`;
+}

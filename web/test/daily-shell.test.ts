@@ -3,27 +3,12 @@ import { setViewport } from '@web/test-runner-commands';
 import { mockFetch, until } from './mock-fetch.js';
 import type { UbApp } from '../src/app.js';
 import type { Me } from '../src/lib/types.js';
-import { UbNotificationBell, type EventStream } from '../src/components/notification-bell.js';
+import { UbNotificationBell } from '../src/components/notification-bell.js';
+import { FakeStream } from './fake-stream.js';
 import { NOTICES_CHANGED } from '../src/lib/live.js';
 
 const me = (memberships: Me['memberships']): Me => ({ id: 1, username: 'x', displayName: '某人', disabled: false, memberships, systemAdmin: false });
 const staff = me([{ unitId: 'a', unitName: '机关', role: 'business_staff', departmentId: 3 }]);
-
-class FakeStream implements EventStream {
-  static all: FakeStream[] = [];
-  onerror: ((e: Event) => void) | null = null;
-  private listeners = new Map<string, ((e: MessageEvent) => void)[]>();
-  constructor(readonly url: string) {
-    FakeStream.all.push(this);
-  }
-  addEventListener(type: string, fn: (e: MessageEvent) => void) {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), fn]);
-  }
-  emit(type: string, data = '') {
-    for (const fn of this.listeners.get(type) ?? []) fn(new MessageEvent(type, { data }));
-  }
-  close() {}
-}
 
 describe('the shell on a working day', () => {
   const start = location.href;

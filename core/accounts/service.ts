@@ -107,10 +107,19 @@ export async function createUser(tx: Tx, by: AuditActor, input: CreateUserInput)
  * credential's own bookkeeping before any command runs, kept even when the request is refused.
  */
 export async function authenticate(kernel: Kernel, secret: string): Promise<Actor> {
+  return (await authenticateUntil(kernel, secret)).actor;
+}
+
+/**
+ * authenticate(), also saying until when the credential stays good by itself (epoch ms: the session's
+ * expiry or idle limit, the token's expiry), read from the same row, for the request cache.
+ */
+export async function authenticateUntil(kernel: Kernel, secret: string): Promise<{ actor: Actor; goodUntil: number }> {
   const { db } = kernel;
   const now = nowIso();
   let userId: number;
   let via: Actor['via'];
+  let goodUntil: number;
   if (secret.startsWith(SESSION_PREFIX)) {
     const session = await db.selectFrom('sessions').selectAll().where('token_hash', '=', sha256(secret)).executeTakeFirst();
     if (!session) throw new AppError('UNAUTHENTICATED');
@@ -119,9 +128,12 @@ export async function authenticate(kernel: Kernel, secret: string): Promise<Acto
       await db.deleteFrom('sessions').where('token_hash', '=', session.token_hash).execute();
       throw new AppError('SESSION_EXPIRED');
     }
-    if (addSeconds(session.last_seen_at, 60) < now) {
+    let lastSeen = session.last_seen_at;
+    if (addSeconds(lastSeen, 60) < now) {
       await db.updateTable('sessions').set({ last_seen_at: now }).where('token_hash', '=', session.token_hash).execute();
+      lastSeen = now;
     }
+    goodUntil = Math.min(Date.parse(session.expires_at), Date.parse(lastSeen) + kernel.config.sessionIdleSeconds * 1000);
     userId = session.user_id;
     via = 'session';
   } else if (secret.startsWith(API_TOKEN_PREFIX)) {
@@ -131,6 +143,7 @@ export async function authenticate(kernel: Kernel, secret: string): Promise<Acto
     if (!token.last_used_at || addSeconds(token.last_used_at, 60) < now) {
       await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', token.id).execute();
     }
+    goodUntil = token.expires_at ? Date.parse(token.expires_at) : Number.POSITIVE_INFINITY;
     userId = token.user_id;
     via = 'token';
   } else {
@@ -140,11 +153,8 @@ export async function authenticate(kernel: Kernel, secret: string): Promise<Acto
   if (!user) throw new AppError('UNAUTHENTICATED');
   if (user.disabled) throw new AppError('ACCOUNT_DISABLED');
   return {
-    userId: user.id,
-    username: user.username,
-    displayName: user.display_name,
-    grants: await loadGrants(db, user.id),
-    via,
+    actor: { userId: user.id, username: user.username, displayName: user.display_name, grants: await loadGrants(db, user.id), via },
+    goodUntil,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Kernel } from '../kernel.js';
-import { authenticate, API_TOKEN_PREFIX, SESSION_PREFIX, sha256 } from '../accounts/service.js';
+import { authenticateUntil } from '../accounts/service.js';
 import type { Actor } from '../permissions/service.js';
 import { authVersion } from '../db/writes.js';
 
@@ -35,28 +35,11 @@ export async function cachedAuthenticate(kernel: Kernel, secret: string): Promis
   if (hit && hit.version === authVersion() && now < hit.validUntil) return hit.actor;
   if (hit) cache.delete(secret);
   const version = authVersion();
-  const actor = await authenticate(kernel, secret);
-  const limit = await expiryOf(kernel, secret);
+  const { actor, goodUntil } = await authenticateUntil(kernel, secret);
   // Filled while a write to the authentication tables ran: not kept (the next request reads again).
-  if (version === authVersion() && limit !== null) {
+  if (version === authVersion()) {
     if (cache.size >= MAX_ENTRIES) cache.clear();
-    cache.set(secret, { actor, version, validUntil: Math.min(now + TTL_MS, limit) });
+    cache.set(secret, { actor, version, validUntil: Math.min(now + TTL_MS, goodUntil) });
   }
   return actor;
-}
-
-/** When the credential stops being good by itself (expiry, idle limit), epoch ms; null: do not cache. */
-async function expiryOf(kernel: Kernel, secret: string): Promise<number | null> {
-  const hash = sha256(secret);
-  if (secret.startsWith(SESSION_PREFIX)) {
-    const row = await kernel.db.selectFrom('sessions').select(['expires_at', 'last_seen_at']).where('token_hash', '=', hash).executeTakeFirst();
-    if (!row) return null;
-    return Math.min(Date.parse(row.expires_at), Date.parse(row.last_seen_at) + kernel.config.sessionIdleSeconds * 1000);
-  }
-  if (secret.startsWith(API_TOKEN_PREFIX)) {
-    const row = await kernel.db.selectFrom('api_tokens').select(['expires_at', 'revoked_at']).where('token_hash', '=', hash).executeTakeFirst();
-    if (!row || row.revoked_at) return null;
-    return row.expires_at ? Date.parse(row.expires_at) : Number.POSITIVE_INFINITY;
-  }
-  return null;
 }

@@ -46,6 +46,7 @@ const largePayments = process.env.BENCH_LARGE_PAYMENTS || (QUICK ? '10000' : '10
 await run(`Plugin validator overhead (${smallPayments} payments)`, 'bench/plugins/run.ts', { BENCH_PAYMENTS: smallPayments });
 await run(`Plugin validator overhead (${largePayments} payments)`, 'bench/plugins/run.ts', { BENCH_PAYMENTS: largePayments });
 await run('Runner pool fairness', 'bench/plugins/pool.ts');
+await run('Events delivered to a plugin, 1,000 and 1,000,000 events of history', 'bench/plugins/events.ts', QUICK ? { BENCH_EVENT_HISTORY: '1000,20000', BENCH_EVENTS: '1000' } : {});
 if (fs.existsSync('bench/analytics/run.ts') && process.env.BENCH_ANALYTICS !== '0') await run('Analytics plugin', 'bench/analytics/run.ts');
 if (fs.existsSync('bench/policy/run.ts')) await run('Policy: extraction precision/recall and the control-rule trial run', 'bench/policy/run.ts', QUICK ? { BENCH_TRIAL_SIZES: '10000' } : {});
 if (fs.existsSync('bench/collab/run.ts')) await run('Collaboration: realtime fan-out to SSE clients', 'bench/collab/run.ts', QUICK ? { BENCH_CLIENTS: '20', BENCH_MESSAGES: '20' } : {});

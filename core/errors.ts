@@ -152,6 +152,14 @@ export function formatYuan(fen: number): string {
   return Number.isSafeInteger(fen) ? formatFen(fen) : String(fen);
 }
 
+/**
+ * The language a reply is read in: `?lang=` first (a download or a link names the app's language; the
+ * browser's Accept-Language may differ), else the request's Accept-Language (`lang`, see langFrom).
+ */
+export function requestLang(query: { lang?: 'zh-CN' | 'zh' | 'en' | undefined }, lang: Lang): Lang {
+  return query.lang === undefined ? lang : query.lang === 'en' ? 'en' : 'zh';
+}
+
 /** zh-CN unless the client clearly prefers English. */
 export function langFrom(acceptLanguage: string | undefined | null): Lang {
   if (!acceptLanguage) return 'zh';

@@ -17,10 +17,14 @@ export interface PaymentRecord {
   id: number; indicatorId: number; departmentId: number; payeeName: string; purpose: string; economicCode: string;
   /** Fen. */ amount: number; date: string; status: string; createdAt: string;
   approvedAt: string | null; paidAt: string | null;
+  /** Since host API 1.1.0: the unit's document number (支付申请 ZF2026-0001) — show it, never the id. Null only for a row written around the commands. */
+  docNo: string | null;
 }
 export interface DepartmentRecord { id: number; code: string; name: string }
 export interface TransferRecord {
   id: number; fromIndicatorId: number; toIndicatorId: number; /** Fen. */ amount: number; reason: string; date: string; status: string; decidedAt: string | null;
+  /** Since host API 1.1.0: the unit's document number (调剂 TJ2026-0001) — show it, never the id. Null only for a row written around the commands. */
+  docNo: string | null;
 }
 /** One line of a grouped execution table (by department, by economic class, or the total). Fen; rates are fractions (0.4567 = 45.67%). */
 export interface ExecutionGroupRecord { code: string; name: string; /** Fen. */ budget: number; paid: number; balance: number; executionRate: number; /** executionRate − timeProgress. */ gap: number }
@@ -48,6 +52,15 @@ export interface TimeProgressRecord {
   /** Months of the year completed on asOf (a month counts on its last day). */ completedMonths: number;
   /** The yardstick: the value at the end of each month 1–12 of the year. */ byMonth: number[];
   definition: { zh: string; en: string };
+}
+/**
+ * A budget request (预算申报, host API 1.1.0, `ledger.budgetRequests`): `amount` is its total in fen; `projectId`
+ * and `projectName` name the project when its lines name exactly one (null for none or several); `submittedAt`
+ * is its last submission (一上 or 二上), null for a draft. Status: draft, submitted, returned, resubmitted, approved.
+ */
+export interface BudgetRequestRecord {
+  id: number; docNo: string | null; year: number; title: string; departmentId: number; projectId: number | null; projectName: string | null;
+  /** Fen. */ amount: number; status: string; submittedAt: string | null;
 }
 export interface ProjectRecord { id: number; code: string; name: string; status: string; startYear: number; endYear: number; totalAmount: number }
 
@@ -80,10 +93,12 @@ export interface HostApi {
      * (`afterId: 0` starts a full scan; a page may be shorter than `limit` at the 2 MiB answer budget: only an empty page ends).
      * `year` filters on the payment date; `from`/`to` are inclusive ISO dates. `limit` defaults to 500, at most 5000.
      */
-    payments(filter?: { status?: string; year?: number; from?: string; to?: string; afterId?: number; limit?: number }): Promise<PaymentRecord[]>;
+    payments(filter?: { status?: string; year?: number; from?: string; to?: string; afterId?: number; limit?: number; /** Host API 1.1.0: only the payments drawn on this project's indicators. */ projectId?: number }): Promise<PaymentRecord[]>;
     projects(): Promise<ProjectRecord[]>;
     departments(): Promise<DepartmentRecord[]>;
     transfers(filter?: { year?: number; status?: string; afterId?: number; limit?: number }): Promise<TransferRecord[]>;
+    /** Host API 1.1.0: the unit's budget requests, ascending ids (`id`: one request; `afterId`/`limit` page, limit 1–5000). */
+    budgetRequests(filter?: { id?: number; year?: number; status?: string; afterId?: number; limit?: number }): Promise<BudgetRequestRecord[]>;
     /** The execution report (month defaults to the current month of the running year, or December of a past year). */
     executionReport(params: { year: number; month?: number }): Promise<ExecutionReportRecord>;
     /** 序时进度 of a year on a date (`date` defaults to today's business date, `year` to the year of the date), by the unit's basis. */
@@ -114,6 +129,17 @@ export interface HostApi {
   /** Host API 1.1.0, permission `members.read`: the unit's people, optionally those holding `role` or in `departmentId`. */
   members: { list(filter?: { role?: string; departmentId?: number }): Promise<MemberRecord[]> };
   /**
+   * Host API 1.1.0, permission `shared.read`: a collection another plugin enabled in this unit shares
+   * (its manifest's `shares`), named in this plugin's `reads`. Read-only; the same `where` (the owner's
+   * indexed fields), paging and 1 MiB budget as `storage.query`. Rejects with PLUGIN_SHARED_NOT_DECLARED
+   * (403, not in `reads`), PLUGIN_SHARED_NOT_ENABLED (404, the other plugin is not enabled here) or
+   * PLUGIN_SHARED_NOT_SHARED (403, its version does not share the collection).
+   */
+  shared: {
+    query<T extends Doc>(pluginId: string, collection: string, where: Record<string, string | number | boolean>, options: { limit?: number; after: string | null }): Promise<StoredPage<T>>;
+    query<T extends Doc>(pluginId: string, collection: string, where?: Record<string, string | number | boolean>, options?: { limit?: number }): Promise<Array<StoredDoc<T>>>;
+  };
+  /**
    * Host API 1.1.0, 支出标准 (issue 19). `list` and `get` need `ledger.read`: the rows in force on a date (default today,
    * per item and tier the nearest owner's), the versions they come from and the unit's whole history. `propose`
    * (permission `standards.propose`) stores a proposed version in the unit; it changes no cap until a person with the
@@ -137,7 +163,11 @@ export interface HostError { code: string; message: string; status: number }
 
 export interface PluginEvent<P = Record<string, unknown>> { id: string; type: string; unitId: string; occurredAt: string; payload: P }
 
-export interface ValidationInput { kind: ValidatorKind; unitId: string; document: Record<string, unknown> }
+export interface ValidationInput {
+  kind: ValidatorKind; unitId: string; document: Record<string, unknown>;
+  /** The submitter's language (host API 1.1.0 hosts pass it; absent from older ones: read it as zh-CN): word warn/block messages in it. */
+  lang?: 'zh-CN' | 'en';
+}
 export type ValidationResult = { result: 'ok' } | { result: 'warn'; message: string } | { result: 'block'; message: string };
 
 /**
@@ -146,9 +176,12 @@ export type ValidationResult = { result: 'ok' } | { result: 'warn'; message: str
  */
 export interface CallerIdentity { id: number; username: string; roles: string[] }
 export interface RouteRequest {
-  method: 'GET' | 'POST'; path: string; query: Record<string, string>; body: unknown; user: CallerIdentity;
+  /** PUT and DELETE since host API 1.1.0 (writes like POST, with a JSON body; GET is read-only). */
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE'; path: string; query: Record<string, string>; body: unknown; user: CallerIdentity;
   /** The values of the declared path's parameter segments (`projects/:projectId` → `{ projectId: '12' }`), as strings: validate them. `{}` without any. */
   params: Record<string, string>;
+  /** The caller's language (Accept-Language; host API 1.1.0 hosts pass it, read its absence as zh-CN): word the answer's `message` in it. */
+  lang?: 'zh-CN' | 'en';
 }
 /** The object a view placed on a core screen is shown about (host API 1.1.0); the host checked it exists in the unit. */
 export interface ViewSubject { kind: 'project' | 'budget-request' | 'payment' | 'transfer'; id: number }

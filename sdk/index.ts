@@ -12,7 +12,7 @@ export {
   definePlugin, ok, warn, block, PluginRefusal, refuse, REFUSAL_CODE, REFUSAL_STATUSES, view, toBase64, fromBase64, type RefusalStatus,
 } from './plugin.js';
 export type {
-  CallerIdentity, DepartmentRecord, Doc, ExecutionGroupRecord, ExecutionReportRecord, FileAnswer, HostApi, HostError, IndicatorRecord, MemberRecord, PaymentRecord, PluginDefinition,
+  BudgetRequestRecord, CallerIdentity, DepartmentRecord, Doc, ExecutionGroupRecord, ExecutionReportRecord, FileAnswer, HostApi, HostError, IndicatorRecord, MemberRecord, PaymentRecord, PluginDefinition,
   PluginEvent, ProjectRecord, RouteRequest, StoredDoc, StoredPage, TimeProgressRecord, TransferRecord, ValidationInput, ValidationResult, ViewContext, ViewSubject,
 } from './api.js';
 export type { FormField, RowAction, ViewBlock, ViewSpec, ValidatedViewSpec } from './views.js';
@@ -21,3 +21,5 @@ export type { Role } from './contracts/roles.js';
 /** 三公经费: the one list (the core reads the same). */
 export { THREE_PUBLIC_ITEMS, THREE_PUBLIC_CODES, THREE_PUBLIC_CODE_LIST, threePublicItem, isThreePublic, type ThreePublicItem, type ThreePublicCode } from './contracts/three-public.js';
 export { nextRun, previousRun, parseCron, cronProblem, CronError, type CronSchedule } from './cron.js';
+/** A plugin's words in the reader's language (ViewContext.lang): the Chinese text is the key of its English. */
+export { texts, bilingual, type Lang, type TextParams, type Translate } from './texts.js';

@@ -6,7 +6,8 @@ import { cronProblem } from './cron.js';
 /**
  * The version of the host API this SDK describes; a plugin's `engine` range must match it. 1.1.0 added
  * view placements on core screens, table row actions, wizards, file answers, route path parameters,
- * `budgetRequest.validate` and `host.members` (with the permission `members.read`): all backward
+ * `budgetRequest.validate`, `host.members` (with the permission `members.read`), PUT and DELETE routes,
+ * `host.ledger.payments({ projectId })` and `host.shared.query` (`shares`, `reads`, `shared.read`): all backward
  * compatible, so `^1.0.0` plugins still load.
  */
 export const HOST_API_VERSION = '1.1.0';
@@ -27,6 +28,8 @@ export const HOST_PERMISSIONS = [
   // Host API 1.1.0 (issue 19): propose a new expenditure-standard version (a person adopts it in the core); trial-run control rules on past payments.
   'standards.propose',
   'rules.trial',
+  // Host API 1.1.0 (issue 17): read another plugin's collections that it shares (`shares`), as declared in `reads`.
+  'shared.read',
 ] as const;
 export type HostPermission = (typeof HOST_PERMISSIONS)[number];
 
@@ -82,6 +85,11 @@ export const collectionSchema = z.object({
    * included (at most 5; host API 1.1.0). Absent: the collection is not searchable.
    */
   search: z.array(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/)).max(5).optional(),
+  /**
+   * Per-user bookkeeping (a reader's read position, host API 1.1.0): a write to it does not make a
+   * route declared `audit: 'writes'` audited. Never searchable: bookkeeping is not content.
+   */
+  bookkeeping: z.boolean().optional(),
 });
 
 /** The core's role names (the shared contract): a route may name the ones allowed to call it. */
@@ -129,8 +137,15 @@ export function matchRoutePath(declared: string, actual: string): Record<string,
   return params;
 }
 
+/**
+ * The methods of a plugin route. PUT and DELETE (host API 1.1.0) are writes like POST: audited, with
+ * DEFAULT_POST_ROLES when no `roles` are declared, refused to a supervising unit; only GET is read-only.
+ */
+export const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
+export type RouteMethod = (typeof ROUTE_METHODS)[number];
+
 export const routeDeclSchema = z.object({
-  method: z.enum(['GET', 'POST']),
+  method: z.enum(ROUTE_METHODS),
   /**
    * Path under /api/units/:unitId/plugins/:pluginId/routes/, e.g. `summary`, `notes/save`, or with
    * parameter segments `projects/:projectId/targets` (host API 1.1.0; the handler gets `request.params`).
@@ -139,16 +154,23 @@ export const routeDeclSchema = z.object({
   summary: z.string().max(200).default(''),
   /**
    * The roles (held in the unit itself, not through a supervising unit) that may call the route; the
-   * host checks them before any plugin code runs. Absent: GET is open to readers, POST takes DEFAULT_POST_ROLES.
+   * host checks them before any plugin code runs. Absent: GET is open to readers, POST, PUT and DELETE take DEFAULT_POST_ROLES.
    */
   roles: z.array(z.enum(CORE_ROLES)).min(1).max(CORE_ROLES.length)
     .refine((roles) => new Set(roles).size === roles.length, 'roles must not repeat').optional(),
+  /**
+   * When a write (POST, PUT, DELETE) is put in the core's audit chain (host API 1.1.0). `always` (the default): every
+   * call that ran or wrote. `writes`: only a call that changed something lasting — a storage write
+   * outside `bookkeeping` collections, a notification or a standards proposal; a realtime hint (a
+   * typing indicator) or a read position alone is not audited. GET routes are never audited.
+   */
+  audit: z.enum(['always', 'writes']).optional(),
 });
 
 /** The roles allowed to call a declared route, or null when any reader of the unit may. */
-export function routeRoles(route: { method: 'GET' | 'POST'; roles?: readonly string[] | undefined }): readonly string[] | null {
+export function routeRoles(route: { method: RouteMethod; roles?: readonly string[] | undefined }): readonly string[] | null {
   if (route.roles) return route.roles;
-  return route.method === 'POST' ? DEFAULT_POST_ROLES : null;
+  return route.method === 'GET' ? null : DEFAULT_POST_ROLES;
 }
 
 /** Where a view can be shown. */
@@ -202,6 +224,12 @@ export const manifestSchema = z.object({
   author: z.string().max(200).default(''),
   permissions: z.array(z.enum(HOST_PERMISSIONS)).default([]),
   events: z.array(eventPattern).default([]),
+  /**
+   * Host API 1.1.0: the plugin's event handlers may be called several in one sandbox call (the same
+   * handlers, one after another in order, with one host): faster under load. Plugin code is unchanged;
+   * declare it only when no handler relies on a fresh call per event. See sdk/README.md, "Events".
+   */
+  eventBatch: z.boolean().default(false),
   validators: z.array(z.enum(VALIDATOR_KINDS)).default([]),
   routes: z.array(routeDeclSchema).default([]),
   views: z.array(viewDeclSchema).default([]),
@@ -209,11 +237,19 @@ export const manifestSchema = z.object({
   collections: z.array(collectionSchema).default([]),
   schedule: z.array(scheduleEntrySchema).default([]),
   dependencies: z.record(pluginId, semverRange).default({}),
+  /**
+   * Host API 1.1.0: collections of this plugin that other plugins of the same unit may read (never
+   * write) through `host.shared.query`, when they declare them in `reads` and the unit granted them `shared.read`.
+   */
+  shares: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/)).max(20).default([]),
+  /** Host API 1.1.0: the other plugins' shared collections this plugin reads (needs the permission `shared.read`). */
+  reads: z.array(z.object({ plugin: pluginId, collection: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/) }).strict()).max(20).default([]),
 }).superRefine((m, ctx) => {
   const need = (permission: HostPermission, what: string) => {
     if (!m.permissions.includes(permission)) ctx.addIssue({ code: 'custom', path: ['permissions'], message: `${what} needs the permission ${permission}` });
   };
   if (m.events.length) need('events', 'events');
+  if (m.eventBatch && !m.events.length) ctx.addIssue({ code: 'custom', path: ['eventBatch'], message: 'eventBatch needs at least one subscribed event' });
   if (m.validators.length) need('validators', 'validators');
   if (m.routes.length) need('routes', 'routes');
   // Two routes that differ only in parameter names would match the same requests.
@@ -221,10 +257,17 @@ export const manifestSchema = z.object({
   if (new Set(shapes).size !== shapes.length) ctx.addIssue({ code: 'custom', path: ['routes'], message: 'two routes of the same method match the same paths' });
   if (m.views.length) need('views', 'views');
   if (m.collections.length) need('storage', 'collections');
+  m.routes.forEach((r, i) => { if (r.audit && r.method === 'GET') ctx.addIssue({ code: 'custom', path: ['routes', i, 'audit'], message: 'a GET route is never audited: only POST, PUT and DELETE declare audit' }); });
+  m.collections.forEach((c, i) => { if (c.bookkeeping && c.search) ctx.addIssue({ code: 'custom', path: ['collections', i, 'search'], message: 'a bookkeeping collection is not searchable' }); });
   if (m.schedule.length) need('schedule', 'schedule');
   const names = m.schedule.map((j) => j.name);
   if (new Set(names).size !== names.length) ctx.addIssue({ code: 'custom', path: ['schedule'], message: 'schedule job names must be unique' });
   if (m.dependencies[m.id]) ctx.addIssue({ code: 'custom', path: ['dependencies'], message: 'a plugin cannot depend on itself' });
+  for (const name of m.shares) {
+    if (!m.collections.some((c) => c.name === name)) ctx.addIssue({ code: 'custom', path: ['shares'], message: `shares names ${name}, which is not one of the plugin's collections` });
+  }
+  if (m.reads.length) need('shared.read', 'reads');
+  if (m.reads.some((r) => r.plugin === m.id)) ctx.addIssue({ code: 'custom', path: ['reads'], message: 'a plugin reads its own collections through storage, not reads' });
 });
 export type Manifest = z.output<typeof manifestSchema>;
 export type ManifestInput = z.input<typeof manifestSchema>;

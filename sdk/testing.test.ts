@@ -72,6 +72,12 @@ describe('what a plugin test reads of the core, through the harness', () => {
     expect(indicators[0]).toMatchObject({ code: 'SEED-I1', issued: 500_000, available: 500_000, departmentId: dept!.id });
     expect(payments[0]).toMatchObject({ indicatorId: indicators[0]!.id, departmentId: dept!.id, economicCode: '30201', amount: 12_345, status: 'paid', paidAt: '2025-03-04' });
     expect((await harness.ledger('b').payments({ year: 2025 })).map((p) => p.id)).toEqual([payments[0]!.id]);
+    // Seeded payments are numbered like any other (the unit's ZF series of the year); plugins show docNo, never the id.
+    expect(payments[0]!.docNo).toMatch(/^ZF2025-\d{4}$/);
+    expect((await harness.ledger('b').payments({ year: 2025 }))[0]!.docNo).toBe(payments[0]!.docNo);
+    const next = (await harness.seedLedger('b', { payments: [{ indicatorId: indicators[0]!.id, amount: 1, date: '2025-03-05' }, { indicatorId: indicators[0]!.id, amount: 2, date: '2025-03-06' }] })).payments;
+    const serial = (no: string | null) => Number(no!.slice(-4));
+    expect(next.map((p) => serial(p.docNo))).toEqual([serial(payments[0]!.docNo) + 1, serial(payments[0]!.docNo) + 2]);
     expect((await harness.ledger('b').projects()).map((p) => p.code)).toContain('SEED-P1');
   });
 

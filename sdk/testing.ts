@@ -8,8 +8,9 @@ import { createApp } from '../core/server/app.js';
 import { DEMO_PASSWORD, seedDemo } from '../core/demo/seed.js';
 import { hostOf } from '../core/plugins/host.js';
 import { enablementOf } from '../core/plugins/enablement.js';
-import { readDepartments, readExecutionReport, readIndicators, readPayments, readProjects, readTimeProgress, readTransfers } from '../core/plugins/ledger-read.js';
-import type { HostApi, IndicatorRecord, PaymentRecord, ProjectRecord } from './api.js';
+import { readBudgetRequests, readDepartments, readExecutionReport, readIndicators, readPayments, readProjects, readTimeProgress, readTransfers } from '../core/plugins/ledger-read.js';
+import { takeDocNos, yearOf } from '../core/ledger/approvals/doc-numbers.js';
+import type { BudgetRequestRecord, HostApi, IndicatorRecord, PaymentRecord, ProjectRecord } from './api.js';
 import { buildPlugin } from './build.js';
 import { makeBundle, type Bundle } from './bundle.js';
 import type { HostPermission } from './manifest.js';
@@ -75,6 +76,17 @@ export interface SeedLedgerInput {
     /** Default: the indicator's. */ departmentId?: number; economicCode?: string;
     payeeName?: string; purpose?: string;
   }>;
+  /**
+   * Budget requests (预算申报) with one line each, numbered like any (its project's line when `projectId`
+   * is given, else a basic-expenditure line), in `status` (default `submitted`, submitted at 08:00 of
+   * `submittedOn`, default today): what `host.ledger.budgetRequests` reads. No lifecycle, no events.
+   */
+  budgetRequests?: Array<{
+    year: number; title: string; amount: number;
+    /** Default: the unit's first department (by code). */ departmentId?: number;
+    projectId?: number; economicCode?: string;
+    status?: 'draft' | 'submitted' | 'returned' | 'resubmitted' | 'approved'; submittedOn?: string;
+  }>;
 }
 
 /** The unit's ledger as a plugin granted `ledger.read` reads it (the same calls and records as `host.ledger`). */
@@ -104,8 +116,8 @@ export interface PluginHarness {
   pluginId: string;
   /** The plugin's version installed first. */
   version: string;
-  /** Calls one of the plugin's routes as `<unit>.staff` (or `as`). */
-  route(method: 'GET' | 'POST', path: string, options?: { body?: unknown; unitId?: string; as?: string; query?: Record<string, string> }): Promise<any>;
+  /** Calls one of the plugin's routes as `<unit>.staff` (or `as`); `lang`: the caller's language (RouteRequest.lang, and a refusal's message). */
+  route(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options?: { body?: unknown; unitId?: string; as?: string; query?: Record<string, string>; lang?: 'zh-CN' | 'en' }): Promise<any>;
   /** Renders a view as `<unit>.staff` (or `as`), validated by the host as in production. */
   /** `lang`: the reader's language the view is asked in (ViewContext.lang), zh-CN by default. */
   view(viewId: string, options?: { unitId?: string; as?: string; query?: Record<string, string>; lang?: 'zh-CN' | 'en' }): Promise<any>;
@@ -119,8 +131,8 @@ export interface PluginHarness {
    * `<unit>.staff` and submits it: runs `budgetRequest.validate`. `submit` is the submit's answer.
    */
   submitBudgetRequest(amountFen: number, options?: { unitId?: string; projectId?: number; economicCode?: string }): Promise<{ requestId: number; status: number; body: any }>;
-  /** Issues an indicator (10,000 yuan by default) and submits a payment against it: runs `payment.validate`. */
-  submitPayment(amountFen: number, options?: { unitId?: string }): Promise<{ status: number; body: any }>;
+  /** Issues an indicator (10,000 yuan by default) and submits a payment against it: runs `payment.validate` (`lang`: the submitter's language). */
+  submitPayment(amountFen: number, options?: { unitId?: string; lang?: 'zh-CN' | 'en' }): Promise<{ status: number; body: any }>;
   /**
    * Issues two indicators in the same economic class and submits a transfer between them (as the
    * unit's finance officer): runs `transfer.validate`.
@@ -130,23 +142,33 @@ export interface PluginHarness {
   runSchedule(name: string, options?: { unitId?: string; scheduledAt?: string }): Promise<unknown>;
   /** Delivers one event to the plugin's handler directly (as the outbox would). */
   emit(type: string, payload: Record<string, unknown>, options?: { unitId?: string; id?: string }): Promise<unknown>;
+  /**
+   * Delivers several events in one sandbox call, as the outbox does for a plugin whose manifest
+   * declares `eventBatch`: the same handlers, one after another in order. Answers how many completed
+   * and whether the batch stopped at a handler that threw (the outbox then delivers that one alone).
+   */
+  emitBatch(events: Array<{ type: string; payload: Record<string, unknown>; id?: string }>, options?: { unitId?: string }): Promise<{ done: number; failed: boolean }>;
   /** The plugin's stored documents in a collection of a unit. */
   documents(collection: string, unitId?: string): Promise<Array<{ id: string; data: any }>>;
   /**
    * Bulk-writes projects, indicators and paid payments straight into a unit's ledger tables, for
    * tests that need volume (years of payments). It bypasses the ledger's commands on purpose: no
-   * approval flow, no events, and indicator balances are not moved. Ids refer to the unit's rows
+   * approval flow, no events, and indicator balances are not moved (`paid`/`available` of the
+   * indicators stay as issued); each payment's `pay` movement is written, so the execution report
+   * (`executionReport`) counts it as paid on its date. Ids refer to the unit's rows
    * (`ledger(unit).departments()`, or the records returned by an earlier call).
    */
-  seedLedger(unitId: string, input: SeedLedgerInput): Promise<{ projects: ProjectRecord[]; indicators: IndicatorRecord[]; payments: PaymentRecord[] }>;
+  seedLedger(unitId: string, input: SeedLedgerInput): Promise<{ projects: ProjectRecord[]; indicators: IndicatorRecord[]; payments: PaymentRecord[]; budgetRequests: BudgetRequestRecord[] }>;
   /** Reads a unit's ledger as the plugin would (whatever the grants). */
   ledger(unitId?: string): LedgerReader;
   /** The id of a demo user (`a.finance`, `b.head`, …). */
   userId(username: string): Promise<number>;
   /** Enables the plugin in a unit (again): grants, settings, fail mode; an upgrade with `version`. */
   enable(unitId: string, options?: { grants?: HostPermission[]; settings?: Record<string, unknown>; failMode?: 'open' | 'closed'; version?: string }): Promise<EnablementState>;
-  /** Installs another bundle (a new version of the plugin, or a plugin it depends on). */
-  install(bundle: Bundle): Promise<{ pluginId: string; version: string; signedBy: string | null }>;
+  /** Installs another bundle (a new version of the plugin, or a plugin it depends on or reads from), or builds and installs a plugin folder `{ dir }`. */
+  install(bundle: Bundle | { dir: string }): Promise<{ pluginId: string; version: string; signedBy: string | null }>;
+  /** Enables another installed plugin in a unit (e.g. one whose shared collections this plugin `reads`); grants default to all it requests. */
+  enablePlugin(pluginId: string, unitId: string, options?: { grants?: HostPermission[]; settings?: Record<string, unknown> }): Promise<void>;
   /** The plugin's state in a unit: enabled, disabled or tripped by the breaker, its fault count. */
   enablement(unitId?: string): Promise<EnablementState>;
   /** Notifications the plugin sent in a unit (`host.notify`), oldest first. */
@@ -229,7 +251,7 @@ async function harnessOn(kernel: Kernel, bundle: Bundle, options: HarnessOptions
     await enableIn(unitId, installed.pluginId, { grants: options.grants ?? installed.manifest.permissions, ...(options.settings ? { settings: options.settings } : {}), ...(options.failMode ? { failMode: options.failMode } : {}) });
   }
   const pluginId = installed.pluginId;
-  const invoke = async (unitId: string, kind: 'schedule' | 'events', name: string, input: unknown) => {
+  const invoke = async (unitId: string, kind: 'schedule' | 'events' | 'eventBatch', name: string, input: unknown) => {
     const row = await db.selectFrom('plugin_units').selectAll().where('unit_id', '=', unitId).where('plugin_id', '=', pluginId).executeTakeFirst();
     if (row?.state !== 'enabled') throw new HarnessError(409, 'PLUGIN_NOT_ENABLED', `${pluginId} is ${row?.state ?? 'not enabled'} in ${unitId}`, null);
     const reply = await host.invoke(enablementOf(row), kind, name, input);
@@ -258,7 +280,7 @@ async function harnessOn(kernel: Kernel, bundle: Bundle, options: HarnessOptions
     async route(method, path, opts = {}) {
       const unitId = opts.unitId ?? units[0]!;
       const qs = opts.query ? `?${new URLSearchParams(opts.query)}` : '';
-      return unwrap(await request(method, `/api/units/${unitId}/plugins/${pluginId}/routes/${path}${qs}`, opts.as ?? `${unitId}.staff`, method === 'POST' ? opts.body ?? {} : undefined));
+      return unwrap(await request(method, `/api/units/${unitId}/plugins/${pluginId}/routes/${path}${qs}`, opts.as ?? `${unitId}.staff`, method === 'GET' ? undefined : opts.body ?? {}, opts.lang));
     },
     async view(viewId, opts = {}) {
       const unitId = opts.unitId ?? units[0]!;
@@ -295,7 +317,7 @@ async function harnessOn(kernel: Kernel, bundle: Bundle, options: HarnessOptions
       const indicator = await issueForTest(unitId, '插件测试指标', amountFen);
       return request('POST', `/api/units/${unitId}/payments`, `${unitId}.finance`, {
         indicatorId: indicator.id, payeeName: '示范县文具公司', payeeAccount: '6222020200001234567', purpose: '购买办公用品', amount: amountFen, date: '2026-06-10',
-      });
+      }, opts.lang);
     },
     async submitTransfer(amountFen, opts = {}) {
       const unitId = opts.unitId ?? units[0]!;
@@ -310,6 +332,13 @@ async function harnessOn(kernel: Kernel, bundle: Bundle, options: HarnessOptions
       const unitId = opts.unitId ?? units[0]!;
       return invoke(unitId, 'events', type, { id: opts.id ?? randomUUID(), type, unitId, occurredAt: new Date().toISOString(), payload });
     },
+    async emitBatch(list, opts = {}) {
+      const unitId = opts.unitId ?? units[0]!;
+      if (!(installed.manifest as { eventBatch?: boolean }).eventBatch) throw new HarnessError(400, 'PLUGIN_NO_EVENT_BATCH', `${pluginId} does not declare eventBatch in its manifest`, null);
+      const events = list.map((e) => ({ id: e.id ?? randomUUID(), type: e.type, unitId, occurredAt: new Date().toISOString(), payload: e.payload }));
+      const { limits } = host;
+      return invoke(unitId, 'eventBatch', '*', { events, budgetMs: Math.floor(Math.min(limits.timeoutMs, limits.cpuMs) / 4), hostCalls: Math.floor(limits.maxHostCalls / 2) }) as Promise<{ done: number; failed: boolean }>;
+    },
     async documents(collection, unitId = units[0]!) {
       const rows = await db.selectFrom('plugin_docs').select(['doc_id', 'data']).where('plugin_id', '=', pluginId).where('unit_id', '=', unitId).where('collection', '=', collection).orderBy('id').execute();
       return rows.map((r) => ({ id: r.doc_id, data: JSON.parse(r.data) }));
@@ -317,8 +346,8 @@ async function harnessOn(kernel: Kernel, bundle: Bundle, options: HarnessOptions
     async seedLedger(unitId, input) {
       const now = new Date().toISOString();
       const user = await db.selectFrom('users').select('id').where('username', '=', `${unitId}.finance`).executeTakeFirstOrThrow();
-      const out = { projects: [] as ProjectRecord[], indicators: [] as IndicatorRecord[], payments: [] as PaymentRecord[] };
-      const defaultDepartment = input.projects?.some((p) => p.departmentId === undefined) ? await firstDepartment(unitId) : 0;
+      const out = { projects: [] as ProjectRecord[], indicators: [] as IndicatorRecord[], payments: [] as PaymentRecord[], budgetRequests: [] as BudgetRequestRecord[] };
+      const defaultDepartment = [...(input.projects ?? []), ...(input.budgetRequests ?? [])].some((p) => p.departmentId === undefined) ? await firstDepartment(unitId) : 0;
       for (const p of input.projects ?? []) {
         const r = await db.insertInto('projects').values({
           unit_id: unitId, code: p.code, name: p.name, department_id: p.departmentId ?? defaultDepartment, functional_code: p.functionalCode ?? '2050101',
@@ -347,6 +376,11 @@ async function harnessOn(kernel: Kernel, bundle: Bundle, options: HarnessOptions
         const rows = await db.selectFrom('indicators').select(['id', 'department_id', 'economic_code']).where('unit_id', '=', unitId).where('id', 'in', needIndicator.slice(k, k + 500)).execute();
         for (const r of rows) indicatorOf.set(r.id, r);
       }
+      // Numbered like any payment (ZF2026-0001 …), one counter upsert per year of the batch.
+      const perYear = new Map<number, number>();
+      for (const p of payments) perYear.set(yearOf(p.date), (perYear.get(yearOf(p.date)) ?? 0) + 1);
+      const docNos = new Map<number, { nos: string[]; next: number }>();
+      for (const [year, count] of perYear) docNos.set(year, { nos: await takeDocNos(db, unitId, 'payment', year, count), next: 0 });
       for (let k = 0; k < payments.length; k += 200) {
         const rows = await db.insertInto('payments').values(payments.slice(k, k + 200).map((p) => {
           const indicator = indicatorOf.get(p.indicatorId);
@@ -358,14 +392,39 @@ async function harnessOn(kernel: Kernel, bundle: Bundle, options: HarnessOptions
             payee_bank: '示范县农商银行', purpose: p.purpose ?? '生成数据', economic_code: economicCode, amount: p.amount, date: p.date, status: 'paid' as const,
             procurement: 0, contract_no: null, standard: null, attachments: '[]', warnings: '[]', override_reason: null, created_by: user.id,
             created_at: `${p.date}T08:00:00.000Z`, approved_at: `${p.date}T09:00:00.000Z`, paid_at: p.date, closed_at: null,
+            doc_no: ((series) => series.nos[series.next++]!)(docNos.get(yearOf(p.date))!),
           };
         })).returningAll().execute();
+        // Each payment's `pay` movement, as the ledger records a payment paid: the execution report (and
+        // `host.ledger.executionReport`) sums these, so without them it answered 0 paid for seeded rows.
+        if (rows.length) {
+          await db.insertInto('indicator_movements').values(rows.map((r) => ({
+            unit_id: unitId, indicator_id: r.indicator_id, kind: 'pay' as const, amount: r.amount, ref_type: 'payment', ref_id: r.id,
+            counterpart_indicator_id: null, at: r.created_at, date: r.date, actor_id: user.id,
+          }))).execute();
+        }
         for (const r of rows) {
           out.payments.push({
             id: r.id, indicatorId: r.indicator_id, departmentId: r.department_id, payeeName: r.payee_name, purpose: r.purpose, economicCode: r.economic_code,
-            amount: r.amount, date: r.date, status: r.status, createdAt: r.created_at, approvedAt: r.approved_at, paidAt: r.paid_at,
+            amount: r.amount, date: r.date, status: r.status, createdAt: r.created_at, approvedAt: r.approved_at, paidAt: r.paid_at, docNo: r.doc_no,
           });
         }
+      }
+      for (const r of input.budgetRequests ?? []) {
+        const status = r.status ?? 'submitted';
+        const at = `${r.submittedOn ?? now.slice(0, 10)}T08:00:00.000Z`;
+        const [docNo] = await takeDocNos(db, unitId, 'budget_request', r.year, 1);
+        const row = await db.insertInto('budget_requests').values({
+          unit_id: unitId, year: r.year, department_id: r.departmentId ?? defaultDepartment, title: r.title, status, round: status === 'draft' ? 0 : status === 'submitted' ? 1 : 2,
+          total_amount: r.amount, control_amount: null, created_by: user.id, created_at: now, updated_at: now, doc_no: docNo!,
+        }).returning('id').executeTakeFirstOrThrow();
+        await db.insertInto('budget_request_lines').values({
+          request_id: row.id, unit_id: unitId, line_no: 1, expenditure_kind: r.projectId ? 'project' : 'operating', project_id: r.projectId ?? null,
+          functional_code: '2050101', economic_code: r.economicCode ?? '30201', fund_source_code: '11', headcount: null, standard_amount: null, amount: r.amount, control_amount: null, note: '',
+        }).execute();
+        // The trail line the lifecycle writes on a submission: `submittedAt` is read from it.
+        if (status !== 'draft') await db.insertInto('comments').values({ unit_id: unitId, entity: 'budget_request', entity_id: row.id, author_id: user.id, action: 'submit', body: '', created_at: at }).execute();
+        out.budgetRequests.push(...(await readBudgetRequests(db, unitId, { id: row.id })));
       }
       return out;
     },
@@ -376,6 +435,7 @@ async function harnessOn(kernel: Kernel, bundle: Bundle, options: HarnessOptions
         projects: () => readProjects(db, unitId),
         departments: () => readDepartments(db, unitId),
         transfers: (filter) => readTransfers(db, unitId, filter),
+        budgetRequests: (filter) => readBudgetRequests(db, unitId, filter),
         executionReport: (params) => readExecutionReport(db, unitId, params),
         timeProgress: (params) => readTimeProgress(db, unitId, params),
       };
@@ -390,9 +450,11 @@ async function harnessOn(kernel: Kernel, bundle: Bundle, options: HarnessOptions
       return enablement(unitId);
     },
     async install(next) {
-      const r = await install(next);
+      // A plugin folder (another plugin this one reads from) is built as `dir` is.
+      const r = await install('dir' in next ? await buildPlugin(next.dir).then((b) => makeBundle(b.manifest, b.code)) : next);
       return { pluginId: r.pluginId, version: r.version, signedBy: r.signedBy };
     },
+    enablePlugin: (otherId, unitId, opts = {}) => enableIn(unitId, otherId, opts),
     enablement: (unitId = units[0]!) => enablement(unitId),
     async notifications(unitId = units[0]!) {
       const rows = await db.selectFrom('notifications').selectAll().where('unit_id', '=', unitId).where('source', '=', `plugin:${pluginId}`).orderBy('id').execute();

@@ -30,14 +30,44 @@ export const statCardSchema = z.object({
  * the plugin's POST `route`, after `confirm` (a question) and, with `reason`, a text box; the web app
  * shows the answer's `message` and reloads the view.
  */
-export const rowActionSchema = z.object({
+export const postActionSchema = z.object({
   id: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,39}$/),
+  /** `post` (the default): the action posts to `route`. */
+  kind: z.literal('post').optional(),
   label: z.string().max(40),
   route: routeRef,
   confirm: z.string().max(500).optional(),
   reason: z.enum(['none', 'optional', 'required']).default('none'),
   tone: z.enum(['normal', 'danger']).default('normal'),
 });
+
+/**
+ * Where a link action leads: a view of a plugin (this one or another) with its query. A query value
+ * may name cells of the row in braces — `{ warningId: '{_id}', title: '{title}' }` — each replaced by
+ * that cell's text (absent or empty: the parameter is left out).
+ */
+export const viewTargetSchema = z.object({
+  /** A plugin id and one of its view ids (as manifest.ts spells them). */
+  plugin: z.string().regex(/^[a-z][a-z0-9-]{1,47}$/),
+  view: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/),
+  query: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/), z.string().max(300)).optional()
+    .refine((q) => !q || Object.keys(q).length <= 10, 'at most 10 query parameters'),
+});
+export type ViewTarget = z.input<typeof viewTargetSchema>;
+
+/**
+ * A link action (host API 1.1.0): opens a view of a plugin (`target`) for the row; nothing is posted.
+ * The web app shows it only where that plugin is enabled in the unit with its views granted and the
+ * reader may open it — a unit without the other plugin simply has no such button.
+ */
+export const linkActionSchema = z.object({
+  id: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,39}$/),
+  kind: z.literal('link'),
+  label: z.string().max(40),
+  target: viewTargetSchema,
+});
+
+export const rowActionSchema = z.union([linkActionSchema, postActionSchema]);
 export type RowAction = z.input<typeof rowActionSchema>;
 
 /**
@@ -99,6 +129,8 @@ export const formSchema = z.object({
   title: label.optional(),
   /** Plugin route (POST) the form submits to. */
   submit: routeRef,
+  /** The method of the submit (host API 1.1.0): POST when absent, or PUT for a route declared with PUT. */
+  method: z.enum(['POST', 'PUT']).optional(),
   fields: z.array(formFieldSchema).min(1).max(50),
   submitLabel: label.optional(),
 });
@@ -111,6 +143,8 @@ export const wizardSchema = z.object({
   type: z.literal('wizard'),
   title: label.optional(),
   submit: routeRef,
+  /** The method of the submit: POST when absent, or PUT for a route declared with PUT. */
+  method: z.enum(['POST', 'PUT']).optional(),
   submitLabel: label.optional(),
   steps: z.array(z.object({
     id: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,39}$/),
@@ -128,6 +162,31 @@ export const downloadSchema = z.object({
   label,
   route: routeRef,
   query: z.record(z.string().max(40), z.string().max(200)).optional(),
+});
+
+/** A field of a `search` block: its `key` is the view's query parameter it sets. */
+export const searchFieldSchema = z.object({
+  key: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/),
+  label,
+  input: z.enum(['text', 'select', 'date', 'number']).default('text'),
+  options: z.array(option).max(200).optional(),
+  /** The current value (the plugin reads its query and hands it back). */
+  value: z.union([z.string().max(200), z.number(), z.null()]).optional(),
+  placeholder: z.string().max(100).optional(),
+}).refine((f) => f.input !== 'select' || !!f.options?.length, { message: 'a select field needs options', path: ['options'] });
+
+/**
+ * A search or filter box (host API 1.1.0): a GET form. Submitting sets the view's own query
+ * parameters (one per field; an empty field removes its parameter, others are kept) and the view is
+ * asked again with them — the web app keeps them in the page address, so reload and a copied link
+ * show the same result. Nothing is posted.
+ */
+export const searchSchema = z.object({
+  type: z.literal('search'),
+  title: label.optional(),
+  fields: z.array(searchFieldSchema).min(1).max(10)
+    .refine((fields) => new Set(fields.map((f) => f.key)).size === fields.length, 'field keys must not repeat'),
+  submitLabel: label.optional(),
 });
 
 export const markdownSchema = z.object({ type: z.literal('markdown'), text: z.string().max(50_000) });
@@ -179,7 +238,7 @@ export const chatThreadSchema = z.object({
 
 export const viewBlockSchema = z.discriminatedUnion('type', [
   statCardSchema, tableSchema, lineChartSchema, barChartSchema, pieChartSchema, formSchema, markdownSchema, timelineSchema, chatThreadSchema,
-  wizardSchema, downloadSchema,
+  wizardSchema, downloadSchema, searchSchema,
 ]);
 export const viewSpecSchema = z.object({ title: label.optional(), blocks: z.array(viewBlockSchema).max(50) });
 
@@ -192,6 +251,28 @@ export function validateViewSpec(value: unknown): { ok: true; view: ValidatedVie
   const parsed = viewSpecSchema.safeParse(value);
   if (parsed.success) return { ok: true, view: parsed.data };
   return { ok: false, issues: parsed.error.issues.slice(0, 10).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`) };
+}
+
+/**
+ * The plugin's own words in a view — its title and every block's titles, labels, units, column
+ * headers, button and action labels, confirmations, field labels and help, wizard steps and chart
+ * series names — without the data (table cells, options, timeline items, markdown, chat): what a
+ * test reads to check that a view is worded in the reader's language.
+ */
+export function viewWords(spec: { title?: string; blocks: ReadonlyArray<unknown> }): string[] {
+  const out: string[] = [];
+  const add = (...v: unknown[]) => { for (const x of v) if (typeof x === 'string' && x) out.push(x); };
+  const fields = (list: unknown) => { for (const f of (Array.isArray(list) ? list : []) as Array<Record<string, unknown>>) { add(f.label, f.help, f.placeholder); fields(f.columns); } };
+  add(spec.title);
+  for (const b of spec.blocks as Array<Record<string, unknown>>) {
+    add(b.title, b.label, b.unit, b.submitLabel);
+    for (const c of (b.columns ?? []) as Array<{ label: string }>) add(c.label);
+    for (const a of (b.actions ?? []) as Array<{ label: string; confirm?: string }>) add(a.label, a.confirm);
+    for (const s of (b.series ?? []) as Array<{ name: string }>) add(s.name);
+    fields(b.fields);
+    for (const step of (b.steps ?? []) as Array<{ title: string; description?: string; fields?: unknown }>) { add(step.title, step.description); fields(step.fields); }
+  }
+  return out;
 }
 
 /** The most a file answer of a plugin route may hold, decoded. */

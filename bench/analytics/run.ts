@@ -105,7 +105,7 @@ function fullRecomputation(units: number) {
       const records: PaymentRecord[] = JSON.parse(JSON.stringify(rows.map((r) => ({
         id: r.id as number, indicatorId: r.indicator_id as number, departmentId: r.department_id as number, payeeName: r.payee_name as string, purpose: r.purpose as string,
         economicCode: r.economic_code as string, amount: r.amount as number, date: r.date as string, status: r.status as string, createdAt: r.created_at as string,
-        approvedAt: r.approved_at as string | null, paidAt: r.paid_at as string | null,
+        approvedAt: r.approved_at as string | null, paidAt: r.paid_at as string | null, docNo: (r.doc_no ?? null) as string | null,
       }))));
       const tc = performance.now();
       readMs += tc - tr;

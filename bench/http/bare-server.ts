@@ -1,29 +1,53 @@
 // The ceiling for payment submission over HTTP: hono on @hono/node-server, one route that parses the
-// JSON body, checks it by hand and inserts one row with a prepared better-sqlite3 statement, with the
-// same pragmas as core/db/connection.ts. No auth, no rules, no audit, no outbox: the cost of HTTP +
-// JSON + one durable insert. Usage: BARE_DB=/tmp/x.db BARE_ROWS=1000 node --import tsx bench/http/bare-server.ts
+// JSON body, checks it by hand and inserts one row — with a prepared better-sqlite3 statement and the
+// same pragmas as core/db/connection.ts on SQLite, or with one pg pool query (a named, prepared
+// statement; the pool as large as the core's, 10 connections) on PostgreSQL, into a table of its own
+// in the same database. No auth, no rules, no audit, no outbox: the cost of HTTP + JSON + one durable
+// insert. Usage: BARE_DB=<sqlite file | postgres url> BARE_ROWS=1000 node --import tsx bench/http/bare-server.ts
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import SQLite from 'better-sqlite3';
+import pg from 'pg';
 
-const sqlite = new SQLite(process.env.BARE_DB!);
-sqlite.pragma('journal_mode = WAL');
-sqlite.pragma('synchronous = NORMAL');
-sqlite.exec(`create table if not exists payments (id integer primary key autoincrement, unit_id text not null, indicator_id integer not null,
-  payee_name text not null, purpose text not null, amount integer not null, date text not null, status text not null, created_at text not null)`);
-sqlite.exec(`create index if not exists payments_unit on payments (unit_id, status)`);
+const url = process.env.BARE_DB!;
 const rows = Number(process.env.BARE_ROWS || 0);
-sqlite.exec(`insert into payments (unit_id, indicator_id, payee_name, purpose, amount, date, status, created_at)
-  with recursive n(x) as (select 1 union all select x + 1 from n where x < ${rows})
-  select 'a', 1, '供应商' || x, '基线', 100, '2026-06-10', 'paid', '2026-06-10T00:00:00Z' from n where ${rows} > 0`);
-const insert = sqlite.prepare(`insert into payments (unit_id, indicator_id, payee_name, purpose, amount, date, status, created_at) values (?, ?, ?, ?, ?, ?, 'pending', ?) returning id`);
+/** As core/db/connection.ts opens PostgreSQL (its default pool size). */
+const PG_POOL = Number(process.env.BARE_PG_POOL || 10);
+const columns = `id integer primary key autoincrement, unit_id text not null, indicator_id integer not null,
+  payee_name text not null, purpose text not null, amount integer not null, date text not null, status text not null, created_at text not null`;
+const fill = (from: string) => `insert into bare_payments (unit_id, indicator_id, payee_name, purpose, amount, date, status, created_at)
+  select 'a', 1, '供应商' || x, '基线', 100, '2026-06-10', 'paid', '2026-06-10T00:00:00Z' from ${from}`;
+
+let insert: (values: unknown[]) => Promise<number>;
+let close: () => Promise<void>;
+if (/^postgres(ql)?:\/\//.test(url)) {
+  const pool = new pg.Pool({ connectionString: url, max: PG_POOL });
+  await pool.query('drop table if exists bare_payments');
+  await pool.query(`create table bare_payments (${columns.replace('integer primary key autoincrement', 'bigserial primary key').replace('amount integer', 'amount bigint')})`);
+  await pool.query('create index bare_payments_unit on bare_payments (unit_id, status)');
+  if (rows > 0) await pool.query(fill(`generate_series(1, ${rows}) as n(x)`));
+  const text = `insert into bare_payments (unit_id, indicator_id, payee_name, purpose, amount, date, status, created_at) values ($1, $2, $3, $4, $5, $6, 'pending', $7) returning id`;
+  insert = async (values) => Number((await pool.query({ name: 'bare_insert', text, values })).rows[0].id);
+  close = async () => {}; // the connections end with the process
+} else {
+  const sqlite = new SQLite(url);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.exec(`create table if not exists bare_payments (${columns})`);
+  sqlite.exec('create index if not exists bare_payments_unit on bare_payments (unit_id, status)');
+  if (rows > 0) sqlite.exec(`with recursive n(x) as (select 1 union all select x + 1 from n where x < ${rows}) ${fill('n')}`);
+  const statement = sqlite.prepare(`insert into bare_payments (unit_id, indicator_id, payee_name, purpose, amount, date, status, created_at) values (?, ?, ?, ?, ?, ?, 'pending', ?) returning id`);
+  insert = async (values) => (statement.get(...values) as { id: number }).id;
+  close = async () => void sqlite.close();
+}
 
 const app = new Hono();
 app.post('/api/units/:unitId/payments', async (c) => {
   const body = await c.req.json<{ indicatorId: number; payeeName: string; purpose: string; amount: number; date: string }>();
   if (!Number.isSafeInteger(body.amount) || body.amount <= 0 || typeof body.payeeName !== 'string') return c.json({ error: { code: 'VALIDATION_FAILED' } }, 400);
-  const row = insert.get(c.req.param('unitId'), body.indicatorId, body.payeeName, body.purpose, body.amount, body.date, new Date().toISOString()) as { id: number };
-  return c.json({ id: row.id, status: 'pending' }, 201);
+  const id = await insert([c.req.param('unitId'), body.indicatorId, body.payeeName, body.purpose, body.amount, body.date, new Date().toISOString()]);
+  return c.json({ id, status: 'pending' }, 201);
 });
 serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => console.log(`listening on http://127.0.0.1:${info.port}`));
-process.on('SIGTERM', () => { sqlite.close(); process.exit(0); });
+// Requests still in flight are cut off (the table goes with the test database or schema).
+process.on('SIGTERM', () => void close().finally(() => process.exit(0)));

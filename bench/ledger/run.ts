@@ -4,7 +4,9 @@
 //    in the unit (default 1,000 and 100,000);
 //  - the execution report (GET /api/units/a/reports/execution) over BENCH_REPORT_SIZES payments
 //    (default 100,000 and 1,000,000, bulk-inserted with SQL, not through the API) vs one raw SQL
-//    aggregate of the same payments by indicator and month.
+//    aggregate of the same payments by indicator and month; the disclosure report (部门预算公开, actual
+//    basis) beside the raw indicator select plus that aggregate; the trial balance (试算平衡表, two journal
+//    lines per payment, bulk-inserted) beside its own aggregate as raw SQL. BENCH_PLANS=1 prints the plans.
 //   node --no-node-snapshot --import tsx bench/ledger/run.ts       (DATABASE_URL=postgres://… for PostgreSQL)
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
@@ -119,6 +121,40 @@ async function growPayments(kernel: Kernel, indicatorIds: number[], from: number
   }
 }
 
+/** The trial balance's own aggregate (core/ledger/accounting/service.ts trialBalance, the year 2026), as raw SQL. */
+const TRIAL_BALANCE_SQL = `select account_code,
+    coalesce(sum(case when (year < 2026) then debit - credit else 0 end), 0) as opening,
+    coalesce(sum(case when (year = 2026 and month >= 1 and month <= 12) then debit else 0 end), 0) as period_debit,
+    coalesce(sum(case when (year = 2026 and month >= 1 and month <= 12) then credit else 0 end), 0) as period_credit
+  from journal_lines where unit_id in (?) and track = ? and (year < 2026 or (year = 2026 and month <= 12)) group by account_code`;
+
+let journalFor = 0;
+/** Two financial-track lines per bench payment (5001 业务活动费用 debit, 1011 零余额账户用款额度 credit), under one entry per month. */
+async function growJournal(kernel: Kernel) {
+  if (journalFor === 0) {
+    for (let m = 1; m <= 12; m++) {
+      const date = `2026-${String(m).padStart(2, '0')}-15`;
+      await kernel.db.insertInto('journal_entries').values({ unit_id: 'a', track: 'financial', year: 2026, month: m, date, voucher_no: `BENCH-${m}`, summary: '基准', source_type: 'bench', source_id: 0, created_at: '2026-01-01T00:00:00Z' }).execute();
+    }
+  }
+  const first = (await kernel.db.selectFrom('journal_entries').select('id').where('voucher_no', '=', 'BENCH-1').executeTakeFirstOrThrow()).id;
+  const month = sql`cast(substr(date, 6, 2) as integer)`;
+  for (const [line, account, debit] of [[1, '5001', true], [2, '1011', false]] as const) {
+    await sql`insert into journal_lines (entry_id, unit_id, track, year, month, line_no, account_code, debit, credit, indicator_id, department_id, functional_code, economic_code, fund_source_code)
+      select ${first} - 1 + ${month}, 'a', 'financial', 2026, ${month}, ${line}, ${account}, ${debit ? sql`amount` : sql`0`}, ${debit ? sql`0` : sql`amount`}, indicator_id, department_id, null, economic_code, null
+      from payments where unit_id = 'a' and purpose = '基准支付' and id > ${journalFor} order by id`.execute(kernel.db);
+  }
+  journalFor = Number((await kernel.db.selectFrom('payments').select((eb) => eb.fn.max('id').as('m')).where('purpose', '=', '基准支付').executeTakeFirstOrThrow()).m);
+}
+
+/** The plans of the reports' aggregates (BENCH_PLANS=1): EXPLAIN QUERY PLAN on SQLite, EXPLAIN ANALYZE on PostgreSQL. */
+async function printPlans(db: TestDatabase, raw: ReturnType<typeof rawRunner>, aggregate: string) {
+  for (const [name, text, params] of [['execution/disclosure aggregate', aggregate, ['a', 2026]], ['trial balance', TRIAL_BALANCE_SQL, ['a', 'financial']]] as const) {
+    const plan = (await raw.query(`${db.dialect === 'sqlite' ? 'explain query plan' : 'explain (analyze, buffers)'} ${text}`, [...params])) as Array<Record<string, unknown>>;
+    console.log(`    plan, ${name}:\n${plan.map((r) => `      ${String(r.detail ?? r['QUERY PLAN'])}`).join('\n')}`);
+  }
+}
+
 async function executionReports(db: TestDatabase) {
   const kernel = await db.open();
   const app = createApp(kernel);
@@ -144,6 +180,30 @@ async function executionReports(db: TestDatabase) {
     }, 3000, 3));
     console.log(`    ${fmtN(size).padStart(9)} payments (+${insertSeconds.toFixed(1)} s to insert)   raw SQL aggregate ${fmtMs(bare).padStart(9)}   GET reports/execution ${fmtMs(api).padStart(9)}  (${(api / bare).toFixed(2)}× the raw aggregate)`);
     rows.push({ bench: 'execution report (median per report)', measure: 'GET /reports/execution (in-process)', size: `${fmtN(size)} payments`, value: fmtMs(api), ceiling: `${fmtMs(bare)} (one raw SQL aggregate)`, ratio: `${(api / bare).toFixed(2)}×` });
+    // 部门预算公开 (actual basis): the same indicator facts (the year's indicators and their paid movements by month) shaped into its tables.
+    const disclosureRaw = median(await timeCalls(async () => {
+      await raw.query(`select * from indicators where unit_id = ? and year = ?`, ['a', 2026]);
+      await raw.query(aggregate, ['a', 2026]);
+    }, 3000, 3));
+    const disclosure = median(await timeCalls(async () => {
+      const response = await app.request('/api/units/a/reports/disclosure?year=2026&basis=actual', { headers: { authorization: `Bearer ${token}` } });
+      if (response.status !== 200) throw new Error(`disclosure report: ${response.status} ${await response.text()}`);
+      await response.arrayBuffer();
+    }, 3000, 3));
+    console.log(`    ${fmtN(size).padStart(9)} payments   raw indicators + aggregate ${fmtMs(disclosureRaw).padStart(9)}   GET reports/disclosure ${fmtMs(disclosure).padStart(9)}  (${(disclosure / disclosureRaw).toFixed(2)}×)`);
+    rows.push({ bench: 'disclosure report 部门预算公开 (median per report)', measure: 'GET /reports/disclosure?basis=actual (in-process)', size: `${fmtN(size)} payments`, value: fmtMs(disclosure), ceiling: `${fmtMs(disclosureRaw)} (raw indicator select + the same aggregate)`, ratio: `${(disclosure / disclosureRaw).toFixed(2)}×` });
+    // 试算平衡表 (financial track, the year): journal lines, two per payment, bulk-inserted beside them.
+    await growJournal(kernel);
+    if (db.dialect === 'postgres') await sql`analyze journal_lines`.execute(kernel.db);
+    const tbRaw = median(await timeCalls(() => raw.query(TRIAL_BALANCE_SQL, ['a', 'financial']), 3000, 3));
+    const tb = median(await timeCalls(async () => {
+      const response = await app.request('/api/units/a/trial-balance?track=financial&year=2026', { headers: { authorization: `Bearer ${token}` } });
+      if (response.status !== 200) throw new Error(`trial balance: ${response.status} ${await response.text()}`);
+      await response.arrayBuffer();
+    }, 3000, 3));
+    console.log(`    ${fmtN(2 * size).padStart(9)} journal lines   raw SQL aggregate ${fmtMs(tbRaw).padStart(9)}   GET trial-balance ${fmtMs(tb).padStart(9)}  (${(tb / tbRaw).toFixed(2)}× the raw aggregate)`);
+    rows.push({ bench: 'trial balance 试算平衡表 (median per report)', measure: 'GET /trial-balance?track=financial (in-process)', size: `${fmtN(size)} payments (${fmtN(2 * size)} journal lines)`, value: fmtMs(tb), ceiling: `${fmtMs(tbRaw)} (one raw SQL aggregate)`, ratio: `${(tb / tbRaw).toFixed(2)}×` });
+    if (size === REPORT_SIZES[REPORT_SIZES.length - 1] && process.env.BENCH_PLANS === '1') await printPlans(db, raw, aggregate);
   }
   await raw.close();
   await kernel.close();

@@ -1,5 +1,6 @@
+import { sql, type KyselyPlugin } from 'kysely';
 import type { Kernel } from '../kernel.js';
-import type { Tx } from './connection.js';
+import type { Db, Tx } from './connection.js';
 
 /**
  * The one place a command's transaction is opened. A write is `(tx, actor, scope, input)`: the
@@ -42,10 +43,12 @@ export async function runCommand<T>(kernel: Kernel, work: (tx: Tx) => Promise<T>
     const state: CommandState = { kernel, afterCommit: new Map() };
     let result: T;
     try {
-      result = await kernel.db.transaction().execute(async (tx) => {
-        commands.set(tx, state);
-        return work(tx);
-      });
+      result = kernel.dialect === 'sqlite' && GROUP_COMMIT
+        ? await groupOf(kernel.db).run(state, work)
+        : await kernel.db.transaction().execute(async (tx) => {
+          commands.set(tx, state);
+          return work(tx);
+        });
     } catch (error) {
       if (attempt >= COMMAND_ATTEMPTS || !isTransient(error)) throw error;
       retried++;
@@ -63,6 +66,90 @@ export async function runCommand<T>(kernel: Kernel, work: (tx: Tx) => Promise<T>
     }
     return result;
   }
+}
+
+/**
+ * Group commit (SQLite): SQLite runs one write transaction at a time on the core's one connection,
+ * and its commit (writing the WAL frames of every page touched, and now and then a checkpoint) was
+ * the costliest statement of a payment. Commands that are waiting while one runs are run one after
+ * another in ONE SQLite transaction, each inside a SAVEPOINT of its own: a command that fails is
+ * rolled back to its savepoint (it leaves nothing, the others keep what they wrote) and is answered
+ * at once; the others are answered only after the shared COMMIT — if that fails, they all fail and
+ * none of them wrote anything. A command's work, its after-commit hooks and its atomicity are as
+ * with a transaction of its own. UNIBUDGET_GROUP_COMMIT=0 gives every command its own transaction.
+ */
+const GROUP_COMMIT = process.env.UNIBUDGET_GROUP_COMMIT !== '0';
+/** Commands per shared transaction at most (the first waits for the rest: latency stays bounded). */
+export const GROUP_COMMIT_MAX = 16;
+/** A distinct transaction object per command (after-commit hooks are keyed by it), on the shared connection. */
+const own: KyselyPlugin = { transformQuery: (args) => args.node, transformResult: async (args) => args.result };
+
+interface Queued { state: CommandState; work: (tx: Tx) => Promise<unknown>; resolve(value: unknown): void; reject(error: unknown): void }
+
+/** Shared SQLite transactions committed since this process started, and the commands they carried (tests, metrics). */
+export const groupCommits = { transactions: 0, commands: 0 };
+
+class CommitGroup {
+  private readonly queue: Queued[] = [];
+  private running = false;
+
+  constructor(private readonly db: Db) {}
+
+  run<T>(state: CommandState, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ state, work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.running) this.start();
+    });
+  }
+
+  private start(): void {
+    this.running = true;
+    const done: Array<{ item: Queued; value: unknown }> = [];
+    let current: Queued | undefined;
+    this.db.transaction().execute(async (tx) => {
+      while (this.queue.length > 0 && done.length < GROUP_COMMIT_MAX) {
+        const item = (current = this.queue.shift()!);
+        const mine = tx.withPlugin(own) as Tx;
+        commands.set(mine, item.state);
+        await sql`savepoint command`.execute(tx);
+        let value: unknown;
+        try {
+          value = await item.work(mine);
+        } catch (error) {
+          // Its writes go; the transaction (and what the others wrote in it) stays.
+          await sql`rollback to savepoint command`.execute(tx);
+          await sql`release savepoint command`.execute(tx);
+          current = undefined;
+          item.reject(error);
+          continue;
+        }
+        await sql`release savepoint command`.execute(tx);
+        current = undefined;
+        done.push({ item, value });
+      }
+    }).then(
+      () => {
+        groupCommits.transactions += 1;
+        groupCommits.commands += done.length;
+        for (const { item, value } of done) item.resolve(value);
+      },
+      (error) => {
+        // The shared transaction was rolled back (a failed savepoint rollback, the commit): nothing of it stands.
+        for (const { item } of done) item.reject(error);
+        current?.reject(error);
+      },
+    ).finally(() => {
+      this.running = false;
+      if (this.queue.length > 0) this.start();
+    });
+  }
+}
+
+const commitGroups = new WeakMap<Db, CommitGroup>();
+function groupOf(db: Db): CommitGroup {
+  let group = commitGroups.get(db);
+  if (!group) commitGroups.set(db, (group = new CommitGroup(db)));
+  return group;
 }
 
 /** Runs `hook` once the command's transaction has committed; nothing runs if it rolls back. */

@@ -18,6 +18,8 @@ import * as m015 from './migrations/015_standard_versions.js';
 import * as m016 from './migrations/016_doc_numbers.js';
 import * as m017 from './migrations/017_plugin_search.js';
 import * as m019 from './migrations/019_budget_request_warnings.js';
+import * as m020 from './migrations/020_notification_keys.js';
+import * as m021 from './migrations/021_report_indexes.js';
 
 /** Migrations are listed in code (not read from disk) so bundling and tsx behave the same. */
 const migrations: Record<string, Migration> = {
@@ -39,6 +41,8 @@ const migrations: Record<string, Migration> = {
   '016_doc_numbers': m016,
   '017_plugin_search': m017,
   '019_budget_request_warnings': m019,
+  '020_notification_keys': m020,
+  '021_report_indexes': m021,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -736,6 +736,10 @@ export interface NotificationsTable {
   link: string | null;
   created_at: string;
   read_at: string | null;
+  /** A core notice's message key (migration 020): it renders in the reader's language; null: title/body as written. */
+  title_key: string | null;
+  /** JSON parameters of title_key. */
+  params: string | null;
 }
 
 /** Who has read which notification (migration 006): role-addressed rows are shared by several users. */

@@ -1,5 +1,5 @@
 import type { Db } from '../db/connection.js';
-import { AppError } from '../errors.js';
+import { AppError, type Lang } from '../errors.js';
 
 /**
  * The validator registry: the ledger asks, the plugin host answers; neither imports the other.
@@ -15,7 +15,8 @@ export interface ValidatorVerdict {
   message: string;
 }
 
-export type ValidatorProvider = (db: Db, kind: ValidatorKind, unitId: string, document: Record<string, unknown>) => Promise<ValidatorVerdict[]>;
+/** `lang`: the submitter's language (the request's Accept-Language), passed to the plugins so their messages are in it. */
+export type ValidatorProvider = (db: Db, kind: ValidatorKind, unitId: string, document: Record<string, unknown>, lang?: Lang) => Promise<ValidatorVerdict[]>;
 
 const providers = new WeakMap<object, ValidatorProvider>();
 
@@ -42,11 +43,11 @@ export interface ValidatorWarning {
  * judged (core/ledger/validation.ts). A `block` refuses the command before anything is written;
  * `warn`s come back as findings to store with the document.
  */
-export async function askValidators(db: Db, kind: ValidatorKind, unitId: string, document: Record<string, unknown>): Promise<ValidatorWarning[]> {
+export async function askValidators(db: Db, kind: ValidatorKind, unitId: string, document: Record<string, unknown>, lang?: Lang): Promise<ValidatorWarning[]> {
   if (db.isTransaction) throw new Error(`${kind} asked inside a transaction: validators run before the command's transaction`);
   const provider = providers.get(db);
   if (!provider) return [];
-  const verdicts = await provider(db, kind, unitId, document);
+  const verdicts = await provider(db, kind, unitId, document, lang);
   const blocked = verdicts.find((v) => v.result === 'block');
   // A budget request a plugin refuses conflicts with a rule of the unit's (409, as the host API 1.1.0 contract says);
   // payments and transfers keep the 422 they have always answered.

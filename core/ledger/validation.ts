@@ -1,7 +1,7 @@
 import type { Db } from '../db/connection.js';
 import { canonicalJson } from '../audit/canonical.js';
 import { askValidators, type ValidatorKind, type ValidatorWarning } from '../events/validators.js';
-import { AppError } from './errors.js';
+import { AppError, type Lang } from './errors.js';
 
 /** What the plugins' validators said about one document, asked before the command's transaction. */
 export interface ValidatorCheck {
@@ -11,9 +11,9 @@ export interface ValidatorCheck {
   warnings: ValidatorWarning[];
 }
 
-/** Asks the validators on committed data, outside any transaction (a `block` throws here). */
-export async function askBeforeCommand(db: Db, kind: ValidatorKind, unitId: string, document: Record<string, unknown>): Promise<ValidatorCheck> {
-  return { kind, document, warnings: await askValidators(db, kind, unitId, document) };
+/** Asks the validators on committed data, outside any transaction (a `block` throws here); `lang`: the submitter's language. */
+export async function askBeforeCommand(db: Db, kind: ValidatorKind, unitId: string, document: Record<string, unknown>, lang?: Lang): Promise<ValidatorCheck> {
+  return { kind, document, warnings: await askValidators(db, kind, unitId, document, lang) };
 }
 
 /**

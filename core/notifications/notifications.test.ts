@@ -149,29 +149,29 @@ describe('payments notify', () => {
     const submitted = await step(() => submitPayment(env, ind.id, 1_234_567), 201);
     const id = submitted.result.body.id as number;
     expect(submitted.notices).toEqual([
-      { unit: 'a', source: 'core', to: 'a.head', title: `待审批：支付申请 ${await noOf('payments', id)}，12,345.67 元`, link: '/inbox' },
+      { unit: 'a', source: 'core', to: 'a.head', title: `待审批：支付申请 ${await noOf('payments', id)}，12,345.67 元`, link: `/inbox?doc=payment:${id}` },
     ]);
 
     const first = await step(() => post('a.head', `/api/units/a/payments/${id}/approve`));
     expect(first.notices).toEqual([
-      { unit: 'a', source: 'core', to: 'role:finance_officer', title: `待审批：支付申请 ${await noOf('payments', id)}，12,345.67 元`, link: '/inbox' },
+      { unit: 'a', source: 'core', to: 'role:finance_officer', title: `待审批：支付申请 ${await noOf('payments', id)}，12,345.67 元`, link: `/inbox?doc=payment:${id}` },
     ]);
 
     const final = await step(() => post('a.finance', `/api/units/a/payments/${id}/approve`));
     expect(final.result.body.status).toBe('approved');
     expect(final.notices).toEqual([
-      { unit: 'a', source: 'core', to: 'a.staff', title: `支付申请 ${await noOf('payments', id)} 已审批通过，12,345.67 元`, link: '/mine' },
+      { unit: 'a', source: 'core', to: 'a.staff', title: `支付申请 ${await noOf('payments', id)} 已审批通过，12,345.67 元`, link: `/mine?doc=payment:${id}` },
     ]);
 
     const paid = await step(() => post('a.finance', `/api/units/a/payments/${id}/pay`, { date: '2026-06-12' }));
     expect(paid.notices).toEqual([
-      { unit: 'a', source: 'core', to: 'a.staff', title: `支付申请 ${await noOf('payments', id)} 已支付，12,345.67 元`, link: '/mine' },
+      { unit: 'a', source: 'core', to: 'a.staff', title: `支付申请 ${await noOf('payments', id)} 已支付，12,345.67 元`, link: `/mine?doc=payment:${id}` },
     ]);
     // The staff member's list shows them, newest first, unread.
     const mine = await get('a.staff', '/api/units/a/notifications');
     expect(mine.body.slice(0, 2).map((n: any) => [n.title, n.read, n.readAt, n.source, n.link])).toEqual([
-      [`支付申请 ${await noOf('payments', id)} 已支付，12,345.67 元`, false, null, 'core', '/mine'],
-      [`支付申请 ${await noOf('payments', id)} 已审批通过，12,345.67 元`, false, null, 'core', '/mine'],
+      [`支付申请 ${await noOf('payments', id)} 已支付，12,345.67 元`, false, null, 'core', `/mine?doc=payment:${id}`],
+      [`支付申请 ${await noOf('payments', id)} 已审批通过，12,345.67 元`, false, null, 'core', `/mine?doc=payment:${id}`],
     ]);
   });
 
@@ -201,7 +201,7 @@ describe('payments notify', () => {
     const submitted = await step(() => submitPayment(env, ind.id, 500_00, {}, 'a.finance'), 201);
     const id = submitted.result.body.id as number;
     expect(submitted.notices).toEqual([
-      { unit: 'a', source: 'core', to: 'role:leader', title: `待审批：支付申请 ${await noOf('payments', id)}，500.00 元`, link: '/inbox' },
+      { unit: 'a', source: 'core', to: 'role:leader', title: `待审批：支付申请 ${await noOf('payments', id)}，500.00 元`, link: `/inbox?doc=payment:${id}` },
     ]);
     const row = await env.kernel.db.selectFrom('notifications').select('body').orderBy('id', 'desc').executeTakeFirstOrThrow();
     expect(row.body).toContain('代：科室负责人审核');
@@ -236,11 +236,12 @@ describe('transfers, adjustments and budget requests notify', () => {
     const body = { fromIndicatorId: from.id, toIndicatorId: to.id, amount: 250_000, reason: '工作重点调整', date: '2026-07-01' };
     const created = await step(() => post('a.staff', '/api/units/a/transfers', body), 201);
     const id = created.result.body.id as number;
-    expect(created.notices.map((n) => [n.to, n.title, n.link])).toEqual([['role:finance_officer', `待审批：预算调剂 ${await noOf('transfers', id)}，2,500.00 元`, '/inbox']]);
+    expect(created.notices.map((n) => [n.to, n.title, n.link])).toEqual([['role:finance_officer', `待审批：预算调剂 ${await noOf('transfers', id)}，2,500.00 元`, `/inbox?doc=transfer:${id}`]]);
     const first = await step(() => post('a.finance', `/api/units/a/transfers/${id}/approve`));
     expect(first.notices.map((n) => n.to)).toEqual(['role:leader']);
     const final = await step(() => post('a.leader', `/api/units/a/transfers/${id}/approve`));
-    expect(final.notices.map((n) => [n.to, n.title])).toEqual([['a.staff', `预算调剂 ${await noOf('transfers', id)} 已审批通过，2,500.00 元`]]);
+    // The requester (staff) finds it in 我的申请; finance, who work on 预算调剂, there (the adjustment below).
+    expect(final.notices.map((n) => [n.to, n.title, n.link])).toEqual([['a.staff', `预算调剂 ${await noOf('transfers', id)} 已审批通过，2,500.00 元`, `/mine?doc=transfer:${id}`]]);
 
     const second = (await post('a.staff', '/api/units/a/transfers', body)).body.id as number;
     const rejected = await step(() => post('a.finance', `/api/units/a/transfers/${second}/reject`, { comment: '理由不充分' }));
@@ -255,7 +256,7 @@ describe('transfers, adjustments and budget requests notify', () => {
     const id = created.result.body.id as number;
     expect(created.notices.map((n) => [n.to, n.title])).toEqual([['role:leader', `待审批：预算调整 ${await noOf('adjustments', id)}，3,000.00 元`]]);
     const approved = await step(() => post('a.leader', `/api/units/a/adjustments/${id}/approve`));
-    expect(approved.notices.map((n) => [n.to, n.title])).toEqual([['a.finance', `预算调整 ${await noOf('adjustments', id)} 已审批通过，3,000.00 元`]]);
+    expect(approved.notices.map((n) => [n.to, n.title, n.link])).toEqual([['a.finance', `预算调整 ${await noOf('adjustments', id)} 已审批通过，3,000.00 元`, `/transfers?doc=adjustment:${id}`]]);
   });
 
   it('budget request: returned with control numbers → its creator; approved (indicators issued) → its creator', async () => {
@@ -269,7 +270,7 @@ describe('transfers, adjustments and budget requests notify', () => {
     const detail = (await get('a.finance', `/api/units/a/budget-requests/${id}`)).body as { lines: Array<{ id: number; amount: number }> };
     const control = detail.lines.reduce((s, l) => s + l.amount, 0);
     const returned = await step(() => post('a.finance', `/api/units/a/budget-requests/${id}/return`, { lines: detail.lines.map((l) => ({ lineId: l.id, controlAmount: l.amount })) }));
-    expect(returned.notices.map((n) => [n.to, n.title, n.link])).toEqual([['a.staff', `预算申请 ${await noOf('budget_requests', id)} 已下达控制数 ${formatYuan(control)} 元`, '/mine']]);
+    expect(returned.notices.map((n) => [n.to, n.title, n.link])).toEqual([['a.staff', `预算申请 ${await noOf('budget_requests', id)} 已下达控制数 ${formatYuan(control)} 元`, `/mine?doc=budget:${id}`]]);
     await post('a.staff', `/api/units/a/budget-requests/${id}/submit`);
     const approved = await step(() => post('a.leader', `/api/units/a/budget-requests/${id}/approve`, { date: '2026-06-20' }));
     expect(approved.notices.map((n) => [n.to, n.title])).toEqual([['a.staff', `预算申请 ${await noOf('budget_requests', id)} 已批复，下达指标 ${formatYuan(control)} 元`]]);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRoute } from '../http/route.js';
+import { requestLang } from '../errors.js';
 import { UnitParams } from '../units/schema.js';
 import { MarkAllResult, MarkReadResult, NotificationListQuery, NotificationParams, NotificationView, ReadAllBody, UnreadCount } from './schema.js';
 import { listNotifications, markAllRead, markRead, unreadCount } from './service.js';
@@ -19,7 +20,7 @@ export const notificationRoutes = [
     params: UnitParams,
     query: NotificationListQuery,
     response: z.array(NotificationView),
-    handler: async ({ kernel, actor, scope, query }) => listNotifications(kernel.db, actor, scope, query),
+    handler: async ({ kernel, actor, scope, query, lang }) => listNotifications(kernel.db, actor, scope, query, requestLang(query, lang)),
   }),
   defineRoute({
     method: 'get',

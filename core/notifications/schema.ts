@@ -8,6 +8,7 @@ export const NotificationListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).optional().describe('newest first; default and maximum 200'),
   offset: z.coerce.number().int().min(0).max(1_000_000).optional().describe('skip this many (newest first): the bell pages through older notices'),
   q: z.string().trim().max(100, '搜索词不能超过 100 个字符').optional().describe('only notices whose title or text contains this'),
+  lang: z.enum(['zh-CN', 'zh', 'en']).optional().describe('language of core notices; default: Accept-Language, else zh-CN (plugin notices read as written)'),
 });
 export type NotificationListQuery = z.infer<typeof NotificationListQuery>;
 

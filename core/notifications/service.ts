@@ -4,7 +4,7 @@ import type { Actor, UnitScope } from '../permissions/service.js';
 import { sql } from 'kysely';
 import { nowIso } from '../clock.js';
 import { afterCommit } from '../db/command.js';
-import { AppError } from '../errors.js';
+import { AppError, type Lang } from '../errors.js';
 import { realtimeOf } from '../events/realtime.js';
 import type { NotificationListQuery } from './schema.js';
 
@@ -16,10 +16,51 @@ const LIST_LIMIT = 200;
 
 export type Recipient = { userId: number } | { role: string };
 
-export interface Notice {
+/** A notice written as it reads (Chinese): plugins and the breaker; shown to every reader as written. */
+export interface TextNotice {
   title: string;
   body?: string;
   link: string;
+}
+
+/** A core notice by message key (see defineNoticeText): stored with its Chinese text, read in the reader's language. */
+export interface KeyedNotice {
+  key: string;
+  params: Record<string, unknown>;
+  link: string;
+}
+
+export type Notice = TextNotice | KeyedNotice;
+
+/** How a keyed notice reads in a language. */
+export type NoticeText = (params: Record<string, unknown>, lang: Lang) => { title: string; body: string };
+
+/**
+ * Message keys of core notices and how each reads. The module that writes a kind of notice defines
+ * its text (the ledger's approvals: ledger/approvals/notices.ts); this module stores and renders.
+ */
+const TEXTS = new Map<string, NoticeText>();
+
+export function defineNoticeText(key: string, text: NoticeText): void {
+  TEXTS.set(key, text);
+}
+
+/** A stored notice in the reader's language; its stored (Chinese) text when its key is unknown or its params unreadable. */
+export function renderNotice(row: { title: string; body: string; title_key: string | null; params: string | null }, lang: Lang): { title: string; body: string } {
+  const text = row.title_key ? TEXTS.get(row.title_key) : undefined;
+  if (!text || lang === 'zh') return { title: row.title, body: row.body };
+  try {
+    return text(JSON.parse(row.params ?? '{}') as Record<string, unknown>, lang);
+  } catch {
+    return { title: row.title, body: row.body };
+  }
+}
+
+function textOf(notice: Notice): { title: string; body: string; title_key: string | null; params: string | null } {
+  if ('title' in notice) return { title: notice.title, body: notice.body ?? '', title_key: null, params: null };
+  const text = TEXTS.get(notice.key);
+  if (!text) throw new Error(`notice text not defined: ${notice.key}`);
+  return { ...text(notice.params, 'zh'), title_key: notice.key, params: JSON.stringify(notice.params) };
 }
 
 /**
@@ -30,13 +71,14 @@ export async function notify(tx: Tx, unitId: string, recipients: Recipient[], no
   const seen = new Set<string>();
   const rows = [];
   const createdAt = nowIso();
+  const text = textOf(notice);
   for (const r of recipients) {
     const key = 'userId' in r ? `u:${r.userId}` : `r:${r.role}`;
     if (seen.has(key)) continue;
     seen.add(key);
     rows.push({
       unit_id: unitId, user_id: 'userId' in r ? r.userId : null, role: 'role' in r ? r.role : null,
-      source: CORE_SOURCE, title: notice.title, body: notice.body ?? '', link: notice.link, created_at: createdAt, read_at: null,
+      source: CORE_SOURCE, ...text, link: notice.link, created_at: createdAt, read_at: null,
     });
   }
   if (rows.length === 0) return 0;
@@ -76,11 +118,12 @@ function addressedTo(db: Executor, actor: Actor, scope: UnitScope) {
     .where((eb) => eb.or([eb('notifications.user_id', '=', actor.userId), ...(roles.length ? [eb('notifications.role', 'in', roles)] : [])]));
 }
 
-export async function listNotifications(db: Executor, actor: Actor, scope: UnitScope, query: NotificationListQuery) {
+/** The caller's notices, newest first; core notices in `lang` (a search looks in the stored Chinese text). */
+export async function listNotifications(db: Executor, actor: Actor, scope: UnitScope, query: NotificationListQuery, lang: Lang = 'zh') {
   const rows = await addressedTo(db, actor, scope)
     .select([
       'notifications.id', 'notifications.source', 'notifications.title', 'notifications.body', 'notifications.link',
-      'notifications.created_at', 'notifications.role', 'notification_reads.read_at',
+      'notifications.created_at', 'notifications.role', 'notification_reads.read_at', 'notifications.title_key', 'notifications.params',
     ])
     .$if(query.unreadOnly === 'true', (qb) => qb.where('notification_reads.read_at', 'is', null))
     .$if(!!query.q, (qb) => {
@@ -97,7 +140,7 @@ export async function listNotifications(db: Executor, actor: Actor, scope: UnitS
     .execute();
   // readAt is this caller's: the shared notifications.read_at column (never written) says nothing per user.
   return rows.map((r) => ({
-    id: r.id, source: r.source, title: r.title, body: r.body, link: r.link, createdAt: r.created_at, role: r.role,
+    id: r.id, source: r.source, ...renderNotice(r, lang), link: r.link, createdAt: r.created_at, role: r.role,
     read: r.read_at !== null, readAt: r.read_at ?? null,
   }));
 }

@@ -6,6 +6,7 @@ import { enablementOf } from './enablement.js';
 import { fanOut } from './fan-out.js';
 import { CLAIM_LOCK_KEY, iso, pairKey, Scheduler } from './schedule.js';
 import type { PluginHost } from './host.js';
+import type { Reply } from './runner/client.js';
 
 export interface DeliveryOptions {
   /** Pause between rounds when idle, ms. */
@@ -25,6 +26,17 @@ const DEFAULTS: DeliveryOptions = { intervalMs: 250, batchSize: 50, leaseMs: 30_
 type DeliveryRow = Selectable<PluginDeliveriesTable>;
 
 const SCHEDULE_CHECK_MS = 5000;
+/** The most events handed to the sandbox in one call (manifest `eventBatch`). */
+const MAX_BATCH = 100;
+
+/** A batch call that failed as a whole: its transaction is rolled back with it. */
+class BatchFailed extends Error {
+  constructor(readonly reply: Reply) {
+    super('event batch failed');
+  }
+}
+
+const eventOf = (delivery: DeliveryRow) => ({ id: delivery.event_id, type: delivery.type, unitId: delivery.unit_id, occurredAt: delivery.occurred_at, payload: JSON.parse(delivery.payload) });
 
 const loops = new WeakMap<PluginHost, DeliveryLoop>();
 
@@ -143,9 +155,17 @@ export class DeliveryLoop {
   async round(): Promise<number> {
     await this.fanOut();
     const claimed = await this.claim();
+    // One group per (plugin, unit), each in id order; pairs in the order of their first delivery.
+    const groups = new Map<string, DeliveryRow[]>();
     for (const delivery of claimed) {
+      const key = `${delivery.plugin_id}\u0000${delivery.unit_id}`;
+      const group = groups.get(key);
+      if (group) group.push(delivery);
+      else groups.set(key, [delivery]);
+    }
+    for (const group of groups.values()) {
       if (this.stopped || this.crashed) break;
-      await this.deliver(delivery);
+      await this.deliverPair(group);
     }
     return claimed.length;
   }
@@ -203,54 +223,165 @@ export class DeliveryLoop {
     return [...rows].sort((x, y) => x.id - y.id);
   }
 
-  private async deliver(delivery: DeliveryRow): Promise<void> {
+  /**
+   * Works one (plugin, unit)'s claimed deliveries in id order with few statements: one lease renewal
+   * for the whole group (again whenever a third of the lease has passed, and then also checking the
+   * plugin is still enabled) and one read of the enablement. A plugin that declares `eventBatch` gets
+   * the events several per sandbox call (deliverBatch), acknowledged together — before any failure is
+   * written, at a renewal and at the end of the group; otherwise each event is acknowledged once its
+   * handler returned. A process killed mid-group leaves its unacknowledged deliveries claimed: once the
+   * lease lapses another worker delivers them again (at least once; idempotent plugins see each effect once).
+   */
+  private async deliverPair(group: DeliveryRow[]): Promise<void> {
     const db = this.host.kernel.db;
-    // The batch's later deliveries wait while earlier ones run: renew this one's lease before it runs,
-    // and skip it if its claim lapsed and another worker took it over (that worker delivers it), or
-    // a scheduled job took the pair meanwhile (the lapsed claim is taken over once the job ends).
-    const now = iso(Date.now());
-    const renewed = await db.updateTable('plugin_deliveries').set({ claimed_until: iso(Date.now() + this.options.leaseMs) })
-      .where('id', '=', delivery.id).where('claimed_by', '=', this.workerId).where('status', '=', 'claimed')
-      .where(({ not, exists, selectFrom }) => not(exists(
-        selectFrom('plugin_host_settings').select('key').where('key', '=', pairKey(delivery.plugin_id, delivery.unit_id)).where('value', '>=', now),
-      )))
-      .executeTakeFirst();
-    if (Number(renewed.numUpdatedRows) !== 1) return;
-    const row = await db.selectFrom('plugin_units').selectAll().where('unit_id', '=', delivery.unit_id).where('plugin_id', '=', delivery.plugin_id).executeTakeFirst();
-    const mine = () => db.updateTable('plugin_deliveries').where('id', '=', delivery.id).where('claimed_by', '=', this.workerId);
-    if (!row || row.state !== 'enabled') {
-      // Disabled or tripped since: the delivery waits (kept pending) rather than being lost.
-      await mine().set({ status: 'pending', claimed_by: null, claimed_until: null, next_at: iso(Date.now() + this.options.leaseMs) }).execute();
-      return;
+    const { plugin_id: pluginId, unit_id: unitId } = group[0]!;
+    const mine = (ids: number[]) => db.updateTable('plugin_deliveries').where('id', 'in', ids).where('claimed_by', '=', this.workerId);
+    const release = async (ids: number[]) => {
+      // Disabled, tripped, incompatible or quarantined: the deliveries wait (kept pending) rather than being lost or burning attempts.
+      if (ids.length) await mine(ids).set({ status: 'pending', claimed_by: null, claimed_until: null, next_at: iso(Date.now() + this.options.leaseMs) }).execute();
+    };
+    let queue = await this.renew(group);
+    const read = () => db.selectFrom('plugin_units').selectAll().where('unit_id', '=', unitId).where('plugin_id', '=', pluginId).executeTakeFirst();
+    let row = queue.length ? await read() : undefined;
+    let renewedAt = Date.now();
+    /** How many events go alone before batching resumes (after a batch that stopped at a failing handler, or failed as a whole). */
+    let single = 0;
+    const acks: DeliveryRow[] = [];
+    const flush = async () => {
+      if (!acks.length) return;
+      const done = acks.splice(0);
+      // attempts + 1 for each: rows of one group may differ in attempts (retries), so the column adds one.
+      await mine(done.map((d) => d.id)).set((eb) => ({ status: 'done', done_at: iso(Date.now()), claimed_until: null, last_error: null, attempts: eb('attempts', '+', 1) })).execute();
+    };
+    while (queue.length) {
+      if (this.stopped || this.crashed) break;
+      if (!row || row.state !== 'enabled') {
+        await flush();
+        await release(queue.map((d) => d.id));
+        return;
+      }
+      if (Date.now() - renewedAt > Math.min(this.options.leaseMs / 3, 2000)) {
+        // A long group: renew the rest (or skip what another worker took over, or a scheduled job's pair), and see the plugin is still on.
+        await flush();
+        queue = await this.renew(queue);
+        row = queue.length ? await read() : undefined;
+        renewedAt = Date.now();
+        continue;
+      }
+      const enablement = enablementOf(row);
+      const batching = (await this.host.loadPackage(db, pluginId, enablement.version)).manifest.eventBatch;
+      if (!single && queue.length > 1 && batching) {
+        const outcome = await this.deliverBatch(enablement, queue);
+        if (outcome === 'release') {
+          await flush();
+          await release(queue.map((d) => d.id));
+          return;
+        }
+        if (outcome !== 'failed') {
+          // Completed in the sandbox: acknowledged with the others; what the batch left (its time or host calls used up) goes in the next.
+          acks.push(...queue.splice(0, outcome.done));
+          if (this.crashed) return;
+          if (outcome.failed) single = 1;
+          continue;
+        }
+        // The batch failed as a whole (timeout, runner death): its first event goes alone now, then batching resumes.
+      } else if (single > 0) {
+        single -= 1;
+      }
+      const delivery = queue.shift()!;
+      const event = eventOf(delivery);
+      const reply = await this.host.invoke(enablement, 'events', delivery.type, event);
+      if (!reply.ok && (reply.error.code === 'PLUGIN_NOT_LOADED' || reply.error.code === 'PLUGIN_QUARANTINED')) {
+        await flush();
+        await release([delivery.id, ...queue.map((d) => d.id)]);
+        return;
+      }
+      this.delivered += 1;
+      if (this.options.crashAfter !== undefined && this.delivered >= this.options.crashAfter) {
+        // Simulated kill between the plugin's effect and the acknowledgement: what was not yet acknowledged stays claimed.
+        this.crashed = true;
+        this.stopped = true;
+        return;
+      }
+      if (reply.ok || reply.error.code === 'PLUGIN_ENTRY_MISSING') {
+        acks.push(delivery);
+        // A plugin called one event at a time has each acknowledged at once: a kill repeats only the one in flight.
+        if (!batching) await flush();
+        continue;
+      }
+      await flush();
+      const attempts = delivery.attempts + 1;
+      const dead = attempts >= this.options.maxAttempts;
+      const delay = Math.min(this.options.retryBaseMs * 2 ** (attempts - 1), 5 * 60_000);
+      await mine([delivery.id])
+        .set({
+          status: dead ? 'dead' : 'pending', attempts, next_at: iso(Date.now() + delay), claimed_by: null, claimed_until: null,
+          last_error: `${reply.error.code}: ${reply.error.message}`.slice(0, 1000),
+        })
+        .execute();
+      // A fault may have tripped the breaker: read the enablement again before the next event.
+      row = await read();
     }
-    const event = { id: delivery.event_id, type: delivery.type, unitId: delivery.unit_id, occurredAt: delivery.occurred_at, payload: JSON.parse(delivery.payload) };
-    const reply = await this.host.invoke(enablementOf(row), 'events', delivery.type, event);
-    if (!reply.ok && (reply.error.code === 'PLUGIN_NOT_LOADED' || reply.error.code === 'PLUGIN_QUARANTINED')) {
-      // Incompatible after a core upgrade, or quarantined until the system administrator releases it:
-      // the event waits rather than burning its attempts.
-      await mine().set({ status: 'pending', claimed_by: null, claimed_until: null, next_at: iso(Date.now() + this.options.leaseMs) }).execute();
-      return;
-    }
-    this.delivered += 1;
+    await flush();
+  }
+
+  /**
+   * Hands the pair's next events to the sandbox in one call (a plugin whose manifest declares
+   * `eventBatch`): the runtime calls the same handlers one after another, in order, and stops at
+   * the first that fails or once it used a quarter of the call's time (a handler started then still
+   * has most of it) or half its host calls. Answers how many
+   * completed, 'failed' when the call failed as a whole, 'release' when the plugin cannot run now;
+   * a batch that stopped at a failing handler answers the completed count and leaves that event
+   * first in the queue, to be delivered alone (its failure counted and retried as any other).
+   */
+  private async deliverBatch(enablement: ReturnType<typeof enablementOf>, queue: DeliveryRow[]): Promise<{ done: number; failed: boolean } | 'failed' | 'release'> {
+    const limits = this.host.limits;
+    const events = queue.slice(0, MAX_BATCH).map(eventOf);
+    const input = { events, budgetMs: Math.floor(Math.min(limits.timeoutMs, limits.cpuMs) / 4), hostCalls: Math.floor(limits.maxHostCalls / 2) };
+    const kernel = this.host.kernel;
+    // On PostgreSQL the batch's host calls share one transaction (one BEGIN, one storage lock, one
+    // COMMIT instead of one each per write), rolled back when the call fails as a whole: its events
+    // then go one by one with nothing of the failed call kept. On SQLite (one connection) a
+    // transaction held across the sandbox call would stall every other writer: each host call commits alone.
+    const reply = kernel.dialect === 'postgres'
+      ? await runCommand(kernel, async (tx) => {
+        const answer = await this.host.invoke(enablement, 'eventBatch', '*', input, { executor: tx });
+        if (!answer.ok) throw new BatchFailed(answer);
+        return answer;
+      }).catch((error: unknown) => {
+        if (error instanceof BatchFailed) return error.reply;
+        throw error;
+      })
+      : await this.host.invoke(enablement, 'eventBatch', '*', input);
+    if (!reply.ok) return reply.error.code === 'PLUGIN_NOT_LOADED' || reply.error.code === 'PLUGIN_QUARANTINED' ? 'release' : 'failed';
+    const value = reply.value as { done?: unknown; failed?: unknown } | null;
+    const done = value && Number.isSafeInteger(value.done) && (value.done as number) >= 0 && (value.done as number) <= events.length ? (value.done as number) : null;
+    if (done === null || (done === 0 && value!.failed !== true)) return 'failed';
+    this.delivered += done;
     if (this.options.crashAfter !== undefined && this.delivered >= this.options.crashAfter) {
-      // Simulated kill between the plugin's effect and the acknowledgement.
       this.crashed = true;
       this.stopped = true;
-      return;
     }
-    const missingHandler = !reply.ok && reply.error.code === 'PLUGIN_ENTRY_MISSING';
-    if (reply.ok || missingHandler) {
-      await mine().set({ status: 'done', done_at: iso(Date.now()), claimed_until: null, last_error: null, attempts: delivery.attempts + 1 }).execute();
-      return;
-    }
-    const attempts = delivery.attempts + 1;
-    const dead = attempts >= this.options.maxAttempts;
-    const delay = Math.min(this.options.retryBaseMs * 2 ** (attempts - 1), 5 * 60_000);
-    await mine()
-      .set({
-        status: dead ? 'dead' : 'pending', attempts, next_at: iso(Date.now() + delay), claimed_by: null, claimed_until: null,
-        last_error: `${reply.error.code}: ${reply.error.message}`.slice(0, 1000),
-      })
+    return { done, failed: value!.failed === true };
+  }
+
+  /**
+   * Extends the lease of deliveries this worker still holds, in one statement, and answers those it
+   * holds (in id order): one whose claim lapsed and was taken over is skipped (its new worker
+   * delivers it), and none is renewed while a scheduled job holds the pair (the lapsed claims are
+   * taken over once the job ends).
+   */
+  private async renew(rows: DeliveryRow[]): Promise<DeliveryRow[]> {
+    if (!rows.length) return [];
+    const { plugin_id: pluginId, unit_id: unitId } = rows[0]!;
+    const renewed = await this.host.kernel.db.updateTable('plugin_deliveries').set({ claimed_until: iso(Date.now() + this.options.leaseMs) })
+      .where('id', 'in', rows.map((d) => d.id)).where('claimed_by', '=', this.workerId).where('status', '=', 'claimed')
+      .where(({ not, exists, selectFrom }) => not(exists(
+        selectFrom('plugin_host_settings').select('key').where('key', '=', pairKey(pluginId, unitId)).where('value', '>=', iso(Date.now())),
+      )))
+      .returning('id')
       .execute();
+    const held = new Set(renewed.map((r) => Number(r.id)));
+    return rows.filter((d) => held.has(d.id));
   }
 }

@@ -1,5 +1,5 @@
 import type { Executor } from '../db/connection.js';
-import { matchRoutePath, type Manifest, type ViewPlacement } from '../../sdk/manifest.js';
+import { matchRoutePath, type Manifest, type RouteMethod, type ViewPlacement } from '../../sdk/manifest.js';
 import { FILE_ANSWER_MAX_BYTES, fileAnswerSchema } from '../../sdk/views.js';
 import type { ViewSubject } from '../../sdk/api.js';
 import { enablementOf } from './enablement.js';
@@ -21,7 +21,7 @@ type DeclaredRoute = Manifest['routes'][number];
  * wins over parametered ones; among those, the one whose first parameter comes later (more of the
  * path fixed) wins, so `projects/summary/:x` beats `projects/:id/targets` for `projects/summary/1`.
  */
-export function declaredRoute(routes: readonly DeclaredRoute[], method: 'GET' | 'POST', path: string): { route: DeclaredRoute; params: Record<string, string> } | null {
+export function declaredRoute(routes: readonly DeclaredRoute[], method: RouteMethod, path: string): { route: DeclaredRoute; params: Record<string, string> } | null {
   const ofMethod = routes.filter((r) => r.method === method);
   const exact = ofMethod.find((r) => !r.path.includes(':') && r.path === path);
   if (exact) return { route: exact, params: {} };

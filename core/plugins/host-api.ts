@@ -4,9 +4,10 @@ import type { RealtimeBus } from '../events/realtime.js';
 import type { HostPermission, Manifest } from '../../sdk/manifest.js';
 import type { HostCall } from './runner/client.js';
 import { AppError, HostCallError } from './errors.js';
-import { objectArg, readDepartments, readExecutionReport, readIndicators, readPayments, readProjects, readTimeProgress, readTransfers } from './ledger-read.js';
+import { objectArg, readBudgetRequests, readDepartments, readExecutionReport, readIndicators, readPayments, readProjects, readTimeProgress, readTransfers } from './ledger-read.js';
 import { storageCall } from './storage.js';
 import { readMembers } from './members.js';
+import { sharedQuery } from './shared.js';
 import { rulesTrial, standardsGet, standardsList, standardsPropose } from './standards-calls.js';
 import { appendLog } from './logs.js';
 import { quotaExceeded, quotasFor, takeRate, type PluginQuotas } from './quotas.js';
@@ -23,6 +24,11 @@ import { quotaExceeded, quotasFor, takeRate, type PluginQuotas } from './quotas.
 export interface InvokeStats {
   /** Host calls that wrote (storage put/delete, notify, realtime publish), answered or not. */
   writes: number;
+  /**
+   * Of those, the ones that left something lasting (the route rule `audit: 'writes'`): not a realtime
+   * hint, not a write to a `bookkeeping` collection.
+   */
+  lasting?: number;
 }
 
 /** What a host call needs to be answered: bound to one plugin, one unit, one invocation. */
@@ -52,12 +58,23 @@ function quotasOf(context: CallContext): Promise<PluginQuotas> {
 /** Host calls that change something outside the sandbox (the plugin log is not counted). */
 const WRITE_METHODS = new Set(['storage.put', 'storage.delete', 'notify', 'realtime.publish', 'standards.propose']);
 
+/** A write that leaves something kept: a realtime hint is gone once sent, a bookkeeping collection holds read positions. */
+function lastingWrite(call: HostCall, manifest: Manifest): boolean {
+  if (call.method === 'realtime.publish') return false;
+  if (call.method === 'storage.put' || call.method === 'storage.delete') {
+    const name = String(call.args[0] ?? '');
+    return manifest.collections.find((c) => c.name === name)?.bookkeeping !== true;
+  }
+  return true;
+}
+
 const METHOD_PERMISSION: Record<string, HostPermission> = {
   'ledger.indicators': 'ledger.read',
   'ledger.payments': 'ledger.read',
   'ledger.projects': 'ledger.read',
   'ledger.departments': 'ledger.read',
   'ledger.transfers': 'ledger.read',
+  'ledger.budgetRequests': 'ledger.read',
   'ledger.executionReport': 'ledger.read',
   'ledger.timeProgress': 'ledger.read',
   'storage.put': 'storage',
@@ -68,6 +85,7 @@ const METHOD_PERMISSION: Record<string, HostPermission> = {
   notify: 'notify',
   'realtime.publish': 'realtime',
   'members.list': 'members.read',
+  'shared.query': 'shared.read',
   'standards.list': 'ledger.read',
   'standards.get': 'ledger.read',
   'standards.propose': 'standards.propose',
@@ -147,6 +165,7 @@ async function dispatch(call: HostCall, realtime: RealtimeBus): Promise<unknown>
       throw HostCallError.limit(new AppError('PLUGIN_READ_ONLY', { pluginId: context.pluginId, call: call.method }));
     }
     context.stats.writes += 1;
+    if (lastingWrite(call, context.manifest)) context.stats.lasting = (context.stats.lasting ?? 0) + 1;
   }
   // A call inside an open transaction already holds its connection: it must not queue behind calls waiting for one.
   return context.executor.isTransaction ? answer(call, context, realtime) : gated(context, () => answer(call, context, realtime));
@@ -167,6 +186,8 @@ async function answer(call: HostCall, context: CallContext, realtime: RealtimeBu
       return readDepartments(db, unitId);
     case 'ledger.transfers':
       return readTransfers(db, unitId, a[0]);
+    case 'ledger.budgetRequests':
+      return readBudgetRequests(db, unitId, a[0]);
     case 'ledger.executionReport':
       return readExecutionReport(db, unitId, a[0]);
     case 'ledger.timeProgress':
@@ -189,6 +210,8 @@ async function answer(call: HostCall, context: CallContext, realtime: RealtimeBu
     }
     case 'members.list':
       return readMembers(db, unitId, a[0]);
+    case 'shared.query':
+      return sharedQuery(db, context, a);
     case 'standards.list':
       return standardsList(db, unitId, a[0]);
     case 'standards.get':

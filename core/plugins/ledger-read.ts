@@ -1,10 +1,11 @@
+import { sql } from 'kysely';
 import type { Executor } from '../db/connection.js';
-import type { PaymentStatus, DecisionStatus } from '../db/schema.js';
+import type { BudgetRequestStatus, PaymentStatus, DecisionStatus } from '../db/schema.js';
 import { executionReport } from '../ledger/accounting/reports.js';
 import { ledgerSettings } from '../ledger/rules/service.js';
 import { timeProgressAnswer } from '../ledger/time-progress.js';
 import { businessDate } from '../clock.js';
-import type { DepartmentRecord, ExecutionReportRecord, IndicatorRecord, PaymentRecord, ProjectRecord, TimeProgressRecord, TransferRecord } from '../../sdk/index.js';
+import type { BudgetRequestRecord, DepartmentRecord, ExecutionReportRecord, IndicatorRecord, PaymentRecord, ProjectRecord, TimeProgressRecord, TransferRecord } from '../../sdk/index.js';
 import { HostCallError } from './errors.js';
 
 /**
@@ -164,9 +165,15 @@ export async function readPayments(db: Executor, unitId: string, raw: unknown): 
     throw new HostCallError('PLUGIN_BAD_ARGUMENTS', 'afterId must be a non-negative integer (0 starts from the first payment)');
   }
   const limit = tolerantLimit(filter.limit);
+  // Host API 1.1.0: the payments drawn on the indicators of one project of the unit.
+  const projectId = filter.projectId;
+  if (projectId !== undefined && (typeof projectId !== 'number' || !Number.isSafeInteger(projectId) || projectId < 1)) {
+    throw new HostCallError('PLUGIN_BAD_ARGUMENTS', 'projectId must be a positive integer (a project id of the unit)');
+  }
   const ascending = afterId !== undefined;
   const fetch = (after: number | undefined, rows: number) => db.selectFrom('payments').selectAll().where('unit_id', '=', unitId)
     .$if(status !== undefined, (q) => q.where('status', '=', status as PaymentStatus))
+    .$if(projectId !== undefined, (q) => q.where('indicator_id', 'in', db.selectFrom('indicators').select('id').where('unit_id', '=', unitId).where('project_id', '=', projectId as number)))
     .$if(year !== undefined, (q) => q.where('date', '>=', `${year}-01-01`).where('date', '<=', `${year}-12-31`))
     .$if(from !== undefined, (q) => q.where('date', '>=', from!))
     .$if(to !== undefined, (q) => q.where('date', '<=', to!))
@@ -177,7 +184,7 @@ export async function readPayments(db: Executor, unitId: string, raw: unknown): 
   return budgeted(fetch, limit, (r) => ({
     id: r.id, indicatorId: r.indicator_id, departmentId: r.department_id, payeeName: r.payee_name, purpose: r.purpose,
     economicCode: r.economic_code, amount: r.amount, date: r.date, status: r.status, createdAt: r.created_at,
-    approvedAt: r.approved_at, paidAt: r.paid_at,
+    approvedAt: r.approved_at, paidAt: r.paid_at, docNo: r.doc_no,
   }), afterId as number | undefined);
 }
 
@@ -208,8 +215,51 @@ export async function readTransfers(db: Executor, unitId: string, raw: unknown):
     .orderBy('id').limit(rows).execute();
   return budgeted(fetch, limit, (r) => ({
     id: r.id, fromIndicatorId: r.from_indicator_id, toIndicatorId: r.to_indicator_id, amount: r.amount, reason: r.reason,
-    date: r.date, status: r.status, decidedAt: r.decided_at,
+    date: r.date, status: r.status, decidedAt: r.decided_at, docNo: r.doc_no,
   }), afterId);
+}
+
+const REQUEST_STATUSES: readonly BudgetRequestStatus[] = ['draft', 'submitted', 'returned', 'resubmitted', 'approved'];
+
+/**
+ * Budget requests (预算申报) of the unit, ascending ids (host API 1.1.0): `amount` is the total in fen,
+ * `projectId`/`projectName` the project when its lines name exactly one (null for none or several),
+ * `submittedAt` the last submission (一上 or 二上; null for a draft). `id` reads one request.
+ */
+export async function readBudgetRequests(db: Executor, unitId: string, raw: unknown): Promise<BudgetRequestRecord[]> {
+  const filter = objectArg(raw);
+  const year = yearArg(filter.year);
+  const status = filter.status;
+  if (status !== undefined && !REQUEST_STATUSES.includes(status as BudgetRequestStatus)) {
+    throw new HostCallError('PLUGIN_BAD_ARGUMENTS', `status must be one of ${REQUEST_STATUSES.join(', ')}`);
+  }
+  const id = filter.id;
+  if (id !== undefined && (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1)) throw new HostCallError('PLUGIN_BAD_ARGUMENTS', 'id must be a positive integer');
+  const { afterId, limit } = pageArgs(filter);
+  // The project (when the lines name exactly one) and the last submission come with each row, so the
+  // answer budget counts them too: two correlated subqueries on indexed columns (lines by request, comments by entity).
+  const fetch = (after: number | undefined, rows: number) => db.selectFrom('budget_requests as r').selectAll('r')
+    .select((eb) => [
+      eb.selectFrom('budget_request_lines as l').whereRef('l.request_id', '=', 'r.id')
+        .select(sql<number | null>`case when count(distinct coalesce(l.project_id, 0)) = 1 then max(l.project_id) end`.as('p')).as('project_id'),
+      eb.selectFrom('comments as c').whereRef('c.entity_id', '=', 'r.id').where('c.entity', '=', 'budget_request').whereRef('c.unit_id', '=', 'r.unit_id')
+        .where('c.action', 'in', ['submit', 'resubmit']).select((e) => e.fn.max('c.created_at').as('at')).as('submitted_at'),
+    ])
+    .where('r.unit_id', '=', unitId)
+    .$if(id !== undefined, (q) => q.where('r.id', '=', id as number))
+    .$if(year !== undefined, (q) => q.where('r.year', '=', year!))
+    .$if(status !== undefined, (q) => q.where('r.status', '=', status as BudgetRequestStatus))
+    .$if(after !== undefined, (q) => q.where('r.id', '>', after!))
+    .orderBy('r.id').limit(rows).execute();
+  const projects = new Map((await db.selectFrom('projects').select(['id', 'name']).where('unit_id', '=', unitId).execute()).map((p) => [p.id, p.name]));
+  return budgeted(fetch, limit, (r) => {
+    const projectId = r.project_id === null || r.project_id === undefined ? null : Number(r.project_id);
+    return {
+      id: r.id, docNo: r.doc_no, year: r.year, title: r.title, departmentId: r.department_id,
+      projectId, projectName: projectId === null ? null : projects.get(projectId) ?? null,
+      amount: r.total_amount, status: r.status, submittedAt: (r.submitted_at as string | null | undefined) ?? null,
+    };
+  }, afterId);
 }
 
 /** A report of the running year stands at the current month; a past (or future) year is seen whole (as the report route does). */

@@ -79,7 +79,9 @@ describe('ledger.payments', () => {
       id: newest[0]!.id, indicatorId: newest[0]!.indicator_id, departmentId: newest[0]!.department_id, payeeName: newest[0]!.payee_name,
       purpose: newest[0]!.purpose, economicCode: newest[0]!.economic_code, amount: newest[0]!.amount, date: newest[0]!.date,
       status: newest[0]!.status, createdAt: newest[0]!.created_at, approvedAt: newest[0]!.approved_at, paidAt: newest[0]!.paid_at,
+      docNo: newest[0]!.doc_no,
     });
+    expect(latest[0].docNo).toMatch(/^ZF\d{4}-\d{4}$/);
     const paid = (await read('ledger.payments', { status: 'paid', afterId: 0, limit: 5000 })).value;
     expect(paid.map((p: any) => p.id)).toEqual(mine.filter((p) => p.status === 'paid').map((p) => p.id));
     expect(paid.every((p: any) => typeof p.approvedAt === 'string' && typeof p.paidAt === 'string')).toBe(true);
@@ -97,6 +99,23 @@ describe('ledger.payments', () => {
     expect(PAYMENT_PAGE_MAX).toBe(5000);
     const huge = await readPayments(env.kernel.db, 'a', { afterId: 0, limit: 1_000_000 });
     expect(huge.length).toBe((await paymentsOf('a')).length);
+  });
+});
+
+describe('ledger.payments by project (host API 1.1.0)', () => {
+  it('answers only the payments drawn on the project’s indicators of the bound unit, and refuses a bad projectId', async () => {
+    const rows = await env.kernel.db.selectFrom('payments').innerJoin('indicators', 'indicators.id', 'payments.indicator_id')
+      .select(['payments.id', 'payments.unit_id', 'indicators.project_id']).where('indicators.project_id', 'is not', null).orderBy('payments.id').execute();
+    const inA = rows.filter((r) => r.unit_id === 'a');
+    expect(inA.length).toBeGreaterThan(0);
+    const projectId = inA[0]!.project_id!;
+    const got = (await read('ledger.payments', { projectId, afterId: 0, limit: 5000 })).value;
+    expect(got.map((p: { id: number }) => p.id)).toEqual(inA.filter((r) => r.project_id === projectId).map((r) => r.id));
+    // Another unit's project is not found from unit a (nor a's from b).
+    const other = rows.find((r) => r.unit_id === 'b');
+    if (other) expect((await read('ledger.payments', { projectId: other.project_id, afterId: 0 })).value).toEqual([]);
+    expect((await read('ledger.payments', { projectId, afterId: 0 }, 'b')).value).toEqual([]);
+    for (const bad of [0, -3, 1.5, '7']) expect((await read('ledger.payments', { projectId: bad })).error?.code, String(bad)).toBe('PLUGIN_BAD_ARGUMENTS');
   });
 });
 
@@ -153,8 +172,9 @@ describe('ledger.departments, ledger.transfers', () => {
     const mine = await env.kernel.db.selectFrom('transfers').selectAll().where('unit_id', '=', 'a').orderBy('id').execute();
     expect(mine.length).toBeGreaterThan(0);
     expect(transfers).toEqual(mine.map((t) => ({
-      id: t.id, fromIndicatorId: t.from_indicator_id, toIndicatorId: t.to_indicator_id, amount: t.amount, reason: t.reason, date: t.date, status: t.status, decidedAt: t.decided_at,
+      id: t.id, fromIndicatorId: t.from_indicator_id, toIndicatorId: t.to_indicator_id, amount: t.amount, reason: t.reason, date: t.date, status: t.status, decidedAt: t.decided_at, docNo: t.doc_no,
     })));
+    expect(transfers.every((t: any) => /^TJ2026-\d{4}$/.test(t.docNo))).toBe(true);
     const approved = (await read('ledger.transfers', { status: 'approved' })).value;
     expect(approved.map((t: any) => t.id)).toEqual(mine.filter((t) => t.status === 'approved').map((t) => t.id));
     expect((await read('ledger.transfers', { status: 'nope' })).error?.code).toBe('PLUGIN_BAD_ARGUMENTS');

@@ -70,6 +70,28 @@ describe.skipIf(!pg)('two app processes on one PostgreSQL', () => {
     expect(JSON.parse(doc.data).n).toBe(20);
   });
 
+  it('with eventBatch on, delivers each event once, in order, serially across both processes', async () => {
+    await env.plugin('batched', `return { events: { 'payment.submitted': async (event, host) => {
+      await host.storage.put('docs', 'run:' + event.id + ':' + Math.random(), { kind: 'run', event: event.id });
+      const doc = await host.storage.get('docs', 'tally');
+      for (let i = 0; i < 3; i++) await host.storage.get('docs', 'tally');
+      await host.storage.put('docs', 'tally', { kind: 'tally', n: (doc ? doc.data.n : 0) + 1, order: (doc ? doc.data.order : []).concat([event.id]) });
+    } } };`, { permissions: ['events', 'storage'], events: ['payment.submitted'], eventBatch: true });
+    const ind = await issue(env, { amount: 100_000_000 });
+    for (let i = 1; i <= 30; i++) expect((await submitPayment(env, ind.id, 3_000 + i)).status).toBe(201);
+    const done = async () => (await env.kernel.db.selectFrom('plugin_deliveries').select('id').where('plugin_id', '=', 'batched').where('status', '=', 'done').execute()).length;
+    await until(async () => (await done()) === 30);
+    const queued = await env.kernel.db.selectFrom('plugin_deliveries').select('event_id').where('plugin_id', '=', 'batched').orderBy('id').execute();
+    const runs = await env.kernel.db.selectFrom('plugin_docs').select('data').where('plugin_id', '=', 'batched').where('idx0', '=', 'run').execute();
+    const perEvent = new Map<string, number>();
+    for (const r of runs) perEvent.set(JSON.parse(r.data).event, (perEvent.get(JSON.parse(r.data).event) ?? 0) + 1);
+    expect(perEvent.size).toBe(30);
+    expect([...perEvent.values()].every((n) => n === 1)).toBe(true);
+    const tally = JSON.parse((await env.kernel.db.selectFrom('plugin_docs').select('data').where('plugin_id', '=', 'batched').where('doc_id', '=', 'tally').executeTakeFirstOrThrow()).data);
+    expect(tally.n).toBe(30);
+    expect(tally.order).toEqual(queued.map((q) => q.event_id));
+  });
+
   it('a realtime message published in one process reaches an SSE client of the other', async () => {
     const [one, two] = apps;
     const token = await env.login('a.staff');

@@ -31,7 +31,7 @@ export function pluginOpenApi(manifest: Manifest, unitId: string, routesGranted:
         ...(names.length
           ? { parameters: names.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,100}$' } })) }
           : {}),
-        ...(route.method === 'POST'
+        ...(route.method !== 'GET'
           ? { requestBody: { required: false, content: { 'application/json': { schema: {} } } }, 'x-unibudget-audited': true }
           : {}),
         responses: {

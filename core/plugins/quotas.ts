@@ -80,6 +80,9 @@ export async function storageUsage(
   return { bytes: Number(row?.bytes ?? 0), docs: Number(row?.docs ?? 0), old: row?.old === null || row?.old === undefined ? null : Number(row.old) };
 }
 
+/** The quota locks each open transaction holds (transaction-scoped: they end with it, and so does its entry). */
+const quotaLocksHeld = new WeakMap<Executor, Set<string>>();
+
 /**
  * Runs `work` with the (plugin, unit)'s storage serialized: on PostgreSQL under a transaction-scoped
  * advisory lock, on SQLite in a transaction (one connection: transactions never overlap). Inside an
@@ -87,7 +90,12 @@ export async function storageUsage(
  */
 export async function withQuotaLock<T>(db: Executor, pluginId: string, unitId: string, work: (tx: Executor) => Promise<T>): Promise<T> {
   const run = async (tx: Executor) => {
-    if (dialectOf(tx) === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`plugin-quota:${pluginId}:${unitId}`}))`.execute(tx);
+    const key = `plugin-quota:${pluginId}:${unitId}`;
+    // A transaction that already holds the lock (a batch of events writing in one transaction) does not ask again: one round trip less per write.
+    if (dialectOf(tx) === 'postgres' && !quotaLocksHeld.get(tx)?.has(key)) {
+      await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(tx);
+      if (db.isTransaction) quotaLocksHeld.set(tx, (quotaLocksHeld.get(tx) ?? new Set()).add(key));
+    }
     return work(tx);
   };
   return db.isTransaction ? run(db) : db.transaction().execute(run);

@@ -9,7 +9,7 @@ import { defineRoute, type RouteSpec } from '../http/route.js';
 import { UnitParams } from '../units/schema.js';
 import type { Actor, UnitScope } from '../permissions/service.js';
 import { ROLE_LABELS, type Role } from '../permissions/roles.js';
-import { routeRoles } from '../../sdk/manifest.js';
+import { routeRoles, type RouteMethod } from '../../sdk/manifest.js';
 import { validateViewSpec } from '../../sdk/views.js';
 import { declaredRoute, fileResponse, placedViews, viewSubject } from './extension-points.js';
 import {
@@ -49,7 +49,8 @@ function rolesIn(actor: Actor, scope: UnitScope): Role[] {
   return [...roles].sort();
 }
 
-const pluginCall = (method: 'get' | 'post') =>
+/** A plugin route call: GET reads; POST, PUT and DELETE (host API 1.1.0) are writes, with a body, audited. */
+const pluginCall = (method: 'get' | 'post' | 'put' | 'delete') =>
   defineRoute({
     method,
     path: '/api/units/:unitId/plugins/:pluginId/routes/*',
@@ -59,15 +60,16 @@ const pluginCall = (method: 'get' | 'post') =>
     params: PluginParams,
     maxBodyBytes: 256 * 1024,
     handler: async ({ kernel, actor, scope, params, c, lang }) => {
-      // A supervising unit reads, never writes: a POST into a plugin may write its storage.
-      if (method === 'post' && scope.readOnly) throw new AppError('FORBIDDEN', { permission: 'plugin.read', unitId: scope.unitId });
+      const writes = method !== 'get';
+      // A supervising unit reads, never writes: a POST (PUT, DELETE) into a plugin may write its storage.
+      if (writes && scope.readOnly) throw new AppError('FORBIDDEN', { permission: 'plugin.read', unitId: scope.unitId });
       const prefix = `/api/units/${params.unitId}/plugins/${params.pluginId}/routes/`;
       const sub = decodeURIComponent(c.req.path.slice(prefix.length));
       const enablement = await enabledIn(kernel.db, scope.unitId, params.pluginId);
       if (!enablement.grants.includes('routes')) throw new AppError('PLUGIN_ROUTE_NOT_FOUND', { pluginId: params.pluginId });
       const host = hostOf(kernel);
       const pkg = await host.loadPackage(kernel.db, enablement.pluginId, enablement.version);
-      const found = declaredRoute(pkg.manifest.routes, method.toUpperCase() as 'GET' | 'POST', sub);
+      const found = declaredRoute(pkg.manifest.routes, method.toUpperCase() as RouteMethod, sub);
       if (!found) throw new AppError('PLUGIN_ROUTE_NOT_FOUND', { pluginId: params.pluginId });
       const declared = found.route;
       const roles = rolesIn(actor, scope);
@@ -83,7 +85,7 @@ const pluginCall = (method: 'get' | 'post') =>
       }
       let body: unknown = null;
       let text = '';
-      if (method === 'post') {
+      if (writes) {
         text = await c.req.text();
         try {
           body = text ? JSON.parse(text) : null;
@@ -91,7 +93,7 @@ const pluginCall = (method: 'get' | 'post') =>
           throw new AppError('INVALID_JSON');
         }
       }
-      const request = { method: declared.method, path: sub, params: found.params, query: c.req.query(), body, user: { id: actor.userId, username: actor.username, roles } };
+      const request = { method: declared.method, path: sub, params: found.params, query: c.req.query(), body, user: { id: actor.userId, username: actor.username, roles }, lang: lang === 'en' ? 'en' : 'zh-CN' };
       const stats: InvokeStats = { writes: 0 };
       const routeKey = `${declared.method} ${declared.path}`;
       // A GET is read-only (any reader of the unit may call it and it is not audited): its host writes are refused.
@@ -100,7 +102,9 @@ const pluginCall = (method: 'get' | 'post') =>
       // storage writes are its own, so the entry follows them in a short command of its own rather
       // than a transaction held open while sandboxed code runs: not a `command:` route). A refusal
       // or fault that wrote nothing changed nothing and is not audited; GET routes never are.
-      if (method === 'post' && (reply.ok || stats.writes > 0)) {
+      // A route declaring `audit: 'writes'` is audited only when it left something lasting (not a typing hint, not a read position).
+      const audited = declared.audit === 'writes' ? (stats.lasting ?? 0) > 0 : reply.ok || stats.writes > 0;
+      if (writes && audited) {
         await runCommand(kernel, (tx) => auditRouteCall(tx, auditActorOf(actor), scope.unitId, {
           pluginId: enablement.pluginId, version: enablement.version, route: routeKey, text, body,
           outcome: reply.ok ? 'ok' : reply.error.refused || reply.error.hostLimit ? 'refused' : 'fault', code: reply.ok ? undefined : reply.error.code, writes: stats.writes,
@@ -352,6 +356,8 @@ export const pluginRoutes: RouteSpec[] = [
   }),
   pluginCall('get'),
   pluginCall('post'),
+  pluginCall('put'),
+  pluginCall('delete'),
   defineRoute({
     method: 'get',
     path: '/api/units/:unitId/realtime',

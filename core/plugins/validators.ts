@@ -16,6 +16,9 @@ export interface ValidatorDeps {
   breaker: Breaker;
 }
 
+/** Calls of one plugin's validator in one unit in flight at once while it answers quickly (see `paced`). */
+const PIPELINE = 8;
+
 /**
  * The plugins' answer to the ledger's synchronous validators (`payment.validate`, …), asked before
  * the writer's transaction opens (plugin time never holds the database), under the validator time limit: every plugin enabled in the unit with the
@@ -23,19 +26,41 @@ export interface ValidatorDeps {
  * blocks or warns as the unit chose for that plugin (fail-closed or fail-open).
  */
 export function pluginValidators(deps: ValidatorDeps): ValidatorProvider {
-  // Validations of one plugin in one unit run one after another. They run outside the write
-  // transaction, so concurrent submissions no longer queue on the database; queued in the plugin's
-  // isolate instead, each would be charged the time of those ahead of it and time out. Waiting here,
-  // each call gets its whole limit, and a slow validator slows only its own unit's submissions.
-  const tails = new Map<string, Promise<unknown>>();
-  const serially = <T>(key: string, call: () => Promise<T>): Promise<T> => {
-    const run = (tails.get(key) ?? Promise.resolve()).then(call, call);
-    const tail = run.catch(() => undefined);
-    tails.set(key, tail);
-    void tail.then(() => { if (tails.get(key) === tail) tails.delete(key); });
-    return run;
+  // Validations of one plugin in one unit are paced by how fast it answers. They run outside the
+  // write transaction, so concurrent submissions no longer queue on the database; but a call queued
+  // in the plugin's isolate behind others is charged their time against its own limit. A validator
+  // that answers quickly (each of its last answers within a 2·PIPELINE-th of the limit) gets up to
+  // PIPELINE calls in flight: one queued behind all the others still has more than half its limit.
+  // A slow or failing one (and one not yet seen) runs one call at a time: each gets its whole limit,
+  // and a slow validator slows only its own unit's submissions. A strict one-at-a-time chain made
+  // every submission of a busy unit wait for a process round trip per submission ahead of it.
+  // One gate per (plugin, unit) enabled with a validator, kept while the process runs: its pace is remembered.
+  const gates = new Map<string, { running: number; quick: boolean; waiting: Array<() => void> }>();
+  const paced = async <T extends Reply>(key: string, call: () => Promise<T>): Promise<T> => {
+    let gate = gates.get(key);
+    if (!gate) gates.set(key, (gate = { running: 0, quick: false, waiting: [] }));
+    const g = gate;
+    const limit = () => (g.quick ? PIPELINE : 1);
+    // A call woken from the queue had its place counted by the call that woke it.
+    if (g.running < limit()) g.running += 1;
+    else await new Promise<void>((resolve) => g.waiting.push(resolve));
+    const started = performance.now();
+    try {
+      const reply = await call();
+      g.quick = reply.ok && performance.now() - started <= deps.limits.validatorTimeoutMs / (2 * PIPELINE);
+      return reply;
+    } catch (error) {
+      g.quick = false;
+      throw error;
+    } finally {
+      g.running -= 1;
+      while (g.waiting.length > 0 && g.running < limit()) {
+        g.running += 1;
+        g.waiting.shift()!();
+      }
+    }
   };
-  return async (db: Db, kind: ValidatorKind, unitId: string, document: Record<string, unknown>): Promise<ValidatorVerdict[]> => {
+  return async (db: Db, kind: ValidatorKind, unitId: string, document: Record<string, unknown>, lang?: 'zh' | 'en'): Promise<ValidatorVerdict[]> => {
     const rows = await db.selectFrom('plugin_units').selectAll().where('unit_id', '=', unitId).where('state', '=', 'enabled').execute();
     if (rows.length === 0) return [];
     const verdicts: ValidatorVerdict[] = [];
@@ -44,8 +69,8 @@ export function pluginValidators(deps: ValidatorDeps): ValidatorProvider {
       if (!enablement.grants.includes('validators')) continue;
       const pkg = await deps.loadPackage(db, enablement.pluginId, enablement.version);
       if (!pkg.manifest.validators.includes(kind)) continue;
-      const reply = await serially(`${enablement.pluginId}\u0000${unitId}`, () =>
-        deps.invoke(enablement, 'validators', kind, { kind, unitId, document }, { executor: db, timeoutMs: deps.limits.validatorTimeoutMs }));
+      const reply = await paced(`${enablement.pluginId}\u0000${unitId}`, () =>
+        deps.invoke(enablement, 'validators', kind, { kind, unitId, document, lang: lang === 'en' ? 'en' : 'zh-CN' }, { executor: db, timeoutMs: deps.limits.validatorTimeoutMs }));
       const answer = reply.ok ? readVerdict(reply.value) : null;
       if (answer) {
         verdicts.push({ source: enablement.pluginId, ...answer });

@@ -75,6 +75,14 @@ describe('planted anomalies are found with the right grade', () => {
     expect(found.filter((f) => f.monitor === 'large-payment')).toHaveLength(1);
   });
 
+  it('names the large payment by the unit’s document number the host gives (ZF…), never its database id', () => {
+    const id = planted.planted.largePaymentId;
+    const numbered = { ...planted, payments: planted.payments.map((p) => (p.id === id ? { ...p, docNo: 'ZF2026-0042' } : p)) };
+    const large = analyse(numbered).find((f) => f.key === `large:${y}:${id}`)!;
+    expect(large.subject).toContain('支付 ZF2026-0042');
+    expect(large.subject).not.toContain(`#${id}`);
+  });
+
   it('six payments just under the approval threshold to one payee are red splitting', () => {
     const split = one(`split:${y}:${planted.planted.splitPayee}`);
     expect(split).toMatchObject({ grade: 'severe', monitor: 'splitting' });

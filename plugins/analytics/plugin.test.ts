@@ -185,9 +185,12 @@ describe('analytics plugin end to end', () => {
     expect(table.rows.length).toBeGreaterThan(0);
     // 确认 → 处置 → 关闭 are row actions (host API 1.1.0): each row names itself and the steps its state allows.
     expect(table.actions.map((x: { id: string; route: string; reason: string }) => [x.id, x.route, x.reason])).toEqual([
-      ['acknowledge', 'warnings/acknowledge', 'optional'], ['handle', 'warnings/handle', 'required'], ['close', 'warnings/close', 'optional']]);
+      ['acknowledge', 'warnings/acknowledge', 'optional'], ['handle', 'warnings/handle', 'required'], ['close', 'warnings/close', 'optional'], ['consult', undefined, undefined]]);
     const openRow = table.rows.find((r: { _actions: string; status: string }) => r.status === '待确认');
-    expect(openRow).toMatchObject({ _id: expect.any(String), _actions: 'acknowledge,handle' });
+    expect(openRow).toMatchObject({ _id: expect.any(String), _actions: 'acknowledge,handle,consult' });
+    // 发起会商 links to collab's consultation view prefilled with the warning (the web app shows it where collab is enabled).
+    expect(table.actions.at(-1)).toEqual({ id: 'consult', kind: 'link', label: '发起会商', target: { plugin: 'collab', view: 'consultations', query: { warningId: '{_id}', title: '{title}', departmentId: '{_departmentId}' } } });
+    expect(table.rows.filter((r: { status: string }) => r.status.startsWith('已关闭')).every((r: { _actions: string }) => !r._actions.includes('consult'))).toBe(true);
     expect(centre.blocks.filter((b: { type: string }) => b.type === 'form').map((f: { submit: string }) => f.submit)).not.toContain('warnings/acknowledge');
     // The filter form stores the caller's filter; the view reloads with it.
     await expect(h.route('POST', 'warnings/filter', { body: { grade: 'red' }, as: 'a.finance' }))
@@ -203,10 +206,10 @@ describe('analytics plugin end to end', () => {
     const staffCentre = await h.view('warnings');
     expect(staffCentre.blocks.find((b: { type: string }) => b.type === 'table').rows).toHaveLength(table.rows.length);
     expect(staffCentre.blocks.filter((b: { type: string }) => b.type === 'form')).toEqual([]);
-    expect(staffCentre.blocks.find((b: { type: string }) => b.type === 'table').actions).toBeUndefined();
+    expect(staffCentre.blocks.find((b: { type: string }) => b.type === 'table').actions.map((x: { id: string }) => x.id)).toEqual(['consult']);
     // A department head may acknowledge and handle, not close.
     const headTable = (await h.view('warnings', { as: 'a.head' })).blocks.find((b: { type: string }) => b.type === 'table');
-    expect(headTable.actions.map((x: { id: string }) => x.id)).toEqual(['acknowledge', 'handle']);
+    expect(headTable.actions.map((x: { id: string }) => x.id)).toEqual(['acknowledge', 'handle', 'consult']);
     const dash = await h.view('dashboard');
     expect(dash.blocks.map((b: { type: string }) => b.type)).toEqual(expect.arrayContaining(['stat', 'line', 'bar', 'pie', 'table']));
     const forecast = await h.view('forecast');

@@ -171,9 +171,26 @@ describe('who may read what', () => {
     expect(onTransfer.subject).toEqual({ kind: 'transfer', id: transfer.body.id });
     const request = await h.submitBudgetRequest(800_000);
     const onRequest = (await h.route('POST', 'threads', { as: 'a.staff', body: { title: '申报说明', subject: { kind: 'budget-request', id: request.requestId } } })).thread;
-    // No host read of budget requests: the thread takes the department of the person who opened it.
+    // Read live through host.ledger.budgetRequests: the thread belongs to the request's department (a.staff's 03).
     expect(onRequest.departmentId).toBe(dept['03']);
     expect((await h.route('GET', `threads/${onRequest.id}`, { as: 'a.head' })).thread.title).toBe('申报说明');
+    // A quoted budget request shows its number, live status and amount in fen, like a payment.
+    const posted = await h.route('POST', `threads/${onRequest.id}/messages`, { as: 'a.finance', body: { text: `请核对 [[budget-request:${request.requestId}]]` } });
+    const [docNo] = (await h.ledger('a').budgetRequests({ id: request.requestId })).map((r) => r.docNo);
+    expect(docNo).toBeTruthy();
+    const ref = (await h.route('GET', `threads/${onRequest.id}/messages`, { as: 'a.head' })).messages.find((m: any) => m.id === posted.message.id).refs[0];
+    expect(ref).toMatchObject({ status: '已报送（一上）', amount: 800_000 });
+    expect(ref.label).toContain(docNo);
+    expect((await h.route('GET', `threads/${onRequest.id}`, { as: 'a.finance' })).subject).toMatchObject({ status: '已报送（一上）', amount: 800_000 });
+    // A request of 办公室 (seeded): its department's rule holds, unit b's ledger does not hold it.
+    const seeded = (await h.seedLedger('a', { budgetRequests: [{ year: 2026, title: '办公设备购置申报', amount: 1_200_000, departmentId: dept['01']!, submittedOn: '2026-03-02' }] })).budgetRequests[0]!;
+    expect(seeded).toMatchObject({ title: '办公设备购置申报', amount: 1_200_000, status: 'submitted', departmentId: dept['01'], submittedAt: '2026-03-02T08:00:00.000Z' });
+    expect(await h.ledger('b').budgetRequests({ id: seeded.id })).toEqual([]);
+    const e = await refused(() => h.route('POST', 'threads', { as: 'a.staff', body: { title: '看看办公室的申报', subject: { kind: 'budget-request', id: seeded.id } } }));
+    expect(e.code).toBe('collab.SUBJECT_FORBIDDEN');
+    const onSeeded = (await h.route('POST', 'threads', { as: 'a.finance', body: { title: '设备申报', subject: { kind: 'budget-request', id: seeded.id } } })).thread;
+    expect(onSeeded.departmentId).toBe(dept['01']);
+    expect((await refused(() => h.route('GET', `threads/${onSeeded.id}`, { as: 'a.head' }))).status).toBe(404);
     const panel = await h.view('project-threads', { as: 'a.finance', query: { subjectKind: 'project', subjectId: String(project) } });
     expect(panel.blocks.find((b: any) => b.type === 'chat').messages[0].text).toBe('请办公室报送进度');
   });
@@ -338,6 +355,11 @@ describe('joint review (多部门联审)', () => {
     expect(pay.status, JSON.stringify(refusal)).toBe(422);
     expect(refusal.error.code).toBe('PLUGIN_VALIDATION_BLOCKED');
     expect(refusal.error.message).toContain('联审');
+    // The payment is named by its document number (the review's evidence keeps it), never its id.
+    const [no] = (await h.ledger('a').payments({ afterId: id - 1, limit: 1 })).map((p) => p.docNo);
+    expect(no).toMatch(/^ZF\d{4}-\d{4}$/);
+    expect(refusal.error.message).toContain(`支付申请 ${no}`);
+    expect(review.evidence['单号']).toBe(no);
     // Who may sign: the holder of an open slot, once, with a reason.
     // (a.staff cannot even see a review of another department's payment; the leader sees it but holds no slot)
     expect((await refused(() => h.route('POST', `reviews/${review.id}/sign`, { as: 'a.staff', body: { decision: 'approve', reason: '同意支付' } }))).status).toBe(404);
@@ -425,6 +447,11 @@ describe('search', () => {
     expect((await refused(() => h.route('GET', 'search', { query: { q: '' } }))).status).toBe(400);
     const inbox = await h.view('inbox', { as: 'a.staff', query: { q: '食堂' } });
     expect(inbox.blocks.map((b: any) => b.text ?? '').join('\n')).toContain(`threadId=${open}`);
+    // A thread on a payment is listed with the payment's document number.
+    const [officeNo] = (await h.ledger('a').payments({ afterId: officePayment - 1, limit: 1 })).map((p) => p.docNo);
+    const listed = (await h.view('inbox', { as: 'a.finance' })).blocks.map((b: any) => b.text ?? '').join('\n');
+    expect(listed).toContain(`支付申请 ${officeNo}`);
+    expect(listed).not.toContain(`支付申请 #${officePayment}`);
   });
 });
 
@@ -462,5 +489,98 @@ describe('legal sign-off where configured', () => {
     const done = await h.route('POST', 'reviews/approve', { as: 'a.admin', body: { id: review.id, reason: '合同条款已审查' } });
     expect(done.review).toMatchObject({ status: 'closed', outcome: 'approved' });
     expect((await h.http('POST', `/api/units/a/payments/${id}/pay`, { as: 'a.finance', body: {} })).status).toBe(200);
+  });
+});
+
+describe('every action, by role and department', () => {
+  it('a department\'s discussion: the other roles\' reach, auditors read and sign but do not steer, developers stay out', async () => {
+    // A thread on a payment of 办公室 (01): a.staff and a.head (03) are outside it.
+    const { thread } = await h.route('POST', 'threads', { as: 'a.finance', body: { title: '办公室印制费复核', subject: { kind: 'payment', id: officePayment }, text: '请复核数量' } });
+    const first = (await h.route('GET', `threads/${thread.id}/messages`, { as: 'a.finance' })).messages[0].id;
+    // The panel's route that opens the object's discussion refuses a reader outside its department (a.head was never invited).
+    expect((await refused(() => h.route('POST', `subjects/payment/${officePayment}/messages`, { as: 'a.head', body: { text: '我来说两句' } }))).code).toBe('collab.SUBJECT_FORBIDDEN');
+    // Nothing of it reaches them through the digest or the thread list either.
+    for (const as of ['a.staff', 'a.head']) {
+      expect(JSON.stringify(await h.view('digest', { as }))).not.toContain('办公室印制费复核');
+      expect(JSON.stringify(await h.view('inbox', { as }))).not.toContain(thread.id);
+    }
+    // Auditors read the whole unit and may speak in the discussion (they sign the audit slot of reviews)…
+    expect((await h.route('GET', `threads/${thread.id}/messages`, { as: 'a.auditor' })).messages).toHaveLength(1);
+    await h.route('POST', `threads/${thread.id}/messages`, { as: 'a.auditor', body: { text: '请附采购清单' } });
+    // …but neither invite, nor open reviews or consultations, nor record or close agreed actions.
+    const roleRefusal = async (path: string, body: unknown) => {
+      const e = await refused(() => h.route('POST', path, { as: 'a.auditor', body }));
+      expect([e.status, e.code], path).toEqual([403, 'PLUGIN_ROLE_REQUIRED']);
+    };
+    await roleRefusal(`threads/${thread.id}/invite`, { users: [await h.userId('a.staff')] });
+    await roleRefusal('reviews', { subject: { kind: 'payment', id: officePayment } });
+    await roleRefusal('consultations', { warningId: 'w-audit', title: '审计发起' });
+    await roleRefusal('consultations/agree', { consultationId: 'cx', action: '整改', deadline: '2099-01-01' });
+    await roleRefusal('consultations/done', { id: 'cx' });
+    // Nobody edits or deletes another's message, whatever their role.
+    // (The unit admin administers people and plugins: a department's discussion is not theirs to read, 404.)
+    expect((await refused(() => h.route('GET', `threads/${thread.id}`, { as: 'a.admin' }))).status).toBe(404);
+    for (const as of ['a.auditor', 'a.leader']) {
+      expect((await refused(() => h.route('POST', `threads/${thread.id}/messages/${first}/edit`, { as, body: { text: '改' } }))).status, as).toBe(403);
+      expect((await refused(() => h.route('POST', `threads/${thread.id}/messages/${first}/delete`, { as, body: {} }))).status, as).toBe(403);
+    }
+    // A plugin developer holds no business role: no reading a department's thread, no posting, no signing.
+    expect((await refused(() => h.route('GET', `threads/${thread.id}`, { as: 'a.dev' }))).status).toBe(404);
+    for (const [path, body] of [[`threads/${thread.id}/messages`, { text: '开发者' }], [`threads/${thread.id}/read`, {}], [`threads/${thread.id}/typing`, {}], ['reviews/approve', { id: 'rx', reason: '同意' }], ['prefs', { notify: 'none' }]] as const) {
+      expect((await refused(() => h.route('POST', path, { as: 'a.dev', body }))).code, path).toBe('PLUGIN_ROLE_REQUIRED');
+    }
+    // A consultation on another department's warning: not listed for a.staff / a.head, its thread closed to them.
+    const { consultation } = await h.route('POST', 'consultations', { as: 'a.leader', body: { warningId: 'w-office-1', title: '办公室公用经费超进度', departmentId: dept['01'] } });
+    for (const as of ['a.staff', 'a.head']) {
+      expect((await h.route('GET', 'consultations', { as })).consultations.map((c: any) => c.id)).not.toContain(consultation.id);
+      expect((await refused(() => h.route('POST', `threads/${consultation.threadId}/messages`, { as, body: { text: '我也说说' } }))).status).toBe(404);
+    }
+    expect((await refused(() => h.route('POST', `consultations/${consultation.id}/agree`, { as: 'a.head', body: { action: '压缩开支', deadline: '2099-01-01' } }))).status).toBe(404);
+    expect((await h.route('GET', 'consultations', { as: 'a.auditor' })).consultations.map((c: any) => c.id)).toContain(consultation.id);
+    // Business staff open neither reviews nor consultations.
+    expect((await refused(() => h.route('POST', 'consultations', { as: 'a.staff', body: { warningId: 'w-staff', title: '员工发起' } }))).status).toBe(403);
+    expect((await refused(() => h.route('POST', 'consultations/done', { as: 'a.staff', body: { id: 'cx' } }))).status).toBe(403);
+  });
+});
+
+describe('a consultation opened from a warning', () => {
+  it('the consultation view is prefilled from the warning\'s link: title, department and its responsible people', async () => {
+    const head = await h.userId('a.head');
+    const query = { warningId: 'progress:2026:dept:3', title: '基础教育科执行进度偏慢', departmentId: String(dept['03']) };
+    const v = await h.view('consultations', { as: 'a.finance', query });
+    // The form comes right after the counts.
+    const form = v.blocks[3];
+    expect(form).toMatchObject({ type: 'form', submit: 'consultations' });
+    const value = (key: string) => form.fields.find((f: any) => f.key === key)?.value;
+    expect(value('warningId')).toBe('progress:2026:dept:3');
+    expect(value('title')).toBe('基础教育科执行进度偏慢');
+    expect(value('departmentId')).toBe(String(dept['03']));
+    expect(value('users')).toEqual([String(head)]);
+    expect(form.fields.find((f: any) => f.key === 'users').options.map((o: any) => o.value)).toContain(String(await h.userId('a.staff')));
+    // Submitted as the web app sends the form (a multiselect's values are strings).
+    const body = Object.fromEntries(form.fields.map((f: any) => [f.key, f.value ?? '']));
+    const { consultation } = await h.route('POST', 'consultations', { as: 'a.finance', body });
+    expect(consultation).toMatchObject({ warningId: 'progress:2026:dept:3', departmentId: dept['03'], title: '基础教育科执行进度偏慢' });
+    expect(consultation.invitedUsers).toEqual([head]);
+    // Once under way the link leads to it instead of a second form (which would answer 409).
+    const again = await h.view('consultations', { as: 'a.finance', query });
+    expect(again.blocks.some((b: any) => b.type === 'form' && b.submit === 'consultations')).toBe(false);
+    expect(again.blocks[3].text).toContain(`threadId=${consultation.threadId}`);
+    // A reader who may not open one is told so; junk in the query prefills nothing.
+    const staff = await h.view('consultations', { as: 'a.staff', query: { warningId: 'w-other', title: 'x' } });
+    expect(staff.blocks.some((b: any) => b.type === 'form' && b.submit === 'consultations')).toBe(false);
+    expect(staff.blocks[3].text).toContain('发起会商需要');
+    const junk = await h.view('consultations', { as: 'a.finance', query: { warningId: '<script>', departmentId: '999999' } });
+    const junkForm = junk.blocks.find((b: any) => b.type === 'form' && b.submit === 'consultations');
+    expect(junkForm.fields.find((f: any) => f.key === 'warningId').value).toBeNull();
+    expect(junkForm.fields.find((f: any) => f.key === 'departmentId').value).toBeNull();
+    expect(junkForm.fields.find((f: any) => f.key === 'users').value).toEqual([]);
+  });
+
+  it('the inbox has a search box (a GET form) that carries the current words', async () => {
+    const inbox = await h.view('inbox', { as: 'a.staff', query: { q: '食堂' } });
+    const search = inbox.blocks.find((b: any) => b.type === 'search');
+    expect(search.fields).toEqual([expect.objectContaining({ key: 'q', value: '食堂' })]);
+    expect((await h.view('inbox', { as: 'a.staff' })).blocks.find((b: any) => b.type === 'search').fields[0].value).toBeNull();
   });
 });

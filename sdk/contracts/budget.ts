@@ -99,6 +99,7 @@ export const LineView = z.object({
   controlAmount: z.number().int().nullable().describe('控制数, fen, once finance returned the request'),
   note: z.string(),
   indicatorId: z.number().int().nullable().describe('the indicator issued from this line on approval'),
+  indicatorCode: z.string().nullable().describe('that indicator’s code (ZB2026-0001), shown instead of its id'),
 });
 export type LineView = z.infer<typeof LineView>;
 

@@ -59,6 +59,8 @@ export const MovementView = z.object({
   date: z.string(),
   at: z.string(),
   actorId: z.number().int().nullable(),
+  refNo: z.string().nullable().describe('the referred document’s number in the unit’s series (ZF2026-0001, TJ…, TZ…, the budget request’s YS… of an issued line); null for a direct issue'),
+  counterpartCode: z.string().nullable().describe('the code of the indicator on the other side of a transfer or carry-over'),
 });
 export type MovementView = z.infer<typeof MovementView>;
 

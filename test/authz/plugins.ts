@@ -40,6 +40,9 @@ export const MATRIX: Record<string, Expectation> = {
   'GET /api/units/:unitId/plugins/:pluginId/openapi.json': { allowed: UNIT_READERS, path: '/api/units/a/plugins/no-such-plugin/openapi.json' },
   'GET /api/units/:unitId/plugins/:pluginId/routes/*': { allowed: UNIT_READERS, path: '/api/units/a/plugins/no-such-plugin/routes/summary' },
   'POST /api/units/:unitId/plugins/:pluginId/routes/*': { allowed: ['sysadmin', ...ALL_A], path: '/api/units/a/plugins/no-such-plugin/routes/summary', body: {} },
+  // Host API 1.1.0: PUT and DELETE plugin routes are writes like POST (a supervising unit is refused).
+  'PUT /api/units/:unitId/plugins/:pluginId/routes/*': { allowed: ['sysadmin', ...ALL_A], path: '/api/units/a/plugins/no-such-plugin/routes/summary', body: {} },
+  'DELETE /api/units/:unitId/plugins/:pluginId/routes/*': { allowed: ['sysadmin', ...ALL_A], path: '/api/units/a/plugins/no-such-plugin/routes/summary', body: {} },
   'GET /api/units/:unitId/notifications': { allowed: UNIT_READERS },
   'GET /api/units/:unitId/realtime': { allowed: UNIT_READERS, path: '/api/units/a/realtime?channel=bad' },
 };

@@ -190,7 +190,7 @@ async function main() {
     const issued = await finApi('GET', `/api/units/a/budget-requests/${draft.id}`);
     assert.equal(issued.status, 'approved');
     assert.ok(issued.lines.every((l) => l.indicatorId !== null), 'an indicator per line');
-    await leaderReview.getByRole('link', { name: `#${issued.lines[0].indicatorId}` }).waitFor();
+    await leaderReview.getByRole('link', { name: issued.lines[0].indicatorCode }).waitFor();
 
     // ---- reports: the execution report, downloaded as xlsx from the API
     step('finance opens the reports page and downloads the execution report as xlsx');

@@ -24,6 +24,7 @@ import './pages/admin-rules.js';
 import './pages/admin-plugins.js';
 import './pages/system-health.js';
 import { loadPluginNav, navTitle, type PluginNavItem } from './pages/plugin-page.js';
+import { forgetPluginPages } from './lib/plugin-nav.js';
 import './pages/payments-page.js';
 import './pages/budget-review.js';
 import './pages/reports-page.js';
@@ -90,22 +91,24 @@ export class UbApp extends UbElement {
       header { padding: 8px 14px; gap: 8px 12px; }
       main { padding: 14px; }
     }
+    nav .phone-extra { display: none; }
     /*
-     * A phone: the brand with the bell and sign-out on the first line, the unit and language on the
-     * next; the unit picker takes the room left and its select shrinks (a long unit name is cut, never
-     * the page widened).
+     * A phone: one compact row — the menu button, the logo, the unit (its picker takes the room left
+     * and shrinks: a long unit name is cut, never the page widened), help and the bell. Language,
+     * the person and sign-out live in the menu.
      */
     @media (max-width: 600px) {
-      header .spacer { display: none; }
-      header .brand { flex: 1 1 auto; }
-      header ub-notification-bell, header ub-help-menu { order: 1; }
-      header .signout { order: 2; }
-      header .unit-pick, header .unit-name { order: 3; flex: 1 1 160px; }
+      header.app { flex-wrap: nowrap; gap: 6px; padding: 6px 8px; min-height: 48px; }
+      header .app-name, header .menu-text, header .unit-word, header.app .spacer, header.app > .lang, header.app > .signout { display: none; }
+      header .brand { flex: none; }
+      header .unit-pick, header .unit-name { flex: 1 1 0; min-width: 0; }
       header .unit-pick select { flex: 1 1 auto; max-width: none; width: 0; }
-      header .lang { order: 4; }
+      header ub-notification-bell, header ub-help-menu { flex: none; }
       /* the navigation folds behind the menu button: the page starts at the top of the screen */
-      header .menu { display: inline-flex; order: -1; }
+      header .menu { display: inline-flex; order: -1; padding: 3px 9px; }
       nav { display: none; }
+      nav.open .phone-extra { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 12px; padding: 10px 16px; border-top: 1px solid #dde3ea; }
+      nav.open .phone-extra .lang { display: flex; align-items: center; gap: 6px; font-size: 13px; }
       nav.open { display: flex; flex-direction: column; }
       nav.open a { border-bottom: 0; border-left: 3px solid transparent; padding: 12px 16px; }
       nav.open a[aria-current='page'] { border-left-color: #1d5fbf; }
@@ -203,6 +206,8 @@ export class UbApp extends UbElement {
 
   private reloadPluginNav = async () => {
     const unitId = this.unitId;
+    // A plugin enabled or disabled: link actions of views ask again which pages may be opened.
+    forgetPluginPages();
     const nav = unitId ? await loadPluginNav(unitId) : [];
     if (this.unitId === unitId) this.pluginNav = nav;
   };
@@ -321,13 +326,14 @@ export class UbApp extends UbElement {
     const [, page] = this.route.split('/');
     return html`
       <a class="skip" href="#main" @click=${(e: Event) => { e.preventDefault(); this.renderRoot.querySelector('main')?.focus(); }}>跳到正文 / Skip to content</a>
-      <header>
+      <header class="app">
         <button class="menu" aria-expanded=${this.menuOpen ? 'true' : 'false'} aria-controls="main-nav"
-          @click=${() => (this.menuOpen = !this.menuOpen)}><span aria-hidden="true">☰</span> ${this.menuOpen ? t('dl_menuClose') : t('dl_menu')}</button>
-        <span class="brand"><span class="logo">预</span>${t('appName')}</span>
+          aria-label=${this.menuOpen ? t('dl_menuClose') : t('dl_menu')}
+          @click=${() => (this.menuOpen = !this.menuOpen)}><span aria-hidden="true">☰</span> <span class="menu-text">${this.menuOpen ? t('dl_menuClose') : t('dl_menu')}</span></button>
+        <span class="brand"><span class="logo" title=${t('appName')}>预</span><span class="app-name">${t('appName')}</span></span>
         <span class="spacer"></span>
         ${this.units.length > 1
-          ? html`<label class="unit-pick">${t('unit')}
+          ? html`<label class="unit-pick"><span class="unit-word">${t('unit')}</span>
               <select @change=${this.switchUnit} aria-label=${t('unit')}>
                 ${this.units.map((o) => html`<option value=${o.id} ?selected=${o.id === this.unitId}>${o.name}${o.readOnly ? t('paren', { x: t('readOnly') }) : ''}</option>`)}
               </select></label>`
@@ -344,6 +350,8 @@ export class UbApp extends UbElement {
           ${this.navItems.map((n) => html`<a href="/${n.id}" aria-current=${page === n.id ? 'page' : 'false'}>${t(n.key)}</a>`)}
           ${this.pluginNav.length ? html`<div class="roles">${t('pluginNavGroup')}</div>` : nothing}
           ${this.pluginNav.map((p) => html`<a href=${p.href} data-plugin=${p.pluginId} aria-current=${this.route === p.href ? 'page' : 'false'}>${navTitle(p)}</a>`)}
+          <div class="phone-extra"><span class="muted">${this.me.displayName}</span>${this.renderLang()}
+            <button class="signout-menu" @click=${this.logout}>${t('signOut')}</button></div>
         </nav>
         <main id="main" tabindex="-1" @click=${this.onNavClick}>${keyed(`${this.unitId}#${this.navSeq}`, this.renderPage())}</main>
       </div>`;

@@ -15,12 +15,12 @@ const printer: AssetCard = {
   id: 7, code: 'ZC2026-000042', name: '多功能一体机', classCode: 'office_equipment', className: '办公设备', accountCode: '1601', accountName: '固定资产',
   value: 720_000, accumulated: 20_000, netValue: 700_000, departmentId: 3, departmentName: '基础教育科', departmentFunction: 'business',
   acquiredOn: '2026-06-20', completedOn: null, usefulLifeMonths: 72, status: 'in_use', economicCode: '31002', economicName: '办公设备购置', paymentId: 11,
-  depreciationStarted: true,
+  paymentDocNo: 'ZF2026-0011', depreciationStarted: true,
 };
 const roof: AssetCard = {
   ...printer, id: 8, code: 'ZC2026-000050', name: '教学楼屋面改造', classCode: 'construction', className: '在建工程（转固前不计提折旧）', accountCode: '1613',
   accountName: '在建工程', value: 600_000, accumulated: 0, netValue: 600_000, usefulLifeMonths: null, status: 'under_construction', economicCode: '31006',
-  economicName: '大型修缮', paymentId: 12, depreciationStarted: false,
+  economicName: '大型修缮', paymentId: 12, paymentDocNo: 'ZF2026-0012', depreciationStarted: false,
 };
 const lives: UsefulLife[] = [
   { classCode: 'office_equipment', name: '办公设备', group: '通用设备', floorMonths: 72, defaultMonths: 72, months: 72 },
@@ -70,6 +70,9 @@ describe('asset register', () => {
     expect(el.shadowRoot!.querySelector('input[name="life-office_equipment"]')).to.equal(null);
     expect(el.shadowRoot!.querySelectorAll('tr[data-period]').length).to.equal(3);
     expect(text(el)).to.contain('记2026-06-ZJ000007');
+    // The payment it came from by its document number, not its database id (issue 20).
+    expect(text(el)).to.contain('ZF2026-0011');
+    expect(text(el)).not.to.contain('#11');
   });
 
   it('finance renames a card, completes construction (转固) and lengthens a useful life, in fen-free months', async () => {

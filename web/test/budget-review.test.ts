@@ -8,7 +8,7 @@ import type { BudgetLine, BudgetRequestDetail } from '../src/lib/types.js';
 
 const line = (over: Partial<BudgetLine>): BudgetLine => ({
   id: 1, lineNo: 1, expenditureKind: 'operating', projectId: null, functionalCode: '2050101', economicCode: '30201', fundSourceCode: '11',
-  headcount: 12, standardAmount: 160000, amount: 1920000, controlAmount: null, note: '', indicatorId: null, ...over,
+  headcount: 12, standardAmount: 160000, amount: 1920000, controlAmount: null, note: '', indicatorId: null, indicatorCode: null, ...over,
 });
 const request = (over: Partial<BudgetRequestDetail>): BudgetRequestDetail => ({
   id: 5, docNo: 'YS2027-0005', unitId: 'a', year: 2027, departmentId: 3, departmentName: '基础教育科', title: '2027年度基础教育科预算申请', status: 'submitted',
@@ -92,7 +92,7 @@ describe('ub-budget-review', () => {
       'GET /api/classifications': { body: [] },
       'GET /api/units/a/budget-requests': { body: [{ ...summary, year: 2026, status: 'resubmitted' }] },
       'GET /api/units/a/budget-requests/5': { body: resubmitted },
-      'POST /api/units/a/budget-requests/5/approve': { body: { ...resubmitted, status: 'approved', lines: resubmitted.lines.map((l, i) => ({ ...l, indicatorId: 40 + i })) } },
+      'POST /api/units/a/budget-requests/5/approve': { body: { ...resubmitted, status: 'approved', lines: resubmitted.lines.map((l, i) => ({ ...l, indicatorId: 40 + i, indicatorCode: `ZB2026-00${40 + i}` })) } },
     });
     const el = await fixture<UbBudgetReview>(html`<ub-budget-review .ctx=${ctx({ roles: ['leader'], departmentId: null })}></ub-budget-review>`);
     await until(() => el.loaded);
@@ -111,6 +111,10 @@ describe('ub-budget-review', () => {
     expect(mock.calls.find((c) => c.method === 'POST')!.body).to.deep.equal({ date: '2026-11-30' });
     expect(root.querySelector('[role=status]')!.textContent).to.contain('下达指标 2 个');
     expect([...root.querySelectorAll('tr[data-line] a')].map((a) => a.getAttribute('href'))).to.deep.equal(['/dashboard/40', '/dashboard/41']);
+    // Indicators by their code, requests by their number: no database id on screen (issue 20).
+    expect([...root.querySelectorAll('tr[data-line] a')].map((a) => a.textContent)).to.deep.equal(['ZB2026-0040', 'ZB2026-0041']);
+    expect(root.querySelector('tr[data-id="5"] td')!.textContent).to.equal('YS2027-0005');
+    expect(root.querySelectorAll('[data-money-unit=yuan]').length).to.be.greaterThan(1);
   });
 
   it('is read-only for an auditor', async () => {

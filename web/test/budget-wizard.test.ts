@@ -98,6 +98,58 @@ describe('ub-budget-wizard', () => {
     expect(el.shadowRoot!.querySelector('[role=status]')!.textContent).to.contain('9');
   });
 
+  it('after a refused submission, submitting again edits the draft it created instead of making a second one', async () => {
+    const el = await mount();
+    mock.restore();
+    let refuse = true;
+    mock = mockFetch({
+      'POST /api/units/a/budget-requests': { status: 201, body: { id: 9, docNo: 'YS2027-0001' } },
+      'PATCH /api/units/a/budget-requests/9': { body: { id: 9, docNo: 'YS2027-0001' } },
+      'POST /api/units/a/budget-requests/9/submit': () => (refuse
+        ? { status: 422, body: { error: { code: 'analytics.OVER_LIMIT', message: '超出控制数', details: {} } } }
+        : { body: { id: 9, docNo: 'YS2027-0001', warnings: [] } }),
+    });
+    el.reqTitle = '2027年度预算';
+    el.headcountText = { personnel: '10', operating: '' };
+    await el.save(true);
+    expect(el.error).to.contain('超出控制数');
+    refuse = false;
+    el.headcountText = { personnel: '8', operating: '' };
+    await el.save(true);
+    const creates = mock.calls.filter((c) => c.method === 'POST' && c.url === '/api/units/a/budget-requests');
+    expect(creates.length).to.equal(1);
+    const patch = mock.calls.find((c) => c.method === 'PATCH')!;
+    expect(patch.url).to.equal('/api/units/a/budget-requests/9');
+    expect(patch.body).to.deep.equal({ title: '2027年度预算', lines: [{ kind: 'personnel', headcount: 8 }] });
+    expect(mock.calls.filter((c) => c.url === '/api/units/a/budget-requests/9/submit').length).to.equal(2);
+    expect(el.error).to.equal('');
+    expect(el.done).to.contain('YS2027-0001');
+  });
+
+  it('shows plugins’ views about the request once it is saved as a draft (the evaluation of its project)', async () => {
+    const el = await mount();
+    mock.restore();
+    mock = mockFetch({
+      'POST /api/units/a/budget-requests': { status: 201, body: { id: 9, docNo: null, status: 'draft' } },
+      'GET /api/units/a/plugins/placements': (c) => ({ body: { placements: c.url.includes('placement=budget-request-detail') ? [{ pluginId: 'performance', viewId: 'request', title: { zh: '上年绩效评价结果', en: 'Last year’s evaluation' } }] : [] } }),
+      'GET /api/units/a/plugins/performance/views/request': (c) => ({ body: { blocks: [{ type: 'markdown', text: `subject ${new URL(c.url, location.href).searchParams.get('subjectKind')} ${new URL(c.url, location.href).searchParams.get('subjectId')}` }] } }),
+    });
+    el.reqTitle = '2027年度预算';
+    el.headcountText = { personnel: '10', operating: '' };
+    await el.save(false);
+    await el.updateComplete;
+    expect(mock.calls.some((c) => c.url.endsWith('/submit'))).to.equal(false);
+    const placed = el.shadowRoot!.querySelector('ub-plugin-placements') as HTMLElement & { placements: unknown[]; updateComplete: Promise<unknown> };
+    expect(placed.getAttribute('placement')).to.equal('budget-request-detail');
+    expect(placed.getAttribute('subject-id')).to.equal('9');
+    await until(() => placed.placements.length === 1);
+    await placed.updateComplete;
+    const view = placed.shadowRoot!.querySelector('ub-plugin-view') as HTMLElement & { spec: unknown; updateComplete: Promise<unknown> };
+    await until(() => view.spec);
+    await view.updateComplete;
+    expect(view.shadowRoot!.querySelector('[data-kind=markdown]')!.textContent).to.contain('subject budget-request 9');
+  });
+
   it('refuses an empty request', async () => {
     const el = await mount();
     el.reqTitle = '空申请';

@@ -282,11 +282,17 @@ describe('the inbox and my requests on a 390 px phone: stacked cards', () => {
       target: 'payment', targetId: i + 1, seq: 1, label: '科室负责人审核', amount: 100_00 * (i + 1),
       summary: `购买办公用品一批，用于第${i + 1}期业务培训（收款人：示范县某某文化用品有限责任公司）`, requestedBy: '孙浩', requestedAt: '2026-12-01T01:00:00Z',
     }));
-    mock = mockFetch({ 'GET /api/units/a/approvals/inbox': { body: items } });
+    // The server pages the inbox (?page=1&pageSize=20): the first 20 of 25.
+    mock = mockFetch({
+      'GET /api/units/a/approvals/inbox': (c) => {
+        const page = Number(new URL(c.url, location.origin).searchParams.get('page'));
+        return { body: { items: items.slice((page - 1) * 20, page * 20), total: 25, page, pageSize: 20 } };
+      },
+    });
     await import('../src/pages/approval-inbox.js');
     const el = await fixture<HTMLElementTagNameMap['ub-approval-inbox']>(html`<div style="width:370px"><ub-approval-inbox .ctx=${ctx({ roles: ['department_head'] })}></ub-approval-inbox></div>`)
       .then((d) => d.querySelector('ub-approval-inbox')!);
-    await until(() => el.items.length === 25);
+    await until(() => el.items.length === 20);
     await el.updateComplete;
     const rows = el.shadowRoot!.querySelectorAll('tbody tr');
     // 20 a page, with a search over the rest
@@ -303,6 +309,7 @@ describe('the inbox and my requests on a 390 px phone: stacked cards', () => {
     expect(scroller.scrollWidth).to.be.at.most(scroller.clientWidth + 1);
     expect(document.documentElement.scrollWidth).to.be.at.most(390);
     (el.shadowRoot!.querySelector('.list-pager button.next') as HTMLButtonElement).click();
+    await until(() => el.items.length === 5);
     await el.updateComplete;
     expect(el.shadowRoot!.querySelectorAll('tbody tr').length).to.equal(5);
   });

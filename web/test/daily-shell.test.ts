@@ -48,7 +48,7 @@ describe('the shell on a working day', () => {
     expect(localStorage.getItem('ub.signedIn')).to.equal(null);
   });
 
-  it('on a 390 px phone: the menu folds behind a button, sign-out stays in view, nothing scrolls sideways', async () => {
+  it('on a 390 px phone: one compact header row, the menu folds behind a button with language and sign-out in it, nothing scrolls sideways', async () => {
     await setViewport({ width: 390, height: 844 });
     localStorage.setItem('ub.signedIn', '1');
     mock = mockFetch({ 'GET /api/me': { body: staff }, 'GET /api/units': { body: [] }, 'GET /api/units/*': { body: [] }, 'GET /api/classifications': { body: [] } });
@@ -61,19 +61,51 @@ describe('the shell on a working day', () => {
     expect(getComputedStyle(menu).display).not.to.equal('none');
     expect(getComputedStyle(nav).display).to.equal('none');
     expect(menu.getAttribute('aria-expanded')).to.equal('false');
-    const signout = el.shadowRoot!.querySelector('header button.signout')!.getBoundingClientRect();
-    expect(signout.width).to.be.greaterThan(0);
-    expect(signout.right).to.be.at.most(390);
+    // One row: the menu button, the logo, the unit, help and the bell share one line of the blue bar (issue 20: it took three).
+    const header = el.shadowRoot!.querySelector('header')!;
+    const shown = [...header.children].filter((c) => c.getBoundingClientRect().width > 0);
+    expect(shown.map((c) => c.tagName.toLowerCase())).to.include.members(['button', 'ub-help-menu', 'ub-notification-bell']);
+    const tops = new Set(shown.map((c) => { const r = c.getBoundingClientRect(); return Math.round(r.top + r.height / 2); }));
+    expect(Math.max(...tops) - Math.min(...tops), 'all on one line').to.be.at.most(4);
+    expect(header.getBoundingClientRect().height).to.be.at.most(56);
+    for (const c of shown) expect(c.getBoundingClientRect().right, c.tagName).to.be.at.most(390);
+    expect(menu.getBoundingClientRect().width).to.be.at.most(48);
+    expect(menu.getAttribute('aria-label')).to.equal('菜单');
+    // Sign-out and the language are not in the bar but in the menu.
+    expect(el.shadowRoot!.querySelector('header button.signout')!.getBoundingClientRect().width).to.equal(0);
     menu.click();
     await el.updateComplete;
     expect(getComputedStyle(nav).display).not.to.equal('none');
     expect(menu.getAttribute('aria-expanded')).to.equal('true');
+    const signout = nav.querySelector('button.signout-menu') as HTMLButtonElement;
+    expect(signout.getBoundingClientRect().width).to.be.greaterThan(0);
+    expect(signout.getBoundingClientRect().right).to.be.at.most(390);
+    expect(nav.querySelector('.lang select')!.getBoundingClientRect().width).to.be.greaterThan(0);
     // choosing a page closes the menu
     (nav.querySelectorAll('a')[2] as HTMLAnchorElement).click();
     await el.updateComplete;
     expect(location.pathname).to.equal('/mine');
     expect(getComputedStyle(nav).display).to.equal('none');
     expect(document.documentElement.scrollWidth).to.be.at.most(390);
+  });
+
+  it('on a 390 px phone the login page keeps its language switch in view, in both languages', async () => {
+    await setViewport({ width: 390, height: 844 });
+    localStorage.removeItem('ub.signedIn');
+    mock = mockFetch({});
+    await import('../src/app.js');
+    const el = await fixture<UbApp>(html`<ub-app></ub-app>`);
+    await until(() => el.shadowRoot!.querySelector('ub-login-page'));
+    for (const lang of ['zh-CN', 'en'] as const) {
+      localStorage.setItem('ub.lang', lang);
+      (await import('../src/lib/i18n.js')).setLang(lang);
+      await el.updateComplete;
+      const select = el.shadowRoot!.querySelector('header .lang select')!.getBoundingClientRect();
+      expect(select.width, lang).to.be.greaterThan(0);
+      expect(select.right, lang).to.be.at.most(390);
+      expect(document.documentElement.scrollWidth, lang).to.be.at.most(390);
+    }
+    (await import('../src/lib/i18n.js')).setLang('zh-CN');
   });
 
   it('a notice opened in the bell shows the document as it is now, even on the page already open; a live notice reloads open lists', async () => {

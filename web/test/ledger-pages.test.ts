@@ -222,8 +222,8 @@ describe('ledger pages', () => {
         body: {
           ...indicator({ id: 4, code: 'ZB-4', issued: 1000000, adjusted: -50000, amount: 950000 }),
           movements: [
-            { id: 1, kind: 'issue', amount: 1000000, refType: 'budget_line', refId: 1, counterpartIndicatorId: null, date: '2026-01-06', at: '', actorId: 1 },
-            { id: 2, kind: 'transfer_out', amount: -50000, refType: 'transfer', refId: 3, counterpartIndicatorId: 9, date: '2026-02-01', at: '', actorId: 1 },
+            { id: 1, kind: 'issue', amount: 1000000, refType: 'budget_line', refId: 1, counterpartIndicatorId: null, date: '2026-01-06', at: '', actorId: 1, refNo: 'YS2026-0001', counterpartCode: null },
+            { id: 2, kind: 'transfer_out', amount: -50000, refType: 'transfer', refId: 3, counterpartIndicatorId: 9, date: '2026-02-01', at: '', actorId: 1, refNo: 'TJ2026-0003', counterpartCode: 'ZB-9' },
           ],
           origins: [{ indicatorId: 4, code: 'ZB-4', via: 'issue', amount: 1000000, sourceLineId: 1, budgetRequestId: null }],
         },
@@ -236,7 +236,12 @@ describe('ledger pages', () => {
     const s = text(el);
     expect(s).to.contain('指标台账 · ZB-4');
     expect(s).to.contain('9,500.00');
-    expect(s).to.contain('预算调剂 #3');
+    // Documents by their number and indicators by their code, never a database id (issue 20).
+    expect(s).to.contain('预算调剂 TJ2026-0003');
+    expect(s).to.contain('预算申请行 YS2026-0001');
+    expect(s).not.to.match(/#\d/);
+    expect(el.shadowRoot!.querySelector('a[href="/dashboard/9"]')!.textContent).to.equal('ZB-9');
+    expect(el.shadowRoot!.querySelectorAll('[data-money-unit=yuan]').length).to.equal(3);
     const neg = el.shadowRoot!.querySelector('td.num.neg')!;
     expect(neg.textContent).to.equal('-500.00');
     expect(getComputedStyle(neg).textAlign).to.equal('right');

@@ -230,6 +230,25 @@ describe('form fields and downloads', () => {
     expect(q(el, '[data-field=title] [role=alert]')!.textContent).to.contain('标题重复');
   });
 
+  it('a form or wizard declaring method PUT submits with PUT (POST when absent)', async () => {
+    mock = mockFetch({ [`PUT ${ROUTE}/projects/7/targets`]: { body: { message: '绩效目标已保存' } } });
+    const el = await fixture<UbViewForm>(html`<ub-view-form .unitId=${'a'} .pluginId=${'demo'} .block=${{ type: 'form', submit: 'projects/7/targets', method: 'PUT', fields: [
+      { key: 'year', label: '年度', input: 'number', required: true, value: 2026 },
+    ] }}></ub-view-form>`);
+    await el.submit();
+    await el.updateComplete;
+    expect(mock.calls.map((c) => `${c.method} ${c.url}`)).to.deep.equal([`PUT ${ROUTE}/projects/7/targets`]);
+    expect(mock.calls[0]!.body).to.deep.equal({ year: 2026 });
+    expect(el.message).to.equal('绩效目标已保存');
+    mock.restore();
+    mock = mockFetch({ [`PUT ${ROUTE}/projects/7/targets`]: { body: { message: '向导已保存' } } });
+    const wz = await fixture<UbViewWizard>(html`<ub-view-wizard .unitId=${'a'} .pluginId=${'demo'} .block=${{ type: 'wizard', submit: 'projects/7/targets', method: 'PUT', steps: [
+      { id: 'only', title: '年度', fields: [{ key: 'year', label: '年度', input: 'number', required: true, value: 2026 }] },
+    ] }}></ub-view-wizard>`);
+    await wz.submit();
+    expect(mock.calls.map((c) => c.method)).to.deep.equal(['PUT']);
+  });
+
   it('reads the UTF-8 file name the host gives a download', () => {
     expect(fileNameOf(`attachment; filename="_____-2026.xlsx"; filename*=UTF-8''${encodeURIComponent('绩效自评表-2026.xlsx')}`)).to.equal('绩效自评表-2026.xlsx');
     expect(fileNameOf('attachment; filename="report.json"')).to.equal('report.json');

@@ -44,6 +44,8 @@ describe('project library', () => {
   afterEach(() => {
     mock?.restore();
     setLang('zh-CN');
+    // A new project's form keeps a draft (localStorage): each test starts without one.
+    for (const k of Object.keys(localStorage)) if (k.startsWith('ub.draft.')) localStorage.removeItem(k);
   });
 
   it('lists projects with status chips, code and name of the class, totals in 元; a chip filters on the server', async () => {

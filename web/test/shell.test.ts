@@ -170,9 +170,12 @@ describe('app shell', () => {
         expect(r.right, `${child.tagName.toLowerCase()}.${child.className} inside the blue bar`).to.be.at.most(header.getBoundingClientRect().right + 0.5);
         expect(r.bottom, `${child.tagName.toLowerCase()}.${child.className} inside the blue bar`).to.be.at.most(header.getBoundingClientRect().bottom + 0.5);
       }
-      for (const box of [...header.querySelectorAll('label'), header.querySelector('.brand')!]) {
-        const text = [...box.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim())!;
-        expect(lines(text), `“${text.textContent!.trim()}” on one line`).to.equal(1);
+      for (const box of [...header.querySelectorAll('label, .brand, .unit-name')]) {
+        if (box.getBoundingClientRect().width === 0) continue;
+        for (const text of [...box.querySelectorAll('*'), box].flatMap((e) => [...e.childNodes]).filter((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim())) {
+          if (text.parentElement!.getBoundingClientRect().width === 0) continue;
+          expect(lines(text), `“${text.textContent!.trim()}” on one line`).to.equal(1);
+        }
       }
     }
 

@@ -14,7 +14,7 @@ import { finalAccountsReport } from './final-accounts.js';
 import { checkDisclosure, type CheckResult } from './disclosure-checks.js';
 import { checkFinalAccountsExplained, deleteExplanation, listExplanations, saveExplanation } from './explanations.js';
 import { AppError } from './errors.js';
-import type { Lang } from '../../errors.js';
+import { requestLang, type Lang } from '../../errors.js';
 import { ledgerSettings } from '../rules/service.js';
 import { businessDate } from '../../clock.js';
 import {
@@ -67,7 +67,7 @@ async function checkedDownload(kernel: Kernel, scope: UnitScope, report: Report,
 }
 
 /** `?lang=` first (downloads opened by a link), else the request's Accept-Language. */
-const reportLang = (query: { lang?: 'zh-CN' | 'zh' | 'en' | undefined }, lang: Lang): Lang => (query.lang === undefined ? lang : query.lang === 'en' ? 'en' : 'zh');
+const reportLang = requestLang;
 
 export const accountingRoutes: RouteSpec[] = [
   defineRoute({

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineRoute } from '../../http/route.js';
 import { UnitParams } from '../../units/schema.js';
 import { DecisionBody, DocParams, StatusQuery } from '../approvals/schema.js';
+import { withStepLabels } from '../approvals/service.js';
 import { AdjustmentDraft, AdjustmentView } from './schema.js';
 import { adjustmentDetail, approveAdjustment, createAdjustment, listAdjustments, rejectAdjustment, withdrawAdjustment } from './service.js';
 
@@ -22,7 +23,7 @@ export const adjustmentRoutes = [
     method: 'get', path: '/api/units/:unitId/adjustments/:id', tag: 'adjustments',
     summary: '调整详情 An adjustment with its approval trail',
     access: { kind: 'unit', permission: 'indicator.read' }, params: DocParams, response: AdjustmentView,
-    handler: async ({ kernel, scope, params }) => adjustmentDetail(kernel.db, scope.unitId, params.id),
+    handler: async ({ kernel, scope, params, lang }) => withStepLabels(await adjustmentDetail(kernel.db, scope.unitId, params.id), lang),
   }),
   defineRoute({
     method: 'post', path: '/api/units/:unitId/adjustments/:id/approve', tag: 'adjustments',

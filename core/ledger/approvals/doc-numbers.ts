@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Tx } from '../../db/connection.js';
+import type { Executor, Tx } from '../../db/connection.js';
 
 /**
  * Document numbers as a finance office writes them: a kind prefix, the year and a four-digit serial
@@ -36,6 +36,20 @@ export async function nextDocNo(tx: Tx, unitId: string, kind: DocKind, year: num
     on conflict (unit_id, kind, year) do update set last_no = doc_counters.last_no + 1
     returning last_no`.execute(tx);
   return formatDocNo(kind, year, Number(row.rows[0]!.last_no));
+}
+
+/**
+ * Takes `count` consecutive numbers of the unit's series at once (one upsert), for rows written in
+ * bulk outside the commands (the SDK harness's `seedLedger`), so they are numbered like any other.
+ */
+export async function takeDocNos(db: Executor, unitId: string, kind: DocKind, year: number, count: number): Promise<string[]> {
+  if (count <= 0) return [];
+  const row = await sql<{ last_no: number | string }>`
+    insert into doc_counters (unit_id, kind, year, last_no) values (${unitId}, ${kind}, ${year}, ${count})
+    on conflict (unit_id, kind, year) do update set last_no = doc_counters.last_no + ${count}
+    returning last_no`.execute(db);
+  const last = Number(row.rows[0]!.last_no);
+  return Array.from({ length: count }, (_, k) => formatDocNo(kind, year, last - count + 1 + k));
 }
 
 /** The year a document's number belongs to: the year of its date (YYYY-MM-DD). */

@@ -1,14 +1,19 @@
 import type { Executor } from '../../db/connection.js';
 import type { ApprovalTarget } from '../../db/schema.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
-import { summaryOf } from './notices.js';
+import type { Lang } from '../../errors.js';
+import { needle } from '../../db/paging.js';
+import { localizeStepLabel } from '@unibudget/sdk/contracts/step-labels';
+import { summaryOf, summaryText } from './notices.js';
 
 /**
  * The approval inbox (待我审批): pending steps in the unit whose role the actor holds there, less
  * what they may not decide — their own requests, and, for a department head, other departments'.
  * The same rules decideStep enforces, so nothing is listed that would then be refused.
  */
-export async function inbox(db: Executor, actor: Actor, scope: UnitScope) {
+export async function inbox(db: Executor, actor: Actor, scope: UnitScope, options: { lang?: Lang; q?: string | undefined } = {}) {
+  const lang = options.lang ?? 'zh';
+  const q = needle(options.q);
   const { unitId } = scope;
   const roles = actor.grants.filter((g) => g.unitId === unitId).map((g) => g.role);
   if (roles.length === 0) return [];
@@ -26,9 +31,12 @@ export async function inbox(db: Executor, actor: Actor, scope: UnitScope) {
     const doc = await documentSummary(db, step.target, step.target_id);
     if (!doc || doc.requestedById === actor.userId) continue;
     if (step.role === 'department_head' && !headOf.has(doc.departmentId)) continue;
+    const summary = summaryText(doc.summary, lang);
+    // 搜索: the number, what it is for (purpose, payee, reason) in either language, and who asked.
+    if (q && ![doc.docNo ?? `#${step.target_id}`, summaryText(doc.summary, 'zh'), summary, doc.requestedBy].some((x) => x.toLowerCase().includes(q))) continue;
     items.push({
-      target: step.target, targetId: step.target_id, docNo: doc.docNo, seq: step.seq, label: step.label,
-      amount: doc.amount, summary: doc.summary, requestedBy: doc.requestedBy, requestedAt: doc.requestedAt,
+      target: step.target, targetId: step.target_id, docNo: doc.docNo, seq: step.seq, label: localizeStepLabel(step.label, lang),
+      amount: doc.amount, summary, requestedBy: doc.requestedBy, requestedAt: doc.requestedAt,
     });
   }
   return items;

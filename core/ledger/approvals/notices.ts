@@ -1,7 +1,8 @@
 import type { Tx } from '../../db/connection.js';
 import type { ApprovalTarget } from '../../db/schema.js';
-import { notify, type Notice, type Recipient } from '../../notifications/service.js';
-import { formatYuan } from '../../errors.js';
+import { defineNoticeText, notify, type Recipient } from '../../notifications/service.js';
+import { formatYuan, type Lang } from '../../errors.js';
+import { composeStepLabel, localizeStepLabel } from '@unibudget/sdk/contracts/step-labels';
 
 /**
  * Approval notices: who must act on a document next, and what the requester hears at its end.
@@ -9,8 +10,12 @@ import { formatYuan } from '../../errors.js';
  * is known only here.
  */
 
-/** Web pages a notice links to (web/src/app.ts NAV): where the recipient acts on it. */
-const LINKS = { mine: '/mine', inbox: '/inbox', transfers: '/transfers' } as const;
+/**
+ * Where a notice takes its reader (web/src/app.ts routes on the path): the page on which they act on it,
+ * opened on the one document (`?doc=<kind>:<id>`, read by web/src/lib/doc-link.ts). The page fetches the
+ * document as it is now, so a notice never shows a stale state; a link without `doc` opens the list.
+ */
+export const docLink = (page: 'mine' | 'inbox' | 'transfers', kind: ApprovalTarget | 'budget', id: number): string => `/${page}?doc=${kind}:${id}`;
 
 /**
  * Who must act on a document's current (pending) approval step. A department head approves only
@@ -50,17 +55,34 @@ async function currentApprovers(tx: Tx, unitId: string, target: ApprovalTarget, 
     .where('role', '=', 'department_head')
     .where('user_id', '!=', requesterId)
     .execute();
-  return { label: `${step.label}；本科室未设科室负责人`, recipients: unitHeads.map((h) => ({ userId: h.user_id })) as Recipient[] };
+  return { label: composeStepLabel.noHead(step.label), recipients: unitHeads.map((h) => ({ userId: h.user_id })) as Recipient[] };
 }
 
-const DOC_NAME: Record<ApprovalTarget, string> = { payment: '支付申请', transfer: '预算调剂', adjustment: '预算调整' };
+const DOC_NAME: Record<ApprovalTarget, Record<Lang, string>> = {
+  payment: { zh: '支付申请', en: 'Payment request' },
+  transfer: { zh: '预算调剂', en: 'Transfer' },
+  adjustment: { zh: '预算调整', en: 'Adjustment' },
+};
+
+/** What a document is for, kept as its facts so that it reads in either language (summaryText). */
+export type Summary =
+  | { kind: 'payment'; purpose: string; payeeName: string }
+  | { kind: 'transfer'; reason: string }
+  | { kind: 'adjustment'; amount: number; reason: string };
 
 /** How a document reads in a notice and in the approval inbox: one line saying what it is for. */
 export const summaryOf = {
-  payment: (p: { purpose: string; payeeName: string }) => `${p.purpose}（收款人：${p.payeeName}）`,
-  transfer: (t: { reason: string }) => `预算调剂：${t.reason}`,
-  adjustment: (a: { amount: number; reason: string }) => `${a.amount >= 0 ? '追加' : '追减'}：${a.reason}`,
+  payment: (p: { purpose: string; payeeName: string }): Summary => ({ kind: 'payment', purpose: p.purpose, payeeName: p.payeeName }),
+  transfer: (t: { reason: string }): Summary => ({ kind: 'transfer', reason: t.reason }),
+  adjustment: (a: { amount: number; reason: string }): Summary => ({ kind: 'adjustment', amount: a.amount, reason: a.reason }),
 };
+
+export function summaryText(s: Summary, lang: Lang): string {
+  const en = lang === 'en';
+  if (s.kind === 'payment') return en ? `${s.purpose} (payee: ${s.payeeName})` : `${s.purpose}（收款人：${s.payeeName}）`;
+  if (s.kind === 'transfer') return en ? `Transfer: ${s.reason}` : `预算调剂：${s.reason}`;
+  return en ? `${s.amount >= 0 ? 'Increase' : 'Reduction'}: ${s.reason}` : `${s.amount >= 0 ? '追加' : '追减'}：${s.reason}`;
+}
 
 const numberOf = (doc: { id: number; docNo: string | null }) => doc.docNo ?? `#${doc.id}`;
 
@@ -75,18 +97,79 @@ export interface ApprovalDocument {
   /** The department whose head decides a 科室负责人 step (a transfer's is its source indicator's). */
   departmentId: number;
   requesterId: number;
-  summary: string;
+  summary: Summary;
 }
+
+// ------------------------------------------------------------------ notice texts (message key + params)
+
+interface DocParams { target: ApprovalTarget; id: number; docNo: string | null; amount: number; summary: Summary }
+const yuan = (fen: number, lang: Lang) => `${formatYuan(Math.abs(fen))} ${lang === 'en' ? 'yuan' : '元'}`;
+const docParams = (doc: ApprovalDocument): DocParams => ({ target: doc.target, id: doc.id, docNo: doc.docNo, amount: doc.amount, summary: doc.summary });
+
+defineNoticeText('approval.pending', (raw, lang) => {
+  const p = raw as unknown as DocParams & { label: string };
+  const label = localizeStepLabel(p.label, lang);
+  return lang === 'en'
+    ? { title: `Awaiting approval: ${DOC_NAME[p.target].en} ${numberOf(p)}, ${yuan(p.amount, lang)}`, body: `${summaryText(p.summary, lang)} (${label})` }
+    : { title: `待审批：${DOC_NAME[p.target].zh} ${numberOf(p)}，${yuan(p.amount, lang)}`, body: `${summaryText(p.summary, lang)}（${label}）` };
+});
+
+const OUTCOME = {
+  approved: { zh: '已审批通过', en: 'approved' },
+  rejected: { zh: '被退回', en: 'sent back' },
+  paid: { zh: '已支付', en: 'paid' },
+} as const;
+
+defineNoticeText('approval.outcome', (raw, lang) => {
+  const p = raw as unknown as DocParams & { outcome: keyof typeof OUTCOME; comment?: string };
+  const summary = summaryText(p.summary, lang);
+  const rejected = p.outcome === 'rejected';
+  if (lang === 'en') {
+    return {
+      title: `${DOC_NAME[p.target].en} ${numberOf(p)} ${OUTCOME[p.outcome].en}, ${yuan(p.amount, lang)}`,
+      body: p.comment ? `${summary}\n${rejected ? 'Reason' : 'Comment'}: ${p.comment}` : summary,
+    };
+  }
+  return {
+    title: `${DOC_NAME[p.target].zh} ${numberOf(p)} ${OUTCOME[p.outcome].zh}，${yuan(p.amount, lang)}`,
+    body: p.comment ? `${summary}\n${rejected ? '退回原因' : '意见'}：${p.comment}` : summary,
+  };
+});
+
+defineNoticeText('budget.returned', (raw, lang) => {
+  const p = raw as { no: string; title: string; amount: number };
+  return lang === 'en'
+    ? { title: `Budget request ${p.no}: control number ${yuan(p.amount, lang)} handed down`, body: `“${p.title}”: please adjust it to the control number and submit it again` }
+    : { title: `预算申请 ${p.no} 已下达控制数 ${yuan(p.amount, lang)}`, body: `「${p.title}」请按控制数调整后再次上报` };
+});
+
+defineNoticeText('budget.approved', (raw, lang) => {
+  const p = raw as { no: string; title: string; amount: number };
+  return lang === 'en'
+    ? { title: `Budget request ${p.no} approved: indicators of ${yuan(p.amount, lang)} issued`, body: `“${p.title}”` }
+    : { title: `预算申请 ${p.no} 已批复，下达指标 ${yuan(p.amount, lang)}`, body: `「${p.title}」` };
+});
 
 /** A document waits at its current step: tell that step's approvers. */
 export async function notifyPendingStep(tx: Tx, unitId: string, doc: ApprovalDocument): Promise<number> {
   const approvers = await currentApprovers(tx, unitId, doc.target, doc.id, doc.departmentId, doc.requesterId);
   if (!approvers) return 0;
   return notify(tx, unitId, approvers.recipients, {
-    title: `待审批：${DOC_NAME[doc.target]} ${numberOf(doc)}，${formatYuan(Math.abs(doc.amount))} 元`,
-    body: `${doc.summary}（${approvers.label}）`,
-    link: LINKS.inbox,
+    key: 'approval.pending',
+    params: { ...docParams(doc), label: approvers.label },
+    link: docLink('inbox', doc.target, doc.id),
   });
+}
+
+/**
+ * The page on which a requester finds their document: 我的申请 for payments; a transfer or adjustment on
+ * 预算调剂 when they work there (finance), else in 我的申请 (staff may request a transfer too).
+ */
+async function requesterPage(tx: Tx, unitId: string, doc: ApprovalDocument): Promise<'mine' | 'transfers'> {
+  if (doc.target === 'payment') return 'mine';
+  const finance = await tx.selectFrom('role_grants').select('user_id')
+    .where('unit_id', '=', unitId).where('user_id', '=', doc.requesterId).where('role', '=', 'finance_officer').executeTakeFirst();
+  return finance ? 'transfers' : 'mine';
 }
 
 /** A document reached its end (approved, rejected, paid): tell the person who submitted it. */
@@ -94,12 +177,10 @@ export async function notifyRequester(
   tx: Tx, unitId: string, doc: ApprovalDocument,
   outcome: 'approved' | 'rejected' | 'paid', comment?: string | undefined,
 ): Promise<number> {
-  const verb = { approved: '已审批通过', rejected: '被退回', paid: '已支付' }[outcome];
-  const link = doc.target === 'payment' ? LINKS.mine : LINKS.transfers;
   return notify(tx, unitId, [{ userId: doc.requesterId }], {
-    title: `${DOC_NAME[doc.target]} ${numberOf(doc)} ${verb}，${formatYuan(Math.abs(doc.amount))} 元`,
-    body: comment ? `${doc.summary}\n${outcome === 'rejected' ? '退回原因' : '意见'}：${comment}` : doc.summary,
-    link,
+    key: 'approval.outcome',
+    params: { ...docParams(doc), outcome, ...(comment ? { comment } : {}) },
+    link: docLink(await requesterPage(tx, unitId, doc), doc.target, doc.id),
   });
 }
 
@@ -108,9 +189,9 @@ export async function notifyBudgetRequest(
   tx: Tx, unitId: string, request: { id: number; docNo?: string | null; title: string; createdBy: number; amount: number },
   outcome: 'returned' | 'approved',
 ): Promise<number> {
-  const no = request.docNo ?? `#${request.id}`;
-  const notice: Notice = outcome === 'returned'
-    ? { title: `预算申请 ${no} 已下达控制数 ${formatYuan(request.amount)} 元`, body: `「${request.title}」请按控制数调整后再次上报`, link: LINKS.mine }
-    : { title: `预算申请 ${no} 已批复，下达指标 ${formatYuan(request.amount)} 元`, body: `「${request.title}」`, link: LINKS.mine };
-  return notify(tx, unitId, [{ userId: request.createdBy }], notice);
+  return notify(tx, unitId, [{ userId: request.createdBy }], {
+    key: outcome === 'returned' ? 'budget.returned' : 'budget.approved',
+    params: { no: request.docNo ?? `#${request.id}`, title: request.title, amount: request.amount },
+    link: docLink('mine', 'budget', request.id),
+  });
 }

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { defineRoute } from '../../http/route.js';
 import { UnitParams } from '../../units/schema.js';
-import { FlowBody, FlowParams, FlowView, InboxItem } from './schema.js';
+import { requestLang } from '../../errors.js';
+import { pageOf, pageRows, pageWindow } from '../../db/paging.js';
+import { FlowBody, FlowParams, FlowView, InboxItem, InboxQuery } from './schema.js';
 import { listFlows, saveFlow } from './service.js';
 import { inbox } from './inbox.js';
 
@@ -31,10 +33,15 @@ export const approvalRoutes = [
     method: 'get',
     path: '/api/units/:unitId/approvals/inbox',
     tag: 'approvals',
-    summary: '待我审批 Requests waiting at a step the caller can decide',
+    summary: '待我审批 Requests waiting at a step the caller can decide (step names and summaries in the request’s language); `page` answers one page {items, total, page, pageSize}, `q` searches number, purpose, payee, reason and requester',
     access: { kind: 'unit', permission: 'approval.read' },
     params: UnitParams,
-    response: z.array(InboxItem),
-    handler: async ({ kernel, actor, scope }) => inbox(kernel.db, actor, scope),
+    query: InboxQuery,
+    response: z.union([z.array(InboxItem), pageOf(InboxItem)]),
+    handler: async ({ kernel, actor, scope, query, lang }) => {
+      const items = await inbox(kernel.db, actor, scope, { lang: requestLang(query, lang), q: query.q });
+      const window = pageWindow(query);
+      return window ? pageRows(items, window) : items;
+    },
   }),
 ];

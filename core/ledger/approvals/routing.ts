@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/connection.js';
-import { ROLE_LABELS, type Role } from '../../permissions/roles.js';
+import { composeStepLabel } from '@unibudget/sdk/contracts/step-labels';
 import { AppError } from '../errors.js';
 import './errors.js';
 import type { FlowStep } from './schema.js';
@@ -53,8 +53,6 @@ export async function eligibleApprovers(db: Executor, unitId: string, role: stri
   return rows.map((r) => ({ userId: r.id, name: r.display_name }));
 }
 
-const roleName = (role: string) => ROLE_LABELS[role as Role]?.zh ?? role;
-
 /** The flow's steps with their approvers, each step nobody may decide routed by the fallback above. */
 export async function routeSteps(db: Executor, unitId: string, steps: FlowStep[], requester: Requester): Promise<RoutedStep[]> {
   const routed: RoutedStep[] = [];
@@ -65,7 +63,7 @@ export async function routeSteps(db: Executor, unitId: string, steps: FlowStep[]
     if (approvers.length > 0) {
       const stoodIn = merged.get(step.role);
       merged.delete(step.role);
-      routed.push(stoodIn ? { ...step, label: `${step.label}（并代：${stoodIn.label}）`, approvers, reroutedFrom: stoodIn } : { ...step, approvers });
+      routed.push(stoodIn ? { ...step, label: composeStepLabel.merged(step.label, stoodIn.label), approvers, reroutedFrom: stoodIn } : { ...step, approvers });
       continue;
     }
     let standIn: RoutedStep | null = null;
@@ -73,7 +71,7 @@ export async function routeSteps(db: Executor, unitId: string, steps: FlowStep[]
       if (role === step.role) continue;
       const people = await eligibleApprovers(db, unitId, role, requester);
       if (people.length === 0) continue;
-      standIn = { role, label: `${roleName(role)}审批（代：${step.label}，无其他可审批人员）`, approvers: people, reroutedFrom: { role: step.role, label: step.label } };
+      standIn = { role, label: composeStepLabel.standIn(role, [step.label]), approvers: people, reroutedFrom: { role: step.role, label: step.label } };
       break;
     }
     if (!standIn) throw new AppError('NO_ELIGIBLE_APPROVER', { label: step.label, role: step.role });
@@ -81,7 +79,7 @@ export async function routeSteps(db: Executor, unitId: string, steps: FlowStep[]
     // So does the stand-in of the step before: one decision too.
     const previous = routed.at(-1);
     if (steps.slice(i + 1).some((s) => s.role === standIn.role)) merged.set(standIn.role, standIn.reroutedFrom!);
-    else if (previous?.reroutedFrom && previous.role === standIn.role) previous.label = `${previous.label.replace(/，无其他可审批人员）$/, '')}、${step.label}，无其他可审批人员）`;
+    else if (previous?.reroutedFrom && previous.role === standIn.role) previous.label = composeStepLabel.standInAlso(previous.label, step.label);
     else routed.push(standIn);
   }
   return routed;

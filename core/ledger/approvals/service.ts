@@ -4,6 +4,8 @@ import { nowIso } from '../../clock.js';
 import { appendAudit } from '../../audit/service.js';
 import { auditActorOf } from '../../accounts/service.js';
 import { AppError } from '../errors.js';
+import type { Lang } from '../../errors.js';
+import { localizeStepLabel } from '@unibudget/sdk/contracts/step-labels';
 import type { Actor, UnitScope } from '../../permissions/service.js';
 import type { Role } from '../../permissions/roles.js';
 import { THREE_PUBLIC_CODES } from '../rules/catalog.js';
@@ -113,6 +115,21 @@ export async function plannedRoute(
   options: { onlyFirst?: boolean; override?: boolean } = {},
 ): Promise<RoutedStep[]> {
   return routeSteps(db, unitId, await plannedSteps(db, unitId, target, subject, options), requester);
+}
+
+/**
+ * An answer carrying approval steps (a document's detail, a live check) with their names in `lang`: the
+ * built-in flows' and the composed labels translated, a unit's own step names as typed (step-labels).
+ */
+export function withStepLabels<T extends { steps: Array<{ label: string; reroutedFrom?: { role: string; label: string } | undefined }> }>(answer: T, lang: Lang): T {
+  if (lang === 'zh') return answer;
+  return {
+    ...answer,
+    steps: answer.steps.map((s) => ({
+      ...s, label: localizeStepLabel(s.label, lang),
+      ...(s.reroutedFrom ? { reroutedFrom: { ...s.reroutedFrom, label: localizeStepLabel(s.reroutedFrom.label, lang) } } : {}),
+    })),
+  };
 }
 
 /** A routed step as a check answers it: who (display names), and what it stands in for. */

@@ -112,6 +112,10 @@ describe('administrative unit (a): capital purchase, depreciation, everything on
       accumulated: 0, netValue: 720_000, departmentFunction: 'business', acquiredOn: '2026-06-20', usefulLifeMonths: 72, status: 'in_use',
       economicCode: '31002', economicName: '办公设备购置', paymentId: printer, depreciationStarted: false,
     });
+    // The card names its payment by the unit's document number, the one the payment's own pages show.
+    const paymentNo = (await env.kernel.db.selectFrom('payments').select('doc_no').where('id', '=', printer).executeTakeFirstOrThrow()).doc_no;
+    expect(paymentNo).toMatch(/^ZF2026-\d{4}$/);
+    expect(card.paymentDocNo).toBe(paymentNo);
 
     await closeThrough('a', 7);
     // 财务: 1011 = 170,000.00 − 12,345.00 − 7,200.00 − 8,000.00 = 142,455.00; 4001 = −170,000.00;

@@ -48,6 +48,7 @@ export const AssetView = z.object({
   economicCode: z.string(),
   economicName: z.string(),
   paymentId: z.number().int().nullable(),
+  paymentDocNo: z.string().nullable().describe('the number of the payment the card came from in the unit’s series (ZF2026-0001)'),
   depreciationStarted: z.boolean(),
 });
 export type AssetView = z.infer<typeof AssetView>;

@@ -29,6 +29,11 @@ async function views(db: Executor, unitId: string, rows: AssetRow[]): Promise<As
   const codes = [...new Set(rows.map((r) => r.economic_code))];
   const names = new Map((await db.selectFrom('classifications').select(['code', 'name', 'year']).where('kind', '=', 'economic').where('code', 'in', codes).orderBy('year').execute()).map((c) => [c.code, c.name]));
   const posted = await postedByAsset(db, unitId);
+  // The payment a card came from, by its number in the unit's series (ZF2026-0001), never its id.
+  const paymentIds = [...new Set(rows.map((r) => r.payment_id).filter((x): x is number => x !== null))];
+  const paymentNos = new Map(paymentIds.length
+    ? (await db.selectFrom('payments').select(['id', 'doc_no']).where('unit_id', '=', unitId).where('id', 'in', paymentIds).execute()).map((p) => [p.id, p.doc_no])
+    : []);
   return rows.map((r) => {
     const accumulated = posted.get(r.id) ?? 0;
     const dept = departments.get(r.department_id);
@@ -37,7 +42,8 @@ async function views(db: Executor, unitId: string, rows: AssetRow[]): Promise<As
       accountCode: r.account_code, accountName: accountName(r.account_code), value: Number(r.value), accumulated, netValue: Number(r.value) - accumulated,
       departmentId: r.department_id, departmentName: dept?.name ?? '', departmentFunction: dept?.function === 'management' ? 'management' : 'business',
       acquiredOn: r.acquired_on, completedOn: r.completed_on, usefulLifeMonths: r.useful_life_months, status: r.status,
-      economicCode: r.economic_code, economicName: names.get(r.economic_code) ?? '', paymentId: r.payment_id, depreciationStarted: posted.has(r.id),
+      economicCode: r.economic_code, economicName: names.get(r.economic_code) ?? '', paymentId: r.payment_id,
+      paymentDocNo: r.payment_id === null ? null : paymentNos.get(r.payment_id) ?? null, depreciationStarted: posted.has(r.id),
     };
   });
 }

@@ -126,6 +126,36 @@ describe('issuing an indicator (下达)', () => {
   });
 });
 
+describe('movements name their documents by number and their counterparts by code (issue 20)', () => {
+  it('a transfer movement shows the transfer’s TJ number and the other indicator’s code; another unit’s document is never named', async () => {
+    const { id } = await issue({ amount: 1_000 });
+    const other = await issue({ amount: 1_000 });
+    const creator = await env.kernel.db.selectFrom('users').select('id').where('username', '=', 'a.finance').executeTakeFirstOrThrow();
+    const row = (unit: string, docNo: string) => ({
+      unit_id: unit, from_indicator_id: id, to_indicator_id: other.id, amount: 100, reason: '调剂', date: '2026-06-20', status: 'approved' as const,
+      fast_track: 0, warnings: '[]', created_by: creator.id, created_at: '2026-06-20T00:00:00Z', decided_at: null, doc_no: docNo,
+    });
+    const mine = await env.kernel.db.insertInto('transfers').values(row('a', 'TJ2026-0901')).returning('id').executeTakeFirstOrThrow();
+    const theirs = await env.kernel.db.insertInto('transfers').values(row('b', 'TJ2026-0902')).returning('id').executeTakeFirstOrThrow();
+    await move(id, 'transfer_out', 100, { refType: 'transfer', refId: mine.id, counterpartIndicatorId: other.id });
+    await move(id, 'transfer_out', 100, { refType: 'transfer', refId: theirs.id, counterpartIndicatorId: other.id });
+    const detail = await indicatorDetail(env.kernel.db, 'a', id);
+    expect(detail.movements.map((m) => [m.kind, m.refNo, m.counterpartCode])).toEqual([
+      ['issue', null, null], ['transfer_out', 'TJ2026-0901', other.code], ['transfer_out', null, other.code],
+    ]);
+    // Issued from the original budget: the budget request's YS number, the same one its page shows.
+    const line = await env.kernel.db.selectFrom('indicator_movements').innerJoin('budget_request_lines', 'budget_request_lines.id', 'indicator_movements.ref_id')
+      .innerJoin('budget_requests', 'budget_requests.id', 'budget_request_lines.request_id')
+      .select(['indicator_movements.indicator_id as indicatorId', 'budget_requests.doc_no as docNo'])
+      .where('indicator_movements.unit_id', '=', 'a').where('indicator_movements.ref_type', '=', 'budget_line').executeTakeFirst();
+    if (line) {
+      const issued = await indicatorDetail(env.kernel.db, 'a', line.indicatorId);
+      expect(issued.movements.find((m) => m.refType === 'budget_line')!.refNo).toBe(line.docNo);
+      expect(line.docNo).toMatch(/^YS\d{4}-\d{4}$/);
+    }
+  });
+});
+
 describe('movements and the balance (available = issued + adjustments − frozen − paid)', () => {
   it('keeps every total and the available balance exact through freeze, pay, release, 追加/追减 and transfers', async () => {
     const { id } = await issue({ amount: 10_000 });
@@ -202,7 +232,7 @@ describe('origins', () => {
     const carried = await issue({ year: 2027, date: '2027-01-01', amount: 1_000, name: '专项经费（2026年结转）', carriedFromId: direct.id, refType: 'year_end' });
 
     const detail = await indicatorDetail(env.kernel.db, 'a', carried.id);
-    expect(detail.movements[0]).toMatchObject({ kind: 'issue', refType: 'year_end', refId: direct.id, counterpartIndicatorId: direct.id });
+    expect(detail.movements[0]).toMatchObject({ kind: 'issue', refType: 'year_end', refId: direct.id, counterpartIndicatorId: direct.id, counterpartCode: direct.code, refNo: null });
     expect(detail.origins).toEqual([
       { indicatorId: carried.id, code: carried.code, via: 'issue', amount: 1_000, sourceLineId: null, budgetRequestId: null },
       { indicatorId: direct.id, code: direct.code, via: 'carry_over', amount: 700, sourceLineId: null, budgetRequestId: null },

@@ -12,6 +12,7 @@ import { assertDepartmentInUnit } from '../../units/service.js';
 import { assertClassExists } from '../classifications/service.js';
 import type { IndicatorView } from './schema.js';
 import { postIssue, postMovement } from '../accounting/posting.js';
+import { movementReferences } from './references.js';
 
 export type IndicatorRow = Selectable<IndicatorsTable>;
 
@@ -330,9 +331,11 @@ export async function indicatorDetail(db: Executor, unitId: string, id: number) 
     .where('indicator_id', '=', id)
     .orderBy('id')
     .execute();
+  const refs = await movementReferences(db, unitId, movements);
   return {
     ...indicatorView(row),
     movements: movements.map((m) => ({
+      ...refs(m),
       id: m.id,
       kind: m.kind,
       amount: m.amount,

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { defineRoute } from '../../http/route.js';
 import { UnitParams } from '../../units/schema.js';
 import { DecisionBody } from '../approvals/schema.js';
+import { withStepLabels } from '../approvals/service.js';
+import { pageOf } from '../../db/paging.js';
 import { CheckResult, PayBody, PaymentCheckBody, PaymentDetail, PaymentDraft, PaymentListQuery, PaymentParams, PaymentView } from './schema.js';
 import { validatePaymentPay } from './pay-validation.js';
 import { approvePayment, checkPayment, createPayment, validatePayment, getPayment, listPayments, payPayment, rejectPayment, withdrawPayment } from './service.js';
@@ -11,11 +13,11 @@ export const paymentRoutes = [
     method: 'get',
     path: '/api/units/:unitId/payments',
     tag: 'payments',
-    summary: '支付申请列表 Payment requests (staff see their department; mine=true for one’s own)',
+    summary: '支付申请列表 Payment requests (staff see their department; mine=true for one’s own); `page` answers one page {items, total, page, pageSize}, `q` searches number, purpose and payee',
     access: { kind: 'unit', permission: 'payment.read' },
     params: UnitParams,
     query: PaymentListQuery,
-    response: z.array(PaymentView),
+    response: z.union([z.array(PaymentView), pageOf(PaymentView)]),
     handler: async ({ kernel, actor, scope, query }) => listPayments(kernel.db, actor, scope, query),
   }),
   defineRoute({
@@ -27,7 +29,7 @@ export const paymentRoutes = [
     params: UnitParams,
     body: PaymentCheckBody,
     response: CheckResult,
-    handler: async ({ kernel, actor, scope, body }) => checkPayment(kernel.db, actor, scope, body),
+    handler: async ({ kernel, actor, scope, body, lang }) => withStepLabels(await checkPayment(kernel.db, actor, scope, body), lang),
   }),
   defineRoute({
     method: 'post',
@@ -39,7 +41,7 @@ export const paymentRoutes = [
     body: PaymentDraft,
     response: PaymentDetail,
     status: 201,
-    prepare: async ({ kernel, actor, scope, body }) => validatePayment(kernel.db, actor, scope, body),
+    prepare: async ({ kernel, actor, scope, body, lang }) => validatePayment(kernel.db, actor, scope, body, lang),
     command: async ({ tx, actor, scope, body, prepared }) => createPayment(tx, actor, scope, body, prepared),
   }),
   defineRoute({
@@ -50,7 +52,7 @@ export const paymentRoutes = [
     access: { kind: 'unit', permission: 'payment.read' },
     params: PaymentParams,
     response: PaymentDetail,
-    handler: async ({ kernel, actor, scope, params }) => getPayment(kernel.db, actor, scope, params.id),
+    handler: async ({ kernel, actor, scope, params, lang }) => withStepLabels(await getPayment(kernel.db, actor, scope, params.id), lang),
   }),
   defineRoute({
     method: 'post',
@@ -84,7 +86,7 @@ export const paymentRoutes = [
     body: PayBody,
     response: PaymentDetail,
     // payment.validate asked again with stage 'pay' (a joint review open on it blocks), before the transaction.
-    prepare: async ({ kernel, scope, params }) => validatePaymentPay(kernel.db, scope, params.id),
+    prepare: async ({ kernel, scope, params, lang }) => validatePaymentPay(kernel.db, scope, params.id, lang),
     command: async ({ tx, actor, scope, params, body }) => payPayment(tx, actor, scope, params.id, body),
   }),
   defineRoute({

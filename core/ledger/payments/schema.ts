@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UnitId } from '../../units/schema.js';
+import { PageQuery } from '../../db/paging.js';
 import { ClassCode, Fen, IsoDate } from '../indicators/schema.js';
 import { OverrideRequest } from '../rules/schema.js';
 // The answers the web app reads are shared contracts of the SDK.
@@ -38,7 +39,7 @@ export const PaymentListQuery = z.object({
   year: z.coerce.number().int().min(2000).max(2100).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
   offset: z.coerce.number().int().min(0).default(0),
-});
+}).merge(PageQuery);
 
 export const PayBody = z.object({
   date: IsoDate.optional().describe('payment date; defaults to today'),

@@ -3,9 +3,10 @@ import type { PaymentsTable } from '../../db/schema.js';
 import type { Selectable } from 'kysely';
 import { businessDate, nowIso } from '../../clock.js';
 import { askBeforeCommand, validatorWarningsFor, type ValidatorCheck } from '../validation.js';
-import { AppError } from '../errors.js';
+import { AppError, type Lang } from '../errors.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
 import { assertDepartmentAccess, departmentBound } from '../scope.js';
+import { containsText, needle, pageWindow } from '../../db/paging.js';
 import { applyMovement, availableOf, findIndicator, lockIndicator, reserve, unreserve, type IndicatorRow } from '../indicators/service.js';
 import { assertRejectReason, cancelOpenSteps, decideStep, plannedRoute, startApproval, stepPreview, stepsOf } from '../approvals/service.js';
 import { nextDocNo, yearOf } from '../approvals/doc-numbers.js';
@@ -84,12 +85,12 @@ function paymentDocument(draft: PaymentDraft, indicator: IndicatorRow): Record<s
  * Before the submission's transaction: the core's rules on committed data (a draft the core refuses
  * never reaches a plugin), then the plugins' validators — outside any lock.
  */
-export async function validatePayment(db: Db, actor: Actor, scope: UnitScope, draft: PaymentDraft): Promise<ValidatorCheck> {
+export async function validatePayment(db: Db, actor: Actor, scope: UnitScope, draft: PaymentDraft, lang?: Lang): Promise<ValidatorCheck> {
   const indicator = await findIndicator(db, scope.unitId, draft.indicatorId);
   assertDepartmentAccess(actor, scope, indicator.department_id);
   const { findings } = await evaluatePayment(db, scope.unitId, indicator, draft);
   findings.enforce(draft.override?.reason);
-  return askBeforeCommand(db, 'payment.validate', scope.unitId, paymentDocument(draft, indicator));
+  return askBeforeCommand(db, 'payment.validate', scope.unitId, paymentDocument(draft, indicator), lang);
 }
 
 /** 提交支付申请: `check` is what the validators said before the transaction (validatePayment). */
@@ -329,17 +330,35 @@ export interface PaymentFilter {
   year?: number | undefined;
   limit: number;
   offset: number;
+  /** 我的申请's server paging (core/http/paging.ts): with `page` the answer is one page and its total. */
+  page?: number | undefined;
+  pageSize?: number | undefined;
+  /** The number, purpose or payee contains this. */
+  q?: string | undefined;
 }
 
 export async function listPayments(db: Executor, actor: Actor, scope: UnitScope, filter: PaymentFilter) {
   const bound = departmentBound(actor, scope);
-  const rows = await basePaymentQuery(db, scope.unitId)
+  const q = needle(filter.q);
+  const filtered = basePaymentQuery(db, scope.unitId)
     .$if(bound !== null, (qb) => qb.where('payments.department_id', '=', bound!))
     .$if(filter.status !== undefined, (qb) => qb.where('payments.status', '=', filter.status!))
     .$if(filter.indicatorId !== undefined, (qb) => qb.where('payments.indicator_id', '=', filter.indicatorId!))
     .$if(filter.departmentId !== undefined, (qb) => qb.where('payments.department_id', '=', filter.departmentId!))
     .$if(filter.mine === 'true', (qb) => qb.where('payments.created_by', '=', actor.userId))
     .$if(filter.year !== undefined, (qb) => qb.where('indicators.year', '=', filter.year!))
+    .$if(q !== null, (qb) => qb.where((eb) => eb.or([
+      containsText('payments.doc_no', q!), containsText('payments.purpose', q!), containsText('payments.payee_name', q!),
+    ])));
+  const window = pageWindow(filter);
+  if (window) {
+    const [rows, count] = await Promise.all([
+      filtered.orderBy('payments.id', 'desc').limit(window.pageSize).offset(window.offset).execute(),
+      filtered.clearSelect().select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: rows.map(paymentView), total: Number(count.n), page: window.page, pageSize: window.pageSize };
+  }
+  const rows = await filtered
     .orderBy('payments.id', 'desc')
     .limit(filter.limit)
     .offset(filter.offset)

@@ -4,7 +4,7 @@ import { nowIso } from '../../clock.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
 import { notifyBudgetRequest } from '../approvals/notices.js';
 import { nextDocNo } from '../approvals/doc-numbers.js';
-import { AppError } from '../errors.js';
+import { AppError, type Lang } from '../errors.js';
 import { assertPeriodOpen } from '../../periods/service.js';
 import { assertDepartmentInUnit } from '../../units/service.js';
 import { issueIndicator } from '../indicators/service.js';
@@ -183,10 +183,10 @@ async function submissionDocument(db: Executor, row: RequestRow, next: Array<{ l
  * Before the submit's transaction: the same checks on committed data, then the plugins'
  * `budgetRequest.validate` (a block refuses with 409 and nothing written; warnings ride along).
  */
-export async function validateSubmission(db: Db, actor: Actor, scope: UnitScope, id: number, input: SubmitInput): Promise<ValidatorCheck> {
+export async function validateSubmission(db: Db, actor: Actor, scope: UnitScope, id: number, input: SubmitInput, lang?: Lang): Promise<ValidatorCheck> {
   const row = await findRequest(db, scope.unitId, id, departmentBound(actor, scope));
   const { next } = await submission(db, row, input);
-  return askBeforeCommand(db, 'budgetRequest.validate', scope.unitId, await submissionDocument(db, row, next));
+  return askBeforeCommand(db, 'budgetRequest.validate', scope.unitId, await submissionDocument(db, row, next), lang);
 }
 
 export interface ReturnInput {

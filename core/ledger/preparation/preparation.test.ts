@@ -249,6 +249,7 @@ describe('computing a request from the templates', () => {
         controlAmount: null,
         note: s.name,
         indicatorId: null,
+        indicatorCode: null,
       });
     });
     const basicWages = request.lines.find((l) => l.economicCode === '30101')!;
@@ -463,6 +464,8 @@ describe('二上二下: the full round trip', () => {
       });
       expect(indicator.name.startsWith('2026年基础教育科预算 · ')).toBe(true);
       expect((approved.body.lines as Line[]).find((l) => l.id === line.id)!.indicatorId).toBe(indicator.id);
+      // The line names its indicator by code too, so no screen needs the id.
+      expect((approved.body.lines as Array<Line & { indicatorCode: string | null }>).find((l) => l.id === line.id)!.indicatorCode).toBe(indicator.code);
     }
     expect(indicators.reduce((s, i) => s + i.issued_amount, 0)).toBe(approved.body.amount);
     expect(indicators.find((i) => i.source_line_id === travel.id)!.name).toBe('2026年基础教育科预算 · 差旅费');

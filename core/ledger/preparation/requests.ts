@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import { dialectOf, type Executor, type Tx } from '../../db/connection.js';
 import type { BudgetRequestLinesTable, BudgetRequestsTable, BudgetRequestStatus } from '../../db/schema.js';
 import { AppError } from '../errors.js';
+import { containsText, needle, type Page } from '../../db/paging.js';
 import { trailOf } from '../comments.js';
 import type { LineView, RequestDetail, RequestView } from './schema.js';
 
@@ -35,7 +36,7 @@ export function requestView(row: RequestRow, departmentName: string): RequestVie
   };
 }
 
-export function lineView(row: LineRow, indicatorId: number | null): LineView {
+export function lineView(row: LineRow, indicatorId: number | null, indicatorCode: string | null = null): LineView {
   return {
     id: row.id,
     lineNo: row.line_no,
@@ -50,6 +51,7 @@ export function lineView(row: LineRow, indicatorId: number | null): LineView {
     controlAmount: row.control_amount,
     note: row.note,
     indicatorId,
+    indicatorCode,
   };
 }
 
@@ -88,6 +90,10 @@ export interface RequestFilter {
   year?: number | undefined;
   status?: BudgetRequestStatus | undefined;
   departmentId?: number | undefined;
+  /** Only the requests this user made (我的申请). */
+  createdBy?: number | undefined;
+  /** The number or title contains this. */
+  q?: string | undefined;
 }
 
 export async function listRequests(
@@ -96,7 +102,28 @@ export async function listRequests(
   onlyDepartment: number | null,
   filter: RequestFilter = {},
 ): Promise<RequestView[]> {
-  const rows = await db
+  const rows = await filteredRequests(db, unitId, onlyDepartment, filter)
+    .orderBy('budget_requests.year', 'desc')
+    .orderBy('budget_requests.id', 'desc')
+    .execute();
+  return rows.map((r) => requestView(r, r.department_name));
+}
+
+/** One page of the requests (我的申请's server paging, core/http/paging.ts), newest first like listRequests. */
+export async function pageRequests(
+  db: Executor, unitId: string, onlyDepartment: number | null, filter: RequestFilter, window: { page: number; pageSize: number; offset: number },
+): Promise<Page<RequestView>> {
+  const filtered = filteredRequests(db, unitId, onlyDepartment, filter);
+  const [rows, count] = await Promise.all([
+    filtered.orderBy('budget_requests.year', 'desc').orderBy('budget_requests.id', 'desc').limit(window.pageSize).offset(window.offset).execute(),
+    filtered.clearSelect().select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items: rows.map((r) => requestView(r, r.department_name)), total: Number(count.n), page: window.page, pageSize: window.pageSize };
+}
+
+function filteredRequests(db: Executor, unitId: string, onlyDepartment: number | null, filter: RequestFilter) {
+  const q = needle(filter.q);
+  return db
     .selectFrom('budget_requests')
     .innerJoin('departments', 'departments.id', 'budget_requests.department_id')
     .selectAll('budget_requests')
@@ -106,10 +133,8 @@ export async function listRequests(
     .$if(filter.year !== undefined, (qb) => qb.where('budget_requests.year', '=', filter.year!))
     .$if(filter.status !== undefined, (qb) => qb.where('budget_requests.status', '=', filter.status!))
     .$if(filter.departmentId !== undefined, (qb) => qb.where('budget_requests.department_id', '=', filter.departmentId!))
-    .orderBy('budget_requests.year', 'desc')
-    .orderBy('budget_requests.id', 'desc')
-    .execute();
-  return rows.map((r) => requestView(r, r.department_name));
+    .$if(filter.createdBy !== undefined, (qb) => qb.where('budget_requests.created_by', '=', filter.createdBy!))
+    .$if(q !== null, (qb) => qb.where((eb) => eb.or([containsText('budget_requests.doc_no', q!), containsText('budget_requests.title', q!)])));
 }
 
 /** A request with its lines (and the indicator each approved line became) and its trail of steps. */
@@ -120,15 +145,15 @@ export async function requestDetail(db: Executor, unitId: string, id: number, on
   const issued = lines.length
     ? await db
         .selectFrom('indicators')
-        .select(['id', 'source_line_id'])
+        .select(['id', 'code', 'source_line_id'])
         .where('unit_id', '=', unitId)
         .where('source_line_id', 'in', lines.map((l) => l.id))
         .execute()
     : [];
-  const indicatorOf = new Map(issued.map((i) => [i.source_line_id, i.id]));
+  const indicatorOf = new Map(issued.map((i) => [i.source_line_id, i]));
   return {
     ...requestView(row, department.name),
-    lines: lines.map((l) => lineView(l, indicatorOf.get(l.id) ?? null)),
+    lines: lines.map((l) => lineView(l, indicatorOf.get(l.id)?.id ?? null, indicatorOf.get(l.id)?.code ?? null)),
     warnings: JSON.parse(row.warnings ?? '[]') as RequestDetail['warnings'],
     trail: await trailOf(db, unitId, 'budget_request', id),
   };

@@ -8,7 +8,8 @@ import {
   SubmitBody, SummaryQuery, SummaryView, TemplateParams, TemplateView, UpdateRequestBody,
 } from './schema.js';
 import { approveRequest, createRequest, returnRequest, submitRequest, updateRequest, validateSubmission } from './lifecycle.js';
-import { listRequests, requestDetail } from './requests.js';
+import { listRequests, pageRequests, requestDetail } from './requests.js';
+import { pageOf, pageWindow } from '../../db/paging.js';
 import { budgetSummary } from './summary.js';
 import { getTemplate, putTemplate } from './templates.js';
 
@@ -38,13 +39,17 @@ export const preparationRoutes: RouteSpec[] = [
     method: 'get',
     path: '/api/units/:unitId/budget-requests',
     tag: 'preparation',
-    summary: '预算申请 Budget requests (department staff see their own department only)',
+    summary: '预算申请 Budget requests (department staff see their own department only; mine=true for one’s own); `page` answers one page {items, total, page, pageSize}, `q` searches number and title',
     access: { kind: 'unit', permission: 'budget.read' },
     params: UnitParams,
     query: RequestListQuery,
-    response: z.array(RequestView),
-    handler: async ({ kernel, actor, scope, query }) =>
-      listRequests(kernel.db, scope.unitId, departmentBound(actor, scope), query),
+    response: z.union([z.array(RequestView), pageOf(RequestView)]),
+    handler: async ({ kernel, actor, scope, query }) => {
+      const filter = { ...query, createdBy: query.mine === 'true' ? actor.userId : undefined };
+      const window = pageWindow(query);
+      const bound = departmentBound(actor, scope);
+      return window ? pageRequests(kernel.db, scope.unitId, bound, filter, window) : listRequests(kernel.db, scope.unitId, bound, filter);
+    },
   }),
   // Before '/budget-requests/:id', so 'summary' is not taken for an id.
   defineRoute({
@@ -103,7 +108,7 @@ export const preparationRoutes: RouteSpec[] = [
     body: SubmitBody,
     response: RequestDetail,
     // Plugins' budgetRequest.validate is asked before the transaction (plugin time never holds the database).
-    prepare: async ({ kernel, actor, scope, params, body }) => validateSubmission(kernel.db, actor, scope, params.id, body),
+    prepare: async ({ kernel, actor, scope, params, body, lang }) => validateSubmission(kernel.db, actor, scope, params.id, body, lang),
     command: async ({ tx, actor, scope, params, body, prepared }) => submitRequest(tx, actor, scope, params.id, body, prepared),
   }),
   defineRoute({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UnitId } from '../../units/schema.js';
+import { PageQuery } from '../../db/paging.js';
 import { ClassCode, ExpenditureKind, Fen, FundSourceCode, IsoDate } from '../indicators/schema.js';
 // The answers the web app reads are shared contracts of the SDK.
 import { BudgetRequestStatus, Standard } from '@unibudget/sdk/contracts/budget';
@@ -104,7 +105,8 @@ export const RequestListQuery = z.object({
   year: z.coerce.number().int().min(2000).max(2100).optional(),
   status: BudgetRequestStatus.optional(),
   departmentId: z.coerce.number().int().positive().optional(),
-});
+  mine: z.enum(['true', 'false']).optional().describe('true: only the caller’s own requests (我的申请)'),
+}).merge(PageQuery);
 
 export const SummaryQuery = z.object({
   year: z.coerce.number().int().min(2000).max(2100),

@@ -3,7 +3,7 @@ import type { Db, Executor, Tx } from '../../db/connection.js';
 import type { TransfersTable } from '../../db/schema.js';
 import { nowIso } from '../../clock.js';
 import { askBeforeCommand, validatorWarningsFor, type ValidatorCheck } from '../validation.js';
-import { AppError } from '../errors.js';
+import { AppError, type Lang } from '../errors.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
 import { assertDepartmentAccess, departmentBound } from '../scope.js';
 import { applyMovement, availableOf, findIndicator, lockIndicator, reserve, unreserve, type IndicatorRow } from '../indicators/service.js';
@@ -78,7 +78,7 @@ function transferDocument(draft: TransferDraft, from: IndicatorRow, to: Indicato
 }
 
 /** Before the transaction: the core's rules on committed data, then the plugins' validators, outside any lock. */
-export async function validateTransfer(db: Db, actor: Actor, scope: UnitScope, draft: TransferDraft): Promise<ValidatorCheck> {
+export async function validateTransfer(db: Db, actor: Actor, scope: UnitScope, draft: TransferDraft, lang?: Lang): Promise<ValidatorCheck> {
   assertDistinct(draft.fromIndicatorId, draft.toIndicatorId);
   const from = await findIndicator(db, scope.unitId, draft.fromIndicatorId);
   const to = await findIndicator(db, scope.unitId, draft.toIndicatorId);
@@ -86,7 +86,7 @@ export async function validateTransfer(db: Db, actor: Actor, scope: UnitScope, d
   assertDepartmentAccess(actor, scope, to.department_id);
   const { findings } = await evaluateTransfer(db, scope.unitId, from, to, draft);
   findings.enforce(draft.override?.reason);
-  return askBeforeCommand(db, 'transfer.validate', scope.unitId, transferDocument(draft, from, to));
+  return askBeforeCommand(db, 'transfer.validate', scope.unitId, transferDocument(draft, from, to), lang);
 }
 
 export async function createTransfer(tx: Tx, actor: Actor, scope: UnitScope, draft: TransferDraft, check: ValidatorCheck) {

@@ -4,7 +4,7 @@
 // calls that were in flight and charges only the plugin that brought it down (client.ts).
 // Plain JavaScript so it starts without a TypeScript loader. argv[2]: the runner's memory limit, MB.
 // Protocol (plain objects over the IPC channel, structured clone: `advanced` serialization; payloads are JSON text):
-//   parent → child  {t:'invoke', id, key, code, memoryMb, unitId, entry, name, input, settings, timeoutMs, cpuMs, maxResultBytes, maxHostCalls}
+//   parent → child  {t:'invoke', id, key, code (with a key's first call only), memoryMb, unitId, entry, name, input, settings, timeoutMs, cpuMs, maxResultBytes, maxHostCalls}
 //                   {t:'hostreply', callId, reply, error?}   {t:'drop', key}   {t:'dropUnit', key, unitId}   {t:'ping', id}
 //   child → parent  {t:'ready'}  {t:'result', id, reply, memory}  {t:'hostcall', callId, invokeId, key, unitId, method, args}  {t:'pong', id}
 //                   {t:'suspect', key}   the isolate computing hardest lately (null: none): whom to blame if this process dies
@@ -63,7 +63,7 @@ const BOOTSTRAP = `
   const hostRef = $0;
   const parse = JSON.parse, stringify = JSON.stringify, freeze = Object.freeze, defineProperty = Object.defineProperty, ErrorCtor = Error;
   const StringCtor = String, NumberCtor = Number, PromiseCtor = Promise, apply = Reflect.apply;
-  const then = Promise.prototype.then, promiseResolve = Promise.resolve, hasOwn = Object.prototype.hasOwnProperty;
+  const then = Promise.prototype.then, promiseResolve = Promise.resolve, hasOwn = Object.prototype.hasOwnProperty, dateNow = Date.now;
   const split = String.prototype.split, sliceOf = String.prototype.slice;
   const mapGet = WeakMap.prototype.get, mapSet = WeakMap.prototype.set;
   const refApply = hostRef.apply;
@@ -110,8 +110,9 @@ const BOOTSTRAP = `
       return null;
     }
   };
-  const makeHost = (invokeId, unitId, settings) => {
+  const makeHost = (invokeId, unitId, settings, onCall) => {
     const call = async (method, args) => {
+      if (onCall) onCall();
       // Arguments that are not JSON go as null: the runner answers that with a host error.
       let argsJson = null;
       try { argsJson = stringify(args); } catch (e) { argsJson = null; }
@@ -130,6 +131,7 @@ const BOOTSTRAP = `
         projects: () => call('ledger.projects', []),
         departments: () => call('ledger.departments', []),
         transfers: (filter) => call('ledger.transfers', [filter ?? {}]),
+        budgetRequests: (filter) => call('ledger.budgetRequests', [filter ?? {}]),
         executionReport: (params) => call('ledger.executionReport', [params ?? {}]),
         timeProgress: (params) => call('ledger.timeProgress', [params ?? {}]),
       }),
@@ -143,6 +145,7 @@ const BOOTSTRAP = `
       notify: (message) => call('notify', [message]),
       realtime: freeze({ publish: (channel, data) => call('realtime.publish', [channel, data]) }),
       members: freeze({ list: (filter) => call('members.list', [filter ?? {}]) }),
+      shared: freeze({ query: (pluginId, collection, where, options) => call('shared.query', [pluginId, collection, where ?? {}, options ?? {}]) }),
       standards: freeze({
         list: (params) => call('standards.list', [params ?? {}]),
         get: (versionId) => call('standards.get', [{ __proto__: null, versionId }]),
@@ -157,7 +160,44 @@ const BOOTSTRAP = `
     });
   };
   const failure = (e) => stringify({ __proto__: null, ok: false, e });
+  // An event's handler: the exact type first, then the family (\`payment.*\`), then a catch-all \`*\`.
+  const eventHandler = (def, type) => {
+    const table = def && def.events;
+    const own = (k) => (table && apply(hasOwn, table, [k]) ? table[k] : undefined);
+    const fn = own(type);
+    return fn !== undefined ? fn : (own(apply(split, StringCtor(type), ['.'])[0] + '.*') ?? own('*'));
+  };
+  // A batch of events (manifest \`eventBatch\`): the same handlers, one after another in order, with one
+  // host. Stops at the first that fails (not retried here), or before starting another once the batch
+  // used its share of the call's time or host calls; answers how many completed: the host acknowledges
+  // those and delivers the rest (the failed one alone, under the usual rules). An event without a handler counts as completed.
+  const eventBatch = (invokeId, unitId, inputJson, settingsJson) => {
+    let def;
+    try { const exported = globalThis.__plugin; def = exported && exported.default ? exported.default : exported; } catch (e) { return failure(describe(e)); }
+    const input = parse(inputJson);
+    const events = input.events, budgetMs = NumberCtor(input.budgetMs), maxCalls = NumberCtor(input.hostCalls), started = dateNow();
+    let calls = 0;
+    let i = 0;
+    const host = makeHost(invokeId, unitId, parse(settingsJson), () => { calls += 1; });
+    return new PromiseCtor((resolve) => {
+      const answer = (failed) => resolve('{"ok":true,"v":{"done":' + i + ',"failed":' + (failed ? 'true' : 'false') + '}}');
+      const next = () => {
+        for (;;) {
+          if (i >= events.length || (i > 0 && (dateNow() - started >= budgetMs || calls >= maxCalls))) return answer(false);
+          let fn;
+          try { fn = eventHandler(def, events[i].type); } catch (e) { return answer(true); }
+          if (typeof fn !== 'function') { i += 1; continue; }
+          try {
+            apply(then, apply(promiseResolve, PromiseCtor, [fn(events[i], host)]), [() => { i += 1; next(); }, () => answer(true)]);
+          } catch (e) { answer(true); }
+          return undefined;
+        }
+      };
+      next();
+    });
+  };
   return function invoke(invokeId, unitId, entry, name, inputJson, settingsJson) {
+    if (entry === 'eventBatch') return eventBatch(invokeId, unitId, inputJson, settingsJson);
     let fn;
     try {
       const exported = globalThis.__plugin;
@@ -167,8 +207,7 @@ const BOOTSTRAP = `
         const table = def && def[entry];
         const own = (k) => (table && apply(hasOwn, table, [k]) ? table[k] : undefined);
         fn = own(name);
-        // Events: an exact handler first, then the family (\`payment.*\`), then a catch-all \`*\`.
-        if (fn === undefined && entry === 'events') fn = own(apply(split, StringCtor(name), ['.'])[0] + '.*') ?? own('*');
+        if (fn === undefined && entry === 'events') fn = eventHandler(def, name);
       }
     } catch (e) { return failure(describe(e)); }
     if (typeof fn !== 'function') return failure({ __proto__: null, code: 'PLUGIN_ENTRY_MISSING', message: 'the plugin has no ' + entry + ' entry ' + StringCtor(name), status: 404 });
@@ -367,8 +406,13 @@ function refreshHeap(entry) {
   ).finally(() => { entry.heapPending = false; });
 }
 
+/** Each plugin version's code, as the parent sent it with its first call here (kept until the parent drops it). */
+const codes = new Map();
+
 async function invoke(message) {
-  const { id, key, code, memoryMb, unitId, entry: entryName, name, input, settings, timeoutMs, maxResultBytes, maxHostCalls } = message;
+  if (typeof message.code === 'string') codes.set(message.key, message.code);
+  const code = codes.get(message.key);
+  const { id, key, memoryMb, unitId, entry: entryName, name, input, settings, timeoutMs, maxResultBytes, maxHostCalls } = message;
   const cpuMs = Number(message.cpuMs) > 0 ? Math.min(Number(message.cpuMs), timeoutMs) : timeoutMs;
   const invocation = { key, unitId, hostCalls: 0, inFlight: 0, maxHostCalls, hostErrors: new Set() };
   invocations.set(id, invocation);
@@ -456,6 +500,7 @@ process.on('message', (message) => {
       break;
     }
     case 'drop':
+      codes.delete(message.key);
       disposeIsolate(message.key, 'dropped');
       break;
     case 'dropUnit': {

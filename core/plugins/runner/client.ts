@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { codeOnce, forgetCode } from './code-once.js';
 import { fileURLToPath } from 'node:url';
 
 /** An error as it crosses the sandbox boundary: plain data, never an object with behaviour. */
@@ -22,7 +23,7 @@ export interface InvokeRequest {
   key: string;
   code: string;
   unitId: string;
-  entry: 'events' | 'validators' | 'routes' | 'views' | 'schedule' | 'migrate';
+  entry: 'events' | 'eventBatch' | 'validators' | 'routes' | 'views' | 'schedule' | 'migrate';
   name: string;
   input: unknown;
   settings: Record<string, unknown>;
@@ -347,7 +348,7 @@ export class RunnerClient {
       }, request.timeoutMs + GRACE_MS);
       this.pending.set(id, { resolve, timer, started, key: request.key, unitId: request.unitId, timeoutMs: request.timeoutMs, context: request.context, awaiting: 0 });
       this.send(child, {
-        t: 'invoke', id, key: request.key, code: request.code, memoryMb: request.memoryMb, unitId: request.unitId,
+        t: 'invoke', id, key: request.key, code: codeOnce(child, request.key, request.code), memoryMb: request.memoryMb, unitId: request.unitId,
         entry: request.entry, name: request.name, input: inputJson, settings: settingsJson, timeoutMs: request.timeoutMs, cpuMs: request.cpuMs,
         maxResultBytes: request.maxResultBytes, maxHostCalls: request.maxHostCalls,
       });
@@ -357,7 +358,7 @@ export class RunnerClient {
   /** Drops a plugin version's isolate (disable, uninstall, breaker). */
   drop(key: string, unitId?: string): void {
     // A runner that is gone has dropped everything already.
-    if (this.child) this.send(this.child, unitId ? { t: 'dropUnit', key, unitId } : { t: 'drop', key });
+    if (this.child) this.send(this.child, unitId ? { t: 'dropUnit', key, unitId } : (forgetCode(this.child, key), { t: 'drop', key }));
   }
 
   /** Test hook: the runner dies as on a V8 abort. */

@@ -7,7 +7,7 @@ import type { Payment } from './types.js';
  * few payments the per-payment monitors look at. Folding is commutative and idempotent by payment
  * id, so events folded one by one give exactly the state a full rescan builds.
  */
-export interface PaymentLite { id: number; indicatorId: number; departmentId: number; payeeName: string; economicCode: string; amount: number; day: string }
+export interface PaymentLite { id: number; docNo?: string | null; indicatorId: number; departmentId: number; payeeName: string; economicCode: string; amount: number; day: string }
 
 export interface YearState {
   year: number;
@@ -85,7 +85,7 @@ export function foldPayment(state: YearState, p: Payment, s: AnalyticsSettings, 
   const bins = state.sizes[p.economicCode] ?? (state.sizes[p.economicCode] = {});
   const bin = String(sizeBin(p.amount));
   bins[bin] = (bins[bin] ?? 0) + 1;
-  const lite: PaymentLite = { id: p.id, indicatorId: p.indicatorId, departmentId: p.departmentId, payeeName: p.payeeName, economicCode: p.economicCode, amount: p.amount, day: p.day };
+  const lite: PaymentLite = { id: p.id, ...(p.docNo ? { docNo: p.docNo } : {}), indicatorId: p.indicatorId, departmentId: p.departmentId, payeeName: p.payeeName, economicCode: p.economicCode, amount: p.amount, day: p.day };
   if (p.amount >= largeFloor(s)) insertBounded(state.large, lite);
   if (isNearThreshold(p.amount, s)) insertBounded(state.near, lite);
   return true;

@@ -26,7 +26,7 @@ export function toPayment(r: Partial<PaymentRecord> | null | undefined): Payment
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return null;
   return {
     id: r.id, indicatorId: Number(r.indicatorId), departmentId: Number(r.departmentId), payeeName: String(r.payeeName ?? ''),
-    economicCode: String(r.economicCode ?? ''), amount: r.amount, day,
+    economicCode: String(r.economicCode ?? ''), amount: r.amount, day, ...(typeof r.docNo === 'string' && r.docNo ? { docNo: r.docNo } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import { dashboard, forecastOf, forecastView, listWarnings, projectsView, runSce
 import { STATUS_LABEL, transition, type Action, type WarningDoc } from './warnings.js';
 import { GRADE_LABEL, MONITOR_LABEL } from './types.js';
 import { forCaller } from './roles.js';
+import { both, t } from './texts.js';
 
 /** The warning centre's filter: each field empty (all) or one of its known values. */
 function readFilter(b: Record<string, unknown>): Record<string, string> {
@@ -13,8 +14,8 @@ function readFilter(b: Record<string, unknown>): Record<string, string> {
   const pick = (field: string, label: string, allowed: string[] | null) => {
     const v = text(b, field, label, { max: 40 });
     if (!v) return;
-    if (allowed && !allowed.includes(v)) throw new InputError(field, `${label}取值无效`);
-    if (!allowed && !/^\d+$/.test(v)) throw new InputError(field, `${label}取值无效`);
+    if (allowed && !allowed.includes(v)) throw new InputError(field, '{label}取值无效', { label });
+    if (!allowed && !/^\d+$/.test(v)) throw new InputError(field, '{label}取值无效', { label });
     out[field] = v;
   };
   pick('status', '状态', Object.keys(STATUS_LABEL));
@@ -35,6 +36,13 @@ const asOfOf = async (request: { query: Record<string, string> }, host: HostApi)
   /^\d{4}-\d{2}-\d{2}$/.test(request.query.asOf ?? '') ? request.query.asOf! : (await host.ledger.timeProgress()).asOf;
 const who = (request: RouteRequest) => `${request.user.username}#${request.user.id}`;
 
+/** `transition`'s refusal (Chinese, naming the state) in both languages. */
+function transitionRefusal(zh: string, status: keyof typeof STATUS_LABEL): { zh: string; en: string } {
+  const state = STATUS_LABEL[status];
+  for (const text of ['预警当前为“{status}”，不能确认', '预警当前为“{status}”，不能处置']) if (t('zh-CN', text, { status: state }) === zh) return both(text, { status: state });
+  return both(zh);
+}
+
 async function act(request: RouteRequest, host: HostApi, action: Action) {
   try {
     const b = body(request.body);
@@ -43,14 +51,14 @@ async function act(request: RouteRequest, host: HostApi, action: Action) {
     const reason = text(b, 'reason', action === 'handle' ? '处置说明' : '说明', { max: 2000 });
     const note = text(b, 'note', action === 'handle' ? '处置说明' : '说明', { required: action === 'handle' && !reason, max: 2000 }) || reason;
     const stored = await host.storage.get<WarningDoc>('warnings', id);
-    if (!stored) throw refuse(404, 'WARNING_NOT_FOUND', '预警不存在', { id });
+    if (!stored) throw refuse(404, 'WARNING_NOT_FOUND', both('预警不存在'), { id });
     const at = new Date().toISOString();
     const next = transition(stored.data, action, who(request), at, note);
-    if (typeof next === 'string') throw refuse(409, 'INVALID_STATE', next, { id, status: stored.data.status });
+    if (typeof next === 'string') throw refuse(409, 'INVALID_STATE', transitionRefusal(next, stored.data.status), { id, status: stored.data.status });
     await host.storage.put('warnings', id, next);
     // Kept in the warning's own history and in the plugin log: who did what to which warning, when.
     await host.log.info(`warning ${action}`, { id, key: next.key, by: who(request), from: stored.data.status, to: next.status, note });
-    return { message: `预警已${STATUS_LABEL[next.status].replace(/^已/, '')}`, id, status: next.status, statusLabel: STATUS_LABEL[next.status], history: next.history };
+    return { message: t(request.lang, '预警已{status}', { status: request.lang === 'en' ? t('en', STATUS_LABEL[next.status]).toLowerCase() : STATUS_LABEL[next.status].replace(/^已/, '') }), id, status: next.status, statusLabel: STATUS_LABEL[next.status], history: next.history };
   } catch (e) {
     throw refusalOf(e);
   }
@@ -91,7 +99,7 @@ export default definePlugin({
       try {
         const filter = readFilter(body(request.body));
         await host.storage.put('prefs', `user-${request.user.id}`, { filter });
-        return { message: '筛选条件已更新', filter };
+        return { message: t(request.lang, '筛选条件已更新'), filter };
       } catch (e) {
         throw refusalOf(e);
       }
@@ -100,7 +108,7 @@ export default definePlugin({
     'POST recompute': async (request, host) => {
       const result = await fullRecompute(host, await asOfOf(request, host), who(request));
       await host.log.info('full recomputation on request', { by: who(request), ...result });
-      return { message: `已重新计算：${result.findings} 条预警（严重 ${result.counts.severe} 条）`, ...result };
+      return { message: t(request.lang, '已重新计算：{n} 条预警（严重 {severe} 条）', { n: result.findings, severe: result.counts.severe }), ...result };
     },
 
     'GET forecast': async (request, host) => {
@@ -136,7 +144,7 @@ export default definePlugin({
         await host.storage.put('milestones', `project-${projectId}-${date}`, doc);
         await host.log.info('milestone recorded', doc);
         const evaluation = await reevaluate(host, dayOf(undefined), who(request));
-        return { message: '项目进度已保存', milestone: doc, evaluation };
+        return { message: t(request.lang, '项目进度已保存'), milestone: doc, evaluation };
       } catch (e) {
         throw refusalOf(e);
       }
@@ -156,7 +164,7 @@ export default definePlugin({
         const doc = { departmentId, users, by: who(request), at: new Date().toISOString() };
         await host.storage.put('contacts', `department-${departmentId}`, doc);
         await host.log.info('responsible people set', doc);
-        return { message: '预警责任人已保存', ...doc };
+        return { message: t(request.lang, '预警责任人已保存'), ...doc };
       } catch (e) {
         throw refusalOf(e);
       }
@@ -169,7 +177,7 @@ export default definePlugin({
       const chosen = ids
         ? ids.map((id) => all.find((s) => s.id === id)).filter((s): s is (typeof all)[number] => !!s)
         : [...all].sort((x, y) => x.data.createdAt.localeCompare(y.data.createdAt) || x.id.localeCompare(y.id));
-      return { scenarios: chosen.map((s) => ({ id: s.id, ...s.data })), comparison: compareScenarios(chosen) };
+      return { scenarios: chosen.map((s) => ({ id: s.id, ...s.data })), comparison: compareScenarios(chosen, request.lang) };
     },
     'POST scenarios': async (request, host) => {
       try {
@@ -181,7 +189,7 @@ export default definePlugin({
         const doc: StoredScenario = { params, result, createdAt, createdBy: who(request) };
         await host.storage.put('scenarios', id, doc);
         await host.log.info('scenario saved', { id, name: params.name, by: who(request) });
-        return { message: `情景“${params.name}”已保存`, id, ...doc };
+        return { message: t(request.lang, '情景“{name}”已保存', { name: params.name }), id, ...doc };
       } catch (e) {
         throw refusalOf(e);
       }
@@ -191,7 +199,7 @@ export default definePlugin({
         const id = text(body(request.body), 'id', '情景', { required: true, max: 200 });
         const deleted = await host.storage.delete('scenarios', id);
         if (deleted) await host.log.info('scenario deleted', { id, by: who(request) });
-        return { message: deleted ? '情景已删除' : '情景不存在', id, deleted };
+        return { message: t(request.lang, deleted ? '情景已删除' : '情景不存在'), id, deleted };
       } catch (e) {
         throw refusalOf(e);
       }
@@ -203,12 +211,13 @@ export default definePlugin({
   views: {
     warnings: async (context, host) => {
       const prefs = await host.storage.get<{ filter: Record<string, string> }>('prefs', `user-${context.user.id}`);
-      return forCaller(await warningCentre(host, { ...(prefs?.data.filter ?? {}), ...context.query }), context.user.roles);
+      return forCaller(await warningCentre(host, { ...(prefs?.data.filter ?? {}), ...context.query }, context.lang), context.user.roles);
     },
-    dashboard: async (context, host) => forCaller(await dashboard(host, await asOfOf(context, host)), context.user.roles),
-    forecast: async (context, host) => forCaller(await forecastView(host, await asOfOf(context, host)), context.user.roles),
-    scenarios: async (context, host) => forCaller(await scenariosView(host, context.query), context.user.roles),
-    projects: async (context, host) => forCaller(await projectsView(host, await asOfOf(context, host)), context.user.roles),
+    // Worded in the reader's language (context.lang, texts.ts).
+    dashboard: async (context, host) => forCaller(await dashboard(host, await asOfOf(context, host), context.lang), context.user.roles),
+    forecast: async (context, host) => forCaller(await forecastView(host, await asOfOf(context, host), context.lang), context.user.roles),
+    scenarios: async (context, host) => forCaller(await scenariosView(host, context.query, context.lang), context.user.roles),
+    projects: async (context, host) => forCaller(await projectsView(host, await asOfOf(context, host), context.lang), context.user.roles),
   },
 });
 

@@ -164,7 +164,7 @@ export function largePaymentMonitor(input: MonitorInput): Finding[] {
     if (!grade) continue;
     out.push({
       key: `large:${year}:${p.id}`, monitor: 'large-payment', grade, year, departmentId: p.departmentId,
-      subject: `支付 #${p.id} ${p.payeeName}`,
+      subject: `支付 ${p.docNo ?? `#${p.id}`} ${p.payeeName}`,
       title: `单笔支付 ${yuan(p.amount)}（${p.payeeName}），为该经济分类常见金额的 ${r.toFixed(1)} 倍`,
       evidence: { paymentId: p.id, amount: p.amount, day: p.day, economicCode: p.economicCode, typicalPayment: Math.round(t), ratio: Math.round(r * 10) / 10, threshold: s.largePaymentFen },
       suggestions: [SUGGEST.checkContract, SUGGEST.checkDecision],

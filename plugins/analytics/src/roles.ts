@@ -27,7 +27,8 @@ export function forCaller(spec: ViewSpec, roles: readonly string[]): ViewSpec {
     .filter((b) => !(b.type === 'form' && !mayPost(roles, (b as { submit: string }).submit)))
     .map((b) => {
       if (b.type !== 'table' || !b.actions) return b;
-      const actions = b.actions.filter((a) => mayPost(roles, a.route));
+      // A link action (host API 1.1.0) posts nothing: the web app shows it where its target view may be opened.
+      const actions = b.actions.filter((a) => a.kind === 'link' || mayPost(roles, a.route));
       const { actions: _all, ...rest } = b;
       return actions.length ? { ...rest, actions } : rest;
     });

@@ -13,6 +13,8 @@ export interface Indicator {
 
 export interface Payment {
   id: number; indicatorId: number; departmentId: number; payeeName: string; economicCode: string;
+  /** The unit's document number (ZF2026-0001), shown instead of the id; absent in states stored before it was kept. */
+  docNo?: string | null;
   /** Fen. */ amount: number;
   /** The day the money left (paidAt, else the payment date): ISO YYYY-MM-DD. */
   day: string;

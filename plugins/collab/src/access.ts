@@ -62,10 +62,13 @@ export interface ResolvedObject {
   amount: number | null;
   /** Facts for a review's evidence (fen amounts). */
   facts: Record<string, string | number | null>;
+  /** The document number (支付申请 ZF2026-0001, 调剂 TJ…, 申报 …) when the host gives one. */
+  no?: string | null;
 }
 
 const PAYMENT_STATUS: Record<string, string> = { pending: '审批中', approved: '已审批待支付', paid: '已支付', rejected: '已退回', withdrawn: '已撤回' };
 const TRANSFER_STATUS: Record<string, string> = { pending: '审批中', approved: '已批准', rejected: '已退回', withdrawn: '已撤回' };
+const REQUEST_STATUS: Record<string, string> = { draft: '草稿', submitted: '已报送（一上）', returned: '已下达控制数（一下）', resubmitted: '已再报（二上）', approved: '已批复（二下）' };
 const PROJECT_STATUS: Record<string, string> = { reserve: '储备', approved: '已批复', executing: '执行中', closed: '已结项' };
 export const KIND_ZH: Record<SubjectKind, string> = { payment: '支付申请', transfer: '预算调剂', project: '项目', 'budget-request': '预算申报', warning: '预警' };
 
@@ -98,9 +101,9 @@ export async function resolveObject(host: Host, subject: Subject | Reference): P
       const [p] = await host.ledger.payments({ afterId: n - 1, limit: 1 });
       if (!p || p.id !== n) return missing(`支付申请 #${n}`, `/audit/${n}`);
       return {
-        exists: true, departmentId: p.departmentId, label: `支付申请 #${p.id}（${p.payeeName}，${p.purpose}）`, href: `/audit/${p.id}`,
-        status: PAYMENT_STATUS[p.status] ?? p.status, amount: p.amount,
-        facts: { 收款人: p.payeeName, 用途: p.purpose, 经济分类: p.economicCode, 金额_分: p.amount, 状态: PAYMENT_STATUS[p.status] ?? p.status, 日期: p.date, 提交: p.createdAt, 审批通过: p.approvedAt, 支付: p.paidAt },
+        exists: true, departmentId: p.departmentId, label: `支付申请 ${p.docNo ?? `#${p.id}`}（${p.payeeName}，${p.purpose}）`, href: `/audit/${p.id}`,
+        status: PAYMENT_STATUS[p.status] ?? p.status, amount: p.amount, no: p.docNo ?? null,
+        facts: { 单号: p.docNo ?? null, 收款人: p.payeeName, 用途: p.purpose, 经济分类: p.economicCode, 金额_分: p.amount, 状态: PAYMENT_STATUS[p.status] ?? p.status, 日期: p.date, 提交: p.createdAt, 审批通过: p.approvedAt, 支付: p.paidAt },
       };
     }
     case 'transfer': {
@@ -109,9 +112,9 @@ export async function resolveObject(host: Host, subject: Subject | Reference): P
       if (!t || t.id !== n) return missing(`预算调剂 #${n}`, '/transfers');
       const [from] = await host.ledger.indicators({ afterId: t.fromIndicatorId - 1, limit: 1 });
       return {
-        exists: true, departmentId: from && from.id === t.fromIndicatorId ? from.departmentId : null, label: `预算调剂 #${t.id}（${t.reason}）`, href: '/transfers',
-        status: TRANSFER_STATUS[t.status] ?? t.status, amount: t.amount,
-        facts: { 调出指标: t.fromIndicatorId, 调入指标: t.toIndicatorId, 金额_分: t.amount, 事由: t.reason, 状态: TRANSFER_STATUS[t.status] ?? t.status, 日期: t.date, 决定: t.decidedAt },
+        exists: true, departmentId: from && from.id === t.fromIndicatorId ? from.departmentId : null, label: `预算调剂 ${t.docNo ?? `#${t.id}`}（${t.reason}）`, href: '/transfers',
+        status: TRANSFER_STATUS[t.status] ?? t.status, amount: t.amount, no: t.docNo ?? null,
+        facts: { 单号: t.docNo ?? null, 调出指标: t.fromIndicatorId, 调入指标: t.toIndicatorId, 金额_分: t.amount, 事由: t.reason, 状态: TRANSFER_STATUS[t.status] ?? t.status, 日期: t.date, 决定: t.decidedAt },
       };
     }
     case 'project': {
@@ -128,9 +131,17 @@ export async function resolveObject(host: Host, subject: Subject | Reference): P
         facts: { 项目编码: project.code, 项目名称: project.name, 总额_分: project.totalAmount, 状态: PROJECT_STATUS[project.status] ?? project.status, 起止年度: `${project.startYear}–${project.endYear}`, 已下达_分: issued, 已支付_分: paid },
       };
     }
-    case 'budget-request':
-      // The host lends plugins no read of budget requests: the link leads to the review screen.
-      return { exists: true, departmentId: null, label: `预算申报 #${id}`, href: '/review', status: null, amount: null, facts: { 申报编号: Number(id) } };
+    case 'budget-request': {
+      // Read live (host API 1.1.0, ledger.read): status and total now, the department for who may see it.
+      const n = Number(id);
+      const [r] = await host.ledger.budgetRequests({ id: n });
+      if (!r) return missing(`预算申报 #${n}`, '/review');
+      const status = REQUEST_STATUS[r.status] ?? r.status;
+      return {
+        exists: true, departmentId: r.departmentId, label: `预算申报 ${r.docNo ?? `#${r.id}`}（${r.title}）`, href: '/review', status, amount: r.amount, no: r.docNo,
+        facts: { 单号: r.docNo, 申报事项: r.title, 年度: r.year, 项目: r.projectName, 金额_分: r.amount, 状态: status, 报送: r.submittedAt },
+      };
+    }
     default:
       return { exists: true, departmentId: null, label: `预警 ${id}`, href: '/plugins/analytics/warnings', status: null, amount: null, facts: { 预警编号: String(id) } };
   }

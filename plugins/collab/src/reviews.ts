@@ -110,6 +110,9 @@ export async function signReview(host: Host, book: MemberBook, user: Caller, rev
  * open joint review, or whose latest review closed with an objection, is not paid. Submission and
  * other stages pass: the review is about a payment that exists.
  */
+/** The payment's number as the review's evidence kept it (ZF2026-0001), else its id. */
+const docNoOf = (r: Review, id: unknown) => (typeof r.evidence['单号'] === 'string' ? r.evidence['单号'] : `#${String(id)}`);
+
 export async function validatePayment(input: ValidationInput, host: Host): Promise<ValidationResult> {
   const doc = input.document as { stage?: unknown; paymentId?: unknown };
   if (doc.stage !== 'pay' || !Number.isSafeInteger(doc.paymentId)) return ok();
@@ -117,10 +120,10 @@ export async function validatePayment(input: ValidationInput, host: Host): Promi
   const open = reviews.find((r) => r.status === 'open');
   if (open) {
     const missing = open.required.filter((s) => !open.signoffs.some((o) => o.key === s.key)).map((s) => s.label);
-    return block(`支付申请 #${doc.paymentId} 正在多部门联审（${clip(open.title, 40)}），尚待${missing.join('、')}会签，联审结束前不能支付`);
+    return block(`支付申请 ${docNoOf(open, doc.paymentId)} 正在多部门联审（${clip(open.title, 40)}），尚待${missing.join('、')}会签，联审结束前不能支付`);
   }
   const latest = reviews.filter((r) => r.closedAt).sort((a, b) => (a.closedAt! < b.closedAt! ? 1 : -1))[0];
-  if (latest?.outcome === 'objected') return block(`支付申请 #${doc.paymentId} 的联审有异议（${clip(latest.title, 40)}），不能支付；请退回或重新发起联审`);
+  if (latest?.outcome === 'objected') return block(`支付申请 ${docNoOf(latest, doc.paymentId)} 的联审有异议（${clip(latest.title, 40)}），不能支付；请退回或重新发起联审`);
   return ok();
 }
 

@@ -42,15 +42,17 @@ export async function createThread(host: Host, book: MemberBook, user: Caller, i
 }): Promise<Thread> {
   const me = await book.caller(user);
   let departmentId: number | null = input.departmentId ?? null;
+  let subjectNo: string | null = null;
   if (input.subject) {
     const object = await resolveObject(host, input.subject);
     if (!object.exists) throw refuse(404, 'SUBJECT_NOT_FOUND', { zh: `${object.label}不存在`, en: 'The object does not exist' }, { field: 'subject' });
     if (!canSeeObject(me, object.departmentId)) throw refuse(403, 'SUBJECT_FORBIDDEN', { zh: '无权查看该对象，不能就其发起讨论', en: 'You may not see this object' }, { field: 'subject' });
-    departmentId = object.departmentId ?? (input.subject.kind === 'budget-request' ? me.departmentId : departmentId);
+    departmentId = object.departmentId ?? departmentId;
+    subjectNo = object.no ?? null;
   }
   const invited = await membersOnly(book, input.users ?? []);
   const thread: Thread = {
-    id: newId('t'), kind: input.kind ?? 'discussion', title: input.title, subject: input.subject, subjectKey: subjectKey(input.subject), departmentId,
+    id: newId('t'), kind: input.kind ?? 'discussion', title: input.title, subject: input.subject, subjectKey: subjectKey(input.subject), subjectNo, departmentId,
     open: !input.subject && !input.private && (input.kind ?? 'discussion') === 'discussion',
     createdBy: user.id, createdByName: me.displayName, createdAt: nowIso(), participants: [...new Set([user.id, ...invited])], invitedRoles: input.roles ?? [],
     channel: `t-${randomChars(20)}`, lastMessageId: null, lastMessageAt: null, lastPreview: '', messageCount: 0, refId: input.refId ?? null,
@@ -299,8 +301,8 @@ export function threadSummary(t: Thread & { unread?: number }) {
   };
 }
 
-export function subjectLabel(subject: Subject | null): string {
-  return subject ? `${KIND_ZH[subject.kind]} ${subject.kind === 'warning' ? subject.id : `#${subject.id}`}` : '（自由话题）';
+export function subjectLabel(subject: Subject | null, no?: string | null): string {
+  return subject ? `${KIND_ZH[subject.kind]} ${subject.kind === 'warning' ? subject.id : no ?? `#${subject.id}`}` : '（自由话题）';
 }
 
 /** The thread a ledger object's panel posts into: its first plain discussion, opened on the first message. */

@@ -14,6 +14,8 @@ export interface Thread extends Record<string, unknown> {
   subject: Subject | null;
   /** `payment:12`, or `none`: the index the panel of an object looks threads up by. */
   subjectKey: string;
+  /** The subject's document number when it has one (ZF2026-0001), kept when the thread was opened: lists show it, not the id. */
+  subjectNo?: string | null;
   /** The department the subject belongs to (its business staff and head may read); null: unit-wide or unknown. */
   departmentId: number | null;
   /** A free-standing topic anyone in the unit may read, unless opened as private. */

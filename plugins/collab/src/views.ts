@@ -2,10 +2,10 @@ import { refuse } from '@unibudget/sdk';
 import type { ViewBlock, ViewSpec } from '@unibudget/sdk';
 import { canSee, canSeeObject, describeObject, isUnitWide, KIND_ZH, memberBook, parseSubject, resolveObject, subjectKey, type MemberBook } from './access.js';
 import { openSlotsFor, SLOT_LABEL, visibleReviews } from './reviews.js';
-import { visibleConsultations } from './consultations.js';
+import { responsiblePeople, visibleConsultations } from './consultations.js';
 import { myPrefs } from './notify.js';
 import { readersOf, readMessages, subjectLabel, visibleThreads, type MessageView } from './threads.js';
-import type { Context, Edit, Host, Member, Message, Review, Subject, Thread } from './types.js';
+import type { Consultation, Context, Edit, Host, Member, Message, Review, Subject, Thread } from './types.js';
 import { clip, localTime, yuan } from './util.js';
 
 /** View words in the reader's language (user content stays as written). */
@@ -122,13 +122,18 @@ export async function inboxView(ctx: Context, host: Host): Promise<ViewSpec> {
     { type: 'stat', label: tr(ctx, '可见讨论', 'Discussions'), value: threads.length },
     { type: 'stat', label: tr(ctx, '通知方式', 'Notifications'), value: prefLabel(ctx, prefs.notify), format: 'text' },
   ];
-  const q = (ctx.query.q ?? '').trim();
+  // storage.search takes 1–100 characters: a longer query is searched by its first 100.
+  const q = Array.from((ctx.query.q ?? '').trim()).slice(0, 100).join('');
+  // A GET search box (host API 1.1.0): it sets ?q= and the inbox is asked again; the address keeps it.
+  blocks.push({ type: 'search', title: tr(ctx, '搜索讨论', 'Search discussions'), submitLabel: tr(ctx, '搜索', 'Search'), fields: [
+    { key: 'q', label: tr(ctx, '关键词（标题或消息，中文无需空格）', 'Words (titles or messages)'), input: 'text', value: q || null, placeholder: tr(ctx, '如：食堂维修', 'e.g. canteen repair') },
+  ] });
   if (q) blocks.push(await searchBlock(ctx, host, book, me, q));
   const sorted = [...threads].sort((a, b) => (b.unread > 0 ? 1 : 0) - (a.unread > 0 ? 1 : 0) || ((a.lastMessageAt ?? a.createdAt) < (b.lastMessageAt ?? b.createdAt) ? 1 : -1));
   blocks.push({
     type: 'markdown',
     text: sorted.length
-      ? sorted.slice(0, 100).map((t) => `- ${t.unread ? '**●** ' : ''}[${md(t.title)}](${threadHref(t.id)}) · ${md(subjectLabel(t.subject))}${t.unread ? ` · **${t.unread} ${tr(ctx, '条未读', 'unread')}**` : ''}${t.lastPreview ? ` — ${md(t.lastPreview)}` : ''}`).join('\n')
+      ? sorted.slice(0, 100).map((t) => `- ${t.unread ? '**●** ' : ''}[${md(t.title)}](${threadHref(t.id)}) · ${md(subjectLabel(t.subject, t.subjectNo))}${t.unread ? ` · **${t.unread} ${tr(ctx, '条未读', 'unread')}**` : ''}${t.lastPreview ? ` — ${md(t.lastPreview)}` : ''}`).join('\n')
       : tr(ctx, '还没有讨论。在支付、项目等详情中可以发起讨论，也可在下方发起自由话题。', 'No discussions yet.'),
   });
   blocks.push({
@@ -285,18 +290,44 @@ export async function consultationsView(ctx: Context, host: Host): Promise<ViewS
       ],
     });
   }
-  if (me.roles.some((r) => ['finance_officer', 'department_head', 'leader', 'unit_admin'].includes(r))) {
-    blocks.push({
-      type: 'form', title: tr(ctx, '就预警发起会商', 'Consult on a warning'), submit: 'consultations', submitLabel: tr(ctx, '发起会商', 'Open'),
-      fields: [
-        { key: 'warningId', label: tr(ctx, '预警编号', 'Warning id'), input: 'text', required: true, value: ctx.query.warningId ?? null },
-        { key: 'title', label: tr(ctx, '会商事项', 'Subject'), input: 'text', required: true, value: ctx.query.title ?? null },
-        { key: 'departmentId', label: tr(ctx, '责任科室（邀请其负责人）', 'Responsible department (its head is invited)'), input: 'select', options: departments.map((d) => ({ value: String(d.id), label: `${d.code} ${d.name}` })) },
-        { key: 'note', label: tr(ctx, '说明', 'Note'), input: 'textarea' },
-      ],
-    });
-  }
+  const form = await consultForm(ctx, host, book, me, list, departments);
+  // Opened from a warning (the analytics warning centre's 发起会商): the prefilled form comes first.
+  if (form) blocks.splice(ctx.query.warningId ? 3 : blocks.length, 0, form);
   return { title: tr(ctx, '会商', 'Consultations'), blocks };
+}
+
+/** Roles that may open a consultation (the manifest's roles of POST consultations). */
+const CONSULT_OPENERS = ['finance_officer', 'department_head', 'leader', 'unit_admin'];
+
+/**
+ * The form that opens a consultation, prefilled from the query a warning's link carries (`warningId`,
+ * `title`, `departmentId`): the department's responsible people (host.members) already invited. A
+ * warning with a consultation under way links to it instead; a reader who may not open one is told so.
+ */
+async function consultForm(ctx: Context, host: Host, book: MemberBook, me: Member, list: Consultation[], departments: Array<{ id: number; code: string; name: string }>): Promise<ViewBlock | null> {
+  const warningId = /^[A-Za-z0-9_.:-]{1,100}$/.test(ctx.query.warningId ?? '') ? ctx.query.warningId! : '';
+  const under = warningId ? list.find((c) => c.warningId === warningId && c.status !== 'done') : undefined;
+  if (under) return { type: 'markdown', text: `${tr(ctx, '该预警已在会商：', 'This warning is already under consultation: ')}[${md(under.title)}](${threadHref(under.threadId)})` };
+  if (!me.roles.some((r) => CONSULT_OPENERS.includes(r))) {
+    return warningId ? { type: 'markdown', text: tr(ctx, '发起会商需要财务、科室负责人、单位领导或单位管理员角色；你可以查看已有的会商。', 'Opening a consultation takes the finance, department head, leader or unit admin role; you may read the existing ones.') } : null;
+  }
+  const wanted = Number(ctx.query.departmentId);
+  const department = departments.find((d) => d.id === wanted) ?? null;
+  const responsible = department ? (await responsiblePeople(host, department.id)).filter((m) => m.id !== me.id) : [];
+  const people = (await book.list()).filter((m) => m.id !== me.id).slice(0, 200);
+  return {
+    type: 'form', title: tr(ctx, '就预警发起会商', 'Consult on a warning'), submit: 'consultations', submitLabel: tr(ctx, '发起会商', 'Open'),
+    fields: [
+      { key: 'warningId', label: tr(ctx, '预警编号', 'Warning id'), input: 'text', required: true, value: warningId || null },
+      { key: 'title', label: tr(ctx, '会商事项', 'Subject'), input: 'text', required: true, maxLength: 100, value: ctx.query.title ? clip(ctx.query.title.trim(), 100) : null },
+      { key: 'departmentId', label: tr(ctx, '责任科室（邀请其负责人）', 'Responsible department (its head is invited)'), input: 'select', value: department ? String(department.id) : null, options: departments.map((d) => ({ value: String(d.id), label: `${d.code} ${d.name}` })) },
+      ...(people.length ? [{
+        key: 'users', label: tr(ctx, '邀请的人（已选责任科室负责人）', 'People invited (the department\'s responsible people are selected)'), input: 'multiselect' as const,
+        value: responsible.map((m) => String(m.id)), options: people.map((m) => ({ value: String(m.id), label: clip(`${m.displayName}${m.departmentName ? `（${m.departmentName}）` : ''}`, 200) })),
+      }] : []),
+      { key: 'note', label: tr(ctx, '说明', 'Note'), input: 'textarea' },
+    ],
+  };
 }
 
 /** 每日摘要: the last day's activity for the reader, mentions, pending sign-offs and near deadlines. */

@@ -1,11 +1,13 @@
 import { definePlugin, ok, view, warn } from '@unibudget/sdk';
+import { t } from './texts.js';
 
 export default definePlugin({
   validators: {
     'payment.validate': (input, host) => {
       const limit = Number(host.settings.warnAboveFen ?? 1_000_000);
       const amount = Number(input.document.amount);
-      return amount > limit ? warn(`金额 ${(amount / 100).toFixed(2)} 元超过提醒线 ${(limit / 100).toFixed(2)} 元`) : ok();
+      // Worded for the submitter (input.lang; an older host sends none: Chinese).
+      return amount > limit ? warn(t(input.lang, '金额 {amount} 元超过提醒线 {limit} 元', { amount: (amount / 100).toFixed(2), limit: (limit / 100).toFixed(2) })) : ok();
     },
   },
   events: {
@@ -25,19 +27,20 @@ export default definePlugin({
   views: {
     // Worded for the reader: context.lang is 'zh-CN' or 'en' (the app's language).
     overview: async (context, host) => {
-      const w = context.lang === 'en' ? { count: 'Indicators', available: 'Available balance', title: 'Overview' } : { count: '指标数', available: '可用余额', title: '概览' };
+      const lang = context.lang;
       const indicators = await host.ledger.indicators();
       const available = indicators.reduce((sum, i) => sum + i.available, 0);
-      return view.page([view.stat(w.count, indicators.length), view.stat(w.available, available, 'fen')], w.title);
+      return view.page([view.stat(t(lang, '指标数'), indicators.length), view.stat(t(lang, '可用余额'), available, 'fen')], t(lang, '概览'));
     },
     // Placed on the payment's detail screen (placement payment-detail): the host passes the payment as `subject`.
     'payment-balance': async (context, host) => {
-      if (context.subject?.kind !== 'payment') return view.page([view.markdown('请在支付详情中查看。')]);
+      const lang = context.lang;
+      if (context.subject?.kind !== 'payment') return view.page([view.markdown(t(lang, '请在支付详情中查看。'))]);
       const paymentId = context.subject.id;
       const payment = (await host.ledger.payments({ afterId: paymentId - 1, limit: 1 })).find((p) => p.id === paymentId);
       const indicator = payment ? (await host.ledger.indicators()).find((i) => i.id === payment.indicatorId) : undefined;
-      if (!payment || !indicator) return view.page([view.markdown('未找到该笔支付所用的指标。')]);
-      return view.page([view.stat(`${indicator.code} 可用余额`, indicator.available, 'fen'), view.stat('本笔金额', payment.amount, 'fen')]);
+      if (!payment || !indicator) return view.page([view.markdown(t(lang, '未找到该笔支付所用的指标。'))]);
+      return view.page([view.stat(t(lang, '{code} 可用余额', { code: indicator.code }), indicator.available, 'fen'), view.stat(t(lang, '本笔金额'), payment.amount, 'fen')]);
     },
   },
   schedule: {

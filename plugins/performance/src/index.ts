@@ -6,15 +6,13 @@ import { seedDemo } from './demo.js';
 import { EXPORT_FORMAT, HEADER, InputError, filterIndicators, fromRows, toRow } from './library.js';
 import { body, num, projectIdOf, refusalOf, text, who, yearOf } from './requests.js';
 import { answerOf, latestEvaluation, type EvaluationDoc } from './evaluation.js';
+import { deleteEvidence, downloadEvidence, listEvidence, uploadEvidence } from './evidence.js';
 import { deleteIndicator, importIndicators, loadLibrary, saveIndicator } from './library-store.js';
-import { checkpoint, moneyAt, paymentsFor, closeWarning, evaluationId, explainWarning, getTargets, lastDayOf, latestValues, matchingOf, monitoringDocs, workPoints, parseMonitoringValues, parseTargets, projectOf, projectPayments, saveTargets, targetsId, type MilestoneDoc, type WarningDoc } from './service.js';
+import { checkpoint, ledgerAt, closeWarning, evaluationId, explainWarning, getTargets, lastDayOf, latestValues, monitoringDocs, parseMonitoringValues, parseTargets, projectOf, saveTargets, targetsId, type MilestoneDoc, type WarningDoc } from './service.js';
 import { all } from './store.js';
 import { settingsOf } from './settings.js';
-import { GRADE_LABEL, LEVEL1, LEVEL2, type TargetsDoc } from './types.js';
-import {
-  boardRows, boardView, EDIT_TARGETS, ENTER_VALUES, EVALUATE, evaluationForm, evaluationTable, feedbackBlocks, libraryView, matchingBlocks, milestoneForm,
-  monitoringForm, projectList, projectMatching, targetsTable, targetsWizard,
-} from './views.js';
+import { GRADE_LABEL, LEVEL1, LEVEL2 } from './types.js';
+import { projectMatching, views } from './screens.js';
 import { readXlsx, writeXlsx, XLSX_TYPE } from './xlsx.js';
 
 /**
@@ -30,6 +28,18 @@ const guarded = <T>(fn: () => Promise<T>): Promise<T> => fn().catch((e) => { thr
 
 const projectParam = async (request: RouteRequest, host: HostApi) => projectOf(host, projectIdOf(request.params));
 const yearParam = async (raw: unknown, host: HostApi) => yearOf(raw, Number((await today(host)).slice(0, 4)));
+
+/** `PUT projects/:projectId/targets` (and its older alias POST): the wizard's targets, weights summing to 100. */
+const setTargets = (request: RouteRequest, host: HostApi) => guarded(async () => {
+  const project = await projectParam(request, host);
+  const b = body(request.body);
+  const year = await yearParam(b.year, host);
+  const previous = await getTargets(host, project.id, year);
+  const { lines, incomplete } = parseTargets(b, await loadLibrary(host), previous);
+  const doc = await saveTargets(host, project.id, year, lines, who(request.user));
+  await host.log.info('targets saved', { projectId: project.id, year, version: doc.version, lines: lines.length, by: doc.by, method: request.method });
+  return { message: incomplete.length ? `绩效目标已保存；尚未填写年度指标值：${incomplete.join('、')}` : `绩效目标已保存（第 ${doc.version} 版）`, id: targetsId(project.id, year), incomplete, ...doc };
+});
 
 export default definePlugin({
   migrate: async (host, versions) => {
@@ -134,16 +144,9 @@ export default definePlugin({
       const targets = await getTargets(host, project.id, year);
       return { projectId: project.id, year, targets, lines: targets?.lines ?? [], complete: !!targets && targets.lines.every((l) => l.annual !== '') };
     },
-    'POST projects/:projectId/targets': (request, host) => guarded(async () => {
-      const project = await projectParam(request, host);
-      const b = body(request.body);
-      const year = await yearParam(b.year, host);
-      const previous = await getTargets(host, project.id, year);
-      const { lines, incomplete } = parseTargets(b, await loadLibrary(host), previous);
-      const doc = await saveTargets(host, project.id, year, lines, who(request.user));
-      await host.log.info('targets saved', { projectId: project.id, year, version: doc.version, lines: lines.length, by: doc.by });
-      return { message: incomplete.length ? `绩效目标已保存；尚未填写年度指标值：${incomplete.join('、')}` : `绩效目标已保存（第 ${doc.version} 版）`, id: targetsId(project.id, year), incomplete, ...doc };
-    }),
+    'PUT projects/:projectId/targets': (request, host) => setTargets(request, host),
+    // The first wizard posted: kept as an alias of PUT with the same answer.
+    'POST projects/:projectId/targets': (request, host) => setTargets(request, host),
 
     'GET projects/:projectId/monitoring': async (request, host) => {
       const project = await projectParam(request, host);
@@ -164,8 +167,10 @@ export default definePlugin({
       const manual = parseMonitoringValues(b, targets.lines);
       const monthEnd = lastDayOf(year, month);
       const tp = (await host.ledger.timeProgress({ year, date: monthEnd < asOf ? monthEnd : asOf })).value;
-      const money = (await moneyAt(host, year, month, new Set([project.id]))).get(project.id) ?? { budget: 0, paid: 0 };
-      const payments = (await paymentsFor(host, targets.lines, year, month, new Set([project.id]))).get(project.id) ?? [];
+      // One read of the project's own payments (host.ledger.payments({ projectId })), not the whole year's.
+      const ledger = await ledgerAt(host, year, month, new Set([project.id]));
+      const money = ledger.money.get(project.id) ?? { budget: 0, paid: 0 };
+      const payments = ledger.payments.get(project.id) ?? [];
       const r = await checkpoint(host, { project, targets, month, money, payments, timeProgress: tp, settings: s, by: who(request.user), manual });
       const red = r.deviations.filter((d) => d.light === 'red').length;
       const yellow = r.deviations.filter((d) => d.light === 'yellow').length;
@@ -211,6 +216,30 @@ export default definePlugin({
       if (!e) throw refuse(404, 'EVALUATION_NOT_FOUND', { zh: '该项目本年度尚未自评', en: 'No self-evaluation for the year yet' }, { projectId: project.id, year });
       return evaluationXlsx(e.data);
     },
+    'GET projects/:projectId/evidence': async (request, host) => {
+      const project = await projectParam(request, host);
+      const year = await guarded(() => yearParam(request.query.year, host));
+      return { projectId: project.id, year, files: (await listEvidence(host, project.id, year)).map(({ id, name, mediaType, size, by, at }) => ({ id, name, mediaType, size, by, at })) };
+    },
+    'POST projects/:projectId/evidence': (request, host) => guarded(async () => {
+      const project = await projectParam(request, host);
+      const b = body(request.body);
+      const year = await yearParam(b.year, host);
+      const f = await uploadEvidence(host, project, year, b, who(request.user));
+      await host.log.info('evidence uploaded', { projectId: project.id, year, id: f.id, name: f.name, size: f.size, by: f.by });
+      return { message: `佐证材料“${f.name}”已上传（${Math.ceil(f.size / 1024)} KiB）`, id: f.id, name: f.name, mediaType: f.mediaType, size: f.size, by: f.by, at: f.at };
+    }),
+    'GET projects/:projectId/evidence/:evidenceId': async (request, host) => downloadEvidence(host, (await projectParam(request, host)).id, request.params.evidenceId),
+    'DELETE projects/:projectId/evidence/:evidenceId': async (request, host) => {
+      const gone = await deleteEvidence(host, (await projectParam(request, host)).id, request.params.evidenceId);
+      return { message: `佐证材料“${gone.name}”已删除`, ...gone };
+    },
+    // The evaluation view's row action (row actions post `{ id, reason? }`).
+    'POST projects/:projectId/evidence/delete': (request, host) => guarded(async () => {
+      const project = await projectParam(request, host);
+      const gone = await deleteEvidence(host, project.id, text(body(request.body), 'id', '佐证材料', { required: true, max: 100 }));
+      return { message: `佐证材料“${gone.name}”已删除`, ...gone };
+    }),
     'GET evaluations': async (request, host) => {
       const year = await guarded(() => yearParam(request.query.year, host));
       const docs = (await all<EvaluationDoc>(host, 'evaluations', { year })).map((d) => d.data);
@@ -241,129 +270,5 @@ export default definePlugin({
     }),
   },
 
-  views: {
-    library: async (context, host) => {
-      const prefs = await host.storage.get<{ filter: Record<string, string> }>('prefs', `user-${context.user.id}`);
-      const filter = { ...(prefs?.data.filter ?? {}), ...pick(context.query, ['sector', 'level']) };
-      const log = (await host.storage.query('library_log', {}, { limit: 50 })).map((d) => d.data);
-      return libraryView(await loadLibrary(host), log, filter, context.user.roles);
-    },
-    targets: async (context, host) => {
-      const year = safeYear(context.query.year, (await today(host)).slice(0, 4));
-      const projects = await host.ledger.projects();
-      const targets = new Map((await all<TargetsDoc>(host, 'targets', { year })).map((d) => [d.data.projectId, d.data]));
-      const project = projects.find((p) => String(p.id) === context.query.projectId);
-      const blocks = [projectList(projects, targets, year)];
-      if (project) {
-        blocks.push(targetsTable(targets.get(project.id) ?? null));
-        if (context.user.roles.some((r) => EDIT_TARGETS.includes(r))) blocks.push(targetsWizard(project, year, await loadLibrary(host), targets.get(project.id) ?? null, context.query.sector));
-      }
-      return { title: '绩效目标设置', blocks };
-    },
-    board: async (context, host) => {
-      const year = safeYear(context.query.year, (await today(host)).slice(0, 4));
-      const { rows, warnings } = await boardRows(host, year, await host.ledger.projects());
-      return boardView(rows, warnings, year, context.user.roles);
-    },
-    evaluation: async (context, host) => {
-      const year = safeYear(context.query.year, (await today(host)).slice(0, 4));
-      const projects = await host.ledger.projects();
-      const project = projects.find((p) => String(p.id) === context.query.projectId);
-      const evaluations = (await all<EvaluationDoc>(host, 'evaluations', { year })).map((d) => d.data);
-      const blocks: import('@unibudget/sdk').ViewBlock[] = [
-        { type: 'table', title: `${year} 年度绩效自评结果`, columns: [{ key: 'project', label: '项目' }, { key: 'total', label: '总分', format: 'number' }, { key: 'grade', label: '等级' }, { key: 'execution', label: '预算执行率', format: 'percent' }, { key: 'at', label: '评价时间', format: 'date' }],
-          rows: evaluations.sort((a, b) => b.total - a.total).map((e) => ({ project: `${e.projectCode} ${e.projectName}`, total: e.total, grade: GRADE_LABEL[e.grade], execution: e.execution.rate, at: e.at })) },
-        { type: 'markdown', text: projects.map((p) => `- [${p.code} ${p.name}](?projectId=${p.id}&year=${year})`).join('\n') || '（没有项目）' },
-      ];
-      if (project) {
-        const e = evaluations.find((x) => x.projectId === project.id);
-        if (e) blocks.push(...evaluationTable(e), { type: 'download', label: '下载自评表（xlsx）', route: `projects/${project.id}/self-evaluation/report`, query: { year: String(year) } });
-        const targets = await getTargets(host, project.id, year);
-        if (targets && context.user.roles.some((r) => EVALUATE.includes(r))) blocks.push(evaluationForm(project.id, year, targets, latestValues(await monitoringDocs(host, project.id, year)), e ?? null));
-        if (!targets) blocks.push({ type: 'markdown', text: `项目“${project.code} ${project.name}”${year} 年度没有绩效目标。` });
-      }
-      return { title: '绩效自评', blocks };
-    },
-    matching: async (context, host) => {
-      const asOf = await today(host);
-      const year = safeYear(context.query.year, asOf.slice(0, 4));
-      const projects = await host.ledger.projects();
-      const project = projects.find((p) => String(p.id) === context.query.projectId) ?? projects[0];
-      const blocks: import('@unibudget/sdk').ViewBlock[] = [{ type: 'markdown', text: projects.map((p) => `- [${p.code} ${p.name}](?projectId=${p.id}&year=${year})`).join('\n') || '（没有项目）' }];
-      if (project) {
-        const through = year < Number(asOf.slice(0, 4)) ? 12 : Number(asOf.slice(5, 7));
-        blocks.push(...matchingBlocks(await projectMatching(host, project.id, year, through, settingsOf(host.settings)), `${project.code} ${project.name}：资金进度与业务进度`));
-        blocks.push({ type: 'markdown', text: '业务进度取自本插件的进度记录和数量指标的监控值（分析插件的项目进度记录属于该插件，本插件不能读取）。' });
-        if (context.user.roles.some((r) => ENTER_VALUES.includes(r))) blocks.push(milestoneForm(project.id));
-      }
-      return { title: '业务流与资金流匹配', blocks };
-    },
-    project: async (context, host) => {
-      if (context.subject?.kind !== 'project') return { title: '项目绩效', blocks: [{ type: 'markdown', text: '请在项目页面查看。' }] };
-      const asOf = await today(host);
-      const year = safeYear(context.query.year, asOf.slice(0, 4));
-      const project = (await host.ledger.projects()).find((p) => p.id === context.subject!.id);
-      if (!project) return { title: '项目绩效', blocks: [{ type: 'markdown', text: '项目不存在。' }] };
-      const targets = await getTargets(host, project.id, year);
-      const docs = await monitoringDocs(host, project.id, year);
-      const latest = latestValues(docs);
-      const blocks: import('@unibudget/sdk').ViewBlock[] = [
-        { type: 'markdown', text: '结构化绩效目标（本插件）；项目页面上方“绩效目标”中的文字目标链接照常保留。' },
-        targetsTable(targets),
-      ];
-      const roles = context.user.roles;
-      if (roles.some((r) => EDIT_TARGETS.includes(r))) blocks.push(targetsWizard(project, year, await loadLibrary(host), targets, undefined));
-      if (targets && roles.some((r) => ENTER_VALUES.includes(r))) blocks.push(monitoringForm(project.id, year, Math.min(settingsOf(host.settings).monitorMonth, Number(asOf.slice(5, 7))), targets, latest));
-      const e = await host.storage.get<EvaluationDoc>('evaluations', evaluationId(project.id, year));
-      if (e) blocks.push(...evaluationTable(e.data).slice(0, 3));
-      const through = year < Number(asOf.slice(0, 4)) ? 12 : Number(asOf.slice(5, 7));
-      blocks.push(...matchingBlocks(await projectMatching(host, project.id, year, through, settingsOf(host.settings)), '资金进度与业务进度').slice(0, 3));
-      blocks.push(...(await feedbackBlocks(host, project.id, year)).slice(0, 1));
-      return { title: '项目绩效', blocks };
-    },
-    request: async (context, host) => {
-      if (context.subject?.kind !== 'budget-request') return { title: '上年绩效评价结果', blocks: [{ type: 'markdown', text: '请在预算申报页面查看。' }] };
-      const mapped = await host.storage.get<{ projectId: number; year: number }>('requests', `r-${context.subject.id}`);
-      if (!mapped) return { title: '上年绩效评价结果', blocks: [{ type: 'markdown', text: '该申报提交后显示所含项目的上年度绩效自评结果（不含项目的申报无此信息）。' }] };
-      const { projectId, year } = mapped.data;
-      // The targets of the requested year beside last year's result (the wizard is on the project's screen).
-      return { title: '上年绩效评价结果', blocks: [...(await feedbackBlocks(host, projectId, year)), targetsTable(await getTargets(host, projectId, year))] };
-    },
-    cockpit: async (_context, host) => {
-      const asOf = await today(host);
-      const year = Number(asOf.slice(0, 4));
-      const { rows } = await boardRows(host, year, await host.ledger.projects());
-      const evaluations = (await all<EvaluationDoc>(host, 'evaluations', { year })).map((d) => d.data);
-      const prior = (await all<EvaluationDoc>(host, 'evaluations', { year: year - 1 })).map((d) => d.data);
-      const shown = evaluations.length ? evaluations : prior;
-      const grades = (['excellent', 'good', 'fair', 'poor'] as const).map((g) => ({ label: GRADE_LABEL[g], value: shown.filter((e) => e.grade === g).length })).filter((x) => x.value > 0);
-      const blocks: import('@unibudget/sdk').ViewBlock[] = [
-        { type: 'stat', label: '绩效红灯项目', value: rows.filter((r) => r.light === 'red').length, format: 'number', tone: rows.some((r) => r.light === 'red') ? 'bad' : 'good' },
-        { type: 'stat', label: '黄灯项目', value: rows.filter((r) => r.light === 'yellow').length, format: 'number', tone: rows.some((r) => r.light === 'yellow') ? 'warn' : 'normal' },
-        { type: 'stat', label: '待说明预警', value: rows.reduce((a, r) => a + r.open, 0), format: 'number' },
-      ];
-      if (grades.length) blocks.push({ type: 'pie', title: `${shown === evaluations ? year : year - 1} 年度自评等级`, slices: grades });
-      // The flow match of the projects that are off (the leader's question: where is money ahead of work?).
-      const through = Number(asOf.slice(5, 7));
-      const mismatchRows: Array<Record<string, string | number>> = [];
-      const watched = rows.slice(0, 10);
-      // One walk over the year's payments for all of them.
-      const ledger = await projectPayments(host, year, new Set(watched.map((r) => r.project.id)));
-      for (const r of watched) {
-        const [monitoring, milestones] = await Promise.all([monitoringDocs(host, r.project.id, year), all<MilestoneDoc>(host, 'milestones', { projectId: r.project.id }).then((d) => d.map((x) => x.data))]);
-        const m = matchingOf({ year, money: ledger.money.get(r.project.id) ?? { budget: 0, paid: 0 }, payments: ledger.byProject.get(r.project.id) ?? [], work: workPoints(r.targets, monitoring, milestones), throughMonth: through, tolerancePct: settingsOf(host.settings).matchTolerancePct });
-        const last = m.mismatches[m.mismatches.length - 1];
-        if (last) mismatchRows.push({ project: `${r.project.code} ${r.project.name}`, degree: m.degree === null ? '—' : `${m.degree}%`, kind: last.kind === 'money-ahead' ? '资金超前于业务' : '业务超前于资金', month: `${last.month}月`, gap: String(last.gap) });
-      }
-      blocks.push({ type: 'table', title: '业务流与资金流不匹配的项目', columns: [{ key: 'project', label: '项目' }, { key: 'degree', label: '匹配度' }, { key: 'kind', label: '最近不匹配' }, { key: 'month', label: '月份' }, { key: 'gap', label: '差（百分点）' }], rows: mismatchRows });
-      return { title: '绩效概览', blocks };
-    },
-  },
+  views,
 });
-
-function pick(q: Record<string, string>, keys: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of keys) if (q[k]) out[k] = q[k]!;
-  return out;
-}
-const safeYear = (raw: string | undefined, fallback: string) => (raw && /^20\d{2}$/.test(raw) ? Number(raw) : Number(fallback));

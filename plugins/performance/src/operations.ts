@@ -2,7 +2,7 @@ import { refuse, toBase64, type HostApi, type ProjectRecord } from '@unibudget/s
 import { evaluationDoc, parseActuals, parseEvidence, parseQualitative, type EvaluationDoc } from './evaluation.js';
 import { InputError } from './library.js';
 import { REVERSE_RULE_LABEL, weightsProblem } from './scoring.js';
-import { checkpoint, evaluationId, getTargets, latestValues, moneyAt, monitoringDocs, paymentsFor, type WarningDoc } from './service.js';
+import { checkpoint, evaluationId, getTargets, latestValues, ledgerAt, moneyAt, monitoringDocs, type WarningDoc } from './service.js';
 import { settingsOf, type Settings } from './settings.js';
 import { all } from './store.js';
 import { GRADE_LABEL, LEVEL1, LEVEL2, type MonitoringDoc, type TargetsDoc } from './types.js';
@@ -33,8 +33,7 @@ export async function collectAll(host: HostApi, asOf: string, by: string) {
   if (targets.length === 0) return { projects: 0, red: 0, yellow: 0, opened: 0 };
   const projects = new Map((await host.ledger.projects()).map((p) => [p.id, p]));
   const tp = (await host.ledger.timeProgress({ year, date: asOf })).value;
-  const money = await moneyAt(host, year, month, new Set(targets.map((t) => t.projectId)));
-  const payments = await paymentsFor(host, targets.flatMap((t) => t.lines), year, month, new Set(targets.map((t) => t.projectId)));
+  const { money, payments } = await ledgerAt(host, year, month, new Set(targets.map((t) => t.projectId)));
   const monitoring = (await all<MonitoringDoc>(host, 'monitoring', { year })).map((d) => d.data);
   const warnings = new Map((await all<WarningDoc>(host, 'warnings', { year })).map((d) => [d.id, d.data]));
   const counts = { projects: 0, red: 0, yellow: 0, opened: 0 };

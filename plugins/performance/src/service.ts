@@ -25,23 +25,31 @@ export async function projectOf(host: HostApi, projectId: number): Promise<Proje
   return p;
 }
 
+/** Up to this many projects, their payments are read project by project rather than the whole year's. */
+const PER_PROJECT_READS = 10;
+
 /** The project's payments of a year (paid ones), read page by page. */
 export async function projectPayments(host: HostApi, year: number, projectIds?: Set<number>): Promise<{ byProject: Map<number, ProjectPayment[]>; money: Map<number, { budget: number; paid: number }> }> {
   const indicators = await host.ledger.indicators({ year });
   const projectOfIndicator = new Map(indicators.filter((i) => i.projectId !== null).map((i) => [i.id, i.projectId!]));
   const byProject = new Map<number, ProjectPayment[]>();
-  let afterId = 0;
-  for (let i = 0; i < 100; i++) {
-    const page = await host.ledger.payments({ year, afterId, limit: 5000, status: 'paid' });
-    if (page.length === 0) break;
-    for (const p of page) {
-      const projectId = projectOfIndicator.get(p.indicatorId);
-      if (projectId === undefined || (projectIds && !projectIds.has(projectId))) continue;
-      const list = byProject.get(projectId) ?? [];
-      list.push({ projectId, amount: p.amount, date: p.date, createdAt: p.createdAt, paidAt: p.paidAt });
-      byProject.set(projectId, list);
+  // A few projects (a monitoring save, a project's screen): the ledger reads only their payments
+  // (`projectId`, host API 1.1.0); many or all: one walk over the year's payments.
+  const scans: Array<number | undefined> = projectIds && projectIds.size <= PER_PROJECT_READS ? [...projectIds] : [undefined];
+  for (const only of scans) {
+    let afterId = 0;
+    for (let i = 0; i < 100; i++) {
+      const page = await host.ledger.payments({ year, afterId, limit: 5000, status: 'paid', ...(only !== undefined ? { projectId: only } : {}) });
+      if (page.length === 0) break;
+      for (const p of page) {
+        const projectId = projectOfIndicator.get(p.indicatorId);
+        if (projectId === undefined || (projectIds && !projectIds.has(projectId))) continue;
+        const list = byProject.get(projectId) ?? [];
+        list.push({ projectId, amount: p.amount, date: p.date, createdAt: p.createdAt, paidAt: p.paidAt });
+        byProject.set(projectId, list);
+      }
+      afterId = page[page.length - 1]!.id;
     }
-    afterId = page[page.length - 1]!.id;
   }
   // 执行数 is what was paid: summed from the payments (the same as the indicators' paid in a live ledger).
   const money = projectMoney(indicators, year);
@@ -59,22 +67,20 @@ export async function projectPayments(host: HostApi, year: number, projectIds?: 
  * from the ledger's indicators, 执行数 summed from the paid payments dated up to the month's end.
  */
 export async function moneyAt(host: HostApi, year: number, month: number, projectIds?: Set<number>): Promise<Map<number, { budget: number; paid: number }>> {
-  const ledger = await projectPayments(host, year, projectIds);
-  const end = lastDayOf(year, month);
-  const out = new Map<number, { budget: number; paid: number }>();
-  for (const [id, m] of ledger.money) {
-    const paid = (ledger.byProject.get(id) ?? []).filter((p) => (p.paidAt ?? p.date).slice(0, 10) <= end).reduce((a, p) => a + p.amount, 0);
-    out.set(id, { budget: m.budget, paid });
-  }
-  return out;
+  return (await ledgerAt(host, year, month, projectIds)).money;
 }
 
-/** The project's paid payments up to the end of a month, read only when a target needs their dates (支付及时率). */
-export async function paymentsFor(host: HostApi, lines: TargetLine[], year: number, month: number, projectIds: Set<number>): Promise<Map<number, ProjectPayment[]>> {
-  if (!lines.some((l) => l.auto === 'paymentTimeliness')) return new Map();
+/**
+ * Money to the end of a month (as moneyAt) and the paid payments dated up to it, per project, from one
+ * read of the ledger: what a monitoring checkpoint needs.
+ */
+export async function ledgerAt(host: HostApi, year: number, month: number, projectIds?: Set<number>): Promise<{ money: Map<number, { budget: number; paid: number }>; payments: Map<number, ProjectPayment[]> }> {
   const ledger = await projectPayments(host, year, projectIds);
   const end = lastDayOf(year, month);
-  return new Map([...ledger.byProject].map(([id, list]) => [id, list.filter((p) => (p.paidAt ?? p.date).slice(0, 10) <= end)]));
+  const payments = new Map([...ledger.byProject].map(([id, list]) => [id, list.filter((p) => (p.paidAt ?? p.date).slice(0, 10) <= end)]));
+  const money = new Map<number, { budget: number; paid: number }>();
+  for (const [id, m] of ledger.money) money.set(id, { budget: m.budget, paid: (payments.get(id) ?? []).reduce((a, p) => a + p.amount, 0) });
+  return { money, payments };
 }
 
 export const lastDayOf = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
@@ -318,13 +324,34 @@ export async function closeWarning(host: HostApi, b: Record<string, unknown>, by
 
 export interface MilestoneDoc { [key: string]: unknown; projectId: number; date: string; pct: number; note: string; by: string; at: string }
 
-/** Work progress points of a project: its milestone records and its monitoring values of ≥ quantity targets. */
-export function workPoints(targets: TargetsDoc | null, monitoring: MonitoringDoc[], milestones: MilestoneDoc[]): WorkPoint[] {
-  const points: WorkPoint[] = milestones.map((m) => ({ date: m.date, pct: m.pct, source: `进度记录${m.note ? `：${m.note}` : ''}` }));
+/** A project's progress report of the analytics plugin (its shared `milestones`): fractions 0..1. */
+export interface SharedMilestone { projectId: number; date: string; reportedPct: number; note?: string }
+
+/**
+ * The analytics plugin's progress reports of a project, where analytics is enabled in the unit and
+ * shares them and the unit granted `shared.read`; otherwise none (the host says why: not an error here).
+ */
+export async function analyticsMilestones(host: HostApi, projectId: number): Promise<SharedMilestone[]> {
+  if (!host.shared) return [];
+  try {
+    const docs = await host.shared.query<Record<string, unknown>>('analytics', 'milestones', { projectId }, { limit: 500 });
+    return docs.map((d) => d.data)
+      .filter((d) => Number(d.projectId) === projectId && typeof d.date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d.date) && Number.isFinite(Number(d.reportedPct)))
+      .map((d) => ({ projectId, date: String(d.date), reportedPct: Math.min(1, Math.max(0, Number(d.reportedPct))), ...(typeof d.note === 'string' && d.note ? { note: d.note.slice(0, 200) } : {}) }));
+  } catch {
+    return [];
+  }
+}
+
+/** Work progress points of a project: its milestone records, the analytics plugin's progress reports and its monitoring values of ≥ quantity targets. */
+export function workPoints(targets: TargetsDoc | null, monitoring: MonitoringDoc[], milestones: MilestoneDoc[], shared: SharedMilestone[] = [], lang: 'zh-CN' | 'en' = 'zh-CN'): WorkPoint[] {
+  const en = lang === 'en';
+  const points: WorkPoint[] = milestones.map((m) => ({ date: m.date, pct: m.pct, source: `${en ? 'Progress record' : '进度记录'}${m.note ? `${en ? ': ' : '：'}${m.note}` : ''}` }));
+  for (const m of shared) points.push({ date: m.date, pct: Math.round(m.reportedPct * 10000) / 100, source: `${en ? 'Analytics progress report' : '分析插件项目进度'}${m.note ? `${en ? ': ' : '：'}${m.note}` : ''}` });
   const quantity = (targets?.lines ?? []).filter((l) => l.level2 === 'quantity' && l.direction === 'gte' && typeof l.annual === 'number' && l.annual > 0);
   for (const d of monitoring) {
     const shares = quantity.map((l) => d.values.find((v) => v.indicatorId === l.indicatorId && v.actual !== null)).map((v, i) => (v ? Math.min(100, (v.actual! / (quantity[i]!.annual as number)) * 100) : null)).filter((x): x is number => x !== null);
-    if (shares.length) points.push({ date: `${d.year}-${String(d.month).padStart(2, '0')}-28`, pct: shares.reduce((a, b) => a + b, 0) / shares.length, source: `${d.month}月监控值（数量指标完成比例）` });
+    if (shares.length) points.push({ date: `${d.year}-${String(d.month).padStart(2, '0')}-28`, pct: shares.reduce((a, b) => a + b, 0) / shares.length, source: en ? `Monitoring values of month ${d.month} (share of quantity targets done)` : `${d.month}月监控值（数量指标完成比例）` });
   }
   return points;
 }

@@ -1,4 +1,8 @@
-import { refuse, THREE_PUBLIC_CODE_LIST, threePublicItem } from '@unibudget/sdk';
+import { refuse, THREE_PUBLIC_CODE_LIST, threePublicItem, type TextParams } from '@unibudget/sdk';
+import { both, t } from './texts.js';
+
+/** A refusal about a field: its label in each language too. */
+const about = (zh: string, label: string, params: TextParams = {}) => ({ zh: t('zh-CN', zh, { ...params, label }), en: t('en', zh, { ...params, label: t('en', label) }) });
 
 /** The 三公 classes of an item, from the SDK's one list (公务接待, 公务用车运行维护 and 购置). */
 const threePublic = (...items: string[]) => THREE_PUBLIC_CODE_LIST.filter((c) => items.includes(threePublicItem(c) ?? ''));
@@ -54,21 +58,21 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 function str(b: Record<string, unknown>, key: string, label: string, opts: { required?: boolean; max: number; pattern?: RegExp }): string {
   const v = b[key];
   if (v === undefined || v === null || v === '') {
-    if (opts.required) throw refuse(400, 'FIELD_REQUIRED', `请填写${label}`, { field: key });
+    if (opts.required) throw refuse(400, 'FIELD_REQUIRED', about('请填写{label}', label), { field: key });
     return '';
   }
-  if (typeof v !== 'string') throw refuse(400, 'FIELD_INVALID', `${label}须为文本`, { field: key });
+  if (typeof v !== 'string') throw refuse(400, 'FIELD_INVALID', about('{label}须为文本', label), { field: key });
   const s = v.trim();
-  if (s.length > opts.max) throw refuse(400, 'FIELD_INVALID', `${label}不能超过 ${opts.max} 个字`, { field: key });
-  if (opts.pattern && s && !opts.pattern.test(s)) throw refuse(400, 'FIELD_INVALID', `${label}格式不正确`, { field: key });
-  if (opts.required && !s) throw refuse(400, 'FIELD_REQUIRED', `请填写${label}`, { field: key });
+  if (s.length > opts.max) throw refuse(400, 'FIELD_INVALID', about('{label}不能超过 {max} 个字', label, { max: opts.max }), { field: key });
+  if (opts.pattern && s && !opts.pattern.test(s)) throw refuse(400, 'FIELD_INVALID', about('{label}格式不正确', label), { field: key });
+  if (opts.required && !s) throw refuse(400, 'FIELD_REQUIRED', about('请填写{label}', label), { field: key });
   return s;
 }
 
 function list(value: unknown, field: string, label: string, allowed: (v: string) => boolean, max: number): string[] {
   const raw = Array.isArray(value) ? value : typeof value === 'string' && value.trim() ? value.split(/[,，、\s]+/) : [];
   const out = [...new Set(raw.map((v) => String(v).trim()).filter(Boolean))];
-  if (out.length > max || out.some((v) => !allowed(v))) throw refuse(400, 'FIELD_INVALID', `${label}取值无效`, { field });
+  if (out.length > max || out.some((v) => !allowed(v))) throw refuse(400, 'FIELD_INVALID', about('{label}取值无效', label), { field });
   return out;
 }
 
@@ -76,10 +80,10 @@ function list(value: unknown, field: string, label: string, allowed: (v: string)
 export function fileText(file: unknown, fromBase64: (s: string) => Uint8Array): string {
   if (!file || typeof file !== 'object') return '';
   const { name, base64 } = file as { name?: unknown; base64?: unknown };
-  if (typeof name !== 'string' || typeof base64 !== 'string') throw refuse(400, 'FIELD_INVALID', '文件格式不正确', { field: 'file' });
-  if (!/\.(txt|md)$/i.test(name)) throw refuse(400, 'FIELD_INVALID', '只支持 .txt 文本文件（全文粘贴也可）', { field: 'file' });
+  if (typeof name !== 'string' || typeof base64 !== 'string') throw refuse(400, 'FIELD_INVALID', both('文件格式不正确'), { field: 'file' });
+  if (!/\.(txt|md)$/i.test(name)) throw refuse(400, 'FIELD_INVALID', both('只支持 .txt 文本文件（全文粘贴也可）'), { field: 'file' });
   const text = utf8(fromBase64(base64));
-  if (text === null) throw refuse(400, 'FIELD_INVALID', '文件不是 UTF-8 文本', { field: 'file' });
+  if (text === null) throw refuse(400, 'FIELD_INVALID', both('文件不是 UTF-8 文本'), { field: 'file' });
   return text.replace(/^\uFEFF/, '');
 }
 
@@ -111,8 +115,8 @@ export function utf8(bytes: Uint8Array): string | null {
 /** A document from a request body: refuses with the field at fault. */
 export function readDocument(b: Record<string, unknown>, text: string, who: string, at: string): PolicyDoc {
   const body = (text || str(b, 'text', '全文', { max: 200_000 })).trim();
-  if (body.length < 10) throw refuse(400, 'FIELD_REQUIRED', '请粘贴文件全文或上传文本文件', { field: 'text' });
-  if (body.length > 200_000) throw refuse(400, 'FIELD_INVALID', '全文不能超过 20 万字', { field: 'text' });
+  if (body.length < 10) throw refuse(400, 'FIELD_REQUIRED', both('请粘贴文件全文或上传文本文件'), { field: 'text' });
+  if (body.length > 200_000) throw refuse(400, 'FIELD_INVALID', both('全文不能超过 20 万字'), { field: 'text' });
   const title = str(b, 'title', '标题', { required: true, max: 200 });
   const topics = list(b.topics, 'topics', '主题', (v) => v in TOPICS, TOPIC_KEYS.length);
   return {

@@ -1,4 +1,4 @@
-import type { Candidate, Per } from './extract.js';
+import type { Candidate } from './extract.js';
 
 /**
  * From confirmed candidates to a proposed standard version, and the difference analysis: which
@@ -21,15 +21,24 @@ export interface StoredCandidate extends Candidate {
   reason: string;
 }
 
-export const ITEMS: Record<string, { label: string; economicCode: string; per: Per }> = {
-  travel_lodging: { label: '差旅住宿费', economicCode: '30211', per: 'person_night' },
-  travel_meal: { label: '差旅伙食补助费', economicCode: '30211', per: 'person_day' },
-  travel_transport: { label: '差旅市内交通费', economicCode: '30211', per: 'person_day' },
-  meeting: { label: '会议费综合定额', economicCode: '30215', per: 'person_day' },
-  training: { label: '培训费综合定额', economicCode: '30216', per: 'person_day' },
-  lecture: { label: '培训讲课费', economicCode: '30216', per: 'hour' },
-  reception_meal: { label: '公务接待工作餐', economicCode: '30217', per: 'person_meal' },
-};
+/** A standard item as the core keeps it: its name, economic class (经济分类) and unit of measure. */
+export interface StandardItem { label: string; economicCode: string; per: PerKey }
+export type StandardItems = Record<string, StandardItem>;
+
+/**
+ * The standard items of the set in force (host.standards.list): one per item, named by its rows'
+ * common name (the part before any （…）), booked to its rows' economic class, measured as its
+ * `all` row (else its first). The plugin keeps no list of its own: a unit's adopted version adds or
+ * renames items for it too.
+ */
+export function itemsOf(rows: ReadonlyArray<Pick<StandardRowLike, 'item' | 'tier' | 'name' | 'economicCode' | 'per'>>): StandardItems {
+  const out: StandardItems = {};
+  for (const r of rows) {
+    if (out[r.item] && r.tier !== 'all') continue;
+    out[r.item] = { label: r.name.split(/[（(]/)[0]!.trim() || r.item, economicCode: r.economicCode, per: r.per };
+  }
+  return out;
+}
 
 export const PER_LABEL: Record<string, string> = {
   person_day: '元/人·天', person_night: '元/人·晚', person_meal: '元/人·餐', person_time: '元/人次', hour: '元/学时', trip: '元/次', item: '元/件',
@@ -37,17 +46,17 @@ export const PER_LABEL: Record<string, string> = {
 
 const CLASS_LABEL: Record<string, string> = { class1: '一类', class2: '二类', class3: '三类', class4: '四类' };
 
-/** Why a confirmed candidate cannot become a row yet, or null when it can. */
-export function rowProblem(c: Pick<StoredCandidate, 'kind' | 'item' | 'tier'>): string | null {
+/** Why a confirmed candidate cannot become a row yet (a text of texts.ts), or null when it can. */
+export function rowProblem(c: Pick<StoredCandidate, 'kind' | 'item' | 'tier'>, items: StandardItems): string | null {
   if (c.kind !== 'amount') return '比例类候选需人工换算为金额标准';
-  if (!c.item || !ITEMS[c.item]) return '请先指定标准项目';
+  if (!c.item || !items[c.item]) return '请先指定标准项目';
   if (!c.tier || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$/.test(c.tier)) return '请先指定档次代码（如 all、class2、js-a.other）';
   return null;
 }
 
 /** The standard row a confirmed candidate proposes, citing the document and the sentence. */
-export function rowOf(c: StoredCandidate, source: string, effectiveFrom: string | null): StandardRowLike {
-  const item = ITEMS[c.item!]!;
+export function rowOf(c: StoredCandidate, items: StandardItems, source: string, effectiveFrom: string | null): StandardRowLike {
+  const item = items[c.item!]!;
   const parts = [c.region, c.season ? `旺季${c.season}` : '', c.rank, CLASS_LABEL[c.tier ?? ''] ?? ''].filter(Boolean);
   return {
     item: c.item!, tier: c.tier!, name: `${item.label}${parts.length ? `（${parts.join('，')}）` : ''}`.slice(0, 100),
@@ -58,17 +67,17 @@ export function rowOf(c: StoredCandidate, source: string, effectiveFrom: string 
 }
 
 /** Rows from the confirmed candidates of a document: one per item and tier (the last confirmed wins). */
-export function proposedRows(candidates: StoredCandidate[], source: string, effectiveFrom: string | null): { rows: StandardRowLike[]; skipped: Array<{ id: string; problem: string }> } {
+export function proposedRows(candidates: StoredCandidate[], items: StandardItems, source: string, effectiveFrom: string | null): { rows: StandardRowLike[]; skipped: Array<{ id: string; problem: string }> } {
   const byKey = new Map<string, StandardRowLike>();
   const skipped: Array<{ id: string; problem: string }> = [];
   for (const c of candidates) {
     if (c.status !== 'confirmed') continue;
-    const problem = rowProblem(c);
+    const problem = rowProblem(c, items);
     if (problem) {
       skipped.push({ id: c.id, problem });
       continue;
     }
-    const row = rowOf(c, source, effectiveFrom);
+    const row = rowOf(c, items, source, effectiveFrom);
     byKey.set(`${row.item}\u0000${row.tier}`, row);
   }
   return { rows: [...byKey.values()], skipped };

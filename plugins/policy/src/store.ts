@@ -1,4 +1,5 @@
 import { refuse, type HostApi } from '@unibudget/sdk';
+import { both } from './texts.js';
 import { searchScore, type PolicyDoc } from './library.js';
 import type { StoredCandidate } from './standards.js';
 
@@ -17,9 +18,9 @@ export async function allDocuments(host: HostApi): Promise<Array<{ id: string; d
 }
 
 export async function documentOf(host: HostApi, id: string): Promise<PolicyDoc> {
-  if (!/^d\d{1,9}$/.test(id)) throw refuse(404, 'DOCUMENT_NOT_FOUND', '政策文件不存在', { documentId: id });
+  if (!/^d\d{1,9}$/.test(id)) throw refuse(404, 'DOCUMENT_NOT_FOUND', both('政策文件不存在'), { documentId: id });
   const doc = await host.storage.get<PolicyDoc>('documents', id);
-  if (!doc) throw refuse(404, 'DOCUMENT_NOT_FOUND', '政策文件不存在', { documentId: id });
+  if (!doc) throw refuse(404, 'DOCUMENT_NOT_FOUND', both('政策文件不存在'), { documentId: id });
   return doc.data;
 }
 

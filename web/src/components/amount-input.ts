@@ -83,6 +83,7 @@ export class UbAmountInput extends UbElement {
       <span>${this.label}${this.required ? html`<span aria-hidden="true"> *</span>` : ''}</span>
       <input
         inputmode="decimal"
+        maxlength="24"
         autocomplete="off"
         .value=${this.text}
         ?disabled=${this.disabled}

@@ -2,6 +2,7 @@ import { html, css, nothing, type PropertyValues, type TemplateResult } from 'li
 import { customElement, property, state } from 'lit/decorators.js';
 import { UbElement, shared } from '../lib/base.js';
 import { formatFen } from '../lib/money.js';
+import { moneyUnit } from '../lib/money-unit.js';
 import { t } from '../lib/i18n.js';
 import { buildXlsx, colName, download, ratioText, textWidth, type Cell } from '../lib/xlsx.js';
 import { scrollHint } from '../lib/scroll-hint.js';
@@ -274,6 +275,7 @@ export class UbDataTable<R = unknown> extends UbElement {
       ${this.exportName || this.caption || this.searchable
         ? html`<div class="bar">
             <span class="muted">${t('rowsShown', { n: all.length })}</span>
+            ${this.columns.some((c) => c.money) ? moneyUnit() : ''}
             ${this.searchable
               ? html`<input type="search" aria-label=${t('dl_searchList')} placeholder=${t('dl_searchList')} maxlength="100" .value=${this.query}
                   @input=${(e: Event) => { this.query = (e.target as HTMLInputElement).value; this.page = 0; }} />`

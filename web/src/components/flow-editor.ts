@@ -166,7 +166,7 @@ export class UbFlowEditor extends UbElement {
             ${APPROVER_ROLES.map((r) => html`<option value=${r} ?selected=${r === d.role}>${t(`role_${r}` as MessageKey)}</option>`)}
           </select></label>
         <label class="field grow">${t('flow_label')}
-          <input name="label" .value=${d.label} aria-invalid=${d.label.trim() ? 'false' : 'true'} @input=${(e: Event) => this.patch(i, { label: (e.target as HTMLInputElement).value })} /></label>
+          <input name="label" maxlength="40" .value=${d.label} aria-invalid=${d.label.trim() ? 'false' : 'true'} @input=${(e: Event) => this.patch(i, { label: (e.target as HTMLInputElement).value })} /></label>
         <span class="spacer"></span>
         <button aria-label=${`${t('flow_up')} ${i + 1}`} ?disabled=${i === 0} @click=${() => this.move(i, -1)}>↑</button>
         <button aria-label=${`${t('flow_down')} ${i + 1}`} ?disabled=${i === this.steps.length - 1} @click=${() => this.move(i, 1)}>↓</button>
@@ -179,7 +179,7 @@ export class UbFlowEditor extends UbElement {
       ${d.conditional
         ? html`<div class="cond">
             <label class="field">${t('flow_amountAbove')}
-              <input name="amountAbove" inputmode="decimal" .value=${d.amount} @input=${(e: Event) => this.patch(i, { amount: (e.target as HTMLInputElement).value })} /></label>
+              <input name="amountAbove" inputmode="decimal" maxlength="20" .value=${d.amount} @input=${(e: Event) => this.patch(i, { amount: (e.target as HTMLInputElement).value })} /></label>
             <label class="field grow">${t('flow_prefixes')}
               <input name="prefixes" placeholder="30216, 310" .value=${d.prefixes} @input=${(e: Event) => this.patch(i, { prefixes: (e.target as HTMLInputElement).value })} /></label>
             <label class="check"><input type="checkbox" name="threePublic" .checked=${d.threePublic} @change=${(e: Event) => this.patch(i, { threePublic: (e.target as HTMLInputElement).checked })} />${t('flow_threePublic')}</label>
@@ -192,7 +192,7 @@ export class UbFlowEditor extends UbElement {
   override render() {
     const preview = this.previewSteps;
     return html`<label class="field">${t('flow_name')}
-        <input name="flowName" .value=${this.name} @input=${(e: Event) => (this.name = (e.target as HTMLInputElement).value)} /></label>
+        <input name="flowName" maxlength="60" .value=${this.name} @input=${(e: Event) => (this.name = (e.target as HTMLInputElement).value)} /></label>
       <h3>${t('flow_steps')}</h3>
       <ol>${this.steps.map((d, i) => this.step(d, i))}</ol>
       <p><button data-action="add" ?disabled=${this.steps.length >= MAX_STEPS} @click=${() => this.addStep()}>＋ ${t('flow_addStep')}</button>

@@ -2,7 +2,7 @@ import { html, css } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { UbElement } from '../lib/base.js';
 import { get, post, qs } from '../lib/api.js';
-import { lang, t } from '../lib/i18n.js';
+import { lang, onLangChange, t } from '../lib/i18n.js';
 import type { UbNotification, UnitPlugin } from '../lib/types.js';
 import { when } from '../lib/time.js';
 import { announceNotices } from '../lib/live.js';
@@ -122,14 +122,22 @@ export class UbNotificationBell extends UbElement {
     return this.items.filter((n) => !n.read);
   }
 
+  /** Core notices are worded by the server in the language asked for: a switch of language reloads them. */
+  private offLangReload?: () => void;
+
   override connectedCallback(): void {
     super.connectedCallback();
+    this.offLangReload = onLangChange(() => {
+      this.older = [];
+      if (this.unitId) void this.load();
+    });
     document.addEventListener('visibilitychange', this.onVisible);
     document.addEventListener('click', this.onDocClick);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.offLangReload?.();
     document.removeEventListener('visibilitychange', this.onVisible);
     document.removeEventListener('click', this.onDocClick);
     this.stop();

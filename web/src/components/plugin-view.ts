@@ -11,8 +11,12 @@ import './view-chat.js';
 import './view-wizard.js';
 import { pluginRouteUrl } from './view-form.js';
 import { downloadPluginFile } from './view-download.js';
+import './view-search.js';
+import { linkHref, targetKey } from './view-links.js';
+import { openablePluginPages } from '../lib/plugin-nav.js';
+import { setUrlParams } from '../lib/url-state.js';
 
-import type { Cell, DownloadBlock, RowAction, StatBlock, TableBlock, ViewBlock, ViewSpec } from './view-spec.js';
+import type { Cell, DownloadBlock, PostAction, RowAction, StatBlock, TableBlock, ViewBlock, ViewSpec } from './view-spec.js';
 import { scrollHint } from '../lib/scroll-hint.js';
 import { formatDate } from '../lib/time.js';
 
@@ -64,6 +68,7 @@ export class UbPluginView extends UbElement {
     .state { padding: 24px; text-align: center; }
     td.row-actions { white-space: nowrap; }
     td.row-actions button { margin: 0 4px 0 0; padding: 2px 10px; }
+    td.row-actions a.link-action { display: inline-block; margin: 0 4px 0 0; padding: 2px 10px; border: 1px solid #b8c4d2; border-radius: 4px; text-decoration: none; }
     button.danger { color: #b42318; border-color: #e4a29b; }
     dialog { border: 1px solid #dde3ea; border-radius: 8px; padding: 18px 20px; max-width: min(480px, 92vw); }
     dialog::backdrop { background: rgba(16, 24, 40, 0.35); }
@@ -84,7 +89,10 @@ export class UbPluginView extends UbElement {
   /** The plugin is quarantined: no retry helps until the system administrator releases it. */
   @state() quarantined = false;
   /** The row action waiting for its confirmation (and reason). */
-  @state() pending: { action: RowAction; id: string | number } | null = null;
+  @state() pending: { action: PostAction; id: string | number } | null = null;
+  /** Plugin pages (`plugin/view`) the reader may open in the unit: link actions lead only there (null: not known yet). */
+  @state() openable: Set<string> | null = null;
+  private linksFor: ViewSpec | null = null;
   @state() reason = '';
   @state() reasonError = '';
   @state() actionBusy = false;
@@ -99,11 +107,39 @@ export class UbPluginView extends UbElement {
     // The view is worded for the reader's language (ViewContext.lang): a language switch asks for it again.
     const key = `${this.unitId}/${this.pluginId}/${this.viewId}${this.query}|${lang()}`;
     if (this.unitId && this.pluginId && this.viewId && key !== this.loadedFor) {
+      if (!this.loadedFor.startsWith(`${this.unitId}/`)) this.openable = null;
       this.loadedFor = key;
       this.spec = null;
       void this.load();
     }
+    // Link actions need the list of openable plugin pages: asked once the spec has any.
+    if (this.spec && this.spec !== this.linksFor) {
+      this.linksFor = this.spec;
+      const links = this.spec.blocks.some((b) => b.type === 'table' && b.actions?.some((a) => a.kind === 'link'));
+      if (links && this.openable === null && this.unitId) {
+        void openablePluginPages(this.unitId).then((pages) => { this.openable = new Set(pages.map((p) => `${p.pluginId}/${p.viewId}`)); });
+      }
+    }
   }
+
+  /** A search block set the view's query: kept in the page address when the view reads it from there, then asked again. */
+  private onQuery = (e: Event) => {
+    const values = (e as CustomEvent<{ values: Record<string, string> }>).detail.values;
+    e.stopPropagation();
+    const current = this.query.startsWith('?') ? this.query : this.query ? `?${this.query}` : '';
+    if (current === location.search) {
+      setUrlParams(values);
+      this.query = location.search;
+      return;
+    }
+    const params = new URLSearchParams(current);
+    for (const [k, v] of Object.entries(values)) {
+      if (v) params.set(k, v);
+      else params.delete(k);
+    }
+    const next = params.toString();
+    this.query = next ? `?${next}` : '';
+  };
 
   async load() {
     const seq = ++this.seq;
@@ -130,7 +166,7 @@ export class UbPluginView extends UbElement {
   };
 
   /** A row action's button: straight to the route, or first the confirmation (with its reason box). */
-  startAction(action: RowAction, id: string | number) {
+  startAction(action: PostAction, id: string | number) {
     this.actionMessage = '';
     this.actionError = '';
     if (!action.confirm && (action.reason ?? 'none') === 'none') {
@@ -166,7 +202,7 @@ export class UbPluginView extends UbElement {
   }
 
   /** Posts `{ id, reason? }` to the action's route; shows its answer and reloads the view. */
-  private async runAction(action: RowAction, id: string | number, reason: string | undefined): Promise<boolean> {
+  private async runAction(action: PostAction, id: string | number, reason: string | undefined): Promise<boolean> {
     this.actionBusy = true;
     this.reasonError = '';
     try {
@@ -235,7 +271,7 @@ export class UbPluginView extends UbElement {
       ${this.dialog()}
       ${spec.blocks.length === 0
         ? html`<p class="muted state" data-state="empty">${t('pv_empty')}</p>`
-        : html`<div class="blocks" aria-busy=${this.loading ? 'true' : 'false'} @view-changed=${this.onChanged}>${this.groups(spec.blocks)}</div>`}`;
+        : html`<div class="blocks" aria-busy=${this.loading ? 'true' : 'false'} @view-changed=${this.onChanged} @view-query=${this.onQuery}>${this.groups(spec.blocks)}</div>`}`;
   }
 
   /** Consecutive stat cards share one row. */
@@ -261,7 +297,7 @@ export class UbPluginView extends UbElement {
     const arrow = s.trend === 'up' ? '▲' : s.trend === 'down' ? '▼' : s.trend === 'flat' ? '—' : '';
     return html`<div class="stat ${s.tone ?? 'normal'}" data-kind="stat">
       <div class="label">${s.label}</div>
-      <div class="value">${formatValue(s.value, s.format ?? 'number')}${s.format === 'fen' ? html`<span class="unit">元</span>` : s.unit ? html`<span class="unit">${s.unit}</span>` : nothing}${arrow
+      <div class="value">${formatValue(s.value, s.format ?? 'number')}${s.format === 'fen' ? html`<span class="unit">${t('yuan')}</span>` : s.unit ? html`<span class="unit">${s.unit}</span>` : nothing}${arrow
         ? html`<span class="trend ${s.trend}" aria-label=${s.trend!}>${arrow}</span>`
         : nothing}</div>
     </div>`;
@@ -288,6 +324,8 @@ export class UbPluginView extends UbElement {
         return html`<section class="card" data-kind="wizard"><ub-view-wizard .block=${b} .unitId=${this.unitId} .pluginId=${this.pluginId}></ub-view-wizard></section>`;
       case 'download':
         return html`<div data-kind="download"><button type="button" @click=${() => this.download(b)} ?disabled=${this.downloading === b.route}>${this.downloading === b.route ? t('hx_downloading') : b.label}</button></div>`;
+      case 'search':
+        return html`<section class="card" data-kind="search"><ub-view-search .block=${b}></ub-view-search></section>`;
       case 'chat':
         return html`<section class="card" data-kind="chat"><ub-view-chat .block=${b} .unitId=${this.unitId} .pluginId=${this.pluginId}></ub-view-chat></section>`;
       default:
@@ -300,9 +338,17 @@ export class UbPluginView extends UbElement {
     const id = row._id;
     if (!b.actions?.length || (typeof id !== 'string' && typeof id !== 'number')) return [];
     const only = row._actions;
-    if (typeof only !== 'string') return b.actions;
+    // A link action shows only toward a plugin page the reader may open in the unit.
+    const shown = b.actions.filter((a) => a.kind !== 'link' || this.openable?.has(targetKey(a)) === true);
+    if (typeof only !== 'string') return shown;
     const allowed = new Set(only.split(',').map((x) => x.trim()).filter(Boolean));
-    return b.actions.filter((a) => allowed.has(a.id));
+    return shown.filter((a) => allowed.has(a.id));
+  }
+
+  private actionControl(a: RowAction, row: Record<string, Cell>) {
+    if (a.kind === 'link') return html`<a class="link-action" data-action=${a.id} href=${linkHref(a, row)}>${a.label}</a>`;
+    return html`<button type="button" data-action=${a.id} class=${a.tone === 'danger' ? 'danger' : ''}
+      ?disabled=${this.actionBusy} @click=${() => this.startAction(a, row._id as string | number)}>${a.label}</button>`;
   }
 
   private table(b0: TableBlock) {
@@ -318,8 +364,7 @@ export class UbPluginView extends UbElement {
             ${b.title ? html`<caption class="sr-only">${b.title}</caption>` : nothing}
             <thead><tr>${b.columns.map((c) => html`<th scope="col" class=${numeric(c.format) ? 'num' : ''}>${c.label}</th>`)}${withActions ? html`<th scope="col">${t('hx_actions')}</th>` : nothing}</tr></thead>
             <tbody>${b.rows.map((r) => html`<tr data-id=${r._id === undefined || r._id === null ? nothing : String(r._id)}>${b.columns.map((c) => html`<td class=${numeric(c.format) ? 'num' : c.format === 'date' ? 'date' : ''}>${formatValue(r[c.key], c.format)}</td>`)}${withActions
-              ? html`<td class="row-actions">${this.rowActions(b, r).map((a) => html`<button type="button" data-action=${a.id} class=${a.tone === 'danger' ? 'danger' : ''}
-                  ?disabled=${this.actionBusy} @click=${() => this.startAction(a, r._id as string | number)}>${a.label}</button>`)}</td>`
+              ? html`<td class="row-actions">${this.rowActions(b, r).map((a) => this.actionControl(a, r))}</td>`
               : nothing}</tr>`)}</tbody>
             ${hasSum
               ? html`<tfoot><tr>${b.columns.map((c, i) => html`<th class=${numeric(c.format) ? 'num' : ''}>${i === 0 ? t('pv_total') : sums[i] !== null ? formatFen(sums[i]!) : ''}</th>`)}${withActions ? html`<th></th>` : nothing}</tr></tfoot>`

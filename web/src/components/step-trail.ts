@@ -4,7 +4,7 @@ import { UbElement, shared } from '../lib/base.js';
 import { t } from '../lib/i18n.js';
 import type { Step, TrailEntry } from '../lib/types.js';
 import { when } from '../lib/time.js';
-import { nextStepText, trailAction } from '../lib/approvals.js';
+import { nextStepText, stepLabel, trailAction } from '../lib/approvals.js';
 
 /** Times on screen are China time (lib/time.ts); kept here for the pages that import it from the trail. */
 export { when };
@@ -24,7 +24,7 @@ export class UbStepTrail extends UbElement {
         ${this.steps.map(
           (s) => html`<li>
             <span class="badge ${s.status === 'pending' ? 'pending' : s.status}">${t(`step_${s.status}` as 'step_pending')}</span>
-            <strong>${s.seq}. ${s.label}</strong>
+            <strong>${s.seq}. ${stepLabel(s.label)}</strong>
             ${s.decidedByName ? html`<span>${s.decidedByName}</span>` : ''}
             <span class="muted">${when(s.decidedAt)}</span>
             ${s.comment ? html`<span>${t('quote', { x: s.comment })}</span>` : ''}

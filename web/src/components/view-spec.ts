@@ -22,3 +22,8 @@ export type WizardBlock = Block<'wizard'>;
 export type WizardStep = WizardBlock['steps'][number];
 export type DownloadBlock = Block<'download'>;
 export type RowAction = NonNullable<TableBlock['actions']>[number];
+/** A row action that posts to the plugin's route (`kind` absent or `post`). */
+export type PostAction = Exclude<RowAction, { kind: 'link' }>;
+/** A row action that opens a plugin's view (host API 1.1.0). */
+export type LinkAction = Extract<RowAction, { kind: 'link' }>;
+export type SearchBlock = Block<'search'>;

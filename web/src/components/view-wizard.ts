@@ -1,7 +1,7 @@
 import { html, css, nothing, unsafeCSS } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { UbElement, shared } from '../lib/base.js';
-import { ApiError, post } from '../lib/api.js';
+import { ApiError, api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import type { WizardBlock } from './view-spec.js';
 import { collectFields, fieldOfError, fieldStyles, initialValue, renderField, type FieldValue, type Submitted } from './view-fields.js';
@@ -107,7 +107,7 @@ export class UbViewWizard extends UbElement {
     }
     this.busy = true;
     try {
-      const reply = await post<{ message?: unknown } | null>(pluginRouteUrl(this.unitId, this.pluginId, this.block.submit), merged);
+      const reply = await api<{ message?: unknown } | null>(this.block.method ?? 'POST', pluginRouteUrl(this.unitId, this.pluginId, this.block.submit), merged);
       this.message = reply && typeof reply.message === 'string' ? reply.message : t('pv_submitted');
       this.dispatchEvent(new CustomEvent('view-changed', { bubbles: true, composed: true }));
     } catch (err) {

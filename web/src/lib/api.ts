@@ -22,8 +22,11 @@ export interface ActionState {
   message: string;
 }
 
-/** Runs a page's action: its answer becomes the message, `after` (a reload, say) runs on success, a failure becomes the error. */
-export async function runAction(page: ActionState, action: () => Promise<string>, after?: () => Promise<void> | void): Promise<void> {
+/**
+ * Runs a page's action: its answer becomes the message, `after` (a reload, say) runs on success, a
+ * failure becomes the error — or, with `fields` (lib/field-errors.ts), goes under the fields it names.
+ */
+export async function runAction(page: ActionState, action: () => Promise<string>, after?: () => Promise<void> | void, fields?: { show(e: unknown): string }): Promise<void> {
   page.busy = true;
   page.error = '';
   page.message = '';
@@ -31,7 +34,7 @@ export async function runAction(page: ActionState, action: () => Promise<string>
     page.message = await action();
     await after?.();
   } catch (e) {
-    page.error = errorText(e);
+    page.error = fields ? fields.show(e) : errorText(e);
   } finally {
     page.busy = false;
   }

@@ -1,19 +1,26 @@
 /** How approval documents read on screen: their number, who decides next, the trail's actions, the server's field errors. */
-import { ApiError } from './api.js';
-import { t, type MessageKey } from './i18n.js';
+import { lang, t, type MessageKey } from './i18n.js';
 import type { Step } from './types.js';
+import { localizeStepLabel } from '@unibudget/sdk/contracts/step-labels';
 
 /** A document's number (ZF2026-0001); `#id` only for a row made around the commands. */
 export const docLabel = (d: { id: number; docNo?: string | null | undefined; serialNo?: string | null | undefined }): string =>
   d.serialNo ?? d.docNo ?? `#${d.id}`;
+
+/**
+ * An approval step's name in the app's language: the built-in flows' and the composed names in English on
+ * the English screen, a unit's own names as typed (sdk/contracts/step-labels.ts; the API answers the same).
+ */
+export const stepLabel = (label: string): string => localizeStepLabel(label, lang() === 'en' ? 'en' : 'zh');
 
 /** 下一步：谁审批 — the pending step's label and who may decide it (by name), or '' when nothing is pending. */
 export function nextStepText(steps: Step[]): string {
   const pending = steps.find((s) => s.status === 'pending');
   if (!pending) return '';
   const who = pending.approvers ?? [];
-  if (who.length === 0 && pending.approvers !== undefined) return t('ap_nextNobody', { label: pending.label });
-  return t('ap_next', { who: who.length ? `${pending.label} · ${who.join('、')}` : pending.label });
+  const label = stepLabel(pending.label);
+  if (who.length === 0 && pending.approvers !== undefined) return t('ap_nextNobody', { label });
+  return t('ap_next', { who: who.length ? `${label} · ${who.join('、')}` : label });
 }
 
 /** Why a document was sent back: the comment of its rejected step. */
@@ -29,25 +36,13 @@ const TRAIL: Record<string, MessageKey> = {
 /** A trail entry's action as words: `approve:科室负责人审核` → 同意（科室负责人审核）, `pay` → 支付; never the raw key. */
 export function trailAction(action: string): string {
   const [verb, step] = action.split(/:(.*)/s) as [string, string | undefined];
-  if (verb === 'approve' && step) return t('ap_trail_approveStep', { step });
+  if (verb === 'approve' && step) return t('ap_trail_approveStep', { step: stepLabel(step) });
   const key = TRAIL[verb];
   return key ? t(key) : action.includes(':') || /^[a-z_.]+$/.test(action) ? t('ap_trail_comment') : action;
 }
 
-/**
- * The server's refusal of an input, by field: VALIDATION_FAILED carries one issue per field with a
- * message naming it and its limit in the user's language (core/http/validation.ts). The key is the
- * path's first segment (`payeeName`, `amount`); other refusals are not a field's.
- */
-export function fieldErrors(e: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!(e instanceof ApiError) || e.code !== 'VALIDATION_FAILED') return out;
-  for (const issue of (e.details.issues as Array<{ path: string; message: string }> | undefined) ?? []) {
-    const field = issue.path.split('.')[0] || 'form';
-    out[field] ??= issue.message;
-  }
-  return out;
-}
+/** The server's refusal of an input, by field (one definition: lib/field-errors.ts, which also places it on a form). */
+export { fieldErrors } from './field-errors.js';
 
 const ENTITY: Record<string, { zh: string; en: string }> = {
   payment: { zh: '支付申请', en: 'Payment request' }, transfer: { zh: '预算调剂', en: 'Transfer' }, adjustment: { zh: '预算调整', en: 'Adjustment' },

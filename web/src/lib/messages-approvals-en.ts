@@ -40,4 +40,12 @@ export const enApprovals: Record<keyof typeof zhApprovals, string> = {
   ap_negative: 'The amount cannot be negative',
   ap_maxChars: 'at most {n} characters',
   ap_fieldError: '{field}: {msg}',
+  dp_region: 'Document',
+  dp_kind_budget: 'Budget request',
+  dp_close: 'Close',
+  dp_closeLabel: 'Close the document',
+  dp_notFound: 'Document {ref} was not found: it may have been deleted, or you may not view it.',
+  dp_current: 'Current state (just read from the server)',
+  dp_amount: 'Amount: {amount} yuan',
+  dp_notYours: 'This document is not waiting for you now (someone may have dealt with it).',
 };

@@ -38,4 +38,12 @@ export const zhApprovals = {
   ap_negative: '金额不能为负数',
   ap_maxChars: '最多 {n} 个字',
   ap_fieldError: '{field}：{msg}',
+  dp_region: '单据详情',
+  dp_kind_budget: '预算申请',
+  dp_close: '关闭',
+  dp_closeLabel: '关闭单据详情',
+  dp_notFound: '未找到单据 {ref}：可能已删除，或您无权查看。',
+  dp_current: '当前状态（刚刚从服务器读取）',
+  dp_amount: '金额：{amount} 元',
+  dp_notYours: '此单据当前不在您的待办中（可能已由他人处理）。',
 };

@@ -9,4 +9,6 @@ export const enCollab: Record<keyof typeof zhCollab, string> = {
   chat_live: '● Live',
   chat_typing: '{names} is typing…',
   chat_hint: '@name mentions a colleague, [[payment:12]] quotes a payment; Ctrl+Enter sends',
+  vs_search: 'Search',
+  vs_clear: 'Clear',
 };

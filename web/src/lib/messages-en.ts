@@ -15,6 +15,8 @@ import { enApprovals } from './messages-approvals-en.js';
 import { enHealth } from './messages-health-en.js';
 import { enDaily } from './messages-daily-en.js';
 import { enHelp } from './messages-help-en.js';
+import { enForms } from './messages-forms-en.js';
+import { enPerformance } from './messages-performance-en.js';
 
 export const en: Record<keyof typeof zh, string> = {
   ...enOps,
@@ -32,6 +34,8 @@ export const en: Record<keyof typeof zh, string> = {
   ...enHealth,
   ...enDaily,
   ...enHelp,
+  ...enForms,
+  ...enPerformance,
   appName: 'Integrated Budget Management',
   appShort: 'unibudget',
   loginTitle: 'Sign in',

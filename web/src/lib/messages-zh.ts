@@ -13,6 +13,8 @@ import { zhApprovals } from './messages-approvals-zh.js';
 import { zhHealth } from './messages-health-zh.js';
 import { zhDaily } from './messages-daily-zh.js';
 import { zhHelp } from './messages-help-zh.js';
+import { zhForms } from './messages-forms-zh.js';
+import { zhPerformance } from './messages-performance-zh.js';
 
 export const zh = {
   ...zhOps,
@@ -30,6 +32,8 @@ export const zh = {
   ...zhHealth,
   ...zhDaily,
   ...zhHelp,
+  ...zhForms,
+  ...zhPerformance,
   appName: '预算管理一体化系统',
   appShort: '预算一体化',
   // login

@@ -2,6 +2,7 @@ import { html, css, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { shared, UnitPage } from '../lib/base.js';
 import { api, get, post, errorText, runAction } from '../lib/api.js';
+import { ServerFieldErrors } from '../lib/field-errors.js';
 import { t, type MessageKey } from '../lib/i18n.js';
 import type { Department, MemberView, Role } from '../lib/types.js';
 import { scrollHint } from '../lib/scroll-hint.js';
@@ -55,8 +56,12 @@ export class UbAdminMembers extends UnitPage {
     }
   }
 
+  /** The server's refusals under the fields of the add-member and add-department forms. */
+  readonly fields = new ServerFieldErrors(this);
+
   private run(fn: () => Promise<string>) {
-    return runAction(this, fn, () => this.load());
+    this.fields.clear();
+    return runAction(this, fn, () => this.load(), this.fields);
   }
 
   startEdit(m: MemberView) {
@@ -182,9 +187,9 @@ export class UbAdminMembers extends UnitPage {
         <aside>
           <form class="card" @submit=${this.addMember} aria-label=${t('mem_add')}>
             <h2>${t('mem_add')}</h2>
-            <label class="field">${t('mem_username')}<input name="username" required autocomplete="off" .value=${n.username} @input=${(e: Event) => (this.newMember = { ...n, username: (e.target as HTMLInputElement).value })} /></label>
-            <label class="field">${t('mem_displayName')}<input name="displayName" .value=${n.displayName} @input=${(e: Event) => (this.newMember = { ...n, displayName: (e.target as HTMLInputElement).value })} /></label>
-            <label class="field">${t('mem_password')}<input name="password" type="password" autocomplete="new-password" .value=${n.password} @input=${(e: Event) => (this.newMember = { ...n, password: (e.target as HTMLInputElement).value })} /></label>
+            <label class="field">${t('mem_username')}<input name="username" required maxlength="64" autocomplete="off" .value=${n.username} @input=${(e: Event) => (this.newMember = { ...n, username: (e.target as HTMLInputElement).value })} /></label>
+            <label class="field">${t('mem_displayName')}<input name="displayName" maxlength="60" .value=${n.displayName} @input=${(e: Event) => (this.newMember = { ...n, displayName: (e.target as HTMLInputElement).value })} /></label>
+            <label class="field">${t('mem_password')}<input name="password" type="password" minlength="8" maxlength="256" autocomplete="new-password" .value=${n.password} @input=${(e: Event) => (this.newMember = { ...n, password: (e.target as HTMLInputElement).value })} /></label>
             ${this.roleBoxes(n.roles, (roles) => (this.newMember = { ...this.newMember, roles }), 'new-roles')}
             <label class="field">${t('mem_department')}${this.deptSelect(n.departmentId, (id) => (this.newMember = { ...this.newMember, departmentId: id }), t('mem_department'))}</label>
             <div><button class="primary" type="submit" ?disabled=${this.busy || !n.username.trim()}>${t('mem_add')}</button></div>
@@ -199,8 +204,8 @@ export class UbAdminMembers extends UnitPage {
                 ${(['business', 'management'] as const).map((fn) => html`<option value=${fn} ?selected=${d.function === fn}>${t(`as_fn_${fn}`)}</option>`)}
               </select></li>`)}</ul>
             <div class="row">
-              <label class="field">${t('mem_deptCode')}<input name="deptCode" size="6" .value=${this.newDept.code} @input=${(e: Event) => (this.newDept = { ...this.newDept, code: (e.target as HTMLInputElement).value })} /></label>
-              <label class="field grow">${t('mem_deptName')}<input name="deptName" .value=${this.newDept.name} @input=${(e: Event) => (this.newDept = { ...this.newDept, name: (e.target as HTMLInputElement).value })} /></label>
+              <label class="field">${t('mem_deptCode')}<input name="deptCode" data-field="code" size="6" maxlength="16" pattern="[0-9A-Za-z]{1,16}" .value=${this.newDept.code} @input=${(e: Event) => (this.newDept = { ...this.newDept, code: (e.target as HTMLInputElement).value })} /></label>
+              <label class="field grow">${t('mem_deptName')}<input name="deptName" data-field="name" maxlength="60" .value=${this.newDept.name} @input=${(e: Event) => (this.newDept = { ...this.newDept, name: (e.target as HTMLInputElement).value })} /></label>
               <button type="submit" ?disabled=${this.busy || !this.newDept.code.trim() || !this.newDept.name.trim()}>${t('mem_deptAdd')}</button>
             </div>
           </form>

@@ -7,6 +7,7 @@ import { formatFen, parseYuan } from '../lib/money.js';
 import type { ExpenditureKind, TemplateView } from '../lib/types.js';
 import { when } from '../lib/time.js';
 import { scrollHint } from '../lib/scroll-hint.js';
+import { ServerFieldErrors } from '../lib/field-errors.js';
 
 const KINDS: ExpenditureKind[] = ['personnel', 'operating', 'project'];
 
@@ -35,6 +36,8 @@ export class UbAdminTemplates extends UnitPage {
   @state() draft: Draft | null = null;
   @state() message = '';
   @state() error = '';
+  /** The server's refusals under the fields they name (name, functionalCode, fundSourceCode). */
+  readonly fields = new ServerFieldErrors(this);
   @state() busy = false;
 
   protected override unitKey(): string {
@@ -80,8 +83,9 @@ export class UbAdminTemplates extends UnitPage {
       });
       this.draft = toDraft(this.template);
       this.message = t('tpl_savedNext');
+      this.fields.clear();
     } catch (e) {
-      this.error = errorText(e);
+      this.error = this.fields.show(e);
     } finally {
       this.busy = false;
     }
@@ -102,9 +106,9 @@ export class UbAdminTemplates extends UnitPage {
         : html`<p class="muted">${tpl.isDefault ? t('adm_defaults') : `${t('adm_version', { v: tpl.version })} · ${t('adm_updatedAt', { at: when(tpl.updatedAt) })}`}</p>
           <div class="card" role="tabpanel">
             <div class="row">
-              <label class="field grow">${t('tpl_name')}<input name="name" .value=${d.name} @input=${(e: Event) => this.patch({ name: (e.target as HTMLInputElement).value })} /></label>
-              <label class="field">${t('tpl_functional')}<input name="functionalCode" .value=${d.functionalCode} @input=${(e: Event) => this.patch({ functionalCode: (e.target as HTMLInputElement).value })} /></label>
-              <label class="field">${t('tpl_fundSource')}<input name="fundSourceCode" .value=${d.fundSourceCode} @input=${(e: Event) => this.patch({ fundSourceCode: (e.target as HTMLInputElement).value })} /></label>
+              <label class="field grow">${t('tpl_name')}<input name="name" maxlength="60" .value=${d.name} @input=${(e: Event) => this.patch({ name: (e.target as HTMLInputElement).value })} /></label>
+              <label class="field">${t('tpl_functional')}<input name="functionalCode" inputmode="numeric" maxlength="7" .value=${d.functionalCode} @input=${(e: Event) => this.patch({ functionalCode: (e.target as HTMLInputElement).value })} /></label>
+              <label class="field">${t('tpl_fundSource')}<input name="fundSourceCode" maxlength="10" .value=${d.fundSourceCode} @input=${(e: Event) => this.patch({ fundSourceCode: (e.target as HTMLInputElement).value })} /></label>
             </div>
             <h3>${t('tpl_standards')}</h3>
             ${this.kind === 'project'
@@ -112,9 +116,9 @@ export class UbAdminTemplates extends UnitPage {
               : html`<div class="x-scroll" ${scrollHint()}><table>
                   <thead><tr><th>${t('tpl_economic')}</th><th>${t('tpl_itemName')}</th><th class="num">${t('tpl_perHead')}</th><th></th></tr></thead>
                   <tbody>${d.standards.map((s, i) => html`<tr>
-                    <td><input aria-label=${`${t('tpl_economic')} ${i + 1}`} name="economicCode" .value=${s.economicCode} @input=${(e: Event) => this.patchStd(i, { economicCode: (e.target as HTMLInputElement).value })} /></td>
-                    <td><input aria-label=${`${t('tpl_itemName')} ${i + 1}`} name="stdName" .value=${s.name} @input=${(e: Event) => this.patchStd(i, { name: (e.target as HTMLInputElement).value })} /></td>
-                    <td class="num"><input aria-label=${`${t('tpl_perHead')} ${i + 1}`} name="perHead" inputmode="decimal" .value=${s.perHead} @input=${(e: Event) => this.patchStd(i, { perHead: (e.target as HTMLInputElement).value })} /></td>
+                    <td><input aria-label=${`${t('tpl_economic')} ${i + 1}`} name="economicCode" inputmode="numeric" maxlength="7" .value=${s.economicCode} @input=${(e: Event) => this.patchStd(i, { economicCode: (e.target as HTMLInputElement).value })} /></td>
+                    <td><input aria-label=${`${t('tpl_itemName')} ${i + 1}`} name="stdName" maxlength="60" .value=${s.name} @input=${(e: Event) => this.patchStd(i, { name: (e.target as HTMLInputElement).value })} /></td>
+                    <td class="num"><input aria-label=${`${t('tpl_perHead')} ${i + 1}`} name="perHead" inputmode="decimal" maxlength="20" .value=${s.perHead} @input=${(e: Event) => this.patchStd(i, { perHead: (e.target as HTMLInputElement).value })} /></td>
                     <td><button class="danger" @click=${() => this.patch({ standards: d.standards.filter((_, j) => j !== i) })}>${t('adm_remove')}</button></td>
                   </tr>`)}</tbody>
                 </table></div>

@@ -1,15 +1,17 @@
 import { html, css } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { shared, UnitPage } from '../lib/base.js';
-import { get, post, errorText } from '../lib/api.js';
+import { get, post, errorText, qs } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { formatFen } from '../lib/money.js';
 import type { InboxItem } from '../lib/types.js';
 import { when } from '../lib/time.js';
 import { scrollHint } from '../lib/scroll-hint.js';
 import { LiveReload } from '../lib/live.js';
-import { ListPager } from '../lib/paging.js';
-import { docLabel } from '../lib/approvals.js';
+import { ServerPager, type Page } from '../lib/paging.js';
+import { DocInUrl } from '../lib/doc-link.js';
+import '../components/doc-panel.js';
+import { docLabel, stepLabel } from '../lib/approvals.js';
 import '../components/first-run-hint.js';
 
 const PATHS = { payment: 'payments', transfer: 'transfers', adjustment: 'adjustments' } as const;
@@ -45,9 +47,34 @@ export class UbApprovalInbox extends UnitPage {
   @state() comment = '';
   @state() message = '';
   @state() error = '';
-  // A realtime notice (a new document waiting, one decided elsewhere) reloads the inbox; a long inbox pages and searches.
+  // A realtime notice (a new document waiting, one decided elsewhere) reloads the inbox; a long inbox pages and
+  // searches on the server (number, purpose, payee, reason, requester), its page and search kept in the address.
   readonly live = new LiveReload(this, () => this.load());
-  readonly pages = new ListPager<InboxItem>(this, (i) => `${i.targetId} ${i.summary} ${i.requestedBy} ${i.label}`, 20);
+  readonly pages = new ServerPager(this, () => this.load(), 20);
+  /** The document a notice (or a copied link) opened: `?doc=payment:12`, fetched as it is now. */
+  readonly doc = new DocInUrl(this);
+  /** That document's row when it waits for the caller (its 同意 / 退回 show beside it); undefined until known. */
+  @state() docItem: InboxItem | null | undefined = undefined;
+
+  /** The open document's row in the caller's inbox, if it waits for them (searched by its number on the server). */
+  private async findDocItem(loaded: { docNo?: string | null; serialNo?: string | null } | null) {
+    const ref = this.doc.ref;
+    this.docItem = undefined;
+    if (!ref || !loaded || ref.kind === 'budget') return void (this.docItem = null);
+    const no = loaded.serialNo ?? loaded.docNo ?? '';
+    try {
+      const page = await get<Page<InboxItem>>(`/api/units/${this.ctx.unitId}/approvals/inbox${qs({ page: 1, pageSize: 100, q: no || undefined })}`);
+      this.docItem = page.items.find((i) => i.target === ref.kind && i.targetId === ref.id) ?? null;
+    } catch {
+      this.docItem = null;
+    }
+  }
+
+  closeDoc() {
+    this.docItem = undefined;
+    this.doc.close();
+  }
+
   @state() busy = false;
   @state() loaded = false;
   /** The documents a rejection is being confirmed for, and its reason. */
@@ -57,7 +84,10 @@ export class UbApprovalInbox extends UnitPage {
 
   async load() {
     try {
-      const items = await get<InboxItem[]>(`/api/units/${this.ctx.unitId}/approvals/inbox`);
+      const base = `/api/units/${this.ctx.unitId}/approvals/inbox`;
+      // The cockpit's compact inbox (above an amount) is short and unpaged; the page itself is paged by the server.
+      const paged = !this.compact && this.minAmount === 0;
+      const items = paged ? this.pages.took(await get<Page<InboxItem>>(`${base}${qs(this.pages.params())}`)) : await get<InboxItem[]>(base);
       this.items = items.filter((i) => i.amount > this.minAmount || this.minAmount === 0);
       this.selected = new Set([...this.selected].filter((k) => this.items.some((i) => itemKey(i) === k)));
     } catch (e) {
@@ -100,6 +130,8 @@ export class UbApprovalInbox extends UnitPage {
     this.busy = false;
     this.selected = new Set();
     await this.load();
+    // The open document shows what the decision made of it.
+    await this.renderRoot.querySelector('ub-doc-panel')?.fetch();
     this.dispatchEvent(new CustomEvent('decided', { bubbles: true, composed: true }));
   }
 
@@ -173,7 +205,14 @@ export class UbApprovalInbox extends UnitPage {
           <input class="grow" name="comment" maxlength=${COMMENT_MAX} .value=${this.comment} @input=${(e: Event) => (this.comment = (e.target as HTMLInputElement).value)} /></label>
         <span class="muted">${t('ap_unitYuan')}</span>
       </div>
-      ${this.items.length > this.pages.size ? this.pages.search() : ''}
+      ${this.doc.ref && !this.compact ? html`<ub-doc-panel .unitId=${this.ctx.unitId} .doc=${this.doc.ref} @close=${this.closeDoc}
+          @doc-loaded=${(e: CustomEvent<{ doc: { docNo?: string | null; serialNo?: string | null } } | null>) => void this.findDocItem(e.detail?.doc ?? null)}>
+          ${this.docItem ? html`<div slot="actions" class="bar" style="margin-top:8px">
+            <button class="primary" ?disabled=${this.busy} @click=${() => this.approve(this.docItem!)}>${t('approve')}</button>
+            <button class="danger" ?disabled=${this.busy} @click=${() => this.askReject([this.docItem!])}>${t('reject')}</button></div>`
+          : this.docItem === null ? html`<div slot="actions" class="muted">${t('dp_notYours')}</div>` : ''}
+        </ub-doc-panel>` : ''}
+      ${this.compact ? '' : this.pages.search()}
       <div class="x-scroll" ${scrollHint()}><table class="cards">
         <thead><tr>
           <th><input type="checkbox" aria-label=${t('selectAll')} .checked=${all} @change=${(e: Event) => this.toggleAll((e.target as HTMLInputElement).checked)} /></th>
@@ -181,13 +220,13 @@ export class UbApprovalInbox extends UnitPage {
         </tr></thead>
         <tbody>
           ${this.loaded && this.items.length === 0 ? html`<tr><td colspan="7" class="muted">${t('inboxEmpty')}</td></tr>` : ''}
-          ${this.pages.view(this.items).map((i) => {
+          ${this.items.map((i) => {
             const key = itemKey(i);
             return html`<tr data-key=${key}>
               <td><input type="checkbox" aria-label="${t('selectRow')} ${nameOf(i)}" .checked=${this.selected.has(key)} @change=${(e: Event) => this.toggle(key, (e.target as HTMLInputElement).checked)} /></td>
               <td><span class="badge nowrap">${nameOf(i)}</span></td>
               <td>${i.summary}</td>
-              ${this.compact ? '' : html`<td class="nowrap">${i.seq}. ${i.label}</td>`}
+              ${this.compact ? '' : html`<td class="nowrap">${i.seq}. ${stepLabel(i.label)}</td>`}
               <td>${i.requestedBy}${this.compact ? '' : html` <span class="muted">${when(i.requestedAt)}</span>`}</td>
               <td class="num">${formatFen(i.amount)}</td>
               <td class="act">
@@ -197,7 +236,7 @@ export class UbApprovalInbox extends UnitPage {
             </tr>`;
           })}
         </tbody>
-      </table></div>${this.pages.nav()}`;
+      </table></div>${this.compact ? '' : this.pages.nav()}`;
   }
 }
 

@@ -6,6 +6,8 @@ import { t } from '../lib/i18n.js';
 import { formatFen } from '../lib/money.js';
 import { today } from '../lib/context.js';
 import { scrollHint } from '../lib/scroll-hint.js';
+import { moneyUnit } from '../lib/money-unit.js';
+import { ServerFieldErrors } from '../lib/field-errors.js';
 
 /** GET /api/units/:unitId/assets (core/ledger/assets/schema.ts AssetView); money in fen. */
 export interface AssetCard {
@@ -29,6 +31,8 @@ export interface AssetCard {
   economicCode: string;
   economicName: string;
   paymentId: number | null;
+  /** The payment's number in the unit's series (ZF2026-0001): shown instead of its id. */
+  paymentDocNo: string | null;
   depreciationStarted: boolean;
 }
 
@@ -126,8 +130,12 @@ export class UbAssetRegister extends UnitPage {
     this.draft = { name: d.name, classCode: d.classCode, usefulLifeMonths: d.usefulLifeMonths === null ? '' : String(d.usefulLifeMonths), departmentId: d.departmentId };
   }
 
+  /** The server's refusals under the fields of the card's forms (name, class, useful life, department, completion). */
+  readonly fields = new ServerFieldErrors(this, () => this.renderRoot.querySelector('section.card'));
+
   private run(fn: () => Promise<string>) {
-    return runAction(this, fn, () => this.load());
+    this.fields.clear();
+    return runAction(this, fn, () => this.load(), this.fields);
   }
 
   save(e: Event) {
@@ -176,7 +184,7 @@ export class UbAssetRegister extends UnitPage {
   private renderList(assets: AssetCard[]) {
     if (assets.length === 0) return html`<p class="muted">${t('as_none')}</p>`;
     const sum = (f: (a: AssetCard) => number) => assets.reduce((s, a) => s + f(a), 0);
-    return html`<p class="muted">${t('as_unitYuan')}</p>
+    return html`<p>${moneyUnit()}</p>
       <div class="x-scroll" ${scrollHint()}><table>
         <thead><tr>
           <th>${t('as_code')}</th><th>${t('as_name')}</th><th>${t('as_class')}</th><th>${t('as_account')}</th><th>${t('as_department')}</th>
@@ -220,20 +228,20 @@ export class UbAssetRegister extends UnitPage {
         <dt>${t('as_department')}</dt><dd>${d.departmentName}（${t(`as_fn_${d.departmentFunction}`)}）</dd>
         <dt>${t('as_acquiredOn')}</dt><dd>${d.acquiredOn}</dd>
         ${d.completedOn ? html`<dt>${t('as_completedOn')}</dt><dd>${d.completedOn}</dd>` : nothing}
-        <dt>${t('as_value')}</dt><dd>${formatFen(d.value)} ${t('as_unitYuan')}</dd>
+        <dt>${t('as_value')}</dt><dd>${formatFen(d.value)} ${moneyUnit()}</dd>
         <dt>${t('as_accumulated')}</dt><dd>${formatFen(d.accumulated)}</dd>
         <dt>${t('as_netValue')}</dt><dd>${formatFen(d.netValue)}</dd>
         <dt>${t('as_life')}</dt><dd>${lifeText(d.usefulLifeMonths)}</dd>
-        ${d.paymentId !== null ? html`<dt>${t('as_payment')}</dt><dd>#${d.paymentId}</dd>` : nothing}
+        ${d.paymentId !== null ? html`<dt>${t('as_payment')}</dt><dd class="nowrap">${d.paymentDocNo ?? '—'}</dd>` : nothing}
       </dl>
       ${this.canEdit ? html`<form class="card" @submit=${this.save} aria-label=${t('as_edit')}>
         <h3>${t('as_edit')}</h3>
         ${d.depreciationStarted ? html`<p class="muted">${t('as_editLocked')}</p>` : nothing}
-        <label class="field">${t('as_name')}<input name="name" .value=${this.draft.name} @input=${(e: Event) => (this.draft = { ...this.draft, name: (e.target as HTMLInputElement).value })} /></label>
+        <label class="field">${t('as_name')}<input name="name" required maxlength="100" .value=${this.draft.name} @input=${(e: Event) => (this.draft = { ...this.draft, name: (e.target as HTMLInputElement).value })} /></label>
         <label class="field">${t('as_class')}<select name="classCode" ?disabled=${d.depreciationStarted} @change=${(e: Event) => (this.draft = { ...this.draft, classCode: (e.target as HTMLSelectElement).value })}>
           ${classes.map((c) => html`<option value=${c.classCode} ?selected=${c.classCode === this.draft.classCode}>${c.group} · ${c.name}</option>`)}
         </select></label>
-        ${d.status === 'in_use' ? html`<label class="field">${t('as_life')}（${t('as_unitLife')}）<input name="usefulLifeMonths" type="number" min="1" class="months" ?disabled=${d.depreciationStarted}
+        ${d.status === 'in_use' ? html`<label class="field">${t('as_life')}（${t('as_unitLife')}）<input name="usefulLifeMonths" type="number" min="1" max="1200" class="months" ?disabled=${d.depreciationStarted}
           .value=${this.draft.usefulLifeMonths} @input=${(e: Event) => (this.draft = { ...this.draft, usefulLifeMonths: (e.target as HTMLInputElement).value })} /></label>` : nothing}
         <label class="field">${t('as_department')}<select name="departmentId" ?disabled=${d.depreciationStarted} @change=${(e: Event) => (this.draft = { ...this.draft, departmentId: Number((e.target as HTMLSelectElement).value) })}>
           ${this.ctx.departments.map((dep) => html`<option value=${dep.id} ?selected=${dep.id === this.draft.departmentId}>${dep.code} ${dep.name}</option>`)}
@@ -243,13 +251,13 @@ export class UbAssetRegister extends UnitPage {
       ${this.canEdit && d.status === 'under_construction' ? html`<form class="card" @submit=${this.complete} aria-label=${t('as_complete')}>
         <h3>${t('as_complete')}</h3>
         <p class="muted">${t('as_completeHint')}</p>
-        <label class="field">${t('as_completeDate')}<input name="completeDate" type="date" .value=${this.completion.date} @input=${(e: Event) => (this.completion = { ...this.completion, date: (e.target as HTMLInputElement).value })} /></label>
-        <label class="field">${t('as_class')}<select name="completeClass" @change=${(e: Event) => (this.completion = { ...this.completion, classCode: (e.target as HTMLSelectElement).value })}>
+        <label class="field">${t('as_completeDate')}<input name="completeDate" data-field="date" type="date" .value=${this.completion.date} @input=${(e: Event) => (this.completion = { ...this.completion, date: (e.target as HTMLInputElement).value })} /></label>
+        <label class="field">${t('as_class')}<select name="completeClass" data-field="classCode" @change=${(e: Event) => (this.completion = { ...this.completion, classCode: (e.target as HTMLSelectElement).value })}>
           ${fixedClasses.map((c) => html`<option value=${c.classCode} ?selected=${c.classCode === this.completion.classCode}>${c.group} · ${c.name}（${lifeText(c.months)}）</option>`)}
         </select></label>
         <div><button class="primary" type="submit" ?disabled=${this.busy}>${t('as_completeDo')}</button></div>
       </form>` : nothing}
-      ${d.schedule.length ? html`<h3>${t('as_schedule')}</h3><p class="muted">${t('as_unitYuan')}</p>
+      ${d.schedule.length ? html`<h3>${t('as_schedule')}</h3><p>${moneyUnit()}</p>
         <div class="x-scroll schedule" ${scrollHint()}><table>
           <thead><tr><th>${t('as_month')}</th><th class="num">${t('as_monthAmount')}</th><th class="num">${t('as_cumulative')}</th><th>${t('as_posted')}</th></tr></thead>
           <tbody>${d.schedule.map((s) => html`<tr data-period=${`${s.year}-${s.month}`}>

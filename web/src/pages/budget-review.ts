@@ -4,7 +4,7 @@ import { shared, kindLabelKey, UnitPage } from '../lib/base.js';
 import { LiveReload } from '../lib/live.js';
 import { get, post, qs, errorText } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
-import { formatFen } from '../lib/money.js';
+import { formatFen, moneyUnit } from '../lib/money.js';
 import { classNames, today } from '../lib/context.js';
 import type { BudgetRequest, BudgetRequestDetail, BudgetStatus, FiscalYear } from '../lib/types.js';
 import type { AmountChange } from '../components/amount-input.js';
@@ -162,7 +162,7 @@ export class UbBudgetReview extends UnitPage {
   private renderList() {
     const rows = this.visible;
     return html`<section class="card" aria-labelledby="rev-list">
-      <h2 id="rev-list" style="margin-top:0">${t('rev_list')}</h2>
+      <h2 id="rev-list" style="margin-top:0">${t('rev_list')} ${moneyUnit()}</h2>
       <div class="bar">
         <label class="field">${t('year')}
           <select name="year" @change=${(e: Event) => { this.year = Number((e.target as HTMLSelectElement).value); this.detail = null; void this.load(); }}>
@@ -176,11 +176,11 @@ export class UbBudgetReview extends UnitPage {
           </select></label>
       </div>
       <table>
-        <thead><tr><th>#</th><th>${t('requestTitle')}</th><th class="num">${t('amountYuan')}</th><th>${t('status')}</th></tr></thead>
+        <thead><tr><th>${t('ap_docNo')}</th><th>${t('requestTitle')}</th><th class="num">${t('amountYuan')}</th><th>${t('status')}</th></tr></thead>
         <tbody>
           ${this.loaded && rows.length === 0 ? html`<tr><td colspan="4" class="muted">${t('rev_none')}</td></tr>` : ''}
           ${rows.map((r) => html`<tr class=${this.detail?.id === r.id ? 'sel' : ''} data-id=${r.id}>
-            <td>${r.id}</td>
+            <td class="nowrap">${docLabel(r)}</td>
             <td class="title"><button class="link" aria-current=${this.detail?.id === r.id ? 'true' : 'false'} @click=${() => this.open(r.id)}>${r.title}</button>
               <br /><span class="muted">${r.departmentName} · ${t('round')} ${r.round}</span></td>
             <td class="num">${formatFen(r.amount)}</td>
@@ -198,6 +198,7 @@ export class UbBudgetReview extends UnitPage {
     return html`<section class="card" aria-labelledby="rev-detail">
       <h2 id="rev-detail" style="margin-top:0">${docLabel(d)} ${d.title} <span class="badge ${d.status}">${t(`bstatus_${d.status}`)}</span></h2>
       <p class="muted">${d.departmentName} · ${d.year} · ${t('round')} ${d.round} · ${t('rev_requested')} ${formatFen(d.amount)} ${t('yuan')}${d.controlAmount !== null ? html` · ${t('controlAmount')} ${formatFen(d.controlAmount)} ${t('yuan')}` : ''}</p>
+      <p style="text-align: right; margin: 0">${moneyUnit()}</p>
       <table>
         <thead><tr><th>${t('rev_line')}</th><th>${t('expenditureKind')}</th><th>${t('economicClass')}</th><th class="num">${t('headcount')}</th>
           <th class="num">${t('rev_requested')}</th><th class="num">${t('controlAmount')}</th><th>${t('indicator')}</th></tr></thead>
@@ -215,7 +216,7 @@ export class UbBudgetReview extends UnitPage {
                     @amount-change=${(e: CustomEvent<AmountChange>) => this.setControl(l.id, e.detail.fen)}></ub-amount-input>
                     ${typeof ctl === 'number' && ctl !== l.amount ? html`<span class="muted diff">${t('rev_cut', { d: formatFen(l.amount - ctl) })}</span>` : ''}`
                 : l.controlAmount === null ? '—' : formatFen(l.controlAmount)}</td>
-              <td class="nowrap">${l.indicatorId ? html`<a href="/dashboard/${l.indicatorId}">#${l.indicatorId}</a>` : ''}</td>
+              <td class="nowrap">${l.indicatorId ? html`<a href="/dashboard/${l.indicatorId}">${l.indicatorCode ?? t('indicator')}</a>` : ''}</td>
             </tr>`;
           })}
         </tbody>

@@ -1,22 +1,29 @@
 import { html, css, type PropertyValues } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { shared, UnitPage } from '../lib/base.js';
-import { get, post, errorText } from '../lib/api.js';
+import { api, get, post } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { formatFen } from '../lib/money.js';
 import { classNames } from '../lib/context.js';
 import type { BudgetRequestDetail, Project, Template } from '../lib/types.js';
 import '../components/amount-input.js';
 import '../components/request-warnings.js';
+import '../components/plugin-placements.js';
 import type { AmountChange } from '../components/amount-input.js';
 import { docLabel } from '../lib/approvals.js';
 import { draftKey, FormDraft, UnsavedGuard } from '../lib/draft.js';
 import { StepInUrl } from '../lib/wizard.js';
+import { fieldErrors, ServerFieldErrors } from '../lib/field-errors.js';
 
 /** The fields a budget request draft keeps (see FormDraft). */
 interface BudgetDraftFields {
   year: number; departmentId: number | null; reqTitle: string; headcountText: Record<'personnel' | 'operating', string>; projectLines: ProjectLine[];
+  /** The draft request this form already created (a refused submission leaves it): the next try edits it. */
+  created?: CreatedDraft | null | undefined;
 }
+
+/** A draft request the wizard created, and the year and department it was made for (a draft cannot change them). */
+interface CreatedDraft { id: number; docNo: string | null; year: number; departmentId: number }
 
 export interface ProjectLine { key: number; projectId: number | null; economicCode: string; amount: number | null; amountError: string | null; note: string }
 
@@ -60,17 +67,21 @@ export class UbBudgetWizard extends UnitPage {
   @state() done = '';
   @state() busy = false;
   @state() showErrors = false;
+  /** The draft created by an earlier save whose submission was refused: saving again edits it, never a second draft. */
+  created: CreatedDraft | null = null;
   private nextKey = 1;
   // Reload and Back keep what was typed (a draft per user and unit, cleared once saved or submitted), the
   // step lives in the address, and leaving with unsaved input asks first.
   readonly kept = new FormDraft<BudgetDraftFields>(this, () => draftKey('budget', this.ctx.unitId, this.ctx.me.id),
-    () => ({ year: this.year, departmentId: this.departmentId, reqTitle: this.reqTitle, headcountText: this.headcountText, projectLines: this.projectLines }),
+    () => ({ year: this.year, departmentId: this.departmentId, reqTitle: this.reqTitle, headcountText: this.headcountText, projectLines: this.projectLines, created: this.created }),
     (d) => {
-      Object.assign(this, { year: d.year, reqTitle: d.reqTitle, headcountText: d.headcountText, projectLines: d.projectLines });
+      Object.assign(this, { year: d.year, reqTitle: d.reqTitle, headcountText: d.headcountText, projectLines: d.projectLines, created: d.created ?? null });
       if (this.ctx.departmentId === null && this.ctx.departments.some((x) => x.id === d.departmentId)) this.departmentId = d.departmentId;
       this.nextKey = Math.max(0, ...d.projectLines.map((l) => l.key)) + 1;
     },
     (d) => !d.reqTitle.trim() && !d.headcountText.personnel.trim() && !d.headcountText.operating.trim() && d.projectLines.length === 0);
+  /** The server's refusals under the fields they name (the basic fields are on step 1). */
+  readonly fields = new ServerFieldErrors(this);
   readonly steps = new StepInUrl(this, (s) => Array.from({ length: s - 1 }, (_, i) => i + 1).every((k) => this.stepErrors(k).length === 0), 5);
   readonly guard = new UnsavedGuard(this, () => this.step <= 5 && this.kept.dirty);
 
@@ -173,7 +184,7 @@ export class UbBudgetWizard extends UnitPage {
   /** Starts over: the kept draft is dropped and the form emptied. */
   discardDraft() {
     this.kept.clear();
-    Object.assign(this, { step: 1, reqTitle: '', headcountText: { personnel: '', operating: '' }, projectLines: [], showErrors: false, error: '' });
+    Object.assign(this, { step: 1, reqTitle: '', headcountText: { personnel: '', operating: '' }, projectLines: [], showErrors: false, error: '', created: null });
   }
 
   addProjectLine() {
@@ -186,6 +197,8 @@ export class UbBudgetWizard extends UnitPage {
 
   /** What plugins warned about on submission. */
   @state() warnings: NonNullable<BudgetRequestDetail['warnings']> = [];
+  /** The request just saved (a draft or submitted): plugins' views about it show with the confirmation. */
+  @state() savedId: number | null = null;
 
   async save(submit: boolean) {
     this.showErrors = true;
@@ -193,17 +206,41 @@ export class UbBudgetWizard extends UnitPage {
     this.busy = true;
     this.error = '';
     try {
-      const created = await post<BudgetRequestDetail>(`/api/units/${this.ctx.unitId}/budget-requests`, this.body());
+      const created = await this.saveDraft();
       // Plugins' budgetRequest.validate may warn (shown with the confirmation) or refuse (the error below).
       if (submit) this.warnings = (await post<BudgetRequestDetail>(`/api/units/${this.ctx.unitId}/budget-requests/${created.id}/submit`, {})).warnings ?? [];
       this.done = submit ? t('budgetSubmitted', { id: docLabel(created) }) : t('budgetSaved', { id: docLabel(created) });
+      this.savedId = created.id;
+      this.created = null;
       this.kept.clear();
       this.step = 6;
     } catch (e) {
-      this.error = errorText(e);
+      const basic = Object.keys(fieldErrors(e)).some((k) => k === 'title' || k === 'year' || k === 'departmentId');
+      if (basic) {
+        this.step = 1;
+        await this.updateComplete;
+      }
+      this.error = this.fields.show(e);
     } finally {
       this.busy = false;
     }
+  }
+
+  /**
+   * The draft to submit: the one created by an earlier, refused try (edited to what the form says now), or a
+   * new one. A draft keeps its year and department, so a form changed in either makes a new draft.
+   */
+  private async saveDraft(): Promise<{ id: number; docNo: string | null }> {
+    const body = this.body();
+    const kept = this.created;
+    if (kept && kept.year === body.year && kept.departmentId === body.departmentId) {
+      await api<BudgetRequestDetail>('PATCH', `/api/units/${this.ctx.unitId}/budget-requests/${kept.id}`, { title: body.title, lines: body.lines });
+      return kept;
+    }
+    const created = await post<BudgetRequestDetail>(`/api/units/${this.ctx.unitId}/budget-requests`, body);
+    // Kept with the form's draft (saved on the next update): a reload after a refusal still edits this one.
+    this.created = { id: created.id, docNo: created.docNo ?? null, year: body.year, departmentId: body.departmentId! };
+    return created;
   }
 
   private err(key: string) {
@@ -214,12 +251,12 @@ export class UbBudgetWizard extends UnitPage {
   private renderBasic() {
     const bound = this.ctx.departmentId !== null;
     return html`<div class="card row">
-      <label class="field">${t('year')}<input type="number" min="2000" max="2100" .value=${String(this.year)} @input=${(e: Event) => (this.year = Number((e.target as HTMLInputElement).value))} /></label>
+      <label class="field">${t('year')}<input type="number" name="year" min="2000" max="2100" .value=${String(this.year)} @input=${(e: Event) => (this.year = Number((e.target as HTMLInputElement).value))} /></label>
       <label class="field">${t('department')}
-        <select ?disabled=${bound} @change=${(e: Event) => (this.departmentId = Number((e.target as HTMLSelectElement).value))}>
+        <select data-field="departmentId" ?disabled=${bound} @change=${(e: Event) => (this.departmentId = Number((e.target as HTMLSelectElement).value))}>
           ${this.ctx.departments.map((d) => html`<option value=${d.id} ?selected=${d.id === this.departmentId}>${d.name}</option>`)}
         </select>${this.err('department')}</label>
-      <label class="field grow">${t('requestTitle')} *<input name="title" .value=${this.reqTitle} aria-invalid=${this.showErrors && this.errors.title ? 'true' : 'false'}
+      <label class="field grow">${t('requestTitle')} *<input name="title" minlength="2" maxlength="100" .value=${this.reqTitle} aria-invalid=${this.showErrors && this.errors.title ? 'true' : 'false'}
         @input=${(e: Event) => (this.reqTitle = (e.target as HTMLInputElement).value)} />${this.err('title')}</label>
     </div>`;
   }
@@ -229,7 +266,7 @@ export class UbBudgetWizard extends UnitPage {
     const lines = this.basicLines(kind);
     return html`<div class="card">
       <label class="field">${t('headcount')}
-        <input class="hc" name="headcount-${kind}" inputmode="numeric" .value=${this.headcountText[kind]}
+        <input class="hc" name="headcount-${kind}" inputmode="numeric" maxlength="6" .value=${this.headcountText[kind]}
           aria-invalid=${this.headcount(kind).error ? 'true' : 'false'}
           @input=${(e: Event) => (this.headcountText = { ...this.headcountText, [kind]: (e.target as HTMLInputElement).value })} />
         ${this.headcount(kind).error ? html`<span class="error" role="alert">${this.headcount(kind).error}</span>` : ''}
@@ -265,7 +302,7 @@ export class UbBudgetWizard extends UnitPage {
                 </select>${this.err(`p${l.key}.econ`)}</td>
               <td><ub-amount-input .label=${`${t('amountYuan')} ${i + 1}`} required .value=${l.amount}
                   @amount-change=${(e: CustomEvent<AmountChange>) => this.updateLine(l.key, { amount: e.detail.fen, amountError: e.detail.error })}></ub-amount-input></td>
-              <td><input aria-label="${t('note')} ${i + 1}" .value=${l.note} @input=${(e: Event) => this.updateLine(l.key, { note: (e.target as HTMLInputElement).value })} /></td>
+              <td><input aria-label="${t('note')} ${i + 1}" maxlength="200" .value=${l.note} @input=${(e: Event) => this.updateLine(l.key, { note: (e.target as HTMLInputElement).value })} /></td>
               <td><button class="danger" @click=${() => (this.projectLines = this.projectLines.filter((x) => x.key !== l.key))}>${t('removeLine')}</button></td>
             </tr>`,
           )}
@@ -291,13 +328,18 @@ export class UbBudgetWizard extends UnitPage {
         <button @click=${() => this.save(false)} ?disabled=${this.busy}>${t('saveDraft')}</button>
         <button class="primary" @click=${() => this.save(true)} ?disabled=${this.busy}>${t('submitBudget')}</button>
       </div>
+      ${this.created
+        // Once saved as a draft, the plugins' views about the request (e.g. the project's last evaluation) show while it is still being drafted.
+        ? html`<ub-plugin-placements unit-id=${this.ctx.unitId} placement="budget-request-detail" subject-kind="budget-request" subject-id=${String(this.created.id)}></ub-plugin-placements>`
+        : ''}
     </div>`;
   }
 
   override render() {
     const names = [t('stepBasic'), t('stepPersonnel'), t('stepOperating'), t('stepProjects'), t('stepConfirm')];
     if (this.step === 6) {
-      return html`<h1>${t('budgetTitle')}</h1><div class="notice" role="status"><h2 class="step-heading" tabindex="-1" style="font-size: inherit; margin: 0">${this.done}</h2></div><ub-request-warnings .warnings=${this.warnings}></ub-request-warnings><a href="/mine">${t('nav_mine')}</a>`;
+      return html`<h1>${t('budgetTitle')}</h1><div class="notice" role="status"><h2 class="step-heading" tabindex="-1" style="font-size: inherit; margin: 0">${this.done}</h2></div><ub-request-warnings .warnings=${this.warnings}></ub-request-warnings><a href="/mine">${t('nav_mine')}</a>
+        ${this.savedId !== null ? html`<ub-plugin-placements unit-id=${this.ctx.unitId} placement="budget-request-detail" subject-kind="budget-request" subject-id=${String(this.savedId)}></ub-plugin-placements>` : ''}`;
     }
     return html`<h1>${t('budgetTitle')}</h1>
       <ol class="steps">${names.map((n, i) => html`<li><button aria-current=${this.step === i + 1 ? 'step' : 'false'} @click=${() => this.go(i + 1)}>${i + 1}. ${n}</button></li>`)}</ol>

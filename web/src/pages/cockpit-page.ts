@@ -4,6 +4,7 @@ import { shared, UnitPage } from '../lib/base.js';
 import { get } from '../lib/api.js';
 import { lang, t, type MessageKey } from '../lib/i18n.js';
 import { formatFen, percent, ratio } from '../lib/money.js';
+import { moneyUnit } from '../lib/money-unit.js';
 import { deptName } from '../lib/context.js';
 import type { Cap, Indicator, Payment, PerformanceTarget, Project, UnitPlugin } from '../lib/types.js';
 import type { TimeProgressView } from '@unibudget/sdk/contracts/progress';
@@ -297,6 +298,7 @@ export class UbCockpitPage extends UnitPage {
     const gap = Math.round((time - ratio(tot.paid, tot.amount)) * 1000) / 10;
     return html`<h1>${t('cockpitTitle')} · ${this.ctx.unitName} · ${this.year}</h1>
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : ''}
+      <p class="unit-line" style="text-align: right; margin: 0 0 4px">${moneyUnit()}</p>
       <div class="top">
         <div class="card"><div class="muted">${t('totalBudget')}</div><div class="v">${formatFen(tot.amount)}</div></div>
         <div class="card"><div class="muted">${t('totalPaid')} · ${t('executionRate')} ${percent(tot.paid, tot.amount)}</div><div class="v">${formatFen(tot.paid)}</div></div>
@@ -315,13 +317,13 @@ export class UbCockpitPage extends UnitPage {
           <div id="deptChart" class="chart" role="img" aria-label=${rankDepartments(this.rows).map((r) => `${deptName(this.ctx, r.departmentId)} ${percent(r.paid, r.amount)}`).join(t('adm_sep'))}></div>
         </section>
         <section class="card" aria-labelledby="h-cap">
-          <h2 id="h-cap">${t('threePublic')}</h2>
+          <h2 id="h-cap">${t('threePublic')}${this.caps.length ? html` ${moneyUnit()}` : ''}</h2>
           ${this.caps.length
             ? html`<div id="capChart" class="chart" role="img" aria-label=${this.caps.map((c) => `${t(`econ_${c.economicCode}` as MessageKey)} ${formatFen(c.used)} / ${formatFen(c.amount)}`).join(t('adm_sep'))}></div>`
             : html`<p class="muted">${t('noCaps')}</p>`}
         </section>
         <section class="card" aria-labelledby="h-warn" style="grid-column: span 1">
-          <h2 id="h-warn">${t('topWarnings')}</h2>
+          <h2 id="h-warn">${t('topWarnings')}${this.pluginWarnings === null && this.warnings.length ? html` ${moneyUnit()}` : ''}</h2>
           ${this.renderWarnings()}
         </section>
         <section class="card inbox" aria-labelledby="h-inbox" style="grid-column: span 2">
@@ -329,7 +331,7 @@ export class UbCockpitPage extends UnitPage {
           ${this.ctx.readOnly ? html`<p class="muted">${t('readOnly')}</p>` : html`<ub-approval-inbox compact .ctx=${this.ctx} @decided=${() => this.load()}></ub-approval-inbox>`}
         </section>
         <section class="card perf" aria-labelledby="h-perf">
-          <h2 id="h-perf">${t('perf_title')}</h2>
+          <h2 id="h-perf">${t('perf_title')} ${moneyUnit()}</h2>
           ${this.perf.length === 0
             ? html`<p class="muted">${t('perf_none')}</p>`
             : html`<div class="x-scroll" ${scrollHint()}><table>

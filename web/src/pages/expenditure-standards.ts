@@ -3,7 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { shared, UnitPage } from '../lib/base.js';
 import { errorText, get, post, qs } from '../lib/api.js';
 import { t, type MessageKey } from '../lib/i18n.js';
-import { formatFen } from '../lib/money.js';
+import { formatFen, moneyUnit } from '../lib/money.js';
 import { classNames } from '../lib/context.js';
 import { scrollHint } from '../lib/scroll-hint.js';
 import type { StandardDiff, StandardsInForce, StandardVersionSummary, StandardVersionView } from '@unibudget/sdk/contracts/standards';
@@ -151,7 +151,7 @@ export class UbExpenditureStandards extends UnitPage {
   renderRows() {
     if (this.inForce === null) return html`<p class="muted">${t('loading')}</p>`;
     if (this.inForce.rows.length === 0) return html`<p class="muted">${t('st_noStandards')}</p>`;
-    return html`<p class="muted">${t('la_unitYuan')}</p>
+    return html`<p>${moneyUnit()}</p>
       ${this.groups.map(([item, rows]) => html`<section data-item=${item}>
         <h2>${label('la_st_item_', item)}</h2>
         <div class="x-scroll" ${scrollHint()}><table>

@@ -2,8 +2,9 @@ import { html, css, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { shared, UnitPage } from '../lib/base.js';
 import { errorText, get, post, qs, runAction } from '../lib/api.js';
+import { ServerFieldErrors } from '../lib/field-errors.js';
 import { t, type MessageKey } from '../lib/i18n.js';
-import { formatFen } from '../lib/money.js';
+import { formatFen, moneyUnit } from '../lib/money.js';
 import { when } from '../lib/time.js';
 import { scrollHint } from '../lib/scroll-hint.js';
 import type { FiscalYear, YearEndView } from '../lib/types.js';
@@ -79,8 +80,12 @@ export class UbFiscalYears extends UnitPage {
     return '';
   }
 
+  /** The server's refusals under the field they name (the new year). */
+  readonly fields = new ServerFieldErrors(this);
+
   private act(fn: () => Promise<string>) {
-    return runAction(this, fn);
+    this.fields.clear();
+    return runAction(this, fn, undefined, this.fields);
   }
 
   async create(e?: Event) {
@@ -172,7 +177,7 @@ export class UbFiscalYears extends UnitPage {
           <p data-state=${y.alreadyRun ? 'run' : 'preview'}>${y.alreadyRun
             ? html`<span class="badge ok">${t('la_ye_ran')}</span> ${t('la_ye_ranAt', { year: y.year, at: when(y.runAt) })}`
             : html`<span class="badge pending">${t('la_ye_previewBadge')}</span> ${t('la_ye_previewNote', { year: y.year, next: y.nextYear })}`}</p>
-          <p class="muted">${t('la_unitYuan')}</p>
+          <p>${moneyUnit()}</p>
           <dl class="totals">
             ${(['amount', 'paid', 'unspent', 'carried', 'surplus'] as const).map((k) => html`<div data-total=${k}><dt>${t(`la_ye_${k}` as MessageKey)}</dt><dd>${formatFen(y.totals[k])}</dd></div>`)}
           </dl>

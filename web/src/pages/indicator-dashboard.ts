@@ -4,6 +4,7 @@ import { shared, kindLabelKey, UnitPage } from '../lib/base.js';
 import { get } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { formatFen, percent } from '../lib/money.js';
+import { moneyUnit } from '../lib/money-unit.js';
 import { classNames, deptName } from '../lib/context.js';
 import type { Indicator, Project } from '../lib/types.js';
 import '../components/data-table.js';
@@ -139,6 +140,7 @@ export class UbIndicatorDashboard extends UnitPage {
     const fundCodes = [...new Set(this.rows.map((r) => r.fundSourceCode))].sort();
     return html`<h1>${t('dashboardTitle')}</h1>
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : ''}
+      <p class="unit-line" style="text-align: right; margin: 0 0 4px">${moneyUnit()}</p>
       <div class="stats">
         <div class="card stat"><div class="muted">${t('totalBudget')}</div><div class="v">${formatFen(sum('amount'))}</div></div>
         <div class="card stat"><div class="muted">${t('totalPaid')}${t('paren', { x: percent(sum('paid'), sum('amount')) })}</div><div class="v">${formatFen(sum('paid'))}</div></div>

@@ -8,6 +8,7 @@ import { classNames, deptName, type UnitContext } from '../lib/context.js';
 import type { BudgetRequest, IndicatorDetail } from '../lib/types.js';
 import { scrollHint } from '../lib/scroll-hint.js';
 import { docLabel } from '../lib/approvals.js';
+import { moneyUnit } from '../lib/money-unit.js';
 
 const refLabel = (r: string) => { const k = `ref_${r}` as MessageKey; const s = t(k); return s === k ? r : s; };
 
@@ -76,13 +77,14 @@ export class UbIndicatorDetail extends UbElement {
           <dt>${t('fundSource')}</dt><dd>${d.fundSourceCode}</dd>
         </dl>
       </div>
+      <p style="text-align: right; margin: 12px 0 -8px">${moneyUnit()}</p>
       <div class="figures">
         ${(['issued', 'adjusted', 'amount', 'reserved', 'frozen', 'paid', 'available'] as const).map(
           (k) => html`<div class="card"><div class="muted">${t(k === 'amount' ? 'budgetAmount' : k)}</div><div class="v">${formatFen(d[k])}</div></div>`,
         )}
       </div>
       <p class="muted">${t('executionRate')}: ${percent(d.paid, d.amount)}</p>
-      <h2>${t('origins')}</h2>
+      <h2>${t('origins')} ${moneyUnit()}</h2>
       <div class="x-scroll" ${scrollHint()}><table>
         <thead><tr><th>${t('indicatorCode')}</th><th>${t('reference')}</th><th>${t('budgetOrigin')}</th><th class="num">${t('amountYuan')}</th></tr></thead>
         <tbody>
@@ -92,18 +94,18 @@ export class UbIndicatorDetail extends UbElement {
             return html`<tr>
               <td>${o.indicatorId === d.id ? o.code : html`<a href="/dashboard/${o.indicatorId}">${o.code}</a>`}</td>
               <td>${t(`via_${o.via}` as MessageKey)}</td>
-              <td>${o.budgetRequestId !== null ? html`${t('budgetRequestNo', { id: req ? docLabel(req) : `#${o.budgetRequestId}` })} ${req ? html`· ${req.title} · <span class="badge ${req.status}">${t(`bstatus_${req.status}`)}</span>` : ''}` : '—'}</td>
+              <td>${o.budgetRequestId !== null ? html`${t('budgetRequestNo', { id: req ? docLabel(req) : '' })} ${req ? html`· ${req.title} · <span class="badge ${req.status}">${t(`bstatus_${req.status}`)}</span>` : ''}` : '—'}</td>
               <td class="num">${formatFen(o.amount)}</td></tr>`;
           })}
         </tbody>
       </table></div>
-      <h2>${t('movements')}</h2>
+      <h2>${t('movements')} ${moneyUnit()}</h2>
       <div class="x-scroll" ${scrollHint()}><table>
         <thead><tr><th>${t('date')}</th><th>${t('action')}</th><th>${t('reference')}</th><th class="num">${t('amountYuan')}</th></tr></thead>
         <tbody>
           ${d.movements.map(
             (m) => html`<tr><td class="date">${m.date}</td><td><span class="badge">${t(`mv_${m.kind}` as MessageKey)}</span></td>
-              <td>${refLabel(m.refType)} #${m.refId}${m.counterpartIndicatorId ? html` ↔ <a href="/dashboard/${m.counterpartIndicatorId}">#${m.counterpartIndicatorId}</a>` : ''}</td>
+              <td>${refLabel(m.refType)}${m.refNo ? html` <span class="nowrap">${m.refNo}</span>` : ''}${m.counterpartIndicatorId ? html` ↔ <a href="/dashboard/${m.counterpartIndicatorId}">${m.counterpartCode ?? t('indicator')}</a>` : ''}</td>
               <td class="num ${m.amount < 0 ? 'neg' : ''}">${formatFen(m.amount)}</td></tr>`,
           )}
         </tbody>

@@ -1,16 +1,19 @@
 import { html, css } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { shared, UnitPage } from '../lib/base.js';
-import { get, post, errorText } from '../lib/api.js';
+import { get, post, errorText, qs } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { formatFen } from '../lib/money.js';
 import type { BudgetRequest, BudgetRequestDetail, Payment, PaymentDetail } from '../lib/types.js';
 import '../components/step-trail.js';
 import '../components/rule-findings.js';
+import '../components/plugin-placements.js';
 import { when } from '../lib/time.js';
 import { scrollHint } from '../lib/scroll-hint.js';
 import { LiveReload } from '../lib/live.js';
-import { ListPager } from '../lib/paging.js';
+import { ServerPager, type Page } from '../lib/paging.js';
+import { DocInUrl } from '../lib/doc-link.js';
+import '../components/doc-panel.js';
 import { classLine, docLabel, nextStepText, rejectionReason, trailAction, type ClassNames } from '../lib/approvals.js';
 import { classNames } from '../lib/context.js';
 
@@ -48,20 +51,31 @@ export class UbMyRequests extends UnitPage {
   @state() busy = false;
   @state() message = '';
   @state() error = '';
-  // A realtime notice about the caller's documents reloads the lists (lib/live.ts); long lists page and search (lib/paging.ts).
+  // A realtime notice about the caller's documents reloads the lists (lib/live.ts); long lists page and search on
+  // the server (number, purpose, payee; number, title), each list's page and search kept in the address (pq, ppage; rq, rpage).
   readonly live = new LiveReload(this, () => this.load());
-  readonly paymentPages = new ListPager<Payment>(this, (x) => `${x.id} ${x.docNo ?? ''} ${x.purpose} ${x.payeeName} ${x.indicatorCode} ${t(`pstatus_${x.status}`)}`, 20, t('payments'));
-  readonly requestPages = new ListPager<BudgetRequest>(this, (x) => `${x.id} ${x.docNo ?? ''} ${x.year} ${x.title} ${x.departmentName}`, 20, t('budgetRequests'));
+  readonly paymentPages = new ServerPager(this, () => this.loadPayments(), 20, t('payments'), 'p');
+  readonly requestPages = new ServerPager(this, () => this.loadRequests(), 20, t('budgetRequests'), 'r');
+  /** The document a notice (or a copied link) opened: `?doc=payment:12`, fetched as it is now. */
+  readonly doc = new DocInUrl(this);
 
   async load() {
+    await Promise.all([this.loadPayments(), this.loadRequests()]);
+  }
+
+  async loadRequests() {
+    try {
+      const page = await get<Page<BudgetRequest>>(`/api/units/${this.ctx.unitId}/budget-requests${qs({ mine: true, ...this.requestPages.params() })}`);
+      this.requests = this.requestPages.took(page);
+    } catch (e) {
+      this.error = (e as Error).message;
+    }
+  }
+
+  async loadPayments() {
     const u = this.ctx.unitId;
     try {
-      const [payments, requests] = await Promise.all([
-        get<Payment[]>(`/api/units/${u}/payments?mine=true&limit=200`),
-        get<BudgetRequest[]>(`/api/units/${u}/budget-requests`),
-      ]);
-      this.payments = [...payments].sort((a, b) => b.id - a.id);
-      this.requests = requests.filter((r) => r.createdBy === this.ctx.me.id).sort((a, b) => b.id - a.id);
+      this.payments = this.paymentPages.took(await get<Page<Payment>>(`/api/units/${u}/payments${qs({ mine: true, ...this.paymentPages.params() })}`));
       const wanted = this.payments.filter((p) => p.status === 'pending' || p.status === 'rejected').slice(0, DETAILED);
       const details = await Promise.all(wanted.map((p) => get<PaymentDetail>(`/api/units/${u}/payments/${p.id}`).catch(() => null)));
       this.details = new Map(details.filter((d): d is PaymentDetail => d !== null).map((d) => [d.id, d]));
@@ -99,6 +113,7 @@ export class UbMyRequests extends UnitPage {
       this.message = t('ap_withdrawn', { no: docLabel(done) });
       this.withdrawing = null;
       await this.load();
+      await this.renderRoot.querySelector('ub-doc-panel')?.fetch();
     } catch (e) {
       this.error = errorText(e);
     } finally {
@@ -142,13 +157,14 @@ export class UbMyRequests extends UnitPage {
       ${this.message ? html`<div class="notice" role="status">${this.message}</div>` : ''}
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : ''}
       ${this.renderWithdraw()}
+      ${this.doc.ref ? html`<ub-doc-panel .unitId=${this.ctx.unitId} .doc=${this.doc.ref} @close=${() => this.doc.close()}></ub-doc-panel>` : ''}
       <h2>${t('payments')} <span class="muted" style="font-size:13px;font-weight:normal">${t('ap_unitYuan')}</span></h2>
       ${this.paymentPages.search()}
       <div class="x-scroll" ${scrollHint()}><table class="cards">
         <thead><tr><th>${t('ap_docNo')}</th><th>${t('date')}</th><th>${t('purpose')}</th><th>${t('payee')}</th><th>${t('indicatorCode')}</th><th class="num">${t('amountYuan')}</th><th>${t('status')}</th><th></th></tr></thead>
         <tbody>
           ${this.payments.length === 0 ? html`<tr><td colspan="8" class="muted">${t('none')}</td></tr>` : ''}
-          ${this.paymentPages.view(this.payments).map(
+          ${this.payments.map(
             (x) => html`<tr class=${p?.id === x.id ? 'open' : ''} data-id=${x.id}>
                 <td class="nowrap">${docLabel(x)}</td><td class="date">${x.date}</td><td>${x.purpose}${x.warnings.length ? html` <span class="badge warn" title=${x.warnings.map((w) => w.message).join('\n')}>${t('severity_warn')} ${x.warnings.length}</span>` : ''}</td>
                 <td>${x.payeeName}</td><td class="nowrap">${x.indicatorCode}</td><td class="num">${formatFen(x.amount)}</td>
@@ -173,7 +189,7 @@ export class UbMyRequests extends UnitPage {
         <thead><tr><th>${t('ap_docNo')}</th><th>${t('year')}</th><th>${t('requestTitle')}</th><th>${t('department')}</th><th class="num">${t('amountYuan')}</th><th class="num">${t('controlAmount')}</th><th>${t('status')}</th><th></th></tr></thead>
         <tbody>
           ${this.requests.length === 0 ? html`<tr><td colspan="8" class="muted">${t('none')}</td></tr>` : ''}
-          ${this.requestPages.view(this.requests).map(
+          ${this.requests.map(
             (x) => html`<tr class=${r?.id === x.id ? 'open' : ''}>
                 <td class="nowrap">${docLabel(x)}</td><td>${x.year}</td><td>${x.title}</td><td>${x.departmentName}</td><td class="num">${formatFen(x.amount)}</td>
                 <td class="num">${x.controlAmount === null ? '—' : formatFen(x.controlAmount)}</td>
@@ -181,7 +197,8 @@ export class UbMyRequests extends UnitPage {
                 <td><button class="link" aria-expanded=${r?.id === x.id ? 'true' : 'false'} @click=${() => this.toggleRequest(x.id)}>${t('approvalTrail')}</button></td>
               </tr>
               ${r?.id === x.id
-                ? html`<tr><td colspan="8" class="trail"><ol>${r.trail.map((e) => html`<li><span class="badge">${trailAction(e.action)}</span> ${e.authorName} <span class="muted">${when(e.at)}</span> ${e.body}</li>`)}</ol></td></tr>`
+                ? html`<tr><td colspan="8" class="trail"><ol>${r.trail.map((e) => html`<li><span class="badge">${trailAction(e.action)}</span> ${e.authorName} <span class="muted">${when(e.at)}</span> ${e.body}</li>`)}</ol>
+                    <ub-plugin-placements unit-id=${this.ctx.unitId} placement="budget-request-detail" subject-kind="budget-request" subject-id=${String(x.id)}></ub-plugin-placements></td></tr>`
                 : ''}`,
           )}
         </tbody>

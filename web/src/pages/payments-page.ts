@@ -4,7 +4,7 @@ import { shared, UnitPage } from '../lib/base.js';
 import { LiveReload } from '../lib/live.js';
 import { get, post, qs, errorText } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
-import { formatFen } from '../lib/money.js';
+import { formatFen, moneyUnit } from '../lib/money.js';
 import { classNames, deptName, today } from '../lib/context.js';
 import type { Payment, PaymentDetail, PaymentStatus } from '../lib/types.js';
 import '../components/step-trail.js';
@@ -149,6 +149,7 @@ export class UbPaymentsPage extends UnitPage {
             <option value="" ?selected=${this.status === ''}>${t('allOption')}</option>
           </select></label>
         <span class="muted">${t('rowsShown', { n: this.rows.length })} · ${t('total')} ${formatFen(total)} ${t('yuan')}</span>
+        ${moneyUnit()}
         <span class="grow"></span>
         <button @click=${() => this.load()}>${t('refresh')}</button>
       </div>

@@ -3,11 +3,13 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { UbElement, shared } from '../lib/base.js';
 import { ApiError, api, errorText, post } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
-import { formatFen } from '../lib/money.js';
+import { formatFen, moneyUnit } from '../lib/money.js';
 import type { UnitContext } from '../lib/context.js';
 import type { PerformanceTarget, Project, TrailEntry } from '../lib/types.js';
 import '../components/amount-input.js';
 import type { AmountChange } from '../components/amount-input.js';
+import { fieldErrors } from '../lib/field-errors.js';
+import { draftKey, FormDraft, UnsavedGuard } from '../lib/draft.js';
 
 /** A project as GET /api/units/:unitId/projects/:id answers: with its yearly plan, targets and status trail. */
 export type ProjectDetail = Project & { plans: Array<{ year: number; amount: number }>; targets: PerformanceTarget[]; trail: TrailEntry[] };
@@ -84,19 +86,11 @@ export function draftErrors(d: ProjectDraft, known: { functional: Map<string, st
 
 /** Where a refusal of the core belongs on the form. */
 export function serverErrors(err: ApiError): Record<string, string> {
-  const e: Record<string, string> = {};
-  if (err.code === 'VALIDATION_FAILED') {
-    for (const issue of (err.details.issues as Array<{ path: string; message: string }> | undefined) ?? []) {
-      const field = issue.path.split('.')[0] || 'form';
-      e[field === 'plans' ? 'plans' : field] ??= issue.message;
-    }
-  } else if (err.code === 'PROJECT_CODE_EXISTS') e.code = err.message;
-  else if (err.code === 'PROJECT_PLAN_MISMATCH') e.plans = err.message;
-  else if (err.code === 'PROJECT_YEAR_OUT_OF_SPAN') e.endYear = err.message;
-  else if (err.code === 'DEPARTMENT_NOT_FOUND') e.departmentId = err.message;
-  else if (err.code === 'CLASSIFICATION_NOT_FOUND') e[err.details.kind === 'fund_source' ? 'fundSourceCode' : 'functionalCode'] = err.message;
-  else e.form = err.message;
-  return e;
+  const e = fieldErrors(err, {
+    PROJECT_CODE_EXISTS: 'code', PROJECT_PLAN_MISMATCH: 'plans', PROJECT_YEAR_OUT_OF_SPAN: 'endYear', DEPARTMENT_NOT_FOUND: 'departmentId',
+    CLASSIFICATION_NOT_FOUND: err.details.kind === 'fund_source' ? 'fundSourceCode' : 'functionalCode',
+  });
+  return Object.keys(e).length ? e : { form: err.message };
 }
 
 /** 项目入库 / 修改项目: the project's fields and its 分年度计划, in 元, checked while typing. */
@@ -126,6 +120,10 @@ export class UbProjectForm extends UbElement {
   @state() server: Record<string, string> = {};
   @state() busy = false;
   private initFor: ProjectDetail | null | undefined = undefined;
+  // A new project's fields survive reload and Back (a draft per user and unit, cleared once saved or cancelled).
+  readonly kept = new FormDraft<ProjectDraft>(this, () => draftKey('project', this.ctx.unitId, this.ctx.me.id), () => this.draft, (d) => (this.draft = d),
+    (d) => !d.code.trim() && !d.name.trim() && !d.functionalCode.trim() && !d.description.trim() && d.totalAmount === null);
+  readonly guard = new UnsavedGuard(this, () => this.project === null && this.kept.dirty);
 
   override willUpdate(): void {
     if (this.initFor !== this.project && this.ctx) {
@@ -134,6 +132,7 @@ export class UbProjectForm extends UbElement {
       this.dirty = new Set();
       this.server = {};
       this.draft = this.project ? draftOf(this.project) : emptyDraft(new Date().getFullYear(), this.ctx.departmentId ?? this.ctx.departments[0]?.id ?? null);
+      if (!this.project) this.kept.restore((d) => Array.isArray(d.plans));
     }
   }
 
@@ -194,9 +193,13 @@ export class UbProjectForm extends UbElement {
     try {
       const u = `/api/units/${this.ctx.unitId}/projects`;
       const saved = this.project ? await api<ProjectDetail>('PATCH', `${u}/${this.project.id}`, this.body()) : await post<ProjectDetail>(u, this.body());
+      if (!this.project) this.kept.clear();
       this.dispatchEvent(new CustomEvent<ProjectDetail>('project-saved', { detail: saved, bubbles: true, composed: true }));
     } catch (err) {
       this.server = err instanceof ApiError ? serverErrors(err) : { form: errorText(err) };
+      // Keyboard users land on the first field the server refused.
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
     } finally {
       this.busy = false;
     }
@@ -217,14 +220,16 @@ export class UbProjectForm extends UbElement {
     const num = (v: string) => (v.trim() === '' ? null : Number(v));
     const sum = planSum(d);
     return html`<form novalidate @submit=${this.submit} aria-label=${t(this.project ? 'la_pj_edit' : 'la_pj_new')}>
+      ${this.kept.restored ? html`<div class="notice" role="status">${t('dl_draftRestored')} <button type="button" data-discard
+        @click=${() => { this.kept.clear(); this.draft = emptyDraft(new Date().getFullYear(), this.ctx.departmentId ?? this.ctx.departments[0]?.id ?? null); }}>${t('dl_draftDiscard')}</button></div>` : ''}
       <div class="fields">
-        ${this.field('code', t('la_pj_code'), html`<input name="code" .value=${d.code} aria-invalid=${inv('code')} autocomplete="off" @input=${(e: Event) => this.set({ code: (e.target as HTMLInputElement).value })} />`, t('la_pj_codeHint'))}
-        ${this.field('name', t('la_pj_name'), html`<input name="name" .value=${d.name} aria-invalid=${inv('name')} @input=${(e: Event) => this.set({ name: (e.target as HTMLInputElement).value })} />`)}
+        ${this.field('code', t('la_pj_code'), html`<input name="code" maxlength="40" .value=${d.code} aria-invalid=${inv('code')} autocomplete="off" @input=${(e: Event) => this.set({ code: (e.target as HTMLInputElement).value })} />`, t('la_pj_codeHint'))}
+        ${this.field('name', t('la_pj_name'), html`<input name="name" maxlength="200" .value=${d.name} aria-invalid=${inv('name')} @input=${(e: Event) => this.set({ name: (e.target as HTMLInputElement).value })} />`)}
         ${this.field('departmentId', t('department'), html`<select name="departmentId" aria-invalid=${inv('departmentId')} @change=${(e: Event) => this.set({ departmentId: num((e.target as HTMLSelectElement).value) })}>
           <option value="" ?selected=${d.departmentId === null}>${t('la_choose')}</option>
           ${this.ctx.departments.map((x) => html`<option value=${x.id} ?selected=${x.id === d.departmentId}>${x.code} ${x.name}</option>`)}
         </select>`)}
-        ${this.field('functionalCode', t('la_pj_functional'), html`<input name="functionalCode" list="functional-codes" inputmode="numeric" .value=${d.functionalCode} aria-invalid=${inv('functionalCode')}
+        ${this.field('functionalCode', t('la_pj_functional'), html`<input name="functionalCode" list="functional-codes" inputmode="numeric" maxlength="7" .value=${d.functionalCode} aria-invalid=${inv('functionalCode')}
             @input=${(e: Event) => this.set({ functionalCode: (e.target as HTMLInputElement).value })} />
           <datalist id="functional-codes">${[...this.functional].filter(([c]) => c.length === 7).map(([c, n]) => html`<option value=${c}>${n}</option>`)}</datalist>`,
           this.functional.get(d.functionalCode.trim()) ?? t('la_pj_functionalHint'))}
@@ -241,10 +246,10 @@ export class UbProjectForm extends UbElement {
             @amount-change=${(e: CustomEvent<AmountChange>) => this.set({ totalAmount: e.detail.fen })}></ub-amount-input>
           ${errs.totalAmount ? html`<span class="error" role="alert">${errs.totalAmount}</span>` : ''}
         </div>
-        ${this.field('description', t('la_pj_description'), html`<textarea name="description" rows="2" .value=${d.description} aria-invalid=${inv('description')}
+        ${this.field('description', t('la_pj_description'), html`<textarea name="description" rows="2" maxlength="2000" .value=${d.description} aria-invalid=${inv('description')}
           @input=${(e: Event) => this.set({ description: (e.target as HTMLTextAreaElement).value })}></textarea>`, '', true)}
       </div>
-      <h3>${t('la_pj_plans')} <span class="muted">${t('la_unitYuan')}</span></h3>
+      <h3>${t('la_pj_plans')} ${moneyUnit()}</h3>
       <div class="plans" data-field="plans" role="group" aria-label=${t('la_pj_plans')}>
         ${d.plans.map((p) => html`<div class="plan" data-year=${p.year}>
           <ub-amount-input allow-zero label=${t('la_pj_planFor', { year: p.year })} .value=${p.amount}
@@ -256,7 +261,7 @@ export class UbProjectForm extends UbElement {
       ${errs.form ? html`<div class="notice error" role="alert">${errs.form}</div>` : ''}
       <div class="actions">
         <button class="primary" type="submit" ?disabled=${this.busy}>${t(this.project ? 'la_save' : 'la_pj_create')}</button>
-        <button type="button" @click=${() => this.dispatchEvent(new CustomEvent('cancel', { bubbles: true, composed: true }))}>${t('cancel')}</button>
+        <button type="button" @click=${() => { if (!this.project) this.kept.clear(); this.dispatchEvent(new CustomEvent('cancel', { bubbles: true, composed: true })); }}>${t('cancel')}</button>
       </div>
     </form>`;
   }

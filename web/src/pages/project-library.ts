@@ -3,7 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { shared, UnitPage } from '../lib/base.js';
 import { errorText, get, post, qs } from '../lib/api.js';
 import { t, type MessageKey } from '../lib/i18n.js';
-import { formatFen } from '../lib/money.js';
+import { formatFen, moneyUnit } from '../lib/money.js';
 import { classNames, deptName } from '../lib/context.js';
 import { when } from '../lib/time.js';
 import { scrollHint } from '../lib/scroll-hint.js';
@@ -163,7 +163,7 @@ export class UbProjectLibrary extends UnitPage {
             @change=${(e: Event) => { const v = Number((e.target as HTMLInputElement).value); this.filter({ year: v >= 2000 && v <= 2100 ? v : null }); }} /></label>
         ${this.canManage ? html`<button class="primary" data-action="new" @click=${() => { this.mode = 'new'; this.detail = null; this.message = ''; }}>${t('la_pj_new')}</button>` : nothing}
       </div>
-      <p class="muted">${t('la_unitYuan')}</p>
+      <p>${moneyUnit()}</p>
       <div class="x-scroll" ${scrollHint()}><table>
         <thead><tr><th>${t('la_pj_code')}</th><th>${t('la_pj_name')}</th><th>${t('department')}</th><th>${t('la_pj_functional')}</th>
           <th>${t('la_pj_span')}</th><th class="num">${t('la_pj_total')}</th><th>${t('status')}</th></tr></thead>
@@ -251,7 +251,7 @@ export class UbProjectLibrary extends UnitPage {
             </p>
           </div>`
         : nothing}
-      <h3>${t('la_pj_plans')} <span class="muted">${t('la_unitYuan')}</span></h3>
+      <h3>${t('la_pj_plans')} ${moneyUnit()}</h3>
       <div class="x-scroll" ${scrollHint()} style="max-width:420px"><table data-table="plans">
         <thead><tr><th>${t('la_pj_planYear')}</th><th class="num">${t('la_pj_planAmount')}</th></tr></thead>
         <tbody>${p.plans.map((x) => html`<tr><td>${x.year}</td><td class="num">${formatFen(x.amount)}</td></tr>`)}</tbody>

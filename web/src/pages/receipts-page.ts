@@ -3,13 +3,15 @@ import { customElement, state } from 'lit/decorators.js';
 import { shared, UnitPage } from '../lib/base.js';
 import { get, post, qs, errorText } from '../lib/api.js';
 import { t, type MessageKey } from '../lib/i18n.js';
-import { formatFen } from '../lib/money.js';
+import { formatFen, moneyUnit } from '../lib/money.js';
 import { classNames, deptName, today } from '../lib/context.js';
 import { scrollHint } from '../lib/scroll-hint.js';
 import type { AmountChange } from '../components/amount-input.js';
 import type { ReceiptList, ReceiptType, ReceiptView } from '@unibudget/sdk/contracts/receipts';
 import '../components/amount-input.js';
 import { docLabel } from '../lib/approvals.js';
+import { draftKey, FormDraft, UnsavedGuard } from '../lib/draft.js';
+import { ServerFieldErrors } from '../lib/field-errors.js';
 
 const TYPES: ReceiptType[] = ['business', 'superior_subsidy', 'subordinate_remit', 'operating', 'non_peer_fiscal', 'other'];
 const ACCOUNTS: Record<ReceiptType, string> = {
@@ -67,6 +69,12 @@ export class UbReceiptsPage extends UnitPage {
   @state() busy = false;
   @state() message = '';
   @state() error = '';
+  // What was typed survives reload and Back (a draft per user and unit, cleared once recorded); leaving with it asks first.
+  readonly kept = new FormDraft<Draft>(this, () => draftKey('receipt', this.ctx.unitId, this.ctx.me.id), () => this.draft, (d) => (this.draft = { ...emptyDraft(), ...d }),
+    (d) => d.type === '' && d.amount === null && !d.payer.trim() && !d.summary.trim());
+  readonly guard = new UnsavedGuard(this, () => this.kept.dirty);
+  /** The server's refusals under the fields of the new-receipt form. */
+  readonly fields = new ServerFieldErrors(this, () => this.renderRoot.querySelector('form.form'));
 
   get canRecord(): boolean {
     return this.ctx.roles.includes('finance_officer') && !this.ctx.readOnly;
@@ -78,6 +86,7 @@ export class UbReceiptsPage extends UnitPage {
       const [data, names] = await Promise.all([get<ReceiptList>(`/api/units/${this.ctx.unitId}/receipts${query}`), classNames('fund_source')]);
       this.data = data;
       this.fundNames = names;
+      if (this.canRecord) this.kept.restore();
     } catch (e) {
       this.error = errorText(e);
     }
@@ -136,10 +145,12 @@ export class UbReceiptsPage extends UnitPage {
       const saved = await post<ReceiptView>(`/api/units/${this.ctx.unitId}/receipts`, body);
       this.message = t('rc_recorded', { id: docLabel(saved), type: typeName(saved.type), amount: formatFen(saved.amount) });
       this.draft = emptyDraft();
+      this.kept.clear();
+      this.fields.clear();
       this.touched = false;
       await this.load();
     } catch (e) {
-      this.error = errorText(e);
+      this.error = this.fields.show(e);
     } finally {
       this.busy = false;
     }
@@ -176,14 +187,14 @@ export class UbReceiptsPage extends UnitPage {
     if (!d) return '';
     return html`<div class="sums">
       <section class="card" aria-labelledby="rc-bytype">
-        <h2 id="rc-bytype">${t('rc_byType')} <span class="muted">${t('rc_unit')}</span></h2>
+        <h2 id="rc-bytype">${t('rc_byType')} ${moneyUnit()}</h2>
         <table><tbody>
           ${d.totals.byType.map((x) => html`<tr data-type=${x.type}><td>${typeName(x.type)}</td><td class="num">${x.count}</td><td class="num">${formatFen(x.amount)}</td></tr>`)}
           <tr class="total"><th>${t('total')}</th><td></td><td class="num"><strong>${formatFen(d.totals.total)}</strong></td></tr>
         </tbody></table>
       </section>
       <section class="card" aria-labelledby="rc-cash">
-        <h2 id="rc-cash">${t('rc_cash')} <span class="muted">${t('rc_unit')}</span></h2>
+        <h2 id="rc-cash">${t('rc_cash')} ${moneyUnit()}</h2>
         <table><tbody>
           <tr><td>${t('rc_cash_bank')}</td><td class="num" data-cash="bank">${formatFen(d.cash.bank)}</td></tr>
           <tr><td>${t('rc_cash_budgetary')}</td><td class="num" data-cash="budgetary">${formatFen(d.cash.budgetary)}</td></tr>
@@ -202,6 +213,7 @@ export class UbReceiptsPage extends UnitPage {
     const show = (k: keyof typeof err) => html`<span class="err" role=${err[k] ? 'alert' : 'none'}>${err[k] ?? ''}</span>`;
     return html`<form class="card form" @submit=${this.submit} novalidate aria-labelledby="rc-new">
       <h2 id="rc-new">${t('rc_new')}</h2>
+      ${this.kept.restored ? html`<div class="notice" role="status">${t('dl_draftRestored')} <button type="button" @click=${() => { this.draft = emptyDraft(); this.kept.clear(); }}>${t('dl_draftDiscard')}</button></div>` : ''}
       <div class="row">
         <label class="field">${t('rc_type')}
           <select name="type" @change=${(e: Event) => this.update1({ type: (e.target as HTMLSelectElement).value as ReceiptType })}>
@@ -211,11 +223,11 @@ export class UbReceiptsPage extends UnitPage {
         <label class="field">${t('rc_date')}
           <input type="date" name="date" max=${today()} .value=${d.date} @input=${(e: Event) => this.update1({ date: (e.target as HTMLInputElement).value })} />${show('date')}</label>
         <div class="field">
-          <ub-amount-input label=${`${t('rc_amount')}（${t('yuan')}）`} required .value=${d.amount}
+          <ub-amount-input data-field="amount" label=${`${t('rc_amount')}（${t('yuan')}）`} required .value=${d.amount}
             @amount-change=${(e: CustomEvent<AmountChange>) => this.update1({ amount: e.detail.fen, amountError: e.detail.error })}></ub-amount-input>${show('amount')}
         </div>
         <label class="field">${t('rc_fundSource')}
-          <select name="fundSource" ?disabled=${!d.type} @change=${(e: Event) => this.update1({ fundSourceCode: (e.target as HTMLSelectElement).value })}>
+          <select name="fundSource" data-field="fundSourceCode" ?disabled=${!d.type} @change=${(e: Event) => this.update1({ fundSourceCode: (e.target as HTMLSelectElement).value })}>
             ${this.fundsFor(d.type).map((code) => html`<option value=${code} ?selected=${d.fundSourceCode === code}>${this.fundLabel(code)}</option>`)}
           </select>${show('fund')}</label>
       </div>
@@ -223,9 +235,9 @@ export class UbReceiptsPage extends UnitPage {
         <label class="field">${t('rc_payer')}
           <input name="payer" maxlength="100" .value=${d.payer} @input=${(e: Event) => this.update1({ payer: (e.target as HTMLInputElement).value })} />${show('payer')}</label>
         <label class="field wide">${t('summary')}
-          <input name="summary" maxlength="200" .value=${d.summary} @input=${(e: Event) => this.update1({ summary: (e.target as HTMLInputElement).value })} />${show('summary')}</label>
+          <input name="summary" minlength="2" maxlength="200" .value=${d.summary} @input=${(e: Event) => this.update1({ summary: (e.target as HTMLInputElement).value })} />${show('summary')}</label>
         <label class="field">${t('rc_department')}
-          <select name="department" @change=${(e: Event) => this.update1({ departmentId: Number((e.target as HTMLSelectElement).value) || null })}>
+          <select name="department" data-field="departmentId" @change=${(e: Event) => this.update1({ departmentId: Number((e.target as HTMLSelectElement).value) || null })}>
             <option value="" ?selected=${d.departmentId === null}>${t('rc_noDepartment')}</option>
             ${this.ctx.departments.map((x) => html`<option value=${x.id} ?selected=${d.departmentId === x.id}>${x.name}</option>`)}
           </select></label>
@@ -248,7 +260,7 @@ export class UbReceiptsPage extends UnitPage {
       <p class="muted">${t('rc_reverse_note')}</p>
       <div class="row">
         <label class="field grow">${t('rc_reason')}
-          <input name="reason" .value=${this.reason} @input=${(e: Event) => (this.reason = (e.target as HTMLInputElement).value)} />
+          <input name="reason" minlength="2" maxlength="500" .value=${this.reason} @input=${(e: Event) => (this.reason = (e.target as HTMLInputElement).value)} />
           ${this.reason && short ? html`<span class="err" role="alert">${t('rc_err_reason')}</span>` : ''}</label>
         <label class="field">${t('rc_reverse_date')}
           <input type="date" name="reverseDate" min=${r.date} max=${today()} .value=${this.reverseDate} @input=${(e: Event) => (this.reverseDate = (e.target as HTMLInputElement).value)} /></label>
@@ -288,13 +300,13 @@ export class UbReceiptsPage extends UnitPage {
       ${this.renderForm()}
       ${this.renderConfirm()}
       <div class="x-scroll" ${scrollHint()}><table>
-        <caption class="muted" style="text-align:right">${t('rc_unit')}</caption>
-        <thead><tr><th>#</th><th>${t('rc_date')}</th><th>${t('rc_type')}</th><th>${t('rc_fundSource')}</th><th>${t('rc_payer')}</th><th>${t('summary')}</th>
+        <caption style="text-align:right">${moneyUnit()}</caption>
+        <thead><tr><th>${t('ap_docNo')}</th><th>${t('rc_date')}</th><th>${t('rc_type')}</th><th>${t('rc_fundSource')}</th><th>${t('rc_payer')}</th><th>${t('summary')}</th>
           <th class="num">${t('rc_amount')}</th><th>${t('rc_accounts')}</th><th>${t('status')}</th><th><span class="sr-only">${t('rc_actions')}</span></th></tr></thead>
         <tbody>
           ${d && rows.length === 0 ? html`<tr><td colspan="10" class="muted">${t('rc_none')}</td></tr>` : ''}
           ${rows.map((r) => html`<tr data-id=${r.id} class=${r.status === 'reversed' ? 'reversed' : ''}>
-            <td>${r.id}</td><td class="date">${r.date}</td><td class="nowrap">${typeName(r.type)}</td>
+            <td class="nowrap">${docLabel(r)}</td><td class="date">${r.date}</td><td class="nowrap">${typeName(r.type)}</td>
             <td class="nowrap">${r.fundSourceCode} ${r.fundSourceName}</td><td>${r.payer}</td>
             <td>${r.summary}${r.departmentId ? html`<br /><span class="muted">${deptName(this.ctx, r.departmentId)}</span>` : ''}</td>
             <td class="num">${formatFen(r.amount)}</td><td class="nowrap">${r.financialAccount}/${r.budgetaryAccount}</td>

@@ -3,7 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { shared, UnitPage } from '../lib/base.js';
 import { get, qs } from '../lib/api.js';
 import { lang, t, type MessageKey } from '../lib/i18n.js';
-import { formatFen } from '../lib/money.js';
+import { formatFen, moneyUnit } from '../lib/money.js';
 import { cellText, checksPanel, printedTable, TOTAL_LINE, unitWord, type ChecksView, type PrintTable } from '../lib/report-format.js';
 import './deviation-explain.js';
 import type { ExplainTarget } from './deviation-explain.js';
@@ -356,7 +356,7 @@ export class UbReportsPage extends UnitPage {
         ? html`<span class="badge ok">${t('rep_ye_done', { y: y.year, at: when(y.runAt) })}</span>`
         : html`<span class="badge pending">${t('rep_ye_pending', { y: y.year })}</span>`}
         <span class="muted">${t('rep_ye_note', { next: y.nextYear })}</span></p>
-      <div class="sum">${box('budgetAmount', y.totals.amount)}${box('paid', y.totals.paid)}${box('rep_ye_unspent', y.totals.unspent)}${box('rep_ye_carried', y.totals.carried)}${box('rep_ye_surplus', y.totals.surplus)}</div>
+      <p style="text-align: right; margin: 0">${moneyUnit()}</p><div class="sum">${box('budgetAmount', y.totals.amount)}${box('paid', y.totals.paid)}${box('rep_ye_unspent', y.totals.unspent)}${box('rep_ye_carried', y.totals.carried)}${box('rep_ye_surplus', y.totals.surplus)}</div>
       <ub-data-table .rows=${y.items} totals caption=${t('rep_tab_yearend')} export-name=${this.exportOf('rep_tab_yearend', y.year, 0).fileName} .exportHeading=${this.exportOf('rep_tab_yearend', y.year, 0).heading} .columns=${[
         { key: 'code', label: t('indicatorCode'), nowrap: true, value: (r: YearEndView['items'][number]) => r.code },
         { key: 'name', label: t('indicatorName'), value: (r: YearEndView['items'][number]) => r.name },

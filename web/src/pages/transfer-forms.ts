@@ -13,6 +13,18 @@ import type { AmountChange } from '../components/amount-input.js';
 import { CHECK_DEBOUNCE_MS } from './payment-wizard.js';
 import { scrollHint } from '../lib/scroll-hint.js';
 import { docLabel, nextStepText, rejectionReason } from '../lib/approvals.js';
+import { draftKey, FormDraft, UnsavedGuard } from '../lib/draft.js';
+import { ServerFieldErrors } from '../lib/field-errors.js';
+import { setUrlParams, urlChoice } from '../lib/url-state.js';
+import { moneyUnit } from '../lib/money-unit.js';
+import { DocInUrl } from '../lib/doc-link.js';
+import '../components/doc-panel.js';
+
+/** What a transfer and an adjustment draft keep (see FormDraft). */
+interface TransferDraft { fromId: number | null; toId: number | null; tAmount: number | null; tReason: string; tDate: string }
+interface AdjustmentDraft { aId: number | null; aDir: 1 | -1; aAmount: number | null; aReason: string; aDocNo: string; aDate: string }
+const FORMS = ['transfer', 'adjustment'] as const;
+type FormName = (typeof FORMS)[number];
 
 /** 预算调剂 (with the live transfers/check) and 预算调整 追加/追减, side by side, with recent documents. */
 @customElement('ub-transfer-forms')
@@ -26,10 +38,14 @@ export class UbTransferForms extends UnitPage {
     .cols > * { min-width: 0; }
     .note { display: block; font-size: 12px; color: #475467; }
     .note.reason { color: #b42318; }
+    .unit-line { text-align: right; margin-bottom: 4px; }
     @media (max-width: 1000px) { .cols { grid-template-columns: minmax(0, 1fr); } }
   `];
 
+  /** The transfer or adjustment a notice opened (`?doc=transfer:3`), fetched as it is now. */
+  readonly doc = new DocInUrl(this);
   @state() indicators: Indicator[] = [];
+  @state() codes = new Map<number, string>();
   @state() transfers: TransferView[] = [];
   @state() adjustments: AdjustmentView[] = [];
   // transfer
@@ -52,6 +68,22 @@ export class UbTransferForms extends UnitPage {
   @state() aMsg = '';
   @state() aErr = '';
   @state() busy = false;
+  // What was typed survives reload, Back and a closed tab (a draft per user, unit and form, cleared on
+  // submit); the form last worked in is in the address (?form=adjustment); leaving with unsaved input asks first.
+  readonly tKept = new FormDraft<TransferDraft>(this, () => draftKey('transfer', this.ctx.unitId, this.ctx.me.id),
+    () => ({ fromId: this.fromId, toId: this.toId, tAmount: this.tAmount, tReason: this.tReason, tDate: this.tDate }),
+    (d) => Object.assign(this, d),
+    (d) => d.fromId === null && d.toId === null && d.tAmount === null && !d.tReason.trim());
+  readonly aKept = new FormDraft<AdjustmentDraft>(this, () => draftKey('adjustment', this.ctx.unitId, this.ctx.me.id),
+    () => ({ aId: this.aId, aDir: this.aDir, aAmount: this.aAmount, aReason: this.aReason, aDocNo: this.aDocNo, aDate: this.aDate }),
+    (d) => Object.assign(this, d),
+    (d) => d.aId === null && d.aAmount === null && !d.aReason.trim() && !d.aDocNo.trim());
+  readonly guard = new UnsavedGuard(this, () => this.tKept.dirty || this.aKept.dirty);
+  /** The server's refusals placed under the fields of each form. */
+  readonly tFields = new ServerFieldErrors(this, () => this.formOf('transfer'));
+  readonly aFields = new ServerFieldErrors(this, () => this.formOf('adjustment'));
+  /** The form named in the address was opened (once, on the first load; a reload after submitting keeps focus where it is). */
+  private opened = false;
   private liveCheck = new LiveCheck<CheckResult>(
     CHECK_DEBOUNCE_MS,
     (signal) => {
@@ -78,15 +110,54 @@ export class UbTransferForms extends UnitPage {
       ]);
       const year = Math.max(...inds.map((i) => i.year));
       this.indicators = inds.filter((i) => i.year === year);
+      this.codes = new Map(inds.map((i) => [i.id, i.code]));
       this.transfers = [...transfers].sort((a, b) => b.id - a.id).slice(0, 8);
       this.adjustments = [...adjustments].sort((a, b) => b.id - a.id).slice(0, 8);
+      const known = (id: number | null) => id === null || this.indicators.some((i) => i.id === id);
+      if (this.tKept.restore((d) => known(d.fromId) && known(d.toId))) this.scheduleCheck();
+      this.aKept.restore((d) => known(d.aId));
+      if (!this.opened) {
+        this.opened = true;
+        void this.openFormFromUrl();
+      }
     } catch (e) {
       this.tErr = (e as Error).message;
     }
   }
 
+  formOf(name: FormName): HTMLFormElement | null {
+    return this.renderRoot.querySelector<HTMLFormElement>(`form[data-form=${name}]`);
+  }
+
+  /** The form the address names (?form=adjustment): brought into view with focus on its first field. */
+  private async openFormFromUrl() {
+    const name = urlChoice<FormName | ''>('form', FORMS, '');
+    if (!name) return;
+    await this.updateComplete;
+    const form = this.formOf(name);
+    form?.scrollIntoView?.({ block: 'nearest' });
+    form?.querySelector<HTMLElement>('select, textarea, input')?.focus();
+  }
+
+  /** Working in a form puts it in the address (replacing the entry: no history entry per field). */
+  private working(name: FormName) {
+    setUrlParams({ form: name === 'transfer' ? null : name });
+  }
+
+  private discard(name: FormName) {
+    if (name === 'transfer') {
+      this.tKept.clear();
+      Object.assign(this, { fromId: null, toId: null, tAmount: null, tReason: '', tDate: today(), check: null, tErr: '' });
+    } else {
+      this.aKept.clear();
+      Object.assign(this, { aId: null, aDir: 1, aAmount: null, aReason: '', aDocNo: '', aDate: today(), aErr: '' });
+    }
+    (name === 'transfer' ? this.tFields : this.aFields).clear();
+  }
+
+  /** An indicator by its code (of any year: a listed document may be of the year before), never its id. */
   private code(id: number | undefined) {
-    return this.indicators.find((i) => i.id === id)?.code ?? `#${id}`;
+    return (id !== undefined && this.codes.get(id)) || t('indicator');
   }
 
   scheduleCheck() {
@@ -118,9 +189,11 @@ export class UbTransferForms extends UnitPage {
       this.tAmount = null;
       this.tReason = '';
       this.check = null;
+      this.tKept.clear();
+      this.tFields.clear();
       await this.load();
     } catch (err) {
-      this.tErr = err instanceof ApiError ? err.message : String(err);
+      this.tErr = this.tFields.show(err);
     } finally {
       this.busy = false;
     }
@@ -143,9 +216,12 @@ export class UbTransferForms extends UnitPage {
       this.aMsg = t('adjustmentSubmitted', { id: docLabel(doc) });
       this.aAmount = null;
       this.aReason = '';
+      this.aDocNo = '';
+      this.aKept.clear();
+      this.aFields.clear();
       await this.load();
     } catch (err) {
-      this.aErr = err instanceof ApiError ? err.message : String(err);
+      this.aErr = this.aFields.show(err);
     } finally {
       this.busy = false;
     }
@@ -175,8 +251,8 @@ export class UbTransferForms extends UnitPage {
   }
 
   private docTable(rows: Array<TransferView | AdjustmentView>, kind: 'transfer' | 'adjustment') {
-    return html`<div class="x-scroll" ${scrollHint()}><table>
-      <thead><tr><th>${t('ap_docNo')}</th><th>${t('date')}</th><th>${kind === 'transfer' ? `${t('fromIndicator')} → ${t('toIndicator')}` : t('indicator')}</th><th>${t('reason')}</th><th class="num">${t('amountYuan')}</th><th>${t('status')}</th></tr></thead>
+    return html`<div class="unit-line">${moneyUnit()}</div><div class="x-scroll" ${scrollHint()}><table>
+      <thead><tr><th>${t('ap_docNo')}</th><th>${t('date')}</th><th>${kind === 'transfer' ? `${t('fromIndicator')} → ${t('toIndicator')}` : t('indicator')}</th><th>${t('reason')}</th><th class="num">${t('fm_amount')}</th><th>${t('status')}</th></tr></thead>
       <tbody>
         ${rows.length === 0 ? html`<tr><td colspan="6" class="muted">${t('none')}</td></tr>` : ''}
         ${rows.map((d) => html`<tr data-id=${d.id}><td class="nowrap">${docLabel(d)}</td><td class="date">${d.date}</td>
@@ -192,15 +268,17 @@ export class UbTransferForms extends UnitPage {
 
   override render() {
     const num = (e: Event) => Number((e.target as HTMLSelectElement).value) || null;
-    return html`<div class="cols">
+    return html`${this.doc.ref ? html`<ub-doc-panel .unitId=${this.ctx.unitId} .doc=${this.doc.ref} @close=${() => this.doc.close()}></ub-doc-panel>` : ''}
+      <div class="cols">
       <section>
         <h1>${t('transferTitle')}</h1>
-        <form class="card" @submit=${this.submitTransfer} aria-label=${t('transferTitle')}>
-          <label class="field">${t('fromIndicator')} *<select name="from" @change=${(e: Event) => { this.fromId = num(e); this.scheduleCheck(); }}>${this.options(this.fromId)}</select></label>
-          <label class="field">${t('toIndicator')} *<select name="to" @change=${(e: Event) => { this.toId = num(e); this.scheduleCheck(); }}>${this.options(this.toId)}</select></label>
-          <ub-amount-input .label=${t('amountYuan')} required .value=${this.tAmount} @amount-change=${(e: CustomEvent<AmountChange>) => { this.tAmount = e.detail.fen; this.scheduleCheck(); }}></ub-amount-input>
-          <label class="field">${t('reason')} *<textarea name="reason" rows="2" maxlength="500" .value=${this.tReason} @input=${(e: Event) => (this.tReason = (e.target as HTMLTextAreaElement).value)}></textarea></label>
-          <label class="field">${t('date')} *<input type="date" .value=${this.tDate} @input=${(e: Event) => { this.tDate = (e.target as HTMLInputElement).value; this.scheduleCheck(); }} /></label>
+        <form class="card" data-form="transfer" novalidate @submit=${this.submitTransfer} @focusin=${() => this.working('transfer')} aria-label=${t('transferTitle')}>
+          ${this.tKept.restored ? html`<div class="notice" role="status">${t('fm_transferDraftRestored')} <button type="button" @click=${() => this.discard('transfer')}>${t('fm_draftDiscard')}</button></div>` : ''}
+          <label class="field">${t('fromIndicator')} *<select name="from" data-field="fromIndicatorId" required @change=${(e: Event) => { this.fromId = num(e); this.scheduleCheck(); }}>${this.options(this.fromId)}</select></label>
+          <label class="field">${t('toIndicator')} *<select name="to" data-field="toIndicatorId" required @change=${(e: Event) => { this.toId = num(e); this.scheduleCheck(); }}>${this.options(this.toId)}</select></label>
+          <ub-amount-input data-field="amount" .label=${t('amountYuan')} required .value=${this.tAmount} @amount-change=${(e: CustomEvent<AmountChange>) => { this.tAmount = e.detail.fen; this.scheduleCheck(); }}></ub-amount-input>
+          <label class="field">${t('reason')} *<textarea name="reason" rows="2" minlength="2" maxlength="500" required .value=${this.tReason} @input=${(e: Event) => (this.tReason = (e.target as HTMLTextAreaElement).value)}></textarea></label>
+          <label class="field">${t('date')} *<input type="date" name="date" required .value=${this.tDate} @input=${(e: Event) => { this.tDate = (e.target as HTMLInputElement).value; this.scheduleCheck(); }} /></label>
           <ub-rule-findings .result=${this.check} ?checking=${this.checking} .amount=${this.tAmount}></ub-rule-findings>
           ${this.tErr ? html`<div class="notice error" role="alert">${this.tErr}</div>` : ''}
           ${this.tMsg ? html`<div class="notice" role="status">${this.tMsg}</div>` : ''}
@@ -211,18 +289,19 @@ export class UbTransferForms extends UnitPage {
       </section>
       <section>
         <h1>${t('adjustmentTitle')}</h1>
-        <form class="card" @submit=${this.submitAdjustment} aria-label=${t('adjustmentTitle')}>
-          <label class="field">${t('indicator')} *<select name="indicator" @change=${(e: Event) => (this.aId = num(e))}>${this.options(this.aId)}</select></label>
+        <form class="card" data-form="adjustment" novalidate @submit=${this.submitAdjustment} @focusin=${() => this.working('adjustment')} aria-label=${t('adjustmentTitle')}>
+          ${this.aKept.restored ? html`<div class="notice" role="status">${t('fm_adjustmentDraftRestored')} <button type="button" @click=${() => this.discard('adjustment')}>${t('fm_draftDiscard')}</button></div>` : ''}
+          <label class="field">${t('indicator')} *<select name="indicator" data-field="indicatorId" required @change=${(e: Event) => (this.aId = num(e))}>${this.options(this.aId)}</select></label>
           <fieldset class="row" style="border:0;padding:0;margin:0">
             <legend class="muted">${t('adjustDirection')}</legend>
             <label class="check"><input type="radio" name="dir" .checked=${this.aDir === 1} @change=${() => (this.aDir = 1)} /> ${t('increase')}</label>
             <label class="check"><input type="radio" name="dir" .checked=${this.aDir === -1} @change=${() => (this.aDir = -1)} /> ${t('decrease')}</label>
           </fieldset>
-          <ub-amount-input .label=${t('amountYuan')} required .value=${this.aAmount} @amount-change=${(e: CustomEvent<AmountChange>) => (this.aAmount = e.detail.fen)}></ub-amount-input>
-          <label class="field">${t('reason')} *<textarea name="areason" rows="2" maxlength="500" .value=${this.aReason} @input=${(e: Event) => (this.aReason = (e.target as HTMLTextAreaElement).value)}></textarea></label>
+          <ub-amount-input data-field="amount" .label=${t('amountYuan')} required .value=${this.aAmount} @amount-change=${(e: CustomEvent<AmountChange>) => (this.aAmount = e.detail.fen)}></ub-amount-input>
+          <label class="field">${t('reason')} *<textarea name="areason" data-field="reason" rows="2" minlength="2" maxlength="500" required .value=${this.aReason} @input=${(e: Event) => (this.aReason = (e.target as HTMLTextAreaElement).value)}></textarea></label>
           <div class="row">
             <label class="field grow">${t('docNo')}<input name="docNo" maxlength="60" .value=${this.aDocNo} @input=${(e: Event) => (this.aDocNo = (e.target as HTMLInputElement).value)} /></label>
-            <label class="field">${t('date')} *<input type="date" .value=${this.aDate} @input=${(e: Event) => (this.aDate = (e.target as HTMLInputElement).value)} /></label>
+            <label class="field">${t('date')} *<input type="date" name="date" required .value=${this.aDate} @input=${(e: Event) => (this.aDate = (e.target as HTMLInputElement).value)} /></label>
           </div>
           ${this.aErr ? html`<div class="notice error" role="alert">${this.aErr}</div>` : ''}
           ${this.aMsg ? html`<div class="notice" role="status">${this.aMsg}</div>` : ''}

@@ -17,6 +17,13 @@ export async function timeCalls(work: () => unknown, ms = 1500, min = 5): Promis
   return times;
 }
 
+/** Runs a delivery loop's rounds until one finds nothing to do: how many events it delivered, and in how many seconds. */
+export async function drainRounds(loop: { round(): Promise<number> }): Promise<{ worked: number; seconds: number }> {
+  const t = performance.now();
+  let worked = 0;
+  for (let n = await loop.round(); n > 0; n = await loop.round()) worked += n;
+  return { worked, seconds: (performance.now() - t) / 1000 };
+}
 export const fmtMs = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(1)} µs` : ms < 1000 ? `${ms.toFixed(2)} ms` : `${(ms / 1000).toFixed(2)} s`);
 export const fmtN = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
 

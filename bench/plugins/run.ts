@@ -16,7 +16,7 @@ import { sql } from 'kysely';
 import { makeBundle } from '../../sdk/bundle.js';
 
 const ivm = createRequire(import.meta.url)('isolated-vm');
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+import { drainRounds, median } from '../lib.js';
 const fmt = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(1)} µs` : `${ms.toFixed(2)} ms`);
 
 async function rawIvm() {
@@ -78,14 +78,7 @@ async function main() {
     without.push(await pay('b'));
   }
 
-  const t = performance.now();
-  let worked = 0;
-  for (;;) {
-    const n = await loop.round();
-    worked += n;
-    if (n === 0) break;
-  }
-  const seconds = (performance.now() - t) / 1000;
+  const { worked, seconds } = await drainRounds(loop);
 
   const added = median(withValidator) - median(without);
   console.log(`bench/plugins (${kernel.dialect}, medians of ${rounds})`);

@@ -125,10 +125,10 @@ async function main() {
     // the notice opened its one document (?doc=payment:<id>), fetched as it is now, with the reason; a reload keeps it open
     assert.equal(new URL(staff.url()).searchParams.get('doc'), `payment:${back.id}`);
     const opened = staff.locator('ub-my-requests ub-doc-panel');
-    await opened.locator('.badge.rejected').waitFor();
-    assert.match(await opened.textContent(), /发票抬头与单位名称不符/);
+    await opened.locator('.badge.rejected').first().waitFor();
+    await opened.getByText(/发票抬头与单位名称不符/).first().waitFor();
     await staff.reload();
-    await staff.locator('ub-my-requests ub-doc-panel .badge.rejected').waitFor();
+    await staff.locator('ub-my-requests ub-doc-panel .badge.rejected').first().waitFor();
 
     // ---- a phone: the head approves in the inbox, the leader reads the cockpit and the bell
     step('on a 390×844 phone the department head opens 审批待办 from the menu and approves; nothing scrolls sideways');

@@ -149,7 +149,9 @@ async function main() {
     await bell.getByText('实时推送已连接').waitFor();
     await shot(staff, 'e2e-4-staff-bell');
     await notice.locator('button').click();
-    await staff.waitForURL(`${BASE}/mine`);
+    // the notice opens the one document, in its state now
+    await staff.waitForURL((url) => url.pathname === '/mine' && url.searchParams.get('doc') === `payment:${paymentId}`);
+    await staff.locator('ub-doc-panel').getByText('已支付').first().waitFor();
     // read on the server, not just in this browser
     for (let i = 0; (await staffUnread()) !== unreadBefore; i++) {
       assert.ok(i < 50, 'the server records the notice as read');

@@ -1,6 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { mockFetch, until } from './mock-fetch.js';
-import { ctx, indicator } from './fixtures.js';
+import { ctx, indicator, payment, step } from './fixtures.js';
 import '../src/pages/my-requests.js';
 import '../src/pages/payments-page.js';
 import '../src/pages/payment-wizard.js';
@@ -15,20 +15,9 @@ import type { UbTransferForms } from '../src/pages/transfer-forms.js';
 import type { UbStepTrail } from '../src/components/step-trail.js';
 import type { UbRuleFindings } from '../src/components/rule-findings.js';
 import type { UbAmountInput } from '../src/components/amount-input.js';
-import type { Payment } from '../src/lib/types.js';
 import { trailAction } from '../src/lib/approvals.js';
 
 /** Issue 20, approvals people trust: numbers not ids, who decides next, why it came back, 撤回 on the row, the payee at payment, field errors. */
-const payment = (over: Partial<Payment>): Payment => ({
-  id: 447, docNo: 'ZF2026-0012', unitId: 'a', indicatorId: 4, indicatorCode: 'ZB2026-0004', departmentId: 3, payeeName: '示范县文印中心',
-  payeeAccount: '6222020200001234567', payeeBank: '示范县农商银行城关支行', purpose: '教研资料印刷', functionalCode: '2050101', economicCode: '30202',
-  fundSourceCode: '11', amount: 320000, date: '2026-11-20', status: 'pending', procurement: false, contractNo: null, standard: null, attachments: [],
-  warnings: [], overrideReason: null, createdBy: 6, createdByName: '孙浩', createdAt: '2026-11-20T08:00:00Z', approvedAt: null, paidAt: null, ...over,
-});
-const step = (seq: number, status: string, over: Record<string, unknown> = {}) => ({
-  seq, role: seq === 1 ? 'department_head' : 'finance_officer', label: seq === 1 ? '科室负责人审核' : '财务审核', status,
-  decidedBy: null, decidedByName: null, decidedAt: null, comment: null, ...over,
-});
 const text = (el: Element) => el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
 
 describe('approvals people trust', () => {

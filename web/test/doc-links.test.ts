@@ -1,7 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { mockFetch, until } from './mock-fetch.js';
 import { FakeStream } from './fake-stream.js';
-import { ctx } from './fixtures.js';
+import { ctx, payment, step } from './fixtures.js';
 import '../src/pages/my-requests.js';
 import '../src/pages/approval-inbox.js';
 import '../src/pages/transfer-forms.js';
@@ -16,16 +16,6 @@ import { setLang } from '../src/lib/i18n.js';
 import { nextStepText, trailAction } from '../src/lib/approvals.js';
 
 /** Issue 20: a notice opens its one document as it is now; lists page on the server with page and search in the address; step names in English. */
-const payment = (over: Partial<Payment>): Payment => ({
-  id: 447, docNo: 'ZF2026-0012', unitId: 'a', indicatorId: 4, indicatorCode: 'ZB2026-0004', departmentId: 3, payeeName: '示范县文印中心',
-  payeeAccount: '6222020200001234567', payeeBank: '示范县农商银行城关支行', purpose: '教研资料印刷', functionalCode: '2050101', economicCode: '30202',
-  fundSourceCode: '11', amount: 320000, date: '2026-11-20', status: 'pending', procurement: false, contractNo: null, standard: null, attachments: [],
-  warnings: [], overrideReason: null, createdBy: 6, createdByName: '孙浩', createdAt: '2026-11-20T08:00:00Z', approvedAt: null, paidAt: null, ...over,
-});
-const step = (seq: number, status: string, over: Record<string, unknown> = {}) => ({
-  seq, role: seq === 1 ? 'department_head' : 'finance_officer', label: seq === 1 ? '科室负责人审核' : '财务审核', status,
-  decidedBy: null, decidedByName: null, decidedAt: null, comment: null, ...over,
-});
 const page = <T>(items: T[], total = items.length, p = 1) => ({ items, total, page: p, pageSize: 20 });
 const text = (el: Element) => el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
 const panelText = (el: Element) => text(el.shadowRoot!.querySelector('ub-doc-panel')!);

@@ -1,5 +1,5 @@
 import type { UnitContext } from '../src/lib/context.js';
-import type { Indicator, UnitPlugin } from '../src/lib/types.js';
+import type { Indicator, Payment, UnitPlugin } from '../src/lib/types.js';
 import type { TimeProgressView } from '@unibudget/sdk/contracts/progress';
 
 export const ctx = (over: Partial<UnitContext> = {}): UnitContext => ({
@@ -43,4 +43,17 @@ export const pluginWarning = (over: Record<string, unknown> = {}) => ({
   id: 'w0001', key: 'progress:2026:indicator:1', monitor: 'progress', grade: 'severe', year: 2026, subject: '指标 ZB2026-0001', departmentId: 3, special: true,
   title: '专项资金指标“教师培训”执行进度 20.0% 落后序时进度 91.7%', evidence: {}, suggestions: ['加快项目实施和资金支付进度'],
   status: 'open', active: true, firstSeen: '2026-11-20T00:00:00.000Z', lastSeen: '2026-12-03T00:00:00.000Z', history: [], ...over,
+});
+
+/** A pending payment of unit a with its payee, as the approval screens read it. */
+export const payment = (over: Partial<Payment>): Payment => ({
+  id: 447, docNo: 'ZF2026-0012', unitId: 'a', indicatorId: 4, indicatorCode: 'ZB2026-0004', departmentId: 3, payeeName: '示范县文印中心',
+  payeeAccount: '6222020200001234567', payeeBank: '示范县农商银行城关支行', purpose: '教研资料印刷', functionalCode: '2050101', economicCode: '30202',
+  fundSourceCode: '11', amount: 320000, date: '2026-11-20', status: 'pending', procurement: false, contractNo: null, standard: null, attachments: [],
+  warnings: [], overrideReason: null, createdBy: 6, createdByName: '孙浩', createdAt: '2026-11-20T08:00:00Z', approvedAt: null, paidAt: null, ...over,
+});
+/** One approval step: 1 is the department head's review, 2 finance's. */
+export const step = (seq: number, status: string, over: Record<string, unknown> = {}) => ({
+  seq, role: seq === 1 ? 'department_head' : 'finance_officer', label: seq === 1 ? '科室负责人审核' : '财务审核', status,
+  decidedBy: null, decidedByName: null, decidedAt: null, comment: null, ...over,
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryLoop } from './delivery.js';
 import { publishEvent } from '../events/outbox.js';
 import { runCommand } from '../db/command.js';
-import { createPluginEnv, TEST_LIMITS, type PluginTestEnv } from '../../test/support/plugins.js';
+import { createPluginEnv, TEST_LIMITS, type PluginTestEnv, waitUntil } from '../../test/support/plugins.js';
 
 /**
  * Event delivery to a plugin that declares `eventBatch` (issue 21): several events per sandbox call,
@@ -21,13 +21,7 @@ beforeAll(async () => {
 });
 afterAll(async () => env.close());
 
-async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const until = (check: () => Promise<boolean>, timeoutMs = 20_000) => waitUntil(check, timeoutMs);
 
 /** Publishes `n` events of a type in unit a, each committed in its own transaction; answers their ids in commit order. */
 async function publish(type: string, n: number, unitId = 'a'): Promise<string[]> {

@@ -3,7 +3,7 @@ import { makeBundle } from '../../sdk/bundle.js';
 import { DeliveryLoop } from './delivery.js';
 import { auditCount } from '../../test/support/kernel.js';
 import { approveThrough, issue, submitPayment } from '../../test/support/ledger.js';
-import { createPluginEnv, pluginCode, testManifest, type PluginTestEnv } from '../../test/support/plugins.js';
+import { createPluginEnv, pluginCode, testManifest, type PluginTestEnv, waitUntil } from '../../test/support/plugins.js';
 
 /**
  * The plugin lifecycle while the core runs: plugins enabled or upgraded under a running delivery
@@ -23,13 +23,7 @@ afterAll(async () => {
   await env.close();
 });
 
-async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const until = (check: () => Promise<boolean>, timeoutMs = 15_000) => waitUntil(check, timeoutMs);
 
 const docsOf = async (pluginId: string, unitId: string) =>
   (await env.kernel.db.selectFrom('plugin_docs').select(['doc_id', 'data']).where('plugin_id', '=', pluginId).where('unit_id', '=', unitId).orderBy('id').execute()).map((r) => ({ id: r.doc_id, ...JSON.parse(r.data) }));

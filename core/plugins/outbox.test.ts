@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryLoop } from './delivery.js';
 import { publishEvent } from '../events/outbox.js';
 import { issue, submitPayment } from '../../test/support/ledger.js';
-import { createPluginEnv, type PluginTestEnv } from '../../test/support/plugins.js';
+import { createPluginEnv, type PluginTestEnv, waitUntil } from '../../test/support/plugins.js';
 
 /**
  * Events reach plugins after commit, from the outbox: at least once, retried with backoff, and —
@@ -15,13 +15,7 @@ beforeAll(async () => {
 });
 afterAll(async () => env.close());
 
-async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const until = (check: () => Promise<boolean>, timeoutMs = 15_000) => waitUntil(check, timeoutMs);
 
 const IDEMPOTENT = `return { events: {
   'payment.submitted': async (event, host) => {

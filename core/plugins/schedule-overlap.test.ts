@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryLoop } from './delivery.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { issue, submitPayment } from '../../test/support/ledger.js';
-import { createPluginEnv, type PluginTestEnv } from '../../test/support/plugins.js';
+import { createPluginEnv, type PluginTestEnv, waitUntil } from '../../test/support/plugins.js';
 
 /**
  * Scheduled jobs run beside event delivery, not inside it: a long job in one unit holds up no
@@ -52,13 +52,7 @@ const OTHER = `return { events: {
   },
 } };`;
 
-async function until(check: () => Promise<boolean>, timeoutMs = 45_000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const until = (check: () => Promise<boolean>, timeoutMs = 45_000) => waitUntil(check, timeoutMs);
 
 const doc = async (pluginId: string, unitId: string, docId: string) => {
   const row = await env.kernel.db.selectFrom('plugin_docs').select('data').where('plugin_id', '=', pluginId).where('unit_id', '=', unitId).where('doc_id', '=', docId).executeTakeFirst();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryLoop } from './delivery.js';
 import { issue, submitPayment } from '../../test/support/ledger.js';
-import { createPluginEnv, type PluginTestEnv } from '../../test/support/plugins.js';
+import { createPluginEnv, type PluginTestEnv, waitUntil } from '../../test/support/plugins.js';
 
 /**
  * Delivery to one (plugin, unit) is serial, whatever the number of delivery loops (processes): a
@@ -13,13 +13,7 @@ beforeAll(async () => {
 });
 afterAll(async () => env.close());
 
-async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const until = (check: () => Promise<boolean>, timeoutMs = 20_000) => waitUntil(check, timeoutMs);
 
 // A counter kept as read → several host calls → write: two runs at once in a unit lose an update.
 // The context is per unit, so the global sees how many events of this unit run at the same time.

@@ -62,3 +62,12 @@ export async function createPluginEnv(limits: Partial<PluginLimits> = TEST_LIMIT
     },
   };
 }
+
+/** Polls `check` every 25 ms until it holds; throws once `timeoutMs` has passed without it. */
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -12,7 +12,7 @@ import { assertDepartmentInUnit } from '../../units/service.js';
 import { assertClassExists } from '../classifications/service.js';
 import type { IndicatorView } from './schema.js';
 import { postIssue, postMovement } from '../accounting/posting.js';
-import { movementReferences } from './references.js';
+import { movementsWithReferences } from './references.js';
 
 export type IndicatorRow = Selectable<IndicatorsTable>;
 
@@ -325,17 +325,12 @@ export async function listIndicators(db: Executor, unitId: string, filter: Indic
  */
 export async function indicatorDetail(db: Executor, unitId: string, id: number) {
   const row = await findIndicator(db, unitId, id);
-  const movements = await db
-    .selectFrom('indicator_movements')
-    .selectAll()
-    .where('indicator_id', '=', id)
-    .orderBy('id')
-    .execute();
-  const refs = await movementReferences(db, unitId, movements);
+  const movements = await movementsWithReferences(db, unitId, id);
   return {
     ...indicatorView(row),
     movements: movements.map((m) => ({
-      ...refs(m),
+      refNo: m.ref_no,
+      counterpartCode: m.counterpart_code,
       id: m.id,
       kind: m.kind,
       amount: m.amount,

@@ -23,19 +23,22 @@ export interface ActionState {
 }
 
 /**
- * Runs a page's action: its answer becomes the message, `after` (a reload, say) runs on success, a
+ * Runs a page's action: `after` (a reload, say) runs on success, then its answer becomes the message; a
  * failure becomes the error — or, with `fields` (lib/field-errors.ts), goes under the fields it names.
  */
 export async function runAction(page: ActionState, action: () => Promise<string>, after?: () => Promise<void> | void, fields?: { show(e: unknown): string }): Promise<void> {
   page.busy = true;
   page.error = '';
   page.message = '';
+  // The success text appears with the reloaded state it announces, never beside the stale one.
+  let done = '';
   try {
-    page.message = await action();
+    done = await action();
     await after?.();
   } catch (e) {
     page.error = fields ? fields.show(e) : errorText(e);
   } finally {
+    page.message = done;
     page.busy = false;
   }
 }

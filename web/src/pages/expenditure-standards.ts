@@ -1,7 +1,7 @@
 import { html, css, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { shared, UnitPage } from '../lib/base.js';
-import { errorText, get, post, qs } from '../lib/api.js';
+import { errorText, get, post, qs, runAction } from '../lib/api.js';
 import { t, type MessageKey } from '../lib/i18n.js';
 import { formatFen, moneyUnit } from '../lib/money.js';
 import { classNames } from '../lib/context.js';
@@ -100,18 +100,10 @@ export class UbExpenditureStandards extends UnitPage {
     return owner === null ? t('st_national') : owner === this.ctx.unitId ? this.ctx.unitName : owner;
   }
 
-  private async act(work: () => Promise<string>) {
-    this.busy = true;
-    this.error = '';
-    this.message = '';
-    try {
-      this.message = await work();
+  private act(work: () => Promise<string>) {
+    return runAction(this, work, async () => {
       await Promise.all([this.loadDate(), this.loadVersions()]);
-    } catch (e) {
-      this.error = errorText(e);
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   decide(v: StandardVersionSummary, decision: 'adopt' | 'reject') {

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type LogEvent, type SqliteDatabase, type Transaction } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, type LogEvent, type SqliteDatabase, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { coreMetrics } from '../health/metrics.js';
 import { noteStatement } from './writes.js';
+import { QueuedSqliteDialect } from './sqlite-queue.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -94,7 +95,7 @@ function openSqlite(file: string): DbHandle {
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('mmap_size = 268435456');
   sqlite.pragma('temp_store = MEMORY');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }), log });
+  const db = new Kysely<Database>({ dialect: new QueuedSqliteDialect({ database: cachingStatements(sqlite) }), log });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 

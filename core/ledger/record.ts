@@ -4,6 +4,7 @@ import { auditActorOf } from '../accounts/service.js';
 import { publishEvent } from '../events/outbox.js';
 import type { Actor } from '../permissions/service.js';
 import { addComment } from './comments.js';
+import { nextDocNo, type DocKind } from './approvals/doc-numbers.js';
 
 export interface CommandRecord<V> {
   entity: string;
@@ -18,11 +19,18 @@ export interface CommandRecord<V> {
   audit?: (view: V) => { before?: unknown; after?: unknown };
   /** The domain event that plugins and integrators receive after commit. */
   event?: ((view: V) => { type: string; payload: Record<string, unknown> }) | undefined;
+  /**
+   * A new document's number (doc-numbers.ts), taken after the view is read: its counter row stays
+   * locked until commit on PostgreSQL, so the unit's next submission waits only for this tail (the
+   * number, `then`, the event and the audit entry) instead of the whole command. `then` writes what
+   * needs the number (the approvers' notice).
+   */
+  number?: { kind: DocKind; year: number; table: 'payments' | 'transfers'; then?: (docNo: string) => Promise<unknown> };
 }
 
 /**
- * The tail every ledger command writes in its own transaction: the document trail, the audit entry
- * and the outbox event. One helper, so no command forgets one of the three or writes them in
+ * The tail every ledger command writes in its own transaction: the document trail, its number, the
+ * outbox event and the audit entry. One helper, so no command forgets one of the three or writes them in
  * another order. Returns the view.
  */
 export async function recordCommand<V>(tx: Tx, actor: Actor, unitId: string, record: CommandRecord<V>): Promise<V> {
@@ -31,11 +39,20 @@ export async function recordCommand<V>(tx: Tx, actor: Actor, unitId: string, rec
     await addComment(tx, by, { unitId, entity: record.entity, entityId: record.entityId, action: record.trail.action, body: record.trail.body });
   }
   const view = await record.view();
-  const audited = record.audit ? record.audit(view) : { after: view };
-  await appendAudit(tx, { actor: by, unitId, action: record.action, entity: record.entity, entityId: record.entityId, ...audited });
+  if (record.number) {
+    const { kind, year, table, then } = record.number;
+    const docNo = await nextDocNo(tx, unitId, kind, year);
+    await tx.updateTable(table).set({ doc_no: docNo }).where('id', '=', record.entityId).execute();
+    (view as { docNo?: string | null }).docNo = docNo;
+    await then?.(docNo);
+  }
   if (record.event) {
     const event = record.event(view);
     await publishEvent(tx, { type: event.type, unitId, payload: event.payload });
   }
+  // The audit entry last: the chain's head row is one lock for the whole system (PostgreSQL), held
+  // from here to the commit, so nothing else of the command runs while every other command waits.
+  const audited = record.audit ? record.audit(view) : { after: view };
+  await appendAudit(tx, { actor: by, unitId, action: record.action, entity: record.entity, entityId: record.entityId, ...audited });
   return view;
 }

@@ -50,12 +50,13 @@ export class PluginHost {
     this.deps = {
       db: kernel.db, runner: this.runner, limits: this.limits, packages: this.packages, metrics: this.metrics, breaker: this.breaker, events: this.events,
     };
-    registerValidatorProvider(kernel.db, pluginValidators({
+    const validators = pluginValidators({
       limits: this.limits,
       loadPackage: (db, pluginId, version) => this.loadPackage(db, pluginId, version),
       invoke: (enablement, entry, name, input, options) => this.invoke(enablement, entry, name, input, options),
       breaker: this.breaker,
-    }));
+    });
+    registerValidatorProvider(kernel.db, validators.ask, validators.applies);
   }
 
   /**

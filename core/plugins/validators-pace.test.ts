@@ -25,7 +25,7 @@ function harness(validatorTimeoutMs = 500) {
     },
     breaker: { fault: () => undefined },
   } as unknown as ValidatorDeps;
-  const ask = pluginValidators(deps);
+  const { ask } = pluginValidators(deps);
   const submit = () => ask(db, 'payment.validate', 'a', { amount: 1 });
   const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
   return { submit, calls, tick, inFlight: () => inFlight, most: () => most, reset: () => { most = inFlight; } };

@@ -1,5 +1,5 @@
 import type { Db, Executor } from '../db/connection.js';
-import type { ValidatorKind, ValidatorProvider, ValidatorVerdict } from '../events/validators.js';
+import type { ValidatorApplies, ValidatorKind, ValidatorProvider, ValidatorVerdict } from '../events/validators.js';
 import type { InvokeRequest, Reply } from './runner/client.js';
 import type { PluginLimits } from './limits.js';
 import type { LoadedPackage } from './packages.js';
@@ -25,7 +25,7 @@ const PIPELINE = 8;
  * `validators` grant and the validator in its manifest gives a verdict. A validator that faults
  * blocks or warns as the unit chose for that plugin (fail-closed or fail-open).
  */
-export function pluginValidators(deps: ValidatorDeps): ValidatorProvider {
+export function pluginValidators(deps: ValidatorDeps): { ask: ValidatorProvider; applies: ValidatorApplies } {
   // Validations of one plugin in one unit are paced by how fast it answers. They run outside the
   // write transaction, so concurrent submissions no longer queue on the database; but a call queued
   // in the plugin's isolate behind others is charged their time against its own limit. A validator
@@ -60,15 +60,9 @@ export function pluginValidators(deps: ValidatorDeps): ValidatorProvider {
       }
     }
   };
-  return async (db: Db, kind: ValidatorKind, unitId: string, document: Record<string, unknown>, lang?: 'zh' | 'en'): Promise<ValidatorVerdict[]> => {
-    const rows = await db.selectFrom('plugin_units').selectAll().where('unit_id', '=', unitId).where('state', '=', 'enabled').execute();
-    if (rows.length === 0) return [];
+  const ask = async (db: Db, kind: ValidatorKind, unitId: string, document: Record<string, unknown>, lang?: 'zh' | 'en'): Promise<ValidatorVerdict[]> => {
     const verdicts: ValidatorVerdict[] = [];
-    for (const row of rows) {
-      const enablement = enablementOf(row);
-      if (!enablement.grants.includes('validators')) continue;
-      const pkg = await deps.loadPackage(db, enablement.pluginId, enablement.version);
-      if (!pkg.manifest.validators.includes(kind)) continue;
+    for (const enablement of await validating(deps, db, kind, unitId)) {
       const reply = await paced(`${enablement.pluginId}\u0000${unitId}`, () =>
         deps.invoke(enablement, 'validators', kind, { kind, unitId, document, lang: lang === 'en' ? 'en' : 'zh-CN' }, { executor: db, timeoutMs: deps.limits.validatorTimeoutMs }));
       const answer = reply.ok ? readVerdict(reply.value) : null;
@@ -87,6 +81,21 @@ export function pluginValidators(deps: ValidatorDeps): ValidatorProvider {
     }
     return verdicts;
   };
+  const applies: ValidatorApplies = async (db, kind, unitId) => (await validating(deps, db, kind, unitId)).length > 0;
+  return { ask, applies };
+}
+
+/** The unit's enabled plugins granted `validators` whose package validates `kind`, in enablement order. */
+async function validating(deps: ValidatorDeps, db: Db, kind: ValidatorKind, unitId: string) {
+  const rows = await db.selectFrom('plugin_units').selectAll().where('unit_id', '=', unitId).where('state', '=', 'enabled').execute();
+  const found: Enablement[] = [];
+  for (const row of rows) {
+    const enablement = enablementOf(row);
+    if (!enablement.grants.includes('validators')) continue;
+    const pkg = await deps.loadPackage(db, enablement.pluginId, enablement.version);
+    if (pkg.manifest.validators.includes(kind)) found.push(enablement);
+  }
+  return found;
 }
 
 function readVerdict(value: unknown): { result: 'ok' | 'warn' | 'block'; message: string } | null {

@@ -74,7 +74,9 @@ const tsx = createRequire(import.meta.url).resolve('tsx');
 
 /** Starts `unibudget start` (core/cli.ts, as bin/unibudget.mjs runs it) on a free port. */
 export async function startServer(db: TestDatabase, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', tsx, 'core/cli.ts', 'start'], {
+  // UNIBUDGET_SERVER_NODE_ARGS adds Node flags to the server process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`: bench/README.md).
+  const extra = (process.env.UNIBUDGET_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, ['--no-node-snapshot', ...extra, '--import', tsx, 'core/cli.ts', 'start'], {
     cwd: fileURLToPath(new URL('../..', import.meta.url)),
     env: { ...process.env, DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', UNIBUDGET_KDF: 'fast', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

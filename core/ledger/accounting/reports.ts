@@ -72,15 +72,41 @@ export interface IndicatorFacts {
   budget: number;
   /** Issued on 1 January from last year's unspent balance (年终结转: carried_from_id set): 上年结转. */
   carried: boolean;
-  /** Paid up to the end of the report month, fen. */
+  /** Paid up to the end of the report month (the whole year for the disclosure and final accounts), fen. */
   paid: number;
+}
+export interface MonthlyFacts extends IndicatorFacts {
+  /** Paid in each month (index 0 = January), fen. */
   paidByMonth: number[];
 }
 
-/** Indicators of the covered units for the year with their budget (issued + adjusted) and payments by month. */
-export async function indicatorFacts(db: Executor, unitIds: string[], year: number, throughMonth = 12, departmentId: number | null = null): Promise<IndicatorFacts[]> {
-  if (unitIds.length === 0) return [];
-  const indicators = await db
+/**
+ * The year's `pay` movements of the covered units' indicators of the year, by indicator: only those
+ * indicators' ranges of the (unit, kind, indicator, date, amount) index are read (021), with no lookup
+ * of each movement's indicator. Grouped in index order (`dated`: by indicator and date) the sums
+ * stream with no sort; grouping by a month expression instead sorted every movement first, most of
+ * the report's time at 1,000,000 payments.
+ */
+function paidSums(db: Executor, unitIds: string[], year: number, departmentId: number | null, dated: boolean) {
+  const ofYear = db
+    .selectFrom('indicators')
+    .select('id')
+    .where('unit_id', 'in', unitIds)
+    .where('year', '=', year)
+    .$if(departmentId !== null, (qb) => qb.where('department_id', '=', departmentId!));
+  return db
+    .selectFrom('indicator_movements')
+    .select(['indicator_id', sql<number>`sum(amount)`.as('amount')])
+    .where('unit_id', 'in', unitIds)
+    .where('kind', '=', 'pay')
+    .where('indicator_id', 'in', ofYear)
+    .groupBy('indicator_id')
+    .$if(dated, (qb) => qb.select('date').groupBy('date'))
+    .execute();
+}
+
+async function yearIndicators(db: Executor, unitIds: string[], year: number, departmentId: number | null) {
+  return db
     .selectFrom('indicators')
     .selectAll()
     .where('unit_id', 'in', unitIds)
@@ -89,31 +115,39 @@ export async function indicatorFacts(db: Executor, unitIds: string[], year: numb
     .orderBy('unit_id')
     .orderBy('code')
     .execute();
-  const pays = await db
-    .selectFrom('indicator_movements')
-    .innerJoin('indicators', 'indicators.id', 'indicator_movements.indicator_id')
-    .select(['indicator_movements.indicator_id', sql<string>`substr(indicator_movements.date, 6, 2)`.as('mm'), sql<number>`sum(indicator_movements.amount)`.as('amount')])
-    .where('indicator_movements.unit_id', 'in', unitIds)
-    .where('indicators.year', '=', year)
-    .where('indicator_movements.kind', '=', 'pay')
-    .groupBy(['indicator_movements.indicator_id', sql`substr(indicator_movements.date, 6, 2)`])
-    .execute();
+}
+
+function factsOf(i: Awaited<ReturnType<typeof yearIndicators>>[number], paid: number): IndicatorFacts {
+  return {
+    id: i.id, unitId: i.unit_id, code: i.code, name: i.name, departmentId: i.department_id, expenditureKind: i.expenditure_kind,
+    functionalCode: i.functional_code, economicCode: i.economic_code, fundSourceCode: i.fund_source_code,
+    budget: i.issued_amount + i.adjusted_amount,
+    carried: i.carried_from_id !== null,
+    paid,
+  };
+}
+
+/** Indicators of the covered units for the year with their budget (issued + adjusted) and all they paid. */
+export async function indicatorFacts(db: Executor, unitIds: string[], year: number): Promise<IndicatorFacts[]> {
+  if (unitIds.length === 0) return [];
+  const indicators = await yearIndicators(db, unitIds, year, null);
+  const paid = new Map((await paidSums(db, unitIds, year, null, false)).map((p) => [p.indicator_id, Number(p.amount)]));
+  return indicators.map((i) => factsOf(i, paid.get(i.id) ?? 0));
+}
+
+/** As indicatorFacts, with payments by month (of the movement's date) and `paid` through `throughMonth`. */
+export async function monthlyFacts(db: Executor, unitIds: string[], year: number, throughMonth = 12, departmentId: number | null = null): Promise<MonthlyFacts[]> {
+  if (unitIds.length === 0) return [];
+  const indicators = await yearIndicators(db, unitIds, year, departmentId);
   const byIndicator = new Map<number, number[]>();
-  for (const p of pays) {
+  for (const p of await paidSums(db, unitIds, year, departmentId, true)) {
     const months = byIndicator.get(p.indicator_id) ?? Array<number>(12).fill(0);
-    months[Number(p.mm) - 1]! += Number(p.amount);
+    months[Number(p.date!.slice(5, 7)) - 1]! += Number(p.amount);
     byIndicator.set(p.indicator_id, months);
   }
   return indicators.map((i) => {
     const months = byIndicator.get(i.id) ?? Array<number>(12).fill(0);
-    return {
-      id: i.id, unitId: i.unit_id, code: i.code, name: i.name, departmentId: i.department_id, expenditureKind: i.expenditure_kind,
-      functionalCode: i.functional_code, economicCode: i.economic_code, fundSourceCode: i.fund_source_code,
-      budget: i.issued_amount + i.adjusted_amount,
-      carried: i.carried_from_id !== null,
-      paid: months.slice(0, throughMonth).reduce((s, v) => s + v, 0),
-      paidByMonth: months,
-    };
+    return { ...factsOf(i, months.slice(0, throughMonth).reduce((s, v) => s + v, 0)), paidByMonth: months };
   });
 }
 
@@ -141,13 +175,13 @@ export interface Covered {
 
 export async function executionReport(db: Executor, covered: Covered, year: number, month: number, departmentId: number | null): Promise<Report> {
   const unitIds = covered.units.map((u) => u.id);
-  const facts = await indicatorFacts(db, unitIds, year, month, departmentId);
+  const facts = await monthlyFacts(db, unitIds, year, month, departmentId);
   // 序时进度 by the one definition (time-progress.ts), the reporting unit's basis, as of min(end of month, today).
   const { timeProgressBasis: basis } = await ledgerSettings(db, covered.unitId);
   const monthlyProgress = progressByMonth(basis, year, businessDate());
   const progress = month >= 1 ? monthlyProgress[month - 1]! : 0;
   const execColumns = [text('code', '编码'), text('name', '名称'), money('budget', '预算数'), money('paid', '累计支出'), money('balance', '预算余额'), ratio('rate', '执行率'), ratio('progress', '时间进度'), ratio('gap', '进度差异')];
-  const execRow = (code: string, name: string, items: IndicatorFacts[]) => {
+  const execRow = (code: string, name: string, items: MonthlyFacts[]) => {
     const budget = sum(items, (i) => i.budget);
     const paid = sum(items, (i) => i.paid);
     const r = rate(paid, budget);

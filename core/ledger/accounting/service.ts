@@ -99,32 +99,35 @@ function sides(net: number) {
 export async function trialBalance(db: Executor, unitIds: string[], track: AccountingTrack, year: number, month?: number) {
   const from = month ?? 1;
   const to = month ?? 12;
-  const before = sql<boolean>`(journal_lines.year < ${year} or (journal_lines.year = ${year} and journal_lines.month < ${from}))`;
-  const within = sql<boolean>`(journal_lines.year = ${year} and journal_lines.month >= ${from} and journal_lines.month <= ${to})`;
+  // Summed by the journal_lines_balance index's own order (unit, track, year, month, account: 021), the
+  // sums stream with no sort; grouping by account alone sorted every line first, most of the time at
+  // 2,000,000 lines. The few (month, account) sums are split into opening and period here.
   const rows = unitIds.length
     ? await db
         .selectFrom('journal_lines')
-        .select([
-          'account_code',
-          sql<number>`coalesce(sum(case when ${before} then debit - credit else 0 end), 0)`.as('opening'),
-          sql<number>`coalesce(sum(case when ${within} then debit else 0 end), 0)`.as('period_debit'),
-          sql<number>`coalesce(sum(case when ${within} then credit else 0 end), 0)`.as('period_credit'),
-        ])
+        .select(['unit_id', 'year', 'month', 'account_code', sql<number>`sum(debit)`.as('debit'), sql<number>`sum(credit)`.as('credit')])
         .where('unit_id', 'in', unitIds)
         .where('track', '=', track)
         .where((eb) => eb.or([eb('year', '<', year), eb.and([eb('year', '=', year), eb('month', '<=', to)])]))
-        .groupBy('account_code')
+        .groupBy(['unit_id', 'year', 'month', 'account_code'])
         .execute()
     : [];
-  const found = new Map(rows.map((r) => [r.account_code, r]));
+  const found = new Map<string, { opening: number; periodDebit: number; periodCredit: number }>();
+  for (const r of rows) {
+    const sums = found.get(r.account_code) ?? { opening: 0, periodDebit: 0, periodCredit: 0 };
+    if (r.year < year || r.month < from) sums.opening += Number(r.debit) - Number(r.credit);
+    else {
+      sums.periodDebit += Number(r.debit);
+      sums.periodCredit += Number(r.credit);
+    }
+    found.set(r.account_code, sums);
+  }
   const accounts: TrialBalanceRow[] = [];
   for (const account of CHART) {
     if (account.track !== track || !account.postable) continue;
     const r = found.get(account.code);
     if (!r) continue;
-    const opening = Number(r.opening);
-    const periodDebit = Number(r.period_debit);
-    const periodCredit = Number(r.period_credit);
+    const { opening, periodDebit, periodCredit } = r;
     if (opening === 0 && periodDebit === 0 && periodCredit === 0) continue;
     const o = sides(opening);
     const c = sides(opening + periodDebit - periodCredit);

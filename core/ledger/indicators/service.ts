@@ -341,22 +341,25 @@ export async function indicatorDetail(db: Executor, unitId: string, id: number) 
       at: m.at,
       actorId: m.actor_id,
     })),
-    origins: await originsOf(db, unitId, id),
+    // The indicator and its inflows are already at hand: the walk reads only its ancestors.
+    origins: await originsOf(db, unitId, row, movements.filter((m) => m.kind === 'transfer_in').map((m) => m.counterpart_indicator_id)),
   };
 }
 
-async function originsOf(db: Executor, unitId: string, id: number) {
+/** `root`: the indicator itself, `rootInflows`: the counterparts of its transfer_in movements. */
+async function originsOf(db: Executor, unitId: string, root: IndicatorRow, rootInflows: Array<number | null>) {
   const origins: Array<{
     indicatorId: number; code: string; via: 'issue' | 'transfer' | 'carry_over'; amount: number;
     sourceLineId: number | null; budgetRequestId: number | null;
   }> = [];
   const seen = new Set<number>();
-  const queue: Array<{ id: number; via: 'issue' | 'transfer' | 'carry_over' }> = [{ id, via: 'issue' }];
+  const queue: Array<{ id: number; via: 'issue' | 'transfer' | 'carry_over' }> = [{ id: root.id, via: 'issue' }];
   while (queue.length) {
     const current = queue.shift()!;
     if (seen.has(current.id)) continue;
     seen.add(current.id);
-    const indicator = await findIndicator(db, unitId, current.id);
+    const isRoot = current.id === root.id;
+    const indicator = isRoot ? root : await findIndicator(db, unitId, current.id);
     const line = indicator.source_line_id
       ? await db.selectFrom('budget_request_lines').select('request_id').where('id', '=', indicator.source_line_id).executeTakeFirst()
       : undefined;
@@ -369,13 +372,11 @@ async function originsOf(db: Executor, unitId: string, id: number) {
       budgetRequestId: line?.request_id ?? null,
     });
     if (indicator.carried_from_id) queue.push({ id: indicator.carried_from_id, via: 'carry_over' });
-    const inflows = await db
-      .selectFrom('indicator_movements')
-      .select('counterpart_indicator_id')
-      .where('indicator_id', '=', current.id)
-      .where('kind', '=', 'transfer_in')
-      .execute();
-    for (const inflow of inflows) if (inflow.counterpart_indicator_id) queue.push({ id: inflow.counterpart_indicator_id, via: 'transfer' });
+    const inflows = isRoot
+      ? rootInflows
+      : (await db.selectFrom('indicator_movements').select('counterpart_indicator_id').where('indicator_id', '=', current.id).where('kind', '=', 'transfer_in').execute())
+        .map((m) => m.counterpart_indicator_id);
+    for (const from of inflows) if (from) queue.push({ id: from, via: 'transfer' });
   }
   return origins;
 }

@@ -2,14 +2,14 @@ import { dialectOf, type Db, type Executor, type Tx } from '../../db/connection.
 import type { PaymentsTable } from '../../db/schema.js';
 import type { Selectable } from 'kysely';
 import { businessDate, nowIso } from '../../clock.js';
-import { askBeforeCommand, validatorWarningsFor, type ValidatorCheck } from '../validation.js';
+import { askBeforeCommand, unlessValidated, validatorWarningsFor, type ValidatorCheck } from '../validation.js';
 import { AppError, type Lang } from '../errors.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
 import { assertDepartmentAccess, departmentBound } from '../scope.js';
 import { containsText, needle, pageWindow } from '../../db/paging.js';
 import { applyMovement, availableOf, findIndicator, lockIndicator, reserve, unreserve, type IndicatorRow } from '../indicators/service.js';
 import { assertRejectReason, cancelOpenSteps, decideStep, plannedRoute, startApproval, stepPreview, stepsOf } from '../approvals/service.js';
-import { nextDocNo, yearOf } from '../approvals/doc-numbers.js';
+import { yearOf } from '../approvals/doc-numbers.js';
 import { trailOf } from '../comments.js';
 import { recordCommand } from '../record.js';
 import { addDateFindings, assertMayApproveOverride, Findings, ledgerSettings, overriddenRules, ruleModes, threePublicCap, threePublicUsed } from '../rules/service.js';
@@ -85,12 +85,14 @@ function paymentDocument(draft: PaymentDraft, indicator: IndicatorRow): Record<s
  * Before the submission's transaction: the core's rules on committed data (a draft the core refuses
  * never reaches a plugin), then the plugins' validators — outside any lock.
  */
-export async function validatePayment(db: Db, actor: Actor, scope: UnitScope, draft: PaymentDraft, lang?: Lang): Promise<ValidatorCheck> {
-  const indicator = await findIndicator(db, scope.unitId, draft.indicatorId);
-  assertDepartmentAccess(actor, scope, indicator.department_id);
-  const { findings } = await evaluatePayment(db, scope.unitId, indicator, draft);
-  findings.enforce(draft.override?.reason);
-  return askBeforeCommand(db, 'payment.validate', scope.unitId, paymentDocument(draft, indicator), lang);
+export function validatePayment(db: Db, actor: Actor, scope: UnitScope, draft: PaymentDraft, lang?: Lang): Promise<ValidatorCheck> {
+  return unlessValidated(db, 'payment.validate', scope.unitId, async () => {
+    const indicator = await findIndicator(db, scope.unitId, draft.indicatorId);
+    assertDepartmentAccess(actor, scope, indicator.department_id);
+    const { findings } = await evaluatePayment(db, scope.unitId, indicator, draft);
+    findings.enforce(draft.override?.reason);
+    return askBeforeCommand(db, 'payment.validate', scope.unitId, paymentDocument(draft, indicator), lang);
+  });
 }
 
 /** 提交支付申请: `check` is what the validators said before the transaction (validatePayment). */
@@ -127,17 +129,17 @@ export async function createPayment(tx: Tx, actor: Actor, scope: UnitScope, draf
       approved_at: null,
       paid_at: null,
       closed_at: null,
-      doc_no: await nextDocNo(tx, scope.unitId, 'payment', yearOf(draft.date)),
+      doc_no: null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
   const steps = await plannedRoute(tx, scope.unitId, 'payment', { amount: row.amount, economicCode: row.economic_code }, { userId: actor.userId, departmentId: row.department_id }, { override: overriddenRules(warnings).length > 0 });
   await startApproval(tx, scope.unitId, 'payment', row.id, steps);
-  await notifyPendingStep(tx, scope.unitId, paymentNotice(row));
   return recordCommand(tx, actor, scope.unitId, {
     entity: 'payment', entityId: row.id, action: 'payment.submit',
     view: () => paymentDetail(tx, scope.unitId, row.id),
     event: (payment) => ({ type: 'payment.submitted', payload: { payment } }),
+    number: { kind: 'payment', year: yearOf(draft.date), table: 'payments', then: (docNo) => notifyPendingStep(tx, scope.unitId, paymentNotice({ ...row, doc_no: docNo })) },
   });
 }
 

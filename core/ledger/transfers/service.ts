@@ -2,13 +2,13 @@ import type { Selectable } from 'kysely';
 import type { Db, Executor, Tx } from '../../db/connection.js';
 import type { TransfersTable } from '../../db/schema.js';
 import { nowIso } from '../../clock.js';
-import { askBeforeCommand, validatorWarningsFor, type ValidatorCheck } from '../validation.js';
+import { askBeforeCommand, unlessValidated, validatorWarningsFor, type ValidatorCheck } from '../validation.js';
 import { AppError, type Lang } from '../errors.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
 import { assertDepartmentAccess, departmentBound } from '../scope.js';
 import { applyMovement, availableOf, findIndicator, lockIndicator, reserve, unreserve, type IndicatorRow } from '../indicators/service.js';
 import { decideStep, plannedRoute, startApproval, stepPreview, stepsOf } from '../approvals/service.js';
-import { nextDocNo, yearOf } from '../approvals/doc-numbers.js';
+import { yearOf } from '../approvals/doc-numbers.js';
 import { closeDocument, lockPending, type PendingDocument } from '../approvals/documents.js';
 import { notifyPendingStep, notifyRequester, summaryOf, type ApprovalDocument } from '../approvals/notices.js';
 import { trailOf } from '../comments.js';
@@ -78,15 +78,17 @@ function transferDocument(draft: TransferDraft, from: IndicatorRow, to: Indicato
 }
 
 /** Before the transaction: the core's rules on committed data, then the plugins' validators, outside any lock. */
-export async function validateTransfer(db: Db, actor: Actor, scope: UnitScope, draft: TransferDraft, lang?: Lang): Promise<ValidatorCheck> {
-  assertDistinct(draft.fromIndicatorId, draft.toIndicatorId);
-  const from = await findIndicator(db, scope.unitId, draft.fromIndicatorId);
-  const to = await findIndicator(db, scope.unitId, draft.toIndicatorId);
-  assertDepartmentAccess(actor, scope, from.department_id);
-  assertDepartmentAccess(actor, scope, to.department_id);
-  const { findings } = await evaluateTransfer(db, scope.unitId, from, to, draft);
-  findings.enforce(draft.override?.reason);
-  return askBeforeCommand(db, 'transfer.validate', scope.unitId, transferDocument(draft, from, to), lang);
+export function validateTransfer(db: Db, actor: Actor, scope: UnitScope, draft: TransferDraft, lang?: Lang): Promise<ValidatorCheck> {
+  return unlessValidated(db, 'transfer.validate', scope.unitId, async () => {
+    assertDistinct(draft.fromIndicatorId, draft.toIndicatorId);
+    const from = await findIndicator(db, scope.unitId, draft.fromIndicatorId);
+    const to = await findIndicator(db, scope.unitId, draft.toIndicatorId);
+    assertDepartmentAccess(actor, scope, from.department_id);
+    assertDepartmentAccess(actor, scope, to.department_id);
+    const { findings } = await evaluateTransfer(db, scope.unitId, from, to, draft);
+    findings.enforce(draft.override?.reason);
+    return askBeforeCommand(db, 'transfer.validate', scope.unitId, transferDocument(draft, from, to), lang);
+  });
 }
 
 export async function createTransfer(tx: Tx, actor: Actor, scope: UnitScope, draft: TransferDraft, check: ValidatorCheck) {
@@ -106,7 +108,7 @@ export async function createTransfer(tx: Tx, actor: Actor, scope: UnitScope, dra
       unit_id: scope.unitId, from_indicator_id: from.id, to_indicator_id: to.id, amount: draft.amount, reason: draft.reason,
       date: draft.date, status: 'pending', fast_track: fastTrack && !overridden ? 1 : 0, warnings: JSON.stringify(warnings),
       created_by: actor.userId, created_at: nowIso(), decided_at: null,
-      doc_no: await nextDocNo(tx, scope.unitId, 'transfer', yearOf(draft.date)),
+      doc_no: null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -115,11 +117,11 @@ export async function createTransfer(tx: Tx, actor: Actor, scope: UnitScope, dra
     { userId: actor.userId, departmentId: from.department_id }, { onlyFirst: fastTrack && !overridden, override: overridden },
   );
   await startApproval(tx, scope.unitId, 'transfer', row.id, steps);
-  await notifyPendingStep(tx, scope.unitId, transferNotice(row, from.department_id));
   return recordCommand(tx, actor, scope.unitId, {
     entity: 'transfer', entityId: row.id, action: 'transfer.submit',
     view: () => transferDetail(tx, scope.unitId, row.id),
     event: (transfer) => ({ type: 'transfer.submitted', payload: { transfer } }),
+    number: { kind: 'transfer', year: yearOf(draft.date), table: 'transfers', then: (docNo) => notifyPendingStep(tx, scope.unitId, transferNotice({ ...row, doc_no: docNo }, from.department_id)) },
   });
 }
 

@@ -587,6 +587,7 @@ export interface Database {
   plugin_host_settings: PluginHostSettingsTable;
   plugin_units: PluginUnitsTable;
   plugin_docs: PluginDocsTable;
+  plugin_storage_usage: PluginStorageUsageTable;
   plugin_deliveries: PluginDeliveriesTable;
   plugin_outbox_cursor: PluginOutboxCursorTable;
   notifications: NotificationsTable;
@@ -668,6 +669,14 @@ export interface PluginDocsTable {
   updated_at: string;
   /** UTF-8 size of `data` (migration 007): answer budgets and the storage quota read this, never the document. */
   bytes: Generated<number>;
+}
+
+/** What a plugin stores in a unit (migration 023), kept by triggers on plugin_docs: the storage quota reads this. */
+export interface PluginStorageUsageTable {
+  plugin_id: string;
+  unit_id: string;
+  docs: number;
+  bytes: number;
 }
 
 /** Search terms of a plugin document (migration 017): its characters and bigrams, one row per distinct term. */

@@ -65,17 +65,19 @@ export function quotaExceeded(pluginId: string, kind: QuotaKind, used: number, l
 }
 
 /**
- * Storage in use by a plugin in a unit (index-only: plugin_docs_recent carries `bytes`; no document
- * is read) and, in the same round trip, the size of one document about to be replaced (unique key).
+ * Storage in use by a plugin in a unit (its kept figures, plugin_storage_usage) and, in the same round
+ * trip, the size of one document about to be replaced (unique key).
  */
 export async function storageUsage(
   db: Executor, pluginId: string, unitId: string, doc?: { collection: string; docId: string },
 ): Promise<{ bytes: number; docs: number; old: number | null }> {
-  const mine = () => db.selectFrom('plugin_docs').where('plugin_id', '=', pluginId).where('unit_id', '=', unitId);
+  // The kept figures (migration 023), not a count over every document: a put costs the same at the millionth document.
   const row = await db.selectNoFrom((eb) => [
-    mine().select((e) => e.fn.countAll<number>().as('n')).as('docs'),
-    mine().select((e) => e.fn.coalesce(e.fn.sum<number>('bytes'), sql<number>`0`).as('b')).as('bytes'),
-    (doc ? mine().where('collection', '=', doc.collection).where('doc_id', '=', doc.docId).select('bytes') : eb.val(null)).as('old'),
+    eb.selectFrom('plugin_storage_usage').select('docs').where('plugin_id', '=', pluginId).where('unit_id', '=', unitId).as('docs'),
+    eb.selectFrom('plugin_storage_usage').select('bytes').where('plugin_id', '=', pluginId).where('unit_id', '=', unitId).as('bytes'),
+    (doc
+      ? eb.selectFrom('plugin_docs').select('bytes').where('plugin_id', '=', pluginId).where('unit_id', '=', unitId).where('collection', '=', doc.collection).where('doc_id', '=', doc.docId)
+      : eb.val(null)).as('old'),
   ]).executeTakeFirst() as { docs: number | null; bytes: number | null; old: number | null } | undefined;
   return { bytes: Number(row?.bytes ?? 0), docs: Number(row?.docs ?? 0), old: row?.old === null || row?.old === undefined ? null : Number(row.old) };
 }

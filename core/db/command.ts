@@ -98,7 +98,13 @@ class CommitGroup {
   run<T>(state: CommandState, work: (tx: Tx) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ state, work, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.running) this.start();
+      if (!this.running) {
+        // Started after the sockets already readable are read: better-sqlite3 answers synchronously, so a
+        // request otherwise ran to its commit before the next one was even parsed, and no group formed
+        // (bench/http: 235 → 300–330 payments/s at 50 connections).
+        this.running = true;
+        setImmediate(() => this.start());
+      }
     });
   }
 

@@ -35,6 +35,41 @@ describe('error answers', () => {
     expect(await auditCount(env)).toBe(before);
   });
 
+  it('over a real socket: a declared length over the limit, a chunked body over it, and a small chunked body', async () => {
+    const { serve } = await import('@hono/node-server');
+    const http = await import('node:http');
+    const token = await env.login('a.finance');
+    const server = serve({ fetch: createApp(env.kernel).fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((resolve) => server.once('listening', resolve));
+    const port = (server.address() as { port: number }).port;
+    const send = (body: string, headers: Record<string, string>) => new Promise<{ status: number; body: any }>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/tokens', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers } }, (res) => {
+        let text = '';
+        res.on('data', (chunk) => { text += chunk; });
+        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+      });
+      req.on('error', reject);
+      // Chunked: written in pieces with no Content-Length.
+      if (headers['content-length'] === undefined) for (let i = 0; i < body.length; i += 65_536) req.write(body.slice(i, i + 65_536));
+      else req.write(body);
+      req.end();
+    });
+    try {
+      const big = JSON.stringify({ name: 'x'.repeat(1_100_000) });
+      const declared = await send(big, { 'content-length': String(Buffer.byteLength(big)) });
+      expect(declared.status).toBe(413);
+      expectErrorShape(declared.body, 'PAYLOAD_TOO_LARGE');
+      const chunked = await send(big, {});
+      expect(chunked.status).toBe(413);
+      expectErrorShape(chunked.body, 'PAYLOAD_TOO_LARGE');
+      const small = await send(JSON.stringify({ name: '分块上传的令牌' }), {});
+      expect(small.status).toBe(201);
+      expect(small.body.name).toBe('分块上传的令牌');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('lists each validation issue with its path', async () => {
     const token = await env.login('a.finance');
     const result = await env.call('POST', '/api/units/a/fiscal-years', { token, body: { year: 20.5 } });

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Executor, Tx } from '../db/connection.js';
 import type { AuditLogTable } from '../db/schema.js';
+import type { Insertable } from 'kysely';
+import { prepared } from '../db/prepared.js';
 import { nowIso } from '../clock.js';
 import { canonicalJson } from './canonical.js';
 import type { UnitScope } from '../permissions/service.js';
@@ -35,12 +37,8 @@ function hashOf(entry: Omit<AuditEntry, 'hash'>): string {
  * on PostgreSQL that row lock orders concurrent writers, so each sees the previous one's hash.
  */
 export async function appendAudit(tx: Tx, input: AuditInput): Promise<AuditEntry> {
-  const head = await tx
-    .updateTable('audit_head')
-    .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
-    .where('id', '=', 1)
-    .returning(['last_seq', 'last_hash'])
-    .executeTakeFirstOrThrow();
+  const [head] = await advanceHead(tx);
+  if (!head) throw new Error('audit_head row missing');
   const unsigned = {
     seq: head.last_seq,
     at: nowIso(),
@@ -55,26 +53,33 @@ export async function appendAudit(tx: Tx, input: AuditInput): Promise<AuditEntry
     prevHash: head.last_hash,
   };
   const hash = hashOf(unsigned);
-  await tx
-    .insertInto('audit_log')
-    .values({
-      seq: unsigned.seq,
-      at: unsigned.at,
-      actor_id: unsigned.actorId,
-      actor_name: unsigned.actorName,
-      unit_id: unsigned.unitId,
-      action: unsigned.action,
-      entity: unsigned.entity,
-      entity_id: unsigned.entityId,
-      before_json: canonicalJson(unsigned.before),
-      after_json: canonicalJson(unsigned.after),
-      prev_hash: unsigned.prevHash,
-      hash,
-    })
-    .execute();
-  await tx.updateTable('audit_head').set({ last_hash: hash }).where('id', '=', 1).execute();
+  await insertEntry(tx, {
+    seq: unsigned.seq,
+    at: unsigned.at,
+    actor_id: unsigned.actorId,
+    actor_name: unsigned.actorName,
+    unit_id: unsigned.unitId,
+    action: unsigned.action,
+    entity: unsigned.entity,
+    entity_id: unsigned.entityId,
+    before_json: canonicalJson(unsigned.before),
+    after_json: canonicalJson(unsigned.after),
+    prev_hash: unsigned.prevHash,
+    hash,
+  });
+  await setHeadHash(tx, hash);
   return { ...unsigned, hash };
 }
+
+// The three statements of every command's audit entry, compiled once (db/prepared.ts).
+const advanceHead = prepared((tx: Executor) =>
+  tx.updateTable('audit_head').set((eb) => ({ last_seq: eb('last_seq', '+', 1) })).where('id', '=', 1).returning(['last_seq', 'last_hash']));
+const setHeadHash = prepared((tx: Executor, hash: string) => tx.updateTable('audit_head').set({ last_hash: hash }).where('id', '=', 1));
+const ENTRY_COLUMNS = ['seq', 'at', 'actor_id', 'actor_name', 'unit_id', 'action', 'entity', 'entity_id', 'before_json', 'after_json', 'prev_hash', 'hash'] as const;
+type EntryRow = Insertable<AuditLogTable>;
+const insertEntryQuery = prepared((tx: Executor, ...values: Array<EntryRow[keyof EntryRow]>) =>
+  tx.insertInto('audit_log').values(Object.fromEntries(ENTRY_COLUMNS.map((c, i) => [c, values[i]])) as EntryRow), ENTRY_COLUMNS.length);
+const insertEntry = (tx: Executor, row: EntryRow) => insertEntryQuery(tx, ...ENTRY_COLUMNS.map((c) => row[c]));
 
 /** Round-trips through JSON so what is hashed now equals what is parsed back at verification. */
 function normalize(value: unknown): unknown {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Tx } from '../db/connection.js';
+import type { Executor, Tx } from '../db/connection.js';
+import { prepared } from '../db/prepared.js';
 import { nowIso } from '../clock.js';
 
 export interface DomainEvent {
@@ -14,15 +15,9 @@ export interface DomainEvent {
  */
 export async function publishEvent(tx: Tx, event: DomainEvent): Promise<string> {
   const eventId = randomUUID();
-  await tx
-    .insertInto('outbox')
-    .values({
-      event_id: eventId,
-      unit_id: event.unitId,
-      type: event.type,
-      payload: JSON.stringify(event.payload),
-      occurred_at: nowIso(),
-    })
-    .execute();
+  await insertEvent(tx, eventId, event.unitId, event.type, JSON.stringify(event.payload), nowIso());
   return eventId;
 }
+
+const insertEvent = prepared((tx: Executor, eventId: string, unitId: string | null, type: string, payload: string, at: string) =>
+  tx.insertInto('outbox').values({ event_id: eventId, unit_id: unitId, type, payload, occurred_at: at }));

@@ -1,4 +1,5 @@
 import type { Executor, Tx } from '../../db/connection.js';
+import { prepared } from '../../db/prepared.js';
 import type { ApprovalTarget } from '../../db/schema.js';
 import { nowIso } from '../../clock.js';
 import { appendAudit } from '../../audit/service.js';
@@ -40,8 +41,11 @@ export const DEFAULT_FLOWS: Record<ApprovalTarget, { name: string; steps: FlowSt
   },
 };
 
+const selectFlow = prepared((db: Executor, unitId: string, target: ApprovalTarget) =>
+  db.selectFrom('approval_flows').selectAll().where('unit_id', '=', unitId).where('target', '=', target));
+
 export async function getFlow(db: Executor, unitId: string, target: ApprovalTarget) {
-  const row = await db.selectFrom('approval_flows').selectAll().where('unit_id', '=', unitId).where('target', '=', target).executeTakeFirst();
+  const [row] = await selectFlow(db, unitId, target);
   if (!row) return { target, ...DEFAULT_FLOWS[target], version: 0, updatedAt: '' };
   return { target, name: row.name, steps: JSON.parse(row.tiers) as FlowStep[], version: row.version, updatedAt: row.updated_at };
 }

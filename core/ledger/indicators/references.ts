@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/connection.js';
+import { prepared } from '../../db/prepared.js';
 
 /**
  * An indicator's movements, oldest first, each with how a finance office names what it refers to:
@@ -6,8 +7,8 @@ import type { Executor } from '../../db/connection.js';
  * TZ2026-0001, the budget request YS2026-0001 of an issued line) and the counterpart indicator's
  * code — never the database ids, which all units share. One statement; every join is pinned to the unit.
  */
-export function movementsWithReferences(db: Executor, unitId: string, indicatorId: number) {
-  return db
+export const movementsWithReferences = prepared((db: Executor, unitId: string, indicatorId: number) =>
+  db
     .selectFrom('indicator_movements as m')
     .leftJoin('payments as p', (j) => j.onRef('p.id', '=', 'm.ref_id').on('m.ref_type', '=', 'payment').on('p.unit_id', '=', unitId))
     .leftJoin('transfers as t', (j) => j.onRef('t.id', '=', 'm.ref_id').on('m.ref_type', '=', 'transfer').on('t.unit_id', '=', unitId))
@@ -18,6 +19,4 @@ export function movementsWithReferences(db: Executor, unitId: string, indicatorI
     .selectAll('m')
     .select((eb) => [eb.fn.coalesce('p.doc_no', 't.doc_no', 'a.serial_no', 'r.doc_no').as('ref_no'), 'c.code as counterpart_code'])
     .where('m.indicator_id', '=', indicatorId)
-    .orderBy('m.id')
-    .execute();
-}
+    .orderBy('m.id'));

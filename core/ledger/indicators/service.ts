@@ -3,6 +3,7 @@ import { dialectOf, type Executor, type Tx } from '../../db/connection.js';
 import type { ExpenditureKind, IndicatorsTable, MovementKind } from '../../db/schema.js';
 import { nowIso } from '../../clock.js';
 import { publishEvent } from '../../events/outbox.js';
+import { prepared } from '../../db/prepared.js';
 import { AppError } from '../errors.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
 import { recordCommand } from '../record.js';
@@ -48,8 +49,13 @@ export function indicatorView(row: IndicatorRow): IndicatorView {
   };
 }
 
+const selectIndicator = prepared((db: Executor, unitId: string, id: number) =>
+  db.selectFrom('indicators').selectAll().where('id', '=', id).where('unit_id', '=', unitId));
+const selectIndicatorLocked = prepared((db: Executor, unitId: string, id: number) =>
+  db.selectFrom('indicators').selectAll().where('id', '=', id).where('unit_id', '=', unitId).$if(dialectOf(db) === 'postgres', (qb) => qb.forNoKeyUpdate()));
+
 export async function findIndicator(db: Executor, unitId: string, id: number): Promise<IndicatorRow> {
-  const row = await db.selectFrom('indicators').selectAll().where('id', '=', id).where('unit_id', '=', unitId).executeTakeFirst();
+  const [row] = await selectIndicator(db, unitId, id);
   if (!row) throw new AppError('INDICATOR_NOT_FOUND', { indicatorId: id });
   return row;
 }
@@ -63,13 +69,7 @@ export async function findIndicator(db: Executor, unitId: string, id: number): P
  * document first, then its indicators in ascending id order (ARCHITECTURE.md).
  */
 export async function lockIndicator(tx: Tx, unitId: string, id: number): Promise<IndicatorRow> {
-  const row = await tx
-    .selectFrom('indicators')
-    .selectAll()
-    .where('id', '=', id)
-    .where('unit_id', '=', unitId)
-    .$if(dialectOf(tx) === 'postgres', (qb) => qb.forNoKeyUpdate())
-    .executeTakeFirst();
+  const [row] = await selectIndicatorLocked(tx, unitId, id);
   if (!row) throw new AppError('INDICATOR_NOT_FOUND', { indicatorId: id });
   return row;
 }
@@ -98,9 +98,11 @@ const availableAtLeast = (fen: number) => sql<boolean>`issued_amount + adjusted_
  * so what a requester can still ask for (available) is never promised twice. Refused past the
  * available balance, under the same guard as a movement. Not a movement: nothing is booked.
  */
+const reserveGuarded = prepared((tx: Executor, id: number, amount: number) =>
+  tx.updateTable('indicators').set((eb) => ({ reserved_amount: eb('reserved_amount', '+', amount) })).where('id', '=', id).where(availableAtLeast(amount)).returningAll());
+
 export async function reserve(tx: Tx, indicator: IndicatorRow, amount: number): Promise<IndicatorRow> {
-  const row = await tx.updateTable('indicators').set((eb) => ({ reserved_amount: eb('reserved_amount', '+', amount) }))
-    .where('id', '=', indicator.id).where(availableAtLeast(amount)).returningAll().executeTakeFirst();
+  const [row] = await reserveGuarded(tx, indicator.id, amount);
   if (!row) throw new AppError('BALANCE_EXCEEDED', { available: availableOf(indicator), amount, indicatorId: indicator.id });
   return row;
 }

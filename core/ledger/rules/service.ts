@@ -1,4 +1,5 @@
 import type { Executor, Tx } from '../../db/connection.js';
+import { prepared } from '../../db/prepared.js';
 import { nowIso } from '../../clock.js';
 import { appendAudit } from '../../audit/service.js';
 import { auditActorOf } from '../../accounts/service.js';
@@ -9,8 +10,12 @@ import type { Finding } from './schema.js';
 import { DEFAULT_TIME_PROGRESS_BASIS, TIME_PROGRESS_BASES, type TimeProgressBasis } from '../time-progress.js';
 import { seedNationalStandards, versionRows } from '../standards/service.js';
 
+const selectPeriodStatus = prepared((db: Executor, unitId: string, year: number, month: number) =>
+  db.selectFrom('periods').select('status').where('unit_id', '=', unitId).where('year', '=', year).where('month', '=', month));
+const selectRuleModes = prepared((db: Executor, unitId: string) => db.selectFrom('rule_settings').select(['rule_code', 'mode']).where('unit_id', '=', unitId));
+
 export async function ruleModes(db: Executor, unitId: string): Promise<Record<RuleCode, RuleMode>> {
-  const rows = await db.selectFrom('rule_settings').select(['rule_code', 'mode']).where('unit_id', '=', unitId).execute();
+  const rows = await selectRuleModes(db, unitId);
   const modes = Object.fromEntries(RULE_CODES.map((c) => [c, 'block'])) as Record<RuleCode, RuleMode>;
   for (const row of rows) if (row.rule_code in RULES && !RULES[row.rule_code as RuleCode].hard) modes[row.rule_code as RuleCode] = row.mode;
   return modes;
@@ -97,7 +102,7 @@ export async function addDateFindings(db: Executor, findings: Findings, unitId: 
   const year = Number(date.slice(0, 4));
   const month = Number(date.slice(5, 7));
   for (const indicatorYear of new Set(indicatorYears)) if (indicatorYear !== year) findings.add('YEAR_MISMATCH', { year: indicatorYear, date });
-  const period = await db.selectFrom('periods').select('status').where('unit_id', '=', unitId).where('year', '=', year).where('month', '=', month).executeTakeFirst();
+  const [period] = await selectPeriodStatus(db, unitId, year, month);
   if (period?.status === 'closed') findings.add('PERIOD_CLOSED', { year, month, date });
 }
 
@@ -143,8 +148,10 @@ const optionsOf = (settings: LedgerSettings) => JSON.stringify({ timeProgressBas
 
 const DEFAULT_FLEXIBLE_THRESHOLD = 20_000_00; // 20,000 yuan
 
+const selectLedgerSettings = prepared((db: Executor, unitId: string) => db.selectFrom('ledger_settings').selectAll().where('unit_id', '=', unitId));
+
 export async function ledgerSettings(db: Executor, unitId: string): Promise<ResolvedLedgerSettings> {
-  const row = await db.selectFrom('ledger_settings').selectAll().where('unit_id', '=', unitId).executeTakeFirst();
+  const [row] = await selectLedgerSettings(db, unitId);
   if (!row) return { flexibleThreshold: DEFAULT_FLEXIBLE_THRESHOLD, kindEconomicMap: DEFAULT_KIND_ECONOMIC_MAP, ...OPTION_DEFAULTS };
   return { flexibleThreshold: row.flexible_threshold, kindEconomicMap: JSON.parse(row.kind_economic_map), ...readOptions(row.options) };
 }

@@ -26,8 +26,8 @@ export function mockFetch(routes: Record<string, Answer>) {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Waits until fn() is truthy (or throws after the timeout). */
-export async function until<T>(fn: () => T, timeout = 2000): Promise<T> {
+/** Waits until fn() is truthy (or throws after the timeout: generous, as a loaded CI machine runs the browser slowly). */
+export async function until<T>(fn: () => T, timeout = 5000): Promise<T> {
   const start = Date.now();
   for (;;) {
     const v = fn();

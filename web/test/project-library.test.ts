@@ -116,7 +116,7 @@ describe('project library', () => {
       code: 'XM-9', name: '校园安全监控系统升级', departmentId: 3, functionalCode: '2050801', fundSourceCode: '11',
       startYear: 2026, endYear: 2027, totalAmount: 22_345_678, plans: [{ year: 2026, amount: 12_345_678 }, { year: 2027, amount: 10_000_000 }],
     });
-    await until(() => el.mode === '' && el.detail?.id === 9);
+    await until(() => el.mode === '' && el.detail?.id === 9 && el.message !== '');
     await el.updateComplete;
     expect(root(el).querySelector('[role=status]')!.textContent).to.contain('项目 XM-9 校园安全监控系统升级 已入库');
     expect(root(el).querySelector('table[data-table=plans] tfoot')!.textContent).to.contain('223,456.78');

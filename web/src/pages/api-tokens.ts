@@ -104,9 +104,9 @@ export class UbApiTokens extends UnitPage {
     this.error = '';
     try {
       await api('DELETE', `/api/tokens/${tk.id}`);
-      this.message = t('la_tk_revokedDone', { name: tk.name });
       this.revoking = null;
       await this.load();
+      this.message = t('la_tk_revokedDone', { name: tk.name });
     } catch (err) {
       this.error = errorText(err);
     } finally {

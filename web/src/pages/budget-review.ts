@@ -143,8 +143,8 @@ export class UbBudgetReview extends UnitPage {
       this.detail = next;
       this.controls = initialControls(next);
       this.comment = '';
-      this.message = t(kind === 'return' ? 'rev_returned_ok' : 'rev_approved_ok', { id: docLabel(d), n: next.lines.filter((l) => l.indicatorId !== null).length });
       await this.load();
+      this.message = t(kind === 'return' ? 'rev_returned_ok' : 'rev_approved_ok', { id: docLabel(d), n: next.lines.filter((l) => l.indicatorId !== null).length });
     } catch (e) {
       this.error = errorText(e);
     } finally {

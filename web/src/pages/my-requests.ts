@@ -110,9 +110,9 @@ export class UbMyRequests extends UnitPage {
     try {
       const done = await post<PaymentDetail>(`/api/units/${this.ctx.unitId}/payments/${id}/withdraw`, {});
       if (this.openPayment?.id === id) this.openPayment = done;
-      this.message = t('ap_withdrawn', { no: docLabel(done) });
       this.withdrawing = null;
       await this.load();
+      this.message = t('ap_withdrawn', { no: docLabel(done) });
       await this.renderRoot.querySelector('ub-doc-panel')?.fetch();
     } catch (e) {
       this.error = errorText(e);

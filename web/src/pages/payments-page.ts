@@ -103,9 +103,9 @@ export class UbPaymentsPage extends UnitPage {
       const body: { date: string; comment?: string } = { date: this.payDate };
       if (this.payComment.trim()) body.comment = this.payComment.trim();
       await post<PaymentDetail>(`/api/units/${this.ctx.unitId}/payments/${p.id}/pay`, body);
-      this.message = t('pay_done', { id: docLabel(p), amount: formatFen(p.amount) });
       this.paying = null;
       await this.load();
+      this.message = t('pay_done', { id: docLabel(p), amount: formatFen(p.amount) });
     } catch (e) {
       this.error = errorText(e);
     } finally {

@@ -102,9 +102,9 @@ export class UbPeriodClose extends UnitPage {
     this.message = '';
     try {
       await post(`/api/units/${this.ctx.unitId}/periods/${p.year}/${p.month}/close`, {});
-      this.message = t('periodClosedOk', { y: p.year, m: p.month });
       this.confirming = null;
       await this.load();
+      this.message = t('periodClosedOk', { y: p.year, m: p.month });
     } catch (e) {
       this.error = errorText(e);
     } finally {

@@ -116,8 +116,8 @@ export class UbProjectLibrary extends UnitPage {
     const created = this.mode === 'new';
     this.detail = e.detail;
     this.mode = '';
-    this.message = t(created ? 'la_pj_created' : 'la_pj_saved', { code: e.detail.code, name: e.detail.name });
     await this.reload();
+    this.message = t(created ? 'la_pj_created' : 'la_pj_saved', { code: e.detail.code, name: e.detail.name });
   }
 
   async move(to: Status) {
@@ -130,10 +130,10 @@ export class UbProjectLibrary extends UnitPage {
       const body: Record<string, string> = { status: to };
       if (this.comment.trim()) body.comment = this.comment.trim();
       this.detail = await post<ProjectDetail>(`/api/units/${this.ctx.unitId}/projects/${p.id}/status`, body);
-      this.message = t('la_pj_moved', { code: p.code, status: statusLabel(to) });
       this.moving = null;
       this.comment = '';
       await this.reload();
+      this.message = t('la_pj_moved', { code: p.code, status: statusLabel(to) });
     } catch (e) {
       this.error = errorText(e);
     } finally {

@@ -172,9 +172,9 @@ export class UbReceiptsPage extends UnitPage {
     this.error = '';
     try {
       await post<ReceiptView>(`/api/units/${this.ctx.unitId}/receipts/${r.id}/reverse`, { reason: this.reason.trim(), date: this.reverseDate });
-      this.message = t('rc_reversed', { id: docLabel(r), amount: formatFen(r.amount) });
       this.reversing = null;
       await this.load();
+      this.message = t('rc_reversed', { id: docLabel(r), amount: formatFen(r.amount) });
     } catch (e) {
       this.error = errorText(e);
     } finally {

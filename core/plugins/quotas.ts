@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type Compilable } from 'kysely';
+import { prepared } from '../db/prepared.js';
 import { dialectOf, type Executor, type Tx } from '../db/connection.js';
 import { nowIso } from '../clock.js';
 import { appendAudit, type AuditActor } from '../audit/service.js';
@@ -72,15 +73,16 @@ export async function storageUsage(
   db: Executor, pluginId: string, unitId: string, doc?: { collection: string; docId: string },
 ): Promise<{ bytes: number; docs: number; old: number | null }> {
   // The kept figures (migration 023), not a count over every document: a put costs the same at the millionth document.
-  const row = await db.selectNoFrom((eb) => [
-    eb.selectFrom('plugin_storage_usage').select('docs').where('plugin_id', '=', pluginId).where('unit_id', '=', unitId).as('docs'),
-    eb.selectFrom('plugin_storage_usage').select('bytes').where('plugin_id', '=', pluginId).where('unit_id', '=', unitId).as('bytes'),
-    (doc
-      ? eb.selectFrom('plugin_docs').select('bytes').where('plugin_id', '=', pluginId).where('unit_id', '=', unitId).where('collection', '=', doc.collection).where('doc_id', '=', doc.docId)
-      : eb.val(null)).as('old'),
-  ]).executeTakeFirst() as { docs: number | null; bytes: number | null; old: number | null } | undefined;
+  // With no document to replace, the (collection, doc id) asked for is one no document has.
+  const [row] = await usageAndOld(db, pluginId, unitId, doc?.collection ?? '', doc?.docId ?? '');
   return { bytes: Number(row?.bytes ?? 0), docs: Number(row?.docs ?? 0), old: row?.old === null || row?.old === undefined ? null : Number(row.old) };
 }
+
+const usageAndOld = prepared((db: Executor, pluginId: string, unitId: string, collection: string, docId: string) => db.selectNoFrom((eb) => [
+  eb.selectFrom('plugin_storage_usage').select('docs').where('plugin_id', '=', pluginId).where('unit_id', '=', unitId).as('docs'),
+  eb.selectFrom('plugin_storage_usage').select('bytes').where('plugin_id', '=', pluginId).where('unit_id', '=', unitId).as('bytes'),
+  eb.selectFrom('plugin_docs').select('bytes').where('plugin_id', '=', pluginId).where('unit_id', '=', unitId).where('collection', '=', collection).where('doc_id', '=', docId).as('old'),
+]) as unknown as Compilable<{ docs: number | null; bytes: number | null; old: number | null }>);
 
 /** The quota locks each open transaction holds (transaction-scoped: they end with it, and so does its entry). */
 const quotaLocksHeld = new WeakMap<Executor, Set<string>>();

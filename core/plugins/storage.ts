@@ -3,6 +3,7 @@ import { nowIso } from '../clock.js';
 import type { Manifest } from '../../sdk/manifest.js';
 import { HostCallError } from './errors.js';
 import { objectArg } from './ledger-read.js';
+import { prepared } from '../db/prepared.js';
 import { quotaExceeded, storageUsage, withQuotaLock, type PluginQuotas } from './quotas.js';
 import { indexDocument, searchDocuments, unindexDocuments } from './search.js';
 
@@ -76,11 +77,7 @@ export async function storageCall(db: Executor, owner: StorageOwner, method: str
     const growth = bytes - (usage.old ?? 0);
     // A document that shrinks is always accepted, even over a quota lowered since it was stored.
     if (growth > 0 && usage.bytes + growth > quotas.storageBytes) throw quotaExceeded(owner.pluginId, 'storageBytes', usage.bytes, quotas.storageBytes, growth);
-    await tx
-      .insertInto('plugin_docs')
-      .values({ plugin_id: owner.pluginId, unit_id: owner.unitId, collection: name, doc_id: id, ...values })
-      .onConflict((oc) => oc.columns(['plugin_id', 'unit_id', 'collection', 'doc_id']).doUpdateSet(values))
-      .execute();
+    await upsertDoc(tx, owner.pluginId, owner.unitId, name, id, values.idx0, values.idx1, values.idx2, values.data, values.bytes, values.updated_at);
     // Its search terms in the same transaction: a search never finds a document by its old text.
     if (collection.search?.length) {
       const row = await key(docs(tx)).select('id').executeTakeFirstOrThrow();
@@ -89,6 +86,13 @@ export async function storageCall(db: Executor, owner: StorageOwner, method: str
   });
   return null;
 }
+
+const upsertDoc = prepared((tx: Executor, pluginId: string, unitId: string, collection: string, docId: string,
+  idx0: string | null, idx1: string | null, idx2: string | null, data: string, bytes: number, updatedAt: string) => {
+  const values = { idx0, idx1, idx2, data, bytes, updated_at: updatedAt };
+  return tx.insertInto('plugin_docs').values({ plugin_id: pluginId, unit_id: unitId, collection, doc_id: docId, ...values })
+    .onConflict((oc) => oc.columns(['plugin_id', 'unit_id', 'collection', 'doc_id']).doUpdateSet(values));
+});
 
 /** The position after a document in a query's order (newest first): opaque to the plugin. */
 function cursorOf(row: { updated_at: string; id: number }): string {

@@ -152,13 +152,23 @@ defineNoticeText('budget.approved', (raw, lang) => {
 
 /** A document waits at its current step: tell that step's approvers. */
 export async function notifyPendingStep(tx: Tx, unitId: string, doc: ApprovalDocument): Promise<number> {
+  return (await pendingStepNotice(tx, unitId, doc))(doc.docNo);
+}
+
+/**
+ * The same notice in two steps: who is told is read now, the notice is written with the number the
+ * document gets later (record.ts takes it last, under its counter's lock: the read stays outside).
+ */
+export async function pendingStepNotice(tx: Tx, unitId: string, doc: ApprovalDocument): Promise<(docNo: string | null) => Promise<number>> {
   const approvers = await currentApprovers(tx, unitId, doc.target, doc.id, doc.departmentId, doc.requesterId);
-  if (!approvers) return 0;
-  return notify(tx, unitId, approvers.recipients, {
-    key: 'approval.pending',
-    params: { ...docParams(doc), label: approvers.label },
-    link: docLink('inbox', doc.target, doc.id),
-  });
+  return async (docNo) => {
+    if (!approvers) return 0;
+    return notify(tx, unitId, approvers.recipients, {
+      key: 'approval.pending',
+      params: { ...docParams({ ...doc, docNo }), label: approvers.label },
+      link: docLink('inbox', doc.target, doc.id),
+    });
+  };
 }
 
 /**

@@ -20,7 +20,7 @@ import { assertPeriodOpen } from '../../periods/service.js';
 import type { PaymentDraft } from './schema.js';
 import { isFiscalFund } from '../accounting/posting.js';
 import { assertCashCovers, cashBalances, cashShortfall } from '../receipts/cash.js';
-import { notifyPendingStep, notifyRequester, summaryOf, type ApprovalDocument } from '../approvals/notices.js';
+import { notifyPendingStep, notifyRequester, pendingStepNotice, summaryOf, type ApprovalDocument } from '../approvals/notices.js';
 
 type PaymentRow = Selectable<PaymentsTable>;
 
@@ -135,11 +135,12 @@ export async function createPayment(tx: Tx, actor: Actor, scope: UnitScope, draf
     .executeTakeFirstOrThrow();
   const steps = await plannedRoute(tx, scope.unitId, 'payment', { amount: row.amount, economicCode: row.economic_code }, { userId: actor.userId, departmentId: row.department_id }, { override: overriddenRules(warnings).length > 0 });
   await startApproval(tx, scope.unitId, 'payment', row.id, steps);
+  const notice = await pendingStepNotice(tx, scope.unitId, paymentNotice(row));
   return recordCommand(tx, actor, scope.unitId, {
     entity: 'payment', entityId: row.id, action: 'payment.submit',
     view: () => paymentDetail(tx, scope.unitId, row.id),
     event: (payment) => ({ type: 'payment.submitted', payload: { payment } }),
-    number: { kind: 'payment', year: yearOf(draft.date), table: 'payments', then: (docNo) => notifyPendingStep(tx, scope.unitId, paymentNotice({ ...row, doc_no: docNo })) },
+    number: { kind: 'payment', year: yearOf(draft.date), table: 'payments', then: notice },
   });
 }
 

@@ -10,7 +10,7 @@ import { applyMovement, availableOf, findIndicator, lockIndicator, reserve, unre
 import { decideStep, plannedRoute, startApproval, stepPreview, stepsOf } from '../approvals/service.js';
 import { yearOf } from '../approvals/doc-numbers.js';
 import { closeDocument, lockPending, type PendingDocument } from '../approvals/documents.js';
-import { notifyPendingStep, notifyRequester, summaryOf, type ApprovalDocument } from '../approvals/notices.js';
+import { notifyPendingStep, notifyRequester, pendingStepNotice, summaryOf, type ApprovalDocument } from '../approvals/notices.js';
 import { trailOf } from '../comments.js';
 import { recordCommand } from '../record.js';
 import { addDateFindings, assertMayApproveOverride, Findings, ledgerSettings, overriddenRules, ruleModes } from '../rules/service.js';
@@ -117,11 +117,12 @@ export async function createTransfer(tx: Tx, actor: Actor, scope: UnitScope, dra
     { userId: actor.userId, departmentId: from.department_id }, { onlyFirst: fastTrack && !overridden, override: overridden },
   );
   await startApproval(tx, scope.unitId, 'transfer', row.id, steps);
+  const notice = await pendingStepNotice(tx, scope.unitId, transferNotice(row, from.department_id));
   return recordCommand(tx, actor, scope.unitId, {
     entity: 'transfer', entityId: row.id, action: 'transfer.submit',
     view: () => transferDetail(tx, scope.unitId, row.id),
     event: (transfer) => ({ type: 'transfer.submitted', payload: { transfer } }),
-    number: { kind: 'transfer', year: yearOf(draft.date), table: 'transfers', then: (docNo) => notifyPendingStep(tx, scope.unitId, transferNotice({ ...row, doc_no: docNo }, from.department_id)) },
+    number: { kind: 'transfer', year: yearOf(draft.date), table: 'transfers', then: notice },
   });
 }
 

@@ -671,7 +671,7 @@ export interface PluginDocsTable {
   bytes: Generated<number>;
 }
 
-/** What a plugin stores in a unit (migration 023), kept by triggers on plugin_docs: the storage quota reads this. */
+/** What a plugin stores in a unit (migration 022), kept by triggers on plugin_docs: the storage quota reads this. */
 export interface PluginStorageUsageTable {
   plugin_id: string;
   unit_id: string;

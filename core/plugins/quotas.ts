@@ -72,7 +72,7 @@ export function quotaExceeded(pluginId: string, kind: QuotaKind, used: number, l
 export async function storageUsage(
   db: Executor, pluginId: string, unitId: string, doc?: { collection: string; docId: string },
 ): Promise<{ bytes: number; docs: number; old: number | null }> {
-  // The kept figures (migration 023), not a count over every document: a put costs the same at the millionth document.
+  // The kept figures (migration 022), not a count over every document: a put costs the same at the millionth document.
   // With no document to replace, the (collection, doc id) asked for is one no document has.
   const [row] = await usageAndOld(db, pluginId, unitId, doc?.collection ?? '', doc?.docId ?? '');
   return { bytes: Number(row?.bytes ?? 0), docs: Number(row?.docs ?? 0), old: row?.old === null || row?.old === undefined ? null : Number(row.old) };

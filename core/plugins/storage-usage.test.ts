@@ -4,7 +4,7 @@ import { createTestEnv, type TestEnv } from '../../test/support/kernel.js';
 import { storageUsage } from './quotas.js';
 
 /**
- * The kept storage figures (migration 023): the quota check reads them instead of counting every
+ * The kept storage figures (migration 022): the quota check reads them instead of counting every
  * document, so they must equal a recount after any mix of writes, by any writer.
  */
 let env: TestEnv;

@@ -99,9 +99,9 @@ function sides(net: number) {
 export async function trialBalance(db: Executor, unitIds: string[], track: AccountingTrack, year: number, month?: number) {
   const from = month ?? 1;
   const to = month ?? 12;
-  // Summed by the journal_lines_balance index's own order (unit, track, year, month, account: 021), the
-  // sums stream with no sort; grouping by account alone sorted every line first, most of the time at
-  // 2,000,000 lines. The few (month, account) sums are split into opening and period here.
+  // Grouped in the journal_lines_balance index's own order (unit, track, year, month, account: 021),
+  // SQLite sums the lines as it reads them; grouping by account alone sorted every line first, most of
+  // the time at 2,000,000 lines. The few (month, account) sums are split into opening and period here.
   const rows = unitIds.length
     ? await db
         .selectFrom('journal_lines')

@@ -39,7 +39,7 @@ export function unregisterValidatorProvider(db: object): void {
 /**
  * Whether a command of `kind` in the unit has validators to ask. When none has, the command skips
  * the pre-check that exists only so that a draft the core refuses never reaches a plugin: its own
- * evaluation, in its transaction, is the one that counts (a payment's 8 statements fewer).
+ * evaluation, in its transaction, is the one that counts (a payment has 4 statements fewer).
  */
 export async function validatorsApply(db: Db, kind: ValidatorKind, unitId: string): Promise<boolean> {
   if (!providers.has(db)) return false;

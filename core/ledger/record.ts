@@ -30,7 +30,7 @@ export interface CommandRecord<V> {
 
 /**
  * The tail every ledger command writes in its own transaction: the document trail, its number, the
- * outbox event and the audit entry. One helper, so no command forgets one of the three or writes them in
+ * outbox event and the audit entry. One helper, so no command forgets one of them or writes them in
  * another order. Returns the view.
  */
 export async function recordCommand<V>(tx: Tx, actor: Actor, unitId: string, record: CommandRecord<V>): Promise<V> {

@@ -30,7 +30,7 @@ export interface CommandRecord<V> {
 
 /**
  * The tail every ledger command writes in its own transaction: the document trail, its number, the
- * outbox event and the audit entry. One helper, so no command forgets one of them or writes them in
+ * audit entry and the outbox event. One helper, so no command forgets one of them or writes them in
  * another order. Returns the view.
  */
 export async function recordCommand<V>(tx: Tx, actor: Actor, unitId: string, record: CommandRecord<V>): Promise<V> {
@@ -46,13 +46,15 @@ export async function recordCommand<V>(tx: Tx, actor: Actor, unitId: string, rec
     (view as { docNo?: string | null }).docNo = docNo;
     await then?.(docNo);
   }
+  // The audit entry, then the event, last. The chain's head row is one lock for the whole system
+  // (PostgreSQL) held to the commit, so the outbox id taken under it follows commit order: the
+  // delivery fan-out (plugins/fan-out.ts) moves its cursor past ids it has seen and would skip an
+  // event whose id was taken before another transaction's but committed after it.
+  const audited = record.audit ? record.audit(view) : { after: view };
+  await appendAudit(tx, { actor: by, unitId, action: record.action, entity: record.entity, entityId: record.entityId, ...audited });
   if (record.event) {
     const event = record.event(view);
     await publishEvent(tx, { type: event.type, unitId, payload: event.payload });
   }
-  // The audit entry last: the chain's head row is one lock for the whole system (PostgreSQL), held
-  // from here to the commit, so nothing else of the command runs while every other command waits.
-  const audited = record.audit ? record.audit(view) : { after: view };
-  await appendAudit(tx, { actor: by, unitId, action: record.action, entity: record.entity, entityId: record.entityId, ...audited });
   return view;
 }

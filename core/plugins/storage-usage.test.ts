@@ -46,6 +46,10 @@ describe('plugin storage usage kept by the database', () => {
         expect({ docs: kept.docs, bytes: kept.bytes }).toEqual(await recount(plugin, unit));
       }
     }
+    // A row moved to another unit (no writer does so today) takes its figures along.
+    await put('p2', 'a', 'moving', 4321);
+    await env.kernel.db.updateTable('plugin_docs').set({ unit_id: 'c' }).where('plugin_id', '=', 'p2').where('doc_id', '=', 'moving').execute();
+    for (const unit of ['a', 'c']) expect(await storageUsage(env.kernel.db, 'p2', unit)).toMatchObject(await recount('p2', unit));
     // A purge (uninstall) deletes every row of the plugin: its figures go to nothing with them.
     await env.kernel.db.deleteFrom('plugin_docs').where('plugin_id', '=', 'p1').execute();
     expect(await storageUsage(env.kernel.db, 'p1', 'a')).toMatchObject({ docs: 0, bytes: 0 });

@@ -24,6 +24,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   if (dialectOf(db) === 'postgres') {
     await sql`create function plugin_docs_usage() returns trigger language plpgsql as $$
       begin
+        -- A document rewritten in place (every put of an existing id) changes at most its size: one statement, or none.
+        if tg_op = 'UPDATE' and new.plugin_id = old.plugin_id and new.unit_id = old.unit_id then
+          if new.bytes <> old.bytes then
+            update plugin_storage_usage set bytes = bytes + new.bytes - old.bytes where plugin_id = new.plugin_id and unit_id = new.unit_id;
+          end if;
+          return null;
+        end if;
         if tg_op in ('UPDATE', 'DELETE') then
           update plugin_storage_usage set docs = docs - 1, bytes = bytes - old.bytes where plugin_id = old.plugin_id and unit_id = old.unit_id;
         end if;
@@ -44,8 +51,14 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create trigger plugin_docs_usage_delete after delete on plugin_docs begin
       update plugin_storage_usage set docs = docs - 1, bytes = bytes - old.bytes where plugin_id = old.plugin_id and unit_id = old.unit_id;
     end`.execute(db);
-  // An update moves the row's figures from its old owner to its new one (in practice: its size changes).
-  await sql`create trigger plugin_docs_usage_update after update of plugin_id, unit_id, bytes on plugin_docs begin
+  // A document rewritten in place (every put of an existing id) changes at most its size.
+  await sql`create trigger plugin_docs_usage_resize after update of bytes on plugin_docs
+    when old.plugin_id = new.plugin_id and old.unit_id = new.unit_id and old.bytes <> new.bytes begin
+      update plugin_storage_usage set bytes = bytes + new.bytes - old.bytes where plugin_id = new.plugin_id and unit_id = new.unit_id;
+    end`.execute(db);
+  // A row moved to another owner (no writer does this today) takes its figures along.
+  await sql`create trigger plugin_docs_usage_move after update of plugin_id, unit_id on plugin_docs
+    when old.plugin_id <> new.plugin_id or old.unit_id <> new.unit_id begin
       update plugin_storage_usage set docs = docs - 1, bytes = bytes - old.bytes where plugin_id = old.plugin_id and unit_id = old.unit_id;
       insert into plugin_storage_usage (plugin_id, unit_id, docs, bytes) values (new.plugin_id, new.unit_id, 1, new.bytes)
         on conflict (plugin_id, unit_id) do update set docs = docs + 1, bytes = bytes + excluded.bytes;
@@ -57,7 +70,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     await sql`drop trigger if exists plugin_docs_usage on plugin_docs`.execute(db);
     await sql`drop function if exists plugin_docs_usage()`.execute(db);
   } else {
-    for (const name of ['plugin_docs_usage_insert', 'plugin_docs_usage_delete', 'plugin_docs_usage_update']) await sql`drop trigger if exists ${sql.ref(name)}`.execute(db);
+    for (const name of ['plugin_docs_usage_insert', 'plugin_docs_usage_delete', 'plugin_docs_usage_resize', 'plugin_docs_usage_move']) await sql`drop trigger if exists ${sql.ref(name)}`.execute(db);
   }
   await db.schema.dropTable('plugin_storage_usage').ifExists().execute();
 }

@@ -71,7 +71,6 @@ async function main() {
         select ${uuid}, 'a', 'payment.submitted', ${payload}, '2026-01-01T00:00:00.000Z' from ${series(add)}`.execute(kernel.db);
       await sql`${recursive(add)} insert into plugin_deliveries (event_id, plugin_id, unit_id, type, payload, occurred_at, status, attempts, next_at, claimed_by, claimed_until, last_error, done_at)
         select ${uuid}, 'bench-ev0', 'a', 'payment.submitted', ${payload}, '2026-01-01T00:00:00.000Z', 'done', 1, '2026-01-01T00:00:00.000Z', null, null, null, '2026-01-01T00:00:01.000Z' from ${series(add)}`.execute(kernel.db);
-      await sql`update plugin_outbox_cursor set last_id = (select max(id) from outbox) where id = 1`.execute(kernel.db);
       if (pg) await sql`analyze`.execute(kernel.db);
       seeded = history;
       console.log(`  history ${history.toLocaleString('en')} outbox rows + done deliveries (added ${add} in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
@@ -79,8 +78,8 @@ async function main() {
     for (const batch of batches) {
       const id = `bench-ev${batch}`;
       if (batch && !eventBatchKnown()) continue;
-      await sql`${recursive(events)} insert into outbox (event_id, unit_id, type, payload, occurred_at)
-        select ${uuid}, ${unitOf(batch)}, 'payment.submitted', ${payload}, '2026-06-15T08:00:00.000Z' from ${series(events)}`.execute(kernel.db);
+      await sql`${recursive(events)} insert into outbox (event_id, unit_id, type, payload, occurred_at, fan_pending)
+        select ${uuid}, ${unitOf(batch)}, 'payment.submitted', ${payload}, '2026-06-15T08:00:00.000Z', 1 from ${series(events)}`.execute(kernel.db);
       const { worked, seconds } = await drainRounds(loop);
       const done = await kernel.db.selectFrom('plugin_deliveries').select((eb) => eb.fn.countAll<number>().as('n'))
         .where('plugin_id', '=', id).where('status', '=', 'done').where('occurred_at', '=', '2026-06-15T08:00:00.000Z').executeTakeFirstOrThrow();

@@ -21,6 +21,7 @@ import * as m019 from './migrations/019_budget_request_warnings.js';
 import * as m020 from './migrations/020_notification_keys.js';
 import * as m021 from './migrations/021_report_indexes.js';
 import * as m022 from './migrations/022_plugin_storage_usage.js';
+import * as m023 from './migrations/023_outbox_fan_pending.js';
 
 /** Migrations are listed in code (not read from disk) so bundling and tsx behave the same. */
 const migrations: Record<string, Migration> = {
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '020_notification_keys': m020,
   '021_report_indexes': m021,
   '022_plugin_storage_usage': m022,
+  '023_outbox_fan_pending': m023,
 };
 
 class StaticProvider implements MigrationProvider {

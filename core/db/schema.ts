@@ -171,6 +171,8 @@ export interface OutboxTable {
   type: string;
   payload: string;
   occurred_at: string;
+  /** 1 until the delivery fan-out has read the event (plugins/fan-out.ts), then null. */
+  fan_pending: number | null;
 }
 
 // ------------------------------------------------------------------ ledger

@@ -20,4 +20,4 @@ export async function publishEvent(tx: Tx, event: DomainEvent): Promise<string> 
 }
 
 const insertEvent = prepared((tx: Executor, eventId: string, unitId: string | null, type: string, payload: string, at: string) =>
-  tx.insertInto('outbox').values({ event_id: eventId, unit_id: unitId, type, payload, occurred_at: at }));
+  tx.insertInto('outbox').values({ event_id: eventId, unit_id: unitId, type, payload, occurred_at: at, fan_pending: 1 }));

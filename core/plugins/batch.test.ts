@@ -31,7 +31,7 @@ async function publish(type: string, n: number, unitId = 'a'): Promise<string[]>
 }
 
 /** Earlier events (the seed's) are not for these plugins: the fan-out starts past them. */
-const skipHistory = () => env.kernel.db.updateTable('plugin_outbox_cursor').set((eb) => ({ last_id: eb.selectFrom('outbox').select((o) => o.fn.coalesce(o.fn.max('id'), eb.lit(0)).as('m')) })).where('id', '=', 1).execute();
+const skipHistory = () => env.kernel.db.updateTable('outbox').set({ fan_pending: null }).execute();
 
 /**
  * Queues every published event before a loop works them (on PostgreSQL the fan-out may take the

@@ -11,29 +11,20 @@ export function subscribed(patterns: readonly string[], type: string): boolean {
 }
 
 /**
- * Fan-out, the first step of delivery: reads the outbox past a cursor row held under lock and
- * queues one delivery per subscribed (plugin, unit), idempotent by (event id, plugin, unit), so it
- * is safe with several app processes. Returns how many deliveries it queued.
+ * Fan-out, the first step of delivery: takes up to 500 committed outbox events still marked
+ * `fan_pending`, in id order, queues one delivery per subscribed (plugin, unit), idempotent by
+ * (event id, plugin, unit), and clears their marks, all in one transaction. The cursor row is held
+ * under lock as the fan-out's mutex, so several app processes never fan out at once. The mark, not
+ * an id cursor, says what is left: outbox ids are taken at insert, not at commit, so on PostgreSQL a
+ * lower id can become visible after a higher one (migrations/023_outbox_fan_pending.ts). Events of
+ * one transaction become visible together, and an indicator's events are ordered by its row lock, so
+ * a (plugin, unit)'s deliveries still follow commit order. Returns how many deliveries it queued.
  */
 export async function fanOut(host: PluginHost): Promise<number> {
   const pg = host.kernel.dialect === 'postgres';
   return runCommand(host.kernel, async (tx) => {
-    const cursor = pg
-      ? (await sql<{ last_id: number }>`select last_id from plugin_outbox_cursor where id = 1 for update`.execute(tx)).rows[0]
-      : await tx.selectFrom('plugin_outbox_cursor').select('last_id').where('id', '=', 1).executeTakeFirst();
-    if (!cursor) return 0;
-    let events = await tx.selectFrom('outbox').selectAll().where('id', '>', cursor.last_id).orderBy('id').limit(500).execute();
-    if (pg && events.length) {
-      // Outbox ids come from a sequence, handed out before commit: a transaction still running
-      // may commit id 10 after id 11 is visible. Moving the cursor past 11 would lose 10, so the
-      // batch stops at the first event written by a transaction not older than every running one.
-      const settled = await sql<{ id: number }>`
-        select id from outbox where id > ${cursor.last_id} and id <= ${events[events.length - 1]!.id}
-          and age(xmin) > age(((pg_snapshot_xmin(pg_current_snapshot())::text::bigint % 4294967296)::text)::xid)`.execute(tx);
-      const ok = new Set(settled.rows.map((r) => Number(r.id)));
-      const firstOpen = events.findIndex((e) => !ok.has(e.id));
-      if (firstOpen >= 0) events = events.slice(0, firstOpen);
-    }
+    if (pg) await sql`select last_id from plugin_outbox_cursor where id = 1 for update`.execute(tx);
+    const events = await tx.selectFrom('outbox').selectAll().where('fan_pending', 'is not', null).orderBy('id').limit(500).execute();
     if (events.length === 0) return 0;
     const subscribers = new Map<string, Array<{ pluginId: string; events: string[] }>>();
     let queued = 0;
@@ -49,7 +40,7 @@ export async function fanOut(host: PluginHost): Promise<number> {
         queued += await queue(tx, event, s.pluginId);
       }
     }
-    await tx.updateTable('plugin_outbox_cursor').set({ last_id: events[events.length - 1]!.id }).where('id', '=', 1).execute();
+    await tx.updateTable('outbox').set({ fan_pending: null }).where('id', 'in', events.map((e) => e.id)).execute();
     return queued;
   });
 }

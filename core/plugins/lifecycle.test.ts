@@ -28,11 +28,7 @@ const until = (check: () => Promise<boolean>, timeoutMs = 15_000) => waitUntil(c
 const docsOf = async (pluginId: string, unitId: string) =>
   (await env.kernel.db.selectFrom('plugin_docs').select(['doc_id', 'data']).where('plugin_id', '=', pluginId).where('unit_id', '=', unitId).orderBy('id').execute()).map((r) => ({ id: r.doc_id, ...JSON.parse(r.data) }));
 
-const fannedOut = async () => {
-  const last = await env.kernel.db.selectFrom('outbox').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
-  const cursor = await env.kernel.db.selectFrom('plugin_outbox_cursor').select('last_id').executeTakeFirstOrThrow();
-  return (last?.id ?? 0) <= cursor.last_id;
-};
+const fannedOut = async () => !(await env.kernel.db.selectFrom('outbox').select('id').where('fan_pending', 'is not', null).limit(1).executeTakeFirst());
 
 const RECORDER = (version: string) => `return { events: { '*': async (event, host) => {
   await host.storage.put('docs', event.id, { kind: event.type, version: '${version}', paymentId: event.payload.payment ? event.payload.payment.id : null });

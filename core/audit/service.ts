@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Executor, Tx } from '../db/connection.js';
+import { sql } from 'kysely';
+import { dialectOf, type Executor, type Tx } from '../db/connection.js';
 import type { AuditLogTable } from '../db/schema.js';
 import type { Insertable } from 'kysely';
 import { prepared } from '../db/prepared.js';
@@ -53,7 +54,7 @@ export async function appendAudit(tx: Tx, input: AuditInput): Promise<AuditEntry
     prevHash: head.last_hash,
   };
   const hash = hashOf(unsigned);
-  await insertEntry(tx, {
+  await writeEntry(tx, {
     seq: unsigned.seq,
     at: unsigned.at,
     actor_id: unsigned.actorId,
@@ -67,7 +68,6 @@ export async function appendAudit(tx: Tx, input: AuditInput): Promise<AuditEntry
     prev_hash: unsigned.prevHash,
     hash,
   });
-  await setHeadHash(tx, hash);
   return { ...unsigned, hash };
 }
 
@@ -80,6 +80,21 @@ type EntryRow = Insertable<AuditLogTable>;
 const insertEntryQuery = prepared((tx: Executor, ...values: Array<EntryRow[keyof EntryRow]>) =>
   tx.insertInto('audit_log').values(Object.fromEntries(ENTRY_COLUMNS.map((c, i) => [c, values[i]])) as EntryRow), ENTRY_COLUMNS.length);
 const insertEntry = (tx: Executor, row: EntryRow) => insertEntryQuery(tx, ...ENTRY_COLUMNS.map((c) => row[c]));
+
+/**
+ * Writes the entry and moves the head's hash to it. On PostgreSQL in one statement (the insert as a
+ * data-modifying CTE): the head row is locked from advanceHead to the commit for every audited
+ * transaction of the system, so each round trip under it is one all writers wait for.
+ */
+async function writeEntry(tx: Executor, row: EntryRow): Promise<void> {
+  if (dialectOf(tx) === 'postgres') {
+    await sql`with entry as (insert into audit_log (${sql.join(ENTRY_COLUMNS.map((c) => sql.ref(c)))}) values (${sql.join(ENTRY_COLUMNS.map((c) => row[c]))}))
+      update audit_head set last_hash = ${row.hash} where id = 1`.execute(tx);
+    return;
+  }
+  await insertEntry(tx, row);
+  await setHeadHash(tx, row.hash);
+}
 
 /** Round-trips through JSON so what is hashed now equals what is parsed back at verification. */
 function normalize(value: unknown): unknown {

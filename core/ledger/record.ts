@@ -4,7 +4,7 @@ import { auditActorOf } from '../accounts/service.js';
 import { publishEvent } from '../events/outbox.js';
 import type { Actor } from '../permissions/service.js';
 import { addComment } from './comments.js';
-import { nextDocNo, type DocKind } from './approvals/doc-numbers.js';
+import { numberDocument, type DocKind } from './approvals/doc-numbers.js';
 
 export interface CommandRecord<V> {
   entity: string;
@@ -41,15 +41,14 @@ export async function recordCommand<V>(tx: Tx, actor: Actor, unitId: string, rec
   const view = await record.view();
   if (record.number) {
     const { kind, year, table, then } = record.number;
-    const docNo = await nextDocNo(tx, unitId, kind, year);
-    await tx.updateTable(table).set({ doc_no: docNo }).where('id', '=', record.entityId).execute();
+    const docNo = await numberDocument(tx, table, record.entityId, unitId, kind, year);
     (view as { docNo?: string | null }).docNo = docNo;
     await then?.(docNo);
   }
   // The audit entry, then the event, last. The chain's head row is one lock for the whole system
-  // (PostgreSQL) held to the commit, so the outbox id taken under it follows commit order: the
-  // delivery fan-out (plugins/fan-out.ts) moves its cursor past ids it has seen and would skip an
-  // event whose id was taken before another transaction's but committed after it.
+  // (PostgreSQL) held to the commit, so the outbox id taken under it follows commit order, and the
+  // delivery fan-out (plugins/fan-out.ts), which reads committed events in id order, hands a plugin
+  // the events of one unit as they were committed.
   const audited = record.audit ? record.audit(view) : { after: view };
   await appendAudit(tx, { actor: by, unitId, action: record.action, entity: record.entity, entityId: record.entityId, ...audited });
   if (record.event) {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor, Tx } from '../../db/connection.js';
+import { dialectOf, type Executor, type Tx } from '../../db/connection.js';
 
 /**
  * Document numbers as a finance office writes them: a kind prefix, the year and a four-digit serial
@@ -36,6 +36,31 @@ export async function nextDocNo(tx: Tx, unitId: string, kind: DocKind, year: num
     on conflict (unit_id, kind, year) do update set last_no = doc_counters.last_no + 1
     returning last_no`.execute(tx);
   return formatDocNo(kind, year, Number(row.rows[0]!.last_no));
+}
+
+/**
+ * Numbers a new payment or transfer: takes the next serial and writes it on the document's row. On
+ * PostgreSQL in one statement (the counter's upsert as a data-modifying CTE): the counter row stays
+ * locked until commit, so each round trip after the upsert delays the unit's next submission.
+ */
+export async function numberDocument(tx: Tx, table: 'payments' | 'transfers', id: number, unitId: string, kind: DocKind, year: number): Promise<string> {
+  if (dialectOf(tx) !== 'postgres') {
+    const docNo = await nextDocNo(tx, unitId, kind, year);
+    await tx.updateTable(table).set({ doc_no: docNo }).where('id', '=', id).execute();
+    return docNo;
+  }
+  // lpad to at least four digits, as formatDocNo: lpad alone would cut a fifth digit off.
+  const row = await sql<{ doc_no: string }>`
+    with serial as (
+      insert into doc_counters (unit_id, kind, year, last_no) values (${unitId}, ${kind}, ${year}, 1)
+      on conflict (unit_id, kind, year) do update set last_no = doc_counters.last_no + 1
+      returning last_no::text as n)
+    update ${sql.table(table)} set doc_no = ${`${DOC_KINDS[kind]}${year}-`} || lpad(serial.n, greatest(4, length(serial.n)), '0')
+    from serial where ${sql.table(table)}.id = ${id}
+    returning ${sql.table(table)}.doc_no`.execute(tx);
+  const docNo = row.rows[0]?.doc_no;
+  if (!docNo) throw new Error(`${table} ${id} is missing: it cannot be numbered`);
+  return docNo;
 }
 
 /**

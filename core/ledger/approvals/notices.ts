@@ -17,14 +17,20 @@ import { composeStepLabel, localizeStepLabel } from '@unibudget/sdk/contracts/st
  */
 export const docLink = (page: 'mine' | 'inbox' | 'transfers', kind: ApprovalTarget | 'budget', id: number): string => `/${page}?doc=${kind}:${id}`;
 
+/** The step a new document waits at, when its creator has just written it (saves reading it back). */
+export interface PendingStep {
+  role: string;
+  label: string;
+}
+
 /**
  * Who must act on a document's current (pending) approval step. A department head approves only
  * for their own department (decideStep), so that step goes to the heads of the document's
  * department by name rather than to every head in the unit; other roles are addressed as a role.
  * The requester is never told to approve their own request.
  */
-async function currentApprovers(tx: Tx, unitId: string, target: ApprovalTarget, targetId: number, departmentId: number, requesterId: number) {
-  const step = await tx
+async function currentApprovers(tx: Tx, unitId: string, target: ApprovalTarget, targetId: number, departmentId: number, requesterId: number, first?: PendingStep) {
+  const step = first ?? await tx
     .selectFrom('approval_steps')
     .select(['role', 'label'])
     .where('unit_id', '=', unitId)
@@ -159,8 +165,8 @@ export async function notifyPendingStep(tx: Tx, unitId: string, doc: ApprovalDoc
  * The same notice in two steps: who is told is read now, the notice is written with the number the
  * document gets later (record.ts takes it last, under its counter's lock: the read stays outside).
  */
-export async function pendingStepNotice(tx: Tx, unitId: string, doc: ApprovalDocument): Promise<(docNo: string | null) => Promise<number>> {
-  const approvers = await currentApprovers(tx, unitId, doc.target, doc.id, doc.departmentId, doc.requesterId);
+export async function pendingStepNotice(tx: Tx, unitId: string, doc: ApprovalDocument, first?: PendingStep): Promise<(docNo: string | null) => Promise<number>> {
+  const approvers = await currentApprovers(tx, unitId, doc.target, doc.id, doc.departmentId, doc.requesterId, first);
   return async (docNo) => {
     if (!approvers) return 0;
     return notify(tx, unitId, approvers.recipients, {

@@ -38,19 +38,29 @@ export interface RoutedStep extends FlowStep {
 }
 
 export async function eligibleApprovers(db: Executor, unitId: string, role: string, requester: Requester): Promise<Approver[]> {
+  return (await approversByRole(db, unitId, [role], requester)).get(role) ?? [];
+}
+
+/**
+ * Who may decide a step of each of these roles, in one statement: anyone granted the role in the
+ * unit, enabled, not the requester, and for a department head, head of the requester's department.
+ */
+async function approversByRole(db: Executor, unitId: string, roles: string[], requester: Requester): Promise<Map<string, Approver[]>> {
   const rows = await db
     .selectFrom('role_grants')
     .innerJoin('users', 'users.id', 'role_grants.user_id')
-    .select(['users.id', 'users.display_name'])
+    .select(['role_grants.role', 'users.id', 'users.display_name'])
     .distinct()
     .where('role_grants.unit_id', '=', unitId)
-    .where('role_grants.role', '=', role)
+    .where('role_grants.role', 'in', [...new Set(roles)])
     .where('users.disabled', '=', 0)
     .where('users.id', '!=', requester.userId)
-    .$if(role === 'department_head', (qb) => qb.where('role_grants.department_id', '=', requester.departmentId))
+    .where((eb) => eb.or([eb('role_grants.role', '!=', 'department_head'), eb('role_grants.department_id', '=', requester.departmentId)]))
     .orderBy('users.id')
     .execute();
-  return rows.map((r) => ({ userId: r.id, name: r.display_name }));
+  const byRole = new Map<string, Approver[]>();
+  for (const r of rows) byRole.set(r.role, [...(byRole.get(r.role) ?? []), { userId: r.id, name: r.display_name }]);
+  return byRole;
 }
 
 /** The flow's steps with their approvers, each step nobody may decide routed by the fallback above. */
@@ -58,8 +68,9 @@ export async function routeSteps(db: Executor, unitId: string, steps: FlowStep[]
   const routed: RoutedStep[] = [];
   /** Steps merged into a later step of the stand-in's role, by that role. */
   const merged = new Map<string, { role: string; label: string }>();
+  const eligible = await approversByRole(db, unitId, [...steps.map((s) => s.role), ...FALLBACK_ROLES], requester);
   for (const [i, step] of steps.entries()) {
-    const approvers = await eligibleApprovers(db, unitId, step.role, requester);
+    const approvers = eligible.get(step.role) ?? [];
     if (approvers.length > 0) {
       const stoodIn = merged.get(step.role);
       merged.delete(step.role);
@@ -69,7 +80,7 @@ export async function routeSteps(db: Executor, unitId: string, steps: FlowStep[]
     let standIn: RoutedStep | null = null;
     for (const role of FALLBACK_ROLES) {
       if (role === step.role) continue;
-      const people = await eligibleApprovers(db, unitId, role, requester);
+      const people = eligible.get(role) ?? [];
       if (people.length === 0) continue;
       standIn = { role, label: composeStepLabel.standIn(role, [step.label]), approvers: people, reroutedFrom: { role: step.role, label: step.label } };
       break;

@@ -155,12 +155,16 @@ export async function startApproval(tx: Tx, unitId: string, target: ApprovalTarg
     .execute();
 }
 
-export async function stepsOf(db: Executor, target: ApprovalTarget, targetId: number) {
+/**
+ * A document's steps, the pending one with who may decide it. `requester`: the document's requester
+ * and department when the caller has just read them, which saves reading the document again.
+ */
+export async function stepsOf(db: Executor, target: ApprovalTarget, targetId: number, requester?: Requester) {
   const rows = await db
     .selectFrom('approval_steps')
     .leftJoin('users', 'users.id', 'approval_steps.decided_by')
     .select([
-      'approval_steps.seq', 'approval_steps.role', 'approval_steps.label', 'approval_steps.status',
+      'approval_steps.unit_id', 'approval_steps.seq', 'approval_steps.role', 'approval_steps.label', 'approval_steps.status',
       'approval_steps.decided_by', 'approval_steps.decided_at', 'approval_steps.comment', 'users.display_name',
     ])
     .where('approval_steps.target', '=', target)
@@ -168,12 +172,9 @@ export async function stepsOf(db: Executor, target: ApprovalTarget, targetId: nu
     .orderBy('approval_steps.seq')
     .execute();
   const pending = rows.find((r) => r.status === 'pending');
-  const doc = pending ? await documentSummary(db, target, targetId) : undefined;
-  const unitId = doc ? (await db.selectFrom('approval_steps').select('unit_id').where('target', '=', target).where('target_id', '=', targetId).executeTakeFirst())?.unit_id : undefined;
+  const doc = !pending ? undefined : requester ?? await documentSummary(db, target, targetId).then((d) => d && { userId: d.requestedById, departmentId: d.departmentId });
   // 下一步：谁审批 — the people who may decide the pending step, by name.
-  const approvers = pending && doc && unitId
-    ? (await eligibleApprovers(db, unitId, pending.role, { userId: doc.requestedById, departmentId: doc.departmentId })).map((a) => a.name)
-    : [];
+  const approvers = pending && doc ? (await eligibleApprovers(db, pending.unit_id, pending.role, doc)).map((a) => a.name) : [];
   return rows.map((r) => ({
     seq: r.seq, role: r.role, label: r.label, status: r.status, decidedBy: r.decided_by,
     decidedByName: r.display_name ?? null, decidedAt: r.decided_at, comment: r.comment,

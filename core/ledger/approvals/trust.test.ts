@@ -130,6 +130,9 @@ describe('document numbers per unit, kind and year', () => {
       const { nextDocNo } = await import('./doc-numbers.js');
       expect(await runCommand(e.kernel, (tx) => nextDocNo(tx, 'a', 'payment', 2027))).toBe('ZF2027-0001');
       expect(await runCommand(e.kernel, (tx) => nextDocNo(tx, 'a', 'payment', 2026))).toBe('ZF2026-0003');
+      // Past 9999 the serial grows a digit (both dialects: PostgreSQL numbers the row in SQL).
+      await e.kernel.db.updateTable('doc_counters').set({ last_no: 9_999 }).where('unit_id', '=', 'a').where('kind', '=', 'payment').where('year', '=', 2026).execute();
+      expect(await pay('a', indA.id, '2026-06-12')).toBe('ZF2026-10000');
     } finally {
       await fresh.close();
     }

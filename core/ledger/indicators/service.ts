@@ -101,10 +101,16 @@ const availableAtLeast = (fen: number) => sql<boolean>`issued_amount + adjusted_
 const reserveGuarded = prepared((tx: Executor, id: number, amount: number) =>
   tx.updateTable('indicators').set((eb) => ({ reserved_amount: eb('reserved_amount', '+', amount) })).where('id', '=', id).where(availableAtLeast(amount)).returningAll());
 
+/**
+ * 占用: holds `amount` of the indicator for a pending document, by one guarded UPDATE that also takes
+ * the row's lock. Refused with the balance as it is now, which a caller that read the indicator
+ * without its lock may not have seen.
+ */
 export async function reserve(tx: Tx, indicator: IndicatorRow, amount: number): Promise<IndicatorRow> {
   const [row] = await reserveGuarded(tx, indicator.id, amount);
-  if (!row) throw new AppError('BALANCE_EXCEEDED', { available: availableOf(indicator), amount, indicatorId: indicator.id });
-  return row;
+  if (row) return row;
+  const now = await findIndicator(tx, indicator.unit_id, indicator.id);
+  throw new AppError('BALANCE_EXCEEDED', { available: availableOf(now), amount, indicatorId: indicator.id });
 }
 
 /** A pending document is rejected or withdrawn: what it held is available again. */

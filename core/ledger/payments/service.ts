@@ -95,15 +95,21 @@ export function validatePayment(db: Db, actor: Actor, scope: UnitScope, draft: P
   });
 }
 
-/** 提交支付申请: `check` is what the validators said before the transaction (validatePayment). */
+/**
+ * 提交支付申请: `check` is what the validators said before the transaction (validatePayment).
+ *
+ * The indicator is locked last, by the reservation itself, after the payment, its steps and its view
+ * are written and read: on PostgreSQL every submission on one indicator waits for that lock, so it is
+ * held for the tail of the command only (the number, the audit entry, the event). The rules are
+ * judged on the indicator as read without the lock; of them only the balance depends on what other
+ * documents do to the indicator meanwhile, and the reservation's UPDATE checks it again under the lock.
+ */
 export async function createPayment(tx: Tx, actor: Actor, scope: UnitScope, draft: PaymentDraft, check: ValidatorCheck) {
-  const indicator = await lockIndicator(tx, scope.unitId, draft.indicatorId);
+  const indicator = await findIndicator(tx, scope.unitId, draft.indicatorId);
   assertDepartmentAccess(actor, scope, indicator.department_id);
   const { findings } = await evaluatePayment(tx, scope.unitId, indicator, draft);
   const warnings = findings.enforce(draft.override?.reason);
   warnings.push(...validatorWarningsFor(check, paymentDocument(draft, indicator)));
-  // 占用: the request holds its amount from now until it is approved (frozen), rejected or withdrawn.
-  await reserve(tx, indicator, draft.amount);
   const row = await tx
     .insertInto('payments')
     .values({
@@ -135,10 +141,13 @@ export async function createPayment(tx: Tx, actor: Actor, scope: UnitScope, draf
     .executeTakeFirstOrThrow();
   const steps = await plannedRoute(tx, scope.unitId, 'payment', { amount: row.amount, economicCode: row.economic_code }, { userId: actor.userId, departmentId: row.department_id }, { override: overriddenRules(warnings).length > 0 });
   await startApproval(tx, scope.unitId, 'payment', row.id, steps);
-  const notice = await pendingStepNotice(tx, scope.unitId, paymentNotice(row));
+  const notice = await pendingStepNotice(tx, scope.unitId, paymentNotice(row), steps[0]);
+  const view = await paymentDetail(tx, scope.unitId, row.id);
+  // 占用: the request holds its amount from now until it is approved (frozen), rejected or withdrawn.
+  await reserve(tx, indicator, draft.amount);
   return recordCommand(tx, actor, scope.unitId, {
     entity: 'payment', entityId: row.id, action: 'payment.submit',
-    view: () => paymentDetail(tx, scope.unitId, row.id),
+    view: async () => view,
     event: (payment) => ({ type: 'payment.submitted', payload: { payment } }),
     number: { kind: 'payment', year: yearOf(draft.date), table: 'payments', then: notice },
   });
@@ -316,7 +325,7 @@ function paymentView(r: PaymentJoined) {
 export async function paymentDetail(db: Executor, unitId: string, id: number) {
   const row = await basePaymentQuery(db, unitId).where('payments.id', '=', id).executeTakeFirst();
   if (!row) throw new AppError('PAYMENT_NOT_FOUND', { paymentId: id });
-  return { ...paymentView(row), steps: await stepsOf(db, 'payment', id), comments: await trailOf(db, unitId, 'payment', id) };
+  return { ...paymentView(row), steps: await stepsOf(db, 'payment', id, { userId: row.created_by, departmentId: row.department_id }), comments: await trailOf(db, unitId, 'payment', id) };
 }
 
 export async function getPayment(db: Executor, actor: Actor, scope: UnitScope, id: number) {

@@ -55,6 +55,19 @@ describe('audit hash chain', () => {
     expect(result.checked).toBe(before + 40);
   });
 
+  it('hashes any text exactly as verification does (PostgreSQL computes the hash in SQL)', async () => {
+    const odd = {
+      zh: '办公费 ¥1,234.56 “引号” \\ 反斜杠', emoji: '💰🧾', controls: 'tab\tnewline\nnul\u0000bell\u0007', separators: '\u2028\u2029',
+      lone: '\ud800', quote: '"}{"prevHash":"', numbers: [0, -1, 1.5, 1e21, 9_007_199_254_740_991], nested: { b: [null, true, { a: 'x' }] },
+    };
+    const written = await runCommand(env.kernel, (tx) =>
+      appendAudit(tx, { actor: { userId: null, username: '系统 "root"' }, unitId: null, action: 'test.odd', entity: 'test', entityId: 'é\u0301', before: odd, after: [odd] }));
+    const stored = await env.kernel.db.selectFrom('audit_log').selectAll().where('seq', '=', written.seq).executeTakeFirstOrThrow();
+    expect(stored.hash).toBe(written.hash);
+    expect(rowToEntry(stored)).toEqual(written);
+    expect((await verifyChain(env.kernel.db)).ok).toBe(true);
+  });
+
   it('lists a unit’s entries for its readers only, with before/after', async () => {
     const token = await env.login('a.auditor');
     const result = await env.call('GET', '/api/units/a/audit?action=period.close', { token });

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
+import { createHash, randomUUID } from 'node:crypto';
+import { sql, type RawBuilder } from 'kysely';
 import { dialectOf, type Executor, type Tx } from '../db/connection.js';
 import type { AuditLogTable } from '../db/schema.js';
 import type { Insertable } from 'kysely';
@@ -34,14 +34,14 @@ function hashOf(entry: Omit<AuditEntry, 'hash'>): string {
 }
 
 /**
- * Appends one entry to the chain inside the caller's transaction. The head row is updated first:
- * on PostgreSQL that row lock orders concurrent writers, so each sees the previous one's hash.
+ * Appends one entry to the chain inside the caller's transaction, and runs `alongside` (the
+ * command's outbox event, record.ts) after it. The head row is updated first: on PostgreSQL that
+ * row lock orders concurrent writers, so each sees the previous one's hash. The lock is held to the
+ * commit by every audited transaction of the system, so on PostgreSQL the whole entry is one
+ * statement (appendAuditPg); SQLite's writers are serial and its statements cost no round trip.
  */
-export async function appendAudit(tx: Tx, input: AuditInput): Promise<AuditEntry> {
-  const [head] = await advanceHead(tx);
-  if (!head) throw new Error('audit_head row missing');
-  const unsigned = {
-    seq: head.last_seq,
+export async function appendAudit(tx: Tx, input: AuditInput, alongside?: RawBuilder<unknown>): Promise<AuditEntry> {
+  const fields = {
     at: nowIso(),
     actorId: input.actor.userId,
     actorName: input.actor.username,
@@ -51,27 +51,56 @@ export async function appendAudit(tx: Tx, input: AuditInput): Promise<AuditEntry
     entityId: String(input.entityId),
     before: normalize(input.before),
     after: normalize(input.after),
-    prevHash: head.last_hash,
   };
+  if (dialectOf(tx) === 'postgres') return appendAuditPg(tx, fields, alongside);
+  const [head] = await advanceHead(tx);
+  if (!head) throw new Error('audit_head row missing');
+  const unsigned = { ...fields, seq: head.last_seq, prevHash: head.last_hash };
   const hash = hashOf(unsigned);
-  await writeEntry(tx, {
-    seq: unsigned.seq,
-    at: unsigned.at,
-    actor_id: unsigned.actorId,
-    actor_name: unsigned.actorName,
-    unit_id: unsigned.unitId,
-    action: unsigned.action,
-    entity: unsigned.entity,
-    entity_id: unsigned.entityId,
-    before_json: canonicalJson(unsigned.before),
-    after_json: canonicalJson(unsigned.after),
-    prev_hash: unsigned.prevHash,
-    hash,
-  });
+  await insertEntry(tx, { ...entryColumns(fields), seq: unsigned.seq, prev_hash: unsigned.prevHash, hash });
+  await setHeadHash(tx, hash);
+  if (alongside) await alongside.execute(tx);
   return { ...unsigned, hash };
 }
 
-// The three statements of every command's audit entry, compiled once (db/prepared.ts).
+type EntryFields = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>;
+
+const entryColumns = (f: EntryFields) => ({
+  at: f.at, actor_id: f.actorId, actor_name: f.actorName, unit_id: f.unitId, action: f.action, entity: f.entity,
+  entity_id: f.entityId, before_json: canonicalJson(f.before), after_json: canonicalJson(f.after),
+});
+
+/**
+ * The entry in one statement: the head's UPDATE takes the next number and computes the new hash in
+ * SQL, sha256 over the same canonical text hashOf hashes, which is this entry's canonical JSON with
+ * the previous hash and the number spliced in where the markers stand (keys sorted, so both sit at
+ * fixed places). The head keeps the hash it moved from (prev_hash, migration 024), since RETURNING
+ * gives only new values. The entry and `alongside` are inserted from the head's RETURNING.
+ */
+async function appendAuditPg(tx: Tx, fields: EntryFields, alongside?: RawBuilder<unknown>): Promise<AuditEntry> {
+  const marker = randomUUID();
+  const text = canonicalJson({ ...fields, prevHash: `${marker}h`, seq: `${marker}s` });
+  const [beforeHash, rest] = text.split(`${marker}h`) as [string, string];
+  const [betweenHashAndSeq, afterSeq] = rest.split(`"${marker}s"`) as [string, string];
+  const columns = entryColumns(fields);
+  const names = Object.keys(columns) as Array<keyof typeof columns>;
+  const { rows } = await sql<{ last_seq: number | string; prev_hash: string; last_hash: string }>`
+    with head as (
+      update audit_head set last_seq = last_seq + 1, prev_hash = last_hash,
+        last_hash = encode(sha256(convert_to(${beforeHash} || last_hash || ${betweenHashAndSeq} || (last_seq + 1)::text || ${afterSeq}, 'UTF8')), 'hex')
+      where id = 1
+      returning last_seq, prev_hash, last_hash),
+    entry as (
+      insert into audit_log (${sql.join(names.map((c) => sql.ref(c)))}, seq, prev_hash, hash)
+      values (${sql.join(names.map((c) => columns[c]))}, (select last_seq from head), (select prev_hash from head), (select last_hash from head)))
+    ${alongside ? sql`, alongside as (${alongside})` : sql``}
+    select last_seq, prev_hash, last_hash from head`.execute(tx);
+  const head = rows[0];
+  if (!head) throw new Error('audit_head row missing');
+  return { ...fields, seq: Number(head.last_seq), prevHash: head.prev_hash, hash: head.last_hash };
+}
+
+// The statements of every command's audit entry on SQLite, compiled once (db/prepared.ts).
 const advanceHead = prepared((tx: Executor) =>
   tx.updateTable('audit_head').set((eb) => ({ last_seq: eb('last_seq', '+', 1) })).where('id', '=', 1).returning(['last_seq', 'last_hash']));
 const setHeadHash = prepared((tx: Executor, hash: string) => tx.updateTable('audit_head').set({ last_hash: hash }).where('id', '=', 1));
@@ -80,21 +109,6 @@ type EntryRow = Insertable<AuditLogTable>;
 const insertEntryQuery = prepared((tx: Executor, ...values: Array<EntryRow[keyof EntryRow]>) =>
   tx.insertInto('audit_log').values(Object.fromEntries(ENTRY_COLUMNS.map((c, i) => [c, values[i]])) as EntryRow), ENTRY_COLUMNS.length);
 const insertEntry = (tx: Executor, row: EntryRow) => insertEntryQuery(tx, ...ENTRY_COLUMNS.map((c) => row[c]));
-
-/**
- * Writes the entry and moves the head's hash to it. On PostgreSQL in one statement (the insert as a
- * data-modifying CTE): the head row is locked from advanceHead to the commit for every audited
- * transaction of the system, so each round trip under it is one all writers wait for.
- */
-async function writeEntry(tx: Executor, row: EntryRow): Promise<void> {
-  if (dialectOf(tx) === 'postgres') {
-    await sql`with entry as (insert into audit_log (${sql.join(ENTRY_COLUMNS.map((c) => sql.ref(c)))}) values (${sql.join(ENTRY_COLUMNS.map((c) => row[c]))}))
-      update audit_head set last_hash = ${row.hash} where id = 1`.execute(tx);
-    return;
-  }
-  await insertEntry(tx, row);
-  await setHeadHash(tx, row.hash);
-}
 
 /** Round-trips through JSON so what is hashed now equals what is parsed back at verification. */
 function normalize(value: unknown): unknown {

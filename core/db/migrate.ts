@@ -22,6 +22,7 @@ import * as m020 from './migrations/020_notification_keys.js';
 import * as m021 from './migrations/021_report_indexes.js';
 import * as m022 from './migrations/022_plugin_storage_usage.js';
 import * as m023 from './migrations/023_outbox_fan_pending.js';
+import * as m024 from './migrations/024_audit_head_prev.js';
 
 /** Migrations are listed in code (not read from disk) so bundling and tsx behave the same. */
 const migrations: Record<string, Migration> = {
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '021_report_indexes': m021,
   '022_plugin_storage_usage': m022,
   '023_outbox_fan_pending': m023,
+  '024_audit_head_prev': m024,
 };
 
 class StaticProvider implements MigrationProvider {

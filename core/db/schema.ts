@@ -162,6 +162,8 @@ export interface AuditHeadTable {
   id: number;
   last_seq: number;
   last_hash: string;
+  /** The hash before the last entry's (migrations/024_audit_head_prev.ts); written on PostgreSQL only. */
+  prev_hash: Generated<string | null>;
 }
 
 export interface OutboxTable {

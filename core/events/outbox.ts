@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Executor, Tx } from '../db/connection.js';
-import { prepared } from '../db/prepared.js';
+import { sql, type RawBuilder } from 'kysely';
+import type { Tx } from '../db/connection.js';
 import { nowIso } from '../clock.js';
 
 export interface DomainEvent {
@@ -15,9 +15,15 @@ export interface DomainEvent {
  */
 export async function publishEvent(tx: Tx, event: DomainEvent): Promise<string> {
   const eventId = randomUUID();
-  await insertEvent(tx, eventId, event.unitId, event.type, JSON.stringify(event.payload), nowIso());
+  await eventStatement(event, eventId).execute(tx);
   return eventId;
 }
 
-const insertEvent = prepared((tx: Executor, eventId: string, unitId: string | null, type: string, payload: string, at: string) =>
-  tx.insertInto('outbox').values({ event_id: eventId, unit_id: unitId, type, payload, occurred_at: at, fan_pending: 1 }));
+/**
+ * The same event as a statement to run inside another (audit/service.ts writes it in the audit
+ * entry's statement on PostgreSQL, saving a round trip under the audit chain's lock).
+ */
+export function eventStatement(event: DomainEvent, eventId: string = randomUUID()): RawBuilder<unknown> {
+  return sql`insert into outbox (event_id, unit_id, type, payload, occurred_at, fan_pending)
+    values (${eventId}, ${event.unitId}, ${event.type}, ${JSON.stringify(event.payload)}, ${nowIso()}, 1)`;
+}

@@ -1,7 +1,7 @@
 import type { Tx } from '../db/connection.js';
 import { appendAudit } from '../audit/service.js';
 import { auditActorOf } from '../accounts/service.js';
-import { publishEvent } from '../events/outbox.js';
+import { eventStatement } from '../events/outbox.js';
 import type { Actor } from '../permissions/service.js';
 import { addComment } from './comments.js';
 import { numberDocument, type DocKind } from './approvals/doc-numbers.js';
@@ -50,10 +50,10 @@ export async function recordCommand<V>(tx: Tx, actor: Actor, unitId: string, rec
   // delivery fan-out (plugins/fan-out.ts), which reads committed events in id order, hands a plugin
   // the events of one unit as they were committed.
   const audited = record.audit ? record.audit(view) : { after: view };
-  await appendAudit(tx, { actor: by, unitId, action: record.action, entity: record.entity, entityId: record.entityId, ...audited });
-  if (record.event) {
-    const event = record.event(view);
-    await publishEvent(tx, { type: event.type, unitId, payload: event.payload });
-  }
+  const event = record.event?.(view);
+  await appendAudit(
+    tx, { actor: by, unitId, action: record.action, entity: record.entity, entityId: record.entityId, ...audited },
+    event && eventStatement({ type: event.type, unitId, payload: event.payload }),
+  );
   return view;
 }

@@ -1,5 +1,11 @@
 /** Replaces window.fetch with a router over canned answers; records every call. */
-export interface Call { method: string; url: string; body: unknown }
+export interface Call {
+  method: string;
+  url: string;
+  body: unknown;
+  /** The Accept-Language the app asked in (null when it sent none). */
+  lang: string | null;
+}
 type Answer = { status?: number; body: unknown } | ((call: Call) => { status?: number; body: unknown });
 
 export function mockFetch(routes: Record<string, Answer>) {
@@ -8,7 +14,7 @@ export function mockFetch(routes: Record<string, Answer>) {
   window.fetch = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
     const url = String(input);
     const method = (init.method ?? 'GET').toUpperCase();
-    const call: Call = { method, url, body: init.body ? JSON.parse(String(init.body)) : undefined };
+    const call: Call = { method, url, body: init.body ? JSON.parse(String(init.body)) : undefined, lang: new Headers(init.headers).get('accept-language') };
     if (init.signal?.aborted) throw new DOMException('aborted', 'AbortError');
     calls.push(call);
     const path = url.split('?')[0];

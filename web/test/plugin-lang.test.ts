@@ -1,5 +1,5 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { until } from './mock-fetch.js';
+import { mockFetch, until, type Call } from './mock-fetch.js';
 import { ctx } from './fixtures.js';
 import '../src/pages/plugin-page.js';
 import type { UbPluginPage } from '../src/pages/plugin-page.js';
@@ -27,20 +27,13 @@ const spec = (en: boolean) => ({
 const CJK = /[\u3400-\u9fff]/;
 
 describe('plugin pages in the reader’s language', () => {
-  const original = window.fetch;
-  let calls: Array<{ url: string; lang: string | null }> = [];
+  let calls: Call[] = [];
+  let restore = () => {};
   beforeEach(() => {
-    calls = [];
-    window.fetch = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
-      const url = String(input);
-      const language = new Headers(init.headers).get('accept-language');
-      calls.push({ url, lang: language });
-      const body = url.endsWith('/plugins') ? plugins : spec(language === 'en');
-      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
-    }) as typeof fetch;
+    ({ calls, restore } = mockFetch({ 'GET /*': (call) => ({ body: call.url.endsWith('/plugins') ? plugins : spec(call.lang === 'en') }) }));
   });
   afterEach(() => {
-    window.fetch = original;
+    restore();
     setLang('zh-CN');
   });
 

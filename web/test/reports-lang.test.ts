@@ -1,5 +1,5 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { until } from './mock-fetch.js';
+import { mockFetch, until, type Call } from './mock-fetch.js';
 import { ctx } from './fixtures.js';
 import '../src/pages/reports-page.js';
 import '../src/pages/admin-rules.js';
@@ -26,22 +26,19 @@ const report = (en: boolean): ReportView => ({
 });
 
 describe('reports centre language', () => {
-  const original = window.fetch;
-  let calls: Array<{ url: string; lang: string | null }> = [];
+  let calls: Call[] = [];
+  let restore = () => {};
   beforeEach(() => {
-    calls = [];
-    window.fetch = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
-      const url = String(input);
-      const language = new Headers(init.headers).get('accept-language');
-      calls.push({ url, lang: language });
-      const body = url.includes('/fiscal-years') ? [{ unitId: 'a', year: 2025, status: 'closed', periods: [] }]
-        : url.includes('/control-rules') ? [{ code: 'THREE_PUBLIC_CAP_EXCEEDED', label: language === 'en' ? 'Three public expenses within the annual cap' : '三公经费不得超过年度控制数', hard: false, mode: 'block' }]
-        : report(language === 'en');
-      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
-    }) as typeof fetch;
+    ({ calls, restore } = mockFetch({
+      'GET /*': ({ url, lang }) => ({
+        body: url.includes('/fiscal-years') ? [{ unitId: 'a', year: 2025, status: 'closed', periods: [] }]
+          : url.includes('/control-rules') ? [{ code: 'THREE_PUBLIC_CAP_EXCEEDED', label: lang === 'en' ? 'Three public expenses within the annual cap' : '三公经费不得超过年度控制数', hard: false, mode: 'block' }]
+          : report(lang === 'en'),
+      }),
+    }));
   });
   afterEach(() => {
-    window.fetch = original;
+    restore();
     setLang('zh-CN');
   });
 

@@ -16,12 +16,20 @@ export interface Config {
   loginWindowSeconds: number;
   /** Plugin runner processes (UNIBUDGET_PLUGIN_RUNNERS, default 2): a unit's plugin calls stick to one. */
   runnerPoolSize: number;
+  /** PostgreSQL connections per app process (UNIBUDGET_DB_POOL, default 10); SQLite has one. */
+  databasePoolSize: number;
 }
 
 /** UNIBUDGET_PLUGIN_RUNNERS: how many plugin runner processes the host keeps (1–16, default 2). */
 export function runnerPoolSizeFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const n = Math.floor(Number(env.UNIBUDGET_PLUGIN_RUNNERS));
   return n >= 1 ? Math.min(n, 16) : 2;
+}
+
+/** UNIBUDGET_DB_POOL: PostgreSQL connections each app process keeps (1–200, default 10). */
+export function databasePoolSizeFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Math.floor(Number(env.UNIBUDGET_DB_POOL));
+  return n >= 1 ? Math.min(n, 200) : 10;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -37,5 +45,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     loginMaxFailuresPerAddress: 20,
     loginWindowSeconds: 15 * 60,
     runnerPoolSize: runnerPoolSizeFromEnv(env),
+    databasePoolSize: databasePoolSizeFromEnv(env),
   };
 }

@@ -13,7 +13,7 @@ export interface Kernel {
 export async function createKernel(overrides: Partial<Config> & { pgSchema?: string } = {}): Promise<Kernel> {
   const { pgSchema, ...configOverrides } = overrides;
   const config = { ...configFromEnv(), ...configOverrides };
-  const handle = await openDatabase({ url: config.databaseUrl, ...(pgSchema ? { pgSchema } : {}) });
+  const handle = await openDatabase({ url: config.databaseUrl, poolSize: config.databasePoolSize, ...(pgSchema ? { pgSchema } : {}) });
   try {
     await migrateToLatest(handle.db);
   } catch (error) {

@@ -1,6 +1,7 @@
 import { sql, type KyselyPlugin } from 'kysely';
 import type { Kernel } from '../kernel.js';
 import type { Db, Tx } from './connection.js';
+import { isStalePlan } from './pg-named.js';
 
 /**
  * The one place a command's transaction is opened. A write is `(tx, actor, scope, input)`: the
@@ -23,7 +24,8 @@ const commands = new WeakMap<Tx, CommandState>();
  * serialization failure (40001) — another command ran at the same time, so nothing the client did was
  * wrong. The lock order (ARCHITECTURE.md) makes these rare; the retry makes them invisible. The whole
  * command runs again from the start in a fresh transaction (nothing of the aborted one survived), after
- * a short random pause so the two contenders do not collide again in step.
+ * a short random pause so the two contenders do not collide again in step. So does one that met a
+ * statement prepared before another process changed a table's shape (pg-named.ts).
  */
 export const COMMAND_ATTEMPTS = 5;
 const TRANSIENT_CODES = new Set(['40P01', '40001']);
@@ -35,7 +37,7 @@ export function commandRetries(): number {
 }
 
 function isTransient(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && TRANSIENT_CODES.has(String((error as { code?: unknown }).code));
+  return (typeof error === 'object' && error !== null && TRANSIENT_CODES.has(String((error as { code?: unknown }).code))) || isStalePlan(error);
 }
 
 export async function runCommand<T>(kernel: Kernel, work: (tx: Tx) => Promise<T>): Promise<T> {

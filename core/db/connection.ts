@@ -7,6 +7,7 @@ import type { Database } from './schema.js';
 import { coreMetrics } from '../health/metrics.js';
 import { noteStatement } from './writes.js';
 import { QueuedSqliteDialect } from './sqlite-queue.js';
+import { withNamedStatements } from './pg-named.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -47,6 +48,7 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (text: string) =>
 const log = (event: LogEvent) => {
   coreMetrics.recordStatement(event.queryDurationMillis, event.level === 'error');
   noteStatement(event.query.sql);
+  (globalThis as any).__sqlTrace?.(event);
 };
 
 export function isPostgresUrl(url: string): boolean {
@@ -114,7 +116,7 @@ async function openPostgres(options: OpenOptions): Promise<DbHandle> {
     max: options.poolSize ?? 10,
     ...(options.pgSchema ? { options: `-c search_path="${options.pgSchema}"` } : {}),
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }), log });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
 

@@ -1,6 +1,6 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Tx } from '../db/connection.js';
-import type { OutboxTable } from '../db/schema.js';
+import type { OutboxTable, PluginDeliveriesTable } from '../db/schema.js';
 import { runCommand } from '../db/command.js';
 import { enablementOf } from './enablement.js';
 import type { PluginHost } from './host.js';
@@ -27,7 +27,7 @@ export async function fanOut(host: PluginHost): Promise<number> {
     const events = await tx.selectFrom('outbox').selectAll().where('fan_pending', 'is not', null).orderBy('id').limit(500).execute();
     if (events.length === 0) return 0;
     const subscribers = new Map<string, Array<{ pluginId: string; events: string[] }>>();
-    let queued = 0;
+    const deliveries: Array<Insertable<PluginDeliveriesTable>> = [];
     for (const event of events) {
       if (!event.unit_id) continue;
       let list = subscribers.get(event.unit_id);
@@ -35,11 +35,9 @@ export async function fanOut(host: PluginHost): Promise<number> {
         list = await subscribersOf(host, tx, event.unit_id);
         subscribers.set(event.unit_id, list);
       }
-      for (const s of list) {
-        if (!subscribed(s.events, event.type)) continue;
-        queued += await queue(tx, event, s.pluginId);
-      }
+      for (const s of list) if (subscribed(s.events, event.type)) deliveries.push(deliveryOf(event, s.pluginId));
     }
+    const queued = await queue(tx, deliveries);
     await tx.updateTable('outbox').set({ fan_pending: null }).where('id', 'in', events.map((e) => e.id)).execute();
     return queued;
   });
@@ -57,15 +55,25 @@ async function subscribersOf(host: PluginHost, tx: Tx, unitId: string): Promise<
   return out;
 }
 
-async function queue(tx: Tx, event: Selectable<OutboxTable>, pluginId: string): Promise<number> {
-  const result = await tx
-    .insertInto('plugin_deliveries')
-    .values({
-      event_id: event.event_id, plugin_id: pluginId, unit_id: event.unit_id!, type: event.type, payload: event.payload,
-      occurred_at: event.occurred_at, status: 'pending', attempts: 0, next_at: event.occurred_at,
-      claimed_by: null, claimed_until: null, last_error: null, done_at: null,
-    })
-    .onConflict((oc) => oc.columns(['event_id', 'plugin_id', 'unit_id']).doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0);
+function deliveryOf(event: Selectable<OutboxTable>, pluginId: string): Insertable<PluginDeliveriesTable> {
+  return {
+    event_id: event.event_id, plugin_id: pluginId, unit_id: event.unit_id!, type: event.type, payload: event.payload,
+    occurred_at: event.occurred_at, status: 'pending', attempts: 0, next_at: event.occurred_at,
+    claimed_by: null, claimed_until: null, last_error: null, done_at: null,
+  };
+}
+
+/**
+ * Inserts the deliveries in event order, 250 rows a statement (not one statement per delivery), each
+ * idempotent by (event id, plugin, unit). Returns how many were new.
+ */
+async function queue(tx: Tx, deliveries: Array<Insertable<PluginDeliveriesTable>>): Promise<number> {
+  let queued = 0;
+  for (let at = 0; at < deliveries.length; at += 250) {
+    const result = await tx.insertInto('plugin_deliveries').values(deliveries.slice(at, at + 250))
+      .onConflict((oc) => oc.columns(['event_id', 'plugin_id', 'unit_id']).doNothing())
+      .executeTakeFirst();
+    queued += Number(result.numInsertedOrUpdatedRows ?? 0);
+  }
+  return queued;
 }

@@ -9,7 +9,7 @@ import { isStalePlan } from './pg-named.js';
  * as a named prepared statement, answers as before, and a schema change never runs one prepared
  * against the table's old shape (`select *` of a table that gained a column answers the new column).
  */
-const pg = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '');
+const onPostgres = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '');
 let env: TestEnv;
 beforeAll(async () => {
   env = await createTestEnv({}, { seed: false });
@@ -18,7 +18,7 @@ afterAll(async () => env?.close());
 
 const currentSchema = async () => (await sql<{ s: string }>`select current_schema() as s`.execute(env.kernel.db)).rows[0]!.s;
 
-describe.skipIf(!pg)('named statements on PostgreSQL', () => {
+describe.skipIf(!onPostgres)('named statements on PostgreSQL', () => {
   it('prepares a repeated statement once per connection and answers each call with its own arguments', async () => {
     await sql`create table named_probe (id integer primary key, label text not null)`.execute(env.kernel.db);
     await env.kernel.db.transaction().execute(async (tx) => {

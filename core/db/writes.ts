@@ -7,11 +7,21 @@
  */
 const AUTH_WRITE = /^\s*(?:insert\s+into|update|delete\s+from|drop\s+table|alter\s+table)\s+(?:"?\w+"?\.)?"?(sessions|api_tokens|users|role_grants|units)"?[\s(]/i;
 
+/** Writes to the plugins' enablement in units: which plugins run (validators, events) in each. */
+const ENABLEMENT_WRITE = /^\s*(?:insert\s+into|update|delete\s+from|drop\s+table|alter\s+table)\s+(?:"?\w+"?\.)?"?plugin_units"?[\s(]/i;
+
 let version = 0;
 let pending = false;
+let enablement = 0;
+let enablementPending = false;
 
 export function authVersion(): number {
   return version;
+}
+
+/** Moves on, as authVersion, with every write to plugin_units in this process (plugins/validators.ts caches by it). */
+export function enablementVersion(): number {
+  return enablement;
 }
 
 /** Looks at one executed statement (cheap for reads: the first letter decides). */
@@ -24,10 +34,17 @@ export function noteStatement(text: string): void {
       version += 1;
       pending = false;
     }
+    if (enablementPending) {
+      enablement += 1;
+      enablementPending = false;
+    }
     return;
   }
   if (AUTH_WRITE.test(text)) {
     version += 1;
     pending = true;
+  } else if (ENABLEMENT_WRITE.test(text)) {
+    enablement += 1;
+    enablementPending = true;
   }
 }

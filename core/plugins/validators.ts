@@ -7,6 +7,7 @@ import type { Breaker } from './breaker.js';
 import { enablementOf, type Enablement } from './enablement.js';
 import type { InvokeOptions } from './invoke.js';
 import { objectArg } from './ledger-read.js';
+import { enablementVersion } from '../db/writes.js';
 
 /** What the validator provider needs of the host. */
 export interface ValidatorDeps {
@@ -85,8 +86,24 @@ export function pluginValidators(deps: ValidatorDeps): { ask: ValidatorProvider;
   return { ask, applies };
 }
 
-/** The unit's enabled plugins granted `validators` whose package validates `kind`, in enablement order. */
-async function validating(deps: ValidatorDeps, db: Db, kind: ValidatorKind, unitId: string) {
+/** How long a unit's list of validating plugins is reused: another app process enabling or disabling one is seen within it. */
+const VALIDATING_TTL_MS = 1000;
+const validatingCache = new WeakMap<ValidatorDeps, Map<string, { version: number; until: number; found: Enablement[] }>>();
+
+/**
+ * The unit's enabled plugins granted `validators` whose package validates `kind`, in enablement order.
+ * Asked twice by every payment or transfer of a unit with validators (whether to pre-check, then whom
+ * to ask) and once by every other one, so it is remembered as credentials are (http/session-cache.ts):
+ * dropped at once by any write to plugin_units in this process (an enable, a disable, a fault counted),
+ * and after at most a second.
+ */
+async function validating(deps: ValidatorDeps, db: Db, kind: ValidatorKind, unitId: string): Promise<Enablement[]> {
+  let cache = validatingCache.get(deps);
+  if (!cache) validatingCache.set(deps, (cache = new Map()));
+  const key = `${kind}\u0000${unitId}`;
+  const version = enablementVersion();
+  const hit = cache.get(key);
+  if (hit && hit.version === version && Date.now() < hit.until) return hit.found;
   const rows = await db.selectFrom('plugin_units').selectAll().where('unit_id', '=', unitId).where('state', '=', 'enabled').execute();
   const found: Enablement[] = [];
   for (const row of rows) {
@@ -94,6 +111,11 @@ async function validating(deps: ValidatorDeps, db: Db, kind: ValidatorKind, unit
     if (!enablement.grants.includes('validators')) continue;
     const pkg = await deps.loadPackage(db, enablement.pluginId, enablement.version);
     if (pkg.manifest.validators.includes(kind)) found.push(enablement);
+  }
+  // Read while plugin_units was written (the version moved): used for this call, not kept.
+  if (version === enablementVersion()) {
+    if (cache.size >= 10_000) cache.clear();
+    cache.set(key, { version, until: Date.now() + VALIDATING_TTL_MS, found });
   }
   return found;
 }

@@ -68,10 +68,6 @@ export async function checkTransfer(db: Executor, actor: Actor, scope: UnitScope
   return { ok: findings.blocking.length === 0, findings: findings.items, available, fastTrack, steps: steps.map(stepPreview) };
 }
 
-/**
- * 申请调剂. Nothing moves yet: the money moves at the final approval. Within the flexible quota
- * (机动额度) only the flow's first step applies, unless the requester overrode a rule.
- */
 /** What `transfer.validate` validators see: the draft and the classes of both indicators. */
 function transferDocument(draft: TransferDraft, from: IndicatorRow, to: IndicatorRow): Record<string, unknown> {
   return { ...draft, fromEconomicCode: from.economic_code, toEconomicCode: to.economic_code };
@@ -91,17 +87,23 @@ export function validateTransfer(db: Db, actor: Actor, scope: UnitScope, draft: 
   });
 }
 
+/**
+ * 申请调剂. Nothing moves yet: the money moves at the final approval, which locks both indicators.
+ * Within the flexible quota (机动额度) only the flow's first step applies, unless the requester
+ * overrode a rule. Written as a payment is (payments/service.ts `createPayment`): the rules are judged
+ * on the indicators read without a lock, and the source is locked last, by the reservation, which
+ * checks its balance again.
+ */
 export async function createTransfer(tx: Tx, actor: Actor, scope: UnitScope, draft: TransferDraft, check: ValidatorCheck) {
   assertDistinct(draft.fromIndicatorId, draft.toIndicatorId);
-  const { from, to } = await lockPair(tx, scope.unitId, draft.fromIndicatorId, draft.toIndicatorId);
+  const from = await findIndicator(tx, scope.unitId, draft.fromIndicatorId);
+  const to = await findIndicator(tx, scope.unitId, draft.toIndicatorId);
   assertDepartmentAccess(actor, scope, from.department_id);
   assertDepartmentAccess(actor, scope, to.department_id);
   const { findings, fastTrack } = await evaluateTransfer(tx, scope.unitId, from, to, draft);
   const warnings = findings.enforce(draft.override?.reason);
   warnings.push(...validatorWarningsFor(check, transferDocument(draft, from, to)));
   const overridden = overriddenRules(warnings).length > 0;
-  // 占用: the amount to move out is held on the source until the transfer is decided.
-  await reserve(tx, from, draft.amount);
   const row = await tx
     .insertInto('transfers')
     .values({
@@ -117,10 +119,13 @@ export async function createTransfer(tx: Tx, actor: Actor, scope: UnitScope, dra
     { userId: actor.userId, departmentId: from.department_id }, { onlyFirst: fastTrack && !overridden, override: overridden },
   );
   await startApproval(tx, scope.unitId, 'transfer', row.id, steps);
-  const notice = await pendingStepNotice(tx, scope.unitId, transferNotice(row, from.department_id));
+  const notice = await pendingStepNotice(tx, scope.unitId, transferNotice(row, from.department_id), steps[0]);
+  const view = await transferDetail(tx, scope.unitId, row.id);
+  // 占用: the amount to move out is held on the source until the transfer is decided.
+  await reserve(tx, from, draft.amount);
   return recordCommand(tx, actor, scope.unitId, {
     entity: 'transfer', entityId: row.id, action: 'transfer.submit',
-    view: () => transferDetail(tx, scope.unitId, row.id),
+    view: async () => view,
     event: (transfer) => ({ type: 'transfer.submitted', payload: { transfer } }),
     number: { kind: 'transfer', year: yearOf(draft.date), table: 'transfers', then: notice },
   });

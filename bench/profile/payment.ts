@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { createKernel } from '../../core/kernel.js';
 import { createApp } from '../../core/server/app.js';
 import { DEMO_PASSWORD, seedDemo } from '../../core/demo/seed.js';
@@ -61,6 +62,8 @@ async function main() {
   const at = (q: number) => (latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0).toFixed(1);
   console.log(`payment submission (${CONCURRENCY} at a time, in-process, ${kernel.dialect}): ${payMs.toFixed(3)} ms, ${payStatements.toFixed(1)} statements each; latency p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms`);
   console.log(`indicator read     (serial, in-process, ${kernel.dialect}): ${readMs.toFixed(3)} ms, ${readStatements.toFixed(1)} statements each`);
+  // Its PostgreSQL schema goes with it: left behind, every profile's tables weighed on the next runs.
+  if (kernel.dialect === 'postgres') await sql`drop schema ${sql.id(`prof_${process.pid}`)} cascade`.execute(kernel.db);
   await kernel.close();
 }
 main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });

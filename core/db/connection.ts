@@ -48,7 +48,6 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (text: string) =>
 const log = (event: LogEvent) => {
   coreMetrics.recordStatement(event.queryDurationMillis, event.level === 'error');
   noteStatement(event.query.sql);
-  (globalThis as any).__sqlTrace?.(event);
 };
 
 export function isPostgresUrl(url: string): boolean {

@@ -37,6 +37,7 @@ export function pluginValidators(deps: ValidatorDeps): { ask: ValidatorProvider;
   // every submission of a busy unit wait for a process round trip per submission ahead of it.
   // One gate per (plugin, unit) enabled with a validator, kept while the process runs: its pace is remembered.
   const gates = new Map<string, { running: number; quick: boolean; waiting: Array<() => void> }>();
+  const remembered: ValidatingCache = new Map();
   const paced = async <T extends Reply>(key: string, call: () => Promise<T>): Promise<T> => {
     let gate = gates.get(key);
     if (!gate) gates.set(key, (gate = { running: 0, quick: false, waiting: [] }));
@@ -63,7 +64,7 @@ export function pluginValidators(deps: ValidatorDeps): { ask: ValidatorProvider;
   };
   const ask = async (db: Db, kind: ValidatorKind, unitId: string, document: Record<string, unknown>, lang?: 'zh' | 'en'): Promise<ValidatorVerdict[]> => {
     const verdicts: ValidatorVerdict[] = [];
-    for (const enablement of await validating(deps, db, kind, unitId)) {
+    for (const enablement of await validating(deps, remembered, db, kind, unitId)) {
       const reply = await paced(`${enablement.pluginId}\u0000${unitId}`, () =>
         deps.invoke(enablement, 'validators', kind, { kind, unitId, document, lang: lang === 'en' ? 'en' : 'zh-CN' }, { executor: db, timeoutMs: deps.limits.validatorTimeoutMs }));
       const answer = reply.ok ? readVerdict(reply.value) : null;
@@ -82,13 +83,13 @@ export function pluginValidators(deps: ValidatorDeps): { ask: ValidatorProvider;
     }
     return verdicts;
   };
-  const applies: ValidatorApplies = async (db, kind, unitId) => (await validating(deps, db, kind, unitId)).length > 0;
+  const applies: ValidatorApplies = async (db, kind, unitId) => (await validating(deps, remembered, db, kind, unitId)).length > 0;
   return { ask, applies };
 }
 
 /** How long a unit's list of validating plugins is reused: another app process enabling or disabling one is seen within it. */
 const VALIDATING_TTL_MS = 1000;
-const validatingCache = new WeakMap<ValidatorDeps, Map<string, { version: number; until: number; found: Enablement[] }>>();
+type ValidatingCache = Map<string, { version: number; until: number; found: Enablement[] }>;
 
 /**
  * The unit's enabled plugins granted `validators` whose package validates `kind`, in enablement order.
@@ -97,9 +98,7 @@ const validatingCache = new WeakMap<ValidatorDeps, Map<string, { version: number
  * dropped at once by any write to plugin_units in this process (an enable, a disable, a fault counted),
  * and after at most a second.
  */
-async function validating(deps: ValidatorDeps, db: Db, kind: ValidatorKind, unitId: string): Promise<Enablement[]> {
-  let cache = validatingCache.get(deps);
-  if (!cache) validatingCache.set(deps, (cache = new Map()));
+async function validating(deps: ValidatorDeps, cache: ValidatingCache, db: Db, kind: ValidatorKind, unitId: string): Promise<Enablement[]> {
   const key = `${kind}\u0000${unitId}`;
   const version = enablementVersion();
   const hit = cache.get(key);

@@ -91,12 +91,12 @@ describe('batched event delivery (manifest eventBatch)', () => {
   });
 
   it('a batch that fails part way acknowledges what succeeded; the failing event is delivered alone and retried with backoff; the rest follow in order', async () => {
-    // seq 3 fails until its third run; every run is logged in order.
+    // seq 3 fails until its log shows it once already; every run logs itself, then may fail.
     await env.plugin('batch-fail', `return { events: { 'period.*': async (event, host) => {
       const log = await host.storage.get('docs', 'log');
       const order = (log ? log.data.order : []).concat([event.payload.seq]);
       await host.storage.put('docs', 'log', { kind: 'log', order });
-      if (event.payload.seq === 3 && order.filter((s) => s === 3).length < 3) throw new Error('seq 3 not yet');
+      if (event.payload.seq === 3 && order.filter((s) => s === 3).length < 2) throw new Error('seq 3 not yet');
     } } };`, { permissions: ['events', 'storage'], events: ['period.*'], eventBatch: true }, ['b']);
     const loop = new DeliveryLoop(env.host, { intervalMs: 10, leaseMs: 5000, retryBaseMs: 60_000 });
     await skipHistory();
@@ -104,8 +104,9 @@ describe('batched event delivery (manifest eventBatch)', () => {
     await queueAll('batch-fail', 6);
     expect(await loop.round()).toBe(6);
     let rows = await deliveries('batch-fail');
-    // The batch ran 1, 2 and stopped at 3; 3 went alone (and failed: attempt 1, backoff); then 4, 5, 6 in a batch.
-    expect((await doc('batch-fail', 'b', 'log')).order).toEqual([1, 2, 3, 3, 4, 5, 6]);
+    // The batch ran 1, 2 and stopped at 3, whose write in the batch is not kept (a failed handler's
+    // deferred put is dropped); 3 went alone (its write kept, and failed: attempt 1, backoff); then 4, 5, 6 in a batch.
+    expect((await doc('batch-fail', 'b', 'log')).order).toEqual([1, 2, 3, 4, 5, 6]);
     expect(rows.map((r) => [r.event_id, r.status, r.attempts])).toEqual([
       [ids[0], 'done', 1], [ids[1], 'done', 1], [ids[2], 'pending', 1], [ids[3], 'done', 1], [ids[4], 'done', 1], [ids[5], 'done', 1],
     ]);
@@ -118,7 +119,62 @@ describe('batched event delivery (manifest eventBatch)', () => {
     rows = await deliveries('batch-fail');
     expect(rows.every((r) => r.status === 'done')).toBe(true);
     expect(rows[2]!.attempts).toBe(2);
-    expect((await doc('batch-fail', 'b', 'log')).order).toEqual([1, 2, 3, 3, 4, 5, 6, 3]);
+    expect((await doc('batch-fail', 'b', 'log')).order).toEqual([1, 2, 3, 4, 5, 6, 3]);
+    await env.host.idle();
+  });
+
+  it('a batch\'s puts are written in order, the last put of a document winning, and counted in the storage usage', async () => {
+    // No reads: the puts go together (one statement on PostgreSQL).
+    await env.plugin('batch-puts', `return { events: { 'project.*': async (event, host) => {
+      await host.storage.put('docs', 'latest', { kind: 'latest', seq: event.payload.seq });
+      await host.storage.put('docs', 'e' + event.payload.seq, { kind: 'e', seq: event.payload.seq });
+    } } };`, { permissions: ['events', 'storage'], events: ['project.*'], eventBatch: true });
+    const loop = new DeliveryLoop(env.host, { intervalMs: 10, leaseMs: 5000 });
+    await skipHistory();
+    await publish('project.noted', 12);
+    await queueAll('batch-puts', 12);
+    while ((await loop.round()) > 0);
+    expect((await deliveries('batch-puts')).every((r) => r.status === 'done')).toBe(true);
+    expect(await doc('batch-puts', 'a', 'latest')).toEqual({ kind: 'latest', seq: 12 });
+    expect((await docsOf('batch-puts', 'e')).map((d) => d.seq).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    const usage = await env.kernel.db.selectFrom('plugin_storage_usage').select(['docs', 'bytes']).where('plugin_id', '=', 'batch-puts').where('unit_id', '=', 'a').executeTakeFirstOrThrow();
+    const stored = await env.kernel.db.selectFrom('plugin_docs').select(['bytes']).where('plugin_id', '=', 'batch-puts').where('unit_id', '=', 'a').execute();
+    expect({ docs: Number(usage.docs), bytes: Number(usage.bytes) }).toEqual({ docs: 13, bytes: stored.reduce((sum, d) => sum + Number(d.bytes), 0) });
+  });
+
+  it('a put refused when the batch\'s writes are made stops the batch at its event: the events before keep their writes, that event goes alone and meets the refusal in its handler', async () => {
+    // Each event stores a document of its own: the quota of 3 documents refuses the fourth.
+    await env.plugin('batch-quota', `return { events: { 'indicator.*': async (event, host) => {
+      try {
+        await host.storage.put('docs', 'e' + event.payload.seq, { kind: 'e', seq: event.payload.seq });
+      } catch (e) {
+        await host.log.warn('refused', { seq: event.payload.seq, code: e.code });
+        throw e;
+      }
+    } } };`, { permissions: ['events', 'storage', 'log'], events: ['indicator.*'], eventBatch: true });
+    const sys = await env.login('sysadmin');
+    expect((await env.call('PUT', '/api/plugins/batch-quota/quotas', { token: sys, body: { storageDocs: 3 } })).status).toBe(200);
+    const loop = new DeliveryLoop(env.host, { intervalMs: 10, leaseMs: 5000, retryBaseMs: 60_000 });
+    await skipHistory();
+    const ids = await publish('indicator.noted', 6);
+    await queueAll('batch-quota', 6);
+    const before = calls.get('batch-quota:eventBatch') ?? 0;
+    expect(await loop.round()).toBe(6);
+    // One batch wrote e1–e3 and stopped at 4; 4 went alone and met the quota in its handler; 5 and 6 (one more batch) stopped at 5, which went alone too.
+    expect((await docsOf('batch-quota', 'e')).map((d) => d.seq).sort()).toEqual([1, 2, 3]);
+    const rows = await deliveries('batch-quota');
+    expect(rows.map((r) => [r.event_id, r.status])).toEqual([
+      [ids[0], 'done'], [ids[1], 'done'], [ids[2], 'done'], [ids[3], 'pending'], [ids[4], 'pending'], [ids[5], 'pending'],
+    ]);
+    expect(rows[3]!.last_error).toMatch(/^PLUGIN_QUOTA_EXCEEDED/);
+    expect(rows[4]!.last_error).toMatch(/^PLUGIN_QUOTA_EXCEEDED/);
+    expect((calls.get('batch-quota:eventBatch') ?? 0) - before).toBeLessThanOrEqual(3);
+    // The handlers that met the refusal saw it as a host error they could catch.
+    const logged = await env.kernel.db.selectFrom('plugin_logs').select('data').where('plugin_id', '=', 'batch-quota').execute();
+    expect(logged.map((l) => JSON.parse(l.data!))).toEqual(expect.arrayContaining([{ seq: 4, code: 'PLUGIN_QUOTA_EXCEEDED' }]));
+    // A quota is the administrator's setting, not a fault of the plugin's: the breaker counted nothing.
+    const unit = await env.kernel.db.selectFrom('plugin_units').select(['faults', 'state']).where('plugin_id', '=', 'batch-quota').where('unit_id', '=', 'a').executeTakeFirstOrThrow();
+    expect(unit).toEqual({ faults: 0, state: 'enabled' });
     await env.host.idle();
   });
 

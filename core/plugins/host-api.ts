@@ -3,6 +3,7 @@ import { nowIso } from '../clock.js';
 import type { RealtimeBus } from '../events/realtime.js';
 import type { HostPermission, Manifest } from '../../sdk/manifest.js';
 import type { HostCall } from './runner/client.js';
+import type { DeferredPuts } from './deferred-puts.js';
 import { AppError, HostCallError } from './errors.js';
 import { objectArg, readBudgetRequests, readDepartments, readExecutionReport, readIndicators, readPayments, readProjects, readTimeProgress, readTransfers } from './ledger-read.js';
 import { storageCall } from './storage.js';
@@ -48,9 +49,11 @@ export interface CallContext {
   quotaMemo?: Promise<PluginQuotas> | undefined;
   /** The host limits this invocation's host calls were refused with (invoke.ts answers an uncaught one to the caller). */
   limitsHit?: AppError[] | undefined;
+  /** An event batch's storage.put calls, applied later (DeferredPuts). */
+  deferred?: DeferredPuts | undefined;
 }
 
-function quotasOf(context: CallContext): Promise<PluginQuotas> {
+export function quotasOf(context: CallContext): Promise<PluginQuotas> {
   context.quotaMemo ??= quotasFor(context.executor, context.pluginId, context.unitId);
   return context.quotaMemo;
 }
@@ -143,10 +146,17 @@ async function gated<T>(context: CallContext, work: () => Promise<T>): Promise<T
 
 /** Answers one host call from the sandbox; a refusal is thrown as a HostCallError. */
 export async function answerHostCall(call: HostCall, realtime: RealtimeBus): Promise<unknown> {
+  const context = call.context as CallContext | undefined;
+  if (call.at !== undefined) {
+    // Only an event batch defers its puts (its context collects them); the runner sends no other.
+    if (call.method === 'storage.put') context?.deferred?.queue(call, call.at);
+    return null;
+  }
   try {
+    // The batch's puts so far are written first: this call may read them.
+    if (context?.deferred) await context.deferred.applyBefore(context);
     return await dispatch(call, realtime);
   } catch (error) {
-    const context = call.context as CallContext | undefined;
     if (context && error instanceof HostCallError && error.limit) (context.limitsHit ??= []).push(error.limit);
     throw error;
   }
@@ -155,6 +165,13 @@ export async function answerHostCall(call: HostCall, realtime: RealtimeBus): Pro
 async function dispatch(call: HostCall, realtime: RealtimeBus): Promise<unknown> {
   const context = call.context as CallContext | undefined;
   if (!context || context.unitId !== call.unitId) throw new HostCallError('PLUGIN_CALL_EXPIRED', 'this host object belongs to a call that has finished', 403);
+  admit(call, context);
+  // A call inside an open transaction already holds its connection: it must not queue behind calls waiting for one.
+  return context.executor.isTransaction ? answer(call, context, realtime) : gated(context, () => answer(call, context, realtime));
+}
+
+/** Whether the unit granted the call and the invocation may write; counts a write. */
+export function admit(call: HostCall, context: CallContext): void {
   const permission = METHOD_PERMISSION[call.method];
   if (!permission) throw new HostCallError('PLUGIN_UNKNOWN_HOST_CALL', `unknown host call ${String(call.method).slice(0, 60)}`, 400);
   if (!context.grants.has(permission)) {
@@ -167,8 +184,6 @@ async function dispatch(call: HostCall, realtime: RealtimeBus): Promise<unknown>
     context.stats.writes += 1;
     if (lastingWrite(call, context.manifest)) context.stats.lasting = (context.stats.lasting ?? 0) + 1;
   }
-  // A call inside an open transaction already holds its connection: it must not queue behind calls waiting for one.
-  return context.executor.isTransaction ? answer(call, context, realtime) : gated(context, () => answer(call, context, realtime));
 }
 
 async function answer(call: HostCall, context: CallContext, realtime: RealtimeBus): Promise<unknown> {

@@ -11,6 +11,7 @@ import type { PluginMetrics } from './metrics.js';
 import type { Breaker } from './breaker.js';
 import type { Enablement } from './enablement.js';
 import type { CallContext, InvokeStats } from './host-api.js';
+import { DeferredPuts } from './deferred-puts.js';
 import { AppError, type ErrorCode } from './errors.js';
 
 export interface InvokeOptions {
@@ -64,6 +65,7 @@ export async function invokeEntry(
   const context: CallContext = {
     pluginId: pkg.pluginId, unitId: enablement.unitId, grants: new Set(enablement.grants), manifest: pkg.manifest, executor,
     stats: options.stats ?? { writes: 0 }, readOnly: options.readOnly === true,
+    deferred: entry === 'eventBatch' ? new DeferredPuts() : undefined,
   };
   const budget = entry === 'schedule' ? scheduleBudget(limits, pkg.manifest, name) : { timeoutMs: options.timeoutMs ?? limits.timeoutMs, cpuMs: limits.cpuMs };
   const run = () => deps.runner.invoke({
@@ -73,11 +75,18 @@ export async function invokeEntry(
   });
   let outcome = await run();
   if (bystander(outcome) && outcome.death?.culpritKnown && (entry === 'views' || (entry === 'routes' && name.startsWith('GET ')))) outcome = await run();
+  // A batch whose puts could not be written at all has failed, but not by a fault of the plugin's.
+  let unwritten = false;
+  if (context.deferred && outcome.reply.ok) {
+    const reply = await finishBatch(context, context.deferred, outcome.reply.value);
+    unwritten = !reply.ok;
+    outcome = { ...outcome, reply };
+  }
   const reply = !outcome.reply.ok && outcome.reply.error.refused ? checkedRefusal(pkg.pluginId, entry, outcome.reply.error) : withHostLimit(outcome.reply, context);
   // A refusal is the plugin answering, not failing: it neither counts as an error nor toward the
   // breaker; nor does a host limit it ran into (a full quota is the administrator's setting, not a
   // bug: the breaker must not switch a plugin off for it), nor a runner death that was not this call's doing.
-  const innocent = bystander(outcome);
+  const innocent = bystander(outcome) || unwritten;
   const isFault = !reply.ok && reply.error.code !== 'PLUGIN_ENTRY_MISSING' && !reply.error.refused && !reply.error.hostLimit && !innocent;
   deps.metrics.record(pkg.pluginId, enablement.unitId, outcome, !reply.ok && isFault ? reply.error.code : null);
   if (!reply.ok && isFault) {
@@ -88,6 +97,22 @@ export async function invokeEntry(
   }
   deps.events.emit('invoked', { pluginId: pkg.pluginId, unitId: enablement.unitId, entry, name, reply });
   return reply;
+}
+
+/**
+ * Writes the puts of the events a batch completed (its answer's `done`). A put refused stops the
+ * batch at its event, as if that event's handler had failed: the answer says so.
+ */
+async function finishBatch(context: CallContext, deferred: DeferredPuts, value: unknown): Promise<Reply> {
+  const answer = value as { done?: unknown; failed?: unknown } | null;
+  const done = Number.isSafeInteger(answer?.done) ? (answer!.done as number) : 0;
+  try {
+    await deferred.apply(context, done);
+  } catch (error) {
+    if (deferred.refusedAt === null) return errorReply('HOST_ERROR', `the batch's storage writes failed: ${(error as Error).message}`.slice(0, 500));
+  }
+  const refusedAt = deferred.refusedAt;
+  return refusedAt !== null && refusedAt < done ? { ok: true, value: { done: refusedAt, failed: true } } : { ok: true, value };
 }
 
 /** A failed call as its caller is answered (a plugin route, a view, an enable's migration). */

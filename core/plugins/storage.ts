@@ -59,21 +59,10 @@ export async function storageCall(db: Executor, owner: StorageOwner, method: str
       .executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
-  const data = a[2];
-  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new HostCallError('PLUGIN_BAD_ARGUMENTS', 'documents are JSON objects', 400);
-  const json = JSON.stringify(data);
-  if (json.length > MAX_DOC_BYTES) throw new HostCallError('PLUGIN_BAD_ARGUMENTS', `documents are limited to ${MAX_DOC_BYTES} bytes`, 413);
-  const bytes = Buffer.byteLength(json, 'utf8');
-  const idx = (i: number) => {
-    const field = collection.indexes[i];
-    const value = field ? (data as Record<string, unknown>)[field] : undefined;
-    return value === undefined || value === null ? null : String(value).slice(0, 200);
-  };
-  const values = { idx0: idx(0), idx1: idx(1), idx2: idx(2), data: json, bytes, updated_at: nowIso() };
+  const { doc, data } = docWrite(owner, collection, id, a[2]);
   const quotas = await owner.quotas();
   // Usage, check and write under one lock per (plugin, unit): concurrent puts cannot both pass the last free byte.
   await withQuotaLock(db, owner.pluginId, owner.unitId, async (tx) => {
-    const doc = { pluginId: owner.pluginId, unitId: owner.unitId, collection: name, docId: id, ...values };
     const rowId = dialectOf(tx) === 'postgres' ? await upsertWithinQuotaPg(tx, doc, quotas) : await upsertWithinQuota(tx, doc, quotas);
     // Its search terms in the same transaction: a search never finds a document by its old text.
     if (collection.search?.length) await indexDocument(tx, owner, collection, rowId, data as Record<string, unknown>);
@@ -84,6 +73,72 @@ export async function storageCall(db: Executor, owner: StorageOwner, method: str
 interface DocWrite {
   pluginId: string; unitId: string; collection: string; docId: string;
   idx0: string | null; idx1: string | null; idx2: string | null; data: string; bytes: number; updated_at: string;
+}
+
+/** A put's document as it is stored, checked (a JSON object within the size limit), its index fields read. */
+function docWrite(owner: StorageOwner, collection: Collection, docId: string, data: unknown): { doc: DocWrite; data: Record<string, unknown> } {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new HostCallError('PLUGIN_BAD_ARGUMENTS', 'documents are JSON objects', 400);
+  const json = JSON.stringify(data);
+  if (json.length > MAX_DOC_BYTES) throw new HostCallError('PLUGIN_BAD_ARGUMENTS', `documents are limited to ${MAX_DOC_BYTES} bytes`, 413);
+  const idx = (i: number) => {
+    const field = collection.indexes[i];
+    const value = field ? (data as Record<string, unknown>)[field] : undefined;
+    return value === undefined || value === null ? null : String(value).slice(0, 200);
+  };
+  return {
+    doc: {
+      pluginId: owner.pluginId, unitId: owner.unitId, collection: collection.name, docId,
+      idx0: idx(0), idx1: idx(1), idx2: idx(2), data: json, bytes: Buffer.byteLength(json, 'utf8'), updated_at: nowIso(),
+    },
+    data: data as Record<string, unknown>,
+  };
+}
+
+/**
+ * Several puts in one statement (PostgreSQL; an event batch's deferred puts, deferred-puts.ts):
+ * answers false, having written nothing, unless every put is valid, none is to a searchable
+ * collection and the quotas allow the net result (each document once, as its last put left it) —
+ * the caller then writes them one by one, which finds and explains the put that cannot be made.
+ * Documents only grow in number along the puts, so the net count bounds every step's.
+ */
+export async function putManyPg(tx: Executor, owner: StorageOwner, calls: unknown[][], quotas: PluginQuotas): Promise<boolean> {
+  const last = new Map<string, DocWrite>();
+  for (const a of calls) {
+    const collection = owner.manifest.collections.find((c) => c.name === String(a[0] ?? ''));
+    const id = String(a[1] ?? '');
+    if (!collection || collection.search?.length || id.length === 0 || id.length > 200) return false;
+    let doc: DocWrite;
+    try {
+      doc = docWrite(owner, collection, id, a[2]).doc;
+    } catch {
+      return false;
+    }
+    last.delete(`${doc.collection}\u0000${id}`);
+    last.set(`${doc.collection}\u0000${id}`, doc);
+  }
+  const docs = [...last.values()];
+  if (!docs.length) return true;
+  const { pluginId, unitId } = owner;
+  const rows = sql.join(docs.map((d) => sql`(${d.collection}, ${d.docId}, ${d.idx0}, ${d.idx1}, ${d.idx2}, ${d.data}, cast(${d.bytes} as bigint), ${d.updated_at})`));
+  return withQuotaLock(tx, pluginId, unitId, async (locked) => {
+    const { rows: [answer] } = await sql<{ fits: boolean }>`
+      with input (collection, doc_id, idx0, idx1, idx2, data, bytes, updated_at) as (values ${rows}),
+      old as (select d.bytes from plugin_docs d join input i on d.collection = i.collection and d.doc_id = i.doc_id
+        where d.plugin_id = ${pluginId} and d.unit_id = ${unitId}),
+      fits as (select
+        coalesce((select docs from plugin_storage_usage where plugin_id = ${pluginId} and unit_id = ${unitId}), 0)
+          + (select count(*) from input) - (select count(*) from old) <= cast(${quotas.storageDocs} as bigint)
+        and coalesce((select bytes from plugin_storage_usage where plugin_id = ${pluginId} and unit_id = ${unitId}), 0)
+          + (select sum(bytes) from input) - coalesce((select sum(bytes) from old), 0) <= cast(${quotas.storageBytes} as bigint) as ok),
+      put as (
+        insert into plugin_docs (plugin_id, unit_id, collection, doc_id, idx0, idx1, idx2, data, bytes, updated_at)
+        select ${pluginId}, ${unitId}, collection, doc_id, idx0, idx1, idx2, data, bytes, updated_at from input where (select ok from fits)
+        on conflict (plugin_id, unit_id, collection, doc_id) do update set
+          idx0 = excluded.idx0, idx1 = excluded.idx1, idx2 = excluded.idx2, data = excluded.data, bytes = excluded.bytes, updated_at = excluded.updated_at
+        returning 1)
+      select ok as fits from fits`.execute(locked);
+    return answer!.fits === true;
+  });
 }
 
 /** Refuses a write the storage quotas do not allow; `old`: the size of the document it replaces. */

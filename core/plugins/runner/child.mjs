@@ -7,6 +7,7 @@
 //   parent → child  {t:'invoke', id, key, code (with a key's first call only), memoryMb, unitId, entry, name, input, settings, timeoutMs, cpuMs, maxResultBytes, maxHostCalls}
 //                   {t:'hostreply', callId, reply, error?}   {t:'drop', key}   {t:'dropUnit', key, unitId}   {t:'ping', id}
 //   child → parent  {t:'ready'}  {t:'result', id, reply, memory}  {t:'hostcall', callId, invokeId, key, unitId, method, args}  {t:'pong', id}
+//                   {t:'hostcall', callId: 0, …, at}   an event batch's storage.put, deferred: not answered (host-api.ts DeferredPuts)
 //                   {t:'suspect', key}   the isolate computing hardest lately (null: none): whom to blame if this process dies
 //                   {t:'dying', reason, key, detail}   about to exit (over its memory limit, a catastrophic V8 error) and who caused it
 import ivm from 'isolated-vm';
@@ -110,14 +111,18 @@ const BOOTSTRAP = `
       return null;
     }
   };
-  const makeHost = (invokeId, unitId, settings, onCall) => {
+  // \`eventAt\` (an event batch's): the index of the event being handled. The batch's storage.put is
+  // then deferred: answered at once here and applied by the host in order, before the batch's next
+  // other host call and at its end (host-api.ts, DeferredPuts), instead of a process round trip each.
+  const makeHost = (invokeId, unitId, settings, onCall, eventAt) => {
     const call = async (method, args) => {
       if (onCall) onCall();
       // Arguments that are not JSON go as null: the runner answers that with a host error.
       let argsJson = null;
       try { argsJson = stringify(args); } catch (e) { argsJson = null; }
       if (typeof argsJson !== 'string') argsJson = null;
-      const replyJson = await apply(refApply, hostRef, [undefined, [invokeId, StringCtor(method), argsJson], CALL_OPTIONS]);
+      const at = eventAt && method === 'storage.put' ? eventAt() : undefined;
+      const replyJson = await apply(refApply, hostRef, [undefined, [invokeId, StringCtor(method), argsJson, at], CALL_OPTIONS]);
       const reply = parse(replyJson);
       if (reply.ok === true) return reply.v;
       throw hostError(reply.e);
@@ -178,7 +183,7 @@ const BOOTSTRAP = `
     const events = input.events, budgetMs = NumberCtor(input.budgetMs), maxCalls = NumberCtor(input.hostCalls), started = dateNow();
     let calls = 0;
     let i = 0;
-    const host = makeHost(invokeId, unitId, parse(settingsJson), () => { calls += 1; });
+    const host = makeHost(invokeId, unitId, parse(settingsJson), () => { calls += 1; }, () => i);
     return new PromiseCtor((resolve) => {
       const answer = (failed) => resolve('{"ok":true,"v":{"done":' + i + ',"failed":' + (failed ? 'true' : 'false') + '}}');
       const next = () => {
@@ -330,7 +335,7 @@ async function contextFor(entry, key, unitId, code, timeoutMs) {
   if (!pending) {
     pending = (async () => {
       const context = await entry.isolate.createContext(options({}));
-      const hostRef = new ivm.Reference((invokeId, method, args) => hostCall(key, unitId, invokeId, method, args));
+      const hostRef = new ivm.Reference((invokeId, method, args, at) => hostCall(key, unitId, invokeId, method, args, at));
       const invokeRef = await context.evalClosure(BOOTSTRAP, [hostRef], options({ timeout: timeoutMs, result: { reference: true } }));
       await context.eval(code, options({ timeout: timeoutMs, filename: `plugin:${key}` }));
       return { context, invokeRef };
@@ -347,7 +352,11 @@ function refuse(invocation, code, message, status) {
   return fail(code, message, status);
 }
 
-function hostCall(key, unitId, invokeId, method, args) {
+/** What a deferred storage.put answers in the sandbox (the document is written by the host later). */
+const DEFERRED_ANSWER = '{"ok":true,"v":null}';
+
+/** `at`: the event index of a batch's deferred storage.put (sent without waiting for an answer), else undefined. */
+function hostCall(key, unitId, invokeId, method, args, at) {
   const invocation = invocations.get(invokeId);
   // A host object kept from an earlier call (or another unit's) is dead: calls are bound to one invocation.
   if (!invocation || invocation.key !== key || invocation.unitId !== unitId) {
@@ -367,6 +376,10 @@ function hostCall(key, unitId, invokeId, method, args) {
   }
   if (args === null) return refuse(invocation, 'PLUGIN_BAD_ARGUMENTS', `the arguments of ${String(method).slice(0, 60)} are not JSON`, 400);
   if (typeof args !== 'string' || args.length > 1_000_000) return refuse(invocation, 'PLUGIN_BAD_ARGUMENTS', 'host call arguments too large', 413);
+  if (method === 'storage.put' && Number.isSafeInteger(at) && at >= 0) {
+    send({ t: 'hostcall', callId: 0, invokeId, key, unitId, method, args, at });
+    return DEFERRED_ANSWER;
+  }
   invocation.inFlight += 1;
   const callId = nextCallId++;
   return new Promise((resolve) => {

@@ -74,6 +74,8 @@ export interface HostCall {
   args: unknown[];
   /** The context given to the invocation that made the call; undefined once it has finished. */
   context: unknown;
+  /** An event batch's deferred storage.put: the index of the event whose handler made it. */
+  at?: number;
 }
 export type HostCallHandler = (call: HostCall) => Promise<unknown>;
 
@@ -274,6 +276,8 @@ export class RunnerClient {
       clearTimeout(pending.timer);
       this.pending.delete(message.id);
       pending.resolve({ reply: parseReply(message.reply), memory: Number(message.memory) || 0, wallMs: Number(message.wallMs) || 0 });
+    } else if (message?.t === 'hostcall' && Number.isSafeInteger(message.at)) {
+      this.onDeferredCall(message);
     } else if (message?.t === 'hostcall') {
       const owner = this.pending.get(message.invokeId);
       const mine = owner && owner.key === message.key && owner.unitId === message.unitId ? owner : undefined;
@@ -307,6 +311,25 @@ export class RunnerClient {
         (error) => refuse(toMarshalled(error)),
       );
     }
+  }
+
+  /**
+   * An event batch's deferred storage.put: handed to the invocation's context, never answered (the
+   * sandbox already was). Arguments that do not parse reach the host as none, which refuses them
+   * when it applies the write, failing the batch.
+   */
+  private onDeferredCall(message: any): void {
+    const owner = this.pending.get(message.invokeId);
+    if (!owner || owner.key !== message.key || owner.unitId !== message.unitId) return;
+    let args: unknown[] = [];
+    try {
+      const parsed = JSON.parse(message.args);
+      if (Array.isArray(parsed)) args = parsed;
+    } catch {
+      // refused when applied
+    }
+    this.onHostCall({ key: message.key, unitId: message.unitId, invokeId: message.invokeId, method: String(message.method), args, context: owner.context, at: message.at })
+      .catch((error) => console.error('[plugins] a deferred storage write could not be queued:', (error as Error).message));
   }
 
   async invoke(request: InvokeRequest): Promise<InvokeOutcome> {

@@ -142,6 +142,28 @@ describe('batched event delivery (manifest eventBatch)', () => {
     expect({ docs: Number(usage.docs), bytes: Number(usage.bytes) }).toEqual({ docs: 13, bytes: stored.reduce((sum, d) => sum + Number(d.bytes), 0) });
   });
 
+  it('many puts of one handler, awaited together, are all written, and a read after them sees them', async () => {
+    // 70 puts per event, all in flight at once: more than the sandbox keeps before handing them over
+    // (64), and more than a call may have host calls in flight (32), which deferred puts are not. Two
+    // events: both fit in one batch's host calls (a lone event would go alone, over that limit).
+    await env.plugin('batch-many', `return { events: { 'budget.*': async (event, host) => {
+      const seq = event.payload.seq;
+      await Promise.all(Array.from({ length: 70 }, (_, k) => host.storage.put('docs', seq + ':' + k, { kind: 'm', seq, k })));
+      const back = await host.storage.query('docs', { kind: 'm' }, { limit: 500 });
+      await host.storage.put('docs', 'check:' + seq, { kind: 'check', seen: back.filter((d) => d.data.seq === seq).length });
+    } } };`, { permissions: ['events', 'storage'], events: ['budget.*'], eventBatch: true }, ['b']);
+    const loop = new DeliveryLoop(env.host, { intervalMs: 10, leaseMs: 5000 });
+    await skipHistory();
+    await publish('budget.noted', 2, 'b');
+    await queueAll('batch-many', 2);
+    while ((await loop.round()) > 0);
+    expect((await deliveries('batch-many')).every((r) => r.status === 'done' && r.attempts === 1)).toBe(true);
+    const stored = await env.kernel.db.selectFrom('plugin_docs').select(['doc_id', 'data']).where('plugin_id', '=', 'batch-many').where('unit_id', '=', 'b').execute();
+    expect(stored.length).toBe(2 * 71);
+    expect(stored.filter((d) => d.doc_id.startsWith('check:')).map((d) => JSON.parse(d.data).seen)).toEqual([70, 70]);
+    expect(calls.get('batch-many:events')).toBeUndefined();
+  });
+
   it('a put refused when the batch\'s writes are made stops the batch at its event: the events before keep their writes, that event goes alone and meets the refusal in its handler', async () => {
     // Each event stores a document of its own: the quota of 3 documents refuses the fourth.
     await env.plugin('batch-quota', `return { events: { 'indicator.*': async (event, host) => {

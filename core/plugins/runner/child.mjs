@@ -7,7 +7,8 @@
 //   parent → child  {t:'invoke', id, key, code (with a key's first call only), memoryMb, unitId, entry, name, input, settings, timeoutMs, cpuMs, maxResultBytes, maxHostCalls}
 //                   {t:'hostreply', callId, reply, error?}   {t:'drop', key}   {t:'dropUnit', key, unitId}   {t:'ping', id}
 //   child → parent  {t:'ready'}  {t:'result', id, reply, memory}  {t:'hostcall', callId, invokeId, key, unitId, method, args}  {t:'pong', id}
-//                   {t:'hostcall', callId: 0, …, at}   an event batch's storage.put, deferred: not answered (host-api.ts DeferredPuts)
+//                   {t:'hostcall', callId: 0, …, method: 'storage.put', args: [[eventIndex, putArgs], …], many: true}
+//                                   an event batch's storage.put calls, deferred: not answered (deferred-puts.ts)
 //                   {t:'suspect', key}   the isolate computing hardest lately (null: none): whom to blame if this process dies
 //                   {t:'dying', reason, key, detail}   about to exit (over its memory limit, a catastrophic V8 error) and who caused it
 import ivm from 'isolated-vm';
@@ -111,23 +112,45 @@ const BOOTSTRAP = `
       return null;
     }
   };
+  const PUTS_AT_ONCE = 64, PUT_BYTES_AT_ONCE = 262144;
+  /** A host's puts still kept here: handed over by its batch before it answers. */
+  const flushers = new WeakMap();
+  const join = Array.prototype.join, push = Array.prototype.push;
   // \`eventAt\` (an event batch's): the index of the event being handled. The batch's storage.put is
-  // then deferred: answered at once here and applied by the host in order, before the batch's next
-  // other host call and at its end (host-api.ts, DeferredPuts), instead of a process round trip each.
+  // then deferred: answered at once, kept here with its event's index, and handed to the host several
+  // at a time (deferred-puts.ts writes them in order) — before the batch's next other host call and
+  // at its end. A crossing out of the sandbox and a process round trip per put were most of a batch's time.
   const makeHost = (invokeId, unitId, settings, onCall, eventAt) => {
+    let puts = [], putBytes = 0;
+    const send = async (method, argsJson, count) => {
+      const replyJson = await apply(refApply, hostRef, [undefined, [invokeId, method, argsJson, count], CALL_OPTIONS]);
+      const reply = parse(replyJson);
+      if (reply.ok === true) return reply.v;
+      throw hostError(reply.e);
+    };
+    const flushPuts = async () => {
+      if (puts.length === 0) return;
+      const many = '[' + apply(join, puts, [',']) + ']', count = puts.length;
+      puts = [];
+      putBytes = 0;
+      await send('storage.putMany', many, count);
+    };
     const call = async (method, args) => {
       if (onCall) onCall();
       // Arguments that are not JSON go as null: the runner answers that with a host error.
       let argsJson = null;
       try { argsJson = stringify(args); } catch (e) { argsJson = null; }
       if (typeof argsJson !== 'string') argsJson = null;
-      const at = eventAt && method === 'storage.put' ? eventAt() : undefined;
-      const replyJson = await apply(refApply, hostRef, [undefined, [invokeId, StringCtor(method), argsJson, at], CALL_OPTIONS]);
-      const reply = parse(replyJson);
-      if (reply.ok === true) return reply.v;
-      throw hostError(reply.e);
+      if (eventAt && method === 'storage.put' && argsJson !== null) {
+        apply(push, puts, ['[' + eventAt() + ',' + argsJson + ']']);
+        putBytes += argsJson.length;
+        if (puts.length >= PUTS_AT_ONCE || putBytes >= PUT_BYTES_AT_ONCE) await flushPuts();
+        return null;
+      }
+      if (eventAt) await flushPuts();
+      return send(StringCtor(method), argsJson, undefined);
     };
-    return freeze({
+    const host = freeze({
       unitId,
       settings: freeze(settings),
       ledger: freeze({
@@ -163,6 +186,8 @@ const BOOTSTRAP = `
         error: (message, data) => call('log', ['error', message, data ?? null]),
       }),
     });
+    apply(mapSet, flushers, [host, flushPuts]);
+    return host;
   };
   const failure = (e) => stringify({ __proto__: null, ok: false, e });
   // An event's handler: the exact type first, then the family (\`payment.*\`), then a catch-all \`*\`.
@@ -185,7 +210,11 @@ const BOOTSTRAP = `
     let i = 0;
     const host = makeHost(invokeId, unitId, parse(settingsJson), () => { calls += 1; }, () => i);
     return new PromiseCtor((resolve) => {
-      const answer = (failed) => resolve('{"ok":true,"v":{"done":' + i + ',"failed":' + (failed ? 'true' : 'false') + '}}');
+      // The puts still kept here go to the host before the answer.
+      const answer = (failed) => apply(then, apply(mapGet, flushers, [host])(), [
+        () => resolve('{"ok":true,"v":{"done":' + i + ',"failed":' + (failed ? 'true' : 'false') + '}}'),
+        (e) => resolve(failure(describe(e))),
+      ]);
       const next = () => {
         for (;;) {
           if (i >= events.length || (i > 0 && (dateNow() - started >= budgetMs || calls >= maxCalls))) return answer(false);
@@ -335,7 +364,7 @@ async function contextFor(entry, key, unitId, code, timeoutMs) {
   if (!pending) {
     pending = (async () => {
       const context = await entry.isolate.createContext(options({}));
-      const hostRef = new ivm.Reference((invokeId, method, args, at) => hostCall(key, unitId, invokeId, method, args, at));
+      const hostRef = new ivm.Reference((invokeId, method, args, count) => hostCall(key, unitId, invokeId, method, args, count));
       const invokeRef = await context.evalClosure(BOOTSTRAP, [hostRef], options({ timeout: timeoutMs, result: { reference: true } }));
       await context.eval(code, options({ timeout: timeoutMs, filename: `plugin:${key}` }));
       return { context, invokeRef };
@@ -352,11 +381,11 @@ function refuse(invocation, code, message, status) {
   return fail(code, message, status);
 }
 
-/** What a deferred storage.put answers in the sandbox (the document is written by the host later). */
+/** What a batch's deferred puts are answered (the host writes them later). */
 const DEFERRED_ANSWER = '{"ok":true,"v":null}';
 
-/** `at`: the event index of a batch's deferred storage.put (sent without waiting for an answer), else undefined. */
-function hostCall(key, unitId, invokeId, method, args, at) {
+/** `count`: how many puts a batch's `storage.putMany` carries (sent on without waiting for an answer). */
+function hostCall(key, unitId, invokeId, method, args, count) {
   const invocation = invocations.get(invokeId);
   // A host object kept from an earlier call (or another unit's) is dead: calls are bound to one invocation.
   if (!invocation || invocation.key !== key || invocation.unitId !== unitId) {
@@ -365,7 +394,9 @@ function hostCall(key, unitId, invokeId, method, args, at) {
   }
   // A call already caught flooding gets nothing more.
   if (invocation.fault) return refuse(invocation, invocation.fault.code, invocation.fault.message, 429);
-  invocation.hostCalls += 1;
+  const many = method === 'storage.putMany';
+  if (many && !(Number.isSafeInteger(count) && count >= 1)) return refuse(invocation, 'PLUGIN_BAD_ARGUMENTS', 'storage.putMany: no count', 400);
+  invocation.hostCalls += many ? count : 1;
   if (invocation.hostCalls > invocation.maxHostCalls) {
     invocation.fault ??= { code: 'PLUGIN_HOST_CALL_LIMIT', message: `more than ${invocation.maxHostCalls} host calls in one call` };
     return refuse(invocation, 'PLUGIN_HOST_CALL_LIMIT', `more than ${invocation.maxHostCalls} host calls in one call`, 429);
@@ -376,8 +407,8 @@ function hostCall(key, unitId, invokeId, method, args, at) {
   }
   if (args === null) return refuse(invocation, 'PLUGIN_BAD_ARGUMENTS', `the arguments of ${String(method).slice(0, 60)} are not JSON`, 400);
   if (typeof args !== 'string' || args.length > 1_000_000) return refuse(invocation, 'PLUGIN_BAD_ARGUMENTS', 'host call arguments too large', 413);
-  if (method === 'storage.put' && Number.isSafeInteger(at) && at >= 0) {
-    send({ t: 'hostcall', callId: 0, invokeId, key, unitId, method, args, at });
+  if (many) {
+    send({ t: 'hostcall', callId: 0, invokeId, key, unitId, method: 'storage.put', args, many: true });
     return DEFERRED_ANSWER;
   }
   invocation.inFlight += 1;

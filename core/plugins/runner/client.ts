@@ -276,8 +276,8 @@ export class RunnerClient {
       clearTimeout(pending.timer);
       this.pending.delete(message.id);
       pending.resolve({ reply: parseReply(message.reply), memory: Number(message.memory) || 0, wallMs: Number(message.wallMs) || 0 });
-    } else if (message?.t === 'hostcall' && Number.isSafeInteger(message.at)) {
-      this.onDeferredCall(message);
+    } else if (message?.t === 'hostcall' && message.many === true) {
+      this.onDeferredPuts(message);
     } else if (message?.t === 'hostcall') {
       const owner = this.pending.get(message.invokeId);
       const mine = owner && owner.key === message.key && owner.unitId === message.unitId ? owner : undefined;
@@ -314,22 +314,25 @@ export class RunnerClient {
   }
 
   /**
-   * An event batch's deferred storage.put: handed to the invocation's context, never answered (the
-   * sandbox already was). Arguments that do not parse reach the host as none, which refuses them
-   * when it applies the write, failing the batch.
+   * An event batch's deferred storage.put calls, `[[event index, put arguments], …]`: each handed to
+   * the invocation's context, none answered (the sandbox already was). What does not read as that
+   * reaches the host as a put without arguments at event 0, which it refuses when it writes: the
+   * whole batch is delivered again.
    */
-  private onDeferredCall(message: any): void {
+  private onDeferredPuts(message: any): void {
     const owner = this.pending.get(message.invokeId);
     if (!owner || owner.key !== message.key || owner.unitId !== message.unitId) return;
-    let args: unknown[] = [];
+    let puts: Array<[number, unknown[]]>;
     try {
-      const parsed = JSON.parse(message.args);
-      if (Array.isArray(parsed)) args = parsed;
+      puts = JSON.parse(message.args);
+      if (!Array.isArray(puts) || !puts.every((p) => Array.isArray(p) && Number.isSafeInteger(p[0]) && p[0] >= 0 && Array.isArray(p[1]))) throw new Error('not puts');
     } catch {
-      // refused when applied
+      puts = [[0, []]];
     }
-    this.onHostCall({ key: message.key, unitId: message.unitId, invokeId: message.invokeId, method: String(message.method), args, context: owner.context, at: message.at })
-      .catch((error) => console.error('[plugins] a deferred storage write could not be queued:', (error as Error).message));
+    for (const [at, args] of puts) {
+      this.onHostCall({ key: message.key, unitId: message.unitId, invokeId: message.invokeId, method: 'storage.put', args, context: owner.context, at })
+        .catch((error) => console.error('[plugins] a deferred storage write could not be queued:', (error as Error).message));
+    }
   }
 
   async invoke(request: InvokeRequest): Promise<InvokeOutcome> {

@@ -71,10 +71,12 @@ function pluginRows(section: Section): Row[] {
   const without = /payment without plugin validator\s+([\d.]+ (?:µs|ms))/.exec(section.output)?.[1];
   const withV = /payment with sandboxed payment.validate\s+([\d.]+ (?:µs|ms))/.exec(section.output)?.[1];
   const added = /validator cost added to a payment\s+([\d.]+ (?:µs|ms))\s+\(([\d.]+)×/.exec(section.output);
+  const hop = /bare process round trip at the payments' pace\s+([\d.]+ (?:µs|ms))\s+\(the validator's added cost is ([\d.]+)×/.exec(section.output);
   const size = /BENCH_PAYMENTS=(\d+)/.exec(section.command)?.[1] ?? '';
   const events = /events delivered \((\d+) in ([\d.]+) s\)\s+(\d+) events\/s .*?ceiling (\d+)\/s/.exec(section.output);
   const rows: Row[] = [];
   if (added && rawAsync) rows.push({ bench: 'plugin validator overhead', measure: 'payment.validate added to one payment', size: `${Number(size).toLocaleString('en-US')} payments`, value: added[1]!, ceiling: `${rawAsync} (bare async isolated-vm call; sync ${rawSync})`, ratio: `${added[2]}×` });
+  if (added && hop) rows.push({ bench: 'plugin validator overhead', measure: 'payment.validate added to one payment, beside the bare process hop', size: `${Number(size).toLocaleString('en-US')} payments`, value: added[1]!, ceiling: `${hop[1]} (one fork-IPC round trip at the payments' pace)`, ratio: `${hop[2]}×` });
   if (without && withV) rows.push({ bench: 'plugin validator overhead', measure: 'payment request without / with the validator', size: `${Number(size).toLocaleString('en-US')} payments`, value: `${without} / ${withV}`, ceiling: '', ratio: '' });
   if (events) rows.push({ bench: 'events delivered to a plugin', measure: 'one plugin, one unit, one storage write per event', size: `${Number(size).toLocaleString('en-US')} payments`, value: `${events[3]} events/s`, ceiling: `${events[4]}/s (serial async isolated-vm calls)`, ratio: `${((Number(events[3]) / Number(events[4])) * 100).toFixed(1)} %` });
   return rows;

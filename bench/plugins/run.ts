@@ -4,6 +4,7 @@
 // payment (payment with vs without the validator) → events delivered per second by the outbox loop →
 // keyset paging of ledger.payments over BENCH_PAYMENTS (default 1,000,000) rows, beside the raw SQL page.
 import { createRequire } from 'node:module';
+import { spawn } from 'node:child_process';
 import { createKernel } from '../../core/kernel.js';
 import { createApp } from '../../core/server/app.js';
 import { DEMO_PASSWORD, seedDemo } from '../../core/demo/seed.js';
@@ -34,8 +35,28 @@ async function rawIvm() {
   return { sync, asyncCall };
 }
 
+/**
+ * The same-shape floor of a sandboxed validator: one message to a child process and its answer, over
+ * the runner's channel kind (fork IPC, \`advanced\` serialization), with a payment-sized input, asked
+ * at the payments' pace (between two payments: an idle process answers slower than a busy one).
+ */
+function bareHop() {
+  const child = spawn(process.execPath, ['-e', "process.on('message', (m) => process.send({ t: 'result', id: m.id, reply: '{\"ok\":true,\"v\":{\"result\":\"ok\"}}' }))"], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+  const input = JSON.stringify({ kind: 'payment.validate', unitId: 'a', document: { indicatorId: 1, payeeName: '示范县文具公司', payeeAccount: '6222020200001234567', purpose: '办公用品', amount: 1234, date: '2026-06-10', economicCode: '30201', departmentId: 3, stage: 'submit' }, lang: 'zh-CN' });
+  let id = 0;
+  return {
+    once: () => new Promise<number>((resolve) => {
+      const t = performance.now();
+      child.once('message', () => resolve(performance.now() - t));
+      child.send({ t: 'invoke', id: ++id, key: 'bench@1.0.0', unitId: 'a', entry: 'validators', name: 'payment.validate', input, settings: '{}', timeoutMs: 1000 });
+    }),
+    close: () => child.kill(),
+  };
+}
+
 async function main() {
   const raw = await rawIvm();
+  const hop = bareHop();
   const kernel = await createKernel({ databaseUrl: process.env.DATABASE_URL || ':memory:', kdf: 'fast', ...(process.env.DATABASE_URL ? { pgSchema: `bench_${process.pid}` } : {}) });
   await seedDemo(kernel, new Date('2026-06-15T08:00:00Z'), { activity: false });
   const host = hostOf(kernel, { validatorTimeoutMs: 1000 });
@@ -73,10 +94,13 @@ async function main() {
   for (let i = 0; i < 20; i++) { await pay('a'); await pay('b'); }
   const without: number[] = [];
   const withValidator: number[] = [];
+  const hops: number[] = [];
   for (let i = 0; i < rounds; i++) {
     withValidator.push(await pay('a'));
     without.push(await pay('b'));
+    hops.push(await hop.once());
   }
+  hop.close();
 
   const { worked, seconds } = await drainRounds(loop);
 
@@ -87,6 +111,7 @@ async function main() {
   console.log(`  payment without plugin validator                     ${fmt(median(without))}`);
   console.log(`  payment with sandboxed payment.validate              ${fmt(median(withValidator))}`);
   console.log(`  → validator cost added to a payment                  ${fmt(added)}  (${(added / raw.asyncCall).toFixed(1)}× a raw async ivm call; includes the IPC hop to the runner process)`);
+  console.log(`  bare process round trip at the payments' pace        ${fmt(median(hops))}  (the validator's added cost is ${(added / median(hops)).toFixed(1)}× it)`);
   console.log(`  events delivered (${worked} in ${seconds.toFixed(2)} s)           ${(worked / seconds).toFixed(0)} events/s  (each: claim + sandbox call + host storage call + ack; raw async ivm ceiling ${(1000 / raw.asyncCall).toFixed(0)}/s serial)`);
 
   // ledger.payments keyset paging: bulk payments in unit b, walked in pages of 5000.

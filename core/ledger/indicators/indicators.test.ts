@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { runCommand } from '../../db/command.js';
+import { coreMetrics } from '../../health/metrics.js';
 import { authenticate } from '../../accounts/service.js';
 import { authorizeUnit, type Actor, type UnitScope } from '../../permissions/service.js';
 import type { Permission } from '../../permissions/roles.js';
@@ -188,6 +190,25 @@ describe('movements and the balance (available = issued + adjustments − frozen
     expect(mine.map((p) => [p.kind, p.available])).toEqual([
       ['freeze', 7_000], ['pay', 7_000], ['release', 8_000], ['adjust', 13_000], ['adjust', 9_000], ['transfer_out', 6_500],
     ]);
+  });
+
+  it('reads the detail in one statement on PostgreSQL (two on SQLite), the same either way, and never rounds an amount there', async () => {
+    const { id } = await issue({ amount: 7_000 });
+    await move(id, 'freeze', 1_234);
+    const before = coreMetrics.statements.count;
+    const detail = await indicatorDetail(env.kernel.db, 'a', id);
+    expect(coreMetrics.statements.count - before).toBe(env.kernel.dialect === 'postgres' ? 1 : 2);
+    expect(detail.movements.map((m) => [m.kind, m.amount, typeof m.id, typeof m.actorId, m.date])).toEqual([
+      ['issue', 7_000, 'number', 'number', '2026-06-01'], ['freeze', 1_234, 'number', 'object', '2026-06-20'],
+    ]);
+    await expect(indicatorDetail(env.kernel.db, 'a', 999_999_999)).rejects.toMatchObject({ code: 'INDICATOR_NOT_FOUND' });
+    await expect(indicatorDetail(env.kernel.db, 'b', id)).rejects.toMatchObject({ code: 'INDICATOR_NOT_FOUND' });
+    // PostgreSQL: an amount past 2^53 (written around the service, which refuses it) fails the read, never rounded.
+    if (env.kernel.dialect !== 'postgres') return;
+    const movement = detail.movements[1]!.id;
+    await env.kernel.db.updateTable('indicator_movements').set({ amount: sql`9007199254740993` as never }).where('id', '=', movement).execute();
+    await expect(indicatorDetail(env.kernel.db, 'a', id)).rejects.toThrow(/out of safe range/);
+    await env.kernel.db.updateTable('indicator_movements').set({ amount: 1_234 }).where('id', '=', movement).execute();
   });
 
   it('never goes below zero: a movement beyond the balance is refused and writes nothing', async () => {

@@ -13,7 +13,7 @@ import { assertDepartmentInUnit } from '../../units/service.js';
 import { assertClassExists } from '../classifications/service.js';
 import type { IndicatorView } from './schema.js';
 import { postIssue, postMovement } from '../accounting/posting.js';
-import { movementsWithReferences } from './references.js';
+import { indicatorWithMovementsPg, movementsWithReferences, parseMovements, type MovementWithReferences } from './references.js';
 
 export type IndicatorRow = Selectable<IndicatorsTable>;
 
@@ -332,8 +332,7 @@ export async function listIndicators(db: Executor, unitId: string, filter: Indic
  * the budget request lines of the original budget.
  */
 export async function indicatorDetail(db: Executor, unitId: string, id: number) {
-  const row = await findIndicator(db, unitId, id);
-  const movements = await movementsWithReferences(db, unitId, id);
+  const { row, movements } = await indicatorAndMovements(db, unitId, id);
   return {
     ...indicatorView(row),
     movements: movements.map((m) => ({
@@ -352,6 +351,14 @@ export async function indicatorDetail(db: Executor, unitId: string, id: number) 
     // The indicator and its inflows are already at hand: the walk reads only its ancestors.
     origins: await originsOf(db, unitId, row, movements.filter((m) => m.kind === 'transfer_in').map((m) => m.counterpart_indicator_id)),
   };
+}
+
+async function indicatorAndMovements(db: Executor, unitId: string, id: number): Promise<{ row: IndicatorRow; movements: MovementWithReferences[] }> {
+  if (dialectOf(db) !== 'postgres') return { row: await findIndicator(db, unitId, id), movements: await movementsWithReferences(db, unitId, id) };
+  const [found] = await indicatorWithMovementsPg(db, unitId, id);
+  if (!found) throw new AppError('INDICATOR_NOT_FOUND', { indicatorId: id });
+  const { movements_json: json, ...row } = found;
+  return { row, movements: parseMovements(json) };
 }
 
 /** `root`: the indicator itself, `rootInflows`: the counterparts of its transfer_in movements. */

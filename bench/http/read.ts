@@ -12,6 +12,11 @@ import { fmtN, report, type Row } from '../lib.js';
 
 const SIZES = (process.env.BENCH_READ_SIZES || '1000,1000000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS || 5);
+/**
+ * Runs of each server, alternating (unibudget, bare, unibudget, bare, …): the pair with the median
+ * ratio is reported. One run of each swung the ceiling by ±40 % on a 2-core VM.
+ */
+const PAIRS = Number(process.env.BENCH_READ_PAIRS || 3);
 const CONNECTIONS = 50;
 
 interface Figures { rps: number; p50: number; p99: number; non2xx: number; errors: number }
@@ -46,27 +51,28 @@ async function grow(db: TestDatabase, from: number, total: number): Promise<numb
   }
 }
 
-async function bare(db: TestDatabase, token: string, ids: number[]): Promise<Figures> {
+async function startBare(db: TestDatabase): Promise<{ base: string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/http/bare-read-server.ts'], { env: { ...process.env, BARE_DB: db.url }, stdio: ['ignore', 'pipe', 'inherit'] });
-  try {
-    const base = await new Promise<string>((resolve) => {
-      let out = '';
-      child.stdout!.on('data', (chunk) => {
-        out += chunk;
-        const match = /listening on (\S+)/.exec(out);
-        if (match) resolve(match[1]!);
-      });
+  const base = await new Promise<string>((resolve) => {
+    let out = '';
+    child.stdout!.on('data', (chunk) => {
+      out += chunk;
+      const match = /listening on (\S+)/.exec(out);
+      if (match) resolve(match[1]!);
     });
-    return await load(base, token, ids);
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-  }
+  });
+  return {
+    base,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
 }
 
 const rows: Row[] = [];
 const dialect = process.env.DATABASE_URL?.startsWith('postgres') ? 'PostgreSQL' : 'SQLite';
-console.log(`bench/http/read: indicator balance read, ${CONNECTIONS} connections, ${SECONDS} s per run (${dialect})`);
+console.log(`bench/http/read: indicator balance read, ${CONNECTIONS} connections, ${SECONDS} s per run, ${PAIRS} alternating pairs, the median pair shown (${dialect})`);
 const db = await createTestDatabase();
 try {
   let have = 0;
@@ -74,15 +80,18 @@ try {
     const ids = await grow(db, have, size);
     have = size;
     const server = await startServer(db);
-    let real: Figures;
-    let token: string;
+    const bareServer = await startBare(db);
+    const pairs: Array<{ real: Figures; ceiling: Figures }> = [];
     try {
-      token = await login(server.base, 'a.leader');
-      real = await load(server.base, token, ids);
+      const token = await login(server.base, 'a.leader');
+      for (let i = 0; i < PAIRS; i++) pairs.push({ real: await load(server.base, token, ids), ceiling: await load(bareServer.base, token, ids) });
     } finally {
       await server.kill('SIGTERM');
+      await bareServer.stop();
     }
-    const ceiling = await bare(db, token, ids);
+    pairs.sort((x, y) => x.real.rps / x.ceiling.rps - y.real.rps / y.ceiling.rps);
+    const { real, ceiling } = pairs[Math.floor(pairs.length / 2)]!;
+    console.log(`  ratios of the ${PAIRS} pairs: ${pairs.map((p) => `${((p.real.rps / p.ceiling.rps) * 100).toFixed(1)} %`).join(', ')}`);
     const line = (name: string, f: Figures) => `  ${name.padEnd(40)} ${fmtN(f.rps).padStart(7)} req/s   p50 ${f.p50} ms   p99 ${f.p99} ms   non-2xx ${f.non2xx}   errors ${f.errors}`;
     console.log(`  with ${fmtN(size)} indicators in the unit`);
     console.log(line('unibudget GET /indicators/:id', real));

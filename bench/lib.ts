@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 
 /** Benchmarks print figures, never assert them: the shared machine decides absolute numbers. */
 
@@ -63,5 +63,17 @@ export function runScript(file: string, env: Record<string, string> = {}): Promi
     child.stdout.on('data', (chunk) => { output += chunk; process.stdout.write(chunk); });
     child.stderr.on('data', (chunk) => { output += chunk; process.stderr.write(chunk); });
     child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+/** The base URL a bench server child process prints once it listens (`listening on http://…`). */
+export function listeningOn(child: ChildProcess): Promise<string> {
+  return new Promise<string>((resolve) => {
+    let out = '';
+    child.stdout!.on('data', (chunk) => {
+      out += chunk;
+      const match = /listening on (\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
   });
 }

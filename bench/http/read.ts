@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { sql } from 'kysely';
 import autocannon from 'autocannon';
 import { createTestDatabase, login, startServer, type TestDatabase } from '../../test/reliability/server.js';
-import { fmtN, report, type Row } from '../lib.js';
+import { fmtN, listeningOn, report, type Row } from '../lib.js';
 
 const SIZES = (process.env.BENCH_READ_SIZES || '1000,1000000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS || 5);
@@ -53,14 +53,7 @@ async function grow(db: TestDatabase, from: number, total: number): Promise<numb
 
 async function startBare(db: TestDatabase): Promise<{ base: string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/http/bare-read-server.ts'], { env: { ...process.env, BARE_DB: db.url }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const base = await new Promise<string>((resolve) => {
-    let out = '';
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-  });
+  const base = await listeningOn(child);
   return {
     base,
     stop: async () => {

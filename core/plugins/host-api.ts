@@ -3,7 +3,6 @@ import { nowIso } from '../clock.js';
 import type { RealtimeBus } from '../events/realtime.js';
 import type { HostPermission, Manifest } from '../../sdk/manifest.js';
 import type { HostCall } from './runner/client.js';
-import type { DeferredPuts } from './deferred-puts.js';
 import { AppError, HostCallError } from './errors.js';
 import { objectArg, readBudgetRequests, readDepartments, readExecutionReport, readIndicators, readPayments, readProjects, readTimeProgress, readTransfers } from './ledger-read.js';
 import { storageCall } from './storage.js';
@@ -49,8 +48,8 @@ export interface CallContext {
   quotaMemo?: Promise<PluginQuotas> | undefined;
   /** The host limits this invocation's host calls were refused with (invoke.ts answers an uncaught one to the caller). */
   limitsHit?: AppError[] | undefined;
-  /** An event batch's storage.put calls, applied later (DeferredPuts). */
-  deferred?: DeferredPuts | undefined;
+  /** An event batch's storage.put calls, written later (deferred-puts.ts). */
+  deferred?: { queue(call: HostCall, at: number): void; applyBefore(context: CallContext): Promise<void> } | undefined;
 }
 
 export function quotasOf(context: CallContext): Promise<PluginQuotas> {

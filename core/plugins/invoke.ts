@@ -62,10 +62,10 @@ export async function invokeEntry(
   if (!engineSatisfied(pkg.manifest.engine, hostApiVersion())) {
     return errorReply('PLUGIN_NOT_LOADED', `needs host API ${pkg.manifest.engine}; this system provides ${hostApiVersion()}`, 409);
   }
+  const deferred = entry === 'eventBatch' ? new DeferredPuts() : undefined;
   const context: CallContext = {
     pluginId: pkg.pluginId, unitId: enablement.unitId, grants: new Set(enablement.grants), manifest: pkg.manifest, executor,
-    stats: options.stats ?? { writes: 0 }, readOnly: options.readOnly === true,
-    deferred: entry === 'eventBatch' ? new DeferredPuts() : undefined,
+    stats: options.stats ?? { writes: 0 }, readOnly: options.readOnly === true, deferred,
   };
   const budget = entry === 'schedule' ? scheduleBudget(limits, pkg.manifest, name) : { timeoutMs: options.timeoutMs ?? limits.timeoutMs, cpuMs: limits.cpuMs };
   const run = () => deps.runner.invoke({
@@ -77,8 +77,8 @@ export async function invokeEntry(
   if (bystander(outcome) && outcome.death?.culpritKnown && (entry === 'views' || (entry === 'routes' && name.startsWith('GET ')))) outcome = await run();
   // A batch whose puts could not be written at all has failed, but not by a fault of the plugin's.
   let unwritten = false;
-  if (context.deferred && outcome.reply.ok) {
-    const reply = await finishBatch(context, context.deferred, outcome.reply.value);
+  if (deferred && outcome.reply.ok) {
+    const reply = await finishBatch(context, deferred, outcome.reply.value);
     unwritten = !reply.ok;
     outcome = { ...outcome, reply };
   }

@@ -1,22 +1,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { codeOnce, forgetCode } from './code-once.js';
+import { errorReply, parseReply, toMarshalled, type MarshalledError, type Reply } from './replies.js';
+
+export { errorReply, type MarshalledError, type Reply } from './replies.js';
 import { fileURLToPath } from 'node:url';
 
-/** An error as it crosses the sandbox boundary: plain data, never an object with behaviour. */
-export interface MarshalledError {
-  code: string;
-  message: string;
-  status: number;
-  /** A route or view refusing its request (sdk `refuse()`), not a fault; checked by the host before it is believed. */
-  refused?: true;
-  /** The refusal's English message, when the plugin gave one. */ messageEn?: string;
-  details?: unknown;
-  /** A host limit (a quota, a GET's read-only rule) the plugin left uncaught: answered to the caller
-   * as it is (code, status, details), no fault. Set by the host (invoke.ts), never read from the sandbox. */
-  hostLimit?: { code: string; status: number; details: Record<string, unknown> };
-}
-export type Reply = { ok: true; value: unknown } | { ok: false; error: MarshalledError };
 
 export interface InvokeRequest {
   /** `pluginId@version`: one isolate each. */
@@ -105,9 +94,6 @@ const CHILD_PATH = fileURLToPath(new URL('./child.mjs', import.meta.url));
 /** How much longer than the call's own limit the parent waits before it declares the runner hung. */
 const GRACE_MS = 2000;
 
-export function errorReply(code: string, message: string, status = 500): Reply {
-  return { ok: false, error: { code, message, status } };
-}
 
 const runnerDied = () => errorReply('PLUGIN_RUNNER_DIED', 'the plugin runner process stopped during the call; it has been restarted', 503);
 
@@ -125,13 +111,6 @@ function chargedReply(reason: DeathReason, pending: Pending): Reply {
   }
 }
 
-function toMarshalled(error: unknown): MarshalledError {
-  if (error && typeof error === 'object' && 'code' in error && typeof (error as { code: unknown }).code === 'string') {
-    const e = error as { code: string; message?: unknown; status?: unknown };
-    return { code: e.code, message: String(e.message ?? e.code), status: typeof e.status === 'number' ? e.status : 500 };
-  }
-  return { code: 'HOST_ERROR', message: error instanceof Error ? error.message : String(error), status: 500 };
-}
 
 /**
  * The core's side of the runner: a supervised child process that holds every isolate. Calls are
@@ -404,22 +383,5 @@ export class RunnerClient {
       child.once('exit', () => resolve());
       child.kill('SIGKILL');
     });
-  }
-}
-
-function parseReply(text: unknown): Reply {
-  try {
-    const parsed = JSON.parse(String(text));
-    if (parsed.ok) return { ok: true, value: parsed.v };
-    const e = parsed.e ?? {};
-    const error: MarshalledError = { code: String(e.code ?? 'PLUGIN_THREW'), message: String(e.message ?? ''), status: Number(e.status) || 500 };
-    if (e.refused === true) {
-      error.refused = true;
-      if (typeof e.messageEn === 'string') error.messageEn = e.messageEn;
-      if (e.details !== undefined) error.details = e.details;
-    }
-    return { ok: false, error };
-  } catch {
-    return errorReply('PLUGIN_BAD_RESULT', 'the sandbox returned an unreadable result');
   }
 }

@@ -19,6 +19,8 @@ export class DeferredPuts {
   private chain: Promise<void> = Promise.resolve();
   /** The event whose put was refused, and why; its later puts and those of later events are dropped. */
   private refused: { at: number; error: unknown } | null = null;
+  /** A failure that is no put's refusal (the database's): nothing more is written, the batch fails as a whole. */
+  private broken: unknown = null;
 
   queue(call: HostCall, at: number): void {
     if (!this.refused) this.queued.push({ call, at });
@@ -43,6 +45,7 @@ export class DeferredPuts {
   }
 
   private async write(context: CallContext, before: number): Promise<void> {
+    if (this.broken) throw this.broken;
     const puts = this.queued.splice(0).filter((p) => p.at < before);
     if (!puts.length || this.refused) return;
     // Read before the transaction opens: on SQLite a read outside it would wait for it on the one connection.
@@ -69,10 +72,20 @@ export class DeferredPuts {
         if (allAtOnce) for (const put of puts) admit(put.call, context);
         else await writeAll(tx, puts);
       } catch (error) {
-        if (!this.refused) throw error;
+        if (!this.refused) {
+          this.broken = error;
+          throw error;
+        }
         await sql`rollback to savepoint deferred_puts`.execute(tx);
         const at = this.refused.at;
-        await writeAll(tx, puts.filter((p) => p.at < at));
+        try {
+          await writeAll(tx, puts.filter((p) => p.at < at));
+        } catch (again) {
+          // What was written once failed the second time: nothing is kept, nothing acknowledged.
+          this.refused = null;
+          this.broken = again;
+          throw again;
+        }
       }
       await sql`release savepoint deferred_puts`.execute(tx);
     };

@@ -68,7 +68,7 @@ export class DeferredPuts {
       try {
         // PostgreSQL: one statement for them all where it can (putManyPg), a round trip each otherwise.
         const allAtOnce = dialectOf(tx) === 'postgres' && context.grants.has('storage') && !context.readOnly
-          && await putManyPg(tx, { ...context, quotas: async () => quotas }, puts.map((p) => p.call.args), quotas);
+          && await putManyPg(tx, { ...context, quotas: async () => quotas }, puts.map((p) => p.call.args));
         if (allAtOnce) for (const put of puts) admit(put.call, context);
         else await writeAll(tx, puts);
       } catch (error) {

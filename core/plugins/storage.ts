@@ -39,13 +39,11 @@ type Collection = Manifest['collections'][number];
 
 /** Answers `storage.put`, `storage.get`, `storage.delete` and `storage.query`. */
 export async function storageCall(db: Executor, owner: StorageOwner, method: string, a: unknown[]): Promise<unknown> {
-  const name = String(a[0] ?? '');
-  const collection = owner.manifest.collections.find((c) => c.name === name);
-  if (!collection) throw new HostCallError('PLUGIN_UNKNOWN_COLLECTION', `collection ${name.slice(0, 40)} is not declared in the manifest`, 400);
+  const collection = collectionOf(owner, a[0]);
+  const name = collection.name;
   if (method === 'storage.query') return query(db, owner, collection, objectArg(a[1]), objectArg(a[2]));
   if (method === 'storage.search') return searchDocuments(db, owner, collection, a[1], objectArg(a[2]));
-  const id = String(a[1] ?? '');
-  if (id.length === 0 || id.length > 200) throw new HostCallError('PLUGIN_BAD_ARGUMENTS', 'document ids are 1–200 characters', 400);
+  const id = docIdOf(a[1]);
   const key = (q: ReturnType<typeof docs>) => q.where('doc_id', '=', id);
   const docs = (x: Executor) => x.selectFrom('plugin_docs').where('plugin_id', '=', owner.pluginId).where('unit_id', '=', owner.unitId).where('collection', '=', name);
   if (method === 'storage.get') {
@@ -75,6 +73,20 @@ interface DocWrite {
   idx0: string | null; idx1: string | null; idx2: string | null; data: string; bytes: number; updated_at: string;
 }
 
+/** The collection a call names, declared in the plugin's manifest. */
+function collectionOf(owner: StorageOwner, value: unknown): Collection {
+  const name = String(value ?? '');
+  const collection = owner.manifest.collections.find((c) => c.name === name);
+  if (!collection) throw new HostCallError('PLUGIN_UNKNOWN_COLLECTION', `collection ${name.slice(0, 40)} is not declared in the manifest`, 400);
+  return collection;
+}
+
+function docIdOf(value: unknown): string {
+  const id = String(value ?? '');
+  if (id.length === 0 || id.length > 200) throw new HostCallError('PLUGIN_BAD_ARGUMENTS', 'document ids are 1–200 characters', 400);
+  return id;
+}
+
 /** A put's document as it is stored, checked (a JSON object within the size limit), its index fields read. */
 function docWrite(owner: StorageOwner, collection: Collection, docId: string, data: unknown): { doc: DocWrite; data: Record<string, unknown> } {
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw new HostCallError('PLUGIN_BAD_ARGUMENTS', 'documents are JSON objects', 400);
@@ -101,24 +113,22 @@ function docWrite(owner: StorageOwner, collection: Collection, docId: string, da
  * the caller then writes them one by one, which finds and explains the put that cannot be made.
  * Documents only grow in number along the puts, so the net count bounds every step's.
  */
-export async function putManyPg(tx: Executor, owner: StorageOwner, calls: unknown[][], quotas: PluginQuotas): Promise<boolean> {
+export async function putManyPg(tx: Executor, owner: StorageOwner, calls: unknown[][]): Promise<boolean> {
   const last = new Map<string, DocWrite>();
   for (const a of calls) {
-    const collection = owner.manifest.collections.find((c) => c.name === String(a[0] ?? ''));
-    const id = String(a[1] ?? '');
-    if (!collection || collection.search?.length || id.length === 0 || id.length > 200) return false;
-    let doc: DocWrite;
     try {
-      doc = docWrite(owner, collection, id, a[2]).doc;
+      const collection = collectionOf(owner, a[0]);
+      if (collection.search?.length) return false;
+      const { doc } = docWrite(owner, collection, docIdOf(a[1]), a[2]);
+      last.set(`${doc.collection}\u0000${doc.docId}`, doc);
     } catch {
       return false;
     }
-    last.delete(`${doc.collection}\u0000${id}`);
-    last.set(`${doc.collection}\u0000${id}`, doc);
   }
   const docs = [...last.values()];
   if (!docs.length) return true;
   const { pluginId, unitId } = owner;
+  const quotas = await owner.quotas();
   const rows = sql.join(docs.map((d) => sql`(${d.collection}, ${d.docId}, ${d.idx0}, ${d.idx1}, ${d.idx2}, ${d.data}, cast(${d.bytes} as bigint), ${d.updated_at})`));
   return withQuotaLock(tx, pluginId, unitId, async (locked) => {
     const { rows: [answer] } = await sql<{ fits: boolean }>`

@@ -37,7 +37,7 @@ async function rawIvm() {
 
 /**
  * The same-shape floor of a sandboxed validator: one message to a child process and its answer, over
- * the runner's channel kind (fork IPC, \`advanced\` serialization), with a payment-sized input, asked
+ * the runner's channel kind (fork IPC, `advanced` serialization), with a payment-sized input, asked
  * at the payments' pace (between two payments: an idle process answers slower than a busy one).
  */
 function bareHop() {

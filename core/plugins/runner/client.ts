@@ -1,11 +1,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { codeOnce, forgetCode } from './code-once.js';
 import { errorReply, parseReply, toMarshalled, type MarshalledError, type Reply } from './replies.js';
 
 export { errorReply, type MarshalledError, type Reply } from './replies.js';
-import { fileURLToPath } from 'node:url';
-
 
 export interface InvokeRequest {
   /** `pluginId@version`: one isolate each. */
@@ -94,7 +93,6 @@ const CHILD_PATH = fileURLToPath(new URL('./child.mjs', import.meta.url));
 /** How much longer than the call's own limit the parent waits before it declares the runner hung. */
 const GRACE_MS = 2000;
 
-
 const runnerDied = () => errorReply('PLUGIN_RUNNER_DIED', 'the plugin runner process stopped during the call; it has been restarted', 503);
 
 /** The answer of a call blamed for the runner's death. */
@@ -110,7 +108,6 @@ function chargedReply(reason: DeathReason, pending: Pending): Reply {
       return errorReply('PLUGIN_RUNNER_KILLED', 'the plugin runner process died while this call was computing; it has been restarted', 500);
   }
 }
-
 
 /**
  * The core's side of the runner: a supervised child process that holds every isolate. Calls are

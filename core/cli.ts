@@ -59,7 +59,9 @@ const isEventStream = (value: unknown) => String(value ?? '').toLowerCase().star
 /** writeHead's headers argument: an object, or a flat [name, value, …] array. */
 function headersSayEventStream(headers: unknown): boolean {
   if (Array.isArray(headers)) return headers.some((h, i) => i % 2 === 0 && String(h).toLowerCase() === 'content-type' && isEventStream(headers[i + 1]));
-  if (headers && typeof headers === 'object') return Object.entries(headers).some(([name, value]) => name.toLowerCase() === 'content-type' && isEventStream(value));
+  if (headers && typeof headers === 'object') {
+    for (const name in headers) if (name.length === 12 && name.toLowerCase() === 'content-type') return isEventStream((headers as Record<string, unknown>)[name]);
+  }
   return false;
 }
 
@@ -90,11 +92,12 @@ async function start(demo: boolean): Promise<void> {
     // Every answer given while stopping ends its connection, so keep-alive clients send no more on it.
     if (stopping) res.setHeader('Connection', 'close');
     // Streams (realtime SSE) never end by themselves; they are ended at the drain deadline.
-    res.once('finish', () => streams.delete(res));
-    res.once('close', () => streams.delete(res));
     const writeHead = res.writeHead;
     res.writeHead = function (this: typeof res, ...args: unknown[]) {
-      if (isEventStream(this.getHeader('content-type')) || args.some(headersSayEventStream)) streams.add(this);
+      if (isEventStream(this.getHeader('content-type')) || args.some(headersSayEventStream)) {
+        streams.add(this);
+        this.once('close', () => streams.delete(this));
+      }
       return (writeHead as (...a: unknown[]) => typeof res).apply(this, args);
     } as typeof writeHead;
   });

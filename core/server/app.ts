@@ -3,7 +3,6 @@ import { bodyLimit } from 'hono/body-limit';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
 import type { Kernel } from '../kernel.js';
 import { authorizeUnit, holdsAnywhere, isSystemAdmin, type Actor, type UnitScope } from '../permissions/service.js';
@@ -11,6 +10,7 @@ import { ROLE_PERMISSIONS } from '../permissions/roles.js';
 import { AppError, langFrom } from '../errors.js';
 import { clientAddressOf, credentialOf, isCrossSite } from '../http/auth.js';
 import { timed } from '../http/timing.js';
+import { jsonAnswer, securityHeaders, watchHeaders } from '../http/security-headers.js';
 import { cachedAuthenticate } from '../http/session-cache.js';
 import { defineRoute, type HandlerContext, type RouteSpec } from '../http/route.js';
 import { allRoutes } from './registry.js';
@@ -138,28 +138,12 @@ async function runPrepared(kernel: Kernel, route: RouteSpec & { command: NonNull
 
 export function createApp(kernel: Kernel, routes: RouteSpec[] = allRoutes) {
   const app = new Hono();
-  app.use(
-    '*',
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-      },
-      referrerPolicy: 'same-origin',
-      xFrameOptions: 'DENY',
-    }),
-  );
+  app.use('*', securityHeaders());
 
   for (const route of withOpenApi(routes)) {
     const limit = limitBody(route.maxBodyBytes ?? MAX_BODY_BYTES);
     app.on(route.method.toUpperCase(), route.path, timed(`${route.method.toUpperCase()} ${route.path}`), limit, async (c) => {
+      const headersSet = watchHeaders(c);
       const lang = langFrom(c.req.header('accept-language'));
       const who = route.access.kind === 'public' ? null : await resolveActor(kernel, c);
       const params = parseWith(route.params, c.req.param(), 'params') ?? {};
@@ -182,7 +166,8 @@ export function createApp(kernel: Kernel, routes: RouteSpec[] = allRoutes) {
         ? await runPrepared(kernel, route, context)
         : await route.handler(context);
       if (result instanceof Response) return result;
-      return c.json(result as object, route.status ?? 200);
+      const status = route.status ?? 200;
+      return headersSet() ? c.json(result as object, status) : jsonAnswer(result, status);
     });
   }
 

@@ -122,6 +122,37 @@ describe('security headers', () => {
     expect(result.headers.get('x-frame-options')).toBe('DENY');
     expect(result.headers.get('referrer-policy')).toBe('same-origin');
   });
+
+  it('over a real socket, every kind of answer carries the same full set, a sign-in its cookie too', async () => {
+    const { serve } = await import('@hono/node-server');
+    const { SECURITY_HEADERS } = await import('../http/security-headers.js');
+    const { DEMO_PASSWORD } = await import('../demo/seed.js');
+    const server = serve({ fetch: createApp(env.kernel).fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((resolve) => server.once('listening', resolve));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const securityOf = (headers: Headers) => Object.fromEntries(Object.keys(SECURITY_HEADERS).map((name) => [name, headers.get(name)]));
+    try {
+      const signIn = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'a.finance', password: DEMO_PASSWORD }) });
+      expect(signIn.status).toBe(200);
+      expect(signIn.headers.get('set-cookie')).toMatch(/^ub_session=[^;]+;.*HttpOnly/);
+      const { token } = (await signIn.json()) as { token: string };
+      const answers = [
+        signIn,
+        await fetch(`${base}/api/me`, { headers: { authorization: `Bearer ${token}` } }),
+        await fetch(`${base}/api/units/a/indicators/999999999`, { headers: { authorization: `Bearer ${token}` } }),
+        await fetch(`${base}/api/units/a/fiscal-years`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"year": 20.5}' }),
+        await fetch(`${base}/api/no-such-thing`),
+      ];
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 404, 400, 404]);
+      for (const answer of answers) {
+        expect(securityOf(answer.headers)).toEqual(SECURITY_HEADERS);
+        expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+        expect(answer.headers.get('x-powered-by')).toBeNull();
+      }
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });
 
 describe('health and OpenAPI', () => {

@@ -2,13 +2,15 @@
 // a child process, SQLite or DATABASE_URL) answering GET /api/units/a/indicators/:id (auth,
 // authorization, balance) beside bench/http/bare-read-server.ts (hono, the same path and auth header
 // shape, one primary-key select on the same database), with BENCH_READ_SIZES indicators in the unit
-// (default 1,000 and 1,000,000). Random ids of the unit on every request, for both.
+// (default 1,000 and 1,000,000). Random ids of the unit on every request, for both. Both servers run
+// with the server's Node flags (bin/node-flags.mjs).
 //   node --no-node-snapshot --import tsx bench/http/read.ts
 import { spawn } from 'node:child_process';
 import { sql } from 'kysely';
 import autocannon from 'autocannon';
 import { createTestDatabase, login, startServer, type TestDatabase } from '../../test/reliability/server.js';
 import { fmtN, listeningOn, report, type Row } from '../lib.js';
+import { SERVER_NODE_FLAGS } from '../../bin/node-flags.mjs';
 
 const SIZES = (process.env.BENCH_READ_SIZES || '1000,1000000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS || 5);
@@ -52,7 +54,7 @@ async function grow(db: TestDatabase, from: number, total: number): Promise<numb
 }
 
 async function startBare(db: TestDatabase): Promise<{ base: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/http/bare-read-server.ts'], { env: { ...process.env, BARE_DB: db.url }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', 'bench/http/bare-read-server.ts'], { env: { ...process.env, BARE_DB: db.url }, stdio: ['ignore', 'pipe', 'inherit'] });
   const base = await listeningOn(child);
   return {
     base,

@@ -13,6 +13,7 @@ import { SYSTEM_ACTOR } from '../../core/audit/service.js';
 import { enable, installBundle, updateTrust } from '../../core/plugins/admin.js';
 import { makeBundle } from '../../sdk/bundle.js';
 import { fmtN, listeningOn, report, type Row } from '../lib.js';
+import { SERVER_NODE_FLAGS } from '../../bin/node-flags.mjs';
 
 const SIZES = (process.env.BENCH_HTTP_SIZES || '1000,100000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS || 5);
@@ -100,7 +101,7 @@ async function unibudget(db: TestDatabase, bodies: string[], processes = 1): Pro
 }
 
 async function bare(db: TestDatabase, existing: number): Promise<Figures> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/http/bare-server.ts'], { env: { ...process.env, BARE_DB: db.url, BARE_ROWS: String(existing) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', 'bench/http/bare-server.ts'], { env: { ...process.env, BARE_DB: db.url, BARE_ROWS: String(existing) }, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const base = await listeningOn(child);
     const body = JSON.stringify({ indicatorId: 1, payeeName: '示范县文具公司', purpose: '压测', amount: 100, date: '2026-06-10' });

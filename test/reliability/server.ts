@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_FLAGS } from '../../bin/node-flags.mjs';
 import pg from 'pg';
 import { createKernel, type Kernel } from '../../core/kernel.js';
 import { isPostgresUrl } from '../../core/db/connection.js';
@@ -76,7 +77,7 @@ const tsx = createRequire(import.meta.url).resolve('tsx');
 export async function startServer(db: TestDatabase, env: Record<string, string> = {}): Promise<ServerProcess> {
   // UNIBUDGET_SERVER_NODE_ARGS adds Node flags to the server process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`: bench/README.md).
   const extra = (process.env.UNIBUDGET_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, ['--no-node-snapshot', ...extra, '--import', tsx, 'core/cli.ts', 'start'], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...extra, '--import', tsx, 'core/cli.ts', 'start'], {
     cwd: fileURLToPath(new URL('../..', import.meta.url)),
     env: { ...process.env, DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', UNIBUDGET_KDF: 'fast', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

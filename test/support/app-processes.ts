@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { SERVER_NODE_FLAGS } from '../../bin/node-flags.mjs';
 
 /** A second (third…) app process on the same PostgreSQL schema as the test, for multi-process tests. */
 export interface AppProcess { child: ChildProcess; port: number }
@@ -7,7 +8,7 @@ export interface AppProcess { child: ChildProcess; port: number }
 /** Starts test/support/app-process.ts on `schema` and resolves once it listens. */
 export async function startAppProcess(schema: string): Promise<AppProcess> {
   const tsx = createRequire(import.meta.url).resolve('tsx');
-  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', tsx, 'test/support/app-process.ts'], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', tsx, 'test/support/app-process.ts'], {
     env: { ...process.env, PG_SCHEMA: schema, UNIBUDGET_KDF: 'fast' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -192,19 +192,18 @@ describe('movements and the balance (available = issued + adjustments − frozen
     ]);
   });
 
-  it('reads the detail in one statement on PostgreSQL (two on SQLite), the same either way, and never rounds an amount there', async () => {
+  it('reads the detail in one statement, movements oldest first with their types, and never rounds an amount', async () => {
     const { id } = await issue({ amount: 7_000 });
     await move(id, 'freeze', 1_234);
     const before = coreMetrics.statements.count;
     const detail = await indicatorDetail(env.kernel.db, 'a', id);
-    expect(coreMetrics.statements.count - before).toBe(env.kernel.dialect === 'postgres' ? 1 : 2);
+    expect(coreMetrics.statements.count - before).toBe(1);
     expect(detail.movements.map((m) => [m.kind, m.amount, typeof m.id, typeof m.actorId, m.date])).toEqual([
       ['issue', 7_000, 'number', 'number', '2026-06-01'], ['freeze', 1_234, 'number', 'object', '2026-06-20'],
     ]);
     await expect(indicatorDetail(env.kernel.db, 'a', 999_999_999)).rejects.toMatchObject({ code: 'INDICATOR_NOT_FOUND' });
     await expect(indicatorDetail(env.kernel.db, 'b', id)).rejects.toMatchObject({ code: 'INDICATOR_NOT_FOUND' });
-    // PostgreSQL: an amount past 2^53 (written around the service, which refuses it) fails the read, never rounded.
-    if (env.kernel.dialect !== 'postgres') return;
+    // An amount past 2^53 (written around the service, which refuses it) fails the read, never rounded.
     const movement = detail.movements[1]!.id;
     await env.kernel.db.updateTable('indicator_movements').set({ amount: sql`9007199254740993` as never }).where('id', '=', movement).execute();
     await expect(indicatorDetail(env.kernel.db, 'a', id)).rejects.toThrow(/out of safe range/);

@@ -13,7 +13,7 @@ import { assertDepartmentInUnit } from '../../units/service.js';
 import { assertClassExists } from '../classifications/service.js';
 import type { IndicatorView } from './schema.js';
 import { postIssue, postMovement } from '../accounting/posting.js';
-import { indicatorWithMovementsPg, movementsWithReferences, parseMovements, type MovementWithReferences } from './references.js';
+import { indicatorWithMovements, parseMovements, type MovementWithReferences } from './references.js';
 
 export type IndicatorRow = Selectable<IndicatorsTable>;
 
@@ -354,8 +354,7 @@ export async function indicatorDetail(db: Executor, unitId: string, id: number) 
 }
 
 async function indicatorAndMovements(db: Executor, unitId: string, id: number): Promise<{ row: IndicatorRow; movements: MovementWithReferences[] }> {
-  if (dialectOf(db) !== 'postgres') return { row: await findIndicator(db, unitId, id), movements: await movementsWithReferences(db, unitId, id) };
-  const [found] = await indicatorWithMovementsPg(db, unitId, id);
+  const [found] = await indicatorWithMovements(db, unitId, id);
   if (!found) throw new AppError('INDICATOR_NOT_FOUND', { indicatorId: id });
   const { movements_json: json, ...row } = found;
   return { row, movements: parseMovements(json) };

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 
@@ -76,4 +77,20 @@ export function listeningOn(child: ChildProcess): Promise<string> {
       if (match) resolve(match[1]!);
     });
   });
+}
+
+/**
+ * A process's CPU time so far (user + system, seconds) from /proc: null where there is none. Beside a
+ * throughput, the server's CPU per request is the steadier figure on a shared VM, where requests per
+ * second also follow how much CPU the load generator gets.
+ */
+export function cpuSecondsOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th, in clock ticks (100 per second on Linux).
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
 }

@@ -3,13 +3,14 @@
 // authorization, balance) beside bench/http/bare-read-server.ts (hono, the same path and auth header
 // shape, one primary-key select on the same database), with BENCH_READ_SIZES indicators in the unit
 // (default 1,000 and 1,000,000). Random ids of the unit on every request, for both. Both servers run
-// with the server's Node flags (bin/node-flags.mjs).
+// with the server's Node flags (bin/node-flags.mjs). Beside each throughput, each server's CPU time per
+// request (from /proc): the steadier figure on a shared VM.
 //   node --no-node-snapshot --import tsx bench/http/read.ts
 import { spawn } from 'node:child_process';
 import { sql } from 'kysely';
 import autocannon from 'autocannon';
 import { createTestDatabase, login, startServer, type TestDatabase } from '../../test/reliability/server.js';
-import { fmtN, listeningOn, report, type Row } from '../lib.js';
+import { cpuSecondsOf, fmtN, listeningOn, report, type Row } from '../lib.js';
 import { SERVER_NODE_FLAGS } from '../../bin/node-flags.mjs';
 
 const SIZES = (process.env.BENCH_READ_SIZES || '1000,1000000').split(',').map(Number);
@@ -21,14 +22,18 @@ const SECONDS = Number(process.env.BENCH_SECONDS || 5);
 const PAIRS = Number(process.env.BENCH_READ_PAIRS || 3);
 const CONNECTIONS = 50;
 
-interface Figures { rps: number; p50: number; p99: number; non2xx: number; errors: number }
+/** `cpuUs`: the server process's CPU time per request answered (null without /proc). */
+interface Figures { rps: number; p50: number; p99: number; non2xx: number; errors: number; cpuUs: number | null }
 
-async function load(base: string, token: string, ids: number[]): Promise<Figures> {
+async function load(base: string, pid: number | undefined, token: string, ids: number[]): Promise<Figures> {
   const requests = [{ setupRequest: (req: { path: string }) => ({ ...req, path: `/api/units/a/indicators/${ids[Math.floor(Math.random() * ids.length)]}` }) }];
   const headers = { authorization: `Bearer ${token}` };
   await autocannon({ url: `${base}/api/units/a/indicators/${ids[0]}`, headers, requests, connections: 10, duration: 1 } as any);
+  const cpuBefore = cpuSecondsOf(pid);
   const r = await autocannon({ url: `${base}/api/units/a/indicators/${ids[0]}`, headers, requests, connections: CONNECTIONS, duration: SECONDS } as any);
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+  const cpuAfter = cpuSecondsOf(pid);
+  const cpuUs = cpuBefore === null || cpuAfter === null || r.requests.total === 0 ? null : ((cpuAfter - cpuBefore) * 1e6) / r.requests.total;
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors, cpuUs };
 }
 
 async function grow(db: TestDatabase, from: number, total: number): Promise<number[]> {
@@ -53,11 +58,12 @@ async function grow(db: TestDatabase, from: number, total: number): Promise<numb
   }
 }
 
-async function startBare(db: TestDatabase): Promise<{ base: string; stop: () => Promise<void> }> {
+async function startBare(db: TestDatabase): Promise<{ base: string; pid: number | undefined; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', 'bench/http/bare-read-server.ts'], { env: { ...process.env, BARE_DB: db.url }, stdio: ['ignore', 'pipe', 'inherit'] });
   const base = await listeningOn(child);
   return {
     base,
+    pid: child.pid,
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
@@ -79,7 +85,7 @@ try {
     const pairs: Array<{ real: Figures; ceiling: Figures }> = [];
     try {
       const token = await login(server.base, 'a.leader');
-      for (let i = 0; i < PAIRS; i++) pairs.push({ real: await load(server.base, token, ids), ceiling: await load(bareServer.base, token, ids) });
+      for (let i = 0; i < PAIRS; i++) pairs.push({ real: await load(server.base, server.child.pid, token, ids), ceiling: await load(bareServer.base, bareServer.pid, token, ids) });
     } finally {
       await server.kill('SIGTERM');
       await bareServer.stop();
@@ -87,7 +93,8 @@ try {
     pairs.sort((x, y) => x.real.rps / x.ceiling.rps - y.real.rps / y.ceiling.rps);
     const { real, ceiling } = pairs[Math.floor(pairs.length / 2)]!;
     console.log(`  ratios of the ${PAIRS} pairs: ${pairs.map((p) => `${((p.real.rps / p.ceiling.rps) * 100).toFixed(1)} %`).join(', ')}`);
-    const line = (name: string, f: Figures) => `  ${name.padEnd(40)} ${fmtN(f.rps).padStart(7)} req/s   p50 ${f.p50} ms   p99 ${f.p99} ms   non-2xx ${f.non2xx}   errors ${f.errors}`;
+    const cpu = (f: Figures) => (f.cpuUs === null ? 'n/a' : `${f.cpuUs.toFixed(1)} µs`);
+    const line = (name: string, f: Figures) => `  ${name.padEnd(40)} ${fmtN(f.rps).padStart(7)} req/s   p50 ${f.p50} ms   p99 ${f.p99} ms   server CPU ${cpu(f)}/request   non-2xx ${f.non2xx}   errors ${f.errors}`;
     console.log(`  with ${fmtN(size)} indicators in the unit`);
     console.log(line('unibudget GET /indicators/:id', real));
     console.log(line('bare hono + the same PK select', ceiling));
@@ -95,6 +102,9 @@ try {
     const sizeLabel = `${fmtN(size)} indicators`;
     rows.push(
       { bench, measure: 'throughput', size: sizeLabel, value: `${fmtN(real.rps)} req/s`, ceiling: `${fmtN(ceiling.rps)} req/s (bare hono, same PK select, same auth header)`, ratio: `${((real.rps / ceiling.rps) * 100).toFixed(1)} % of ceiling` },
+      ...(real.cpuUs !== null && ceiling.cpuUs !== null
+        ? [{ bench, measure: 'server CPU per request', size: sizeLabel, value: cpu(real), ceiling: `${cpu(ceiling)} (the bare server)`, ratio: `${((ceiling.cpuUs / real.cpuUs) * 100).toFixed(1)} % (its CPU / ours)` }]
+        : []),
       { bench, measure: 'latency p99', size: sizeLabel, value: `${real.p99} ms`, ceiling: `${ceiling.p99} ms`, ratio: `${(real.p99 / Math.max(ceiling.p99, 0.5)).toFixed(1)}×` },
       { bench, measure: 'non-2xx / errors', size: sizeLabel, value: `${real.non2xx} / ${real.errors}`, ceiling: `${ceiling.non2xx} / ${ceiling.errors}`, ratio: '' },
     );

@@ -36,8 +36,8 @@ describe('first-party plugins in the demo', () => {
     const folders = firstPartyFolders();
     expect(folders.map((f) => path.basename(f))).toContain('hello-budget');
     const report = await seedDemoPlugins(env.kernel);
-    expect(report.installed).toContain('hello-budget@0.3.1');
-    expect(report.installed).toContain('analytics@0.5.0');
+    expect(report.installed).toContain('hello-budget@0.3.2');
+    expect(report.installed).toContain('analytics@0.5.1');
     expect(report.enabled).toEqual(expect.arrayContaining(['a:hello-budget', 'a:analytics']));
     expect(report.firstRuns).toContain('a:analytics:nightly-recompute');
     // performance (issue 17): enabled in a and b with demo data, written by its first run.

@@ -29,6 +29,13 @@ describe('hello-budget', () => {
     expect(await harness.documents('paid')).toEqual([{ id: 'evt-1', data: { month: '2026-06', amount: 12_300, paymentId: 1 } }]);
   });
 
+  it('records a batch of paid payments as the outbox delivers it (eventBatch), a redelivered one once', async () => {
+    const paid = (id: number, amount: number) => ({ type: 'payment.paid', payload: { payment: { id, amount, date: '2026-07-0' + id } }, id: `evt-b${id}` });
+    expect(await harness.emitBatch([paid(1, 100), paid(2, 200), paid(1, 100), paid(3, 300)])).toEqual({ done: 4, failed: false });
+    const docs = (await harness.documents('paid')).filter((d) => d.id.startsWith('evt-b'));
+    expect(docs).toEqual([1, 2, 3].map((id) => ({ id: `evt-b${id}`, data: { month: '2026-07', amount: id * 100, paymentId: id } })));
+  });
+
   it('renders a valid overview view', async () => {
     const overview = await harness.view('overview');
     expect(overview.blocks.map((b: { type: string }) => b.type)).toEqual(['stat', 'stat']);

@@ -42,7 +42,7 @@ export const indicatorWithMovements = prepared((db: Executor, unitId: string, in
   const movements = movementsSelect(db, unitId).where('m.indicator_id', '=', sql.ref<number>('i.id'));
   const json = dialectOf(db) === 'postgres'
     ? sql<string>`(select coalesce(json_agg(x order by x.id), '[]')::text from (${movements}) as x)`
-    : jsonArrayFrom(movements.orderBy('m.id'));
+    : jsonArrayFrom(movements);
   return db.selectFrom('indicators as i')
     .selectAll('i')
     .select(sql<string>`${json}`.as('movements_json'))

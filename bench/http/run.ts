@@ -4,6 +4,7 @@
 // size on PostgreSQL), each with BENCH_HTTP_SIZES payments already in the table (default 1,000 and
 // 100,000); again with one sandboxed payment.validate enabled in the unit (as the demo runs, BENCH_VALIDATOR=0
 // skips it); on PostgreSQL, one app process beside two on the same database (BENCH_PROCESSES=0 skips it).
+// Beside each throughput, the server processes' CPU time per request (from /proc).
 //   node --no-node-snapshot --import tsx bench/http/run.ts
 import { spawn } from 'node:child_process';
 import { sql } from 'kysely';
@@ -12,7 +13,7 @@ import { createTestDatabase, http, login, startServer, type ServerProcess, type 
 import { SYSTEM_ACTOR } from '../../core/audit/service.js';
 import { enable, installBundle, updateTrust } from '../../core/plugins/admin.js';
 import { makeBundle } from '../../sdk/bundle.js';
-import { fmtN, listeningOn, report, type Row } from '../lib.js';
+import { cpuSecondsOf, fmtN, listeningOn, report, type Row } from '../lib.js';
 import { SERVER_NODE_FLAGS } from '../../bin/node-flags.mjs';
 
 const SIZES = (process.env.BENCH_HTTP_SIZES || '1000,100000').split(',').map(Number);
@@ -22,11 +23,12 @@ const PG = process.env.DATABASE_URL?.startsWith('postgres') ?? false;
 /** Indicators the two-process comparison spreads its payments over (one indicator is one row lock: serial by design). */
 const SPREAD = Number(process.env.BENCH_SPREAD_INDICATORS || 10);
 
-interface Figures { rps: number; p50: number; p99: number; non2xx: number; errors: number; completed: number }
+/** `cpuUs`: the server processes' CPU time per request answered (null without /proc or without pids). */
+interface Figures { rps: number; p50: number; p99: number; non2xx: number; errors: number; completed: number; cpuUs: number | null }
 
 interface Target { url: string; headers: Record<string, string>; bodies: string[] }
 
-async function load(targets: Target[], connections = CONNECTIONS): Promise<Figures> {
+async function load(targets: Target[], pids: Array<number | undefined>, connections = CONNECTIONS): Promise<Figures> {
   const run = (t: Target, c: number, duration: number) => autocannon({
     url: t.url, method: 'POST', headers: t.headers, body: t.bodies[0], connections: c, duration,
     ...(t.bodies.length > 1 ? { requests: [{ setupRequest: (req: object) => ({ ...req, body: t.bodies[Math.floor(Math.random() * t.bodies.length)] }) }] } : {}),
@@ -36,10 +38,15 @@ async function load(targets: Target[], connections = CONNECTIONS): Promise<Figur
   await Promise.all(targets.map((t) => run(t, 5, 1)));
   await new Promise((resolve) => setTimeout(resolve, 1500));
   const per = Math.max(1, Math.floor(connections / targets.length));
+  const cpu = () => pids.reduce<number | null>((total, pid) => { const used = cpuSecondsOf(pid); return total === null || used === null ? null : total + used; }, pids.length ? 0 : null);
+  const cpuBefore = cpu();
   const results = await Promise.all(targets.map((t) => run(t, per, SECONDS)));
+  const cpuAfter = cpu();
   const sum = (f: (r: any) => number) => results.reduce((s, r) => s + f(r), 0);
+  const completed = sum((r) => r.requests.total);
   return {
-    rps: sum((r) => r.requests.average), completed: sum((r) => r.requests.total),
+    rps: sum((r) => r.requests.average), completed,
+    cpuUs: cpuBefore === null || cpuAfter === null || completed === 0 ? null : ((cpuAfter - cpuBefore) * 1e6) / completed,
     p50: Math.max(...results.map((r) => r.latency.p50)), p99: Math.max(...results.map((r) => r.latency.p99)),
     non2xx: sum((r) => r.non2xx), errors: sum((r) => r.errors),
   };
@@ -94,7 +101,7 @@ async function unibudget(db: TestDatabase, bodies: string[], processes = 1): Pro
   try {
     for (let i = 0; i < processes; i++) servers.push(await startServer(db));
     const staff = await login(servers[0]!.base, 'a.staff');
-    return await load(servers.map((s) => ({ url: `${s.base}/api/units/a/payments`, headers: { authorization: `Bearer ${staff}`, 'content-type': 'application/json' }, bodies })));
+    return await load(servers.map((s) => ({ url: `${s.base}/api/units/a/payments`, headers: { authorization: `Bearer ${staff}`, 'content-type': 'application/json' }, bodies })), servers.map((s) => s.child.pid));
   } finally {
     await Promise.all(servers.map((s) => s.kill('SIGTERM')));
   }
@@ -105,7 +112,7 @@ async function bare(db: TestDatabase, existing: number): Promise<Figures> {
   try {
     const base = await listeningOn(child);
     const body = JSON.stringify({ indicatorId: 1, payeeName: '示范县文具公司', purpose: '压测', amount: 100, date: '2026-06-10' });
-    return await load([{ url: `${base}/api/units/a/payments`, headers: { 'content-type': 'application/json' }, bodies: [body] }]);
+    return await load([{ url: `${base}/api/units/a/payments`, headers: { 'content-type': 'application/json' }, bodies: [body] }], [child.pid]);
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
@@ -115,7 +122,8 @@ async function bare(db: TestDatabase, existing: number): Promise<Figures> {
 const rows: Row[] = [];
 const bench = `payment submission over HTTP (${CONNECTIONS} connections)`;
 const ceilingName = PG ? 'bare hono + pg insert (pool 10)' : 'bare hono + better-sqlite3 insert';
-const line = (name: string, f: Figures) => `  ${name.padEnd(44)} ${fmtN(f.rps).padStart(7)} req/s   p50 ${f.p50} ms   p99 ${f.p99} ms   completed ${f.completed}   non-2xx ${f.non2xx}   errors ${f.errors}`;
+const cpu = (f: Figures) => (f.cpuUs === null ? 'n/a' : `${f.cpuUs.toFixed(0)} µs`);
+const line = (name: string, f: Figures) => `  ${name.padEnd(44)} ${fmtN(f.rps).padStart(7)} req/s   p50 ${f.p50} ms   p99 ${f.p99} ms   server CPU ${cpu(f)}/request   completed ${f.completed}   non-2xx ${f.non2xx}   errors ${f.errors}`;
 const share = (f: Figures, c: Figures) => `${((f.rps / c.rps) * 100).toFixed(1)} % of ceiling`;
 console.log(`bench/http: payment submission, ${CONNECTIONS} connections, ${SECONDS} s per run (${PG ? 'PostgreSQL' : 'SQLite'})`);
 for (const size of SIZES) {
@@ -131,6 +139,9 @@ for (const size of SIZES) {
     const ceilingLabel = `${fmtN(ceiling.rps)} req/s (${ceilingName})`;
     rows.push(
       { bench, measure: 'throughput', size: sizeLabel, value: `${fmtN(real.rps)} req/s`, ceiling: ceilingLabel, ratio: share(real, ceiling) },
+      ...(real.cpuUs !== null && ceiling.cpuUs !== null
+        ? [{ bench, measure: 'server CPU per request', size: sizeLabel, value: cpu(real), ceiling: `${cpu(ceiling)} (${ceilingName})`, ratio: `${((ceiling.cpuUs / real.cpuUs) * 100).toFixed(1)} % (its CPU / ours)` }]
+        : []),
       { bench, measure: 'latency p50', size: sizeLabel, value: `${real.p50} ms`, ceiling: `${ceiling.p50} ms`, ratio: `${(real.p50 / Math.max(ceiling.p50, 0.5)).toFixed(1)}×` },
       { bench, measure: 'latency p99', size: sizeLabel, value: `${real.p99} ms`, ceiling: `${ceiling.p99} ms`, ratio: `${(real.p99 / Math.max(ceiling.p99, 0.5)).toFixed(1)}×` },
       { bench, measure: 'non-2xx / errors', size: sizeLabel, value: `${real.non2xx} / ${real.errors}`, ceiling: `${ceiling.non2xx} / ${ceiling.errors}`, ratio: '' },

@@ -565,4 +565,7 @@ process.on('message', (message) => {
   }
 });
 process.on('disconnect', () => process.exit(0));
+// The core may have gone while this module loaded: its channel closed before the listener above
+// existed, and that 'disconnect' was never heard. Left running, this process would outlive it for good.
+if (!process.connected) process.exit(0);
 send({ t: 'ready' });

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunnerClient, type HostCall, type InvokeRequest, type RunnerDeath } from './client.js';
 
@@ -17,6 +19,8 @@ const blockFor = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuff
 const PARALLEL = `var __plugin = { default: { routes: {
   'GET many': async (req, host) => Promise.all([1, 2, 3, 4, 5, 6].map((i) => host.storage.get('docs', 'd' + i))),
 } } };`;
+
+const CHILD_PATH = fileURLToPath(new URL('./child.mjs', import.meta.url));
 
 let runner: RunnerClient | null = null;
 const uncaught: unknown[] = [];
@@ -119,4 +123,18 @@ describe('runner client: blame and host errors', () => {
     expect(await codeOf('GET forge')).toBe('PLUGIN_THREW');
     expect(await codeOf('GET forge-seen')).toBe('PLUGIN_THREW');
   });
+
+  it('a runner whose core exits while it is still starting exits too, never left running on its own', async () => {
+    // A core that forks a runner and is gone at once (a crash, a stop) before the runner has loaded.
+    const core = spawnSync(process.execPath, ['--input-type=module', '-e', `
+      import { fork } from 'node:child_process';
+      const child = fork(${JSON.stringify(CHILD_PATH)}, [], { execArgv: ['--no-node-snapshot'], serialization: 'advanced', stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+      console.log(child.pid);
+      process.exit(0);`], { encoding: 'utf8' });
+    const pid = Number(core.stdout.trim());
+    expect(pid).toBeGreaterThan(0);
+    const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
+    for (let waited = 0; alive() && waited < 15_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(alive()).toBe(false);
+  }, 20_000);
 });

@@ -84,7 +84,7 @@ export function listeningOn(child: ChildProcess): Promise<string> {
  * throughput, the server's CPU per request is the steadier figure on a shared VM, where requests per
  * second also follow how much CPU the load generator gets.
  */
-export function cpuSecondsOf(pid: number | undefined): number | null {
+function cpuSecondsOf(pid: number | undefined): number | null {
   if (pid === undefined) return null;
   try {
     // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th, in clock ticks (100 per second on Linux).
@@ -93,4 +93,36 @@ export function cpuSecondsOf(pid: number | undefined): number | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Starts measuring these processes' CPU time (cpuSecondsOf). `perRequest(n)` is what they used since,
+ * in µs per request for the n requests answered: null where /proc is missing, a pid is unknown or
+ * nothing was answered.
+ */
+export function cpuMeter(pids: Array<number | undefined>): { perRequest(requests: number): number | null } {
+  const used = () => {
+    let seconds = 0;
+    for (const pid of pids) {
+      const s = cpuSecondsOf(pid);
+      if (s === null) return null;
+      seconds += s;
+    }
+    return pids.length ? seconds : null;
+  };
+  const start = used();
+  return {
+    perRequest(requests) {
+      const end = used();
+      return start === null || end === null || requests === 0 ? null : ((end - start) * 1e6) / requests;
+    },
+  };
+}
+
+export const fmtCpu = (us: number | null) => (us === null ? 'n/a' : `${us.toFixed(1)} µs`);
+
+/** The row setting our server's CPU per request beside the bare server's; none when either is unknown. */
+export function cpuRows(bench: string, size: string, ours: number | null, bare: number | null, bareName: string): Row[] {
+  if (ours === null || bare === null) return [];
+  return [{ bench, measure: 'server CPU per request', size, value: fmtCpu(ours), ceiling: `${fmtCpu(bare)} (${bareName})`, ratio: `${((bare / ours) * 100).toFixed(1)} % (its CPU / ours)` }];
 }

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { sql } from 'kysely';
 import autocannon from 'autocannon';
 import { createTestDatabase, login, startServer, type TestDatabase } from '../../test/reliability/server.js';
-import { cpuSecondsOf, fmtN, listeningOn, report, type Row } from '../lib.js';
+import { cpuMeter, cpuRows, fmtCpu, fmtN, listeningOn, report, type Row } from '../lib.js';
 import { SERVER_NODE_FLAGS } from '../../bin/node-flags.mjs';
 
 const SIZES = (process.env.BENCH_READ_SIZES || '1000,1000000').split(',').map(Number);
@@ -29,11 +29,9 @@ async function load(base: string, pid: number | undefined, token: string, ids: n
   const requests = [{ setupRequest: (req: { path: string }) => ({ ...req, path: `/api/units/a/indicators/${ids[Math.floor(Math.random() * ids.length)]}` }) }];
   const headers = { authorization: `Bearer ${token}` };
   await autocannon({ url: `${base}/api/units/a/indicators/${ids[0]}`, headers, requests, connections: 10, duration: 1 } as any);
-  const cpuBefore = cpuSecondsOf(pid);
+  const cpu = cpuMeter([pid]);
   const r = await autocannon({ url: `${base}/api/units/a/indicators/${ids[0]}`, headers, requests, connections: CONNECTIONS, duration: SECONDS } as any);
-  const cpuAfter = cpuSecondsOf(pid);
-  const cpuUs = cpuBefore === null || cpuAfter === null || r.requests.total === 0 ? null : ((cpuAfter - cpuBefore) * 1e6) / r.requests.total;
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors, cpuUs };
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors, cpuUs: cpu.perRequest(r.requests.total) };
 }
 
 async function grow(db: TestDatabase, from: number, total: number): Promise<number[]> {
@@ -93,8 +91,7 @@ try {
     pairs.sort((x, y) => x.real.rps / x.ceiling.rps - y.real.rps / y.ceiling.rps);
     const { real, ceiling } = pairs[Math.floor(pairs.length / 2)]!;
     console.log(`  ratios of the ${PAIRS} pairs: ${pairs.map((p) => `${((p.real.rps / p.ceiling.rps) * 100).toFixed(1)} %`).join(', ')}`);
-    const cpu = (f: Figures) => (f.cpuUs === null ? 'n/a' : `${f.cpuUs.toFixed(1)} µs`);
-    const line = (name: string, f: Figures) => `  ${name.padEnd(40)} ${fmtN(f.rps).padStart(7)} req/s   p50 ${f.p50} ms   p99 ${f.p99} ms   server CPU ${cpu(f)}/request   non-2xx ${f.non2xx}   errors ${f.errors}`;
+    const line = (name: string, f: Figures) => `  ${name.padEnd(40)} ${fmtN(f.rps).padStart(7)} req/s   p50 ${f.p50} ms   p99 ${f.p99} ms   server CPU ${fmtCpu(f.cpuUs)}/request   non-2xx ${f.non2xx}   errors ${f.errors}`;
     console.log(`  with ${fmtN(size)} indicators in the unit`);
     console.log(line('unibudget GET /indicators/:id', real));
     console.log(line('bare hono + the same PK select', ceiling));
@@ -102,9 +99,7 @@ try {
     const sizeLabel = `${fmtN(size)} indicators`;
     rows.push(
       { bench, measure: 'throughput', size: sizeLabel, value: `${fmtN(real.rps)} req/s`, ceiling: `${fmtN(ceiling.rps)} req/s (bare hono, same PK select, same auth header)`, ratio: `${((real.rps / ceiling.rps) * 100).toFixed(1)} % of ceiling` },
-      ...(real.cpuUs !== null && ceiling.cpuUs !== null
-        ? [{ bench, measure: 'server CPU per request', size: sizeLabel, value: cpu(real), ceiling: `${cpu(ceiling)} (the bare server)`, ratio: `${((ceiling.cpuUs / real.cpuUs) * 100).toFixed(1)} % (its CPU / ours)` }]
-        : []),
+      ...cpuRows(bench, sizeLabel, real.cpuUs, ceiling.cpuUs, 'the bare server'),
       { bench, measure: 'latency p99', size: sizeLabel, value: `${real.p99} ms`, ceiling: `${ceiling.p99} ms`, ratio: `${(real.p99 / Math.max(ceiling.p99, 0.5)).toFixed(1)}×` },
       { bench, measure: 'non-2xx / errors', size: sizeLabel, value: `${real.non2xx} / ${real.errors}`, ceiling: `${ceiling.non2xx} / ${ceiling.errors}`, ratio: '' },
     );

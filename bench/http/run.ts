@@ -13,7 +13,7 @@ import { createTestDatabase, http, login, startServer, type ServerProcess, type 
 import { SYSTEM_ACTOR } from '../../core/audit/service.js';
 import { enable, installBundle, updateTrust } from '../../core/plugins/admin.js';
 import { makeBundle } from '../../sdk/bundle.js';
-import { cpuSecondsOf, fmtN, listeningOn, report, type Row } from '../lib.js';
+import { cpuMeter, cpuRows, fmtCpu, fmtN, listeningOn, report, type Row } from '../lib.js';
 import { SERVER_NODE_FLAGS } from '../../bin/node-flags.mjs';
 
 const SIZES = (process.env.BENCH_HTTP_SIZES || '1000,100000').split(',').map(Number);
@@ -38,15 +38,13 @@ async function load(targets: Target[], pids: Array<number | undefined>, connecti
   await Promise.all(targets.map((t) => run(t, 5, 1)));
   await new Promise((resolve) => setTimeout(resolve, 1500));
   const per = Math.max(1, Math.floor(connections / targets.length));
-  const cpu = () => pids.reduce<number | null>((total, pid) => { const used = cpuSecondsOf(pid); return total === null || used === null ? null : total + used; }, pids.length ? 0 : null);
-  const cpuBefore = cpu();
+  const cpu = cpuMeter(pids);
   const results = await Promise.all(targets.map((t) => run(t, per, SECONDS)));
-  const cpuAfter = cpu();
   const sum = (f: (r: any) => number) => results.reduce((s, r) => s + f(r), 0);
   const completed = sum((r) => r.requests.total);
   return {
     rps: sum((r) => r.requests.average), completed,
-    cpuUs: cpuBefore === null || cpuAfter === null || completed === 0 ? null : ((cpuAfter - cpuBefore) * 1e6) / completed,
+    cpuUs: cpu.perRequest(completed),
     p50: Math.max(...results.map((r) => r.latency.p50)), p99: Math.max(...results.map((r) => r.latency.p99)),
     non2xx: sum((r) => r.non2xx), errors: sum((r) => r.errors),
   };
@@ -122,8 +120,7 @@ async function bare(db: TestDatabase, existing: number): Promise<Figures> {
 const rows: Row[] = [];
 const bench = `payment submission over HTTP (${CONNECTIONS} connections)`;
 const ceilingName = PG ? 'bare hono + pg insert (pool 10)' : 'bare hono + better-sqlite3 insert';
-const cpu = (f: Figures) => (f.cpuUs === null ? 'n/a' : `${f.cpuUs.toFixed(0)} µs`);
-const line = (name: string, f: Figures) => `  ${name.padEnd(44)} ${fmtN(f.rps).padStart(7)} req/s   p50 ${f.p50} ms   p99 ${f.p99} ms   server CPU ${cpu(f)}/request   completed ${f.completed}   non-2xx ${f.non2xx}   errors ${f.errors}`;
+const line = (name: string, f: Figures) => `  ${name.padEnd(44)} ${fmtN(f.rps).padStart(7)} req/s   p50 ${f.p50} ms   p99 ${f.p99} ms   server CPU ${fmtCpu(f.cpuUs)}/request   completed ${f.completed}   non-2xx ${f.non2xx}   errors ${f.errors}`;
 const share = (f: Figures, c: Figures) => `${((f.rps / c.rps) * 100).toFixed(1)} % of ceiling`;
 console.log(`bench/http: payment submission, ${CONNECTIONS} connections, ${SECONDS} s per run (${PG ? 'PostgreSQL' : 'SQLite'})`);
 for (const size of SIZES) {
@@ -139,9 +136,7 @@ for (const size of SIZES) {
     const ceilingLabel = `${fmtN(ceiling.rps)} req/s (${ceilingName})`;
     rows.push(
       { bench, measure: 'throughput', size: sizeLabel, value: `${fmtN(real.rps)} req/s`, ceiling: ceilingLabel, ratio: share(real, ceiling) },
-      ...(real.cpuUs !== null && ceiling.cpuUs !== null
-        ? [{ bench, measure: 'server CPU per request', size: sizeLabel, value: cpu(real), ceiling: `${cpu(ceiling)} (${ceilingName})`, ratio: `${((ceiling.cpuUs / real.cpuUs) * 100).toFixed(1)} % (its CPU / ours)` }]
-        : []),
+      ...cpuRows(bench, sizeLabel, real.cpuUs, ceiling.cpuUs, ceilingName),
       { bench, measure: 'latency p50', size: sizeLabel, value: `${real.p50} ms`, ceiling: `${ceiling.p50} ms`, ratio: `${(real.p50 / Math.max(ceiling.p50, 0.5)).toFixed(1)}×` },
       { bench, measure: 'latency p99', size: sizeLabel, value: `${real.p99} ms`, ceiling: `${ceiling.p99} ms`, ratio: `${(real.p99 / Math.max(ceiling.p99, 0.5)).toFixed(1)}×` },
       { bench, measure: 'non-2xx / errors', size: sizeLabel, value: `${real.non2xx} / ${real.errors}`, ceiling: `${ceiling.non2xx} / ${ceiling.errors}`, ratio: '' },

@@ -1,10 +1,10 @@
 // The ceiling for the indicator balance read over HTTP: hono on @hono/node-server, the same route
-// shape as the core's (GET /api/units/:unitId/indicators/:id), the same auth header shape (a Bearer
+// shape as the core's (GET /api/units/:unitId/indicators/:id and …/:id/balance), the same auth header shape (a Bearer
 // token must be present; it is not looked up), and the same primary-key select on the same database
 // (a prepared better-sqlite3 statement on the SQLite file, or one pg pool query on PostgreSQL).
 // Usage: BARE_DB=<sqlite file | postgres url> node --import tsx bench/http/bare-read-server.ts
 import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 
@@ -25,13 +25,15 @@ if (/^postgres(ql)?:\/\//.test(url)) {
 }
 
 const app = new Hono();
-app.get('/api/units/:unitId/indicators/:id', async (c) => {
+const read = async (c: Context) => {
   if (!/^Bearer \S+$/.test(c.req.header('authorization') ?? '')) return c.json({ error: { code: 'UNAUTHENTICATED' } }, 401);
   const id = Number(c.req.param('id'));
   if (!Number.isSafeInteger(id)) return c.json({ error: { code: 'VALIDATION_FAILED' } }, 400);
-  const row = await select(id, c.req.param('unitId'));
+  const row = await select(id, c.req.param('unitId') ?? '');
   if (!row) return c.json({ error: { code: 'NOT_FOUND' } }, 404);
   return c.json(row);
-});
+};
+app.get('/api/units/:unitId/indicators/:id', read);
+app.get('/api/units/:unitId/indicators/:id/balance', read);
 serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => console.log(`listening on http://127.0.0.1:${info.port}`));
 process.on('SIGTERM', () => { close(); process.exit(0); });

@@ -2,6 +2,7 @@ import { sql, type KyselyPlugin } from 'kysely';
 import type { Kernel } from '../kernel.js';
 import type { Db, Tx } from './connection.js';
 import { isStalePlan } from './pg-named.js';
+import { enterCommand, leaveCommand } from './direct.js';
 
 /**
  * The one place a command's transaction is opened. A write is `(tx, actor, scope, input)`: the
@@ -49,7 +50,12 @@ export async function runCommand<T>(kernel: Kernel, work: (tx: Tx) => Promise<T>
         ? await groupOf(kernel.db).run(state, work)
         : await kernel.db.transaction().execute(async (tx) => {
           commands.set(tx, state);
-          return work(tx);
+          enterCommand(tx, kernel.db);
+          try {
+            return await work(tx);
+          } finally {
+            leaveCommand(tx);
+          }
         });
     } catch (error) {
       if (attempt >= COMMAND_ATTEMPTS || !isTransient(error)) throw error;
@@ -121,6 +127,7 @@ class CommitGroup {
         commands.set(mine, item.state);
         await sql`savepoint command`.execute(tx);
         let value: unknown;
+        enterCommand(mine, this.db);
         try {
           value = await item.work(mine);
         } catch (error) {
@@ -130,6 +137,8 @@ class CommitGroup {
           current = undefined;
           item.reject(error);
           continue;
+        } finally {
+          leaveCommand(mine);
         }
         await sql`release savepoint command`.execute(tx);
         current = undefined;

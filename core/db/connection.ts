@@ -4,9 +4,8 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresAdapter, PostgresDialect, type LogEvent, type SqliteDatabase, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
-import { coreMetrics } from '../health/metrics.js';
-import { noteStatement } from './writes.js';
 import { QueuedSqliteDialect } from './sqlite-queue.js';
+import { observeStatement, registerDirect } from './direct.js';
 import { withNamedStatements } from './pg-named.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -45,10 +44,7 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (text: string) =>
  * Every statement's time goes to the core's metrics (statement time histogram in /api/metrics), and
  * its text to the watch on the authentication tables (writes.ts).
  */
-const log = (event: LogEvent) => {
-  coreMetrics.recordStatement(event.queryDurationMillis, event.level === 'error');
-  noteStatement(event.query.sql);
-};
+const log = (event: LogEvent) => observeStatement(event.query.sql, event.queryDurationMillis, event.level === 'error');
 
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
@@ -96,7 +92,10 @@ function openSqlite(file: string): DbHandle {
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('mmap_size = 268435456');
   sqlite.pragma('temp_store = MEMORY');
-  const db = new Kysely<Database>({ dialect: new QueuedSqliteDialect({ database: cachingStatements(sqlite) }), log });
+  const statements = cachingStatements(sqlite);
+  const dialect = new QueuedSqliteDialect({ database: statements });
+  const db = new Kysely<Database>({ dialect, log });
+  registerDirect(db, statements, dialect.gate);
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 

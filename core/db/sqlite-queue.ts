@@ -8,14 +8,20 @@ import { SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type
  * waiters first come, first served and wakes exactly one per release; everything else is Kysely's own
  * driver (statements, transactions, savepoints) on the same connection.
  */
+/** Whether the one connection is handed out (a statement or a transaction has it), and who waits for it. */
+export class ConnectionGate {
+  held = false;
+  readonly waiting: Array<(connection: DatabaseConnection) => void> = [];
+}
+
 class QueuedSqliteDriver implements Driver {
   readonly #inner: SqliteDriver;
+  readonly #gate: ConnectionGate;
   #connection: DatabaseConnection | undefined;
-  #held = false;
-  readonly #waiting: Array<(connection: DatabaseConnection) => void> = [];
 
-  constructor(config: SqliteDialectConfig) {
+  constructor(config: SqliteDialectConfig, gate: ConnectionGate) {
     this.#inner = new SqliteDriver(config);
+    this.#gate = gate;
   }
 
   async init(): Promise<void> {
@@ -26,17 +32,17 @@ class QueuedSqliteDriver implements Driver {
 
   acquireConnection(): Promise<DatabaseConnection> {
     const connection = this.#connection!;
-    if (!this.#held) {
-      this.#held = true;
+    if (!this.#gate.held) {
+      this.#gate.held = true;
       return Promise.resolve(connection);
     }
-    return new Promise((resolve) => this.#waiting.push(resolve));
+    return new Promise((resolve) => this.#gate.waiting.push(resolve));
   }
 
   async releaseConnection(): Promise<void> {
-    const next = this.#waiting.shift();
+    const next = this.#gate.waiting.shift();
     if (next) next(this.#connection!);
-    else this.#held = false;
+    else this.#gate.held = false;
   }
 
   // SQLite has no isolation levels to set: Kysely's driver takes no settings.
@@ -65,16 +71,19 @@ class QueuedSqliteDriver implements Driver {
   }
 }
 
-/** Kysely's SQLite dialect with a first-come, first-served queue for its one connection. */
+/**
+ * Kysely's SQLite dialect with a first-come, first-served queue for its one connection. `gate` says
+ * whether the connection is free (db/direct.ts runs a statement at once when it is).
+ */
 export class QueuedSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
 
-  constructor(config: SqliteDialectConfig) {
+  constructor(config: SqliteDialectConfig, readonly gate = new ConnectionGate()) {
     super(config);
     this.#config = config;
   }
 
   override createDriver(): Driver {
-    return new QueuedSqliteDriver(this.#config);
+    return new QueuedSqliteDriver(this.#config, this.gate);
   }
 }

@@ -10,6 +10,7 @@ const NONE = 999999;
 export const MATRIX: Record<string, Expectation> = {
   'GET /api/units/:unitId/indicators': { allowed: INDICATOR_READERS },
   'GET /api/units/:unitId/indicators/:id': { allowed: INDICATOR_READERS, path: `/api/units/a/indicators/${NONE}` },
+  'GET /api/units/:unitId/indicators/:id/balance': { allowed: INDICATOR_READERS, path: `/api/units/a/indicators/${NONE}/balance` },
   'POST /api/units/:unitId/indicators': { allowed: a('finance'), body: {} },
 
   'GET /api/units/:unitId/payments': { allowed: INDICATOR_READERS },

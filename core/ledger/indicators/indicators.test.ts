@@ -210,6 +210,33 @@ describe('movements and the balance (available = issued + adjustments − frozen
     await env.kernel.db.updateTable('indicator_movements').set({ amount: 1_234 }).where('id', '=', movement).execute();
   });
 
+  it('answers the balance alone over HTTP (…/balance): the detail without movements and origins, in one statement', async () => {
+    const { id } = await issue({ amount: 9_000 });
+    await move(id, 'freeze', 2_500);
+    const token = await env.login('a.finance');
+    await env.call('GET', `/api/units/a/indicators/${id}/balance`, { token }); // the credential and the unit's path are remembered
+    const before = coreMetrics.statements.count;
+    const balance = await env.call('GET', `/api/units/a/indicators/${id}/balance`, { token });
+    expect(coreMetrics.statements.count - before).toBe(1);
+    expect(balance.status).toBe(200);
+    const { movements, origins, ...view } = (await env.call('GET', `/api/units/a/indicators/${id}`, { token })).body;
+    expect(movements.length).toBe(2);
+    expect(origins.length).toBeGreaterThan(0);
+    expect(balance.body).toEqual(view);
+    expect(balance.body).toMatchObject({ id, issued: 9_000, frozen: 2_500, paid: 0, available: 6_500 });
+    const refused = async (path: string, who: string | null, status: number, code: string) => {
+      const answer = await env.call('GET', path, { token: who ? await env.login(who) : undefined });
+      expect([answer.status, answer.body.error?.code]).toEqual([status, code]);
+    };
+    await refused(`/api/units/a/indicators/999999999/balance`, 'a.finance', 404, 'INDICATOR_NOT_FOUND');
+    await refused(`/api/units/a/indicators/abc/balance`, 'a.finance', 400, 'VALIDATION_FAILED');
+    await refused(`/api/units/a/indicators/${id}/balance`, null, 401, 'UNAUTHENTICATED');
+    await refused(`/api/units/a/indicators/${id}/balance`, 'b.finance', 403, 'FORBIDDEN');
+    await refused(`/api/units/b/indicators/${id}/balance`, 'b.finance', 404, 'INDICATOR_NOT_FOUND');
+    const office = await issue({ name: '办公室经费', departmentId: dept01 });
+    await refused(`/api/units/a/indicators/${office.id}/balance`, 'a.staff', 403, 'DEPARTMENT_SCOPE');
+  });
+
   it('never goes below zero: a movement beyond the balance is refused and writes nothing', async () => {
     const { id } = await issue({ amount: 1_000 });
     await move(id, 'freeze', 600);

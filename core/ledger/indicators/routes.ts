@@ -3,7 +3,7 @@ import { defineRoute } from '../../http/route.js';
 import { UnitParams } from '../../units/schema.js';
 import { assertDepartmentAccess, departmentBound } from '../scope.js';
 import { IndicatorDetail, IndicatorListQuery, IndicatorParams, IndicatorView, IssueIndicatorBody } from './schema.js';
-import { indicatorDetail, issueIndicator, listIndicators } from './service.js';
+import { findIndicator, indicatorDetail, indicatorView, issueIndicator, listIndicators } from './service.js';
 
 export const indicatorRoutes = [
   defineRoute({
@@ -32,6 +32,20 @@ export const indicatorRoutes = [
       const detail = await indicatorDetail(kernel.db, scope.unitId, params.id);
       assertDepartmentAccess(actor, scope, detail.departmentId);
       return detail;
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/units/:unitId/indicators/:id/balance',
+    tag: 'indicators',
+    summary: '指标余额 One indicator and its balance (issued, adjusted, frozen, reserved, paid, available, fen), without its movements: one primary-key read, for callers that check what is left before they ask',
+    access: { kind: 'unit', permission: 'indicator.read' },
+    params: IndicatorParams,
+    response: IndicatorView,
+    handler: async ({ kernel, actor, scope, params }) => {
+      const view = indicatorView(await findIndicator(kernel.db, scope.unitId, params.id));
+      assertDepartmentAccess(actor, scope, view.departmentId);
+      return view;
     },
   }),
   defineRoute({

@@ -5,7 +5,7 @@ import { Kysely, PostgresAdapter, PostgresDialect, type LogEvent, type SqliteDat
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { QueuedSqliteDialect } from './sqlite-queue.js';
-import { observeStatement, registerDirect } from './direct.js';
+import { observeStatement, postgresDirect, sqliteDirect } from './direct.js';
 import { withNamedStatements } from './pg-named.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -95,7 +95,7 @@ function openSqlite(file: string): DbHandle {
   const statements = cachingStatements(sqlite);
   const dialect = new QueuedSqliteDialect({ database: statements });
   const db = new Kysely<Database>({ dialect, log });
-  registerDirect(db, statements, dialect.gate);
+  sqliteDirect(db, statements, dialect.gate);
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
@@ -114,7 +114,9 @@ async function openPostgres(options: OpenOptions): Promise<DbHandle> {
     max: options.poolSize ?? 10,
     ...(options.pgSchema ? { options: `-c search_path="${options.pgSchema}"` } : {}),
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }), log });
+  const named = withNamedStatements(pool);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: named.pool }), log });
+  postgresDirect(db, named.query);
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
 

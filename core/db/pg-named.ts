@@ -16,7 +16,7 @@ const DDL = /^\s*(?:create|alter|drop|truncate|comment|reindex)\b/i;
  * a change made by another process is noticed by the refusal it causes (isStalePlan), which also
  * starts a new generation, and a command meeting it is run again (db/command.ts).
  */
-export function withNamedStatements(pool: pg.Pool): PostgresPool {
+export function withNamedStatements(pool: pg.Pool): { pool: PostgresPool; query: (text: string, parameters: readonly unknown[]) => Promise<unknown[]> } {
   const names = new Map<string, string>();
   let generation = 0;
   const nameOf = (text: string): string | undefined => {
@@ -30,29 +30,39 @@ export function withNamedStatements(pool: pg.Pool): PostgresPool {
     names.clear();
     generation += 1;
   };
+  const run = <R>(submit: (config: pg.QueryConfig) => Promise<R>, text: string, parameters: readonly unknown[]): Promise<R> | undefined => {
+    const name = nameOf(text);
+    if (!name) return undefined;
+    return submit({ name, text, values: [...parameters] }).catch((error: unknown) => {
+      // Another process changed the table's shape (a migration run beside this one): prepare anew.
+      if (isStalePlan(error)) forget();
+      throw error;
+    });
+  };
   return {
-    async connect(): Promise<PostgresPoolClient> {
-      const client = await pool.connect();
-      return {
-        query: ((text: unknown, parameters?: ReadonlyArray<unknown>) => {
-          if (typeof text !== 'string') return client.query(text as pg.Submittable);
-          if (DDL.test(text)) forget();
-          else if (parameters && parameters.length > 0) {
-            const name = nameOf(text);
-            if (name) {
-              return client.query({ name, text, values: [...parameters] }).catch((error: unknown) => {
-                // Another process changed the table's shape (a migration run beside this one): prepare anew.
-                if (isStalePlan(error)) forget();
-                throw error;
-              });
+    pool: {
+      async connect(): Promise<PostgresPoolClient> {
+        const client = await pool.connect();
+        return {
+          query: ((text: unknown, parameters?: ReadonlyArray<unknown>) => {
+            if (typeof text !== 'string') return client.query(text as pg.Submittable);
+            if (DDL.test(text)) forget();
+            else if (parameters && parameters.length > 0) {
+              const named = run((config) => client.query(config), text, parameters);
+              if (named) return named;
             }
-          }
-          return client.query(text, parameters ? [...parameters] : undefined);
-        }) as unknown as PostgresPoolClient['query'],
-        release: (destroy?: boolean) => client.release(destroy),
-      };
+            return client.query(text, parameters ? [...parameters] : undefined);
+          }) as unknown as PostgresPoolClient['query'],
+          release: (destroy?: boolean) => client.release(destroy),
+        };
+      },
+      end: () => pool.end(),
     },
-    end: () => pool.end(),
+    /** One statement of the query builder's (with parameters) on any free connection of the pool. */
+    query: async (text, parameters) => {
+      const named = parameters.length > 0 ? run((config) => pool.query(config), text, parameters) : undefined;
+      return (await (named ?? pool.query(text, [...parameters]))).rows;
+    },
   };
 }
 

@@ -2,10 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
 import { dialectOf, type Executor, type Tx } from '../db/connection.js';
 import type { AuditLogTable } from '../db/schema.js';
-import type { Insertable } from 'kysely';
-import { prepared } from '../db/prepared.js';
+import { executeCompiled, prepared, preparedInsert } from '../db/prepared.js';
 import { nowIso } from '../clock.js';
-import { canonicalJson } from './canonical.js';
+import { CanonicalText, canonicalJson } from './canonical.js';
 import type { UnitScope } from '../permissions/service.js';
 import type { AuditEntry, AuditListQuery, VerifyResult } from './schema.js';
 
@@ -52,22 +51,25 @@ export async function appendAudit(tx: Tx, input: AuditInput, alongside?: RawBuil
     before: normalize(input.before),
     after: normalize(input.after),
   };
-  if (dialectOf(tx) === 'postgres') return appendAuditPg(tx, fields, alongside);
+  // The documents made canonical once: the entry's columns and the text its hash is taken over both hold them.
+  const texts = { before: new CanonicalText(canonicalJson(fields.before)), after: new CanonicalText(canonicalJson(fields.after)) };
+  if (dialectOf(tx) === 'postgres') return appendAuditPg(tx, fields, texts, alongside);
   const [head] = await advanceHead(tx);
   if (!head) throw new Error('audit_head row missing');
   const unsigned = { ...fields, seq: head.last_seq, prevHash: head.last_hash };
-  const hash = hashOf(unsigned);
-  await insertEntry(tx, { ...entryColumns(fields), seq: unsigned.seq, prev_hash: unsigned.prevHash, hash });
+  const hash = hashOf({ ...unsigned, ...texts });
+  await insertEntry(tx, { ...entryColumns(fields, texts), seq: unsigned.seq, prev_hash: unsigned.prevHash, hash });
   await setHeadHash(tx, hash);
-  if (alongside) await alongside.execute(tx);
+  if (alongside) await executeCompiled(tx, alongside.compile(tx));
   return { ...unsigned, hash };
 }
 
 type EntryFields = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>;
+interface EntryTexts { before: CanonicalText; after: CanonicalText }
 
-const entryColumns = (f: EntryFields) => ({
+const entryColumns = (f: EntryFields, texts: EntryTexts) => ({
   at: f.at, actor_id: f.actorId, actor_name: f.actorName, unit_id: f.unitId, action: f.action, entity: f.entity,
-  entity_id: f.entityId, before_json: canonicalJson(f.before), after_json: canonicalJson(f.after),
+  entity_id: f.entityId, before_json: texts.before.text, after_json: texts.after.text,
 });
 
 /**
@@ -77,12 +79,12 @@ const entryColumns = (f: EntryFields) => ({
  * fixed places). The head keeps the hash it moved from (prev_hash, migration 024), since RETURNING
  * gives only new values. The entry and `alongside` are inserted from the head's RETURNING.
  */
-async function appendAuditPg(tx: Tx, fields: EntryFields, alongside?: RawBuilder<unknown>): Promise<AuditEntry> {
+async function appendAuditPg(tx: Tx, fields: EntryFields, texts: EntryTexts, alongside?: RawBuilder<unknown>): Promise<AuditEntry> {
   const marker = randomUUID();
-  const text = canonicalJson({ ...fields, prevHash: `${marker}h`, seq: `${marker}s` });
+  const text = canonicalJson({ ...fields, ...texts, prevHash: `${marker}h`, seq: `${marker}s` });
   const [beforeHash, rest] = text.split(`${marker}h`) as [string, string];
   const [betweenHashAndSeq, afterSeq] = rest.split(`"${marker}s"`) as [string, string];
-  const columns = entryColumns(fields);
+  const columns = entryColumns(fields, texts);
   const names = Object.keys(columns) as Array<keyof typeof columns>;
   const { rows } = await sql<{ last_seq: number | string; prev_hash: string; last_hash: string }>`
     with head as (
@@ -104,11 +106,7 @@ async function appendAuditPg(tx: Tx, fields: EntryFields, alongside?: RawBuilder
 const advanceHead = prepared((tx: Executor) =>
   tx.updateTable('audit_head').set((eb) => ({ last_seq: eb('last_seq', '+', 1) })).where('id', '=', 1).returning(['last_seq', 'last_hash']));
 const setHeadHash = prepared((tx: Executor, hash: string) => tx.updateTable('audit_head').set({ last_hash: hash }).where('id', '=', 1));
-const ENTRY_COLUMNS = ['seq', 'at', 'actor_id', 'actor_name', 'unit_id', 'action', 'entity', 'entity_id', 'before_json', 'after_json', 'prev_hash', 'hash'] as const;
-type EntryRow = Insertable<AuditLogTable>;
-const insertEntryQuery = prepared((tx: Executor, ...values: Array<EntryRow[keyof EntryRow]>) =>
-  tx.insertInto('audit_log').values(Object.fromEntries(ENTRY_COLUMNS.map((c, i) => [c, values[i]])) as EntryRow), ENTRY_COLUMNS.length);
-const insertEntry = (tx: Executor, row: EntryRow) => insertEntryQuery(tx, ...ENTRY_COLUMNS.map((c) => row[c]));
+const insertEntry = preparedInsert('audit_log', ['seq', 'at', 'actor_id', 'actor_name', 'unit_id', 'action', 'entity', 'entity_id', 'before_json', 'after_json', 'prev_hash', 'hash']);
 
 /** Round-trips through JSON so what is hashed now equals what is parsed back at verification. */
 function normalize(value: unknown): unknown {

@@ -1,8 +1,9 @@
-import { sql, type KyselyPlugin } from 'kysely';
+import { CompiledQuery, type KyselyPlugin } from 'kysely';
 import type { Kernel } from '../kernel.js';
 import type { Db, Tx } from './connection.js';
 import { isStalePlan } from './pg-named.js';
 import { enterCommand, leaveCommand } from './direct.js';
+import { executeCompiled } from './prepared.js';
 
 /**
  * The one place a command's transaction is opened. A write is `(tx, actor, scope, input)`: the
@@ -89,6 +90,9 @@ export async function runCommand<T>(kernel: Kernel, work: (tx: Tx) => Promise<T>
 const GROUP_COMMIT = process.env.UNIBUDGET_GROUP_COMMIT !== '0';
 /** Commands per shared transaction at most (the first waits for the rest: latency stays bounded). */
 export const GROUP_COMMIT_MAX = 16;
+const SAVEPOINT = CompiledQuery.raw('savepoint command');
+const ROLLBACK_TO_SAVEPOINT = CompiledQuery.raw('rollback to savepoint command');
+const RELEASE_SAVEPOINT = CompiledQuery.raw('release savepoint command');
 /** A distinct transaction object per command (after-commit hooks are keyed by it), on the shared connection. */
 const own: KyselyPlugin = { transformQuery: (args) => args.node, transformResult: async (args) => args.result };
 
@@ -121,28 +125,34 @@ class CommitGroup {
     const done: Array<{ item: Queued; value: unknown }> = [];
     let current: Queued | undefined;
     this.db.transaction().execute(async (tx) => {
-      while (this.queue.length > 0 && done.length < GROUP_COMMIT_MAX) {
-        const item = (current = this.queue.shift()!);
-        const mine = tx.withPlugin(own) as Tx;
-        commands.set(mine, item.state);
-        await sql`savepoint command`.execute(tx);
-        let value: unknown;
-        enterCommand(mine, this.db);
-        try {
-          value = await item.work(mine);
-        } catch (error) {
-          // Its writes go; the transaction (and what the others wrote in it) stays.
-          await sql`rollback to savepoint command`.execute(tx);
-          await sql`release savepoint command`.execute(tx);
+      // The shared transaction holds the connection: its savepoints run straight on it (direct.ts).
+      enterCommand(tx, this.db);
+      try {
+        while (this.queue.length > 0 && done.length < GROUP_COMMIT_MAX) {
+          const item = (current = this.queue.shift()!);
+          const mine = tx.withPlugin(own) as Tx;
+          commands.set(mine, item.state);
+          await executeCompiled(tx, SAVEPOINT);
+          let value: unknown;
+          enterCommand(mine, this.db);
+          try {
+            value = await item.work(mine);
+          } catch (error) {
+            // Its writes go; the transaction (and what the others wrote in it) stays.
+            await executeCompiled(tx, ROLLBACK_TO_SAVEPOINT);
+            await executeCompiled(tx, RELEASE_SAVEPOINT);
+            current = undefined;
+            item.reject(error);
+            continue;
+          } finally {
+            leaveCommand(mine);
+          }
+          await executeCompiled(tx, RELEASE_SAVEPOINT);
           current = undefined;
-          item.reject(error);
-          continue;
-        } finally {
-          leaveCommand(mine);
+          done.push({ item, value });
         }
-        await sql`release savepoint command`.execute(tx);
-        current = undefined;
-        done.push({ item, value });
+      } finally {
+        leaveCommand(tx);
       }
     }).then(
       () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestEnv, type TestEnv } from '../../test/support/kernel.js';
 import type { Executor } from './connection.js';
-import { prepared } from './prepared.js';
+import { executeCompiled, prepared, preparedInsert } from './prepared.js';
 
 /**
  * Queries compiled once (prepared.ts): each run binds its own arguments, constants written in the
@@ -40,5 +40,18 @@ describe('queries compiled once', () => {
   it('takes its arity where a rest parameter hides it', async () => {
     expect(await spread(env.kernel.db, 3, 1)).toEqual([{ id: 1 }, { id: 3 }]);
     expect(await spread(env.kernel.db, 2, 4)).toEqual([{ id: 2 }, { id: 4 }]);
+  });
+
+  it('compiles a raw statement and a one-row insert once, binding each run’s values', async () => {
+    const raw = prepared((db: Executor, unitId: string) => sql<{ n: number }>`select count(*) as n from prepared_probe where unit_id = ${unitId}`);
+    const before = Number((await raw(env.kernel.db, 'c'))[0]!.n);
+    const insertProbe = preparedInsert('prepared_probe' as never, ['id', 'unit_id', 'kind', 'amount'] as never[], { returningAll: true });
+    const [row] = await insertProbe(env.kernel.db, { id: 10, unit_id: 'c', kind: 'pay', amount: 42 } as never);
+    expect(row).toEqual({ id: 10, unit_id: 'c', kind: 'pay', amount: 42 });
+    await insertProbe(env.kernel.db, { id: 11, unit_id: 'c', kind: 'pay', amount: 43 } as never);
+    expect(Number((await raw(env.kernel.db, 'c'))[0]!.n)).toBe(before + 2);
+    // A statement of varying shape, compiled by the caller, runs the same way.
+    const rows = await executeCompiled(env.kernel.db, (env.kernel.db as any).selectFrom('prepared_probe').select('amount').where('id', 'in', [10, 11]).orderBy('id').compile());
+    expect(rows).toEqual([{ amount: 42 }, { amount: 43 }]);
   });
 });

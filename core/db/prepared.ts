@@ -1,4 +1,5 @@
-import { createQueryId, type CompiledQuery, type Compilable } from 'kysely';
+import { createQueryId, type CompiledQuery, type Compilable, type Insertable, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import type { Database } from './schema.js';
 import { dialectOf, type DialectName, type Executor } from './connection.js';
 import { runDirect } from './direct.js';
 
@@ -17,20 +18,43 @@ class Slot {
  * `arity`: how many arguments follow the executor (a rest parameter's
  * function says 0). Runs on the database or a transaction alike.
  */
-export function prepared<A extends unknown[], R>(build: (db: Executor, ...args: A) => Compilable<R>, arity = build.length - 1) {
+export function prepared<A extends unknown[], R>(build: (db: Executor, ...args: A) => Compilable<R> | RawBuilder<R>, arity = build.length - 1) {
   const compiled = new Map<DialectName, CompiledQuery<R>>();
   return async (db: Executor, ...args: A): Promise<R[]> => {
     const dialect = dialectOf(db);
     let template = compiled.get(dialect);
     if (!template) {
       const slots = Array.from({ length: arity }, (_, i) => new Slot(i)) as unknown as A;
-      template = build(db, ...slots).compile();
+      const query = build(db, ...slots);
+      template = 'isRawBuilder' in query ? query.compile(db) : query.compile();
       compiled.set(dialect, template);
     }
     const parameters = template.parameters.map((p) => (p instanceof Slot ? args[p.index] : p));
-    const rows = runDirect<R>(db, template.sql, parameters);
-    if (rows) return rows;
-    const result = await db.executeQuery<R>({ sql: template.sql, parameters, query: template.query, queryId: createQueryId() });
-    return result.rows;
+    return executeCompiled(db, { ...template, parameters });
   };
+}
+
+/**
+ * A compiled statement's rows: straight on the driver where it can (db/direct.ts), else Kysely's way.
+ * For a statement whose shape varies (a multi-row insert) on the path of every command.
+ */
+export async function executeCompiled<R>(db: Executor, compiled: Omit<CompiledQuery<R>, 'queryId'>): Promise<R[]> {
+  const rows = runDirect<R>(db, compiled.sql, compiled.parameters);
+  if (rows) return rows;
+  return (await db.executeQuery<R>({ ...compiled, queryId: createQueryId() })).rows;
+}
+
+/**
+ * An INSERT of one row into `table` naming these columns, compiled once (as `prepared`): run it with a
+ * row holding them. `returningAll`: the stored row comes back (ids, defaults).
+ */
+export function preparedInsert<T extends keyof Database, C extends keyof Insertable<Database[T]> & string>(
+  table: T, columns: readonly C[], options: { returningAll?: boolean } = {},
+) {
+  const run = prepared((db: Executor, ...values: unknown[]) => {
+    const insert = (db as Kysely<any>).insertInto(table).values(Object.fromEntries(columns.map((c, i) => [c, values[i]])));
+    return options.returningAll ? insert.returningAll() : insert;
+  }, columns.length);
+  return (db: Executor, row: Pick<Insertable<Database[T]>, C>) =>
+    run(db, ...columns.map((c) => row[c])) as Promise<Array<Selectable<Database[T]>>>;
 }

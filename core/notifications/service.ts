@@ -4,6 +4,7 @@ import type { Actor, UnitScope } from '../permissions/service.js';
 import { sql } from 'kysely';
 import { nowIso } from '../clock.js';
 import { afterCommit } from '../db/command.js';
+import { executeCompiled } from '../db/prepared.js';
 import { AppError, type Lang } from '../errors.js';
 import { realtimeOf } from '../events/realtime.js';
 import type { NotificationListQuery } from './schema.js';
@@ -82,7 +83,7 @@ export async function notify(tx: Tx, unitId: string, recipients: Recipient[], no
     });
   }
   if (rows.length === 0) return 0;
-  await tx.insertInto('notifications').values(rows).execute();
+  await executeCompiled(tx, tx.insertInto('notifications').values(rows).compile());
   afterCommit(tx, `announce:${unitId}`, (kernel) => announce(kernel, unitId));
   return rows.length;
 }

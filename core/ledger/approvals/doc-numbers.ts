@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { dialectOf, type Executor, type Tx } from '../../db/connection.js';
+import { prepared } from '../../db/prepared.js';
 
 /**
  * Document numbers as a finance office writes them: a kind prefix, the year and a four-digit serial
@@ -29,13 +30,20 @@ export function formatDocNo(kind: DocKind, year: number, serial: number): string
   return `${DOC_KINDS[kind]}${year}-${String(serial).padStart(4, '0')}`;
 }
 
-/** Takes the next number of the unit's series for this kind and year (inside the creating transaction). */
-export async function nextDocNo(tx: Tx, unitId: string, kind: DocKind, year: number): Promise<string> {
-  const row = await sql<{ last_no: number | string }>`
+// The SQLite statements of numbering, compiled once (db/prepared.ts).
+const takeSerial = prepared((tx: Executor, unitId: string, kind: DocKind, year: number) => sql<{ last_no: number | string }>`
     insert into doc_counters (unit_id, kind, year, last_no) values (${unitId}, ${kind}, ${year}, 1)
     on conflict (unit_id, kind, year) do update set last_no = doc_counters.last_no + 1
-    returning last_no`.execute(tx);
-  return formatDocNo(kind, year, Number(row.rows[0]!.last_no));
+    returning last_no`);
+const setDocNo = {
+  payments: prepared((tx: Executor, id: number, docNo: string) => tx.updateTable('payments').set({ doc_no: docNo }).where('id', '=', id)),
+  transfers: prepared((tx: Executor, id: number, docNo: string) => tx.updateTable('transfers').set({ doc_no: docNo }).where('id', '=', id)),
+};
+
+/** Takes the next number of the unit's series for this kind and year (inside the creating transaction). */
+export async function nextDocNo(tx: Tx, unitId: string, kind: DocKind, year: number): Promise<string> {
+  const [row] = await takeSerial(tx, unitId, kind, year);
+  return formatDocNo(kind, year, Number(row!.last_no));
 }
 
 /**
@@ -46,7 +54,7 @@ export async function nextDocNo(tx: Tx, unitId: string, kind: DocKind, year: num
 export async function numberDocument(tx: Tx, table: 'payments' | 'transfers', id: number, unitId: string, kind: DocKind, year: number): Promise<string> {
   if (dialectOf(tx) !== 'postgres') {
     const docNo = await nextDocNo(tx, unitId, kind, year);
-    await tx.updateTable(table).set({ doc_no: docNo }).where('id', '=', id).execute();
+    await setDocNo[table](tx, id, docNo);
     return docNo;
   }
   // lpad to at least four digits, as formatDocNo: lpad alone would cut a fifth digit off.

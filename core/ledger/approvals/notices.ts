@@ -1,4 +1,5 @@
-import type { Tx } from '../../db/connection.js';
+import type { Executor, Tx } from '../../db/connection.js';
+import { prepared } from '../../db/prepared.js';
 import type { ApprovalTarget } from '../../db/schema.js';
 import { defineNoticeText, notify, type Recipient } from '../../notifications/service.js';
 import { formatYuan, type Lang } from '../../errors.js';
@@ -29,6 +30,14 @@ export interface PendingStep {
  * department by name rather than to every head in the unit; other roles are addressed as a role.
  * The requester is never told to approve their own request.
  */
+const headsOf = prepared((tx: Executor, unitId: string, departmentId: number, requesterId: number) => tx
+  .selectFrom('role_grants')
+  .select('user_id')
+  .where('unit_id', '=', unitId)
+  .where('role', '=', 'department_head')
+  .where('department_id', '=', departmentId)
+  .where('user_id', '!=', requesterId));
+
 async function currentApprovers(tx: Tx, unitId: string, target: ApprovalTarget, targetId: number, departmentId: number, requesterId: number, first?: PendingStep) {
   const step = first ?? await tx
     .selectFrom('approval_steps')
@@ -41,14 +50,7 @@ async function currentApprovers(tx: Tx, unitId: string, target: ApprovalTarget, 
     .executeTakeFirst();
   if (!step) return null;
   if (step.role !== 'department_head') return { label: step.label, recipients: [{ role: step.role }] as Recipient[] };
-  const heads = await tx
-    .selectFrom('role_grants')
-    .select('user_id')
-    .where('unit_id', '=', unitId)
-    .where('role', '=', 'department_head')
-    .where('department_id', '=', departmentId)
-    .where('user_id', '!=', requesterId)
-    .execute();
+  const heads = await headsOf(tx, unitId, departmentId, requesterId);
   if (heads.length) return { label: step.label, recipients: heads.map((h) => ({ userId: h.user_id })) as Recipient[] };
   // No head of that department other than the requester: the document would wait with nobody told.
   // Tell the unit's department heads instead — by name, so the requester (who may be the department's

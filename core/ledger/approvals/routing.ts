@@ -1,4 +1,6 @@
-import type { Executor } from '../../db/connection.js';
+import { sql } from 'kysely';
+import { dialectOf, type Executor } from '../../db/connection.js';
+import { prepared } from '../../db/prepared.js';
 import { composeStepLabel } from '@unibudget/sdk/contracts/step-labels';
 import { AppError } from '../errors.js';
 import './errors.js';
@@ -44,20 +46,24 @@ export async function eligibleApprovers(db: Executor, unitId: string, role: stri
 /**
  * Who may decide a step of each of these roles, in one statement: anyone granted the role in the
  * unit, enabled, not the requester, and for a department head, head of the requester's department.
+ * The roles go in as one JSON list, so the statement has one shape for any number of them (compiled once).
  */
+const approverRows = prepared((db: Executor, unitId: string, rolesJson: string, requesterId: number, departmentId: number) => db
+  .selectFrom('role_grants')
+  .innerJoin('users', 'users.id', 'role_grants.user_id')
+  .select(['role_grants.role', 'users.id', 'users.display_name'])
+  .distinct()
+  .where('role_grants.unit_id', '=', unitId)
+  .where('role_grants.role', 'in', dialectOf(db) === 'postgres'
+    ? sql<string>`(select json_array_elements_text(${rolesJson}::json))`
+    : sql<string>`(select value from json_each(${rolesJson}))`)
+  .where('users.disabled', '=', 0)
+  .where('users.id', '!=', requesterId)
+  .where((eb) => eb.or([eb('role_grants.role', '!=', 'department_head'), eb('role_grants.department_id', '=', departmentId)]))
+  .orderBy('users.id'));
+
 async function approversByRole(db: Executor, unitId: string, roles: string[], requester: Requester): Promise<Map<string, Approver[]>> {
-  const rows = await db
-    .selectFrom('role_grants')
-    .innerJoin('users', 'users.id', 'role_grants.user_id')
-    .select(['role_grants.role', 'users.id', 'users.display_name'])
-    .distinct()
-    .where('role_grants.unit_id', '=', unitId)
-    .where('role_grants.role', 'in', [...new Set(roles)])
-    .where('users.disabled', '=', 0)
-    .where('users.id', '!=', requester.userId)
-    .where((eb) => eb.or([eb('role_grants.role', '!=', 'department_head'), eb('role_grants.department_id', '=', requester.departmentId)]))
-    .orderBy('users.id')
-    .execute();
+  const rows = await approverRows(db, unitId, JSON.stringify([...new Set(roles)]), requester.userId, requester.departmentId);
   const byRole = new Map<string, Approver[]>();
   for (const r of rows) byRole.set(r.role, [...(byRole.get(r.role) ?? []), { userId: r.id, name: r.display_name }]);
   return byRole;

@@ -1,5 +1,5 @@
 import type { Executor, Tx } from '../../db/connection.js';
-import { prepared } from '../../db/prepared.js';
+import { executeCompiled, prepared } from '../../db/prepared.js';
 import type { ApprovalTarget } from '../../db/schema.js';
 import { nowIso } from '../../clock.js';
 import { appendAudit } from '../../audit/service.js';
@@ -143,7 +143,7 @@ export function stepPreview(s: RoutedStep) {
 
 export async function startApproval(tx: Tx, unitId: string, target: ApprovalTarget, targetId: number, steps: FlowStep[]) {
   if (steps.length === 0) throw new Error('an approval needs at least one step');
-  await tx
+  await executeCompiled(tx, tx
     .insertInto('approval_steps')
     .values(
       steps.map((s, i) => ({
@@ -152,7 +152,7 @@ export async function startApproval(tx: Tx, unitId: string, target: ApprovalTarg
         decided_by: null, decided_at: null, comment: null,
       })),
     )
-    .execute();
+    .compile());
 }
 
 /**
@@ -185,6 +185,19 @@ export async function stepsOf(db: Executor, target: ApprovalTarget, targetId: nu
 export interface Requester {
   userId: number;
   departmentId: number;
+}
+
+/**
+ * The steps of a document whose approval has just started (startApproval), as stepsOf answers them:
+ * the first pending, with who may decide it, the rest waiting. Its creator builds its answer from them
+ * instead of reading back what it wrote.
+ */
+export function startedStepsView(steps: RoutedStep[]): Awaited<ReturnType<typeof stepsOf>> {
+  return steps.map((s, i) => ({
+    seq: i + 1, role: s.role, label: s.label, status: i === 0 ? 'pending' : 'waiting', decidedBy: null,
+    decidedByName: null, decidedAt: null, comment: null,
+    ...(i === 0 ? { approvers: s.approvers.map((a) => a.name) } : {}),
+  }));
 }
 
 /**

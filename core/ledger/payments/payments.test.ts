@@ -14,6 +14,23 @@ afterAll(async () => env.close());
 const expectRefused = (run: () => Promise<CallResult>, status: number, code: string) => refusedWithoutTrace(env, run, status, code).then((r) => r.body);
 
 describe('payment lifecycle', () => {
+  it('answers a submission with the request exactly as its detail reads it back (built from what the command holds)', async () => {
+    const ind = await issue(env, { amount: 5_000_000 });
+    const cases: Array<[string, Record<string, unknown>]> = [
+      ['a.staff', {}],
+      ['a.staff', { procurement: true, contractNo: 'CG-2026-101', payeeBank: '示范县农商行', attachments: [] }],
+      ['a.head', {}], // the requester is left out of the step they would decide
+      ['a.finance', {}], // the only finance officer: the finance step goes to a stand-in
+    ];
+    for (const [username, extra] of cases) {
+      const submitted = await submitPayment(env, ind.id, 1_000, extra, username);
+      if (submitted.status === 403) continue; // a role that may not submit
+      expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
+      const read = await env.call('GET', `/api/units/a/payments/${submitted.body.id}`, { token: await env.login('a.finance') });
+      expect(submitted.body, username).toEqual(read.body);
+    }
+  });
+
   it('goes pending → approved (frozen) → paid (spent), through department head and finance', async () => {
     const ind = await issue(env, { amount: 5_000_000 });
     const submitted = await submitPayment(env, ind.id, 123_456);

@@ -1,4 +1,5 @@
 import { dialectOf, type Db, type Executor, type Tx } from '../../db/connection.js';
+import { preparedInsert } from '../../db/prepared.js';
 import type { PaymentsTable } from '../../db/schema.js';
 import type { Selectable } from 'kysely';
 import { businessDate, nowIso } from '../../clock.js';
@@ -8,9 +9,9 @@ import type { Actor, UnitScope } from '../../permissions/service.js';
 import { assertDepartmentAccess, departmentBound } from '../scope.js';
 import { containsText, needle, pageWindow } from '../../db/paging.js';
 import { applyMovement, availableOf, findIndicator, lockIndicator, reserve, unreserve, type IndicatorRow } from '../indicators/service.js';
-import { assertRejectReason, cancelOpenSteps, decideStep, plannedRoute, startApproval, stepPreview, stepsOf } from '../approvals/service.js';
+import { assertRejectReason, cancelOpenSteps, decideStep, plannedRoute, startApproval, startedStepsView, stepPreview, stepsOf } from '../approvals/service.js';
 import { yearOf } from '../approvals/doc-numbers.js';
-import { trailOf } from '../comments.js';
+import { trailOf, type TrailEntry } from '../comments.js';
 import { recordCommand } from '../record.js';
 import { addDateFindings, assertMayApproveOverride, Findings, ledgerSettings, overriddenRules, ruleModes, threePublicCap, threePublicUsed } from '../rules/service.js';
 import { THREE_PUBLIC_CODES } from '../rules/catalog.js';
@@ -110,39 +111,37 @@ export async function createPayment(tx: Tx, actor: Actor, scope: UnitScope, draf
   const { findings } = await evaluatePayment(tx, scope.unitId, indicator, draft);
   const warnings = findings.enforce(draft.override?.reason);
   warnings.push(...validatorWarningsFor(check, paymentDocument(draft, indicator)));
-  const row = await tx
-    .insertInto('payments')
-    .values({
-      unit_id: scope.unitId,
-      indicator_id: indicator.id,
-      department_id: indicator.department_id,
-      payee_name: draft.payeeName,
-      payee_account: draft.payeeAccount ?? '',
-      payee_bank: draft.payeeBank ?? '',
-      purpose: draft.purpose,
-      economic_code: indicator.economic_code,
-      amount: draft.amount,
-      date: draft.date,
-      status: 'pending',
-      procurement: draft.procurement ? 1 : 0,
-      contract_no: draft.contractNo ?? null,
-      standard: draft.standard ? JSON.stringify(draft.standard) : null,
-      attachments: JSON.stringify(draft.attachments ?? []),
-      warnings: JSON.stringify(warnings),
-      override_reason: draft.override?.reason ?? null,
-      created_by: actor.userId,
-      created_at: nowIso(),
-      approved_at: null,
-      paid_at: null,
-      closed_at: null,
-      doc_no: null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const [row] = await insertPayment(tx, {
+    unit_id: scope.unitId,
+    indicator_id: indicator.id,
+    department_id: indicator.department_id,
+    payee_name: draft.payeeName,
+    payee_account: draft.payeeAccount ?? '',
+    payee_bank: draft.payeeBank ?? '',
+    purpose: draft.purpose,
+    economic_code: indicator.economic_code,
+    amount: draft.amount,
+    date: draft.date,
+    status: 'pending',
+    procurement: draft.procurement ? 1 : 0,
+    contract_no: draft.contractNo ?? null,
+    standard: draft.standard ? JSON.stringify(draft.standard) : null,
+    attachments: JSON.stringify(draft.attachments ?? []),
+    warnings: JSON.stringify(warnings),
+    override_reason: draft.override?.reason ?? null,
+    created_by: actor.userId,
+    created_at: nowIso(),
+  });
+  if (!row) throw new Error('payment insert returned no row');
   const steps = await plannedRoute(tx, scope.unitId, 'payment', { amount: row.amount, economicCode: row.economic_code }, { userId: actor.userId, departmentId: row.department_id }, { override: overriddenRules(warnings).length > 0 });
   await startApproval(tx, scope.unitId, 'payment', row.id, steps);
   const notice = await pendingStepNotice(tx, scope.unitId, paymentNotice(row), steps[0]);
-  const view = await paymentDetail(tx, scope.unitId, row.id);
+  // Its answer from what the command holds (as paymentDetail would read it back: a new request has no trail yet).
+  const view = {
+    ...paymentView({ ...row, indicator_code: indicator.code, functional_code: indicator.functional_code, fund_source_code: indicator.fund_source_code, display_name: actor.displayName }),
+    steps: startedStepsView(steps),
+    comments: [] as TrailEntry[],
+  };
   // 占用: the request holds its amount from now until it is approved (frozen), rejected or withdrawn.
   await reserve(tx, indicator, draft.amount);
   return recordCommand(tx, actor, scope.unitId, {
@@ -152,6 +151,11 @@ export async function createPayment(tx: Tx, actor: Actor, scope: UnitScope, draf
     number: { kind: 'payment', year: yearOf(draft.date), table: 'payments', then: notice },
   });
 }
+
+const insertPayment = preparedInsert('payments', [
+  'unit_id', 'indicator_id', 'department_id', 'payee_name', 'payee_account', 'payee_bank', 'purpose', 'economic_code', 'amount', 'date',
+  'status', 'procurement', 'contract_no', 'standard', 'attachments', 'warnings', 'override_reason', 'created_by', 'created_at',
+], { returningAll: true });
 
 /**
  * The payment's row lock (PostgreSQL; SQLite transactions are serial): two deciders of one payment run

@@ -7,11 +7,11 @@ import { AppError, type Lang } from '../errors.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
 import { assertDepartmentAccess, departmentBound } from '../scope.js';
 import { applyMovement, availableOf, findIndicator, lockIndicator, reserve, unreserve, type IndicatorRow } from '../indicators/service.js';
-import { decideStep, plannedRoute, startApproval, stepPreview, stepsOf } from '../approvals/service.js';
+import { decideStep, plannedRoute, startApproval, startedStepsView, stepPreview, stepsOf } from '../approvals/service.js';
 import { yearOf } from '../approvals/doc-numbers.js';
 import { closeDocument, lockPending, type PendingDocument } from '../approvals/documents.js';
 import { notifyPendingStep, notifyRequester, pendingStepNotice, summaryOf, type ApprovalDocument } from '../approvals/notices.js';
-import { trailOf } from '../comments.js';
+import { trailOf, type TrailEntry } from '../comments.js';
 import { recordCommand } from '../record.js';
 import { addDateFindings, assertMayApproveOverride, Findings, ledgerSettings, overriddenRules, ruleModes } from '../rules/service.js';
 import { THREE_PUBLIC_CODES } from '../rules/catalog.js';
@@ -120,7 +120,8 @@ export async function createTransfer(tx: Tx, actor: Actor, scope: UnitScope, dra
   );
   await startApproval(tx, scope.unitId, 'transfer', row.id, steps);
   const notice = await pendingStepNotice(tx, scope.unitId, transferNotice(row, from.department_id), steps[0]);
-  const view = await transferDetail(tx, scope.unitId, row.id);
+  // Its answer from what the command holds (as transferDetail would read it back: a new transfer has no trail yet).
+  const view = { ...transferView(row), steps: startedStepsView(steps), comments: [] as TrailEntry[] };
   // 占用: the amount to move out is held on the source until the transfer is decided.
   await reserve(tx, from, draft.amount);
   return recordCommand(tx, actor, scope.unitId, {
@@ -188,14 +189,18 @@ function transferNotice(row: TransferRow, departmentId: number): ApprovalDocumen
 
 export type TransferDetail = Awaited<ReturnType<typeof transferDetail>>;
 
-export async function transferDetail(db: Executor, unitId: string, id: number) {
-  const r = await db.selectFrom('transfers').selectAll().where('id', '=', id).where('unit_id', '=', unitId).executeTakeFirst();
-  if (!r) throw new AppError('TRANSFER_NOT_FOUND', { id });
+function transferView(r: Selectable<TransfersTable>) {
   return {
     id: r.id, docNo: r.doc_no, fromIndicatorId: r.from_indicator_id, toIndicatorId: r.to_indicator_id, amount: r.amount, reason: r.reason, date: r.date,
     status: r.status, fastTrack: r.fast_track === 1, warnings: JSON.parse(r.warnings), createdBy: r.created_by, createdAt: r.created_at,
-    decidedAt: r.decided_at, steps: await stepsOf(db, 'transfer', id), comments: await trailOf(db, unitId, 'transfer', id),
+    decidedAt: r.decided_at,
   };
+}
+
+export async function transferDetail(db: Executor, unitId: string, id: number) {
+  const r = await db.selectFrom('transfers').selectAll().where('id', '=', id).where('unit_id', '=', unitId).executeTakeFirst();
+  if (!r) throw new AppError('TRANSFER_NOT_FOUND', { id });
+  return { ...transferView(r), steps: await stepsOf(db, 'transfer', id), comments: await trailOf(db, unitId, 'transfer', id) };
 }
 
 /** Transfers of the unit, newest first; department-bound staff see those drawn from their department. */

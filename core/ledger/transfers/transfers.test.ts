@@ -72,6 +72,23 @@ describe('transfers (调剂) over HTTP', () => {
     expect(b.origins.map((o: any) => [o.indicatorId, o.via])).toEqual([[to.id, 'issue'], [from.id, 'transfer']]);
   });
 
+  it('answers a submission with the transfer exactly as its detail reads it back (built from what the command holds)', async () => {
+    const reserve = await issue(env, { amount: 10_000_000, name: '机动额度', isFlexibleReserve: true });
+    const from = await issue(env, { amount: 10_000_000 });
+    const to = await issue(env, { amount: 100_000 });
+    const cases: Array<[string, Record<string, unknown>]> = [
+      ['a.staff', { fromIndicatorId: reserve.id, toIndicatorId: to.id, amount: 10_000 }], // fast track: one step
+      ['a.staff', { fromIndicatorId: from.id, toIndicatorId: to.id, amount: 30_000_00 }], // the full flow
+      ['a.finance', { fromIndicatorId: reserve.id, toIndicatorId: to.id, amount: 10_000 }], // the leader stands in for finance
+    ];
+    for (const [username, body] of cases) {
+      const submitted = await transfer(body, username);
+      expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
+      const read = await env.call('GET', `/api/units/a/transfers/${submitted.body.id}`, { token: await env.login('a.finance') });
+      expect(submitted.body, username).toEqual(read.body);
+    }
+  });
+
   it('passes with one approval inside the flexible quota, and takes the full flow above it', async () => {
     const reserve = await issue(env, { amount: 10_000_000, name: '机动额度', isFlexibleReserve: true });
     const to = await issue(env, { amount: 100_000 });

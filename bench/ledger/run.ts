@@ -85,14 +85,17 @@ async function indicatorReads(db: TestDatabase) {
     const pick = () => ids[Math.floor(Math.random() * ids.length)]!;
     const bare = median(await timeCalls(() => raw.query('select * from indicators where id = ?', [pick()])));
     const service = median(await timeCalls(() => indicatorDetail(kernel.db, 'a', pick())));
-    const api = median(await timeCalls(async () => {
-      const response = await app.request(`/api/units/a/indicators/${pick()}`, { headers: { authorization: `Bearer ${token}` } });
+    const read = (suffix: string) => timeCalls(async () => {
+      const response = await app.request(`/api/units/a/indicators/${pick()}${suffix}`, { headers: { authorization: `Bearer ${token}` } });
       if (response.status !== 200) throw new Error(`indicator read: ${response.status}`);
       await response.arrayBuffer();
-    }));
-    console.log(`    ${fmtN(size).padStart(9)} indicators   bare PK select ${fmtMs(bare).padStart(9)}   service ${fmtMs(service).padStart(9)}   API in-process ${fmtMs(api).padStart(9)}  (${(api / bare).toFixed(0)}× the bare select)`);
+    });
+    const balance = median(await read('/balance'));
+    const api = median(await read(''));
+    console.log(`    ${fmtN(size).padStart(9)} indicators   bare PK select ${fmtMs(bare).padStart(9)}   service ${fmtMs(service).padStart(9)}   API in-process: balance ${fmtMs(balance).padStart(9)}, detail ${fmtMs(api).padStart(9)}  (${(api / bare).toFixed(0)}× the bare select)`);
     const bench = 'indicator balance read (median per read)';
     rows.push(
+      { bench, measure: 'GET /indicators/:id/balance (in-process, auth included)', size: `${fmtN(size)} indicators`, value: fmtMs(balance), ceiling: `${fmtMs(bare)} (bare PK select)`, ratio: `${(balance / bare).toFixed(0)}×` },
       { bench, measure: 'GET /indicators/:id (in-process, auth included)', size: `${fmtN(size)} indicators`, value: fmtMs(api), ceiling: `${fmtMs(bare)} (bare PK select)`, ratio: `${(api / bare).toFixed(0)}×` },
       { bench, measure: 'indicatorDetail() service call', size: `${fmtN(size)} indicators`, value: fmtMs(service), ceiling: `${fmtMs(bare)} (bare PK select)`, ratio: `${(service / bare).toFixed(0)}×` },
     );

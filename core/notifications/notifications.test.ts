@@ -7,7 +7,7 @@ import { approveThrough, departmentId, issue, submitPayment } from '../../test/s
 import { ensureClassifications } from '../ledger/classifications/service.js';
 import { realtimeOf, type RealtimeMessage } from '../events/realtime.js';
 import { hostOf } from '../plugins/host.js';
-import { CORE_NOTIFICATIONS_CHANNEL, notify } from './service.js';
+import { CORE_NOTIFICATIONS_CHANNEL, announce, notify } from './service.js';
 import { runCommand } from '../db/command.js';
 import { formatYuan } from '../errors.js';
 
@@ -113,6 +113,22 @@ describe('storing and delivering', () => {
       expect(b.heard.map((m) => m.unitId)).toEqual(['b']);
       // The channel is shared by everyone in the unit: the announcement carries no content.
       expect(JSON.parse(a.heard[0]!.data)).toEqual({ changed: true, at: expect.any(String) });
+    } finally {
+      a.stop();
+      b.stop();
+    }
+  });
+
+  it('announcements asked for while one waits to be sent are that one; one asked for after it is sent is sent again', async () => {
+    const a = await listen('a');
+    const b = await listen('b');
+    try {
+      await Promise.all([announce(env.kernel, 'a'), announce(env.kernel, 'a'), announce(env.kernel, 'b'), announce(env.kernel, 'a')]);
+      await settle();
+      expect([a.heard.length, b.heard.length]).toEqual([1, 1]);
+      await announce(env.kernel, 'a');
+      await settle();
+      expect([a.heard.length, b.heard.length]).toEqual([2, 1]);
     } finally {
       a.stop();
       b.stop();

@@ -94,13 +94,29 @@ export async function notify(tx: Tx, unitId: string, recipients: Recipient[], no
  * everyone in the unit, and each client reloads its own list through the access-checked route.
  * A failed announcement never fails the request: the bell also reloads on reconnect and on a poll.
  */
-export async function announce(kernel: Kernel, unitId: string): Promise<void> {
-  try {
-    await realtimeOf(kernel).publish({ unitId, channel: CORE_NOTIFICATIONS_CHANNEL, data: JSON.stringify({ changed: true, at: nowIso() }) });
-  } catch (error) {
-    console.error('[notifications] announcement failed:', (error as Error).message);
-  }
+export function announce(kernel: Kernel, unitId: string): Promise<void> {
+  // The commands committed while one announcement waits to be sent share it: it is sent after all of
+  // them committed and says only "changed". One sent already does not count (it may have been read
+  // before this change). Under load, one NOTIFY (PostgreSQL) and one SSE write per client for a burst.
+  let waiting = unsentAnnouncements.get(kernel);
+  if (!waiting) unsentAnnouncements.set(kernel, (waiting = new Map()));
+  const unsent = waiting;
+  const shared = unsent.get(unitId);
+  if (shared) return shared;
+  const sending = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+    unsent.delete(unitId);
+    try {
+      await realtimeOf(kernel).publish({ unitId, channel: CORE_NOTIFICATIONS_CHANNEL, data: JSON.stringify({ changed: true, at: nowIso() }) });
+    } catch (error) {
+      console.error('[notifications] announcement failed:', (error as Error).message);
+    }
+  });
+  unsent.set(unitId, sending);
+  return sending;
 }
+
+/** Per kernel, the units whose announcement is waiting to be sent. */
+const unsentAnnouncements = new WeakMap<Kernel, Map<string, Promise<void>>>();
 
 // ------------------------------------------------------------------ reading and read state
 

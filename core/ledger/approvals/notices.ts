@@ -18,25 +18,31 @@ import { composeStepLabel, localizeStepLabel } from '@unibudget/sdk/contracts/st
  */
 export const docLink = (page: 'mine' | 'inbox' | 'transfers', kind: ApprovalTarget | 'budget', id: number): string => `/${page}?doc=${kind}:${id}`;
 
-/** The step a new document waits at, when its creator has just written it (saves reading it back). */
+/**
+ * The step a new document waits at, when its creator has just written it (saves reading it back),
+ * with who may decide it as routing found them (approvals/routing.ts).
+ */
 export interface PendingStep {
   role: string;
   label: string;
+  approvers?: Array<{ userId: number }>;
 }
 
 /**
  * Who must act on a document's current (pending) approval step. A department head approves only
  * for their own department (decideStep), so that step goes to the heads of the document's
  * department by name rather than to every head in the unit; other roles are addressed as a role.
- * The requester is never told to approve their own request.
+ * The requester is never told to approve their own request, nor is a disabled account told anything.
  */
 const headsOf = prepared((tx: Executor, unitId: string, departmentId: number, requesterId: number) => tx
   .selectFrom('role_grants')
-  .select('user_id')
-  .where('unit_id', '=', unitId)
-  .where('role', '=', 'department_head')
-  .where('department_id', '=', departmentId)
-  .where('user_id', '!=', requesterId));
+  .innerJoin('users', 'users.id', 'role_grants.user_id')
+  .select('role_grants.user_id')
+  .where('role_grants.unit_id', '=', unitId)
+  .where('role_grants.role', '=', 'department_head')
+  .where('role_grants.department_id', '=', departmentId)
+  .where('role_grants.user_id', '!=', requesterId)
+  .where('users.disabled', '=', 0));
 
 async function currentApprovers(tx: Tx, unitId: string, target: ApprovalTarget, targetId: number, departmentId: number, requesterId: number, first?: PendingStep) {
   const step = first ?? await tx
@@ -50,18 +56,21 @@ async function currentApprovers(tx: Tx, unitId: string, target: ApprovalTarget, 
     .executeTakeFirst();
   if (!step) return null;
   if (step.role !== 'department_head') return { label: step.label, recipients: [{ role: step.role }] as Recipient[] };
-  const heads = await headsOf(tx, unitId, departmentId, requesterId);
+  // A new document's step comes with its deciders: routing found the same heads (enabled, of the department, not the requester).
+  const heads = first?.approvers ? first.approvers.map((a) => ({ user_id: a.userId })) : await headsOf(tx, unitId, departmentId, requesterId);
   if (heads.length) return { label: step.label, recipients: heads.map((h) => ({ userId: h.user_id })) as Recipient[] };
   // No head of that department other than the requester: the document would wait with nobody told.
   // Tell the unit's department heads instead — by name, so the requester (who may be the department's
   // only head) is still never asked to approve their own request — and say why it reached them.
   const unitHeads = await tx
     .selectFrom('role_grants')
-    .select('user_id')
+    .innerJoin('users', 'users.id', 'role_grants.user_id')
+    .select('role_grants.user_id')
     .distinct()
-    .where('unit_id', '=', unitId)
-    .where('role', '=', 'department_head')
-    .where('user_id', '!=', requesterId)
+    .where('role_grants.unit_id', '=', unitId)
+    .where('role_grants.role', '=', 'department_head')
+    .where('role_grants.user_id', '!=', requesterId)
+    .where('users.disabled', '=', 0)
     .execute();
   return { label: composeStepLabel.noHead(step.label), recipients: unitHeads.map((h) => ({ userId: h.user_id })) as Recipient[] };
 }

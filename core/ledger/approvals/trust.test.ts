@@ -93,6 +93,24 @@ describe('no step waits for nobody', () => {
     }
   });
 
+  it('a new request’s notice goes to the heads who may decide it: never to a disabled one', async () => {
+    const ind = await issue(env, { amount: 1_000_000 });
+    const head = await env.kernel.db.selectFrom('role_grants').select(['department_id', 'user_id']).where('unit_id', '=', 'a').where('role', '=', 'department_head')
+      .where('user_id', '=', (await env.kernel.db.selectFrom('users').select('id').where('username', '=', 'a.head').executeTakeFirstOrThrow()).id).executeTakeFirstOrThrow();
+    const now = new Date().toISOString();
+    // A second head of the same department, whose account is then disabled.
+    const { id: second } = await env.kernel.db.insertInto('users').values({ username: 'a.head2', display_name: '停用科长', password_hash: 'x', disabled: 0, created_at: now, password_changed_at: now }).returning('id').executeTakeFirstOrThrow();
+    await env.kernel.db.insertInto('role_grants').values({ user_id: second, unit_id: 'a', role: 'department_head', department_id: head.department_id, granted_at: now }).execute();
+    await runCommand(env.kernel, (tx) => setDisabled(tx, second, true));
+    const told = async (userId: number) => (await env.kernel.db.selectFrom('notifications').select('id').where('user_id', '=', userId).execute()).length;
+    const [headBefore, secondBefore] = [await told(head.user_id), await told(second)];
+    const p = await submitPayment(env, ind.id, 10_000);
+    expect(p.status).toBe(201);
+    expect(p.body.steps[0].approvers).toEqual(['李静']);
+    expect(await told(head.user_id)).toBe(headBefore + 1);
+    expect(await told(second)).toBe(secondBefore);
+  });
+
   it('every pending step names who decides it (下一步：谁审批), and only the pending one', async () => {
     const ind = await issue(env, { amount: 1_000_000 });
     const p = await submitPayment(env, ind.id, 10_000);

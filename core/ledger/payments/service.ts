@@ -13,7 +13,7 @@ import { assertRejectReason, cancelOpenSteps, decideStep, plannedRoute, startApp
 import { yearOf } from '../approvals/doc-numbers.js';
 import { trailOf, type TrailEntry } from '../comments.js';
 import { recordCommand } from '../record.js';
-import { addDateFindings, assertMayApproveOverride, Findings, ledgerSettings, overriddenRules, ruleModes, threePublicCap, threePublicUsed } from '../rules/service.js';
+import { assertMayApproveOverride, documentRules, overriddenRules, threePublicCap, threePublicUsed } from '../rules/service.js';
 import { THREE_PUBLIC_CODES } from '../rules/catalog.js';
 import { judgeContract, judgeKind, judgeStandard, judgeThreePublic } from '../rules/engine.js';
 import { standardInForce } from '../standards/service.js';
@@ -31,9 +31,8 @@ type PaymentRow = Selectable<PaymentsTable>;
  */
 /** `held`: what the payment itself already holds on the indicator (占用, at its final approval), counted as available to it. */
 async function evaluatePayment(db: Executor, unitId: string, indicator: IndicatorRow, draft: Partial<PaymentDraft> & { amount: number }, held = 0) {
-  const findings = new Findings(await ruleModes(db, unitId));
+  const { findings, settings } = await documentRules(db, unitId, draft.date, [indicator.year]);
   const available = availableOf(indicator) + held;
-  if (draft.date) await addDateFindings(db, findings, unitId, draft.date, [indicator.year]);
   // A payment dated after today is a scheduled one (预约支付): it needs a stated reason, or the unit relaxes the rule.
   const today = businessDate();
   if (draft.date && draft.date > today) findings.add('PAYMENT_DATE_IN_FUTURE', { date: draft.date, today });
@@ -46,7 +45,6 @@ async function evaluatePayment(db: Executor, unitId: string, indicator: Indicato
   if (draft.economicCode && draft.economicCode !== indicator.economic_code) {
     findings.add('CLASS_MISMATCH', { given: draft.economicCode, expected: indicator.economic_code });
   }
-  const settings = await ledgerSettings(db, unitId);
   // The document rules are the engine's (rules/engine.ts), shared with the trial run.
   judgeKind(findings, settings, indicator.expenditure_kind, indicator.economic_code);
   if (THREE_PUBLIC_CODES.has(indicator.economic_code)) {

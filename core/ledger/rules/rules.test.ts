@@ -5,7 +5,7 @@ import { createTestEnv, refusedWithoutTrace, type TestEnv } from '../../../test/
 import { approveThrough, commandContext, commandRefusedWithoutTrace, issue, submitPayment } from '../../../test/support/ledger.js';
 import { RULE_CODES, RULES, type RuleCode, type RuleMode } from './catalog.js';
 import {
-  addDateFindings, assertMayApproveOverride, economicFitsKind, ensureStandards, Findings, ledgerSettings, listCaps,
+  addDateFindings, assertMayApproveOverride, documentRules, economicFitsKind, ensureStandards, Findings, ledgerSettings, listCaps,
   listRuleSettings, listStandards, overriddenRules, ruleModes, saveCaps, saveLedgerSettings, setRuleMode, threePublicCap, threePublicUsed,
 } from './service.js';
 
@@ -81,6 +81,27 @@ describe('modes: block, warn, ignore', () => {
     const audit = await env.kernel.db.selectFrom('audit_log').select(['before_json', 'after_json'])
       .where('action', '=', 'rule.set_mode').where('entity_id', '=', 'a:CONTRACT_REQUIRED').orderBy('seq').execute();
     expect(audit.map((e) => [JSON.parse(e.before_json).mode, JSON.parse(e.after_json).mode])).toEqual([['block', 'warn'], ['warn', 'ignore'], ['ignore', 'block']]);
+  });
+});
+
+describe('a document’s rules in one read (documentRules)', () => {
+  it('give what the separate reads give: modes, the date’s findings and the ledger settings, with and without stored settings', async () => {
+    const { actor, scope } = await commandContext(env, 'a.admin', 'rule.manage');
+    await setMode('a.admin', 'FUND_SOURCE_MISMATCH', 'warn');
+    await runCommand(env.kernel, (tx) => saveLedgerSettings(tx, actor, scope, {
+      flexibleThreshold: 12_345_00, kindEconomicMap: { personnel: ['301'], operating: ['302'], project: ['302', '310'] }, salaryAccrual: true,
+    }));
+    for (const [unitId, date, years] of [['a', '2026-02-10', [2026]], ['a', '2026-07-01', [2025, 2026]], ['b', '2026-06-10', [2026]], ['b', undefined, [2026]]] as const) {
+      const one = await documentRules(env.kernel.db, unitId, date, [...years]);
+      const separate = new Findings(await ruleModes(env.kernel.db, unitId));
+      if (date) await addDateFindings(env.kernel.db, separate, unitId, date, [...years]);
+      expect(one.findings, `${unitId} ${date}`).toEqual(separate);
+      expect(one.settings).toEqual(await ledgerSettings(env.kernel.db, unitId));
+    }
+    const february = await documentRules(env.kernel.db, 'a', '2026-02-10', [2025]);
+    expect(february.findings.items.map((f) => f.rule)).toEqual(['YEAR_MISMATCH', 'PERIOD_CLOSED']);
+    expect(february.settings).toMatchObject({ flexibleThreshold: 12_345_00, salaryAccrual: true });
+    await setMode('a.admin', 'FUND_SOURCE_MISMATCH', 'block');
   });
 });
 

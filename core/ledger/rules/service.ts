@@ -1,4 +1,5 @@
-import type { Executor, Tx } from '../../db/connection.js';
+import { sql } from 'kysely';
+import { dialectOf, type Executor, type Tx } from '../../db/connection.js';
 import { prepared } from '../../db/prepared.js';
 import { nowIso } from '../../clock.js';
 import { appendAudit } from '../../audit/service.js';
@@ -15,7 +16,11 @@ const selectPeriodStatus = prepared((db: Executor, unitId: string, year: number,
 const selectRuleModes = prepared((db: Executor, unitId: string) => db.selectFrom('rule_settings').select(['rule_code', 'mode']).where('unit_id', '=', unitId));
 
 export async function ruleModes(db: Executor, unitId: string): Promise<Record<RuleCode, RuleMode>> {
-  const rows = await selectRuleModes(db, unitId);
+  return modesFrom(await selectRuleModes(db, unitId));
+}
+
+/** Every rule's mode: the unit's setting where it has one for a configurable rule, else block. */
+function modesFrom(rows: Array<{ rule_code: string; mode: RuleMode }>): Record<RuleCode, RuleMode> {
   const modes = Object.fromEntries(RULE_CODES.map((c) => [c, 'block'])) as Record<RuleCode, RuleMode>;
   for (const row of rows) if (row.rule_code in RULES && !RULES[row.rule_code as RuleCode].hard) modes[row.rule_code as RuleCode] = row.mode;
   return modes;
@@ -99,12 +104,42 @@ export class Findings implements FindingSink {
  * (YEAR_MISMATCH) and in a period that is not closed (PERIOD_CLOSED).
  */
 export async function addDateFindings(db: Executor, findings: Findings, unitId: string, date: string, indicatorYears: number[]): Promise<void> {
-  const year = Number(date.slice(0, 4));
-  const month = Number(date.slice(5, 7));
-  for (const indicatorYear of new Set(indicatorYears)) if (indicatorYear !== year) findings.add('YEAR_MISMATCH', { year: indicatorYear, date });
-  const [period] = await selectPeriodStatus(db, unitId, year, month);
-  if (period?.status === 'closed') findings.add('PERIOD_CLOSED', { year, month, date });
+  const [period] = await selectPeriodStatus(db, unitId, ...yearMonthOf(date));
+  dateFindings(findings, period?.status ?? null, date, indicatorYears);
 }
+
+const yearMonthOf = (date: string): [number, number] => [Number(date.slice(0, 4)), Number(date.slice(5, 7))];
+
+function dateFindings(findings: Findings, periodStatus: string | null, date: string, indicatorYears: number[]): void {
+  const [year, month] = yearMonthOf(date);
+  for (const indicatorYear of new Set(indicatorYears)) if (indicatorYear !== year) findings.add('YEAR_MISMATCH', { year: indicatorYear, date });
+  if (periodStatus === 'closed') findings.add('PERIOD_CLOSED', { year, month, date });
+}
+
+/**
+ * What the check of a payment or a transfer reads of its unit, in one statement (on PostgreSQL one
+ * round trip, not three): the rules' modes, the status of the period of the document's date and the
+ * ledger settings. The findings start with the date's (YEAR_MISMATCH, PERIOD_CLOSED; none without a date).
+ */
+export async function documentRules(db: Executor, unitId: string, date: string | undefined, indicatorYears: number[]) {
+  const [row] = await selectDocumentRules(db, unitId, ...yearMonthOf(date ?? '0000-00'));
+  const modes = JSON.parse(row?.modes ?? '[]') as Array<[string, RuleMode]>;
+  const findings = new Findings(modesFrom(modes.map(([rule_code, mode]) => ({ rule_code, mode }))));
+  if (date) dateFindings(findings, row?.period_status ?? null, date, indicatorYears);
+  const stored = row?.settings ? (JSON.parse(row.settings) as [number, string, string]) : null;
+  const settings = settingsFrom(stored && { flexible_threshold: stored[0], kind_economic_map: stored[1], options: stored[2] });
+  return { findings, settings };
+}
+
+const selectDocumentRules = prepared((db: Executor, unitId: string, year: number, month: number) => dialectOf(db) === 'postgres'
+  ? sql<{ modes: string | null; period_status: string | null; settings: string | null }>`select
+      (select json_agg(json_build_array(rule_code, mode))::text from rule_settings where unit_id = ${unitId}) as modes,
+      (select status from periods where unit_id = ${unitId} and year = ${year} and month = ${month}) as period_status,
+      (select json_build_array(flexible_threshold, kind_economic_map, options)::text from ledger_settings where unit_id = ${unitId}) as settings`
+  : sql<{ modes: string | null; period_status: string | null; settings: string | null }>`select
+      (select json_group_array(json_array(rule_code, mode)) from rule_settings where unit_id = ${unitId}) as modes,
+      (select status from periods where unit_id = ${unitId} and year = ${year} and month = ${month}) as period_status,
+      (select json_array(flexible_threshold, kind_economic_map, options) from ledger_settings where unit_id = ${unitId}) as settings`);
 
 /** Rules a requester asked to override when the document was submitted. */
 export function overriddenRules(warnings: Array<{ rule: string; overridden?: boolean }>): string[] {
@@ -152,6 +187,10 @@ const selectLedgerSettings = prepared((db: Executor, unitId: string) => db.selec
 
 export async function ledgerSettings(db: Executor, unitId: string): Promise<ResolvedLedgerSettings> {
   const [row] = await selectLedgerSettings(db, unitId);
+  return settingsFrom(row);
+}
+
+function settingsFrom(row: { flexible_threshold: number; kind_economic_map: string; options: string } | null | undefined): ResolvedLedgerSettings {
   if (!row) return { flexibleThreshold: DEFAULT_FLEXIBLE_THRESHOLD, kindEconomicMap: DEFAULT_KIND_ECONOMIC_MAP, ...OPTION_DEFAULTS };
   return { flexibleThreshold: row.flexible_threshold, kindEconomicMap: JSON.parse(row.kind_economic_map), ...readOptions(row.options) };
 }

@@ -13,7 +13,7 @@ import { closeDocument, lockPending, type PendingDocument } from '../approvals/d
 import { notifyPendingStep, notifyRequester, pendingStepNotice, summaryOf, type ApprovalDocument } from '../approvals/notices.js';
 import { trailOf, type TrailEntry } from '../comments.js';
 import { recordCommand } from '../record.js';
-import { addDateFindings, assertMayApproveOverride, Findings, ledgerSettings, overriddenRules, ruleModes } from '../rules/service.js';
+import { assertMayApproveOverride, documentRules, overriddenRules } from '../rules/service.js';
 import { THREE_PUBLIC_CODES } from '../rules/catalog.js';
 import type { TransferCheckBody, TransferDraft } from './schema.js';
 
@@ -32,10 +32,9 @@ async function lockPair(tx: Tx, unitId: string, fromId: number, toId: number) {
  * at submission and again at the final approval, under the indicators' locks.
  */
 async function evaluateTransfer(db: Executor, unitId: string, from: IndicatorRow, to: IndicatorRow | null, draft: { amount: number; date?: string | undefined }, held = 0) {
-  const findings = new Findings(await ruleModes(db, unitId));
+  const { findings, settings } = await documentRules(db, unitId, draft.date, to ? [from.year, to.year] : [from.year]);
   // `held`: what the transfer itself already holds on its source (占用, at its final approval).
   const available = availableOf(from) + held;
-  if (draft.date) await addDateFindings(db, findings, unitId, draft.date, to ? [from.year, to.year] : [from.year]);
   if (draft.amount > available) findings.add('BALANCE_EXCEEDED', { available, amount: draft.amount, indicatorId: from.id });
   if (to) {
     if (THREE_PUBLIC_CODES.has(to.economic_code) && !THREE_PUBLIC_CODES.has(from.economic_code)) {
@@ -43,7 +42,6 @@ async function evaluateTransfer(db: Executor, unitId: string, from: IndicatorRow
     }
     if (from.fund_source_code !== to.fund_source_code) findings.add('FUND_SOURCE_MISMATCH', { from: from.fund_source_code, to: to.fund_source_code });
   }
-  const settings = await ledgerSettings(db, unitId);
   // 机动额度: from the reserve, up to the threshold, one approval is enough.
   const fastTrack = from.is_flexible_reserve === 1 && draft.amount <= settings.flexibleThreshold;
   return { findings, available, fastTrack };

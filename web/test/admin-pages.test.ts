@@ -76,7 +76,7 @@ describe('admin console pages', () => {
     amount.value = '500000';
     amount.dispatchEvent(new Event('input'));
     click(root, 'button[data-action=save-settings]');
-    await until(() => el.plugins[0]?.state === 'enabled');
+    await until(() => el.plugins[0]?.state === 'enabled' && root.querySelector('[role=status]'));
     await el.updateComplete;
     expect(mock.calls.find((c) => c.url.endsWith('/enable'))!.body).to.deep.equal({ grants: ['ledger.read', 'routes', 'views'], settings: { warnAboveFen: 500000 }, version: '0.1.0' });
     expect(root.querySelector('[role=status]')!.textContent).to.equal('已为本单位启用 hello-budget 插件（授予 3 项权限）');

@@ -65,7 +65,7 @@ describe('fiscal years and year end', () => {
     input.value = '2027';
     input.dispatchEvent(new Event('input'));
     (root(el).querySelector('form button[type=submit]') as HTMLButtonElement).click();
-    await until(() => el.years.length === 3);
+    await until(() => el.years.length === 3 && root(el).querySelector('[role=status]'));
     expect(mock.calls.find((c) => c.method === 'POST')!.body).to.deep.equal({ year: 2027 });
     await el.updateComplete;
     expect(root(el).querySelector('[role=status]')!.textContent).to.contain('2027 预算年度已建立');
@@ -99,7 +99,8 @@ describe('fiscal years and year end', () => {
     expect(mock.calls.some((c) => c.method === 'POST')).to.equal(false);
     expect(root(el).querySelector('[role=alertdialog]')!.textContent).to.contain('结转 2,500.00 元至 2026 年度指标，结余 6,000.00 元');
     (root(el).querySelector('button[data-action=confirm-year-end]') as HTMLButtonElement).click();
-    await until(() => el.preview?.alreadyRun === true);
+    // Done once the years are read again and the outcome is said (under load that is after the answer itself).
+    await until(() => el.preview?.alreadyRun === true && root(el).querySelector('[role=status]') !== null);
     await el.updateComplete;
     expect(mock.calls.find((c) => c.method === 'POST')!.body).to.deep.equal({ year: 2025 });
     expect(root(el).querySelector('[role=status]')!.textContent).to.contain('2025 年度年终结转已完成：结转 2,500.00 元，结余 6,000.00 元');

@@ -1,5 +1,5 @@
-import type { Executor, Tx } from '../../db/connection.js';
-import { prepared } from '../../db/prepared.js';
+import type { Tx } from '../../db/connection.js';
+import { eligibleApprovers } from './routing.js';
 import type { ApprovalTarget } from '../../db/schema.js';
 import { defineNoticeText, notify, type Recipient } from '../../notifications/service.js';
 import { formatYuan, type Lang } from '../../errors.js';
@@ -34,16 +34,6 @@ export interface PendingStep {
  * department by name rather than to every head in the unit; other roles are addressed as a role.
  * The requester is never told to approve their own request, nor is a disabled account told anything.
  */
-const headsOf = prepared((tx: Executor, unitId: string, departmentId: number, requesterId: number) => tx
-  .selectFrom('role_grants')
-  .innerJoin('users', 'users.id', 'role_grants.user_id')
-  .select('role_grants.user_id')
-  .where('role_grants.unit_id', '=', unitId)
-  .where('role_grants.role', '=', 'department_head')
-  .where('role_grants.department_id', '=', departmentId)
-  .where('role_grants.user_id', '!=', requesterId)
-  .where('users.disabled', '=', 0));
-
 async function currentApprovers(tx: Tx, unitId: string, target: ApprovalTarget, targetId: number, departmentId: number, requesterId: number, first?: PendingStep) {
   const step = first ?? await tx
     .selectFrom('approval_steps')
@@ -56,9 +46,9 @@ async function currentApprovers(tx: Tx, unitId: string, target: ApprovalTarget, 
     .executeTakeFirst();
   if (!step) return null;
   if (step.role !== 'department_head') return { label: step.label, recipients: [{ role: step.role }] as Recipient[] };
-  // A new document's step comes with its deciders: routing found the same heads (enabled, of the department, not the requester).
-  const heads = first?.approvers ? first.approvers.map((a) => ({ user_id: a.userId })) : await headsOf(tx, unitId, departmentId, requesterId);
-  if (heads.length) return { label: step.label, recipients: heads.map((h) => ({ userId: h.user_id })) as Recipient[] };
+  // Who may decide it is routing's to say (enabled heads of the department, not the requester); a new document's step carries them.
+  const heads = first?.approvers ?? await eligibleApprovers(tx, unitId, 'department_head', { userId: requesterId, departmentId });
+  if (heads.length) return { label: step.label, recipients: heads.map((h) => ({ userId: h.userId })) as Recipient[] };
   // No head of that department other than the requester: the document would wait with nobody told.
   // Tell the unit's department heads instead — by name, so the requester (who may be the department's
   // only head) is still never asked to approve their own request — and say why it reached them.

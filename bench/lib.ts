@@ -119,6 +119,29 @@ export function cpuMeter(pids: Array<number | undefined>): { perRequest(requests
   };
 }
 
+/**
+ * The whole machine's CPU left idle over a stretch (all cores, from /proc/stat), in percent: whether
+ * a second server process had any CPU to run on. null without /proc.
+ */
+export function idleMeter(): { idlePercent(): number | null } {
+  const read = (): { idle: number; total: number } | null => {
+    try {
+      const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+      // user nice system idle iowait irq softirq steal: idle and iowait are time nobody ran.
+      return { idle: cpu[3]! + (cpu[4] ?? 0), total: cpu.slice(0, 8).reduce((a, b) => a + b, 0) };
+    } catch {
+      return null;
+    }
+  };
+  const start = read();
+  return {
+    idlePercent() {
+      const end = read();
+      return start === null || end === null || end.total === start.total ? null : ((end.idle - start.idle) / (end.total - start.total)) * 100;
+    },
+  };
+}
+
 export const fmtCpu = (us: number | null) => (us === null ? 'n/a' : `${us.toFixed(1)} µs`);
 
 /** The row setting our server's CPU per request beside the bare server's; none when either is unknown. */

@@ -13,7 +13,7 @@ import { createTestDatabase, http, login, startServer, type ServerProcess, type 
 import { SYSTEM_ACTOR } from '../../core/audit/service.js';
 import { enable, installBundle, updateTrust } from '../../core/plugins/admin.js';
 import { makeBundle } from '../../sdk/bundle.js';
-import { cpuMeter, cpuRows, fmtCpu, fmtN, listeningOn, report, type Row } from '../lib.js';
+import { cpuMeter, cpuRows, fmtCpu, idleMeter, fmtN, listeningOn, report, type Row } from '../lib.js';
 import { SERVER_NODE_FLAGS } from '../../bin/node-flags.mjs';
 
 const SIZES = (process.env.BENCH_HTTP_SIZES || '1000,100000').split(',').map(Number);
@@ -23,12 +23,27 @@ const PG = process.env.DATABASE_URL?.startsWith('postgres') ?? false;
 /** Indicators the two-process comparison spreads its payments over (one indicator is one row lock: serial by design). */
 const SPREAD = Number(process.env.BENCH_SPREAD_INDICATORS || 10);
 
-/** `cpuUs`: the server processes' CPU time per request answered (null without /proc or without pids). */
-interface Figures { rps: number; p50: number; p99: number; non2xx: number; errors: number; completed: number; cpuUs: number | null }
+/**
+ * `cpuUs`: the server processes' CPU time per request answered (null without /proc or without pids).
+ * `statements`: the database statements the server ran per request answered, and their time (from its
+ * /api/metrics; null for the bare server). `machineIdle`: the machine's CPU nobody used meanwhile, in percent.
+ */
+interface Figures { rps: number; p50: number; p99: number; non2xx: number; errors: number; completed: number; cpuUs: number | null; statements: { count: number; us: number } | null; machineIdle: number | null }
+
+/** The server's statement count and total statement time so far (its /api/metrics histogram). */
+type StatementProbe = () => Promise<{ count: number; ms: number }>;
+
+function statementProbe(base: string, token: string): StatementProbe {
+  return async () => {
+    const text = await (await fetch(`${base}/api/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    return { count: value('unibudget_db_statement_duration_ms_count'), ms: value('unibudget_db_statement_duration_ms_sum') };
+  };
+}
 
 interface Target { url: string; headers: Record<string, string>; bodies: string[] }
 
-async function load(targets: Target[], pids: Array<number | undefined>, connections = CONNECTIONS): Promise<Figures> {
+async function load(targets: Target[], pids: Array<number | undefined>, connections = CONNECTIONS, probes: StatementProbe[] = []): Promise<Figures> {
   const run = (t: Target, c: number, duration: number) => autocannon({
     url: t.url, method: 'POST', headers: t.headers, body: t.bodies[0], connections: c, duration,
     ...(t.bodies.length > 1 ? { requests: [{ setupRequest: (req: object) => ({ ...req, body: t.bodies[Math.floor(Math.random() * t.bodies.length)] }) }] } : {}),
@@ -38,13 +53,20 @@ async function load(targets: Target[], pids: Array<number | undefined>, connecti
   await Promise.all(targets.map((t) => run(t, 5, 1)));
   await new Promise((resolve) => setTimeout(resolve, 1500));
   const per = Math.max(1, Math.floor(connections / targets.length));
+  const statementsBefore = await Promise.all(probes.map((probe) => probe()));
   const cpu = cpuMeter(pids);
+  const idle = idleMeter();
   const results = await Promise.all(targets.map((t) => run(t, per, SECONDS)));
   const sum = (f: (r: any) => number) => results.reduce((s, r) => s + f(r), 0);
   const completed = sum((r) => r.requests.total);
+  const cpuUs = cpu.perRequest(completed);
+  const machineIdle = idle.idlePercent();
+  // Read after the CPU, so the probes' requests are not in it; the last probe's few statements are in the count (a handful against thousands).
+  const statementsAfter = await Promise.all(probes.map((probe) => probe()));
+  const statementDelta = (field: 'count' | 'ms') => statementsAfter.reduce((s, after, i) => s + after[field] - statementsBefore[i]![field], 0);
   return {
-    rps: sum((r) => r.requests.average), completed,
-    cpuUs: cpu.perRequest(completed),
+    rps: sum((r) => r.requests.average), completed, cpuUs, machineIdle,
+    statements: probes.length && completed ? { count: statementDelta('count') / completed, us: (statementDelta('ms') * 1000) / completed } : null,
     p50: Math.max(...results.map((r) => r.latency.p50)), p99: Math.max(...results.map((r) => r.latency.p99)),
     non2xx: sum((r) => r.non2xx), errors: sum((r) => r.errors),
   };
@@ -99,7 +121,10 @@ async function unibudget(db: TestDatabase, bodies: string[], processes = 1): Pro
   try {
     for (let i = 0; i < processes; i++) servers.push(await startServer(db));
     const staff = await login(servers[0]!.base, 'a.staff');
-    return await load(servers.map((s) => ({ url: `${s.base}/api/units/a/payments`, headers: { authorization: `Bearer ${staff}`, 'content-type': 'application/json' }, bodies })), servers.map((s) => s.child.pid));
+    const admin = await login(servers[0]!.base, 'sysadmin');
+    return await load(
+      servers.map((s) => ({ url: `${s.base}/api/units/a/payments`, headers: { authorization: `Bearer ${staff}`, 'content-type': 'application/json' }, bodies })),
+      servers.map((s) => s.child.pid), CONNECTIONS, servers.map((s) => statementProbe(s.base, admin)));
   } finally {
     await Promise.all(servers.map((s) => s.kill('SIGTERM')));
   }
@@ -117,10 +142,27 @@ async function bare(db: TestDatabase, existing: number): Promise<Figures> {
   }
 }
 
-const rows: Row[] = [];
 const bench = `payment submission over HTTP (${CONNECTIONS} connections)`;
 const ceilingName = PG ? 'bare hono + pg insert (pool 10)' : 'bare hono + better-sqlite3 insert';
-const line = (name: string, f: Figures) => `  ${name.padEnd(44)} ${fmtN(f.rps).padStart(7)} req/s   p50 ${f.p50} ms   p99 ${f.p99} ms   server CPU ${fmtCpu(f.cpuUs)}/request   completed ${f.completed}   non-2xx ${f.non2xx}   errors ${f.errors}`;
+
+/**
+ * The writes a payment must make (its row, steps, reservation, number, audit entry, event, notice) and
+ * the reads its rules need, as the database ran them. On SQLite they run on the server's own thread, so
+ * their time alone bounds the throughput of any route that writes the same rows: the bare server's
+ * CPU plus this time per request is the least such a route could spend.
+ */
+function statementRows(size: string, real: Figures, ceiling: Figures): Row[] {
+  if (!real.statements) return [];
+  const { count, us } = real.statements;
+  const bound = !PG && ceiling.cpuUs !== null ? `a route running only these statements: ≤ ${((ceiling.cpuUs / (ceiling.cpuUs + us)) * 100).toFixed(1)} % of ceiling` : '';
+  return [{
+    bench, measure: PG ? 'database statements per request (time includes round trips and row-lock waits)' : 'of which database statements per request (on the server thread)', size,
+    value: `${count.toFixed(1)} statements, ${fmtCpu(us)}`, ceiling: ceiling.cpuUs === null ? '' : `${fmtCpu(ceiling.cpuUs)} (${ceilingName}: server CPU per request)`, ratio: bound,
+  }];
+}
+
+const rows: Row[] = [];
+const line = (name: string, f: Figures) => `  ${name.padEnd(44)} ${fmtN(f.rps).padStart(7)} req/s   p50 ${f.p50} ms   p99 ${f.p99} ms   server CPU ${fmtCpu(f.cpuUs)}/request${f.statements ? ` (statements ${f.statements.count.toFixed(1)}, ${fmtCpu(f.statements.us)})` : ''}${f.machineIdle === null ? '' : `   machine idle ${f.machineIdle.toFixed(0)} %`}   completed ${f.completed}   non-2xx ${f.non2xx}   errors ${f.errors}`;
 const share = (f: Figures, c: Figures) => `${((f.rps / c.rps) * 100).toFixed(1)} % of ceiling`;
 console.log(`bench/http: payment submission, ${CONNECTIONS} connections, ${SECONDS} s per run (${PG ? 'PostgreSQL' : 'SQLite'})`);
 for (const size of SIZES) {
@@ -137,6 +179,7 @@ for (const size of SIZES) {
     rows.push(
       { bench, measure: 'throughput', size: sizeLabel, value: `${fmtN(real.rps)} req/s`, ceiling: ceilingLabel, ratio: share(real, ceiling) },
       ...cpuRows(bench, sizeLabel, real.cpuUs, ceiling.cpuUs, ceilingName),
+      ...statementRows(sizeLabel, real, ceiling),
       { bench, measure: 'latency p50', size: sizeLabel, value: `${real.p50} ms`, ceiling: `${ceiling.p50} ms`, ratio: `${(real.p50 / Math.max(ceiling.p50, 0.5)).toFixed(1)}×` },
       { bench, measure: 'latency p99', size: sizeLabel, value: `${real.p99} ms`, ceiling: `${ceiling.p99} ms`, ratio: `${(real.p99 / Math.max(ceiling.p99, 0.5)).toFixed(1)}×` },
       { bench, measure: 'non-2xx / errors', size: sizeLabel, value: `${real.non2xx} / ${real.errors}`, ceiling: `${ceiling.non2xx} / ${ceiling.errors}`, ratio: '' },
@@ -147,7 +190,7 @@ for (const size of SIZES) {
       const double = await unibudget(db, bodies, 2);
       console.log(line(`1 app process, ${SPREAD} indicators`, single));
       console.log(line(`2 app processes, ${SPREAD} indicators`, double));
-      rows.push({ bench, measure: `two app processes on one database (payments over ${SPREAD} indicators)`, size: sizeLabel, value: `${fmtN(double.rps)} req/s`, ceiling: `${fmtN(single.rps)} req/s (one process)`, ratio: `${(double.rps / single.rps).toFixed(2)}×` });
+      rows.push({ bench, measure: `two app processes on one database (payments over ${SPREAD} indicators)`, size: sizeLabel, value: `${fmtN(double.rps)} req/s`, ceiling: `${fmtN(single.rps)} req/s (one process${single.machineIdle === null ? '' : `, which left ${single.machineIdle.toFixed(0)} % of the machine's CPU idle`})`, ratio: `${(double.rps / single.rps).toFixed(2)}×` });
     }
     if (process.env.BENCH_VALIDATOR !== '0') {
       await installValidator(db);

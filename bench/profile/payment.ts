@@ -2,7 +2,9 @@
 // functions. In-process (app.request), a file SQLite database (as production), BENCH_N payments.
 //   node --no-node-snapshot --import tsx bench/profile/payment.ts
 //   node --no-node-snapshot --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/profile/payment.ts && node bench/profile/top.mjs /tmp/prof
+// BENCH_PROFILE_DIR=/tmp/prof profiles the measured payments only (no start-up, no seeding) into that directory.
 import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -35,6 +37,13 @@ async function main() {
   });
   const body = { indicatorId: made.body.id, payeeName: '示范县文具公司', purpose: '压测', amount: 100, date: '2026-06-10' };
   for (let i = 0; i < 100; i++) await call('POST', '/api/units/a/payments', staff, body);
+  const profileDir = process.env.BENCH_PROFILE_DIR;
+  const session = profileDir ? new Session() : null;
+  if (session) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
   const before = coreMetrics.statements.count;
   let t = performance.now();
   const payments = ONLY === 'read' ? 0 : N;
@@ -52,6 +61,12 @@ async function main() {
     }
   }));
   const payMs = (performance.now() - t) / N; // per payment (0 when only reads are profiled)
+  if (session && profileDir) {
+    const { profile } = await session.post('Profiler.stop');
+    fs.mkdirSync(profileDir, { recursive: true });
+    fs.writeFileSync(path.join(profileDir, `payments-${process.pid}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
   const payStatements = (coreMetrics.statements.count - before) / N;
   const before2 = coreMetrics.statements.count;
   t = performance.now();

@@ -23,8 +23,21 @@ describe('canonical JSON', () => {
     expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[1,{"y":2,"z":1}]},"b":1}');
     expect(canonicalJson({ x: '元', n: null })).toBe('{"n":null,"x":"元"}');
   });
+  it('writes what JSON would write, so the text parsed back gives the same text (no round trip through JSON first)', () => {
+    const value = {
+      at: new Date('2026-06-10T08:00:00Z'), list: [1, undefined, () => 1, { b: [null, true], a: '预算' }], gone: undefined, fn: () => 2,
+      boxed: Object(5), nested: { toJSON: () => ({ z: 1, y: [2] }) }, empty: {}, none: [],
+    };
+    const text = canonicalJson(value);
+    expect(text).toBe('{"at":"2026-06-10T08:00:00.000Z","boxed":5,"empty":{},"list":[1,null,null,{"a":"预算","b":[null,true]}],"nested":{"y":[2],"z":1},"none":[]}');
+    expect(canonicalJson(JSON.parse(JSON.stringify(value)))).toBe(text);
+    expect(canonicalJson(JSON.parse(text))).toBe(text);
+    expect(canonicalJson(undefined)).toBe('null');
+  });
   it('refuses values that have no exact JSON form', () => {
     expect(() => canonicalJson({ amount: Number.NaN })).toThrow();
+    expect(() => canonicalJson([Number.POSITIVE_INFINITY])).toThrow();
+    expect(() => canonicalJson({ amount: 10n })).toThrow();
   });
 });
 

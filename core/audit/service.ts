@@ -48,8 +48,8 @@ export async function appendAudit(tx: Tx, input: AuditInput, alongside?: RawBuil
     action: input.action,
     entity: input.entity,
     entityId: String(input.entityId),
-    before: normalize(input.before),
-    after: normalize(input.after),
+    before: input.before ?? null,
+    after: input.after ?? null,
   };
   // The documents made canonical once: the entry's columns and the text its hash is taken over both hold them.
   const texts = { before: new CanonicalText(canonicalJson(fields.before)), after: new CanonicalText(canonicalJson(fields.after)) };
@@ -107,11 +107,6 @@ const advanceHead = prepared((tx: Executor) =>
   tx.updateTable('audit_head').set((eb) => ({ last_seq: eb('last_seq', '+', 1) })).where('id', '=', 1).returning(['last_seq', 'last_hash']));
 const setHeadHash = prepared((tx: Executor, hash: string) => tx.updateTable('audit_head').set({ last_hash: hash }).where('id', '=', 1));
 const insertEntry = preparedInsert('audit_log', ['seq', 'at', 'actor_id', 'actor_name', 'unit_id', 'action', 'entity', 'entity_id', 'before_json', 'after_json', 'prev_hash', 'hash']);
-
-/** Round-trips through JSON so what is hashed now equals what is parsed back at verification. */
-function normalize(value: unknown): unknown {
-  return value === undefined ? null : JSON.parse(JSON.stringify(value));
-}
 
 export function rowToEntry(row: AuditLogTable): AuditEntry {
   return {

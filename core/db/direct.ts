@@ -28,6 +28,7 @@ interface Direct {
 
 const databases = new WeakMap<Executor, Direct>();
 const commandTransactions = new WeakMap<Executor, Runner>();
+const commandDatabases = new WeakMap<Executor, Executor>();
 
 /** Statements run directly since this process started (tests). */
 export const directStatements = { count: 0 };
@@ -68,12 +69,23 @@ export function postgresDirect(db: Executor, query: (text: string, parameters: r
 
 /** `tx` is a command's transaction on `db` from now until `leaveCommand` (db/command.ts). */
 export function enterCommand(tx: Executor, db: Executor): void {
+  commandDatabases.set(tx, db);
   const inCommand = databases.get(db)?.inCommand;
   if (inCommand) commandTransactions.set(tx, inCommand);
 }
 
 export function leaveCommand(tx: Executor): void {
   commandTransactions.delete(tx);
+  commandDatabases.delete(tx);
+}
+
+/**
+ * The database a statement runs on: the executor itself, or the database of the command whose
+ * transaction it is (undefined for a transaction opened outside a command). What a cache keyed by
+ * database uses, so a command's reads hit the same entries as a request's.
+ */
+export function databaseOf(db: Executor): Executor | undefined {
+  return db.isTransaction ? commandDatabases.get(db) : db;
 }
 
 /** The statement's rows, or null when it must take Kysely's way (see above). */

@@ -23,9 +23,9 @@ export interface CommandRecord<V> {
    * A new document's number (doc-numbers.ts), taken after the view is read: its counter row stays
    * locked until commit on PostgreSQL, so the unit's next submission waits only for this tail (the
    * number, `then`, the event and the audit entry) instead of the whole command. `then` writes what
-   * needs the number (the approvers' notice).
+   * needs the number (the approvers' notice). `taken`: the number the row was inserted with (numberFirst).
    */
-  number?: { kind: DocKind; year: number; table: 'payments' | 'transfers'; then?: (docNo: string) => Promise<unknown> };
+  number?: { kind: DocKind; year: number; table: 'payments' | 'transfers'; then?: (docNo: string) => Promise<unknown>; taken?: string | null };
 }
 
 /**
@@ -40,8 +40,8 @@ export async function recordCommand<V>(tx: Tx, actor: Actor, unitId: string, rec
   }
   const view = await record.view();
   if (record.number) {
-    const { kind, year, table, then } = record.number;
-    const docNo = await numberDocument(tx, table, record.entityId, unitId, kind, year);
+    const { kind, year, table, then, taken } = record.number;
+    const docNo = taken ?? await numberDocument(tx, table, record.entityId, unitId, kind, year);
     (view as { docNo?: string | null }).docNo = docNo;
     await then?.(docNo);
   }

@@ -47,6 +47,16 @@ export async function nextDocNo(tx: Tx, unitId: string, kind: DocKind, year: num
 }
 
 /**
+ * The number a new payment or transfer is inserted with, where that is cheaper: on SQLite writers are
+ * serial, so it is taken before the row is written and goes in with it (no second write of the row
+ * and its index). On PostgreSQL null: numberDocument takes it last, so the counter's row lock is held
+ * only for the command's tail.
+ */
+export async function numberFirst(tx: Tx, unitId: string, kind: DocKind, year: number): Promise<string | null> {
+  return dialectOf(tx) === 'postgres' ? null : nextDocNo(tx, unitId, kind, year);
+}
+
+/**
  * Numbers a new payment or transfer: takes the next serial and writes it on the document's row. On
  * PostgreSQL in one statement (the counter's upsert as a data-modifying CTE): the counter row stays
  * locked until commit, so each round trip after the upsert delays the unit's next submission.

@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
-import { dialectOf, type Executor } from '../../db/connection.js';
+import type { Executor } from '../../db/connection.js';
+import { databaseOf } from '../../db/direct.js';
+import { authVersion } from '../../db/writes.js';
 import { prepared } from '../../db/prepared.js';
 import { composeStepLabel } from '@unibudget/sdk/contracts/step-labels';
 import { AppError } from '../errors.js';
@@ -43,29 +44,54 @@ export async function eligibleApprovers(db: Executor, unitId: string, role: stri
   return (await approversByRole(db, unitId, [role], requester)).get(role) ?? [];
 }
 
+interface GrantHolder { role: string; userId: number; name: string; departmentId: number | null }
+
 /**
- * Who may decide a step of each of these roles, in one statement: anyone granted the role in the
- * unit, enabled, not the requester, and for a department head, head of the requester's department.
- * The roles go in as one JSON list, so the statement has one shape for any number of them (compiled once).
+ * Who holds a role in the unit and may still sign in, ordered by user: every submission routes its
+ * steps over them. Remembered as credentials are (http/session-cache.ts): while nothing in this
+ * process has written the authentication tables (role_grants and users among them: a revoked grant
+ * or a disabled account is seen at once) and for at most a second (another app process on the same
+ * PostgreSQL database is seen within that). A command's own transaction shares the entry of its
+ * database; one that wrote those tables reads again (its version moved on).
  */
-const approverRows = prepared((db: Executor, unitId: string, rolesJson: string, requesterId: number, departmentId: number) => db
+const HOLDERS_TTL_MS = 1000;
+const holdersByDatabase = new WeakMap<object, Map<string, { holders: GrantHolder[]; version: number; until: number }>>();
+
+const holderRows = prepared((db: Executor, unitId: string) => db
   .selectFrom('role_grants')
   .innerJoin('users', 'users.id', 'role_grants.user_id')
-  .select(['role_grants.role', 'users.id', 'users.display_name'])
-  .distinct()
+  .select(['role_grants.role', 'role_grants.department_id', 'users.id', 'users.display_name'])
   .where('role_grants.unit_id', '=', unitId)
-  .where('role_grants.role', 'in', dialectOf(db) === 'postgres'
-    ? sql<string>`(select json_array_elements_text(${rolesJson}::json))`
-    : sql<string>`(select value from json_each(${rolesJson}))`)
   .where('users.disabled', '=', 0)
-  .where('users.id', '!=', requesterId)
-  .where((eb) => eb.or([eb('role_grants.role', '!=', 'department_head'), eb('role_grants.department_id', '=', departmentId)]))
   .orderBy('users.id'));
 
+async function grantHolders(db: Executor, unitId: string): Promise<GrantHolder[]> {
+  const database = databaseOf(db);
+  let cache = database && holdersByDatabase.get(database);
+  if (database && !cache) holdersByDatabase.set(database, (cache = new Map()));
+  const now = Date.now();
+  const hit = cache?.get(unitId);
+  if (hit && hit.version === authVersion() && now < hit.until) return hit.holders;
+  const version = authVersion();
+  const holders = (await holderRows(db, unitId)).map((r) => ({ role: r.role, userId: r.id, name: r.display_name, departmentId: r.department_id }));
+  if (cache && version === authVersion()) cache.set(unitId, { holders, version, until: now + HOLDERS_TTL_MS });
+  return holders;
+}
+
+/**
+ * Who may decide a step of each of these roles: anyone granted the role in the unit, enabled, not
+ * the requester, and for a department head, head of the requester's department; each once per role.
+ */
 async function approversByRole(db: Executor, unitId: string, roles: string[], requester: Requester): Promise<Map<string, Approver[]>> {
-  const rows = await approverRows(db, unitId, JSON.stringify([...new Set(roles)]), requester.userId, requester.departmentId);
+  const wanted = new Set(roles);
   const byRole = new Map<string, Approver[]>();
-  for (const r of rows) byRole.set(r.role, [...(byRole.get(r.role) ?? []), { userId: r.id, name: r.display_name }]);
+  for (const h of await grantHolders(db, unitId)) {
+    if (!wanted.has(h.role) || h.userId === requester.userId) continue;
+    if (h.role === 'department_head' && h.departmentId !== requester.departmentId) continue;
+    const people = byRole.get(h.role) ?? [];
+    if (people.at(-1)?.userId !== h.userId) people.push({ userId: h.userId, name: h.name });
+    byRole.set(h.role, people);
+  }
   return byRole;
 }
 

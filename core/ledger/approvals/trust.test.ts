@@ -111,6 +111,19 @@ describe('no step waits for nobody', () => {
     expect(await told(second)).toBe(secondBefore);
   });
 
+  it('who may decide is remembered between submissions, yet a granted or revoked role counts from the next request', async () => {
+    const ind = await issue(env, { amount: 1_000_000 });
+    const financeStep = async () => (await post('a.staff', '/api/units/a/payments/check', { indicatorId: ind.id, amount: 10_000 })).body.steps[1].approvers;
+    expect(await financeStep()).toEqual(['钱芳']);
+    expect(await financeStep()).toEqual(['钱芳']);
+    const now = new Date().toISOString();
+    const { id } = await env.kernel.db.insertInto('users').values({ username: 'a.finance2', display_name: '新会计', password_hash: 'x', disabled: 0, created_at: now, password_changed_at: now }).returning('id').executeTakeFirstOrThrow();
+    await env.kernel.db.insertInto('role_grants').values({ user_id: id, unit_id: 'a', role: 'finance_officer', department_id: null, granted_at: now }).execute();
+    expect(await financeStep()).toEqual(['钱芳', '新会计']);
+    await env.kernel.db.deleteFrom('role_grants').where('user_id', '=', id).execute();
+    expect(await financeStep()).toEqual(['钱芳']);
+  });
+
   it('every pending step names who decides it (下一步：谁审批), and only the pending one', async () => {
     const ind = await issue(env, { amount: 1_000_000 });
     const p = await submitPayment(env, ind.id, 10_000);

@@ -10,7 +10,7 @@ import { assertDepartmentAccess, departmentBound } from '../scope.js';
 import { containsText, needle, pageWindow } from '../../db/paging.js';
 import { applyMovement, availableOf, findIndicator, lockIndicator, reserve, unreserve, type IndicatorRow } from '../indicators/service.js';
 import { assertRejectReason, cancelOpenSteps, decideStep, plannedRoute, startApproval, startedStepsView, stepPreview, stepsOf } from '../approvals/service.js';
-import { yearOf } from '../approvals/doc-numbers.js';
+import { numberFirst, yearOf } from '../approvals/doc-numbers.js';
 import { trailOf, type TrailEntry } from '../comments.js';
 import { recordCommand } from '../record.js';
 import { assertMayApproveOverride, documentRules, overriddenRules, threePublicCap, threePublicUsed } from '../rules/service.js';
@@ -109,6 +109,7 @@ export async function createPayment(tx: Tx, actor: Actor, scope: UnitScope, draf
   const { findings } = await evaluatePayment(tx, scope.unitId, indicator, draft);
   const warnings = findings.enforce(draft.override?.reason);
   warnings.push(...validatorWarningsFor(check, paymentDocument(draft, indicator)));
+  const docNo = await numberFirst(tx, scope.unitId, 'payment', yearOf(draft.date));
   const [row] = await insertPayment(tx, {
     unit_id: scope.unitId,
     indicator_id: indicator.id,
@@ -129,6 +130,7 @@ export async function createPayment(tx: Tx, actor: Actor, scope: UnitScope, draf
     override_reason: draft.override?.reason ?? null,
     created_by: actor.userId,
     created_at: nowIso(),
+    doc_no: docNo,
   });
   if (!row) throw new Error('payment insert returned no row');
   const steps = await plannedRoute(tx, scope.unitId, 'payment', { amount: row.amount, economicCode: row.economic_code }, { userId: actor.userId, departmentId: row.department_id }, { override: overriddenRules(warnings).length > 0 });
@@ -146,13 +148,13 @@ export async function createPayment(tx: Tx, actor: Actor, scope: UnitScope, draf
     entity: 'payment', entityId: row.id, action: 'payment.submit',
     view: async () => view,
     event: (payment) => ({ type: 'payment.submitted', payload: { payment } }),
-    number: { kind: 'payment', year: yearOf(draft.date), table: 'payments', then: notice },
+    number: { kind: 'payment', year: yearOf(draft.date), table: 'payments', then: notice, taken: docNo },
   });
 }
 
 const insertPayment = preparedInsert('payments', [
   'unit_id', 'indicator_id', 'department_id', 'payee_name', 'payee_account', 'payee_bank', 'purpose', 'economic_code', 'amount', 'date',
-  'status', 'procurement', 'contract_no', 'standard', 'attachments', 'warnings', 'override_reason', 'created_by', 'created_at',
+  'status', 'procurement', 'contract_no', 'standard', 'attachments', 'warnings', 'override_reason', 'created_by', 'created_at', 'doc_no',
 ], { returningAll: true });
 
 /**

@@ -8,7 +8,7 @@ import type { Actor, UnitScope } from '../../permissions/service.js';
 import { assertDepartmentAccess, departmentBound } from '../scope.js';
 import { applyMovement, availableOf, findIndicator, lockIndicator, reserve, unreserve, type IndicatorRow } from '../indicators/service.js';
 import { decideStep, plannedRoute, startApproval, startedStepsView, stepPreview, stepsOf } from '../approvals/service.js';
-import { yearOf } from '../approvals/doc-numbers.js';
+import { numberFirst, yearOf } from '../approvals/doc-numbers.js';
 import { closeDocument, lockPending, type PendingDocument } from '../approvals/documents.js';
 import { notifyPendingStep, notifyRequester, pendingStepNotice, summaryOf, type ApprovalDocument } from '../approvals/notices.js';
 import { trailOf, type TrailEntry } from '../comments.js';
@@ -102,13 +102,14 @@ export async function createTransfer(tx: Tx, actor: Actor, scope: UnitScope, dra
   const warnings = findings.enforce(draft.override?.reason);
   warnings.push(...validatorWarningsFor(check, transferDocument(draft, from, to)));
   const overridden = overriddenRules(warnings).length > 0;
+  const docNo = await numberFirst(tx, scope.unitId, 'transfer', yearOf(draft.date));
   const row = await tx
     .insertInto('transfers')
     .values({
       unit_id: scope.unitId, from_indicator_id: from.id, to_indicator_id: to.id, amount: draft.amount, reason: draft.reason,
       date: draft.date, status: 'pending', fast_track: fastTrack && !overridden ? 1 : 0, warnings: JSON.stringify(warnings),
       created_by: actor.userId, created_at: nowIso(), decided_at: null,
-      doc_no: null,
+      doc_no: docNo,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -126,7 +127,7 @@ export async function createTransfer(tx: Tx, actor: Actor, scope: UnitScope, dra
     entity: 'transfer', entityId: row.id, action: 'transfer.submit',
     view: async () => view,
     event: (transfer) => ({ type: 'transfer.submitted', payload: { transfer } }),
-    number: { kind: 'transfer', year: yearOf(draft.date), table: 'transfers', then: notice },
+    number: { kind: 'transfer', year: yearOf(draft.date), table: 'transfers', then: notice, taken: docNo },
   });
 }
 

@@ -130,8 +130,11 @@ async function unibudget(db: TestDatabase, bodies: string[], processes = 1): Pro
   }
 }
 
-async function bare(db: TestDatabase, existing: number): Promise<Figures> {
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', 'bench/http/bare-server.ts'], { env: { ...process.env, BARE_DB: db.url, BARE_ROWS: String(existing) }, stdio: ['ignore', 'pipe', 'inherit'] });
+/** The bare server; `numbered`: its row numbered gap-free per unit in the same transaction (bare-server.ts). */
+async function bare(db: TestDatabase, existing: number, numbered = false): Promise<Figures> {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', 'bench/http/bare-server.ts'], {
+    env: { ...process.env, BARE_DB: db.url, BARE_ROWS: String(existing), BARE_NUMBERED: numbered ? '1' : '0' }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     const base = await listeningOn(child);
     const body = JSON.stringify({ indicatorId: 1, payeeName: '示范县文具公司', purpose: '压测', amount: 100, date: '2026-06-10' });
@@ -171,15 +174,21 @@ for (const size of SIZES) {
     const one = [bodies[0]!];
     const real = await unibudget(db, one);
     const ceiling = await bare(db, size);
+    const numbered = await bare(db, size, true);
     console.log(`  with ${fmtN(size)} payments in the table`);
     console.log(line('unibudget POST /payments', real));
     console.log(line(ceilingName, ceiling));
+    console.log(line(`${ceilingName}, numbered gap-free`, numbered));
     const sizeLabel = `${fmtN(size)} payments`;
     const ceilingLabel = `${fmtN(ceiling.rps)} req/s (${ceilingName})`;
     rows.push(
       { bench, measure: 'throughput', size: sizeLabel, value: `${fmtN(real.rps)} req/s`, ceiling: ceilingLabel, ratio: share(real, ceiling) },
       ...cpuRows(bench, sizeLabel, real.cpuUs, ceiling.cpuUs, ceilingName),
       ...statementRows(sizeLabel, real, ceiling),
+      {
+        bench, measure: 'the bare route numbering its row gap-free per unit (one counter row, as every document number; nothing else of a payment)', size: sizeLabel,
+        value: `${fmtN(numbered.rps)} req/s (p99 ${numbered.p99} ms)`, ceiling: ceilingLabel, ratio: share(numbered, ceiling),
+      },
       { bench, measure: 'latency p50', size: sizeLabel, value: `${real.p50} ms`, ceiling: `${ceiling.p50} ms`, ratio: `${(real.p50 / Math.max(ceiling.p50, 0.5)).toFixed(1)}×` },
       { bench, measure: 'latency p99', size: sizeLabel, value: `${real.p99} ms`, ceiling: `${ceiling.p99} ms`, ratio: `${(real.p99 / Math.max(ceiling.p99, 0.5)).toFixed(1)}×` },
       { bench, measure: 'non-2xx / errors', size: sizeLabel, value: `${real.non2xx} / ${real.errors}`, ceiling: `${ceiling.non2xx} / ${ceiling.errors}`, ratio: '' },

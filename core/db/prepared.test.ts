@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestEnv, type TestEnv } from '../../test/support/kernel.js';
 import type { Executor } from './connection.js';
-import { executeCompiled, prepared, preparedInsert } from './prepared.js';
+import { executeCompiled, prepared, preparedInsert, preparedInsertRows } from './prepared.js';
 
 /**
  * Queries compiled once (prepared.ts): each run binds its own arguments, constants written in the
@@ -53,5 +53,15 @@ describe('queries compiled once', () => {
     // A statement of varying shape, compiled by the caller, runs the same way.
     const rows = await executeCompiled(env.kernel.db, (env.kernel.db as any).selectFrom('prepared_probe').select('amount').where('id', 'in', [10, 11]).orderBy('id').compile());
     expect(rows).toEqual([{ amount: 42 }, { amount: 43 }]);
+  });
+
+  it('inserts any number of rows, each count compiled once, every row with its own values', async () => {
+    const insertRows = preparedInsertRows('prepared_probe' as never, ['id', 'unit_id', 'kind', 'amount'] as never[], { returningAll: true });
+    const rows = (ids: number[]) => ids.map((id) => ({ id, unit_id: 'd', kind: 'pay', amount: id * 10 }) as never);
+    expect(await insertRows(env.kernel.db, rows([20, 21]))).toEqual([{ id: 20, unit_id: 'd', kind: 'pay', amount: 200 }, { id: 21, unit_id: 'd', kind: 'pay', amount: 210 }]);
+    await insertRows(env.kernel.db, rows([22]));
+    await insertRows(env.kernel.db, rows([23, 24, 25]));
+    await insertRows(env.kernel.db, rows([26, 27]));
+    expect(await ofUnit(env.kernel.db, 'd', 0)).toEqual([20, 21, 22, 23, 24, 25, 26, 27].map((id) => ({ id, amount: id * 10 })));
   });
 });

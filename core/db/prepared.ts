@@ -45,16 +45,30 @@ export async function executeCompiled<R>(db: Executor, compiled: Omit<CompiledQu
 }
 
 /**
- * An INSERT of one row into `table` naming these columns, compiled once (as `prepared`): run it with a
- * row holding them. `returningAll`: the stored row comes back (ids, defaults).
+ * An INSERT of rows into `table` naming these columns, compiled once per number of rows (as
+ * `prepared`; a command writes one to a few rows at a time): run it with rows holding them.
+ * `returningAll`: the stored rows come back (ids, defaults).
  */
+export function preparedInsertRows<T extends keyof Database, C extends keyof Insertable<Database[T]> & string>(
+  table: T, columns: readonly C[], options: { returningAll?: boolean } = {},
+) {
+  const byCount = new Map<number, (db: Executor, ...values: unknown[]) => Promise<unknown[]>>();
+  const compiledFor = (count: number) => prepared((db: Executor, ...values: unknown[]) => {
+    const rows = Array.from({ length: count }, (_, r) => Object.fromEntries(columns.map((c, i) => [c, values[r * columns.length + i]])));
+    const insert = (db as Kysely<any>).insertInto(table).values(rows);
+    return options.returningAll ? insert.returningAll() : insert;
+  }, columns.length * count);
+  return (db: Executor, rows: ReadonlyArray<Pick<Insertable<Database[T]>, C>>) => {
+    let run = byCount.get(rows.length);
+    if (!run) byCount.set(rows.length, (run = compiledFor(rows.length)));
+    return run(db, ...rows.flatMap((row) => columns.map((c) => row[c]))) as Promise<Array<Selectable<Database[T]>>>;
+  };
+}
+
+/** An INSERT of one row (preparedInsertRows). */
 export function preparedInsert<T extends keyof Database, C extends keyof Insertable<Database[T]> & string>(
   table: T, columns: readonly C[], options: { returningAll?: boolean } = {},
 ) {
-  const run = prepared((db: Executor, ...values: unknown[]) => {
-    const insert = (db as Kysely<any>).insertInto(table).values(Object.fromEntries(columns.map((c, i) => [c, values[i]])));
-    return options.returningAll ? insert.returningAll() : insert;
-  }, columns.length);
-  return (db: Executor, row: Pick<Insertable<Database[T]>, C>) =>
-    run(db, ...columns.map((c) => row[c])) as Promise<Array<Selectable<Database[T]>>>;
+  const insert = preparedInsertRows(table, columns, options);
+  return (db: Executor, row: Pick<Insertable<Database[T]>, C>) => insert(db, [row]);
 }

@@ -4,7 +4,7 @@ import type { Actor, UnitScope } from '../permissions/service.js';
 import { sql } from 'kysely';
 import { nowIso } from '../clock.js';
 import { afterCommit } from '../db/command.js';
-import { executeCompiled } from '../db/prepared.js';
+import { preparedInsertRows } from '../db/prepared.js';
 import { AppError, type Lang } from '../errors.js';
 import { realtimeOf } from '../events/realtime.js';
 import type { NotificationListQuery } from './schema.js';
@@ -83,10 +83,12 @@ export async function notify(tx: Tx, unitId: string, recipients: Recipient[], no
     });
   }
   if (rows.length === 0) return 0;
-  await executeCompiled(tx, tx.insertInto('notifications').values(rows).compile());
+  await insertNotices(tx, rows);
   afterCommit(tx, `announce:${unitId}`, (kernel) => announce(kernel, unitId));
   return rows.length;
 }
+
+const insertNotices = preparedInsertRows('notifications', ['unit_id', 'user_id', 'role', 'source', 'title', 'body', 'title_key', 'params', 'link', 'created_at', 'read_at']);
 
 /**
  * Tells SSE clients of the unit that notifications changed. Called after the change committed, so

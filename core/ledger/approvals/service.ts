@@ -1,5 +1,5 @@
 import type { Executor, Tx } from '../../db/connection.js';
-import { executeCompiled, prepared } from '../../db/prepared.js';
+import { prepared, preparedInsertRows } from '../../db/prepared.js';
 import type { ApprovalTarget } from '../../db/schema.js';
 import { nowIso } from '../../clock.js';
 import { appendAudit } from '../../audit/service.js';
@@ -143,17 +143,14 @@ export function stepPreview(s: RoutedStep) {
 
 export async function startApproval(tx: Tx, unitId: string, target: ApprovalTarget, targetId: number, steps: FlowStep[]) {
   if (steps.length === 0) throw new Error('an approval needs at least one step');
-  await executeCompiled(tx, tx
-    .insertInto('approval_steps')
-    .values(
-      steps.map((s, i) => ({
-        unit_id: unitId, target, target_id: targetId, seq: i + 1, role: s.role, label: s.label,
-        status: i === 0 ? ('pending' as const) : ('waiting' as const),
-        decided_by: null, decided_at: null, comment: null,
-      })),
-    )
-    .compile());
+  await insertSteps(tx, steps.map((s, i) => ({
+    unit_id: unitId, target, target_id: targetId, seq: i + 1, role: s.role, label: s.label,
+    status: i === 0 ? ('pending' as const) : ('waiting' as const),
+    decided_by: null, decided_at: null, comment: null,
+  })));
 }
+
+const insertSteps = preparedInsertRows('approval_steps', ['unit_id', 'target', 'target_id', 'seq', 'role', 'label', 'status', 'decided_by', 'decided_at', 'comment']);
 
 /**
  * A document's steps, the pending one with who may decide it. `requester`: the document's requester

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
 import { dialectOf, type Executor, type Tx } from '../db/connection.js';
 import type { AuditLogTable } from '../db/schema.js';
-import { executeCompiled, prepared, preparedInsert } from '../db/prepared.js';
+import { prepared, preparedInsert } from '../db/prepared.js';
 import { nowIso } from '../clock.js';
 import { CanonicalText, canonicalJson } from './canonical.js';
 import type { UnitScope } from '../permissions/service.js';
@@ -33,13 +33,22 @@ function hashOf(entry: Omit<AuditEntry, 'hash'>): string {
 }
 
 /**
- * Appends one entry to the chain inside the caller's transaction, and runs `alongside` (the
- * command's outbox event, record.ts) after it. The head row is updated first: on PostgreSQL that
- * row lock orders concurrent writers, so each sees the previous one's hash. The lock is held to the
- * commit by every audited transaction of the system, so on PostgreSQL the whole entry is one
- * statement (appendAuditPg); SQLite's writers are serial and its statements cost no round trip.
+ * A write that goes with an audit entry (record.ts: the command's notice and outbox event): after the
+ * entry on SQLite, in the entry's one statement on PostgreSQL.
  */
-export async function appendAudit(tx: Tx, input: AuditInput, alongside?: RawBuilder<unknown>): Promise<AuditEntry> {
+export interface AlongsideWrite {
+  run(tx: Tx): Promise<unknown>;
+  statement(tx: Tx): RawBuilder<unknown>;
+}
+
+/**
+ * Appends one entry to the chain inside the caller's transaction, and writes `alongside` with it.
+ * The head row is updated first: on PostgreSQL that row lock orders concurrent writers, so each sees
+ * the previous one's hash. The lock is held to the commit by every audited transaction of the system,
+ * so on PostgreSQL the entry and what goes with it are one statement (appendAuditPg); SQLite's writers
+ * are serial and its statements cost no round trip.
+ */
+export async function appendAudit(tx: Tx, input: AuditInput, alongside: AlongsideWrite[] = []): Promise<AuditEntry> {
   const fields = {
     at: nowIso(),
     actorId: input.actor.userId,
@@ -60,7 +69,7 @@ export async function appendAudit(tx: Tx, input: AuditInput, alongside?: RawBuil
   const hash = hashOf({ ...unsigned, ...texts });
   await insertEntry(tx, { ...entryColumns(fields, texts), seq: unsigned.seq, prev_hash: unsigned.prevHash, hash });
   await setHeadHash(tx, hash);
-  if (alongside) await executeCompiled(tx, alongside.compile(tx));
+  for (const write of alongside) await write.run(tx);
   return { ...unsigned, hash };
 }
 
@@ -79,7 +88,7 @@ const entryColumns = (f: EntryFields, texts: EntryTexts) => ({
  * fixed places). The head keeps the hash it moved from (prev_hash, migration 024), since RETURNING
  * gives only new values. The entry and `alongside` are inserted from the head's RETURNING.
  */
-async function appendAuditPg(tx: Tx, fields: EntryFields, texts: EntryTexts, alongside?: RawBuilder<unknown>): Promise<AuditEntry> {
+async function appendAuditPg(tx: Tx, fields: EntryFields, texts: EntryTexts, alongside: AlongsideWrite[]): Promise<AuditEntry> {
   const marker = randomUUID();
   const text = canonicalJson({ ...fields, ...texts, prevHash: `${marker}h`, seq: `${marker}s` });
   const [beforeHash, rest] = text.split(`${marker}h`) as [string, string];
@@ -95,7 +104,7 @@ async function appendAuditPg(tx: Tx, fields: EntryFields, texts: EntryTexts, alo
     entry as (
       insert into audit_log (${sql.join(names.map((c) => sql.ref(c)))}, seq, prev_hash, hash)
       values (${sql.join(names.map((c) => columns[c]))}, (select last_seq from head), (select prev_hash from head), (select last_hash from head)))
-    ${alongside ? sql`, alongside as (${alongside})` : sql``}
+    ${sql.join(alongside.map((write, i) => sql`, ${sql.raw(`alongside${i}`)} as (${write.statement(tx)})`), sql``)}
     select last_seq, prev_hash, last_hash from head`.execute(tx);
   const head = rows[0];
   if (!head) throw new Error('audit_head row missing');

@@ -1,5 +1,6 @@
 import type { Tx } from '../db/connection.js';
-import { appendAudit } from '../audit/service.js';
+import { appendAudit, type AlongsideWrite } from '../audit/service.js';
+import { executeCompiled } from '../db/prepared.js';
 import { auditActorOf } from '../accounts/service.js';
 import { eventStatement } from '../events/outbox.js';
 import type { Actor } from '../permissions/service.js';
@@ -22,10 +23,11 @@ export interface CommandRecord<V> {
   /**
    * A new document's number (doc-numbers.ts), taken after the view is read: its counter row stays
    * locked until commit on PostgreSQL, so the unit's next submission waits only for this tail (the
-   * number, `then`, the event and the audit entry) instead of the whole command. `then` writes what
-   * needs the number (the approvers' notice). `taken`: the number the row was inserted with (numberFirst).
+   * number and the audit entry with what goes with it) instead of the whole command. `then` gives what
+   * needs the number (the approvers' notice), written with the audit entry. `taken`: the number the row
+   * was inserted with (numberFirst).
    */
-  number?: { kind: DocKind; year: number; table: 'payments' | 'transfers'; then?: (docNo: string) => Promise<unknown>; taken?: string | null };
+  number?: { kind: DocKind; year: number; table: 'payments' | 'transfers'; then?: (docNo: string) => AlongsideWrite | null; taken?: string | null };
 }
 
 /**
@@ -39,11 +41,13 @@ export async function recordCommand<V>(tx: Tx, actor: Actor, unitId: string, rec
     await addComment(tx, by, { unitId, entity: record.entity, entityId: record.entityId, action: record.trail.action, body: record.trail.body });
   }
   const view = await record.view();
+  const alongside: AlongsideWrite[] = [];
   if (record.number) {
     const { kind, year, table, then, taken } = record.number;
     const docNo = taken ?? await numberDocument(tx, table, record.entityId, unitId, kind, year);
     (view as { docNo?: string | null }).docNo = docNo;
-    await then?.(docNo);
+    const numbered = then?.(docNo);
+    if (numbered) alongside.push(numbered);
   }
   // The audit entry, then the event, last. The chain's head row is one lock for the whole system
   // (PostgreSQL) held to the commit, so the outbox id taken under it follows commit order, and the
@@ -51,9 +55,10 @@ export async function recordCommand<V>(tx: Tx, actor: Actor, unitId: string, rec
   // the events of one unit as they were committed.
   const audited = record.audit ? record.audit(view) : { after: view };
   const event = record.event?.(view);
-  await appendAudit(
-    tx, { actor: by, unitId, action: record.action, entity: record.entity, entityId: record.entityId, ...audited },
-    event && eventStatement({ type: event.type, unitId, payload: event.payload }),
-  );
+  if (event) {
+    const statement = eventStatement({ type: event.type, unitId, payload: event.payload });
+    alongside.push({ statement: () => statement, run: (on) => executeCompiled(on, statement.compile(on)) });
+  }
+  await appendAudit(tx, { actor: by, unitId, action: record.action, entity: record.entity, entityId: record.entityId, ...audited }, alongside);
   return view;
 }

@@ -1,7 +1,7 @@
 import type { Executor, Tx } from '../db/connection.js';
 import type { Kernel } from '../kernel.js';
 import type { Actor, UnitScope } from '../permissions/service.js';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { nowIso } from '../clock.js';
 import { afterCommit } from '../db/command.js';
 import { preparedInsertRows } from '../db/prepared.js';
@@ -65,12 +65,22 @@ function textOf(notice: Notice): { title: string; body: string; title_key: strin
 }
 
 /**
- * Writes one core notice to each recipient, on the caller's transaction: a change that rolls back
- * takes its notices with it. Returns how many rows were written.
+ * The rows of one notice, ready to be written: alone (`run`), or inside one statement with others
+ * (`statement`: record.ts sends a new document's notice with its audit entry on PostgreSQL).
  */
-export async function notify(tx: Tx, unitId: string, recipients: Recipient[], notice: Notice): Promise<number> {
+export interface NoticeWrite {
+  count: number;
+  run(tx: Tx): Promise<unknown>;
+  statement(tx: Tx): RawBuilder<unknown>;
+}
+
+/**
+ * One core notice to each recipient, on the caller's transaction: a change that rolls back takes its
+ * notices with it, and the unit's clients are told after the commit. null when nobody is to be told.
+ */
+export function noticeWrite(tx: Tx, unitId: string, recipients: Recipient[], notice: Notice): NoticeWrite | null {
   const seen = new Set<string>();
-  const rows = [];
+  const rows: Array<Parameters<typeof insertNotices>[1][number]> = [];
   const createdAt = nowIso();
   const text = textOf(notice);
   for (const r of recipients) {
@@ -82,10 +92,21 @@ export async function notify(tx: Tx, unitId: string, recipients: Recipient[], no
       source: CORE_SOURCE, ...text, link: notice.link, created_at: createdAt, read_at: null,
     });
   }
-  if (rows.length === 0) return 0;
-  await insertNotices(tx, rows);
+  if (rows.length === 0) return null;
   afterCommit(tx, `announce:${unitId}`, (kernel) => announce(kernel, unitId));
-  return rows.length;
+  return {
+    count: rows.length,
+    run: (on) => insertNotices(on, rows),
+    statement: (on) => sql`${on.insertInto('notifications').values(rows)}`,
+  };
+}
+
+/** Writes one core notice to each recipient now (noticeWrite). Returns how many rows were written. */
+export async function notify(tx: Tx, unitId: string, recipients: Recipient[], notice: Notice): Promise<number> {
+  const write = noticeWrite(tx, unitId, recipients, notice);
+  if (!write) return 0;
+  await write.run(tx);
+  return write.count;
 }
 
 const insertNotices = preparedInsertRows('notifications', ['unit_id', 'user_id', 'role', 'source', 'title', 'body', 'title_key', 'params', 'link', 'created_at', 'read_at']);

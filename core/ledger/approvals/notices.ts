@@ -1,7 +1,7 @@
 import type { Tx } from '../../db/connection.js';
 import { eligibleApprovers } from './routing.js';
 import type { ApprovalTarget } from '../../db/schema.js';
-import { defineNoticeText, notify, type Recipient } from '../../notifications/service.js';
+import { defineNoticeText, notify, noticeWrite, type NoticeWrite, type Recipient } from '../../notifications/service.js';
 import { formatYuan, type Lang } from '../../errors.js';
 import { composeStepLabel, localizeStepLabel } from '@unibudget/sdk/contracts/step-labels';
 
@@ -159,18 +159,23 @@ defineNoticeText('budget.approved', (raw, lang) => {
 
 /** A document waits at its current step: tell that step's approvers. */
 export async function notifyPendingStep(tx: Tx, unitId: string, doc: ApprovalDocument): Promise<number> {
-  return (await pendingStepNotice(tx, unitId, doc))(doc.docNo);
+  const write = (await pendingStepNotice(tx, unitId, doc))(doc.docNo);
+  if (!write) return 0;
+  await write.run(tx);
+  return write.count;
 }
 
 /**
- * The same notice in two steps: who is told is read now, the notice is written with the number the
- * document gets later (record.ts takes it last, under its counter's lock: the read stays outside).
+ * The same notice in two steps: who is told is read now; the notice, with the number the document
+ * gets later, is written with its audit entry (record.ts: the number is taken last, under its
+ * counter's lock, and on PostgreSQL the notice goes in the audit entry's statement: no round trip
+ * more under that lock).
  */
-export async function pendingStepNotice(tx: Tx, unitId: string, doc: ApprovalDocument, first?: PendingStep): Promise<(docNo: string | null) => Promise<number>> {
+export async function pendingStepNotice(tx: Tx, unitId: string, doc: ApprovalDocument, first?: PendingStep): Promise<(docNo: string | null) => NoticeWrite | null> {
   const approvers = await currentApprovers(tx, unitId, doc.target, doc.id, doc.departmentId, doc.requesterId, first);
-  return async (docNo) => {
-    if (!approvers) return 0;
-    return notify(tx, unitId, approvers.recipients, {
+  return (docNo) => {
+    if (!approvers) return null;
+    return noticeWrite(tx, unitId, approvers.recipients, {
       key: 'approval.pending',
       params: { ...docParams({ ...doc, docNo }), label: approvers.label },
       link: docLink('inbox', doc.target, doc.id),

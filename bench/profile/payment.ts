@@ -12,6 +12,7 @@ import { createKernel } from '../../core/kernel.js';
 import { createApp } from '../../core/server/app.js';
 import { DEMO_PASSWORD, seedDemo } from '../../core/demo/seed.js';
 import { coreMetrics } from '../../core/health/metrics.js';
+import { groupCommits } from '../../core/db/command.js';
 
 const N = Number(process.env.BENCH_N || 2000);
 /** `read` or `payment`: profile only one of the two. */
@@ -45,6 +46,7 @@ async function main() {
     await session.post('Profiler.start');
   }
   const before = coreMetrics.statements.count;
+  const commitsBefore = { ...groupCommits };
   let t = performance.now();
   const payments = ONLY === 'read' ? 0 : N;
   let started = 0;
@@ -68,6 +70,8 @@ async function main() {
     session.disconnect();
   }
   const payStatements = (coreMetrics.statements.count - before) / N;
+  const shared = groupCommits.transactions - commitsBefore.transactions;
+  const perCommit = shared ? `, ${((groupCommits.commands - commitsBefore.commands) / shared).toFixed(1)} commands per shared commit` : '';
   const before2 = coreMetrics.statements.count;
   t = performance.now();
   for (let i = 0; i < (ONLY === 'payment' ? 0 : N); i++) await call('GET', `/api/units/a/indicators/${made.body.id}`, finance);
@@ -75,7 +79,7 @@ async function main() {
   const readStatements = (coreMetrics.statements.count - before2) / N;
   latencies.sort((x, y) => x - y);
   const at = (q: number) => (latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0).toFixed(1);
-  console.log(`payment submission (${CONCURRENCY} at a time, in-process, ${kernel.dialect}): ${payMs.toFixed(3)} ms, ${payStatements.toFixed(1)} statements each; latency p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms`);
+  console.log(`payment submission (${CONCURRENCY} at a time, in-process, ${kernel.dialect}): ${payMs.toFixed(3)} ms, ${payStatements.toFixed(1)} statements each${perCommit}; latency p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms`);
   console.log(`indicator read     (serial, in-process, ${kernel.dialect}): ${readMs.toFixed(3)} ms, ${readStatements.toFixed(1)} statements each`);
   // Its PostgreSQL schema goes with it: left behind, every profile's tables weighed on the next runs.
   if (kernel.dialect === 'postgres') await sql`drop schema ${sql.id(`prof_${process.pid}`)} cascade`.execute(kernel.db);

@@ -42,13 +42,24 @@ export interface AlongsideWrite {
 }
 
 /**
- * Appends one entry to the chain inside the caller's transaction, and writes `alongside` with it.
+ * A write that comes before the chain's head (its row lock is taken first: ARCHITECTURE.md, lock
+ * order) and must change a row (its statement returns the rows it changed), such as a reservation on
+ * an indicator: when it changes none, `refused` throws the command's error, and the whole transaction,
+ * the entry with it, is rolled back. On SQLite `run` refuses by itself.
+ */
+export interface GuardedWrite extends AlongsideWrite {
+  refused(tx: Tx): Promise<never>;
+}
+
+/**
+ * Appends one entry to the chain inside the caller's transaction, writing `guarded` before it and
+ * `alongside` with it.
  * The head row is updated first: on PostgreSQL that row lock orders concurrent writers, so each sees
  * the previous one's hash. The lock is held to the commit by every audited transaction of the system,
  * so on PostgreSQL the entry and what goes with it are one statement (appendAuditPg); SQLite's writers
  * are serial and its statements cost no round trip.
  */
-export async function appendAudit(tx: Tx, input: AuditInput, alongside: AlongsideWrite[] = []): Promise<AuditEntry> {
+export async function appendAudit(tx: Tx, input: AuditInput, alongside: AlongsideWrite[] = [], guarded: GuardedWrite[] = []): Promise<AuditEntry> {
   const fields = {
     at: nowIso(),
     actorId: input.actor.userId,
@@ -62,7 +73,8 @@ export async function appendAudit(tx: Tx, input: AuditInput, alongside: Alongsid
   };
   // The documents made canonical once: the entry's columns and the text its hash is taken over both hold them.
   const texts = { before: new CanonicalText(canonicalJson(fields.before)), after: new CanonicalText(canonicalJson(fields.after)) };
-  if (dialectOf(tx) === 'postgres') return appendAuditPg(tx, fields, texts, alongside);
+  if (dialectOf(tx) === 'postgres') return appendAuditPg(tx, fields, texts, alongside, guarded);
+  for (const write of guarded) await write.run(tx);
   const [head] = await advanceHead(tx);
   if (!head) throw new Error('audit_head row missing');
   const unsigned = { ...fields, seq: head.last_seq, prevHash: head.last_hash };
@@ -86,28 +98,34 @@ const entryColumns = (f: EntryFields, texts: EntryTexts) => ({
  * SQL, sha256 over the same canonical text hashOf hashes, which is this entry's canonical JSON with
  * the previous hash and the number spliced in where the markers stand (keys sorted, so both sit at
  * fixed places). The head keeps the hash it moved from (prev_hash, migration 024), since RETURNING
- * gives only new values. The entry and `alongside` are inserted from the head's RETURNING.
+ * gives only new values. The entry and `alongside` are inserted from the head's RETURNING. The
+ * `guarded` writes run first: the head's WHERE reads their count (an init plan, evaluated before the
+ * head's row is touched), so their row locks come before the head's, and the count says whether each
+ * changed its row. A hot indicator's reservation is thereby held for this statement and the commit.
  */
-async function appendAuditPg(tx: Tx, fields: EntryFields, texts: EntryTexts, alongside: AlongsideWrite[]): Promise<AuditEntry> {
+async function appendAuditPg(tx: Tx, fields: EntryFields, texts: EntryTexts, alongside: AlongsideWrite[], guarded: GuardedWrite[]): Promise<AuditEntry> {
   const marker = randomUUID();
   const text = canonicalJson({ ...fields, ...texts, prevHash: `${marker}h`, seq: `${marker}s` });
   const [beforeHash, rest] = text.split(`${marker}h`) as [string, string];
   const [betweenHashAndSeq, afterSeq] = rest.split(`"${marker}s"`) as [string, string];
   const columns = entryColumns(fields, texts);
   const names = Object.keys(columns) as Array<keyof typeof columns>;
-  const { rows } = await sql<{ last_seq: number | string; prev_hash: string; last_hash: string }>`
-    with head as (
+  const guard = (i: number) => sql.raw(`guarded${i}`);
+  const changed = (i: number) => sql`(select count(*) from ${guard(i)})`;
+  const { rows } = await sql<{ last_seq: number | string; prev_hash: string; last_hash: string } & Record<string, number | string>>`
+    with ${sql.join(guarded.map((write, i) => sql`${guard(i)} as (${write.statement(tx)}), `), sql``)}head as (
       update audit_head set last_seq = last_seq + 1, prev_hash = last_hash,
         last_hash = encode(sha256(convert_to(${beforeHash} || last_hash || ${betweenHashAndSeq} || (last_seq + 1)::text || ${afterSeq}, 'UTF8')), 'hex')
-      where id = 1
+      where id = 1${sql.join(guarded.map((_, i) => sql` and ${changed(i)} >= 0`), sql``)}
       returning last_seq, prev_hash, last_hash),
     entry as (
       insert into audit_log (${sql.join(names.map((c) => sql.ref(c)))}, seq, prev_hash, hash)
       values (${sql.join(names.map((c) => columns[c]))}, (select last_seq from head), (select prev_hash from head), (select last_hash from head)))
     ${sql.join(alongside.map((write, i) => sql`, ${sql.raw(`alongside${i}`)} as (${write.statement(tx)})`), sql``)}
-    select last_seq, prev_hash, last_hash from head`.execute(tx);
+    select last_seq, prev_hash, last_hash${sql.join(guarded.map((_, i) => sql`, ${changed(i)} as ${guard(i)}`), sql``)} from head`.execute(tx);
   const head = rows[0];
   if (!head) throw new Error('audit_head row missing');
+  for (const [i, write] of guarded.entries()) if (Number(head[`guarded${i}`]) === 0) await write.refused(tx);
   return { ...fields, seq: Number(head.last_seq), prevHash: head.prev_hash, hash: head.last_hash };
 }
 

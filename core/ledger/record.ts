@@ -1,5 +1,5 @@
 import type { Tx } from '../db/connection.js';
-import { appendAudit, type AlongsideWrite } from '../audit/service.js';
+import { appendAudit, type AlongsideWrite, type GuardedWrite } from '../audit/service.js';
 import { executeCompiled } from '../db/prepared.js';
 import { auditActorOf } from '../accounts/service.js';
 import { eventStatement } from '../events/outbox.js';
@@ -27,6 +27,8 @@ export interface CommandRecord<V> {
    * needs the number (the approvers' notice), written with the audit entry. `taken`: the number the row
    * was inserted with (numberFirst).
    */
+  /** Writes that must change their row, locked before the audit head (a new document's reservation: `reservation`). */
+  guarded?: GuardedWrite[];
   number?: { kind: DocKind; year: number; table: 'payments' | 'transfers'; then?: (docNo: string) => AlongsideWrite | null; taken?: string | null };
 }
 
@@ -59,6 +61,6 @@ export async function recordCommand<V>(tx: Tx, actor: Actor, unitId: string, rec
     const statement = eventStatement({ type: event.type, unitId, payload: event.payload });
     alongside.push({ statement: () => statement, run: (on) => executeCompiled(on, statement.compile(on)) });
   }
-  await appendAudit(tx, { actor: by, unitId, action: record.action, entity: record.entity, entityId: record.entityId, ...audited }, alongside);
+  await appendAudit(tx, { actor: by, unitId, action: record.action, entity: record.entity, entityId: record.entityId, ...audited }, alongside, record.guarded);
   return view;
 }

@@ -7,6 +7,7 @@ import { prepared } from '../../db/prepared.js';
 import { AppError } from '../errors.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
 import { recordCommand } from '../record.js';
+import type { GuardedWrite } from '../../audit/service.js';
 import { assertPeriodOpen, bookingDate } from '../../periods/service.js';
 import { MAX_FEN } from '@unibudget/sdk/contracts/money';
 import { assertDepartmentInUnit } from '../../units/service.js';
@@ -108,9 +109,26 @@ const reserveGuarded = prepared((tx: Executor, id: number, amount: number) =>
  */
 export async function reserve(tx: Tx, indicator: IndicatorRow, amount: number): Promise<IndicatorRow> {
   const [row] = await reserveGuarded(tx, indicator.id, amount);
-  if (row) return row;
+  return row ?? refuseReservation(tx, indicator, amount);
+}
+
+async function refuseReservation(tx: Tx, indicator: IndicatorRow, amount: number): Promise<never> {
   const now = await findIndicator(tx, indicator.unit_id, indicator.id);
   throw new AppError('BALANCE_EXCEEDED', { available: availableOf(now), amount, indicatorId: indicator.id });
+}
+
+/**
+ * A new document's hold (`reserve`) written with its audit entry (record.ts): on PostgreSQL inside
+ * that entry's one statement, the indicator locked just before the chain's head, so every submission
+ * on a busy indicator waits for one statement and a commit, not the command's tail. Refused as `reserve`.
+ */
+export function reservation(indicator: IndicatorRow, amount: number): GuardedWrite {
+  return {
+    run: (tx) => reserve(tx, indicator, amount),
+    statement: (tx) => sql`${tx.updateTable('indicators').set((eb) => ({ reserved_amount: eb('reserved_amount', '+', amount) }))
+      .where('id', '=', indicator.id).where(availableAtLeast(amount)).returning('id')}`,
+    refused: (tx) => refuseReservation(tx, indicator, amount),
+  };
 }
 
 /** A pending document is rejected or withdrawn: what it held is available again. */

@@ -8,7 +8,7 @@ import { AppError, type Lang } from '../errors.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
 import { assertDepartmentAccess, departmentBound } from '../scope.js';
 import { containsText, needle, pageWindow } from '../../db/paging.js';
-import { applyMovement, availableOf, findIndicator, lockIndicator, reserve, unreserve, type IndicatorRow } from '../indicators/service.js';
+import { applyMovement, availableOf, findIndicator, lockIndicator, reservation, unreserve, type IndicatorRow } from '../indicators/service.js';
 import { assertRejectReason, cancelOpenSteps, decideStep, plannedRoute, startApproval, startedStepsView, stepPreview, stepsOf } from '../approvals/service.js';
 import { numberFirst, yearOf } from '../approvals/doc-numbers.js';
 import { trailOf, type TrailEntry } from '../comments.js';
@@ -142,10 +142,10 @@ export async function createPayment(tx: Tx, actor: Actor, scope: UnitScope, draf
     steps: startedStepsView(steps),
     comments: [] as TrailEntry[],
   };
-  // 占用: the request holds its amount from now until it is approved (frozen), rejected or withdrawn.
-  await reserve(tx, indicator, draft.amount);
   return recordCommand(tx, actor, scope.unitId, {
     entity: 'payment', entityId: row.id, action: 'payment.submit',
+    // 占用: the request holds its amount from now until it is approved (frozen), rejected or withdrawn.
+    guarded: [reservation(indicator, draft.amount)],
     view: async () => view,
     event: (payment) => ({ type: 'payment.submitted', payload: { payment } }),
     number: { kind: 'payment', year: yearOf(draft.date), table: 'payments', then: notice, taken: docNo },

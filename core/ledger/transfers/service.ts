@@ -6,7 +6,7 @@ import { askBeforeCommand, unlessValidated, validatorWarningsFor, type Validator
 import { AppError, type Lang } from '../errors.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
 import { assertDepartmentAccess, departmentBound } from '../scope.js';
-import { applyMovement, availableOf, findIndicator, lockIndicator, reserve, unreserve, type IndicatorRow } from '../indicators/service.js';
+import { applyMovement, availableOf, findIndicator, lockIndicator, reservation, unreserve, type IndicatorRow } from '../indicators/service.js';
 import { decideStep, plannedRoute, startApproval, startedStepsView, stepPreview, stepsOf } from '../approvals/service.js';
 import { numberFirst, yearOf } from '../approvals/doc-numbers.js';
 import { closeDocument, lockPending, type PendingDocument } from '../approvals/documents.js';
@@ -121,10 +121,10 @@ export async function createTransfer(tx: Tx, actor: Actor, scope: UnitScope, dra
   const notice = await pendingStepNotice(tx, scope.unitId, transferNotice(row, from.department_id), steps[0]);
   // Its answer from what the command holds (as transferDetail would read it back: a new transfer has no trail yet).
   const view = { ...transferView(row), steps: startedStepsView(steps), comments: [] as TrailEntry[] };
-  // 占用: the amount to move out is held on the source until the transfer is decided.
-  await reserve(tx, from, draft.amount);
   return recordCommand(tx, actor, scope.unitId, {
     entity: 'transfer', entityId: row.id, action: 'transfer.submit',
+    // 占用: the amount to move out is held on the source until the transfer is decided.
+    guarded: [reservation(from, draft.amount)],
     view: async () => view,
     event: (transfer) => ({ type: 'transfer.submitted', payload: { transfer } }),
     number: { kind: 'transfer', year: yearOf(draft.date), table: 'transfers', then: notice, taken: docNo },

@@ -6,7 +6,8 @@ import { askBeforeCommand, unlessValidated, validatorWarningsFor, type Validator
 import { AppError, type Lang } from '../errors.js';
 import type { Actor, UnitScope } from '../../permissions/service.js';
 import { assertDepartmentAccess, departmentBound } from '../scope.js';
-import { applyMovement, availableOf, findIndicator, lockIndicator, reservation, unreserve, type IndicatorRow } from '../indicators/service.js';
+import { applyMovement, availableOf, findIndicator, lockIndicator, type IndicatorRow } from '../indicators/service.js';
+import { reservation, unreserve } from '../indicators/reservations.js';
 import { decideStep, plannedRoute, startApproval, startedStepsView, stepPreview, stepsOf } from '../approvals/service.js';
 import { numberFirst, yearOf } from '../approvals/doc-numbers.js';
 import { closeDocument, lockPending, type PendingDocument } from '../approvals/documents.js';

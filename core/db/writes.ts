@@ -22,6 +22,28 @@ export function authVersion(): number {
   return auth.version;
 }
 
+/**
+ * Values read from the authentication tables, remembered per database and key while nothing in this
+ * process has written those tables and for at most `ttlMs` (another app process on the same
+ * PostgreSQL database changing them is seen within that). A read while such a write ran is not kept.
+ * `database` undefined: not remembered (a transaction whose reads must see its own writes).
+ */
+export function authCache<T>(ttlMs: number) {
+  const byDatabase = new WeakMap<object, Map<string, { value: T; version: number; until: number }>>();
+  return async (database: object | undefined, key: string, read: () => Promise<T>): Promise<T> => {
+    if (!database) return read();
+    let entries = byDatabase.get(database);
+    if (!entries) byDatabase.set(database, (entries = new Map()));
+    const now = Date.now();
+    const hit = entries.get(key);
+    if (hit && hit.version === auth.version && now < hit.until) return hit.value;
+    const version = auth.version;
+    const value = await read();
+    if (version === auth.version) entries.set(key, { value, version, until: now + ttlMs });
+    return value;
+  };
+}
+
 /** Moves on, as authVersion, with every write to plugin_units in this process. */
 export function enablementVersion(): number {
   return enablement.version;

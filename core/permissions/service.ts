@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/connection.js';
 import { AppError } from '../errors.js';
-import { authVersion } from '../db/writes.js';
+import { authCache } from '../db/writes.js';
 import { underPath } from '../units/paths.js';
 import { isReadPermission, ROLE_PERMISSIONS, type Permission, type Role } from './roles.js';
 
@@ -53,20 +53,10 @@ export function holdsAnywhere(actor: Actor, permission: Permission): boolean {
  * while nothing in this process has written the authentication tables (units among them) and for at
  * most a second (another process moving a unit is seen within that). Inside a transaction: always read.
  */
-const UNIT_PATH_TTL_MS = 1000;
-const unitPaths = new WeakMap<object, Map<string, { path: string; version: number; until: number }>>();
+const unitPaths = authCache<string>(1000);
 
-export async function unitPathOf(db: Executor, unitId: string): Promise<string> {
-  if (db.isTransaction) return readUnitPath(db, unitId);
-  let cache = unitPaths.get(db);
-  if (!cache) unitPaths.set(db, (cache = new Map()));
-  const now = Date.now();
-  const hit = cache.get(unitId);
-  if (hit && hit.version === authVersion() && now < hit.until) return hit.path;
-  const version = authVersion();
-  const path = await readUnitPath(db, unitId);
-  if (version === authVersion()) cache.set(unitId, { path, version, until: now + UNIT_PATH_TTL_MS });
-  return path;
+export function unitPathOf(db: Executor, unitId: string): Promise<string> {
+  return unitPaths(db.isTransaction ? undefined : db, unitId, () => readUnitPath(db, unitId));
 }
 
 async function readUnitPath(db: Executor, unitId: string): Promise<string> {

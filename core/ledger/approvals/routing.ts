@@ -1,6 +1,6 @@
 import type { Executor } from '../../db/connection.js';
 import { databaseOf } from '../../db/direct.js';
-import { authVersion } from '../../db/writes.js';
+import { authCache } from '../../db/writes.js';
 import { prepared } from '../../db/prepared.js';
 import { composeStepLabel } from '@unibudget/sdk/contracts/step-labels';
 import { AppError } from '../errors.js';
@@ -54,8 +54,7 @@ interface GrantHolder { role: string; userId: number; name: string; departmentId
  * PostgreSQL database is seen within that). A command's own transaction shares the entry of its
  * database; one that wrote those tables reads again (its version moved on).
  */
-const HOLDERS_TTL_MS = 1000;
-const holdersByDatabase = new WeakMap<object, Map<string, { holders: GrantHolder[]; version: number; until: number }>>();
+const holdersOf = authCache<GrantHolder[]>(1000);
 
 const holderRows = prepared((db: Executor, unitId: string) => db
   .selectFrom('role_grants')
@@ -65,18 +64,8 @@ const holderRows = prepared((db: Executor, unitId: string) => db
   .where('users.disabled', '=', 0)
   .orderBy('users.id'));
 
-async function grantHolders(db: Executor, unitId: string): Promise<GrantHolder[]> {
-  const database = databaseOf(db);
-  let cache = database && holdersByDatabase.get(database);
-  if (database && !cache) holdersByDatabase.set(database, (cache = new Map()));
-  const now = Date.now();
-  const hit = cache?.get(unitId);
-  if (hit && hit.version === authVersion() && now < hit.until) return hit.holders;
-  const version = authVersion();
-  const holders = (await holderRows(db, unitId)).map((r) => ({ role: r.role, userId: r.id, name: r.display_name, departmentId: r.department_id }));
-  if (cache && version === authVersion()) cache.set(unitId, { holders, version, until: now + HOLDERS_TTL_MS });
-  return holders;
-}
+const grantHolders = (db: Executor, unitId: string): Promise<GrantHolder[]> => holdersOf(databaseOf(db), unitId, async () =>
+  (await holderRows(db, unitId)).map((r) => ({ role: r.role, userId: r.id, name: r.display_name, departmentId: r.department_id })));
 
 /**
  * Who may decide a step of each of these roles: anyone granted the role in the unit, enabled, not

@@ -103,7 +103,11 @@ export function noticeWrite(tx: Tx, unitId: string, recipients: Recipient[], not
 
 /** Writes one core notice to each recipient now (noticeWrite). Returns how many rows were written. */
 export async function notify(tx: Tx, unitId: string, recipients: Recipient[], notice: Notice): Promise<number> {
-  const write = noticeWrite(tx, unitId, recipients, notice);
+  return writeNotice(tx, noticeWrite(tx, unitId, recipients, notice));
+}
+
+/** Writes a notice's rows now; how many were written (none for nobody to tell). */
+export async function writeNotice(tx: Tx, write: NoticeWrite | null): Promise<number> {
   if (!write) return 0;
   await write.run(tx);
   return write.count;

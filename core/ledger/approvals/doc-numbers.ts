@@ -35,10 +35,6 @@ const takeSerial = prepared((tx: Executor, unitId: string, kind: DocKind, year: 
     insert into doc_counters (unit_id, kind, year, last_no) values (${unitId}, ${kind}, ${year}, 1)
     on conflict (unit_id, kind, year) do update set last_no = doc_counters.last_no + 1
     returning last_no`);
-const setDocNo = {
-  payments: prepared((tx: Executor, id: number, docNo: string) => tx.updateTable('payments').set({ doc_no: docNo }).where('id', '=', id)),
-  transfers: prepared((tx: Executor, id: number, docNo: string) => tx.updateTable('transfers').set({ doc_no: docNo }).where('id', '=', id)),
-};
 
 /** Takes the next number of the unit's series for this kind and year (inside the creating transaction). */
 export async function nextDocNo(tx: Tx, unitId: string, kind: DocKind, year: number): Promise<string> {
@@ -57,16 +53,13 @@ export async function numberFirst(tx: Tx, unitId: string, kind: DocKind, year: n
 }
 
 /**
- * Numbers a new payment or transfer: takes the next serial and writes it on the document's row. On
- * PostgreSQL in one statement (the counter's upsert as a data-modifying CTE): the counter row stays
- * locked until commit, so each round trip after the upsert delays the unit's next submission.
+ * Numbers a new payment or transfer on PostgreSQL, where numberFirst did not: takes the next serial and
+ * writes it on the document's row in one statement (the counter's upsert as a data-modifying CTE): the
+ * counter row stays locked until commit, so each round trip after the upsert delays the unit's next
+ * submission. (On SQLite the row was inserted with its number.)
  */
 export async function numberDocument(tx: Tx, table: 'payments' | 'transfers', id: number, unitId: string, kind: DocKind, year: number): Promise<string> {
-  if (dialectOf(tx) !== 'postgres') {
-    const docNo = await nextDocNo(tx, unitId, kind, year);
-    await setDocNo[table](tx, id, docNo);
-    return docNo;
-  }
+  if (dialectOf(tx) !== 'postgres') throw new Error(`${table} ${id}: on SQLite a new document is numbered at insert (numberFirst)`);
   // lpad to at least four digits, as formatDocNo: lpad alone would cut a fifth digit off.
   const row = await sql<{ doc_no: string }>`
     with serial as (

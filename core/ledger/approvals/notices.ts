@@ -1,7 +1,7 @@
 import type { Tx } from '../../db/connection.js';
 import { eligibleApprovers } from './routing.js';
 import type { ApprovalTarget } from '../../db/schema.js';
-import { defineNoticeText, notify, noticeWrite, type NoticeWrite, type Recipient } from '../../notifications/service.js';
+import { defineNoticeText, notify, noticeWrite, writeNotice, type NoticeWrite, type Recipient } from '../../notifications/service.js';
 import { formatYuan, type Lang } from '../../errors.js';
 import { composeStepLabel, localizeStepLabel } from '@unibudget/sdk/contracts/step-labels';
 
@@ -159,10 +159,7 @@ defineNoticeText('budget.approved', (raw, lang) => {
 
 /** A document waits at its current step: tell that step's approvers. */
 export async function notifyPendingStep(tx: Tx, unitId: string, doc: ApprovalDocument): Promise<number> {
-  const write = (await pendingStepNotice(tx, unitId, doc))(doc.docNo);
-  if (!write) return 0;
-  await write.run(tx);
-  return write.count;
+  return writeNotice(tx, (await pendingStepNotice(tx, unitId, doc))(doc.docNo));
 }
 
 /**

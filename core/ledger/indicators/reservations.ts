@@ -8,36 +8,31 @@ import { availableAtLeast, availableOf, findIndicator, type IndicatorRow } from 
 /**
  * 占用: a submitted payment request or transfer holds its amount on the indicator until it is decided,
  * so what a requester can still ask for (available) is never promised twice. Refused past the
- * available balance, under the same guard as a movement. Not a movement: nothing is booked.
+ * available balance, under the same guard as a movement. Not a movement: nothing is booked. One
+ * guarded UPDATE that also takes the row's lock; it returns the row it changed, none when refused.
  */
-const reserveGuarded = prepared((tx: Executor, id: number, amount: number) =>
-  tx.updateTable('indicators').set((eb) => ({ reserved_amount: eb('reserved_amount', '+', amount) })).where('id', '=', id).where(availableAtLeast(amount)).returningAll());
+const hold = (tx: Executor, id: number, amount: number) =>
+  tx.updateTable('indicators').set((eb) => ({ reserved_amount: eb('reserved_amount', '+', amount) })).where('id', '=', id).where(availableAtLeast(amount)).returning('id');
+const holdPrepared = prepared(hold);
 
-/**
- * 占用: holds `amount` of the indicator for a pending document, by one guarded UPDATE that also takes
- * the row's lock. Refused with the balance as it is now, which a caller that read the indicator
- * without its lock may not have seen.
- */
-async function reserve(tx: Tx, indicator: IndicatorRow, amount: number): Promise<IndicatorRow> {
-  const [row] = await reserveGuarded(tx, indicator.id, amount);
-  return row ?? refuseReservation(tx, indicator, amount);
-}
-
+/** Refused with the balance as it is now, which a caller that read the indicator without its lock may not have seen. */
 async function refuseReservation(tx: Tx, indicator: IndicatorRow, amount: number): Promise<never> {
   const now = await findIndicator(tx, indicator.unit_id, indicator.id);
   throw new AppError('BALANCE_EXCEEDED', { available: availableOf(now), amount, indicatorId: indicator.id });
 }
 
 /**
- * A new document's hold (`reserve`) written with its audit entry (record.ts): on PostgreSQL inside
- * that entry's one statement, the indicator locked just before the chain's head, so every submission
- * on a busy indicator waits for one statement and a commit, not the command's tail. Refused as `reserve`.
+ * A new document's hold, written with its audit entry (record.ts): on PostgreSQL inside that entry's
+ * one statement, the indicator locked just before the chain's head, so every submission on a busy
+ * indicator waits for one statement and a commit, not the command's tail; on SQLite just before the entry.
  */
 export function reservation(indicator: IndicatorRow, amount: number): GuardedWrite {
   return {
-    run: (tx) => reserve(tx, indicator, amount),
-    statement: (tx) => sql`${tx.updateTable('indicators').set((eb) => ({ reserved_amount: eb('reserved_amount', '+', amount) }))
-      .where('id', '=', indicator.id).where(availableAtLeast(amount)).returning('id')}`,
+    run: async (tx) => {
+      const [row] = await holdPrepared(tx, indicator.id, amount);
+      if (!row) await refuseReservation(tx, indicator, amount);
+    },
+    statement: (tx) => sql`${hold(tx, indicator.id, amount)}`,
     refused: (tx) => refuseReservation(tx, indicator, amount),
   };
 }
